@@ -1,0 +1,116 @@
+/**
+ * @module core/errors
+ * The typed error hierarchy of Kairos. Every error carries a stable `code` that scripts and the
+ * HTTP layer can branch on; messages say what was wrong and how to fix it. Callers wrap with
+ * `{ cause }` and never mutate a caught error.
+ */
+
+/** Stable, documented error codes. Never renamed once released. */
+export type KairosErrorCode =
+  | "VALIDATION"
+  | "CONFLICT"
+  | "QUEUE_FULL"
+  | "SHUTTING_DOWN"
+  | "NOT_FOUND"
+  | "DUPLICATE_DEFINITION"
+  | "UNKNOWN_FUNCTION"
+  | "STORE"
+  | "JOB_TIMEOUT"
+  | "JOB_CANCELLED"
+  | "UNRECOVERABLE";
+
+/** Base class of every error Kairos throws on purpose; `code` is stable across releases. */
+export class KairosError extends Error {
+  readonly code: KairosErrorCode;
+  constructor(code: KairosErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** Input was malformed (bad option, payload that is not JSON-serialisable, ...). Nothing was written. */
+export class ValidationError extends KairosError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("VALIDATION", message, options);
+  }
+}
+
+/** An idempotency key is already used by a job with a different function or payload. Nothing was written. */
+export class ConflictError extends KairosError {
+  /** Id of the job that already holds the key. */
+  readonly existingJobId: string;
+  constructor(message: string, existingJobId: string) {
+    super("CONFLICT", message);
+    this.existingJobId = existingJobId;
+  }
+}
+
+/** The function's bounded queue (`maxPending`) is full. Nothing was written; retry later. */
+export class QueueFullError extends KairosError {
+  readonly fn: string;
+  readonly maxPending: number;
+  constructor(fn: string, maxPending: number) {
+    super(
+      "QUEUE_FULL",
+      `queue for function "${fn}" is full (maxPending ${maxPending}); retry later or raise maxPending`,
+    );
+    this.fn = fn;
+    this.maxPending = maxPending;
+  }
+}
+
+/** The instance is stopping or stopped and accepts no new work. */
+export class ShuttingDownError extends KairosError {
+  constructor(message = "Kairos is shutting down and accepts no new work; use a running instance") {
+    super("SHUTTING_DOWN", message);
+  }
+}
+
+/** A job (or other object) with the given id does not exist. */
+export class NotFoundError extends KairosError {
+  constructor(message: string) {
+    super("NOT_FOUND", message);
+  }
+}
+
+/** A function name was defined twice in one instance. */
+export class DuplicateDefinitionError extends KairosError {
+  constructor(name: string) {
+    super(
+      "DUPLICATE_DEFINITION",
+      `function "${name}" is already defined; each function name may be defined once per instance`,
+    );
+  }
+}
+
+/** The store failed (I/O, corruption, lock timeout); the operation did not take effect. */
+export class StoreError extends KairosError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("STORE", message, options);
+  }
+}
+
+/** The abort reason given to a handler whose job ran past its `timeoutMs`. */
+export class JobTimeoutError extends KairosError {
+  constructor(timeoutMs: number) {
+    super("JOB_TIMEOUT", `job timed out after ${timeoutMs} ms`);
+  }
+}
+
+/** The abort reason given to a handler whose job was cancelled. */
+export class JobCancelledError extends KairosError {
+  constructor(message = "job was cancelled") {
+    super("JOB_CANCELLED", message);
+  }
+}
+
+/**
+ * Throw this from a handler to fail the job at once, without using the remaining attempts
+ * (BullMQ's `UnrecoverableError`).
+ */
+export class UnrecoverableError extends KairosError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("UNRECOVERABLE", message, options);
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * @module ports/events
+ * The typed event map of the job engine. Events describe what this process saw happen; a
+ * listener that throws is logged and ignored, never breaking the loop that emitted.
+ */
+import type { JobErrorInfo } from "./job-store.js";
+
+/** Fields every job event carries. */
+export interface JobEventBase {
+  readonly jobId: string;
+  readonly fn: string;
+  readonly attempt: number;
+  /** When it happened, ms since epoch. */
+  readonly at: number;
+}
+
+/** Every event Kairos emits, by name. */
+export interface KairosEventMap {
+  /** A job was accepted by enqueue (not emitted for an idempotent hit). */
+  "job:queued": JobEventBase & { readonly runAt: number };
+  /** A worker of this process started a job's handler. */
+  "job:started": JobEventBase & { readonly workerId: string; readonly runAt: number };
+  "job:succeeded": JobEventBase & { readonly durationMs: number };
+  /** The job failed for good. */
+  "job:failed": JobEventBase & { readonly error: JobErrorInfo };
+  /** An attempt failed or timed out and another is due at `runAt`. */
+  "job:retrying": JobEventBase & { readonly error: JobErrorInfo; readonly runAt: number };
+  "job:timed_out": JobEventBase & { readonly error: JobErrorInfo };
+  "job:cancelled": JobEventBase;
+  "job:progress": JobEventBase & { readonly percent: number; readonly message: string | null };
+  /** A result arrived after the job was already finalized (or its lease lost) and was dropped. */
+  "job:result_dropped": JobEventBase & { readonly reason: string };
+  /** A running job was handed back to the queue at shutdown. */
+  "job:released": JobEventBase;
+  /** A job whose worker vanished was recovered (retried or failed `worker_lost`). */
+  "job:recovered": JobEventBase & { readonly outcome: "retrying" | "failed" | "cancelled" };
+  /** An internal error the loop survived. */
+  "worker:error": { readonly error: unknown; readonly at: number; readonly where: string };
+}
+
+/** Name of an event. */
+export type KairosEventName = keyof KairosEventMap;
+
+/** A listener for one event. */
+export type KairosListener<E extends KairosEventName> = (event: KairosEventMap[E]) => void;

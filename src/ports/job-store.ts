@@ -1,0 +1,227 @@
+/**
+ * @module ports/job-store
+ * The store port for the job aggregate. Every adapter (SQLite, PostgreSQL) implements it and
+ * passes the one conformance suite in `src/stores/conformance`.
+ *
+ * Rules every adapter keeps:
+ * - Each method is atomic: it applies fully or not at all.
+ * - Time is given by the caller (`now`, ms since epoch); the store never reads a clock.
+ * - The store decides no policy (retry, backoff, timeouts): it applies the decisions it is
+ *   given, guarded by compare-and-set on state and lease token.
+ * - `claim` must be implementable as `SELECT ... FOR UPDATE SKIP LOCKED` plus an UPDATE.
+ */
+import type { JobState } from "../core/jobs/states.js";
+
+/** A stored error, as shown to users. */
+export interface JobErrorInfo {
+  /** Error class name or a stable reason such as `worker_lost`, `timeout`, `cancelled`. */
+  readonly name: string;
+  readonly message: string;
+  /** Stable code when the error had one (e.g. `JOB_TIMEOUT`). */
+  readonly code?: string;
+  readonly stack?: string;
+}
+
+/** Progress reported by a handler. */
+export interface JobProgress {
+  readonly percent: number;
+  readonly message: string | null;
+  readonly at: number;
+}
+
+/** A job as stored. Instants are ms since epoch (UTC). */
+export interface StoredJob {
+  readonly id: string;
+  readonly fn: string;
+  readonly state: JobState;
+  /** Attempts started so far (0 before the first claim). */
+  readonly attempt: number;
+  readonly maxAttempts: number;
+  /** Canonical JSON text of the payload. */
+  readonly payloadJson: string;
+  /** JSON text of the result, null until succeeded. */
+  readonly resultJson: string | null;
+  /** The last error, if any attempt failed. */
+  readonly error: JobErrorInfo | null;
+  readonly progress: JobProgress | null;
+  /** Higher runs first. */
+  readonly priority: number;
+  readonly runAt: number;
+  readonly idempotencyKey: string | null;
+  readonly concurrencyKey: string | null;
+  /** At most this many jobs with the same concurrency key run at once. */
+  readonly concurrencyLimit: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly startedAt: number | null;
+  readonly finishedAt: number | null;
+  /** Worker holding the lease while running, else null. */
+  readonly leaseOwner: string | null;
+  readonly leaseExpiresAt: number | null;
+  /** Changes on every claim; the compare-and-set token for finalization. */
+  readonly leaseToken: string | null;
+  /** When a cancel was requested for a running job, else null. */
+  readonly cancelRequestedAt: number | null;
+}
+
+/** A job to insert. */
+export interface NewJob {
+  readonly fn: string;
+  /** Canonical JSON text of the payload (see core/canonical-json). */
+  readonly payloadJson: string;
+  readonly priority: number;
+  /** When the job may start; a job with `runAt > now` is stored `scheduled`, else `queued`. */
+  readonly runAt: number;
+  readonly maxAttempts: number;
+  readonly idempotencyKey: string | null;
+  readonly concurrencyKey: string | null;
+  readonly concurrencyLimit: number;
+  /** Reject with QueueFullError when this many jobs of `fn` are already pending. */
+  readonly maxPending: number | null;
+}
+
+/** Outcome of inserting one job. */
+export interface EnqueueOutcome {
+  readonly job: StoredJob;
+  /** False when an idempotency key matched an existing job, which is returned instead. */
+  readonly created: boolean;
+}
+
+/** Parameters of a claim. */
+export interface ClaimRequest {
+  readonly workerId: string;
+  /** Only jobs of these functions are claimed. */
+  readonly fns: readonly string[];
+  /** At most this many jobs. */
+  readonly limit: number;
+  readonly now: number;
+  readonly leaseMs: number;
+}
+
+/** The terminal or retry decision for a running job. */
+export type Finalization =
+  | { readonly kind: "succeeded"; readonly resultJson: string }
+  | { readonly kind: "failed"; readonly error: JobErrorInfo }
+  | { readonly kind: "timed_out"; readonly error: JobErrorInfo }
+  | { readonly kind: "cancelled"; readonly error: JobErrorInfo }
+  /** Back to the queue after a failed attempt, due at `runAt`. */
+  | { readonly kind: "retrying"; readonly error: JobErrorInfo; readonly runAt: number }
+  /** Handed back unfinished (shutdown): the attempt is not counted; runnable at once. */
+  | { readonly kind: "released" };
+
+/** One finalization, guarded by the lease token the claim returned. */
+export interface FinalizeRequest {
+  readonly jobId: string;
+  readonly leaseToken: string;
+  readonly outcome: Finalization;
+}
+
+/** Result of a heartbeat. */
+export interface HeartbeatOutcome {
+  /** Jobs whose lease no longer belongs to this worker: stop them and drop their results. */
+  readonly lost: readonly string[];
+  /** Jobs of this worker for which a cancel was requested. */
+  readonly cancelRequested: readonly string[];
+}
+
+/** Result of a cancel request. */
+export type CancelOutcome =
+  | { readonly kind: "cancelled"; readonly job: StoredJob }
+  | { readonly kind: "cancel_requested"; readonly job: StoredJob }
+  | { readonly kind: "already_finished"; readonly job: StoredJob }
+  | { readonly kind: "not_found" };
+
+/** Filter for listing jobs, newest first. */
+export interface JobListQuery {
+  readonly state?: JobState | readonly JobState[];
+  readonly fn?: string;
+  readonly limit?: number;
+  /** Only jobs whose id sorts before this one (for paging). */
+  readonly beforeId?: string;
+}
+
+/** One log line of a job. */
+export interface JobLogLine {
+  readonly jobId: string;
+  readonly attempt: number;
+  readonly at: number;
+  readonly level: "debug" | "info" | "warn" | "error";
+  readonly message: string;
+}
+
+/** The job store port. */
+export interface JobStore {
+  /** Create or upgrade the schema. Idempotent. */
+  migrate(): Promise<void>;
+
+  /**
+   * Insert jobs in one transaction, in order. An idempotency key that matches an existing job
+   * with the same fn and payload yields that job (`created: false`); with a different fn or
+   * payload the whole call throws ConflictError. When `maxPending` would be exceeded the whole
+   * call throws QueueFullError. On any error nothing is written.
+   */
+  enqueue(jobs: readonly NewJob[], now: number): Promise<EnqueueOutcome[]>;
+
+  /**
+   * Atomically take up to `limit` runnable jobs: state queued, or scheduled/retrying with
+   * `runAt <= now`; of the given fns; highest priority first, then earliest runAt, then id;
+   * never more running jobs per concurrency key than its limit (a full key never blocks other
+   * keys). Claimed jobs become running with attempt + 1, a fresh lease token and a lease until
+   * `now + leaseMs`.
+   */
+  claim(request: ClaimRequest): Promise<StoredJob[]>;
+
+  /**
+   * Apply finalizations in one transaction. Each applies only if the job is still running
+   * under the given lease token (compare-and-set); returns, in order, whether each applied.
+   */
+  finalize(requests: readonly FinalizeRequest[], now: number): Promise<boolean[]>;
+
+  /** Extend the leases this worker still holds on the given jobs to `now + leaseMs`. */
+  heartbeat(
+    workerId: string,
+    leases: readonly { jobId: string; leaseToken: string }[],
+    now: number,
+    leaseMs: number,
+  ): Promise<HeartbeatOutcome>;
+
+  /** Running jobs whose lease expired before `now`, oldest expiry first, at most `limit`. */
+  listExpired(now: number, limit: number): Promise<StoredJob[]>;
+
+  /**
+   * Cancel a job: a pending job becomes cancelled at once; a running job is marked
+   * cancel-requested (its worker finalizes it); a finished job is left as it is.
+   */
+  cancel(jobId: string, now: number): Promise<CancelOutcome>;
+
+  /** Record progress for a running job under its lease token; false if it is not running under it. */
+  setProgress(
+    jobId: string,
+    leaseToken: string,
+    percent: number,
+    message: string | null,
+    now: number,
+  ): Promise<boolean>;
+
+  /** Append log lines (any state). */
+  appendLogs(lines: readonly JobLogLine[]): Promise<void>;
+
+  /** Log lines of a job, oldest first. */
+  getLogs(jobId: string, limit?: number): Promise<JobLogLine[]>;
+
+  get(jobId: string): Promise<StoredJob | null>;
+
+  list(query: JobListQuery): Promise<StoredJob[]>;
+
+  /** The earliest `runAt` among scheduled/retrying jobs of the given fns, or null. */
+  nextRunAt(fns: readonly string[]): Promise<number | null>;
+
+  /**
+   * A cheap value that changes whenever another connection or process commits; lets idle
+   * workers notice foreign enqueues without scanning. Null when the adapter cannot tell.
+   */
+  changeToken(): Promise<string | null>;
+
+  /** Release connections. Further calls throw ShuttingDownError. */
+  close(): Promise<void>;
+}
