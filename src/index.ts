@@ -1,0 +1,87 @@
+/**
+ * @module kairos
+ * The public library API of Kairos: a durable, local-first job scheduler.
+ *
+ * ```ts
+ * const kairos = await createKairos({ store: "sqlite:.kairos/kairos.db" });
+ * kairos.define("resize", async (payload, ctx) => { ctx.progress(50); return { ok: true }; });
+ * await kairos.enqueue("resize", { file: "a.png" });
+ * await kairos.start({ concurrency: 10 });
+ * ```
+ */
+import type { RandomSource } from "./core/retry/backoff.js";
+import { systemClock, type Clock } from "./ports/clock.js";
+import type { JobStore } from "./ports/job-store.js";
+import { silentLogger, type Logger } from "./ports/logger.js";
+import { Kairos } from "./runtime/kairos.js";
+import { DEFAULT_STORE_URL, openStore } from "./stores/open-store.js";
+
+/** Options of `createKairos`. */
+export interface CreateKairosOptions {
+  /**
+   * Where state lives: `"sqlite:PATH"` (default `"sqlite:.kairos/kairos.db"`),
+   * `"sqlite::memory:"` (tests), or an opened JobStore.
+   */
+  readonly store?: string | JobStore;
+  /** Structured logger (pino works as is). Default: silent. */
+  readonly logger?: Logger;
+  /** Time source; inject a fake one in tests. Default: the system clock. */
+  readonly clock?: Clock;
+  /** Uniform random in [0, 1) used for retry jitter. Default: Math.random. */
+  readonly random?: RandomSource;
+  /** Lease owner id of this process's workers. Default: pid plus a random suffix. */
+  readonly workerId?: string;
+}
+
+/** Open (and migrate) the store and return an engine bound to it. */
+export async function createKairos(options: CreateKairosOptions = {}): Promise<Kairos> {
+  const store =
+    typeof options.store === "object" && options.store !== null
+      ? options.store
+      : await openStore(options.store ?? DEFAULT_STORE_URL);
+  return new Kairos({
+    store,
+    clock: options.clock ?? systemClock,
+    logger: options.logger ?? silentLogger,
+    random: options.random ?? Math.random,
+    ...(options.workerId !== undefined ? { workerId: options.workerId } : {}),
+  });
+}
+
+export { Kairos, toJob } from "./runtime/kairos.js";
+export type {
+  Job,
+  EnqueueOptions,
+  JobListOptions,
+  CancelResult,
+  StartOptions,
+} from "./runtime/kairos.js";
+export type {
+  JobContext,
+  JobHandler,
+  FunctionOptions,
+  ConcurrencyOptions,
+} from "./runtime/functions.js";
+export type { WorkerPoolStats } from "./runtime/worker-pool.js";
+export type { KairosEventMap, KairosEventName, KairosListener } from "./ports/events.js";
+export type { JobState } from "./core/jobs/states.js";
+export { JOB_STATES, canTransition, isTerminal } from "./core/jobs/states.js";
+export type { BackoffPolicy } from "./core/retry/backoff.js";
+export type { Clock } from "./ports/clock.js";
+export type { Logger } from "./ports/logger.js";
+export type { JobStore, JobErrorInfo, JobLogLine } from "./ports/job-store.js";
+export {
+  KairosError,
+  ValidationError,
+  ConflictError,
+  QueueFullError,
+  ShuttingDownError,
+  NotFoundError,
+  DuplicateDefinitionError,
+  StoreError,
+  JobTimeoutError,
+  JobCancelledError,
+  UnrecoverableError,
+} from "./core/errors.js";
+export type { KairosErrorCode } from "./core/errors.js";
+export { DEFAULT_STORE_URL, openStore } from "./stores/open-store.js";
