@@ -32,20 +32,36 @@ kairos.define(
 );
 
 const at = (ms: number) => new Date(ms).toISOString().slice(11, 23);
-kairos.on("job:started", (e) => console.log(`${at(e.at)} started   ${e.fn} #${e.jobId} attempt ${e.attempt}`));
-kairos.on("job:succeeded", (e) => console.log(`${at(e.at)} succeeded ${e.fn} #${e.jobId} in ${e.durationMs} ms`));
-kairos.on("job:retrying", (e) => console.log(`${at(e.at)} retrying  ${e.fn} #${e.jobId}: ${e.error.message}`));
-kairos.on("job:failed", (e) => console.log(`${at(e.at)} failed    ${e.fn} #${e.jobId}: ${e.error.message}`));
+kairos.on("job:started", (e) =>
+  console.log(`${at(e.at)} started   ${e.fn} #${e.jobId} attempt ${e.attempt}`),
+);
+kairos.on("job:succeeded", (e) =>
+  console.log(`${at(e.at)} succeeded ${e.fn} #${e.jobId} in ${e.durationMs} ms`),
+);
+kairos.on("job:retrying", (e) =>
+  console.log(`${at(e.at)} retrying  ${e.fn} #${e.jobId}: ${e.error.message}`),
+);
+kairos.on("job:failed", (e) =>
+  console.log(`${at(e.at)} failed    ${e.fn} #${e.jobId}: ${e.error.message}`),
+);
 
 const jobs = [
   await kairos.enqueue("resize", { image: "alice/cat.png", width: 320 }),
   await kairos.enqueue("resize", { image: "alice/dog.png", width: 320 }),
   await kairos.enqueue("resize", { image: "bob/sun.png", width: 640 }, { priority: 10 }),
-  await kairos.enqueue("resize", { image: "bob/moon.png", width: 640 }, { runAt: Date.now() + 500 }),
+  await kairos.enqueue(
+    "resize",
+    { image: "bob/moon.png", width: 640 },
+    { runAt: Date.now() + 500 },
+  ),
   // Enqueuing the same idempotency key twice yields one job.
-  await kairos.enqueue("flaky", { run: new Date().toISOString().slice(0, 19) }, {
-    idempotencyKey: `flaky-${Date.now()}`,
-  }),
+  await kairos.enqueue(
+    "flaky",
+    { run: new Date().toISOString().slice(0, 19) },
+    {
+      idempotencyKey: `flaky-${Date.now()}`,
+    },
+  ),
 ];
 
 await kairos.start({ concurrency: 4 });
@@ -58,7 +74,9 @@ for (;;) {
 }
 for (const job of jobs) {
   const done = await kairos.jobs.get(job.id);
-  console.log(`#${done?.id} ${done?.fn}: ${done?.state}, attempt ${done?.attempt}, result ${JSON.stringify(done?.result)}`);
+  console.log(
+    `#${done?.id} ${done?.fn}: ${done?.state}, attempt ${done?.attempt}, result ${JSON.stringify(done?.result)}`,
+  );
 }
 await kairos.stop({ drainMs: 5_000 });
 console.log("done: state is in .kairos/kairos.db");

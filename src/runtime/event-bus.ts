@@ -19,13 +19,13 @@ export class EventBus {
       set = new Set();
       this.listeners.set(name, set);
     }
-    set.add(listener as (event: never) => void);
+    set.add(listener);
     return () => this.off(name, listener);
   }
 
   /** Unsubscribe a listener added with `on`. */
   off<E extends KairosEventName>(name: E, listener: KairosListener<E>): void {
-    this.listeners.get(name)?.delete(listener as (event: never) => void);
+    this.listeners.get(name)?.delete(listener);
   }
 
   /** True when someone listens to `name` (lets hot paths skip building events). */

@@ -66,7 +66,10 @@ export interface FunctionDefinition {
   readonly maxAttempts: number;
   readonly backoff: BackoffPolicy;
   readonly timeoutMs: number;
-  readonly concurrency: { key: (payload: unknown) => string | null | undefined; limit: number } | null;
+  readonly concurrency: {
+    key: (payload: unknown) => string | null | undefined;
+    limit: number;
+  } | null;
   readonly maxPending: number | null;
   readonly priority: number;
 }
@@ -76,7 +79,11 @@ export class FunctionRegistry {
   private readonly defs = new Map<string, FunctionDefinition>();
 
   /** Validate and add a definition; throws DuplicateDefinitionError for a name defined before. */
-  define<P, R>(name: string, handler: JobHandler<P, R>, options: FunctionOptions<P> = {}): FunctionDefinition {
+  define<P, R>(
+    name: string,
+    handler: JobHandler<P, R>,
+    options: FunctionOptions<P> = {},
+  ): FunctionDefinition {
     if (typeof name !== "string" || !/^[A-Za-z0-9_.:-]{1,200}$/.test(name)) {
       throw new ValidationError(
         `function name must be 1-200 characters of letters, digits, "_", ".", ":" or "-", got ${JSON.stringify(name)}`,
@@ -93,16 +100,22 @@ export class FunctionRegistry {
         throw new ValidationError(`${where}: concurrency.key must be a function of the payload`);
       }
       if (!Number.isInteger(limit) || limit < 1) {
-        throw new ValidationError(`${where}: concurrency.limit must be an integer >= 1, got ${String(limit)}`);
+        throw new ValidationError(
+          `${where}: concurrency.limit must be an integer >= 1, got ${String(limit)}`,
+        );
       }
     }
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     if (!Number.isFinite(timeoutMs) || timeoutMs < 0) {
-      throw new ValidationError(`${where}: timeoutMs must be a number >= 0 (0 disables), got ${String(timeoutMs)}`);
+      throw new ValidationError(
+        `${where}: timeoutMs must be a number >= 0 (0 disables), got ${String(timeoutMs)}`,
+      );
     }
     const maxPending = options.maxPending ?? null;
     if (maxPending !== null && (!Number.isInteger(maxPending) || maxPending < 1)) {
-      throw new ValidationError(`${where}: maxPending must be an integer >= 1, got ${String(maxPending)}`);
+      throw new ValidationError(
+        `${where}: maxPending must be an integer >= 1, got ${String(maxPending)}`,
+      );
     }
     const priority = options.priority ?? 0;
     if (!Number.isInteger(priority)) {
@@ -111,7 +124,10 @@ export class FunctionRegistry {
     const def: FunctionDefinition = {
       name,
       handler: handler as JobHandler,
-      maxAttempts: validateMaxAttempts(options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, `${where}: maxAttempts`),
+      maxAttempts: validateMaxAttempts(
+        options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+        `${where}: maxAttempts`,
+      ),
       backoff: validateBackoff(options.backoff ?? DEFAULT_BACKOFF, `${where}: backoff`),
       timeoutMs,
       concurrency: options.concurrency

@@ -12,7 +12,11 @@ import { canonicalJson } from "../core/canonical-json.js";
 import { ShuttingDownError, ValidationError } from "../core/errors.js";
 import type { JobState } from "../core/jobs/states.js";
 import { isJobState } from "../core/jobs/states.js";
-import { DEFAULT_MAX_ATTEMPTS, validateMaxAttempts, type RandomSource } from "../core/retry/backoff.js";
+import {
+  DEFAULT_MAX_ATTEMPTS,
+  validateMaxAttempts,
+  type RandomSource,
+} from "../core/retry/backoff.js";
 import type { Clock } from "../ports/clock.js";
 import type { KairosEventName, KairosListener } from "../ports/events.js";
 import type {
@@ -25,11 +29,7 @@ import type {
 } from "../ports/job-store.js";
 import type { Logger } from "../ports/logger.js";
 import { EventBus } from "./event-bus.js";
-import {
-  FunctionRegistry,
-  type FunctionOptions,
-  type JobHandler,
-} from "./functions.js";
+import { FunctionRegistry, type FunctionOptions, type JobHandler } from "./functions.js";
 import { WorkerPool, type WorkerPoolOptions, type WorkerPoolStats } from "./worker-pool.js";
 
 /** A job as the library shows it. Instants are Dates (UTC). */
@@ -184,7 +184,11 @@ export class Kairos {
   }
 
   /** Enqueue one job. See `enqueueMany` for the guarantees. */
-  async enqueue<P = unknown>(fn: string, payload: P, options: EnqueueOptions = {}): Promise<Job<P>> {
+  async enqueue<P = unknown>(
+    fn: string,
+    payload: P,
+    options: EnqueueOptions = {},
+  ): Promise<Job<P>> {
     const [job] = await this.enqueueMany<P>(fn, [payload], options);
     if (!job) throw new Error("unreachable: enqueueMany returned no job for one payload");
     return job;
@@ -307,7 +311,13 @@ export class Kairos {
     if (this.stopping || this.closed) throw new ShuttingDownError();
   }
 
-  private newJob(fn: string, payload: unknown, options: EnqueueOptions, now: number, index: number): NewJob {
+  private newJob(
+    fn: string,
+    payload: unknown,
+    options: EnqueueOptions,
+    now: number,
+    index: number,
+  ): NewJob {
     const def = this.registry.get(fn);
     const where = `enqueue("${fn}")`;
     const payloadJson = canonicalJson(payload, index === 0 ? "payload" : `payloads[${index}]`);
@@ -327,7 +337,12 @@ export class Kairos {
       `${where}: maxAttempts`,
     );
     const idempotencyKey = options.idempotencyKey ?? null;
-    if (idempotencyKey !== null && (typeof idempotencyKey !== "string" || idempotencyKey.length === 0 || idempotencyKey.length > 512)) {
+    if (
+      idempotencyKey !== null &&
+      (typeof idempotencyKey !== "string" ||
+        idempotencyKey.length === 0 ||
+        idempotencyKey.length > 512)
+    ) {
       throw new ValidationError(`${where}: idempotencyKey must be a string of 1-512 characters`);
     }
     let concurrencyKey: string | null = options.key ?? null;

@@ -193,7 +193,10 @@ export class WorkerPool {
     if (active.cancelRequested) return true;
     active.cancelRequested = true;
     active.controller.abort(new JobCancelledError());
-    active.graceTimer = setTimeout(() => this.decide(active, { kind: "cancel_grace" }), this.cancelGraceMs);
+    active.graceTimer = setTimeout(
+      () => this.decide(active, { kind: "cancel_grace" }),
+      this.cancelGraceMs,
+    );
     return true;
   }
 
@@ -550,7 +553,11 @@ export class WorkerPool {
         this.events.emit("job:failed", { ...base, error: finalization.error });
         return;
       case "retrying":
-        this.events.emit("job:retrying", { ...base, error: finalization.error, runAt: finalization.runAt });
+        this.events.emit("job:retrying", {
+          ...base,
+          error: finalization.error,
+          runAt: finalization.runAt,
+        });
         this.notify(finalization.runAt);
         return;
       case "cancelled":
@@ -588,7 +595,11 @@ export class WorkerPool {
 
   private async release(job: StoredJob): Promise<void> {
     if (job.leaseToken === null) return;
-    await this.batcher.submit({ jobId: job.id, leaseToken: job.leaseToken, outcome: { kind: "released" } });
+    await this.batcher.submit({
+      jobId: job.id,
+      leaseToken: job.leaseToken,
+      outcome: { kind: "released" },
+    });
   }
 
   // ---- leases ---------------------------------------------------------------------------
@@ -600,11 +611,18 @@ export class WorkerPool {
       .map((a) => ({ jobId: a.job.id, leaseToken: a.job.leaseToken ?? "" }));
     if (leases.length === 0) return;
     try {
-      const outcome = await this.store.heartbeat(this.workerId, leases, this.clock.now(), this.leaseMs);
+      const outcome = await this.store.heartbeat(
+        this.workerId,
+        leases,
+        this.clock.now(),
+        this.leaseMs,
+      );
       for (const id of outcome.lost) {
         const active = this.active.get(id);
         if (!active) continue;
-        active.controller.abort(new KairosError("JOB_CANCELLED", "lease lost: the job was taken over"));
+        active.controller.abort(
+          new KairosError("JOB_CANCELLED", "lease lost: the job was taken over"),
+        );
         this.decide(active, { kind: "lost" });
       }
       for (const id of outcome.cancelRequested) this.cancelLocal(id);
@@ -629,18 +647,34 @@ export class WorkerPool {
         .filter((job) => job.leaseToken !== null && !this.active.has(job.id))
         .map((job) => ({ job, outcome: this.recoveryFor(job, now) }));
       const applied = await this.store.finalize(
-        requests.map(({ job, outcome }) => ({ jobId: job.id, leaseToken: job.leaseToken ?? "", outcome })),
+        requests.map(({ job, outcome }) => ({
+          jobId: job.id,
+          leaseToken: job.leaseToken ?? "",
+          outcome,
+        })),
         now,
       );
       requests.forEach(({ job, outcome }, i) => {
         if (!applied[i]) return;
         recovered++;
-        const kind = outcome.kind === "retrying" ? "retrying" : outcome.kind === "cancelled" ? "cancelled" : "failed";
-        this.events.emit("job:recovered", { jobId: job.id, fn: job.fn, attempt: job.attempt, at: now, outcome: kind });
+        const kind =
+          outcome.kind === "retrying"
+            ? "retrying"
+            : outcome.kind === "cancelled"
+              ? "cancelled"
+              : "failed";
+        this.events.emit("job:recovered", {
+          jobId: job.id,
+          fn: job.fn,
+          attempt: job.attempt,
+          at: now,
+          outcome: kind,
+        });
         if (outcome.kind === "retrying") this.notify(outcome.runAt);
       });
       this.counters.recovered += recovered;
-      if (recovered > 0) this.logger.warn({ recovered }, "recovered jobs whose worker stopped renewing its lease");
+      if (recovered > 0)
+        this.logger.warn({ recovered }, "recovered jobs whose worker stopped renewing its lease");
     } catch (error) {
       this.reportError(error, "recover");
     }
@@ -648,7 +682,8 @@ export class WorkerPool {
   }
 
   private recoveryFor(job: StoredJob, now: number): Finalization {
-    if (job.cancelRequestedAt !== null) return { kind: "cancelled", error: cancelledInfo(now, job) };
+    if (job.cancelRequestedAt !== null)
+      return { kind: "cancelled", error: cancelledInfo(now, job) };
     const error: JobErrorInfo = {
       name: "worker_lost",
       code: "WORKER_LOST",
@@ -662,7 +697,9 @@ export class WorkerPool {
       now,
       random: this.random,
     });
-    return retry.retry ? { kind: "retrying", error, runAt: retry.runAt } : { kind: "failed", error };
+    return retry.retry
+      ? { kind: "retrying", error, runAt: retry.runAt }
+      : { kind: "failed", error };
   }
 
   // ---- logs -----------------------------------------------------------------------------

@@ -24,9 +24,9 @@ function startWorker(file: string, log: string): Promise<ChildProcess> {
   });
   children.push(child);
   let stderr = "";
-  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve, reject) => {
-    child.stdout!.on("data", (d: Buffer) => {
+    child.stdout.on("data", (d: Buffer) => {
       if (d.toString().includes("ready")) resolve(child);
     });
     child.on("exit", (code) => reject(new Error(`worker exited early (${code}): ${stderr}`)));
@@ -59,7 +59,8 @@ describe("crash: kill -9 mid-run", () => {
 
     await startWorker(file, log);
     await waitFor(
-      async () => (await producer.jobs.list({ state: "succeeded", limit: 10_000 })).length === total,
+      async () =>
+        (await producer.jobs.list({ state: "succeeded", limit: 10_000 })).length === total,
       "all jobs succeeded after takeover",
       60_000,
     );

@@ -30,14 +30,28 @@ describe("finalization races", () => {
         })),
         now,
       );
-      const claimed = await a.claim({ workerId: "w", fns: ["f"], limit: 200, now, leaseMs: 60_000 });
+      const claimed = await a.claim({
+        workerId: "w",
+        fns: ["f"],
+        limit: 200,
+        now,
+        leaseMs: 60_000,
+      });
       expect(claimed).toHaveLength(200);
       const win: Finalization = { kind: "succeeded", resultJson: '"a"' };
       const other: Finalization = { kind: "failed", error: { name: "E", message: "b" } };
       const results = await Promise.all(
         claimed.map((job, i) => {
-          const first = { jobId: job.id, leaseToken: job.leaseToken!, outcome: i % 2 ? win : other };
-          const second = { jobId: job.id, leaseToken: job.leaseToken!, outcome: i % 2 ? other : win };
+          const first = {
+            jobId: job.id,
+            leaseToken: job.leaseToken!,
+            outcome: i % 2 ? win : other,
+          };
+          const second = {
+            jobId: job.id,
+            leaseToken: job.leaseToken!,
+            outcome: i % 2 ? other : win,
+          };
           return Promise.all([a.finalize([first], now), b.finalize([second], now)]);
         }),
       );
@@ -60,14 +74,28 @@ describe("finalization races", () => {
     const file = path.join(tempDir(), "k.db");
     const slow = await openSqliteJobStore({ path: file });
     const k = await fileKairos(file);
-    k.define("work", (_p, ctx) => `attempt ${ctx.attempt}`, { backoff: { type: "fixed", delayMs: 0 } });
+    k.define("work", (_p, ctx) => `attempt ${ctx.attempt}`, {
+      backoff: { type: "fixed", delayMs: 0 },
+    });
     const job = await k.enqueue("work", {});
-    const [claimed] = await slow.claim({ workerId: "slow", fns: ["work"], limit: 1, now: Date.now(), leaseMs: 100 });
+    const [claimed] = await slow.claim({
+      workerId: "slow",
+      fns: ["work"],
+      limit: 1,
+      now: Date.now(),
+      leaseMs: 100,
+    });
     await k.start({ recoverIntervalMs: 50 });
     await nextEvent(k, "job:succeeded", (e) => e.jobId === job.id);
     // The slow worker finally reports: its token is stale, so nothing is applied.
     const [applied] = await slow.finalize(
-      [{ jobId: job.id, leaseToken: claimed!.leaseToken!, outcome: { kind: "succeeded", resultJson: '"stale"' } }],
+      [
+        {
+          jobId: job.id,
+          leaseToken: claimed!.leaseToken!,
+          outcome: { kind: "succeeded", resultJson: '"stale"' },
+        },
+      ],
       Date.now(),
     );
     expect(applied).toBe(false);
@@ -91,7 +119,10 @@ describe("finalization races", () => {
     for (const name of ["job:succeeded", "job:cancelled", "job:failed"] as const) {
       k.on(name, (e) => terminal.set(e.jobId, [...(terminal.get(e.jobId) ?? []), name]));
     }
-    const jobs = await k.enqueueMany("racy", Array.from({ length: 60 }, (_, i) => ({ ms: i % 15 })));
+    const jobs = await k.enqueueMany(
+      "racy",
+      Array.from({ length: 60 }, (_, i) => ({ ms: i % 15 })),
+    );
     await k.start({ concurrency: 20, cancelGraceMs: 50 });
     await Promise.all(
       jobs.map(async (job, i) => {

@@ -14,14 +14,20 @@ describe("worker pool: concurrency, priority, delayed jobs", () => {
       await gate.promise;
       running--;
     });
-    await k.enqueueMany("work", Array.from({ length: 10 }, (_, i) => ({ i })));
+    await k.enqueueMany(
+      "work",
+      Array.from({ length: 10 }, (_, i) => ({ i })),
+    );
     await k.start({ concurrency: 3 });
     await waitFor(() => running === 3, "3 handlers running");
     // Let the pool try to claim more while all slots are busy.
     await new Promise((r) => setTimeout(r, 100));
     expect(running).toBe(3);
     gate.resolve();
-    await waitFor(async () => (await k.jobs.list({ state: "succeeded" })).length === 10, "all done");
+    await waitFor(
+      async () => (await k.jobs.list({ state: "succeeded" })).length === 10,
+      "all done",
+    );
     expect(peak).toBe(3);
   });
 

@@ -13,9 +13,17 @@ import { memoryKairos } from "../helpers/kairos.js";
 describe("idempotency keys", () => {
   it("returns the existing job for the same key, function and payload", async () => {
     const k = await memoryKairos();
-    const a = await k.enqueue("send", { to: "x", body: { b: 1, a: 2 } }, { idempotencyKey: "mail-1" });
+    const a = await k.enqueue(
+      "send",
+      { to: "x", body: { b: 1, a: 2 } },
+      { idempotencyKey: "mail-1" },
+    );
     // Same payload, keys in another order: canonical JSON makes it equal.
-    const b = await k.enqueue("send", { body: { a: 2, b: 1 }, to: "x" }, { idempotencyKey: "mail-1" });
+    const b = await k.enqueue(
+      "send",
+      { body: { a: 2, b: 1 }, to: "x" },
+      { idempotencyKey: "mail-1" },
+    );
     expect(b.id).toBe(a.id);
     expect(await k.jobs.list({ fn: "send" })).toHaveLength(1);
   });
@@ -23,11 +31,15 @@ describe("idempotency keys", () => {
   it("throws ConflictError for the same key with another payload or function, writing nothing", async () => {
     const k = await memoryKairos();
     const a = await k.enqueue("send", { to: "x" }, { idempotencyKey: "k" });
-    const err = await k.enqueue("send", { to: "y" }, { idempotencyKey: "k" }).catch((e: unknown) => e);
+    const err = await k
+      .enqueue("send", { to: "y" }, { idempotencyKey: "k" })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConflictError);
     expect((err as ConflictError).code).toBe("CONFLICT");
     expect((err as ConflictError).existingJobId).toBe(a.id);
-    await expect(k.enqueue("other", { to: "x" }, { idempotencyKey: "k" })).rejects.toBeInstanceOf(ConflictError);
+    await expect(k.enqueue("other", { to: "x" }, { idempotencyKey: "k" })).rejects.toBeInstanceOf(
+      ConflictError,
+    );
     expect(await k.jobs.list({})).toHaveLength(1);
   });
 

@@ -6,15 +6,27 @@ describe("a misbehaving handler cannot take the pool down", () => {
   it("fails jobs whose handler throws synchronously, throws a non-Error, rejects, or never settles, and keeps working", async () => {
     const k = await memoryKairos();
     const once = { maxAttempts: 1 };
-    k.define("sync-throw", () => {
-      throw new Error("sync boom");
-    }, once);
-    k.define("throw-string", () => {
-      throw "a plain string";
-    }, once);
-    k.define("throw-undefined", () => {
-      throw undefined;
-    }, once);
+    k.define(
+      "sync-throw",
+      () => {
+        throw new Error("sync boom");
+      },
+      once,
+    );
+    k.define(
+      "throw-string",
+      () => {
+        throw "a plain string";
+      },
+      once,
+    );
+    k.define(
+      "throw-undefined",
+      () => {
+        throw undefined;
+      },
+      once,
+    );
     k.define("reject", () => Promise.reject(new RangeError("async boom")), once);
     k.define("never", () => new Promise(() => undefined), { ...once, timeoutMs: 100 });
     k.define("fine", () => "ok");

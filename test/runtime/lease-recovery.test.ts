@@ -7,7 +7,13 @@ import { fileKairos, tempDir } from "../helpers/kairos.js";
 /** Claim a job as a worker that then "dies": it never heartbeats nor finalizes. */
 async function claimAsDeadWorker(file: string, leaseMs: number): Promise<string> {
   const store = await openSqliteJobStore({ path: file });
-  const [job] = await store.claim({ workerId: "dead-worker", fns: ["work"], limit: 1, now: Date.now(), leaseMs });
+  const [job] = await store.claim({
+    workerId: "dead-worker",
+    fns: ["work"],
+    limit: 1,
+    now: Date.now(),
+    leaseMs,
+  });
   await store.close();
   return job!.id;
 }

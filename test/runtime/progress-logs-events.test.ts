@@ -21,7 +21,10 @@ describe("progress, logs and events", () => {
     const job = await k.enqueue("report", {});
     await k.start();
     await halfway.promise;
-    await waitFor(async () => (await k.jobs.get(job.id))!.progress?.percent === 50, "progress 50 stored");
+    await waitFor(
+      async () => (await k.jobs.get(job.id))!.progress?.percent === 50,
+      "progress 50 stored",
+    );
     expect((await k.jobs.get(job.id))!.progress!.message).toBe("half way");
     release.resolve();
     await nextEvent(k, "job:succeeded", (e) => e.jobId === job.id);
@@ -47,7 +50,13 @@ describe("progress, logs and events", () => {
       k.on(name, (e) => seen.push(`${name}:${e.jobId}`));
     }
     k.define("ok", () => 1);
-    k.define("bad", () => { throw new Error("x"); }, { maxAttempts: 2, backoff: { type: "fixed", delayMs: 10 } });
+    k.define(
+      "bad",
+      () => {
+        throw new Error("x");
+      },
+      { maxAttempts: 2, backoff: { type: "fixed", delayMs: 10 } },
+    );
     const ok = await k.enqueue("ok", {});
     const bad = await k.enqueue("bad", {});
     const cancelled = await k.enqueue("ok", {}, { runAt: Date.now() + 60_000 });
@@ -101,7 +110,9 @@ describe("several processes on one store file", () => {
     const started = deferred();
     worker.define("long", (_p, ctx) => {
       started.resolve();
-      return new Promise((_, reject) => ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason)));
+      return new Promise((_, reject) =>
+        ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason)),
+      );
     });
     const job = await worker.enqueue("long", {});
     await worker.start({ leaseMs: 300 });

@@ -68,7 +68,13 @@ describe("retries with backoff", () => {
 
   it("per-enqueue maxAttempts overrides the function's", async () => {
     const k = await memoryKairos();
-    k.define("f", () => { throw new Error("x"); }, { maxAttempts: 5, backoff: fast });
+    k.define(
+      "f",
+      () => {
+        throw new Error("x");
+      },
+      { maxAttempts: 5, backoff: fast },
+    );
     const job = await k.enqueue("f", {}, { maxAttempts: 1 });
     await k.start();
     await nextEvent(k, "job:failed", (e) => e.jobId === job.id);

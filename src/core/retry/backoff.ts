@@ -47,7 +47,9 @@ export function validateBackoff(policy: BackoffPolicy, where = "backoff"): Backo
   checkNonNegative(policy.delayMs, `${where}.delayMs`);
   if (policy.maxDelayMs !== undefined) checkNonNegative(policy.maxDelayMs, `${where}.maxDelayMs`);
   if (policy.factor !== undefined && !(Number.isFinite(policy.factor) && policy.factor >= 1)) {
-    throw new ValidationError(`${where}.factor must be a number >= 1, got ${String(policy.factor)}`);
+    throw new ValidationError(
+      `${where}.factor must be a number >= 1, got ${String(policy.factor)}`,
+    );
   }
   if (
     policy.jitter !== undefined &&
@@ -72,11 +74,7 @@ export function validateMaxAttempts(maxAttempts: number, where = "maxAttempts"):
  * The delay in ms before the retry that follows the failed attempt `attempt` (1-based).
  * Never negative, never above `maxDelayMs`.
  */
-export function retryDelayMs(
-  policy: BackoffPolicy,
-  attempt: number,
-  random: RandomSource,
-): number {
+export function retryDelayMs(policy: BackoffPolicy, attempt: number, random: RandomSource): number {
   const base =
     policy.type === "fixed"
       ? policy.delayMs
