@@ -21,13 +21,21 @@ export function canonicalJson(value: unknown, where = "payload"): string {
     if (typeof v === "bigint" || typeof v === "function" || typeof v === "symbol") {
       throw new ValidationError(`${path} is a ${typeof v}, which JSON cannot hold`);
     }
-    const obj = v as object;
+    const obj = v;
     if (seen.has(obj)) throw new ValidationError(`${path} contains a cycle`);
     seen.add(obj);
     try {
-      if (obj instanceof Date) return obj.toISOString();
+      if (obj instanceof Date) {
+        // toISOString throws a RangeError for an invalid Date; report it as bad input instead.
+        if (Number.isNaN(obj.getTime())) {
+          throw new ValidationError(`${path} is an invalid Date, which JSON cannot hold`);
+        }
+        return obj.toISOString();
+      }
       if (Array.isArray(obj)) return obj.map((x, i) => walk(x, `${path}[${i}]`) ?? null);
-      const out: Record<string, unknown> = {};
+      // A null prototype makes a "__proto__" key an ordinary own key (as JSON.parse does)
+      // instead of a prototype assignment that would silently drop it.
+      const out = Object.create(null) as Record<string, unknown>;
       for (const key of Object.keys(obj).sort()) {
         const child = walk((obj as Record<string, unknown>)[key], `${path}.${key}`);
         if (child !== undefined) out[key] = child;
