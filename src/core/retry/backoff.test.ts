@@ -7,6 +7,7 @@ import { KairosError, ValidationError } from "../errors.js";
 import {
   DEFAULT_BACKOFF,
   DEFAULT_MAX_ATTEMPTS,
+  MAX_RETRY_DELAY_MS,
   decideRetry,
   retryDelayMs,
   validateBackoff,
@@ -295,5 +296,17 @@ describe("validateMaxAttempts", () => {
     expect(() => validateMaxAttempts(n, "jobs.retry.maxAttempts")).toThrow(
       /jobs\.retry\.maxAttempts must be an integer >= 1/,
     );
+  });
+});
+
+describe("retryDelayMs overflow", () => {
+  it("never returns NaN or Infinity, and never exceeds 30 days, for huge attempt numbers", () => {
+    const noCap = { type: "exponential", delayMs: 1_000 } as const;
+    for (const attempt of [44, 100, 1_025, 1e6]) {
+      const d = retryDelayMs(noCap, attempt, () => 0);
+      expect(Number.isFinite(d)).toBe(true);
+      expect(d).toBe(MAX_RETRY_DELAY_MS);
+    }
+    expect(retryDelayMs({ type: "exponential", delayMs: 0 }, 5_000, () => 0)).toBe(0);
   });
 });

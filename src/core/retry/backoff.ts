@@ -31,6 +31,9 @@ export const DEFAULT_BACKOFF: BackoffPolicy = {
   jitter: 0.1,
 };
 
+/** No retry is ever scheduled further out than this (30 days), whatever the policy says. */
+export const MAX_RETRY_DELAY_MS = 30 * 24 * 3_600_000;
+
 /** Default number of attempts (the first run included). */
 export const DEFAULT_MAX_ATTEMPTS = 3;
 
@@ -75,11 +78,12 @@ export function validateMaxAttempts(maxAttempts: number, where = "maxAttempts"):
  * Never negative, never above `maxDelayMs`.
  */
 export function retryDelayMs(policy: BackoffPolicy, attempt: number, random: RandomSource): number {
-  const base =
-    policy.type === "fixed"
-      ? policy.delayMs
-      : policy.delayMs * Math.pow(policy.factor ?? 2, Math.max(0, attempt - 1));
-  const capped = Math.min(base, policy.maxDelayMs ?? Number.POSITIVE_INFINITY);
+  const growth =
+    policy.type === "fixed" ? 1 : Math.pow(policy.factor ?? 2, Math.max(0, attempt - 1));
+  // Overflow (growth = Infinity, or 0 * Infinity = NaN) falls back to the cap.
+  const raw = policy.delayMs === 0 ? 0 : policy.delayMs * growth;
+  const cap = Math.min(policy.maxDelayMs ?? MAX_RETRY_DELAY_MS, MAX_RETRY_DELAY_MS);
+  const capped = Number.isFinite(raw) ? Math.min(raw, cap) : cap;
   const jitter = policy.jitter ?? 0;
   const delay = capped - capped * jitter * random();
   return Math.max(0, Math.round(delay));
