@@ -1,0 +1,131 @@
+/**
+ * @module stores/sqlite/enqueue
+ * Statement family: insert jobs, honouring idempotency keys and bounded queues (`maxPending`).
+ *
+ * The whole batch runs in one `BEGIN IMMEDIATE` transaction, so the idempotency lookup, the
+ * pending count and the inserts see no concurrent writer; any throw rolls the batch back.
+ * Pending counts are read once per fn per batch and then tracked in memory, so a batch of n
+ * jobs costs n inserts, not n counts.
+ */
+import type Database from "better-sqlite3";
+import { ConflictError, QueueFullError } from "../../core/errors.js";
+import type { EnqueueOutcome, NewJob } from "../../ports/job-store.js";
+import { type JobRow, rowToJob } from "./job-row.js";
+
+interface InsertParams {
+  fn: string;
+  state: "scheduled" | "queued";
+  maxAttempts: number;
+  payload: string;
+  priority: number;
+  runAt: number;
+  idempotencyKey: string | null;
+  concurrencyKey: string | null;
+  concurrencyLimit: number;
+  now: number;
+}
+
+/** Prepare the enqueue statements once; the returned function inserts a batch atomically. */
+export function prepareEnqueue(
+  db: Database.Database,
+): (jobs: readonly NewJob[], now: number) => EnqueueOutcome[] {
+  // Contract: input an idempotency key; returns the job holding it, if any. Keys are global
+  // (across fns) and held while the row exists. Runs under the batch's write lock.
+  const findByKey = db.prepare<[string], JobRow>("SELECT * FROM jobs WHERE idempotency_key = ?");
+
+  // Contract: input fn; returns how many of its jobs are pending (scheduled, queued, retrying),
+  // including rows inserted earlier in the same transaction. Covering scan of
+  // jobs_fn_state_id_idx.
+  const countPending = db.prepare<[string], { n: number }>(
+    `SELECT COUNT(*) AS n FROM jobs
+      WHERE fn = ? AND state IN ('scheduled', 'queued', 'retrying')`,
+  );
+
+  // Contract: inserts one job with attempt 0 and no lease. The unique index on
+  // idempotency_key is the last line of defence (the lookup above runs first under the same
+  // write lock, so it never fires in practice). No RETURNING: the row is fully determined by
+  // the inputs and the new rowid, and building it in JS makes batches about 2.5x faster.
+  const insert = db.prepare<InsertParams>(
+    `INSERT INTO jobs (fn, state, attempt, max_attempts, payload, priority, run_at,
+                       idempotency_key, concurrency_key, concurrency_limit, created_at, updated_at)
+     VALUES (@fn, @state, 0, @maxAttempts, @payload, @priority, @runAt,
+             @idempotencyKey, @concurrencyKey, @concurrencyLimit, @now, @now)`,
+  );
+
+  const batch = db.transaction((jobs: readonly NewJob[], now: number): EnqueueOutcome[] => {
+    const pending = new Map<string, number>();
+    const outcomes: EnqueueOutcome[] = [];
+    for (const job of jobs) {
+      if (job.idempotencyKey !== null) {
+        const existing = findByKey.get(job.idempotencyKey);
+        if (existing !== undefined) {
+          if (existing.fn !== job.fn || existing.payload !== job.payloadJson) {
+            throw new ConflictError(
+              `idempotency key "${job.idempotencyKey}" is already used by job ${existing.id} ` +
+                `(function "${existing.fn}") with a different function or payload; ` +
+                `reuse a key only for the same function and payload, or choose a new key`,
+              String(existing.id),
+            );
+          }
+          outcomes.push({ job: rowToJob(existing), created: false });
+          continue;
+        }
+      }
+      let count = pending.get(job.fn);
+      if (job.maxPending !== null) {
+        count ??= countPending.get(job.fn)?.n ?? 0;
+        if (count >= job.maxPending) throw new QueueFullError(job.fn, job.maxPending);
+      }
+      const params: InsertParams = {
+        fn: job.fn,
+        state: job.runAt > now ? "scheduled" : "queued",
+        maxAttempts: job.maxAttempts,
+        payload: job.payloadJson,
+        priority: job.priority,
+        runAt: job.runAt,
+        idempotencyKey: job.idempotencyKey,
+        concurrencyKey: job.concurrencyKey,
+        concurrencyLimit: job.concurrencyLimit,
+        now,
+      };
+      const id = Number(insert.run(params).lastInsertRowid);
+      // Keep a tracked count exact for later jobs of this fn in the batch; untracked fns are
+      // counted from the table (which includes this row) when first needed.
+      if (count !== undefined) pending.set(job.fn, count + 1);
+      outcomes.push({ job: rowToJob(insertedRow(id, params)), created: true });
+    }
+    return outcomes;
+  });
+
+  return (jobs, now) => (jobs.length === 0 ? [] : batch.immediate(jobs, now));
+}
+
+/** The row an insert with these parameters stores (the column defaults of the INSERT above). */
+function insertedRow(id: number, p: InsertParams): JobRow {
+  return {
+    id,
+    fn: p.fn,
+    state: p.state,
+    attempt: 0,
+    max_attempts: p.maxAttempts,
+    payload: p.payload,
+    result: null,
+    error: null,
+    progress_percent: null,
+    progress_message: null,
+    progress_at: null,
+    priority: p.priority,
+    run_at: p.runAt,
+    idempotency_key: p.idempotencyKey,
+    concurrency_key: p.concurrencyKey,
+    concurrency_limit: p.concurrencyLimit,
+    created_at: p.now,
+    updated_at: p.now,
+    started_at: null,
+    finished_at: null,
+    lease_owner: null,
+    lease_expires_at: null,
+    lease_token: null,
+    cancel_requested_at: null,
+  };
+}

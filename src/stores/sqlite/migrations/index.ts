@@ -1,0 +1,16 @@
+/**
+ * @module stores/sqlite/migrations
+ * The ordered list of schema migrations of the SQLite store. Append only: a released migration
+ * is never edited or renumbered, because `kairos_migrations` records versions by number.
+ */
+import { sql as jobsSql } from "./001-jobs.js";
+
+/** One schema migration: applied once, in version order, inside the runner's transaction. */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/** Every migration, in ascending version order. */
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: "jobs", sql: jobsSql }];

@@ -1,0 +1,233 @@
+/**
+ * SQLite-specific tests of the SQLite JobStore: file handling, pragmas, migrations, several
+ * connections and processes on one file, error wrapping, and the per-key claim. The behaviour
+ * the port promises is checked by the shared suite in src/stores/conformance.
+ */
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import { ShuttingDownError, StoreError } from "../../core/errors.js";
+import type { JobStore, NewJob } from "../../ports/job-store.js";
+import { openSqliteJobStore, parseSqliteUrl } from "./index.js";
+import { MIGRATIONS } from "./migrations/index.js";
+
+const run = promisify(execFile);
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+const job = (over: Partial<NewJob> = {}): NewJob => ({
+  fn: "f",
+  payloadJson: "{}",
+  priority: 0,
+  runAt: 0,
+  maxAttempts: 1,
+  idempotencyKey: null,
+  concurrencyKey: null,
+  concurrencyLimit: 1,
+  maxPending: null,
+  ...over,
+});
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kairos-sqlite-"));
+  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function open(dbPath: string, busyTimeoutMs?: number): Promise<JobStore> {
+  const store = await openSqliteJobStore(
+    busyTimeoutMs === undefined ? { path: dbPath } : { path: dbPath, busyTimeoutMs },
+  );
+  cleanups.push(() => store.close());
+  return store;
+}
+
+function raw(dbPath: string): Database.Database {
+  const db = new Database(dbPath);
+  cleanups.push(() => void db.close());
+  return db;
+}
+
+describe("parseSqliteUrl", () => {
+  it("maps sqlite URLs to paths and rejects everything else", () => {
+    expect(parseSqliteUrl("sqlite::memory:")).toBe(":memory:");
+    expect(parseSqliteUrl("sqlite:.kairos/kairos.db")).toBe(".kairos/kairos.db");
+    expect(parseSqliteUrl("sqlite:/var/lib/kairos.db")).toBe("/var/lib/kairos.db");
+    expect(parseSqliteUrl("sqlite:")).toBeNull();
+    expect(parseSqliteUrl("postgres://localhost/kairos")).toBeNull();
+    expect(parseSqliteUrl("kairos.db")).toBeNull();
+  });
+});
+
+describe("SQLite job store on a file", () => {
+  it("creates missing directories and runs in WAL mode", async () => {
+    const dbPath = path.join(tempDir(), "nested", "deeper", "kairos.db");
+    const store = await open(dbPath);
+    await store.enqueue([job()], 1);
+    expect(fs.existsSync(dbPath)).toBe(true);
+    expect(raw(dbPath).pragma("journal_mode", { simple: true })).toBe("wal");
+  });
+
+  it("shares state between two stores on one file, and changeToken sees the other's commits", async () => {
+    const dbPath = path.join(tempDir(), "kairos.db");
+    const a = await open(dbPath);
+    const b = await open(dbPath);
+
+    const before = await b.changeToken();
+    expect(before).not.toBeNull();
+    const [outcome] = await a.enqueue([job({ payloadJson: '{"from":"a"}' })], 1);
+    const after = await b.changeToken();
+    expect(after).not.toBe(before);
+    expect((await b.get(outcome!.job.id))?.payloadJson).toBe('{"from":"a"}');
+
+    // b's own commit does not move b's token; it moves a's.
+    const aBefore = await a.changeToken();
+    const claimed = await b.claim({ workerId: "w", fns: ["f"], limit: 1, now: 2, leaseMs: 1000 });
+    expect(claimed.map((j) => j.id)).toEqual([outcome!.job.id]);
+    expect(await b.changeToken()).toBe(after);
+    expect(await a.changeToken()).not.toBe(aBefore);
+    expect((await a.get(outcome!.job.id))?.state).toBe("running");
+  });
+
+  it("runs migrations once: migrating again and reopening change nothing", async () => {
+    const dbPath = path.join(tempDir(), "kairos.db");
+    const store = await open(dbPath);
+    const [outcome] = await store.enqueue([job()], 1);
+    await store.migrate();
+    await store.migrate();
+    await store.close();
+
+    const reopened = await open(dbPath);
+    await reopened.migrate();
+    expect((await reopened.get(outcome!.job.id))?.state).toBe("queued");
+    const versions = raw(dbPath)
+      .prepare<[], { version: number }>("SELECT version FROM kairos_migrations ORDER BY version")
+      .all()
+      .map((r) => r.version);
+    expect(versions).toEqual(MIGRATIONS.map((m) => m.version));
+  });
+
+  it("migrates safely when several processes open the same new file at once", async () => {
+    const dbPath = path.join(tempDir(), "kairos.db");
+    const fixture = path.join(here, "test-fixtures", "open-and-enqueue.ts");
+    const startAt = Date.now() + 1500;
+    const outputs = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        run(process.execPath, ["--import", "tsx", fixture, dbPath, String(startAt)], {
+          timeout: 20_000,
+        }),
+      ),
+    );
+    const ids = outputs.map((o) => o.stdout.trim()).sort();
+    expect(ids).toEqual(["1", "2", "3", "4"]);
+    const db = raw(dbPath);
+    expect(db.prepare("SELECT COUNT(*) AS n FROM kairos_migrations").get()).toEqual({
+      n: MIGRATIONS.length,
+    });
+    expect(db.prepare("SELECT COUNT(*) AS n FROM jobs").get()).toEqual({ n: 4 });
+  });
+
+  it("refuses a file migrated by a newer Kairos", async () => {
+    const dbPath = path.join(tempDir(), "kairos.db");
+    await (await open(dbPath)).close();
+    raw(dbPath)
+      .prepare("INSERT INTO kairos_migrations (version, applied_at) VALUES (999, 0)")
+      .run();
+    const error = await openSqliteJobStore({ path: dbPath }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as Error).message).toMatch(/version 999, newer than this Kairos knows/);
+  });
+
+  it("wraps SQLITE_BUSY after busyTimeoutMs in StoreError and writes nothing", async () => {
+    const dbPath = path.join(tempDir(), "kairos.db");
+    const store = await open(dbPath, 50);
+    const locker = raw(dbPath);
+    locker.exec("BEGIN IMMEDIATE");
+    const error = await store.enqueue([job()], 1).catch((e: unknown) => e);
+    locker.exec("ROLLBACK");
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as StoreError).code).toBe("STORE");
+    expect((error as Error).message).toMatch(/enqueue failed \(SQLITE_BUSY/);
+    expect(((error as Error).cause as { code?: string }).code).toBe("SQLITE_BUSY");
+    expect(await store.list({})).toEqual([]);
+  });
+
+  it("keeps a stable schema (update the snapshot only together with a new migration)", async () => {
+    const dbPath = path.join(tempDir(), "kairos.db");
+    await (await open(dbPath)).close();
+    const schema = raw(dbPath)
+      .prepare<[], { type: string; name: string; sql: string | null }>(
+        "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name",
+      )
+      .all();
+    expect(schema).toMatchSnapshot();
+  });
+});
+
+describe("SQLite job store in memory", () => {
+  it("exposes ids as decimal strings and refuses calls after close", async () => {
+    const store = await openSqliteJobStore({ path: ":memory:" });
+    const [a, b] = await store.enqueue([job(), job()], 1);
+    expect([a!.job.id, b!.job.id]).toEqual(["1", "2"]);
+    await store.close();
+    await store.close();
+    await expect(store.get("1")).rejects.toBeInstanceOf(ShuttingDownError);
+    await expect(store.enqueue([job()], 1)).rejects.toBeInstanceOf(ShuttingDownError);
+  });
+
+  it("claims another key's job when the first key is full, however many jobs it has queued", async () => {
+    const store = await open(":memory:");
+    const claim = (limit: number, now: number) =>
+      store.claim({ workerId: "w", fns: ["f"], limit, now, leaseMs: 60_000 });
+    await store.enqueue([job({ concurrencyKey: "a" })], 1);
+    expect(await claim(1, 2)).toHaveLength(1);
+
+    await store.enqueue(
+      Array.from({ length: 500 }, () => job({ concurrencyKey: "a" })),
+      3,
+    );
+    const [bJob] = await store.enqueue([job({ concurrencyKey: "b" })], 4);
+    const claimed = await claim(1, 5);
+    expect(claimed.map((j) => j.id)).toEqual([bJob!.job.id]);
+    expect(await claim(10, 6)).toEqual([]);
+  });
+
+  it("counts jobs claimed in one batch against their key", async () => {
+    const store = await open(":memory:");
+    await store.enqueue(
+      [
+        ...Array.from({ length: 4 }, () => job({ concurrencyKey: "a", concurrencyLimit: 2 })),
+        job({ concurrencyKey: "b", concurrencyLimit: 1 }),
+        job({ concurrencyKey: "b", concurrencyLimit: 1 }),
+        job(),
+      ],
+      1,
+    );
+    const claimed = await store.claim({ workerId: "w", fns: ["f"], limit: 10, now: 2, leaseMs: 1 });
+    expect(claimed.map((j) => j.concurrencyKey)).toEqual(["a", "a", "b", null]);
+  });
+
+  it("holds each job to its own limit when jobs sharing a key differ in limit", async () => {
+    const store = await open(":memory:");
+    await store.enqueue([job({ concurrencyKey: "k", concurrencyLimit: 3 })], 1);
+    await store.claim({ workerId: "w", fns: ["f"], limit: 1, now: 2, leaseMs: 1000 });
+    await store.enqueue(
+      [
+        job({ concurrencyKey: "k", concurrencyLimit: 1, priority: 2 }),
+        job({ concurrencyKey: "k", concurrencyLimit: 3, priority: 1 }),
+      ],
+      3,
+    );
+    const claimed = await store.claim({ workerId: "w", fns: ["f"], limit: 5, now: 4, leaseMs: 1 });
+    expect(claimed.map((j) => j.concurrencyLimit)).toEqual([3]);
+  });
+});

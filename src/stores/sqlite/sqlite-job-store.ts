@@ -1,0 +1,178 @@
+/**
+ * @module stores/sqlite/sqlite-job-store
+ * The SQLite JobStore: composes the statement families (one file each), guards against use
+ * after close, and turns unexpected SQLite failures into StoreError.
+ *
+ * better-sqlite3 is synchronous, so every method runs to completion before it returns its
+ * promise: calls on one store never interleave, and each write method is one transaction.
+ * Clock: the process clock of the caller is authoritative (`now` is always passed in); SQLite's
+ * clock is never used for job times.
+ */
+import type Database from "better-sqlite3";
+import { KairosError, ShuttingDownError, StoreError } from "../../core/errors.js";
+import type {
+  CancelOutcome,
+  ClaimRequest,
+  EnqueueOutcome,
+  FinalizeRequest,
+  HeartbeatOutcome,
+  JobListQuery,
+  JobLogLine,
+  JobStore,
+  NewJob,
+  StoredJob,
+} from "../../ports/job-store.js";
+import { prepareCancel } from "./cancel.js";
+import { prepareClaim } from "./claim.js";
+import { prepareEnqueue } from "./enqueue.js";
+import { prepareFinalize } from "./finalize.js";
+import { prepareHeartbeat } from "./heartbeat.js";
+import { prepareLogs } from "./logs.js";
+import { migrate } from "./migrate.js";
+import { prepareSetProgress } from "./progress.js";
+import { prepareReads } from "./read-jobs.js";
+
+/**
+ * A JobStore over one better-sqlite3 connection. Build it with `openSqliteJobStore`, which sets
+ * the pragmas and migrates first; the constructor prepares every statement once.
+ */
+export class SqliteJobStore implements JobStore {
+  readonly #db: Database.Database;
+  #closed = false;
+  readonly #enqueue: ReturnType<typeof prepareEnqueue>;
+  readonly #claim: ReturnType<typeof prepareClaim>;
+  readonly #finalize: ReturnType<typeof prepareFinalize>;
+  readonly #heartbeat: ReturnType<typeof prepareHeartbeat>;
+  readonly #cancel: ReturnType<typeof prepareCancel>;
+  readonly #setProgress: ReturnType<typeof prepareSetProgress>;
+  readonly #logs: ReturnType<typeof prepareLogs>;
+  readonly #reads: ReturnType<typeof prepareReads>;
+
+  /** Wrap an open, migrated connection. The store owns it from now on and closes it in `close`. */
+  constructor(db: Database.Database) {
+    this.#db = db;
+    this.#enqueue = prepareEnqueue(db);
+    this.#claim = prepareClaim(db);
+    this.#finalize = prepareFinalize(db);
+    this.#heartbeat = prepareHeartbeat(db);
+    this.#cancel = prepareCancel(db);
+    this.#setProgress = prepareSetProgress(db);
+    this.#logs = prepareLogs(db);
+    this.#reads = prepareReads(db);
+  }
+
+  async migrate(): Promise<void> {
+    this.#run("migrate", () => migrate(this.#db));
+  }
+
+  async enqueue(jobs: readonly NewJob[], now: number): Promise<EnqueueOutcome[]> {
+    return this.#run("enqueue", () => this.#enqueue(jobs, now));
+  }
+
+  async claim(request: ClaimRequest): Promise<StoredJob[]> {
+    return this.#run("claim", () => this.#claim({ ...request, limit: Math.floor(request.limit) }));
+  }
+
+  async finalize(requests: readonly FinalizeRequest[], now: number): Promise<boolean[]> {
+    return this.#run("finalize", () => this.#finalize(requests, now));
+  }
+
+  async heartbeat(
+    workerId: string,
+    leases: readonly { jobId: string; leaseToken: string }[],
+    now: number,
+    leaseMs: number,
+  ): Promise<HeartbeatOutcome> {
+    return this.#run("heartbeat", () => this.#heartbeat(workerId, leases, now, leaseMs));
+  }
+
+  async listExpired(now: number, limit: number): Promise<StoredJob[]> {
+    return this.#run("listExpired", () => this.#reads.listExpired(now, limit));
+  }
+
+  async cancel(jobId: string, now: number): Promise<CancelOutcome> {
+    return this.#run("cancel", () => this.#cancel(jobId, now));
+  }
+
+  async setProgress(
+    jobId: string,
+    leaseToken: string,
+    percent: number,
+    message: string | null,
+    now: number,
+  ): Promise<boolean> {
+    return this.#run("setProgress", () =>
+      this.#setProgress(jobId, leaseToken, percent, message, now),
+    );
+  }
+
+  async appendLogs(lines: readonly JobLogLine[]): Promise<void> {
+    this.#run("appendLogs", () => this.#logs.append(lines));
+  }
+
+  async getLogs(jobId: string, limit?: number): Promise<JobLogLine[]> {
+    return this.#run("getLogs", () => this.#logs.get(jobId, limit));
+  }
+
+  async get(jobId: string): Promise<StoredJob | null> {
+    return this.#run("get", () => this.#reads.get(jobId));
+  }
+
+  async list(query: JobListQuery): Promise<StoredJob[]> {
+    return this.#run("list", () => this.#reads.list(query));
+  }
+
+  async nextRunAt(fns: readonly string[]): Promise<number | null> {
+    return this.#run("nextRunAt", () => this.#reads.nextRunAt(fns));
+  }
+
+  /**
+   * SQLite's `data_version`: it changes when another connection (in this process or another)
+   * commits to the file, never for this connection's own commits. An in-memory database has
+   * no other connection, so its token never changes.
+   */
+  async changeToken(): Promise<string | null> {
+    return this.#run("changeToken", () =>
+      String(this.#db.pragma("data_version", { simple: true })),
+    );
+  }
+
+  /** Close the connection. Idempotent; every other method then throws ShuttingDownError. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#run("close", () => this.#db.close(), { allowClosed: true });
+  }
+
+  #run<T>(operation: string, body: () => T, options?: { allowClosed: boolean }): T {
+    if (this.#closed && options?.allowClosed !== true) {
+      throw new ShuttingDownError(
+        `the SQLite job store is closed; ${operation} was called after close()`,
+      );
+    }
+    try {
+      return body();
+    } catch (error) {
+      throw toStoreError(operation, error);
+    }
+  }
+}
+
+/**
+ * Pass Kairos errors (ConflictError, QueueFullError, ...) through; wrap anything else
+ * (SQLITE_BUSY after busy_timeout, I/O errors, corruption) in StoreError with the original as
+ * `cause`.
+ */
+export function toStoreError(operation: string, error: unknown): KairosError {
+  if (error instanceof KairosError) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  const hint =
+    code === "SQLITE_BUSY"
+      ? "; another connection held the write lock for longer than busyTimeoutMs"
+      : "";
+  return new StoreError(
+    `SQLite job store: ${operation} failed (${typeof code === "string" ? `${code}: ` : ""}${message})${hint}`,
+    { cause: error },
+  );
+}
