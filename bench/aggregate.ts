@@ -1,0 +1,88 @@
+/**
+ * @module bench/aggregate
+ * Folds the rounds of one scenario into one figure set: the MEDIAN of each figure over the
+ * successful rounds (throughput, and each lag percentile taken per round), the MAX of peak
+ * RSS. On a shared 2-core machine a neighbour's burst can halve one round; the median of
+ * rounds interleaved across scenarios is far steadier than any single run.
+ */
+import type {
+  ChildReport,
+  LagResult,
+  LatencySummary,
+  ScenarioResult,
+  ScenarioRuns,
+  ThroughputResult,
+} from "./types.js";
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new RangeError("median of nothing");
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** A scenario's figures over its rounds. */
+export interface Aggregated {
+  /** Medians (and max peak RSS) over the successful rounds. */
+  readonly report: ChildReport;
+  /** Each successful round's result, in run order. */
+  readonly rounds: readonly ScenarioResult[];
+  /** Error text of each failed round. */
+  readonly failures: readonly string[];
+}
+
+function medianSummary(summaries: readonly LatencySummary[]): LatencySummary {
+  const pick = (key: keyof LatencySummary) => median(summaries.map((s) => s[key]));
+  return {
+    count: pick("count"),
+    p50: pick("p50"),
+    p99: pick("p99"),
+    max: pick("max"),
+    mean: pick("mean"),
+    min: pick("min"),
+  };
+}
+
+function mergeResults(results: readonly ScenarioResult[]): ScenarioResult {
+  const first = results[0]!;
+  if (first.kind === "throughput") {
+    const all = results as readonly ThroughputResult[];
+    return {
+      kind: "throughput",
+      jobs: first.jobs,
+      elapsedMs: median(all.map((r) => r.elapsedMs)),
+      jobsPerSec: median(all.map((r) => r.jobsPerSec)),
+    };
+  }
+  const all = results as readonly LagResult[];
+  const events = all.map((r) => r.eventLag).filter((e): e is LatencySummary => e !== null);
+  return {
+    kind: "lag",
+    jobs: first.jobs,
+    lag: medianSummary(all.map((r) => r.lag)),
+    eventLag: events.length > 0 ? medianSummary(events) : null,
+    enqueueMs: median(all.map((r) => r.enqueueMs)),
+    lateEnqueues: Math.max(...all.map((r) => r.lateEnqueues)),
+  };
+}
+
+/** Null when the scenario was skipped or every round failed. */
+export function aggregate(runs: ScenarioRuns | undefined): Aggregated | null {
+  if (runs === undefined || "skipped" in runs) return null;
+  const reports: ChildReport[] = [];
+  const failures: string[] = [];
+  for (const run of runs.runs) {
+    if (run.ok) reports.push(run.report);
+    else failures.push(run.failure.error);
+  }
+  if (reports.length === 0) return null;
+  const notes = [...new Set(reports.flatMap((r) => r.notes))];
+  const report: ChildReport = {
+    scenario: reports[0]!.scenario,
+    result: mergeResults(reports.map((r) => r.result)),
+    baselineRssBytes: median(reports.map((r) => r.baselineRssBytes)),
+    peakRssBytes: Math.max(...reports.map((r) => r.peakRssBytes)),
+    notes,
+  };
+  return { report, rounds: reports.map((r) => r.result), failures };
+}

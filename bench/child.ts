@@ -1,0 +1,79 @@
+/**
+ * @module bench/child
+ * Entry point of one benchmark child process: runs ONE scenario, measures this process's peak
+ * RSS, sends a ChildReport (or ChildFailure) to the parent over IPC, and exits.
+ *
+ * Why one process per scenario: peak RSS is a per-process high-water mark, so measuring each
+ * scenario in its own fresh process is the only way to attribute it (the floors' RSS does not
+ * leak into Kairos's figure, nor one Kairos scenario's heap into the next); it also keeps
+ * JIT warm-up and garbage from one scenario out of the next one's timing. The child's stdout is
+ * wired to the parent's stderr, so `--json` output stays clean.
+ */
+import { RssSampler } from "./rss.js";
+import type { ChildOutcome, ScenarioRequest, ScenarioResult } from "./types.js";
+
+interface Ran {
+  readonly result: ScenarioResult;
+  readonly notes: readonly string[];
+}
+
+/** Loads the scenario's module, records the baseline RSS, then runs it. */
+async function run(
+  request: ScenarioRequest,
+  rss: RssSampler,
+): Promise<Ran & { baselineRssBytes: number }> {
+  switch (request.scenario) {
+    case "floor-a":
+    case "floor-b": {
+      const floors = await import("./floors.js");
+      const baselineRssBytes = process.memoryUsage.rss();
+      const result =
+        request.scenario === "floor-a"
+          ? floors.floorOneTxPerJob(request.dir, request.jobs, rss)
+          : floors.floorBatched(request.dir, request.jobs, rss);
+      return { result, notes: [], baselineRssBytes };
+    }
+    default: {
+      const kairos = await import("./kairos-scenarios.js");
+      const baselineRssBytes = process.memoryUsage.rss();
+      const ran = await kairos.runKairosScenario(request);
+      return { ...ran, baselineRssBytes };
+    }
+  }
+}
+
+function send(outcome: ChildOutcome): Promise<void> {
+  return new Promise((resolve) => {
+    if (process.send === undefined) {
+      process.stderr.write(`${JSON.stringify(outcome)}\n`);
+      resolve();
+      return;
+    }
+    process.send(outcome, undefined, {}, () => resolve());
+  });
+}
+
+async function main(): Promise<void> {
+  const request = JSON.parse(process.argv[2] ?? "null") as ScenarioRequest | null;
+  if (request === null) throw new Error("usage: child.ts '<ScenarioRequest JSON>'");
+  const rss = new RssSampler();
+  rss.start(50);
+  let outcome: ChildOutcome;
+  try {
+    const { result, notes, baselineRssBytes } = await run(request, rss);
+    const peakRssBytes = rss.stop();
+    outcome = {
+      ok: true,
+      report: { scenario: request.scenario, result, notes, baselineRssBytes, peakRssBytes },
+    };
+  } catch (error) {
+    rss.stop();
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    outcome = { ok: false, failure: { scenario: request.scenario, error: text } };
+  }
+  await send(outcome);
+  // Exit explicitly: a handle leaked by the code under test must not hang the whole bench.
+  process.exit(0);
+}
+
+await main();

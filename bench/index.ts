@@ -1,0 +1,73 @@
+/**
+ * @module bench/index
+ * `npm run bench`: runs each scenario in its own child process (bench/child.ts), floors first,
+ * then prints an aligned table (or, with --json, one JSON object and nothing else on stdout).
+ * Progress goes to stderr. Figures are reported, never asserted: exit code 0 on a target MISS;
+ * non-zero only for bad usage or when a scenario crashed.
+ */
+import fs from "node:fs";
+import { fileURLToPath } from "node:url";
+import { parseBenchArgs, USAGE, UsageError, type BenchOptions } from "./args.js";
+import { buildRows, renderJson, renderTable, type Outcomes } from "./report.js";
+import { runInChild } from "./runner.js";
+import { isKairosScenario } from "./types.js";
+
+const KAIROS_ENTRY = fileURLToPath(new URL("../src/index.ts", import.meta.url));
+
+/** Per child: generous, so only a hang trips it (20,000 jobs run in seconds). */
+function childTimeoutMs(options: BenchOptions): number {
+  return options.quick ? 120_000 : 600_000;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let options: BenchOptions | "help";
+  try {
+    options = parseBenchArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`bench: ${error.message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (options === "help") {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+
+  const kairosAvailable = fs.existsSync(KAIROS_ENTRY);
+  const outcomes: Outcomes = {};
+  const runnable = options.scenarios.filter((s) => kairosAvailable || !isKairosScenario(s));
+  for (const scenario of options.scenarios) {
+    outcomes[scenario] = runnable.includes(scenario)
+      ? { runs: [] }
+      : { skipped: "src/index.ts does not exist yet" };
+  }
+  // Rounds are interleaved (every scenario once, then again) so that a noisy minute on the
+  // shared machine hits all scenarios alike instead of one scenario's every run.
+  let crashed = false;
+  for (let round = 1; round <= options.rounds; round++) {
+    for (const scenario of runnable) {
+      process.stderr.write(`bench: round ${round}/${options.rounds} ${scenario} ...`);
+      const t0 = performance.now();
+      const outcome = await runInChild(scenario, {
+        jobs: options.jobs,
+        lagJobs: options.lagJobs,
+        timeoutMs: childTimeoutMs(options),
+        cpuProfDir: options.cpuProfDir,
+      });
+      const runs = outcomes[scenario];
+      if (runs !== undefined && "runs" in runs) runs.runs.push(outcome);
+      crashed ||= !outcome.ok;
+      const took = ((performance.now() - t0) / 1000).toFixed(1);
+      process.stderr.write(outcome.ok ? ` done in ${took} s\n` : ` FAILED after ${took} s\n`);
+    }
+  }
+
+  const rows = buildRows(outcomes, options);
+  const text = options.json
+    ? renderJson(rows, outcomes, options)
+    : renderTable(rows, outcomes, options);
+  process.stdout.write(`${text}\n`);
+  return crashed ? 1 : 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));
