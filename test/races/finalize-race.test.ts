@@ -2,14 +2,73 @@
  * Single-winner finalization: when two finalizations of one job compete, exactly one applies
  * and the other is dropped.
  */
+import { execFile } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { openSqliteJobStore } from "../../src/stores/sqlite/index.js";
 import type { Finalization } from "../../src/ports/job-store.js";
 import { nextEvent, waitFor } from "../helpers/async.js";
 import { fileKairos, memoryKairos, tempDir } from "../helpers/kairos.js";
 
+const finalizer = fileURLToPath(new URL("../fixtures/race-finalizer.ts", import.meta.url));
+
+function newJobs(count: number, now: number) {
+  return Array.from({ length: count }, (_, i) => ({
+    fn: "f",
+    payloadJson: String(i),
+    priority: 0,
+    runAt: now,
+    maxAttempts: 1,
+    idempotencyKey: null,
+    concurrencyKey: null,
+    concurrencyLimit: 1,
+    maxPending: null,
+  }));
+}
+
 describe("finalization races", () => {
+  it("two processes finalizing the same 300 jobs at the same instant: exactly one wins each", async () => {
+    const dir = tempDir();
+    const file = path.join(dir, "k.db");
+    const store = await openSqliteJobStore({ path: file });
+    const now = Date.now();
+    await store.enqueue(newJobs(300, now), now);
+    const claimed = await store.claim({ workerId: "w", fns: ["f"], limit: 300, now, leaseMs: 600_000 });
+    const leasesFile = path.join(dir, "leases.json");
+    fs.writeFileSync(
+      leasesFile,
+      JSON.stringify(claimed.map((j) => ({ jobId: j.id, leaseToken: j.leaseToken }))),
+    );
+    const startAt = String(Date.now() + 1_500);
+    const run = promisify(execFile);
+    const args = (outcome: string, order: string) => [
+      "--import",
+      "tsx",
+      finalizer,
+      file,
+      leasesFile,
+      startAt,
+      outcome,
+      order,
+    ];
+    // Opposite orders: the two processes contend on every job as they cross.
+    const [a, b] = await Promise.all([
+      run(process.execPath, args("succeeded", "forward")),
+      run(process.execPath, args("failed", "reverse")),
+    ]);
+    const wonByA = new Set(JSON.parse(a.stdout) as string[]);
+    const wonByB = new Set(JSON.parse(b.stdout) as string[]);
+    for (const job of claimed) {
+      expect(Number(wonByA.has(job.id)) + Number(wonByB.has(job.id))).toBe(1);
+      const row = await store.get(job.id);
+      expect(row!.state).toBe(wonByA.has(job.id) ? "succeeded" : "failed");
+    }
+    await store.close();
+  }, 60_000);
+
   it("two connections finalizing the same jobs at once: exactly one wins each", async () => {
     const file = path.join(tempDir(), "k.db");
     const a = await openSqliteJobStore({ path: file });
