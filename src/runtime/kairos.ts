@@ -287,6 +287,7 @@ export class Kairos {
     return (
       this.pool?.stats() ?? {
         running: 0,
+        buffered: 0,
         claimed: 0,
         finalized: 0,
         droppedResults: 0,

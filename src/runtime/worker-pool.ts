@@ -15,7 +15,11 @@
  * - Every outcome is written through the FinalizeBatcher, guarded by the lease token: if
  *   another finalization won (lease recovery elsewhere, a racing cancel), this one is dropped
  *   and counted, never applied.
- * - Claims are serial (one in flight) and batched up to the free slots; idle workers sleep
+ * - Claims are serial (one in flight) and batched: up to the free slots, plus up to `prefetch`
+ *   jobs held in a local buffer while recent jobs are short (<= 50 ms on average), so that a
+ *   stream of short jobs is claimed in large batches. A buffered job starts the moment a slot
+ *   frees, holds a lease like a running one, is cancelled or handed back at once, and is never
+ *   buffered behind long jobs (prefetch turns off when jobs are long). Idle workers sleep
  *   until the earliest `runAt` the store knows of, a local enqueue, a change committed by
  *   another process (the store's change token), or the poll interval.
  */
@@ -56,6 +60,11 @@ export interface WorkerPoolOptions {
   readonly cancelGraceMs?: number;
   /** How often to recover jobs whose lease expired (default leaseMs / 2, at least 250 ms). */
   readonly recoverIntervalMs?: number;
+  /**
+   * Jobs claimed beyond the free slots while recent jobs are short, to batch claims
+   * (default 4 x concurrency, at most 1,000; 0 disables).
+   */
+  readonly prefetch?: number;
   /** Worker id stored as lease owner (default a random id). */
   readonly workerId?: string;
 }
@@ -63,6 +72,8 @@ export interface WorkerPoolOptions {
 /** Counters a pool keeps for metrics and tests. */
 export interface WorkerPoolStats {
   readonly running: number;
+  /** Jobs claimed ahead (prefetched) and not started yet. */
+  readonly buffered: number;
   readonly claimed: number;
   readonly finalized: number;
   /** Results that arrived after the job was already finalized or its lease lost, and were dropped. */
@@ -105,6 +116,11 @@ export class WorkerPool {
   private readonly cancelGraceMs: number;
   private readonly recoverIntervalMs: number;
   private readonly active = new Map<string, ActiveJob>();
+  /** Claimed, not yet started (prefetched); leased like running jobs. */
+  private buffer: StoredJob[] = [];
+  private readonly prefetch: number;
+  /** Moving average of handler durations, ms; null until a job finished. */
+  private avgDurationMs: number | null = null;
   private readonly batcher: FinalizeBatcher;
   private fns: string[] = [];
   private claiming = false;
@@ -146,6 +162,10 @@ export class WorkerPool {
       options.recoverIntervalMs ?? Math.max(250, Math.floor(this.leaseMs / 2)),
       "recoverIntervalMs",
     );
+    this.prefetch = Math.min(
+      1_000,
+      nonNegative(options.prefetch ?? 4 * this.concurrency, "prefetch"),
+    );
     this.workerId = options.workerId ?? `worker-${randomUUID()}`;
     this.batcher = new FinalizeBatcher(store, clock, (error) =>
       this.reportError(error, "finalize"),
@@ -168,12 +188,12 @@ export class WorkerPool {
 
   /** Current counters. */
   stats(): WorkerPoolStats {
-    return { running: this.active.size, ...this.counters };
+    return { running: this.active.size, buffered: this.buffer.length, ...this.counters };
   }
 
   /** True while the job runs in this pool. */
   isRunningHere(jobId: string): boolean {
-    return this.active.has(jobId);
+    return this.active.has(jobId) || this.buffer.some((j) => j.id === jobId);
   }
 
   /** A job became due (local enqueue): claim now, or wake at `runAt`. */
@@ -188,6 +208,12 @@ export class WorkerPool {
    * not settled after the grace period the job is finalized `cancelled` anyway.
    */
   cancelLocal(jobId: string): boolean {
+    const buffered = this.buffer.findIndex((j) => j.id === jobId);
+    if (buffered >= 0) {
+      const [job] = this.buffer.splice(buffered, 1);
+      if (job) this.finalizeUnstarted(job, { kind: "cancelled", error: cancelledInfo(job) });
+      return true;
+    }
     const active = this.active.get(jobId);
     if (!active || active.decided) return false;
     if (active.cancelRequested) return true;
@@ -217,6 +243,7 @@ export class WorkerPool {
       if (this.recoverTimer) clearInterval(this.recoverTimer);
       this.changeTimer = null;
       this.recoverTimer = null;
+      this.releaseBuffer();
     }
     if (this.active.size > 0) {
       await new Promise<void>((resolve) => {
@@ -227,6 +254,7 @@ export class WorkerPool {
         });
       });
     }
+    this.releaseBuffer();
     for (const active of [...this.active.values()]) {
       active.controller.abort(new ShuttingDownError("worker is shutting down; job handed back"));
       this.decide(active, { kind: "shutdown" });
@@ -254,8 +282,12 @@ export class WorkerPool {
 
   private async fetch(): Promise<void> {
     if (this.state !== "running" || this.claiming) return;
-    const free = this.concurrency - this.active.size;
-    if (free <= 0) return;
+    const free = this.concurrency - this.active.size - this.buffer.length;
+    const extra =
+      this.avgDurationMs !== null && this.avgDurationMs <= PREFETCH_MAX_AVG_MS ? this.prefetch : 0;
+    const want = free + extra;
+    // Claim when a slot would otherwise idle, or when the buffer is half empty.
+    if (want <= 0 || (free <= 0 && want < extra / 2)) return;
     this.fns = this.registry.names();
     if (this.fns.length === 0) return;
     this.claiming = true;
@@ -264,7 +296,7 @@ export class WorkerPool {
       claimed = await this.store.claim({
         workerId: this.workerId,
         fns: this.fns,
-        limit: free,
+        limit: want,
         now: this.clock.now(),
         leaseMs: this.leaseMs,
       });
@@ -281,8 +313,9 @@ export class WorkerPool {
       return;
     }
     this.counters.claimed += claimed.length;
-    for (const job of claimed) this.run(job);
-    if (claimed.length === free) {
+    for (const job of claimed) this.buffer.push(job);
+    this.startFromBuffer();
+    if (claimed.length === want) {
       this.requestFetch();
       return;
     }
@@ -332,6 +365,36 @@ export class WorkerPool {
   }
 
   // ---- running --------------------------------------------------------------------------
+
+  /** Start buffered jobs while slots are free. */
+  private startFromBuffer(): void {
+    while (this.active.size < this.concurrency && this.buffer.length > 0) {
+      const job = this.buffer.shift();
+      if (job) this.run(job);
+    }
+  }
+
+  /** Hand every buffered (unstarted) job back to the queue at once. */
+  private releaseBuffer(): void {
+    const jobs = this.buffer;
+    this.buffer = [];
+    for (const job of jobs) this.finalizeUnstarted(job, { kind: "released" });
+  }
+
+  /** Finalize a job that never started here (buffered), tracked like any other write. */
+  private finalizeUnstarted(job: StoredJob, outcome: Finalization): void {
+    if (job.leaseToken === null) return;
+    const write = this.batcher
+      .submit({ jobId: job.id, leaseToken: job.leaseToken, outcome })
+      .then((applied) => {
+        if (!applied) return this.drop(job, "lost_race");
+        const base = { jobId: job.id, fn: job.fn, attempt: job.attempt, at: this.clock.now() };
+        if (outcome.kind === "cancelled") this.events.emit("job:cancelled", base);
+        if (outcome.kind === "released") this.events.emit("job:released", base);
+      });
+    this.pendingWrites.add(write);
+    void write.finally(() => this.pendingWrites.delete(write));
+  }
 
   private run(job: StoredJob): void {
     const def = this.registry.get(job.fn);
@@ -428,6 +491,8 @@ export class WorkerPool {
 
   private settle(active: ActiveJob, outcome: Outcome): void {
     active.handlerSettled = true;
+    const took = this.clock.now() - active.startedAt;
+    this.avgDurationMs = this.avgDurationMs === null ? took : this.avgDurationMs * 0.9 + took * 0.1;
     if (active.decided) {
       // The job was already decided (timeout, cancel grace, lost lease, shutdown): drop.
       this.counters.abandonedHandlers = Math.max(0, this.counters.abandonedHandlers - 1);
@@ -477,7 +542,7 @@ export class WorkerPool {
         return { kind: "succeeded", resultJson };
       }
       case "rejected": {
-        if (active.cancelRequested) return { kind: "cancelled", error: cancelledInfo(now, job) };
+        if (active.cancelRequested) return { kind: "cancelled", error: cancelledInfo(job) };
         const error = toErrorInfo(outcome.error);
         const retry = decideRetry({
           policy: def.backoff ?? DEFAULT_BACKOFF,
@@ -509,7 +574,7 @@ export class WorkerPool {
           : { kind: "timed_out", error };
       }
       case "cancel_grace":
-        return { kind: "cancelled", error: cancelledInfo(now, job, this.cancelGraceMs) };
+        return { kind: "cancelled", error: cancelledInfo(job, this.cancelGraceMs) };
       case "shutdown":
         return { kind: "released" };
       case "lost":
@@ -581,7 +646,10 @@ export class WorkerPool {
   }
 
   private onSlotFreed(): void {
-    if (this.state === "running") this.requestFetch();
+    if (this.state === "running") {
+      this.startFromBuffer();
+      this.requestFetch();
+    }
     this.wakeDrainIfIdle();
   }
 
@@ -605,10 +673,12 @@ export class WorkerPool {
   // ---- leases ---------------------------------------------------------------------------
 
   private async heartbeat(): Promise<void> {
-    if (this.active.size === 0) return;
+    if (this.active.size === 0 && this.buffer.length === 0) return;
     const leases = [...this.active.values()]
       .filter((a) => !a.decided && a.job.leaseToken !== null)
-      .map((a) => ({ jobId: a.job.id, leaseToken: a.job.leaseToken ?? "" }));
+      .map((a) => a.job)
+      .concat(this.buffer)
+      .map((job) => ({ jobId: job.id, leaseToken: job.leaseToken ?? "" }));
     if (leases.length === 0) return;
     try {
       const outcome = await this.store.heartbeat(
@@ -617,6 +687,8 @@ export class WorkerPool {
         this.clock.now(),
         this.leaseMs,
       );
+      const lost = new Set(outcome.lost);
+      this.buffer = this.buffer.filter((job) => !lost.has(job.id));
       for (const id of outcome.lost) {
         const active = this.active.get(id);
         if (!active) continue;
@@ -644,7 +716,7 @@ export class WorkerPool {
       const expired = await this.store.listExpired(now, 500);
       if (expired.length === 0) return 0;
       const requests = expired
-        .filter((job) => job.leaseToken !== null && !this.active.has(job.id))
+        .filter((job) => job.leaseToken !== null && !this.isRunningHere(job.id))
         .map((job) => ({ job, outcome: this.recoveryFor(job, now) }));
       const applied = await this.store.finalize(
         requests.map(({ job, outcome }) => ({
@@ -682,8 +754,7 @@ export class WorkerPool {
   }
 
   private recoveryFor(job: StoredJob, now: number): Finalization {
-    if (job.cancelRequestedAt !== null)
-      return { kind: "cancelled", error: cancelledInfo(now, job) };
+    if (job.cancelRequestedAt !== null) return { kind: "cancelled", error: cancelledInfo(job) };
     const error: JobErrorInfo = {
       name: "worker_lost",
       code: "WORKER_LOST",
@@ -735,7 +806,10 @@ export class WorkerPool {
   }
 }
 
-function cancelledInfo(now: number, job: StoredJob, graceMs?: number): JobErrorInfo {
+/** Prefetch only while recent handlers average at most this long. */
+const PREFETCH_MAX_AVG_MS = 50;
+
+function cancelledInfo(job: StoredJob, graceMs?: number): JobErrorInfo {
   return {
     name: "JobCancelledError",
     code: "JOB_CANCELLED",
