@@ -62,6 +62,10 @@ export interface StoredJob {
   readonly leaseToken: string | null;
   /** When a cancel was requested for a running job, else null. */
   readonly cancelRequestedAt: number | null;
+  /** The schedule that created the job, else null. */
+  readonly scheduleId?: string | null;
+  /** The schedule slot (nominal fire instant) the job was created for, else null. */
+  readonly slotAt?: number | null;
 }
 
 /** A job to insert. */
@@ -78,6 +82,9 @@ export interface NewJob {
   readonly concurrencyLimit: number;
   /** Reject with QueueFullError when this many jobs of `fn` are already pending. */
   readonly maxPending: number | null;
+  /** Set by the scheduler: (scheduleId, slotAt) is unique across all jobs. */
+  readonly scheduleId?: string | null;
+  readonly slotAt?: number | null;
 }
 
 /** Outcome of inserting one job. */

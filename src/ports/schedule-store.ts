@@ -1,0 +1,223 @@
+/**
+ * @module ports/schedule-store
+ * The store port for schedules (and the functions declared in config). Adapters implement it
+ * next to JobStore, on the same database, and pass the schedule conformance suite.
+ *
+ * Rules every adapter keeps:
+ * - Each method is atomic. Time is given by the caller (`now`, ms since epoch).
+ * - At most one job per (schedule, slot): jobs carry `scheduleId` and `slotAt`, and the pair
+ *   is unique in the jobs table, so a slot fires once across restarts and replicas.
+ * - `fireSlot` advances a schedule's cursor only forward and only from the cursor the caller
+ *   read (compare-and-set on `nextSlotAt`), in the same transaction that inserts the job.
+ * - Runtime state (cursor, last fire, last status, run count, history) is never reset by
+ *   `applyPlan`; only declared fields change.
+ * - When a job that belongs to a schedule reaches a terminal state, the adapter records it on
+ *   the schedule (`lastStatus`, a `completed` history entry) in the same transaction as the
+ *   job's finalization.
+ */
+import type { NewJob, StoredJob } from "./job-store.js";
+
+/** What a schedule does when its slot comes while its previous job is still active (Temporal's names). */
+export type OverlapPolicy =
+  | "skip"
+  | "buffer_one"
+  | "buffer_all"
+  | "cancel_other"
+  | "terminate_other"
+  | "allow_all";
+
+/** Which missed slots run after downtime. */
+export type CatchupPolicy = "skip" | "latest" | "all";
+
+/** Where a schedule or function came from: `config` objects are reconciled; `api` ones never touched by apply. */
+export type ObjectSource = "config" | "api";
+
+/** When a schedule fires. */
+export type ScheduleTiming =
+  | { readonly kind: "cron"; readonly cron: string; readonly timezone: string }
+  | { readonly kind: "every"; readonly everyMs: number }
+  | { readonly kind: "at"; readonly at: number };
+
+/** The declared (user-owned) fields of a schedule. */
+export interface ScheduleDeclaration {
+  readonly name: string;
+  readonly fn: string;
+  readonly timing: ScheduleTiming;
+  /** Canonical JSON text of the payload given to each job. */
+  readonly payloadJson: string;
+  readonly enabled: boolean;
+  /** Why it is paused, if someone said. */
+  readonly pauseNote: string | null;
+  readonly overlap: OverlapPolicy;
+  /** For `buffer_all`: at most this many buffered slots (older ones are dropped and recorded). */
+  readonly bufferLimit: number;
+  readonly catchup: CatchupPolicy;
+  /** For `all`: only slots this recent are caught up. */
+  readonly catchupWindowMs: number;
+  /** Deterministic delay in [0, jitterMs) per slot, never past the next slot. */
+  readonly jitterMs: number;
+  readonly source: ObjectSource;
+}
+
+/** The runtime state of a schedule, owned by the scheduler loop. */
+export interface ScheduleRuntimeState {
+  /** The next slot (nominal fire instant) not yet handled; null when it never fires again. */
+  readonly nextSlotAt: number | null;
+  /** When the next slot is due: `nextSlotAt` plus its jitter. Ordered by an index. */
+  readonly nextDueAt: number | null;
+  /** The last slot handled (fired, skipped, missed). */
+  readonly lastSlotAt: number | null;
+  /** When the last job was created. */
+  readonly lastFiredAt: number | null;
+  /** Terminal state of the last finished job, or `skipped`/`missed`/`error`. */
+  readonly lastStatus: string | null;
+  readonly lastJobId: string | null;
+  /** Jobs fired in all. */
+  readonly runCount: number;
+  /** Slots waiting for the active job to finish (buffer_one / buffer_all / cancel_other), oldest first. */
+  readonly bufferedSlots: readonly number[];
+  /** The last error while firing, if the last attempt to fire failed. */
+  readonly lastError: string | null;
+}
+
+/** A stored schedule. */
+export interface StoredSchedule extends ScheduleDeclaration, ScheduleRuntimeState {
+  readonly id: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** A function declared in config (kind and options); in-process handlers are not stored. */
+export interface StoredFunction {
+  readonly name: string;
+  /** `http`, `command`, `module`, or `inline` for a library handler registered through the API. */
+  readonly kind: "http" | "command" | "module" | "inline";
+  /** Executor settings and job options as canonical JSON (shape owned by config/executors). */
+  readonly specJson: string;
+  readonly source: ObjectSource;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** One entry of a schedule's history (audit trail of slots and fires). */
+export interface ScheduleHistoryEntry {
+  readonly scheduleId: string;
+  /** The slot concerned (null for entries not about a slot, e.g. `paused`). */
+  readonly slotAt: number | null;
+  /** When it was recorded. */
+  readonly at: number;
+  readonly kind:
+    | "fired"
+    | "caught_up"
+    | "skipped"
+    | "missed"
+    | "buffered"
+    | "dropped"
+    | "completed"
+    | "cancelled_other"
+    | "error"
+    | "warning"
+    | "paused"
+    | "resumed";
+  /** Stable reason: e.g. `overlap`, `catchup_skip`, `outside_catchup_window`, `catchup_cap`, `disabled`. */
+  readonly reason: string | null;
+  readonly jobId: string | null;
+  readonly message: string | null;
+}
+
+/** One change of a reconcile plan, applied in one transaction with the others. */
+export type PlanChange =
+  | { readonly op: "create_schedule"; readonly schedule: ScheduleDeclaration; readonly initial: ScheduleRuntimeInit }
+  | {
+      readonly op: "update_schedule";
+      readonly name: string;
+      /** Only the declared fields that change. */
+      readonly fields: Partial<Omit<ScheduleDeclaration, "name" | "source">>;
+      /** New cursor when the timing changed (recomputed by the caller); omitted keeps it. */
+      readonly cursor?: ScheduleRuntimeInit;
+    }
+  | { readonly op: "delete_schedule"; readonly name: string }
+  | { readonly op: "upsert_function"; readonly fn: Omit<StoredFunction, "createdAt" | "updatedAt"> }
+  | { readonly op: "delete_function"; readonly name: string };
+
+/** The cursor a new (or re-timed) schedule starts from. */
+export interface ScheduleRuntimeInit {
+  readonly nextSlotAt: number | null;
+  readonly nextDueAt: number | null;
+}
+
+/** Request to handle one slot of a schedule atomically. */
+export interface FireSlotRequest {
+  readonly scheduleId: string;
+  /** The cursor the caller read; the write applies only if it is still the stored one. */
+  readonly expectedNextSlotAt: number;
+  /** The slot handled by this call (the last one when several missed slots are recorded). */
+  readonly slotAt: number;
+  /** The job to create for the slot (with `scheduleId` and `slotAt` set), or null (skipped/missed/buffered). */
+  readonly job: (NewJob & { readonly scheduleId: string; readonly slotAt: number }) | null;
+  /** The cursor after this call. */
+  readonly next: ScheduleRuntimeInit;
+  /** History entries to append (fired, skipped, missed, buffered, warning, ...). */
+  readonly history: readonly Omit<ScheduleHistoryEntry, "scheduleId" | "jobId">[];
+  /** Replace the buffered slots with this list (omitted: unchanged). */
+  readonly bufferedSlots?: readonly number[];
+  /** The status to record (`fired`, `skipped`, `missed`, ...); a job's terminal state replaces it later. */
+  readonly status: string;
+  readonly now: number;
+}
+
+/** Outcome of `fireSlot`. */
+export type FireSlotOutcome =
+  | { readonly kind: "applied"; readonly job: StoredJob | null }
+  /** The cursor moved (another process handled it) or the schedule is gone: nothing written. */
+  | { readonly kind: "stale" }
+  /** A job for (schedule, slot) already exists: the cursor advanced, no second job. */
+  | { readonly kind: "duplicate_slot"; readonly existingJobId: string };
+
+/** The schedule store port. */
+export interface ScheduleStore {
+  /** Create or upgrade the schema (shared migrations with the job store). Idempotent. */
+  migrate(): Promise<void>;
+
+  listSchedules(filter?: { readonly source?: ObjectSource; readonly fn?: string }): Promise<StoredSchedule[]>;
+  getSchedule(name: string): Promise<StoredSchedule | null>;
+  getScheduleById(id: string): Promise<StoredSchedule | null>;
+  listFunctions(): Promise<StoredFunction[]>;
+  getFunction(name: string): Promise<StoredFunction | null>;
+
+  /**
+   * Apply a reconcile plan in one transaction: all changes or none. Throws ConflictError when a
+   * create names an existing schedule, NotFoundError when an update/delete names a missing one.
+   */
+  applyPlan(changes: readonly PlanChange[], now: number): Promise<void>;
+
+  /** Pause or resume; recorded in history. Returns the updated schedule, or null if unknown. */
+  setEnabled(
+    name: string,
+    enabled: boolean,
+    note: string | null,
+    now: number,
+    cursor?: ScheduleRuntimeInit,
+  ): Promise<StoredSchedule | null>;
+
+  /** Enabled schedules with `nextDueAt <= now`, earliest first, at most `limit` (index-driven). */
+  dueSchedules(now: number, limit: number): Promise<StoredSchedule[]>;
+
+  /** The earliest `nextDueAt` among enabled schedules, or null. */
+  nextDueAt(): Promise<number | null>;
+
+  /** Enabled schedules that have buffered slots (checked when their active jobs end). */
+  schedulesWithBufferedSlots(limit: number): Promise<StoredSchedule[]>;
+
+  /** Handle a slot atomically: see FireSlotRequest and the module rules. */
+  fireSlot(request: FireSlotRequest): Promise<FireSlotOutcome>;
+
+  /** Jobs of the schedule that are not terminal (scheduled, queued, running, retrying), oldest first. */
+  activeJobs(scheduleId: string): Promise<StoredJob[]>;
+
+  /** Record a firing error on the schedule (history + lastError) without moving its cursor. */
+  recordError(scheduleId: string, message: string, now: number): Promise<void>;
+
+  /** Newest first. */
+  history(scheduleId: string, limit?: number): Promise<ScheduleHistoryEntry[]>;
+}
