@@ -34,6 +34,30 @@ export interface KairosEventMap {
   "job:released": JobEventBase;
   /** A job whose worker vanished was recovered (retried or failed `worker_lost`). */
   "job:recovered": JobEventBase & { readonly outcome: "retrying" | "failed" | "cancelled" };
+  /** A schedule slot created a job. */
+  "schedule:fired": {
+    readonly schedule: string;
+    readonly slotAt: number;
+    readonly jobId: string;
+    readonly catchUp: boolean;
+    readonly at: number;
+  };
+  /** A slot did not fire (overlap policy, full queue); recorded in the schedule's history. */
+  "schedule:skipped": {
+    readonly schedule: string;
+    readonly slotAt: number;
+    readonly reason: string;
+    readonly at: number;
+  };
+  /** A slot was missed during downtime and not caught up; recorded in the schedule's history. */
+  "schedule:missed": {
+    readonly schedule: string;
+    readonly slotAt: number;
+    readonly reason: string;
+    readonly at: number;
+  };
+  /** Firing a schedule failed; recorded on the schedule, the loop goes on. */
+  "schedule:error": { readonly schedule: string; readonly message: string; readonly at: number };
   /** An internal error the loop survived. */
   "worker:error": { readonly error: unknown; readonly at: number; readonly where: string };
 }
