@@ -17,7 +17,15 @@ export type KairosErrorCode =
   | "STORE"
   | "JOB_TIMEOUT"
   | "JOB_CANCELLED"
-  | "UNRECOVERABLE";
+  | "UNRECOVERABLE"
+  /** An http executor got a non-2xx response. */
+  | "HTTP_STATUS"
+  /** An http executor's request got no response: network error or its own timeout. */
+  | "HTTP_REQUEST"
+  /** A command executor's process failed: non-zero exit, signal, timeout, or spawn error. */
+  | "COMMAND_FAILED"
+  /** A module executor could not load its file or find a function export in it. */
+  | "MODULE_LOAD";
 
 /** Base class of every error Kairos throws on purpose; `code` is stable across releases. */
 export class KairosError extends Error {
