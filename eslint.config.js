@@ -22,6 +22,21 @@ export default tseslint.config(
     },
   },
   {
+    // Plain JS (examples, bin): linted without type information.
+    files: ["**/*.{js,mjs,cjs}"],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      parserOptions: { projectService: false, project: null },
+      globals: {
+        console: "readonly",
+        process: "readonly",
+        setTimeout: "readonly",
+        clearTimeout: "readonly",
+        URL: "readonly",
+      },
+    },
+  },
+  {
     files: ["test/**", "src/**/*.test.ts", "src/stores/conformance/**", "bench/**"],
     rules: {
       "@typescript-eslint/no-non-null-assertion": "off",
