@@ -8,8 +8,9 @@
  * jobs costs n inserts, not n counts.
  */
 import type Database from "better-sqlite3";
-import { ConflictError, QueueFullError } from "../../core/errors.js";
+import { ConflictError, QueueFullError, ValidationError } from "../../core/errors.js";
 import type { EnqueueOutcome, NewJob } from "../../ports/job-store.js";
+import { parseJobId } from "./arguments.js";
 import { type JobRow, rowToJob } from "./job-row.js";
 
 interface InsertParams {
@@ -22,6 +23,8 @@ interface InsertParams {
   idempotencyKey: string | null;
   concurrencyKey: string | null;
   concurrencyLimit: number;
+  scheduleId: number | null;
+  slotAt: number | null;
   now: number;
 }
 
@@ -45,11 +48,15 @@ export function prepareEnqueue(
   // idempotency_key is the last line of defence (the lookup above runs first under the same
   // write lock, so it never fires in practice). No RETURNING: the row is fully determined by
   // the inputs and the new rowid, and building it in JS makes batches about 2.5x faster.
+  // (schedule_id, slot_at) is unique when both are set (jobs_schedule_slot_idx): a second job
+  // for a schedule slot fails the batch; ScheduleStore.fireSlot looks the pair up first.
   const insert = db.prepare<InsertParams>(
     `INSERT INTO jobs (fn, state, attempt, max_attempts, payload, priority, run_at,
-                       idempotency_key, concurrency_key, concurrency_limit, created_at, updated_at)
+                       idempotency_key, concurrency_key, concurrency_limit, created_at, updated_at,
+                       schedule_id, slot_at)
      VALUES (@fn, @state, 0, @maxAttempts, @payload, @priority, @runAt,
-             @idempotencyKey, @concurrencyKey, @concurrencyLimit, @now, @now)`,
+             @idempotencyKey, @concurrencyKey, @concurrencyLimit, @now, @now,
+             @scheduleId, @slotAt)`,
   );
 
   const batch = db.transaction((jobs: readonly NewJob[], now: number): EnqueueOutcome[] => {
@@ -86,6 +93,8 @@ export function prepareEnqueue(
         idempotencyKey: job.idempotencyKey,
         concurrencyKey: job.concurrencyKey,
         concurrencyLimit: job.concurrencyLimit,
+        scheduleId: scheduleRowid(job.scheduleId),
+        slotAt: job.slotAt ?? null,
         now,
       };
       const id = Number(insert.run(params).lastInsertRowid);
@@ -127,5 +136,19 @@ function insertedRow(id: number, p: InsertParams): JobRow {
     lease_expires_at: null,
     lease_token: null,
     cancel_requested_at: null,
+    schedule_id: p.scheduleId,
+    slot_at: p.slotAt,
   };
+}
+
+/** The rowid of a job's schedule id (a decimal string in the port), or null when it has none. */
+function scheduleRowid(scheduleId: string | null | undefined): number | null {
+  if (scheduleId === null || scheduleId === undefined) return null;
+  const id = parseJobId(scheduleId);
+  if (id === null) {
+    throw new ValidationError(
+      `scheduleId "${scheduleId}" is not a schedule id; pass the id of a stored schedule`,
+    );
+  }
+  return id;
 }

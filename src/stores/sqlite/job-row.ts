@@ -33,6 +33,12 @@ export interface JobRow {
   lease_expires_at: number | null;
   lease_token: string | null;
   cancel_requested_at: number | null;
+  /**
+   * The schedule and slot that created the job (migration 2). Optional so that code building
+   * a row in JS for a job without a schedule may leave them out; `SELECT *` always has them.
+   */
+  schedule_id?: number | null;
+  slot_at?: number | null;
 }
 
 /** Map a row to a StoredJob. Throws StoreError for a row no Kairos version could have written. */
@@ -70,6 +76,8 @@ export function rowToJob(row: JobRow): StoredJob {
     leaseExpiresAt: row.lease_expires_at,
     leaseToken: row.lease_token,
     cancelRequestedAt: row.cancel_requested_at,
+    scheduleId: row.schedule_id == null ? null : String(row.schedule_id),
+    slotAt: row.slot_at ?? null,
   };
 }
 

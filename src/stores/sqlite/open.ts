@@ -34,6 +34,22 @@ const DEFAULT_BUSY_TIMEOUT_MS = 5000;
  * StoreError when the file cannot be opened or migrated.
  */
 export async function openSqliteJobStore(options: SqliteJobStoreOptions): Promise<JobStore> {
+  const db = await openSqliteConnection(options);
+  try {
+    return new SqliteJobStore(db);
+  } catch (error) {
+    db.close();
+    throw toStoreError(`open ${options.path}`, error);
+  }
+}
+
+/**
+ * Open (creating if needed) a connection with the store's pragmas and an up-to-date schema;
+ * the stores built on it share it (see `openSqliteStores`). Throws as `openSqliteJobStore`.
+ */
+export async function openSqliteConnection(
+  options: SqliteJobStoreOptions,
+): Promise<Database.Database> {
   const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
   if (!Number.isSafeInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
     throw new ValidationError(
@@ -54,7 +70,7 @@ export async function openSqliteJobStore(options: SqliteJobStoreOptions): Promis
     db.pragma("synchronous = NORMAL");
     db.pragma("foreign_keys = ON");
     migrate(db);
-    return new SqliteJobStore(db);
+    return db;
   } catch (error) {
     db?.close();
     throw toStoreError(`open ${options.path}`, error);

@@ -163,7 +163,11 @@ export class SqliteJobStore implements JobStore {
  * (SQLITE_BUSY after busy_timeout, I/O errors, corruption) in StoreError with the original as
  * `cause`.
  */
-export function toStoreError(operation: string, error: unknown): KairosError {
+export function toStoreError(
+  operation: string,
+  error: unknown,
+  storeName = "job store",
+): KairosError {
   if (error instanceof KairosError) return error;
   const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : String(error);
@@ -172,7 +176,7 @@ export function toStoreError(operation: string, error: unknown): KairosError {
       ? "; another connection held the write lock for longer than busyTimeoutMs"
       : "";
   return new StoreError(
-    `SQLite job store: ${operation} failed (${typeof code === "string" ? `${code}: ` : ""}${message})${hint}`,
+    `SQLite ${storeName}: ${operation} failed (${typeof code === "string" ? `${code}: ` : ""}${message})${hint}`,
     { cause: error },
   );
 }

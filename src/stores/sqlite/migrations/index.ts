@@ -4,6 +4,7 @@
  * is never edited or renumbered, because `kairos_migrations` records versions by number.
  */
 import { sql as jobsSql } from "./001-jobs.js";
+import { sql as schedulesSql } from "./002-schedules.js";
 
 /** One schema migration: applied once, in version order, inside the runner's transaction. */
 export interface Migration {
@@ -13,4 +14,7 @@ export interface Migration {
 }
 
 /** Every migration, in ascending version order. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: "jobs", sql: jobsSql }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: "jobs", sql: jobsSql },
+  { version: 2, name: "schedules", sql: schedulesSql },
+];

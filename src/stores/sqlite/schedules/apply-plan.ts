@@ -1,0 +1,173 @@
+/**
+ * @module stores/sqlite/schedules/apply-plan
+ * Statement family: applying a reconcile plan. The whole plan runs in one `BEGIN IMMEDIATE`
+ * transaction, in order; the first change that fails (ConflictError, NotFoundError,
+ * ValidationError, a SQLite error) throws and rolls every earlier change of the plan back.
+ *
+ *   create_schedule  insert with the given cursor and fresh runtime state; ConflictError when
+ *                    the name exists
+ *   update_schedule  rewrite only the fields given (the others as stored), plus the cursor when
+ *                    given; id, created_at, history and the rest of the runtime state are kept.
+ *                    A change of `enabled` is recorded in history (`paused`/`resumed`, reason
+ *                    `reconcile`). NotFoundError when the name is missing
+ *   delete_schedule  delete with its history (cascade); its jobs are kept. NotFoundError when
+ *                    the name is missing
+ *   upsert_function / delete_function  see functions.ts (delete: NotFoundError when missing)
+ */
+import type Database from "better-sqlite3";
+import { ConflictError, NotFoundError, ValidationError } from "../../../core/errors.js";
+import type {
+  PlanChange,
+  ScheduleDeclaration,
+  ScheduleRuntimeInit,
+} from "../../../ports/schedule-store.js";
+import { prepareFunctions } from "./functions.js";
+import { prepareHistory } from "./history.js";
+import {
+  checkCursor,
+  type DeclarationParams,
+  declarationToParams,
+  rowToDeclaration,
+  type ScheduleRow,
+} from "./schedule-row.js";
+
+/** The declared fields an update may change (the port omits name and source). */
+const UPDATABLE = [
+  "fn",
+  "timing",
+  "payloadJson",
+  "enabled",
+  "pauseNote",
+  "overlap",
+  "bufferLimit",
+  "catchup",
+  "catchupWindowMs",
+  "jitterMs",
+] as const satisfies readonly (keyof ScheduleDeclaration)[];
+
+/** Prepare the plan statements once; the returned function applies a plan atomically. */
+export function prepareApplyPlan(
+  db: Database.Database,
+): (changes: readonly PlanChange[], now: number) => void {
+  const functions = prepareFunctions(db);
+  const history = prepareHistory(db);
+
+  // Contract: input a name; the row, read under the plan's write lock.
+  const byName = db.prepare<[string], ScheduleRow>("SELECT * FROM schedules WHERE name = ?");
+
+  // Contract: inserts a schedule with its declared fields, the initial cursor and empty runtime
+  // state (no last fire, run_count 0, no buffered slots). The UNIQUE name index backs the
+  // lookup above, which runs first under the same lock.
+  const insert = db.prepare<DeclarationParams & ScheduleRuntimeInit & { now: number }>(
+    `INSERT INTO schedules (name, fn, kind, cron, timezone, every_ms, at, payload, enabled,
+                            pause_note, overlap, buffer_limit, catchup, catchup_window_ms,
+                            jitter_ms, source, created_at, updated_at, next_slot_at, next_due_at)
+     VALUES (@name, @fn, @kind, @cron, @timezone, @everyMs, @at, @payload, @enabled,
+             @pauseNote, @overlap, @bufferLimit, @catchup, @catchupWindowMs,
+             @jitterMs, @source, @now, @now, @nextSlotAt, @nextDueAt)`,
+  );
+
+  // Contract: rewrites the declared columns of one schedule (except name and source) and
+  // updated_at; no runtime column is touched.
+  const updateDeclared = db.prepare<DeclarationParams & { id: number; now: number }>(
+    `UPDATE schedules
+        SET fn = @fn, kind = @kind, cron = @cron, timezone = @timezone, every_ms = @everyMs,
+            at = @at, payload = @payload, enabled = @enabled, pause_note = @pauseNote,
+            overlap = @overlap, buffer_limit = @bufferLimit, catchup = @catchup,
+            catchup_window_ms = @catchupWindowMs, jitter_ms = @jitterMs, updated_at = @now
+      WHERE id = @id`,
+  );
+
+  // Contract: sets the cursor of one schedule (a re-timed schedule starts from it).
+  const updateCursor = db.prepare<ScheduleRuntimeInit & { id: number; now: number }>(
+    `UPDATE schedules SET next_slot_at = @nextSlotAt, next_due_at = @nextDueAt, updated_at = @now
+      WHERE id = @id`,
+  );
+
+  // Contract: input a name; deletes the schedule and (cascade) its history.
+  const remove = db.prepare<[string]>("DELETE FROM schedules WHERE name = ?");
+
+  const mustFind = (name: string, op: string): ScheduleRow => {
+    const row = byName.get(name);
+    if (row === undefined) {
+      throw new NotFoundError(
+        `schedule "${name}" does not exist, so ${op} cannot apply; nothing of the plan was applied`,
+      );
+    }
+    return row;
+  };
+
+  const applyOne = (change: PlanChange, now: number): void => {
+    switch (change.op) {
+      case "create_schedule": {
+        const params = declarationToParams(change.schedule);
+        const existing = byName.get(params.name);
+        if (existing !== undefined) {
+          // ConflictError carries the id of the object holding the name (here a schedule).
+          throw new ConflictError(
+            `schedule "${params.name}" already exists (id ${existing.id}); update it instead ` +
+              `of creating it, or choose another name; nothing of the plan was applied`,
+            String(existing.id),
+          );
+        }
+        insert.run({ ...params, ...checkCursor(change.initial, "initial"), now });
+        return;
+      }
+      case "update_schedule": {
+        const row = mustFind(change.name, "update_schedule");
+        const merged: ScheduleDeclaration = {
+          ...rowToDeclaration(row),
+          ...givenFields(change.fields),
+        };
+        const params = declarationToParams(merged);
+        updateDeclared.run({ ...params, id: row.id, now });
+        if (change.cursor !== undefined) {
+          updateCursor.run({ ...checkCursor(change.cursor, "cursor"), id: row.id, now });
+        }
+        if (params.enabled !== row.enabled) {
+          history.append(row.id, [
+            {
+              slotAt: null,
+              at: now,
+              kind: params.enabled === 1 ? "resumed" : "paused",
+              reason: "reconcile",
+              jobId: null,
+              message: params.enabled === 1 ? null : params.pauseNote,
+            },
+          ]);
+        }
+        return;
+      }
+      case "delete_schedule":
+        if (remove.run(change.name).changes === 0) mustFind(change.name, "delete_schedule");
+        return;
+      case "upsert_function":
+        functions.upsert(change.fn, now);
+        return;
+      case "delete_function":
+        functions.remove(change.name);
+        return;
+      default: {
+        const never: never = change;
+        throw new ValidationError(`unknown plan change ${JSON.stringify(never)}`);
+      }
+    }
+  };
+
+  const apply = db.transaction((changes: readonly PlanChange[], now: number) => {
+    for (const change of changes) applyOne(change, now);
+  });
+
+  return (changes, now) => {
+    if (changes.length > 0) apply.immediate(changes, now);
+  };
+}
+
+/** The updatable fields present in `fields` (an `undefined` value counts as absent). */
+function givenFields(fields: Partial<ScheduleDeclaration>): Partial<ScheduleDeclaration> {
+  const given: Record<string, unknown> = {};
+  for (const key of UPDATABLE) {
+    if (fields[key] !== undefined) given[key] = fields[key];
+  }
+  return given;
+}

@@ -1,0 +1,155 @@
+/**
+ * @module stores/sqlite/schedules/sqlite-schedule-store
+ * The SQLite ScheduleStore: composes the statement families of this directory, guards against
+ * use after close, and turns unexpected SQLite failures into StoreError.
+ *
+ * It shares its better-sqlite3 connection with the SqliteJobStore (see `openSqliteStores`), so
+ * a fire inserts its job in the same transaction that moves the cursor, and the job-completion
+ * trigger of migration 2 runs in the job's finalization. The job store owns the connection:
+ * once it is closed, every method here throws ShuttingDownError too.
+ *
+ * better-sqlite3 is synchronous: every method runs to completion before it returns its promise,
+ * and each write method is one `BEGIN IMMEDIATE` transaction. Clock: as for jobs, the caller's
+ * `now` is authoritative; SQLite's clock is never used for schedule times.
+ */
+import type Database from "better-sqlite3";
+import { ShuttingDownError } from "../../../core/errors.js";
+import type { StoredJob } from "../../../ports/job-store.js";
+import type {
+  FireSlotOutcome,
+  FireSlotRequest,
+  ObjectSource,
+  PlanChange,
+  ScheduleHistoryEntry,
+  ScheduleRuntimeInit,
+  ScheduleStore,
+  StoredFunction,
+  StoredSchedule,
+} from "../../../ports/schedule-store.js";
+import { migrate } from "../migrate.js";
+import { toStoreError } from "../sqlite-job-store.js";
+import { prepareApplyPlan } from "./apply-plan.js";
+import { prepareFireSlot } from "./fire-slot.js";
+import { prepareFunctions } from "./functions.js";
+import { prepareHistory } from "./history.js";
+import { prepareScheduleReads } from "./read-schedules.js";
+import { prepareRecordError } from "./record-error.js";
+import { prepareSetEnabled } from "./set-enabled.js";
+
+/**
+ * A ScheduleStore over an open, migrated better-sqlite3 connection (migration 2 or later). The
+ * constructor prepares every statement once; it does not take ownership of the connection.
+ */
+export class SqliteScheduleStore implements ScheduleStore {
+  readonly #db: Database.Database;
+  #closed = false;
+  readonly #reads: ReturnType<typeof prepareScheduleReads>;
+  readonly #functions: ReturnType<typeof prepareFunctions>;
+  readonly #history: ReturnType<typeof prepareHistory>;
+  readonly #applyPlan: ReturnType<typeof prepareApplyPlan>;
+  readonly #setEnabled: ReturnType<typeof prepareSetEnabled>;
+  readonly #fireSlot: ReturnType<typeof prepareFireSlot>;
+  readonly #recordError: ReturnType<typeof prepareRecordError>;
+
+  constructor(db: Database.Database) {
+    this.#db = db;
+    this.#reads = prepareScheduleReads(db);
+    this.#functions = prepareFunctions(db);
+    this.#history = prepareHistory(db);
+    this.#applyPlan = prepareApplyPlan(db);
+    this.#setEnabled = prepareSetEnabled(db);
+    this.#fireSlot = prepareFireSlot(db);
+    this.#recordError = prepareRecordError(db);
+  }
+
+  async migrate(): Promise<void> {
+    this.#run("migrate", () => migrate(this.#db));
+  }
+
+  async listSchedules(filter?: {
+    readonly source?: ObjectSource;
+    readonly fn?: string;
+  }): Promise<StoredSchedule[]> {
+    return this.#run("listSchedules", () => this.#reads.list(filter));
+  }
+
+  async getSchedule(name: string): Promise<StoredSchedule | null> {
+    return this.#run("getSchedule", () => this.#reads.byName(name));
+  }
+
+  async getScheduleById(id: string): Promise<StoredSchedule | null> {
+    return this.#run("getScheduleById", () => this.#reads.byId(id));
+  }
+
+  async listFunctions(): Promise<StoredFunction[]> {
+    return this.#run("listFunctions", () => this.#functions.list());
+  }
+
+  async getFunction(name: string): Promise<StoredFunction | null> {
+    return this.#run("getFunction", () => this.#functions.get(name));
+  }
+
+  async applyPlan(changes: readonly PlanChange[], now: number): Promise<void> {
+    this.#run("applyPlan", () => this.#applyPlan(changes, now));
+  }
+
+  async setEnabled(
+    name: string,
+    enabled: boolean,
+    note: string | null,
+    now: number,
+    cursor?: ScheduleRuntimeInit,
+  ): Promise<StoredSchedule | null> {
+    return this.#run("setEnabled", () => this.#setEnabled(name, enabled, note, now, cursor));
+  }
+
+  async dueSchedules(now: number, limit: number): Promise<StoredSchedule[]> {
+    return this.#run("dueSchedules", () => this.#reads.due(now, limit));
+  }
+
+  async nextDueAt(): Promise<number | null> {
+    return this.#run("nextDueAt", () => this.#reads.nextDueAt());
+  }
+
+  async schedulesWithBufferedSlots(limit: number): Promise<StoredSchedule[]> {
+    return this.#run("schedulesWithBufferedSlots", () => this.#reads.withBufferedSlots(limit));
+  }
+
+  async fireSlot(request: FireSlotRequest): Promise<FireSlotOutcome> {
+    return this.#run("fireSlot", () => this.#fireSlot(request));
+  }
+
+  async activeJobs(scheduleId: string): Promise<StoredJob[]> {
+    return this.#run("activeJobs", () => this.#reads.activeJobs(scheduleId));
+  }
+
+  async recordError(scheduleId: string, message: string, now: number): Promise<void> {
+    this.#run("recordError", () => this.#recordError(scheduleId, message, now));
+  }
+
+  async history(scheduleId: string, limit?: number): Promise<ScheduleHistoryEntry[]> {
+    return this.#run("history", () => this.#history.list(scheduleId, limit));
+  }
+
+  /**
+   * Refuse further calls (ShuttingDownError). The connection is left open: it belongs to the
+   * job store (or whoever opened it). Idempotent.
+   */
+  close(): void {
+    this.#closed = true;
+  }
+
+  #run<T>(operation: string, body: () => T): T {
+    // `db.open` turns false when the job store sharing the connection closes it.
+    if (this.#closed || !this.#db.open) {
+      throw new ShuttingDownError(
+        `the SQLite schedule store is closed; ${operation} was called after close()`,
+      );
+    }
+    try {
+      return body();
+    } catch (error) {
+      throw toStoreError(operation, error, "schedule store");
+    }
+  }
+}
