@@ -1,0 +1,27 @@
+import { readFile } from "node:fs/promises";
+import { describe, expect, it } from "vitest";
+import { configJsonSchema, JSON_SCHEMA_PATH } from "./json-schema.js";
+
+describe("schema/kairos.schema.json", () => {
+  it("is the schema generated from the zod schema (run `npm run schema` after changing it)", async () => {
+    const committed: unknown = JSON.parse(
+      await readFile(new URL(`../../${JSON_SCHEMA_PATH}`, import.meta.url), "utf8"),
+    );
+    expect(committed).toEqual(configJsonSchema());
+  });
+
+  it("rejects unknown keys and lists the function kinds", () => {
+    const schema = configJsonSchema() as {
+      additionalProperties: boolean;
+      properties: {
+        functions: { items: { oneOf: { properties: { kind: { const: string } } }[] } };
+      };
+    };
+    expect(schema.additionalProperties).toBe(false);
+    expect(schema.properties.functions.items.oneOf.map((o) => o.properties.kind.const)).toEqual([
+      "http",
+      "command",
+      "module",
+    ]);
+  });
+});

@@ -1,0 +1,434 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ValidationError } from "../core/errors.js";
+import type { DeclaredConfig } from "../core/reconcile/index.js";
+import { ConfigError, type ConfigIssue } from "./errors.js";
+import { loadConfig, parseConfig } from "./load.js";
+
+const FILE = "/project/kairos.yaml";
+
+function issuesOf(text: string, env: Record<string, string> = {}): ConfigIssue[] {
+  try {
+    parseConfig(text, FILE, env);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return [...(e as ConfigError).issues];
+  }
+  throw new Error("expected a ConfigError");
+}
+
+function onlyIssue(text: string, env: Record<string, string> = {}): ConfigIssue {
+  const issues = issuesOf(text, env);
+  expect(issues, JSON.stringify(issues, null, 2)).toHaveLength(1);
+  return issues[0]!;
+}
+
+/** A file with one command function and the given schedule lines (indented 6). */
+function withSchedule(...lines: string[]): string {
+  return [
+    "functions:",
+    "  - name: report",
+    "    kind: command",
+    '    command: ["node", "report.js"]',
+    "    schedules:",
+    ...lines.map((l, i) => (i === 0 ? `      - ${l}` : `        ${l}`)),
+    "",
+  ].join("\n");
+}
+
+describe("parseConfig: a valid file", () => {
+  const text = `
+store: sqlite:.kairos/test.db
+functions:
+  - name: send-report
+    kind: command
+    command: ["node", "scripts/report.js"]
+    env: { REPORT_TOKEN: "\${REPORT_TOKEN}", LITERAL: "$\${NOT_A_VAR}", PORT: 8080 }
+    cwd: ./scripts
+    timeout: 30s
+    retries: 2
+    backoff: { type: exponential, delay: 1s, maxDelay: 1m, jitter: 0.1 }
+    concurrency: { key: "report-{region}" }
+    maxPending: 100
+    priority: 5
+    schedules:
+      - name: nightly
+        cron: "0 3 * * *"
+        timezone: Europe/Paris
+        payload: { region: eu, days: [1, 2] }
+      - name: every-30s
+        every: 30s
+        enabled: false
+        pauseNote: "waiting for the new API"
+        overlap: buffer_all
+        bufferLimit: 3
+        catchup: all
+        catchupWindow: 2h
+        jitter: 5s
+  - name: hook
+    kind: http
+    url: https://example.com/hooks/\${HOOK_PATH}
+    headers: { authorization: "Bearer \${HOOK_TOKEN}" }
+    schedules:
+      - name: once
+        at: 2026-12-01T09:00:00Z
+  - name: mod
+    kind: module
+    file: ../handlers/mod.ts
+`;
+  const env = { REPORT_TOKEN: "s3cret", HOOK_PATH: "report", HOOK_TOKEN: "tok" };
+  const config = parseConfig(text, FILE, env);
+
+  it("is what the reconcile planner takes", () => {
+    const declared: DeclaredConfig = config;
+    expect(declared.functions).toHaveLength(3);
+  });
+
+  it("resolves paths against the file's directory", () => {
+    expect(config.file).toBe(FILE);
+    expect(config.dir).toBe("/project");
+    expect(config.store).toBe("sqlite:.kairos/test.db");
+  });
+
+  it("resolves a command function: env interpolated, cwd absolute, options in runtime units", () => {
+    const fn = config.functions[0]!;
+    expect(fn).toEqual({
+      name: "send-report",
+      kind: "command",
+      executor: {
+        command: ["node", "scripts/report.js"],
+        env: { REPORT_TOKEN: "s3cret", LITERAL: "${NOT_A_VAR}", PORT: "8080" },
+        cwd: "/project/scripts",
+        timeoutMs: 30_000,
+      },
+      options: {
+        maxAttempts: 3,
+        backoff: { type: "exponential", delayMs: 1000, factor: 2, maxDelayMs: 60_000, jitter: 0.1 },
+        timeoutMs: 30_000,
+        concurrency: { keyTemplate: "report-{region}", limit: 1 },
+        maxPending: 100,
+        priority: 5,
+      },
+    });
+  });
+
+  it("resolves http and module functions with their defaults", () => {
+    expect(config.functions[1]).toEqual({
+      name: "hook",
+      kind: "http",
+      executor: {
+        url: "https://example.com/hooks/report",
+        method: "POST",
+        headers: { authorization: "Bearer tok" },
+        timeoutMs: null,
+      },
+      options: {},
+    });
+    expect(config.functions[2]).toEqual({
+      name: "mod",
+      kind: "module",
+      executor: { file: "/handlers/mod.ts", export: "default" },
+      options: {},
+    });
+  });
+
+  it("applies schedule defaults and records which fields the file states", () => {
+    const [nightly, every, once] = config.schedules;
+    expect(nightly!.declaration).toEqual({
+      name: "nightly",
+      fn: "send-report",
+      timing: { kind: "cron", cron: "0 3 * * *", timezone: "Europe/Paris" },
+      payloadJson: '{"days":[1,2],"region":"eu"}',
+      enabled: true,
+      pauseNote: null,
+      overlap: "skip",
+      bufferLimit: 10,
+      catchup: "latest",
+      catchupWindowMs: 3_600_000,
+      jitterMs: 0,
+      source: "config",
+    });
+    expect([...nightly!.declared].sort()).toEqual([
+      "fn",
+      "name",
+      "payloadJson",
+      "source",
+      "timing",
+    ]);
+    expect(nightly!.line).toBe(16);
+
+    expect(every!.declaration).toMatchObject({
+      timing: { kind: "every", everyMs: 30_000 },
+      payloadJson: "{}",
+      enabled: false,
+      pauseNote: "waiting for the new API",
+      overlap: "buffer_all",
+      bufferLimit: 3,
+      catchup: "all",
+      catchupWindowMs: 7_200_000,
+      jitterMs: 5_000,
+    });
+    expect(every!.declared.has("payloadJson")).toBe(false);
+    expect(every!.declared.has("enabled")).toBe(true);
+
+    expect(once!.declaration.timing).toEqual({ kind: "at", at: Date.UTC(2026, 11, 1, 9) });
+    expect(once!.declaration.fn).toBe("hook");
+  });
+
+  it("accepts a file with only a store, and no functions", () => {
+    expect(parseConfig('store: "sqlite::memory:"\n', FILE, {})).toMatchObject({
+      store: "sqlite::memory:",
+      functions: [],
+      schedules: [],
+    });
+  });
+});
+
+describe("parseConfig: errors carry file:line:column, the field path and a hint", () => {
+  it("reports YAML syntax errors with their position", () => {
+    const issue = onlyIssue("functions:\n  - name: a\n    command: [1, 2\n");
+    expect(issue).toMatchObject({ file: FILE, path: "" });
+    expect(issue.line).toBeGreaterThanOrEqual(3);
+    expect(issue.message).toMatch(/^YAML syntax error: /);
+  });
+
+  it("reports a YAML duplicate key", () => {
+    const issue = onlyIssue("store: a\nstore: b\n");
+    expect(issue).toMatchObject({ line: 2, column: 1 });
+    expect(issue.message).toMatch(/unique/i);
+  });
+
+  it("reports an unknown key at the key, with a did-you-mean", () => {
+    const issue = onlyIssue(withSchedule("name: n", 'cron: "0 3 * * *"', "timeZone: UTC"));
+    expect(issue).toMatchObject({
+      line: 8,
+      column: 9,
+      path: "functions[0].schedules[0].timeZone",
+      message: 'unknown key "timeZone"',
+      suggestion: 'did you mean "timezone"?',
+    });
+  });
+
+  it("says which kind owns a key given to another kind, and lists keys when nothing is close", () => {
+    const text = [
+      "functions:",
+      "  - name: a",
+      "    kind: command",
+      '    command: ["true"]',
+      "    url: https://example.com",
+      "    zzzzzzzz: 1",
+      "",
+    ].join("\n");
+    const [url, other] = issuesOf(text);
+    expect(url).toMatchObject({
+      path: "functions[0].url",
+      line: 5,
+      suggestion: '"url" is a field of kind http functions',
+    });
+    expect(other!.suggestion).toMatch(/^allowed keys: kind, command, env, cwd, name/);
+  });
+
+  it("rejects a command given as a string and shows the argv form", () => {
+    const text =
+      "functions:\n  - name: a\n    kind: command\n    command: node scripts/report.js\n";
+    const issue = onlyIssue(text);
+    expect(issue).toMatchObject({ line: 4, column: 14, path: "functions[0].command" });
+    expect(issue.message).toMatch(/argv array/);
+    expect(issue.suggestion).toBe('use an argv array, e.g. ["node", "scripts/report.js"]');
+  });
+
+  it("rejects a bad cron expression, naming the field that is wrong", () => {
+    const issue = onlyIssue(withSchedule("name: n", 'cron: "0 25 * * *"'));
+    expect(issue).toMatchObject({ line: 7, column: 18, path: "functions[0].schedules[0].cron" });
+    expect(issue.message).toMatch(/hour/i);
+  });
+
+  it("rejects a cron expression that can never fire", () => {
+    const issue = onlyIssue(withSchedule("name: n", 'cron: "0 0 30 2 *"'));
+    expect(issue.path).toBe("functions[0].schedules[0].cron");
+    expect(issue.message).toMatch(/never/i);
+  });
+
+  it("rejects an unknown time zone, suggesting the closest", () => {
+    const issue = onlyIssue(
+      withSchedule("name: n", 'cron: "0 3 * * *"', "timezone: Europe/Pariss"),
+    );
+    expect(issue).toMatchObject({
+      line: 8,
+      column: 19,
+      path: "functions[0].schedules[0].timezone",
+      suggestion: 'did you mean "Europe/Paris"?',
+    });
+  });
+
+  it("rejects a timezone on a non-cron schedule", () => {
+    const issue = onlyIssue(withSchedule("name: n", "every: 1m", "timezone: UTC"));
+    expect(issue).toMatchObject({ path: "functions[0].schedules[0].timezone", line: 8 });
+  });
+
+  it("reports an unset ${VAR} at its position, and accepts $${ as a literal", () => {
+    const text = [
+      "functions:",
+      "  - name: a",
+      "    kind: http",
+      '    url: "https://example.com/$${x}/${HOOK_HOST}"',
+      "",
+    ].join("\n");
+    const issue = onlyIssue(text);
+    expect(issue).toMatchObject({
+      line: 4,
+      column: 37,
+      path: "functions[0].url",
+      message: "environment variable HOOK_HOST is not set",
+    });
+    const ok = parseConfig(text, FILE, { HOOK_HOST: "h" });
+    expect(ok.functions[0]!.executor).toMatchObject({ url: "https://example.com/${x}/h" });
+  });
+
+  it("reports a duplicate function name at the second, naming the first's line", () => {
+    const text = [
+      "functions:",
+      "  - name: a",
+      "    kind: module",
+      "    file: a.js",
+      "  - name: a",
+      "    kind: module",
+      "    file: b.js",
+      "",
+    ].join("\n");
+    const issue = onlyIssue(text);
+    expect(issue).toMatchObject({ line: 5, column: 11, path: "functions[1].name" });
+    expect(issue.message).toBe('duplicate function name "a" (first declared at line 2)');
+  });
+
+  it("reports a duplicate schedule name across functions", () => {
+    const text = [
+      "functions:",
+      "  - name: a",
+      "    kind: module",
+      "    file: a.js",
+      "    schedules:",
+      "      - { name: s, every: 1m }",
+      "  - name: b",
+      "    kind: module",
+      "    file: b.js",
+      "    schedules:",
+      "      - name: s",
+      "        every: 1m",
+      "",
+    ].join("\n");
+    const issue = onlyIssue(text);
+    expect(issue).toMatchObject({ line: 11, path: "functions[1].schedules[0].name" });
+    expect(issue.message).toBe('duplicate schedule name "s" (first declared at line 6)');
+  });
+
+  it("rejects two timings on one schedule, at the second", () => {
+    const issue = onlyIssue(withSchedule("name: n", 'cron: "0 3 * * *"', "every: 1m"));
+    expect(issue).toMatchObject({ line: 8, column: 9, path: "functions[0].schedules[0].every" });
+    expect(issue.message).toMatch(/exactly one of "cron", "every" or "at"/);
+  });
+
+  it("rejects a schedule with no timing", () => {
+    const issue = onlyIssue(withSchedule("name: n", "payload: {}"));
+    expect(issue).toMatchObject({ line: 6, column: 9, path: "functions[0].schedules[0]" });
+    expect(issue.message).toMatch(/no timing/);
+  });
+
+  it("reports a missing or misspelt kind", () => {
+    const missing = onlyIssue('functions:\n  - name: a\n    command: ["x"]\n');
+    expect(missing).toMatchObject({
+      path: "functions[0].kind",
+      line: 2,
+      suggestion: 'add "kind: command"',
+    });
+    const typo = onlyIssue("functions:\n  - name: a\n    kind: htp\n    url: https://x.y\n");
+    expect(typo).toMatchObject({ line: 3, column: 11, suggestion: 'did you mean "http"?' });
+  });
+
+  it("reports bad enum values, durations, instants and names", () => {
+    const issues = issuesOf(
+      withSchedule(
+        "name: bad name",
+        "every: 5 parsecs",
+        "overlap: skipp",
+        "catchup: latest",
+        "jitter: -1",
+      ),
+    );
+    const byPath = Object.fromEntries(issues.map((i) => [i.path, i]));
+    expect(Object.keys(byPath).sort()).toEqual([
+      "functions[0].schedules[0].every",
+      "functions[0].schedules[0].jitter",
+      "functions[0].schedules[0].name",
+      "functions[0].schedules[0].overlap",
+    ]);
+    expect(byPath["functions[0].schedules[0].overlap"]!.suggestion).toBe('did you mean "skip"?');
+    const at = onlyIssue(withSchedule("name: n", "at: 2026-12-01T09:00:00"));
+    expect(at.suggestion).toBe('say which zone it is in, e.g. "2026-12-01T09:00:00Z" for UTC');
+  });
+
+  it("collects every problem of the file and lists them one per line in the message", () => {
+    const text = [
+      "stor: x",
+      "functions:",
+      "  - name: a",
+      "    kind: command",
+      "    command: run.sh",
+      "    schedules:",
+      '      - { name: s, cron: "61 * * * *" }',
+      "",
+    ].join("\n");
+    let error: unknown;
+    try {
+      parseConfig(text, "kairos.yaml", {});
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toBeInstanceOf(ValidationError);
+    const ce = error as ConfigError;
+    expect(ce.code).toBe("VALIDATION");
+    expect(ce.issues.map((i) => i.line)).toEqual([1, 5, 7]);
+    const lines = ce.message.split("\n");
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toBe(
+      'kairos.yaml:1:1: stor: unknown key "stor" (hint: did you mean "store"?)',
+    );
+    expect(lines[1]).toMatch(
+      /^kairos\.yaml:5:14: functions\[0\]\.command: .* \(hint: use an argv array/,
+    );
+    expect(lines[2]).toMatch(/^kairos\.yaml:7:\d+: functions\[0\]\.schedules\[0\]\.cron: /);
+  });
+
+  it("rejects an empty file and a file that is not a mapping", () => {
+    expect(onlyIssue("# nothing\n").message).toMatch(/empty/);
+    expect(onlyIssue("- a\n- b\n").message).toBe("expected a mapping, got a list");
+  });
+
+  it("rejects a payload JSON cannot hold", () => {
+    const issue = onlyIssue(withSchedule("name: n", "every: 1m", "payload: { x: .inf }"));
+    expect(issue.path).toBe("functions[0].schedules[0].payload");
+  });
+});
+
+describe("loadConfig", () => {
+  it("reads the file and resolves paths against its directory", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "kairos-config-"));
+    const file = path.join(dir, "kairos.yaml");
+    await writeFile(file, "functions:\n  - { name: a, kind: command, command: [ls] }\n");
+    const config = await loadConfig(file, {});
+    expect(config.dir).toBe(dir);
+    expect(config.functions[0]!.executor).toMatchObject({ cwd: dir });
+  });
+
+  it("throws a ConfigError for a missing file", async () => {
+    await expect(loadConfig("/nonexistent/kairos.yaml", {})).rejects.toMatchObject({
+      code: "VALIDATION",
+      issues: [
+        { file: "/nonexistent/kairos.yaml", line: 1, column: 1, message: "config file not found" },
+      ],
+    });
+  });
+});

@@ -1,0 +1,72 @@
+/**
+ * @module core/reconcile/types
+ * The input and output of the reconcile planner. The declared side is structural so that the
+ * core does not depend on the config module: a `ResolvedConfig` (config/types) is one.
+ */
+import type {
+  PlanChange,
+  ScheduleDeclaration,
+  StoredFunction,
+  StoredSchedule,
+} from "../../ports/schedule-store.js";
+
+/** A function as the config declares it. */
+export interface DeclaredFunction {
+  readonly name: string;
+  readonly kind: "http" | "command" | "module";
+  /** Executor settings; stored (with `options`) as canonical JSON in `StoredFunction.specJson`. */
+  readonly executor: unknown;
+  readonly options: unknown;
+}
+
+/** A schedule as the config declares it. */
+export interface DeclaredSchedule {
+  /** With the defaults of a create applied for the fields the file omits. */
+  readonly declaration: ScheduleDeclaration;
+  /** The fields the file states: only these are enforced on an existing schedule. */
+  readonly declared: ReadonlySet<keyof ScheduleDeclaration>;
+}
+
+/** What the config declares (a ResolvedConfig satisfies this). */
+export interface DeclaredConfig {
+  readonly functions: readonly DeclaredFunction[];
+  readonly schedules: readonly DeclaredSchedule[];
+}
+
+export interface ReconcileInput {
+  readonly declared: DeclaredConfig;
+  /** Everything in the store (both sources). */
+  readonly stored: {
+    readonly schedules: readonly StoredSchedule[];
+    readonly functions: readonly StoredFunction[];
+  };
+  /** Delete config-sourced objects the file no longer declares (otherwise they are reported). */
+  readonly prune: boolean;
+  /** Current time (ms): new and re-timed schedules start from their next slot after it. */
+  readonly now: number;
+}
+
+export type PlanAction = "create" | "update" | "unchanged" | "prune" | "would_prune";
+
+/** One changed field of an update, named as in the file (`cron`, `every`, `options.timeoutMs`). */
+export interface PlanFieldChange {
+  readonly field: string;
+  /** null when the field had no value; env and header values read "(sensitive)". */
+  readonly from: unknown;
+  readonly to: unknown;
+}
+
+/** One line of a plan. */
+export interface PlanItem {
+  readonly kind: "function" | "schedule";
+  readonly name: string;
+  readonly action: PlanAction;
+  /** For an update: the declared fields that change. */
+  readonly fields?: PlanFieldChange[];
+}
+
+/** What apply would do: the items to show, and the changes for `ScheduleStore.applyPlan`. */
+export interface ReconcilePlan {
+  readonly items: PlanItem[];
+  readonly changes: PlanChange[];
+}
