@@ -14,15 +14,18 @@ import { systemClock, type Clock } from "./ports/clock.js";
 import type { JobStore } from "./ports/job-store.js";
 import { silentLogger, type Logger } from "./ports/logger.js";
 import { Kairos } from "./runtime/kairos.js";
-import { DEFAULT_STORE_URL, openStore } from "./stores/open-store.js";
+import { DEFAULT_STORE_URL, openStores } from "./stores/open-store.js";
+import type { ScheduleStore } from "./ports/schedule-store.js";
 
 /** Options of `createKairos`. */
 export interface CreateKairosOptions {
   /**
    * Where state lives: `"sqlite:PATH"` (default `"sqlite:.kairos/kairos.db"`),
-   * `"sqlite::memory:"` (tests), or an opened JobStore.
+   * `"sqlite::memory:"` (tests), or an opened JobStore (then schedules need `scheduleStore`).
    */
   readonly store?: string | JobStore;
+  /** With a JobStore object in `store`: the schedule store on the same database, if any. */
+  readonly scheduleStore?: ScheduleStore;
   /** Structured logger (pino works as is). Default: silent. */
   readonly logger?: Logger;
   /** Time source; inject a fake one in tests. Default: the system clock. */
@@ -35,12 +38,14 @@ export interface CreateKairosOptions {
 
 /** Open (and migrate) the store and return an engine bound to it. */
 export async function createKairos(options: CreateKairosOptions = {}): Promise<Kairos> {
-  const store =
+  const stores =
     typeof options.store === "object" && options.store !== null
-      ? options.store
-      : await openStore(options.store ?? DEFAULT_STORE_URL);
+      ? { jobs: options.store, schedules: options.scheduleStore ?? null, close: null }
+      : await openStores(options.store ?? DEFAULT_STORE_URL);
   return new Kairos({
-    store,
+    store: stores.jobs,
+    scheduleStore: stores.schedules,
+    ...(stores.close ? { closeStores: () => stores.close() } : {}),
     clock: options.clock ?? systemClock,
     logger: options.logger ?? silentLogger,
     random: options.random ?? Math.random,
@@ -84,4 +89,12 @@ export {
   UnrecoverableError,
 } from "./core/errors.js";
 export type { KairosErrorCode } from "./core/errors.js";
-export { DEFAULT_STORE_URL, openStore } from "./stores/open-store.js";
+export { DEFAULT_STORE_URL, openStore, openStores } from "./stores/open-store.js";
+export type { Schedule, ScheduleInput, SchedulesApi } from "./runtime/schedules-api.js";
+export type {
+  ScheduleStore,
+  ScheduleTiming,
+  OverlapPolicy,
+  CatchupPolicy,
+  ScheduleHistoryEntry,
+} from "./ports/schedule-store.js";

@@ -19,12 +19,7 @@ import type { NewJob, StoredJob } from "./job-store.js";
 
 /** What a schedule does when its slot comes while its previous job is still active (Temporal's names). */
 export type OverlapPolicy =
-  | "skip"
-  | "buffer_one"
-  | "buffer_all"
-  | "cancel_other"
-  | "terminate_other"
-  | "allow_all";
+  "skip" | "buffer_one" | "buffer_all" | "cancel_other" | "terminate_other" | "allow_all";
 
 /** Which missed slots run after downtime. */
 export type CatchupPolicy = "skip" | "latest" | "all";
@@ -49,7 +44,7 @@ export interface ScheduleDeclaration {
   /** Why it is paused, if someone said. */
   readonly pauseNote: string | null;
   readonly overlap: OverlapPolicy;
-  /** For `buffer_all`: at most this many buffered slots (older ones are dropped and recorded). */
+  /** For `buffer_all`: at most this many buffered slots (a new slot past it is dropped and recorded). */
   readonly bufferLimit: number;
   readonly catchup: CatchupPolicy;
   /** For `all`: only slots this recent are caught up. */
@@ -127,7 +122,11 @@ export interface ScheduleHistoryEntry {
 
 /** One change of a reconcile plan, applied in one transaction with the others. */
 export type PlanChange =
-  | { readonly op: "create_schedule"; readonly schedule: ScheduleDeclaration; readonly initial: ScheduleRuntimeInit }
+  | {
+      readonly op: "create_schedule";
+      readonly schedule: ScheduleDeclaration;
+      readonly initial: ScheduleRuntimeInit;
+    }
   | {
       readonly op: "update_schedule";
       readonly name: string;
@@ -179,7 +178,10 @@ export interface ScheduleStore {
   /** Create or upgrade the schema (shared migrations with the job store). Idempotent. */
   migrate(): Promise<void>;
 
-  listSchedules(filter?: { readonly source?: ObjectSource; readonly fn?: string }): Promise<StoredSchedule[]>;
+  listSchedules(filter?: {
+    readonly source?: ObjectSource;
+    readonly fn?: string;
+  }): Promise<StoredSchedule[]>;
   getSchedule(name: string): Promise<StoredSchedule | null>;
   getScheduleById(id: string): Promise<StoredSchedule | null>;
   listFunctions(): Promise<StoredFunction[]>;

@@ -31,6 +31,10 @@ import type { Logger } from "../ports/logger.js";
 import { EventBus } from "./event-bus.js";
 import { FunctionRegistry, type FunctionOptions, type JobHandler } from "./functions.js";
 import { WorkerPool, type WorkerPoolOptions, type WorkerPoolStats } from "./worker-pool.js";
+import { SchedulerLoop, type SchedulerLoopOptions } from "./scheduler-loop.js";
+import { createSchedulesApi, type SchedulesApi } from "./schedules-api.js";
+import type { ScheduleStore, StoredSchedule } from "../ports/schedule-store.js";
+import { NotFoundError } from "../core/errors.js";
 
 /** A job as the library shows it. Instants are Dates (UTC). */
 export interface Job<P = unknown, R = unknown> {
@@ -93,11 +97,20 @@ export interface CancelResult {
 }
 
 /** Options of `start`. */
-export type StartOptions = Omit<WorkerPoolOptions, "workerId">;
+export type StartOptions = Omit<WorkerPoolOptions, "workerId"> & {
+  /** Run the scheduler loop in this process (default true when the store has schedules). */
+  readonly scheduler?: boolean | SchedulerLoopOptions;
+  /** Run workers in this process (default true). */
+  readonly workers?: boolean;
+};
 
 /** Options of `createKairos`. */
 export interface KairosDeps {
   readonly store: JobStore;
+  /** Schedules live here (same database); null disables schedules. */
+  readonly scheduleStore: ScheduleStore | null;
+  /** Closes everything the stores hold (default: `store.close()`). */
+  readonly closeStores?: () => Promise<void>;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly random: RandomSource;
@@ -109,6 +122,9 @@ export class Kairos {
   private readonly registry = new FunctionRegistry();
   private readonly events: EventBus;
   private pool: WorkerPool | null = null;
+  private loop: SchedulerLoop | null = null;
+  /** Schedules: create, list, pause/resume, trigger, history, next fires. */
+  readonly schedules: SchedulesApi;
   private stopping: Promise<void> | null = null;
   private closed = false;
 
@@ -168,6 +184,17 @@ export class Kairos {
 
   constructor(private readonly deps: KairosDeps) {
     this.events = new EventBus(deps.logger);
+    const scheduleStore = deps.scheduleStore;
+    this.schedules = createSchedulesApi({
+      store: scheduleStore ?? missingScheduleStore(),
+      clock: deps.clock,
+      assertOpen: () => this.assertOpen(),
+      changed: () => this.loop?.wake(),
+      trigger: async (schedule) => this.triggerSchedule(schedule),
+    });
+    for (const name of ["job:succeeded", "job:failed", "job:cancelled", "job:timed_out"] as const) {
+      this.events.on(name, (e) => this.loop?.jobEnded(e.jobId));
+    }
   }
 
   /**
@@ -252,7 +279,29 @@ export class Kairos {
    */
   async start(options: StartOptions = {}): Promise<void> {
     this.assertOpen();
-    if (this.pool) return;
+    if (this.pool || this.loop) return;
+    const { scheduler, workers, ...poolOptions } = options;
+    if (scheduler !== false && this.deps.scheduleStore) {
+      this.loop = new SchedulerLoop(
+        this.deps.scheduleStore,
+        this.deps.store,
+        {
+          buildJob: (schedule, _slotAt, now) => this.jobForSchedule(schedule, now),
+          jobCreated: (job) => this.pool?.notify(job.runAt),
+          cancelJob: async (jobId) => {
+            await this.jobs.cancel(jobId);
+          },
+        },
+        this.events,
+        this.deps.clock,
+        this.deps.logger,
+        typeof scheduler === "object" ? scheduler : {},
+      );
+    }
+    if (workers === false) {
+      this.loop?.start();
+      return;
+    }
     this.pool = new WorkerPool(
       this.deps.store,
       this.registry,
@@ -260,9 +309,13 @@ export class Kairos {
       this.deps.clock,
       this.deps.logger,
       this.deps.random,
-      { ...options, workerId: this.deps.workerId ?? `${process.pid}-${randomUUID().slice(0, 8)}` },
+      {
+        ...poolOptions,
+        workerId: this.deps.workerId ?? `${process.pid}-${randomUUID().slice(0, 8)}`,
+      },
     );
     this.pool.start();
+    this.loop?.start();
   }
 
   /**
@@ -274,9 +327,10 @@ export class Kairos {
   stop(options: { drainMs?: number } = {}): Promise<void> {
     if (!this.stopping) {
       this.stopping = (async () => {
+        await this.loop?.stop();
         await this.pool?.stop(options.drainMs ?? 10_000);
         this.closed = true;
-        await this.deps.store.close();
+        await (this.deps.closeStores ?? (() => this.deps.store.close()))();
       })();
     }
     return this.stopping;
@@ -306,6 +360,53 @@ export class Kairos {
   /** `await using kairos = await createKairos(...)` stops it at scope exit. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.stop();
+  }
+
+  /**
+   * The schedule store this engine uses (for `kairos apply` and tools); null when the store
+   * has no schedules. Writes through it bypass validation: prefer `schedules.*`.
+   */
+  get scheduleStore(): ScheduleStore | null {
+    return this.deps.scheduleStore;
+  }
+
+  /** Tell the scheduler loop that schedules changed (after a direct store write). */
+  schedulesChanged(): void {
+    this.loop?.wake();
+  }
+
+  /** When the scheduler loop last ticked (null if it does not run here), for health checks. */
+  schedulerLastTick(): Date | null {
+    const at = this.loop?.lastTick() ?? null;
+    return at === null ? null : new Date(at);
+  }
+
+  /** Run the scheduler loop once now (tests and tools; the loop also runs on its own). */
+  async tickScheduler(): Promise<void> {
+    this.assertOpen();
+    if (!this.loop) throw new NotFoundError("the scheduler loop is not running in this process");
+    await this.loop.tickNow();
+  }
+
+  private jobForSchedule(schedule: StoredSchedule, now: number): NewJob {
+    return this.newJob(schedule.fn, JSON.parse(schedule.payloadJson) as unknown, {}, now, 0);
+  }
+
+  private async triggerSchedule(schedule: StoredSchedule): Promise<{ id: string }> {
+    this.assertOpen();
+    const now = this.deps.clock.now();
+    const job = { ...this.jobForSchedule(schedule, now), scheduleId: schedule.id, slotAt: null };
+    const [outcome] = await this.deps.store.enqueue([job], now);
+    if (!outcome) throw new Error("unreachable: enqueue returned nothing");
+    this.pool?.notify(outcome.job.runAt);
+    this.events.emit("job:queued", {
+      jobId: outcome.job.id,
+      fn: outcome.job.fn,
+      attempt: 0,
+      at: now,
+      runAt: outcome.job.runAt,
+    });
+    return { id: outcome.job.id };
   }
 
   private assertOpen(): void {
@@ -352,7 +453,10 @@ export class Kairos {
       try {
         computed = def.concurrency.key(payload);
       } catch (error) {
-        throw new ValidationError(`${where}: concurrency.key(payload) threw`, { cause: error });
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new ValidationError(`${where}: concurrency.key(payload) threw: ${reason}`, {
+          cause: error,
+        });
       }
       concurrencyKey = computed === undefined || computed === null ? null : String(computed);
     }
@@ -371,6 +475,13 @@ export class Kairos {
       maxPending: def?.maxPending ?? null,
     };
   }
+}
+
+function missingScheduleStore(): ScheduleStore {
+  const fail = (): never => {
+    throw new NotFoundError("this store has no schedules; open Kairos on an SQLite store URL");
+  };
+  return new Proxy({} as ScheduleStore, { get: () => fail });
 }
 
 /** Convert a stored job to the public shape. */

@@ -36,7 +36,13 @@ describe("finalization races", () => {
     const store = await openSqliteJobStore({ path: file });
     const now = Date.now();
     await store.enqueue(newJobs(300, now), now);
-    const claimed = await store.claim({ workerId: "w", fns: ["f"], limit: 300, now, leaseMs: 600_000 });
+    const claimed = await store.claim({
+      workerId: "w",
+      fns: ["f"],
+      limit: 300,
+      now,
+      leaseMs: 600_000,
+    });
     const leasesFile = path.join(dir, "leases.json");
     fs.writeFileSync(
       leasesFile,

@@ -1,0 +1,115 @@
+/**
+ * @module cli/commands/dev
+ * `kairos dev`: load ./kairos.yaml, apply it to the store, run the scheduler and workers, and
+ * show fires and job outcomes until Ctrl-C, which drains gracefully.
+ */
+import type { Command } from "commander";
+import { ValidationError } from "../../core/errors.js";
+import { applyConfig } from "../../config/apply.js";
+import { defineConfigFunctions } from "../../config/define-functions.js";
+import { formatPlan } from "../../core/reconcile/index.js";
+import { parseDuration } from "../../core/schedules/duration.js";
+import { maybeLoadConfig, openEngine, type GlobalOptions } from "../context.js";
+import type { Io } from "../output.js";
+
+/** Register `kairos dev`. */
+export function registerDev(
+  program: Command,
+  io: Io,
+  globals: () => GlobalOptions,
+  run: (body: () => Promise<void>) => Promise<void>,
+): void {
+  program
+    .command("dev")
+    .description(
+      "apply kairos.yaml, then run scheduler + workers and show what happens (Ctrl-C drains)",
+    )
+    .option("--concurrency <n>", "jobs running at once", "10")
+    .option("--drain <duration>", "how long Ctrl-C waits for running jobs", "10s")
+    .option("--for <duration>", "stop by itself after this long (demos, CI)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  kairos dev
+  kairos dev --config examples/kairos.yaml --concurrency 4
+  kairos dev --for 15s          # run 15 seconds, then drain and exit`,
+    )
+    .action((opts: { concurrency: string; drain: string; for?: string }) =>
+      run(async () => {
+        const config = await maybeLoadConfig({
+          ...globals(),
+          config: globals().config ?? "kairos.yaml",
+        });
+        if (!config)
+          throw new ValidationError("no kairos.yaml found; create one or pass --config FILE");
+        const drainMs = parseDuration(opts.drain);
+        const concurrency = Number(opts.concurrency);
+        if (!Number.isInteger(concurrency) || concurrency < 1) {
+          throw new ValidationError(
+            `--concurrency must be an integer >= 1, got ${opts.concurrency}`,
+          );
+        }
+        const { kairos } = await openEngine(globals(), config, io);
+        try {
+          const plan = await applyConfig(kairos, config, { prune: false, dryRun: false });
+          io.out(formatPlan(plan));
+          await defineConfigFunctions(kairos, config);
+          watch(kairos, io);
+          await kairos.start({ concurrency });
+          io.out(
+            `kairos dev: running ${config.functions.length} functions, ${config.schedules.length} schedules (Ctrl-C to stop)`,
+          );
+          await waitForStop(opts.for === undefined ? null : parseDuration(opts.for));
+          io.out(`kairos dev: draining (up to ${drainMs} ms)...`);
+        } finally {
+          await kairos.stop({ drainMs });
+        }
+        io.out("kairos dev: stopped");
+      }),
+    );
+}
+
+function watch(kairos: Awaited<ReturnType<typeof openEngine>>["kairos"], io: Io): void {
+  const t = (ms: number) => new Date(ms).toISOString().slice(11, 23);
+  kairos.on("schedule:fired", (e) =>
+    io.out(
+      `${t(e.at)} fired     ${e.schedule} slot ${new Date(e.slotAt).toISOString()} -> job ${e.jobId}${e.catchUp ? " (catch-up)" : ""}`,
+    ),
+  );
+  kairos.on("schedule:skipped", (e) =>
+    io.out(
+      `${t(e.at)} skipped   ${e.schedule} slot ${new Date(e.slotAt).toISOString()} (${e.reason})`,
+    ),
+  );
+  kairos.on("schedule:missed", (e) =>
+    io.out(
+      `${t(e.at)} missed    ${e.schedule} slot ${new Date(e.slotAt).toISOString()} (${e.reason})`,
+    ),
+  );
+  kairos.on("schedule:error", (e) => io.out(`${t(e.at)} error     ${e.schedule}: ${e.message}`));
+  kairos.on("job:succeeded", (e) =>
+    io.out(`${t(e.at)} succeeded ${e.fn} job ${e.jobId} in ${e.durationMs} ms`),
+  );
+  kairos.on("job:retrying", (e) =>
+    io.out(`${t(e.at)} retrying  ${e.fn} job ${e.jobId}: ${e.error.message}`),
+  );
+  kairos.on("job:failed", (e) =>
+    io.out(`${t(e.at)} failed    ${e.fn} job ${e.jobId}: ${e.error.message}`),
+  );
+  kairos.on("job:cancelled", (e) => io.out(`${t(e.at)} cancelled ${e.fn} job ${e.jobId}`));
+}
+
+function waitForStop(forMs: number | null): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off("SIGINT", done);
+      process.off("SIGTERM", done);
+      if (timer) clearTimeout(timer);
+      resolve();
+    };
+    const timer = forMs === null ? null : setTimeout(done, forMs);
+    process.once("SIGINT", done);
+    process.once("SIGTERM", done);
+  });
+}

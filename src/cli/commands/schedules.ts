@@ -1,0 +1,156 @@
+/**
+ * @module cli/commands/schedules
+ * `kairos schedules list|show|pause|resume|trigger`.
+ */
+import type { Command } from "commander";
+import { NotFoundError, ValidationError } from "../../core/errors.js";
+import type { Schedule } from "../../runtime/schedules-api.js";
+import type { ScheduleTiming } from "../../ports/schedule-store.js";
+import { iso, table, type Io } from "../output.js";
+import type { WithEngine } from "../program.js";
+
+/** How a timing reads in a table. */
+export function describeTiming(t: ScheduleTiming): string {
+  switch (t.kind) {
+    case "cron":
+      return t.timezone === "UTC" ? `cron ${t.cron}` : `cron ${t.cron} (${t.timezone})`;
+    case "every":
+      return `every ${t.everyMs} ms`;
+    case "at":
+      return `at ${iso(t.at)}`;
+  }
+}
+
+/** Register `kairos schedules ...`. */
+export function registerSchedules(program: Command, io: Io, withEngine: WithEngine): void {
+  const schedules = program
+    .command("schedules")
+    .description("list, inspect, pause, resume and trigger schedules");
+
+  schedules
+    .command("list")
+    .description("list schedules with their next fire and last status")
+    .option("--json", "print JSON")
+    .addHelpText("after", "\nExamples:\n  kairos schedules list\n  kairos schedules list --json")
+    .action((opts: { json?: boolean }) =>
+      withEngine(opts, async ({ kairos }) => {
+        const list = await kairos.schedules.list();
+        if (opts.json) return io.out(JSON.stringify(list));
+        io.out(
+          table(
+            ["NAME", "FN", "WHEN", "ENABLED", "NEXT FIRE", "LAST STATUS", "RUNS", "SOURCE"],
+            list.map((s) => [
+              s.name,
+              s.fn,
+              describeTiming(s.timing),
+              s.enabled ? "yes" : `no${s.pauseNote ? ` (${s.pauseNote})` : ""}`,
+              iso(s.nextFireAt),
+              s.lastStatus,
+              s.runCount,
+              s.source,
+            ]),
+          ),
+        );
+      }),
+    );
+
+  schedules
+    .command("show")
+    .description("show a schedule, its next fires and recent history")
+    .argument("<name>", "schedule name")
+    .option("--next <n>", "how many next fires", "5")
+    .option("--history <n>", "how many history entries", "20")
+    .option("--json", 'print JSON (includes "next": [ISO-8601 UTC instants])')
+    .addHelpText(
+      "after",
+      "\nExamples:\n  kairos schedules show nightly --next 10\n  kairos schedules show nightly --json",
+    )
+    .action((name: string, opts: { next: string; history: string; json?: boolean }) =>
+      withEngine(opts, async ({ kairos }) => {
+        const schedule = await kairos.schedules.get(name);
+        if (!schedule) throw new NotFoundError(`no schedule named "${name}"`);
+        const count = Number(opts.next);
+        if (!Number.isInteger(count) || count < 0)
+          throw new ValidationError("--next must be an integer >= 0");
+        const next = (await kairos.schedules.nextFires(name, count)).map((d) => d.toISOString());
+        const history = await kairos.schedules.history(name, Number(opts.history));
+        if (opts.json) return io.out(JSON.stringify({ ...schedule, next, history }));
+        printSchedule(io, schedule);
+        io.out("next fires:");
+        for (const n of next) io.out(`  ${n}`);
+        io.out("history (newest first):");
+        io.out(
+          table(
+            ["AT", "SLOT", "KIND", "REASON", "JOB", "MESSAGE"],
+            history.map((h) => [iso(h.at), iso(h.slotAt), h.kind, h.reason, h.jobId, h.message]),
+          ),
+        );
+      }),
+    );
+
+  schedules
+    .command("pause")
+    .description("pause a schedule: no slot fires until resumed")
+    .argument("<name>", "schedule name")
+    .option("--note <text>", "why (shown in list and history)")
+    .option("--json", "print JSON")
+    .addHelpText(
+      "after",
+      '\nExamples:\n  kairos schedules pause nightly --note "db migration tonight"',
+    )
+    .action((name: string, opts: { note?: string; json?: boolean }) =>
+      withEngine(opts, async ({ kairos }) => {
+        const s = await kairos.schedules.pause(name, opts.note);
+        if (opts.json) return io.out(JSON.stringify(s));
+        io.out(`paused ${name}${opts.note ? ` (${opts.note})` : ""}`);
+      }),
+    );
+
+  schedules
+    .command("resume")
+    .description("resume a paused schedule from its next slot (paused slots are not run)")
+    .argument("<name>", "schedule name")
+    .option("--json", "print JSON")
+    .addHelpText("after", "\nExamples:\n  kairos schedules resume nightly")
+    .action((name: string, opts: { json?: boolean }) =>
+      withEngine(opts, async ({ kairos }) => {
+        const s = await kairos.schedules.resume(name);
+        if (opts.json) return io.out(JSON.stringify(s));
+        io.out(`resumed ${name}; next fire ${iso(s.nextFireAt)}`);
+      }),
+    );
+
+  schedules
+    .command("trigger")
+    .description("run a schedule's function now with its payload, outside its slots")
+    .argument("<name>", "schedule name")
+    .option("--json", "print JSON")
+    .addHelpText("after", "\nExamples:\n  kairos schedules trigger nightly")
+    .action((name: string, opts: { json?: boolean }) =>
+      withEngine(opts, async ({ kairos }) => {
+        const job = await kairos.schedules.trigger(name);
+        if (opts.json) return io.out(JSON.stringify(job));
+        io.out(`triggered ${name}: job ${job.id}`);
+      }),
+    );
+}
+
+function printSchedule(io: Io, s: Schedule): void {
+  const rows: [string, unknown][] = [
+    ["name", s.name],
+    ["fn", s.fn],
+    ["when", describeTiming(s.timing)],
+    ["enabled", s.enabled ? "yes" : `no${s.pauseNote ? ` (${s.pauseNote})` : ""}`],
+    ["payload", JSON.stringify(s.payload)],
+    ["overlap", s.overlap],
+    ["catchup", `${s.catchup} (window ${s.catchupWindowMs} ms)`],
+    ["jitter", `${s.jitterMs} ms`],
+    ["source", s.source],
+    ["next fire", iso(s.nextFireAt)],
+    ["last fired", iso(s.lastFiredAt)],
+    ["last status", s.lastStatus ?? "-"],
+    ["runs", s.runCount],
+    ["last error", s.lastError ?? "-"],
+  ];
+  for (const [k, v] of rows) io.out(`${k.padEnd(12)} ${String(v)}`);
+}

@@ -1,0 +1,72 @@
+/**
+ * @module cli/output
+ * Human tables and JSON for the CLI, and the exit codes scripts can rely on.
+ */
+import { KairosError } from "../core/errors.js";
+
+/** Exit codes: stable, documented in docs/cli.md. */
+export const EXIT = {
+  ok: 0,
+  /** Something failed at run time (store error, job failure when waiting). */
+  failure: 1,
+  /** Bad usage or invalid input (bad flag, bad config, bad cron). */
+  usage: 2,
+  /** The named job or schedule does not exist. */
+  notFound: 3,
+  /** Conflict or full queue: the request was valid but refused. */
+  refused: 4,
+} as const;
+
+/** Where the CLI writes; injected so tests and `kairos dev` can capture it. */
+export interface Io {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+/** The process's stdout/stderr. */
+export const processIo: Io = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+/** Render rows as an aligned text table with a header. */
+export function table(headers: readonly string[], rows: readonly (readonly unknown[])[]): string {
+  const cells = rows.map((r) => r.map(cellText));
+  const widths = headers.map((h, i) =>
+    Math.max(h.length, ...cells.map((r) => (r[i] ?? "").length)),
+  );
+  const line = (r: readonly string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join("  ")
+      .trimEnd();
+  return [line(headers), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n");
+}
+
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return "-";
+  return typeof value === "string" ? value : (JSON.stringify(value) ?? "-");
+}
+
+/** Map an error to its exit code. */
+export function exitCodeFor(error: unknown): number {
+  if (!(error instanceof KairosError)) return EXIT.failure;
+  switch (error.code) {
+    case "VALIDATION":
+    case "DUPLICATE_DEFINITION":
+      return EXIT.usage;
+    case "NOT_FOUND":
+      return EXIT.notFound;
+    case "CONFLICT":
+    case "QUEUE_FULL":
+      return EXIT.refused;
+    default:
+      return EXIT.failure;
+  }
+}
+
+/** ISO-8601 or "-". */
+export function iso(value: Date | number | null | undefined): string {
+  if (value === null || value === undefined) return "-";
+  return new Date(value).toISOString();
+}

@@ -1,0 +1,89 @@
+/**
+ * @module cli/program
+ * The `kairos` command tree (commander). Commands hold no logic: they parse flags, call the
+ * engine facade, and print. Errors become a message on stderr and a stable exit code.
+ */
+import { Command, CommanderError } from "commander";
+import type { Kairos } from "../runtime/kairos.js";
+import type { ResolvedConfig } from "../config/index.js";
+import { maybeLoadConfig, openEngine, type GlobalOptions, type StoreChoice } from "./context.js";
+import { EXIT, exitCodeFor, type Io } from "./output.js";
+import { registerCron } from "./commands/cron.js";
+import { registerJobs } from "./commands/jobs.js";
+import { registerSchedules } from "./commands/schedules.js";
+import { registerApply } from "./commands/apply.js";
+import { registerDev } from "./commands/dev.js";
+
+/** What a command body receives. */
+export interface EngineContext {
+  readonly kairos: Kairos;
+  readonly config: ResolvedConfig | null;
+  readonly store: StoreChoice;
+}
+
+/** Run `body` with an engine on the chosen store; always stops the engine. */
+export type WithEngine = (
+  local: { json?: boolean },
+  body: (ctx: EngineContext) => Promise<void>,
+) => Promise<void>;
+
+/** Build the program; `setExit` receives the exit code of the command that ran. */
+export function buildProgram(io: Io, setExit: (code: number) => void): Command {
+  const program = new Command("kairos");
+  program
+    .description("Kairos: durable, local-first scheduler for functions and workflows")
+    .option("--store <url>", 'store URL, e.g. "sqlite:.kairos/kairos.db" (or env KAIROS_STORE)')
+    .option("--config <file>", "config file (default ./kairos.yaml)")
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.out(s.replace(/\n$/, "")),
+      writeErr: (s) => io.err(s.replace(/\n$/, "")),
+    });
+
+  const globals = (): GlobalOptions => program.opts<GlobalOptions>();
+
+  const run = async (body: () => Promise<void>): Promise<void> => {
+    try {
+      await body();
+      setExit(EXIT.ok);
+    } catch (error) {
+      io.err(`kairos: ${error instanceof Error ? error.message : String(error)}`);
+      setExit(exitCodeFor(error));
+    }
+  };
+
+  const withEngine: WithEngine = (local, body) =>
+    run(async () => {
+      const config = await maybeLoadConfig(globals());
+      const { kairos, store } = await openEngine(globals(), config, io);
+      try {
+        await body({ kairos, config, store });
+      } finally {
+        await kairos.stop({ drainMs: 0 });
+      }
+      void local;
+    });
+
+  registerDev(program, io, globals, run);
+  registerApply(program, io, withEngine);
+  registerSchedules(program, io, withEngine);
+  registerJobs(program, io, withEngine);
+  registerCron(program, io, run);
+  return program;
+}
+
+/** Parse argv and run; resolves with the exit code. */
+export async function runCli(argv: readonly string[], io: Io): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = buildProgram(io, (c) => (code = c));
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    throw error;
+  }
+  return code;
+}

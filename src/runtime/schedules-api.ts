@@ -1,0 +1,241 @@
+/**
+ * @module runtime/schedules-api
+ * The `kairos.schedules` facade: create (source `api`), read, pause/resume, trigger, delete,
+ * history and next fires. Schedules created here are never touched by `kairos apply`.
+ */
+import { canonicalJson } from "../core/canonical-json.js";
+import { NotFoundError, ValidationError } from "../core/errors.js";
+import { nextSlotAfter, validateTiming } from "../core/schedules/timing.js";
+import { parseDuration } from "../core/schedules/duration.js";
+import type { Clock } from "../ports/clock.js";
+import type {
+  CatchupPolicy,
+  OverlapPolicy,
+  ScheduleDeclaration,
+  ScheduleHistoryEntry,
+  ScheduleStore,
+  ScheduleTiming,
+  StoredSchedule,
+} from "../ports/schedule-store.js";
+
+/** A schedule as the library shows it. */
+export interface Schedule {
+  readonly id: string;
+  readonly name: string;
+  readonly fn: string;
+  readonly timing: ScheduleTiming;
+  readonly payload: unknown;
+  readonly enabled: boolean;
+  readonly pauseNote: string | null;
+  readonly overlap: OverlapPolicy;
+  readonly bufferLimit: number;
+  readonly catchup: CatchupPolicy;
+  readonly catchupWindowMs: number;
+  readonly jitterMs: number;
+  readonly source: "config" | "api";
+  /** The next slot that will fire (before jitter), or null when it never fires again. */
+  readonly nextFireAt: Date | null;
+  readonly lastFiredAt: Date | null;
+  readonly lastStatus: string | null;
+  readonly lastJobId: string | null;
+  readonly runCount: number;
+  readonly lastError: string | null;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+/** Input of `schedules.create`: exactly one of cron, every, at. */
+export interface ScheduleInput {
+  readonly name: string;
+  readonly fn: string;
+  readonly cron?: string;
+  /** IANA zone for cron (default UTC). */
+  readonly timezone?: string;
+  /** Interval: "30s", "5m", "1h" or ms. */
+  readonly every?: string | number;
+  /** One-shot instant. */
+  readonly at?: Date | number | string;
+  readonly payload?: unknown;
+  readonly enabled?: boolean;
+  readonly overlap?: OverlapPolicy;
+  readonly bufferLimit?: number;
+  readonly catchup?: CatchupPolicy;
+  /** "1h" or ms (default 1 h). */
+  readonly catchupWindow?: string | number;
+  /** "10s" or ms (default 0). */
+  readonly jitter?: string | number;
+}
+
+/** Build the `kairos.schedules` facade over a schedule store. */
+export function createSchedulesApi(deps: {
+  readonly store: ScheduleStore;
+  readonly clock: Clock;
+  readonly assertOpen: () => void;
+  /** Schedules changed: wake the loop. */
+  readonly changed: () => void;
+  /** Enqueue a manual run of a schedule now. */
+  readonly trigger: (schedule: StoredSchedule) => Promise<{ id: string }>;
+}) {
+  const { store, clock } = deps;
+  const must = async (name: string): Promise<StoredSchedule> => {
+    deps.assertOpen();
+    const found = await store.getSchedule(name);
+    if (!found) throw new NotFoundError(`no schedule named "${name}"`);
+    return found;
+  };
+  return {
+    /** Every schedule, optionally filtered by source or function. */
+    list: async (filter: { source?: "config" | "api"; fn?: string } = {}): Promise<Schedule[]> => {
+      deps.assertOpen();
+      return (await store.listSchedules(filter)).map(toSchedule);
+    },
+    /** The schedule with this name, or null. */
+    get: async (name: string): Promise<Schedule | null> => {
+      deps.assertOpen();
+      const found = await store.getSchedule(name);
+      return found ? toSchedule(found) : null;
+    },
+    /** Create a schedule with source `api` (never touched by `kairos apply`). */
+    create: async (input: ScheduleInput): Promise<Schedule> => {
+      deps.assertOpen();
+      const now = clock.now();
+      const declaration = toDeclaration(input);
+      const next = nextSlotAfter(declaration.timing, now);
+      await store.applyPlan(
+        [
+          {
+            op: "create_schedule",
+            schedule: declaration,
+            initial: { nextSlotAt: next, nextDueAt: next },
+          },
+        ],
+        now,
+      );
+      deps.changed();
+      return toSchedule(await must(input.name));
+    },
+    /** Delete a schedule and its history; its jobs stay. */
+    delete: async (name: string): Promise<void> => {
+      await must(name);
+      await store.applyPlan([{ op: "delete_schedule", name }], clock.now());
+      deps.changed();
+    },
+    /** Pause: no slot fires until resumed; recorded in history with the note. */
+    pause: async (name: string, note?: string): Promise<Schedule> => {
+      await must(name);
+      const updated = await store.setEnabled(name, false, note ?? null, clock.now());
+      deps.changed();
+      return toSchedule(updated ?? (await must(name)));
+    },
+    /**
+     * Resume: firing restarts from the first slot after now; the slots of the pause are not
+     * run (the `resumed` history entry says from when).
+     */
+    resume: async (name: string): Promise<Schedule> => {
+      const schedule = await must(name);
+      const now = clock.now();
+      const next = nextSlotAfter(schedule.timing, now);
+      const updated = await store.setEnabled(name, true, null, now, {
+        nextSlotAt: next,
+        nextDueAt: next,
+      });
+      deps.changed();
+      return toSchedule(updated ?? (await must(name)));
+    },
+    /** Run the schedule's function now with its payload, outside its slots. Returns the job id. */
+    trigger: async (name: string): Promise<{ id: string }> => deps.trigger(await must(name)),
+    /** History of slots and fires, newest first. */
+    history: async (name: string, limit = 100): Promise<ScheduleHistoryEntry[]> =>
+      store.history((await must(name)).id, limit),
+    /** The next `count` fire instants (before jitter) from `from` (default now). */
+    nextFires: async (name: string, count = 5, from?: Date): Promise<Date[]> => {
+      const schedule = await must(name);
+      return nextFires(schedule.timing, count, from?.getTime() ?? clock.now());
+    },
+  };
+}
+
+/** The `kairos.schedules` facade type. */
+export type SchedulesApi = ReturnType<typeof createSchedulesApi>;
+
+/** The next `count` slots of a timing strictly after `afterMs`. */
+export function nextFires(timing: ScheduleTiming, count: number, afterMs: number): Date[] {
+  const out: Date[] = [];
+  let t = afterMs;
+  for (let i = 0; i < count; i++) {
+    const next = nextSlotAfter(timing, t);
+    if (next === null) break;
+    out.push(new Date(next));
+    t = next;
+  }
+  return out;
+}
+
+function toDeclaration(input: ScheduleInput): ScheduleDeclaration {
+  const where = `schedule "${String(input.name)}"`;
+  if (typeof input.name !== "string" || !/^[A-Za-z0-9_.:-]{1,200}$/.test(input.name)) {
+    throw new ValidationError(
+      `${where}: name must be 1-200 of letters, digits, "_", ".", ":", "-"`,
+    );
+  }
+  if (typeof input.fn !== "string" || input.fn.length === 0) {
+    throw new ValidationError(`${where}: fn must name a function`);
+  }
+  const given = [input.cron, input.every, input.at].filter((v) => v !== undefined).length;
+  if (given !== 1) {
+    throw new ValidationError(`${where}: give exactly one of cron, every, at (got ${given})`);
+  }
+  let timing: ScheduleTiming;
+  if (input.cron !== undefined) {
+    timing = { kind: "cron", cron: input.cron, timezone: input.timezone ?? "UTC" };
+  } else if (input.every !== undefined) {
+    timing = { kind: "every", everyMs: parseDuration(input.every) };
+  } else {
+    const at = input.at instanceof Date ? input.at.getTime() : new Date(input.at ?? NaN).getTime();
+    timing = { kind: "at", at };
+  }
+  validateTiming(timing);
+  return {
+    name: input.name,
+    fn: input.fn,
+    timing,
+    payloadJson: canonicalJson(input.payload ?? {}),
+    enabled: input.enabled ?? true,
+    pauseNote: null,
+    overlap: input.overlap ?? "skip",
+    bufferLimit: input.bufferLimit ?? 10,
+    catchup: input.catchup ?? "latest",
+    catchupWindowMs:
+      input.catchupWindow === undefined ? 3_600_000 : parseDuration(input.catchupWindow),
+    jitterMs: input.jitter === undefined ? 0 : parseDuration(input.jitter),
+    source: "api",
+  };
+}
+
+/** Convert a stored schedule to the public shape. */
+export function toSchedule(s: StoredSchedule): Schedule {
+  const date = (ms: number | null) => (ms === null ? null : new Date(ms));
+  return {
+    id: s.id,
+    name: s.name,
+    fn: s.fn,
+    timing: s.timing,
+    payload: JSON.parse(s.payloadJson) as unknown,
+    enabled: s.enabled,
+    pauseNote: s.pauseNote,
+    overlap: s.overlap,
+    bufferLimit: s.bufferLimit,
+    catchup: s.catchup,
+    catchupWindowMs: s.catchupWindowMs,
+    jitterMs: s.jitterMs,
+    source: s.source,
+    nextFireAt: s.enabled ? date(s.nextSlotAt) : null,
+    lastFiredAt: date(s.lastFiredAt),
+    lastStatus: s.lastStatus,
+    lastJobId: s.lastJobId,
+    runCount: s.runCount,
+    lastError: s.lastError,
+    createdAt: new Date(s.createdAt),
+    updatedAt: new Date(s.updatedAt),
+  };
+}

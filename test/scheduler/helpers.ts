@@ -1,0 +1,28 @@
+/** Scheduler test helpers: an engine with a manual clock and a loop that ticks only when told. */
+import { createKairos, type Kairos } from "../../src/index.js";
+import { afterEach } from "vitest";
+import { ManualClock } from "../helpers/manual-clock.js";
+
+const open: Kairos[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((k) => k.stop({ drainMs: 0 })));
+});
+
+/** 2026-01-05T00:00:00Z, a Monday. */
+export const T0 = Date.parse("2026-01-05T00:00:00Z");
+
+/** An engine whose scheduler loop runs only on `kairos.tickScheduler()`; no workers. */
+export async function manualScheduler(
+  options: { store?: string; clock?: ManualClock } = {},
+): Promise<{ kairos: Kairos; clock: ManualClock }> {
+  const clock = options.clock ?? new ManualClock(T0);
+  const kairos = await createKairos({ store: options.store ?? "sqlite::memory:", clock });
+  open.push(kairos);
+  await kairos.start({ workers: false, scheduler: { autoTick: false } });
+  return { kairos, clock };
+}
+
+/** Jobs of a schedule, oldest first. */
+export async function jobsOf(kairos: Kairos, fn: string) {
+  return (await kairos.jobs.list({ fn, limit: 10_000 })).reverse();
+}
