@@ -9,7 +9,8 @@ import { promisify } from "node:util";
 import { beforeEach, describe, expect, it } from "vitest";
 import { tempDir } from "../helpers/kairos.js";
 
-const bin = fileURLToPath(new URL("../../bin/kairos.js", import.meta.url));
+// The TypeScript sources, never a possibly stale dist/ build.
+const main = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
 const run = promisify(execFile);
 
 interface Result {
@@ -24,7 +25,7 @@ async function kairos(
   env: Record<string, string> = {},
 ): Promise<Result> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
+    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", main, ...args], {
       cwd,
       env: { ...process.env, KAIROS_STORE: "", ...env },
       timeout: 60_000,
