@@ -11,6 +11,8 @@ import { tempDir } from "../helpers/kairos.js";
 
 // The TypeScript sources, never a possibly stale dist/ build.
 const main = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
+// tsx's loader by absolute URL: the commands run in temp directories without node_modules.
+const tsxLoader = new URL("../../node_modules/tsx/dist/loader.mjs", import.meta.url).href;
 const run = promisify(execFile);
 
 interface Result {
@@ -25,7 +27,7 @@ async function kairos(
   env: Record<string, string> = {},
 ): Promise<Result> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", main, ...args], {
+    const { stdout, stderr } = await run(process.execPath, ["--import", tsxLoader, main, ...args], {
       cwd,
       env: { ...process.env, KAIROS_STORE: "", ...env },
       timeout: 60_000,
