@@ -229,6 +229,13 @@ export interface JobStore {
    */
   changeToken(): Promise<string | null>;
 
+  /**
+   * Optional push notification: `listener` is called soon after another process enqueues or
+   * cancels a job (PostgreSQL LISTEN/NOTIFY). Returns an unsubscribe function. Adapters without
+   * it are polled through `changeToken`.
+   */
+  onChange?(listener: () => void): () => void;
+
   /** Release connections. Further calls throw ShuttingDownError. */
   close(): Promise<void>;
 }
