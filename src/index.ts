@@ -16,6 +16,7 @@ import { silentLogger, type Logger } from "./ports/logger.js";
 import { Kairos } from "./runtime/kairos.js";
 import { DEFAULT_STORE_URL, openStores } from "./stores/open-store.js";
 import type { ScheduleStore } from "./ports/schedule-store.js";
+import type { LeaderLock } from "./ports/leader-lock.js";
 
 /** Options of `createKairos`. */
 export interface CreateKairosOptions {
@@ -26,6 +27,11 @@ export interface CreateKairosOptions {
   readonly store?: string | JobStore;
   /** With a JobStore object in `store`: the schedule store on the same database, if any. */
   readonly scheduleStore?: ScheduleStore;
+  /**
+   * Leadership among processes sharing the store. Default: the store's own (PostgreSQL
+   * advisory lock), or none for SQLite (this process always leads).
+   */
+  readonly leaderLock?: LeaderLock;
   /** Structured logger (pino works as is). Default: silent. */
   readonly logger?: Logger;
   /** Time source; inject a fake one in tests. Default: the system clock. */
@@ -46,6 +52,11 @@ export async function createKairos(options: CreateKairosOptions = {}): Promise<K
     store: stores.jobs,
     scheduleStore: stores.schedules,
     ...(stores.close ? { closeStores: () => stores.close() } : {}),
+    ...(options.leaderLock
+      ? { leaderLock: options.leaderLock }
+      : "leaderLock" in stores && stores.leaderLock
+        ? { leaderLock: stores.leaderLock }
+        : {}),
     clock: options.clock ?? systemClock,
     logger: options.logger ?? silentLogger,
     random: options.random ?? Math.random,
@@ -91,6 +102,8 @@ export {
 export type { KairosErrorCode } from "./core/errors.js";
 export { DEFAULT_STORE_URL, openStore, openStores } from "./stores/open-store.js";
 export type { Schedule, ScheduleInput, SchedulesApi } from "./runtime/schedules-api.js";
+export type { LeadershipStatus } from "./runtime/leader-election.js";
+export type { LeaderLock } from "./ports/leader-lock.js";
 export type {
   ScheduleStore,
   ScheduleTiming,

@@ -58,6 +58,10 @@ export interface KairosEventMap {
   };
   /** Firing a schedule failed; recorded on the schedule, the loop goes on. */
   "schedule:error": { readonly schedule: string; readonly message: string; readonly at: number };
+  /** This process became the leader (runs the scheduler loop and lease recovery). */
+  "leader:elected": { readonly at: number };
+  /** This process stopped leading (lock lost, or stopping). */
+  "leader:lost": { readonly at: number; readonly reason: string };
   /** An internal error the loop survived. */
   "worker:error": { readonly error: unknown; readonly at: number; readonly where: string };
 }

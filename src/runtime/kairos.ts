@@ -32,6 +32,8 @@ import { EventBus } from "./event-bus.js";
 import { FunctionRegistry, type FunctionOptions, type JobHandler } from "./functions.js";
 import { WorkerPool, type WorkerPoolOptions, type WorkerPoolStats } from "./worker-pool.js";
 import { SchedulerLoop, type SchedulerLoopOptions } from "./scheduler-loop.js";
+import { LeaderElector, type LeadershipStatus } from "./leader-election.js";
+import type { LeaderLock } from "../ports/leader-lock.js";
 import { createSchedulesApi, type SchedulesApi } from "./schedules-api.js";
 import type { ScheduleStore, StoredSchedule } from "../ports/schedule-store.js";
 import { NotFoundError } from "../core/errors.js";
@@ -102,6 +104,8 @@ export type StartOptions = Omit<WorkerPoolOptions, "workerId"> & {
   readonly scheduler?: boolean | SchedulerLoopOptions;
   /** Run workers in this process (default true). */
   readonly workers?: boolean;
+  /** How often followers try to take leadership and the leader re-checks it (default 1 s). */
+  readonly leaderCheckMs?: number;
 };
 
 /** Options of `createKairos`. */
@@ -109,6 +113,8 @@ export interface KairosDeps {
   readonly store: JobStore;
   /** Schedules live here (same database); null disables schedules. */
   readonly scheduleStore: ScheduleStore | null;
+  /** Leadership among processes sharing the store; omitted: this process always leads. */
+  readonly leaderLock?: LeaderLock;
   /** Closes everything the stores hold (default: `store.close()`). */
   readonly closeStores?: () => Promise<void>;
   readonly clock: Clock;
@@ -123,6 +129,8 @@ export class Kairos {
   private readonly events: EventBus;
   private pool: WorkerPool | null = null;
   private loop: SchedulerLoop | null = null;
+  private elector: LeaderElector | null = null;
+  private started = false;
   /** Schedules: create, list, pause/resume, trigger, history, next fires. */
   readonly schedules: SchedulesApi;
   private stopping: Promise<void> | null = null;
@@ -279,43 +287,92 @@ export class Kairos {
    */
   async start(options: StartOptions = {}): Promise<void> {
     this.assertOpen();
-    if (this.pool || this.loop) return;
-    const { scheduler, workers, ...poolOptions } = options;
-    if (scheduler !== false && this.deps.scheduleStore) {
-      this.loop = new SchedulerLoop(
-        this.deps.scheduleStore,
-        this.deps.store,
+    if (this.started) return;
+    this.started = true;
+    const { scheduler, workers, leaderCheckMs, ...poolOptions } = options;
+    const loopOptions = typeof scheduler === "object" ? scheduler : {};
+    const runsScheduler = scheduler !== false && this.deps.scheduleStore !== null;
+    const lock = this.deps.leaderLock ?? null;
+    if (runsScheduler && lock) {
+      // Several processes share the store: only the elected leader runs the loop and recovery.
+      const elector = new LeaderElector(
+        lock,
         {
-          buildJob: (schedule, _slotAt, now) => this.jobForSchedule(schedule, now),
-          jobCreated: (job) => this.pool?.notify(job.runAt),
-          cancelJob: async (jobId) => {
-            await this.jobs.cancel(jobId);
+          elected: () => {
+            this.loop = this.newLoop({
+              ...loopOptions,
+              confirmLeadership: () => elector.confirm(),
+            });
+            this.loop.start();
+          },
+          demoted: async () => {
+            const loop = this.loop;
+            this.loop = null;
+            await loop?.stop();
           },
         },
         this.events,
         this.deps.clock,
         this.deps.logger,
-        typeof scheduler === "object" ? scheduler : {},
+        leaderCheckMs ?? 1_000,
       );
+      this.elector = elector;
+    } else if (runsScheduler) {
+      this.loop = this.newLoop(loopOptions);
     }
-    if (workers === false) {
-      this.loop?.start();
-      return;
+    if (workers !== false) {
+      const elector = this.elector;
+      this.pool = new WorkerPool(
+        this.deps.store,
+        this.registry,
+        this.events,
+        this.deps.clock,
+        this.deps.logger,
+        this.deps.random,
+        {
+          ...poolOptions,
+          workerId: this.deps.workerId ?? `${process.pid}-${randomUUID().slice(0, 8)}`,
+          ...(elector ? { recoversLeases: () => elector.isLeader() } : {}),
+        },
+      );
+      this.pool.start();
     }
-    this.pool = new WorkerPool(
+    this.loop?.start();
+    this.elector?.start();
+  }
+
+  /** Leadership of this process: always leader on a single-process store. */
+  leadership(): LeadershipStatus & { readonly schedulerLastTickAt: number | null } {
+    const tick = this.loop?.lastTick() ?? null;
+    if (this.elector) return { ...this.elector.status(), schedulerLastTickAt: tick };
+    return {
+      isLeader: this.loop !== null,
+      stepDowns: 0,
+      acquisitions: this.loop ? 1 : 0,
+      lastReacquireMs: null,
+      lastCheckAt: tick,
+      schedulerLastTickAt: tick,
+    };
+  }
+
+  private newLoop(options: SchedulerLoopOptions): SchedulerLoop {
+    const store = this.deps.scheduleStore;
+    if (!store) throw new Error("unreachable: no schedule store");
+    return new SchedulerLoop(
+      store,
       this.deps.store,
-      this.registry,
+      {
+        buildJob: (schedule, _slotAt, now) => this.jobForSchedule(schedule, now),
+        jobCreated: (job) => this.pool?.notify(job.runAt),
+        cancelJob: async (jobId) => {
+          await this.jobs.cancel(jobId);
+        },
+      },
       this.events,
       this.deps.clock,
       this.deps.logger,
-      this.deps.random,
-      {
-        ...poolOptions,
-        workerId: this.deps.workerId ?? `${process.pid}-${randomUUID().slice(0, 8)}`,
-      },
+      options,
     );
-    this.pool.start();
-    this.loop?.start();
   }
 
   /**
@@ -327,6 +384,7 @@ export class Kairos {
   stop(options: { drainMs?: number } = {}): Promise<void> {
     if (!this.stopping) {
       this.stopping = (async () => {
+        await this.elector?.stop();
         await this.loop?.stop();
         await this.pool?.stop(options.drainMs ?? 10_000);
         this.closed = true;

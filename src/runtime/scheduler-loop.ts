@@ -51,6 +51,11 @@ export interface SchedulerLoopOptions {
    * fully deterministic under a manual clock (tests).
    */
   readonly autoTick?: boolean;
+  /**
+   * Checked before every tick: false skips the tick (this process no longer leads). The
+   * split-brain guard for multi-process stores.
+   */
+  readonly confirmLeadership?: () => Promise<boolean>;
 }
 
 /** What the loop needs from the engine to build and cancel jobs. */
@@ -73,6 +78,7 @@ export class SchedulerLoop {
   private readonly batchSize: number;
   private readonly maxCatchup: number;
   private readonly autoTick: boolean;
+  private readonly confirmLeadership: (() => Promise<boolean>) | null;
   private timer: NodeJS.Timeout | null = null;
   private changeTimer: NodeJS.Timeout | null = null;
   private lastChangeToken: string | null = null;
@@ -96,6 +102,7 @@ export class SchedulerLoop {
     this.batchSize = options.batchSize ?? 500;
     this.maxCatchup = options.maxCatchup ?? 100;
     this.autoTick = options.autoTick ?? true;
+    this.confirmLeadership = options.confirmLeadership ?? null;
   }
 
   /** Begin firing. Idempotent. */
@@ -197,6 +204,7 @@ export class SchedulerLoop {
   }
 
   private async tick(): Promise<void> {
+    if (this.confirmLeadership && !(await this.confirmLeadership())) return;
     const now = this.clock.now();
     let due: StoredSchedule[] = [];
     try {

@@ -67,6 +67,8 @@ export interface WorkerPoolOptions {
   readonly prefetch?: number;
   /** Worker id stored as lease owner (default a random id). */
   readonly workerId?: string;
+  /** Lease recovery runs only while this returns true (the leader; default always). */
+  readonly recoversLeases?: () => boolean;
 }
 
 /** Counters a pool keeps for metrics and tests. */
@@ -131,6 +133,8 @@ export class WorkerPool {
   private recoverTimer: NodeJS.Timeout | null = null;
   private changeTimer: NodeJS.Timeout | null = null;
   private lastChangeToken: string | null = null;
+  private unsubscribeChanges: (() => void) | null = null;
+  private readonly recoversLeases: () => boolean;
   private drainWaiters: (() => void)[] = [];
   /** Finalizations decided but not yet written; `stop` waits for them. */
   private readonly pendingWrites = new Set<Promise<void>>();
@@ -167,6 +171,7 @@ export class WorkerPool {
       nonNegative(options.prefetch ?? 4 * this.concurrency, "prefetch"),
     );
     this.workerId = options.workerId ?? `worker-${randomUUID()}`;
+    this.recoversLeases = options.recoversLeases ?? (() => true);
     this.batcher = new FinalizeBatcher(store, clock, (error) =>
       this.reportError(error, "finalize"),
     );
@@ -182,6 +187,7 @@ export class WorkerPool {
     );
     this.recoverTimer = setInterval(() => void this.recoverExpired(), this.recoverIntervalMs);
     this.changeTimer = setInterval(() => void this.checkForeignChanges(), this.changeCheckMs);
+    this.unsubscribeChanges = this.store.onChange?.(() => this.requestFetch()) ?? null;
     void this.recoverExpired();
     this.requestFetch();
   }
@@ -243,6 +249,8 @@ export class WorkerPool {
       if (this.recoverTimer) clearInterval(this.recoverTimer);
       this.changeTimer = null;
       this.recoverTimer = null;
+      this.unsubscribeChanges?.();
+      this.unsubscribeChanges = null;
       this.releaseBuffer();
     }
     if (this.active.size > 0) {
@@ -709,7 +717,7 @@ export class WorkerPool {
    * compare-and-set on the dead lease's token, so a worker that comes back loses the race.
    */
   async recoverExpired(): Promise<number> {
-    if (this.state !== "running") return 0;
+    if (this.state !== "running" || !this.recoversLeases()) return 0;
     let recovered = 0;
     try {
       const now = this.clock.now();

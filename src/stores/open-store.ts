@@ -6,6 +6,7 @@
 import { ValidationError } from "../core/errors.js";
 import type { JobStore } from "../ports/job-store.js";
 import type { ScheduleStore } from "../ports/schedule-store.js";
+import type { LeaderLock } from "../ports/leader-lock.js";
 import { openSqliteStores, parseSqliteUrl } from "./sqlite/index.js";
 
 /** The default store: an SQLite file under `.kairos/` in the working directory. */
@@ -15,6 +16,8 @@ export const DEFAULT_STORE_URL = "sqlite:.kairos/kairos.db";
 export interface OpenedStores {
   readonly jobs: JobStore;
   readonly schedules: ScheduleStore;
+  /** Leadership among processes sharing the store (absent: single-process store). */
+  readonly leaderLock?: LeaderLock;
   close(): Promise<void>;
 }
 
