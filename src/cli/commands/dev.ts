@@ -88,6 +88,15 @@ function watch(kairos: Awaited<ReturnType<typeof openEngine>>["kairos"], io: Io)
     ),
   );
   kairos.on("schedule:error", (e) => io.out(`${t(e.at)} error     ${e.schedule}: ${e.message}`));
+  kairos.on("leader:elected", (e) =>
+    io.out(`${t(e.at)} leader    this process now runs the scheduler loop`),
+  );
+  kairos.on("leader:lost", (e) =>
+    io.out(`${t(e.at)} follower  leadership lost (${e.reason}); scheduler loop stopped`),
+  );
+  kairos.on("job:started", (e) =>
+    io.out(`${t(e.at)} started   ${e.fn} job ${e.jobId} on ${e.workerId}`),
+  );
   kairos.on("job:succeeded", (e) =>
     io.out(`${t(e.at)} succeeded ${e.fn} job ${e.jobId} in ${e.durationMs} ms`),
   );
