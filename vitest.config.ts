@@ -1,9 +1,11 @@
 import { defineConfig } from "vitest/config";
 
 // CI machines have 2 cores: two test files at a time keeps crash/race tests honest.
+// globalSetup starts one throwaway PostgreSQL server per run (test/helpers/postgres.ts).
 export default defineConfig({
   test: {
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    globalSetup: ["test/helpers/postgres-global-setup.ts"],
     pool: "forks",
     maxWorkers: 2,
     minWorkers: 1,

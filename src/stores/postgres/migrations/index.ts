@@ -1,0 +1,23 @@
+/**
+ * @module stores/postgres/migrations
+ * The ordered list of schema migrations of the PostgreSQL store. Append only: a released
+ * migration is never edited or renumbered, because `kairos_migrations` records versions by
+ * number.
+ *
+ * Each migration is a function of the quoted schema identifier and must name every table,
+ * function and type it creates or uses with that schema (`${s}.jobs`), including inside
+ * PL/pgSQL bodies, which resolve names with the *caller's* search_path at run time. The runner
+ * also sets `search_path` to the schema for the migration's transaction, as a safety net.
+ */
+import { sql as jobsSql } from "./001-jobs.js";
+
+/** One schema migration: applied once, in version order, inside the runner's transaction. */
+export interface PgMigration {
+  readonly version: number;
+  readonly name: string;
+  /** The SQL text for schema `s` (a quoted identifier); may hold several statements. */
+  readonly sql: (s: string) => string;
+}
+
+/** Every migration, in ascending version order. */
+export const MIGRATIONS: readonly PgMigration[] = [{ version: 1, name: "jobs", sql: jobsSql }];

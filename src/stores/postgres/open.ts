@@ -1,0 +1,114 @@
+/**
+ * @module stores/postgres/open
+ * Opening the PostgreSQL stores: URL parsing, the pool, migrations, and the stores built on
+ * them (job store, schedule store, leader lock).
+ *
+ * URL: `postgres://` or `postgresql://`, with an optional `?schema=name` parameter (default
+ * `kairos`) naming the schema that holds all Kairos tables; it is removed before connecting.
+ * Several Kairos installations can share one database under different schemas.
+ */
+import { ValidationError } from "../../core/errors.js";
+import type { JobStore } from "../../ports/job-store.js";
+import type { LeaderLock } from "../../ports/leader-lock.js";
+import type { ScheduleStore } from "../../ports/schedule-store.js";
+import { PgDatabase, toStoreError } from "./database.js";
+import { DEFAULT_SCHEMA, validateSchemaName } from "./identifiers.js";
+import { PgLeaderLock } from "./leader-lock.js";
+import { migrate } from "./migrate.js";
+import { PostgresJobStore } from "./postgres-job-store.js";
+
+/** Options of `openPostgresStores`. */
+export interface PostgresStoreOptions {
+  /** `postgres://user:password@host:port/database` (a `schema` parameter here is honoured). */
+  readonly url: string;
+  /** The schema holding the tables; default the URL's `schema` parameter, else `kairos`. */
+  readonly schema?: string;
+  /** Connections in the pool (besides the leader lock's and the listener's); default 10. */
+  readonly poolSize?: number;
+}
+
+/** The stores of one PostgreSQL schema. */
+export interface PostgresStores {
+  readonly jobs: JobStore;
+  /** The schedule store on the same pool (null until the adapter is complete). */
+  readonly schedules: ScheduleStore | null;
+  /** Leadership among the processes using this schema (a dedicated connection). */
+  readonly leaderLock: LeaderLock;
+  /** Close the leader lock, the listener and the pool. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Split a PostgreSQL URL into the URL to connect to and the schema named by its `schema`
+ * parameter. Null when `url` is not a `postgres://` / `postgresql://` URL; throws
+ * ValidationError for a malformed URL or an invalid schema name.
+ */
+export function parsePostgresUrl(url: string): { url: string; schema: string | null } | null {
+  if (!/^postgres(ql)?:\/\//i.test(url)) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (cause) {
+    throw new ValidationError(
+      `invalid PostgreSQL URL: expected postgres://user:password@host:port/database[?schema=name]`,
+      { cause },
+    );
+  }
+  const schema = parsed.searchParams.get("schema");
+  if (schema === null) return { url, schema: null };
+  parsed.searchParams.delete("schema");
+  return { url: parsed.toString(), schema: validateSchemaName(schema) };
+}
+
+/**
+ * Open the stores of a PostgreSQL schema: connect a pool, create or upgrade the schema (safe
+ * when several processes do it at once), and build the job store, the schedule store and the
+ * leader lock on it. Throws ValidationError for bad options, StoreError when the server cannot
+ * be reached or migrated.
+ */
+export async function openPostgresStores(options: PostgresStoreOptions): Promise<PostgresStores> {
+  const target = parsePostgresUrl(options.url);
+  if (target === null) {
+    throw new ValidationError(
+      `not a PostgreSQL URL: ${JSON.stringify(redact(options.url))}; expected ` +
+        `postgres://user:password@host:port/database[?schema=name]`,
+    );
+  }
+  const schema = validateSchemaName(options.schema ?? target.schema ?? DEFAULT_SCHEMA);
+  const poolSize = options.poolSize ?? 10;
+  if (!Number.isSafeInteger(poolSize) || poolSize < 1) {
+    throw new ValidationError(`poolSize must be a positive integer, got ${poolSize}`);
+  }
+  const db = new PgDatabase({ url: target.url, schema, poolSize });
+  try {
+    await migrate(db);
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    throw toStoreError(`open schema "${schema}"`, error);
+  }
+  const jobs = new PostgresJobStore(db);
+  const leaderLock = new PgLeaderLock({ url: target.url, schema });
+  let closing: Promise<void> | null = null;
+  return {
+    jobs,
+    schedules: null,
+    leaderLock,
+    close: () =>
+      (closing ??= (async () => {
+        await leaderLock.close().catch(() => undefined);
+        await jobs.close();
+      })()),
+  };
+}
+
+/** Open only the job store of a PostgreSQL schema (see `openPostgresStores`). */
+export async function openPostgresJobStore(options: PostgresStoreOptions): Promise<JobStore> {
+  const stores = await openPostgresStores(options);
+  await stores.leaderLock.close();
+  return stores.jobs;
+}
+
+/** The URL with its password hidden, for messages. */
+function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]*):[^@/]*@/, "//$1:***@");
+}
