@@ -11,6 +11,7 @@ import type {
   LatencySummary,
   ScenarioResult,
   ScenarioRuns,
+  ScheduleResult,
   ThroughputResult,
 } from "./types.js";
 
@@ -54,6 +55,7 @@ function mergeResults(results: readonly ScenarioResult[]): ScenarioResult {
       jobsPerSec: median(all.map((r) => r.jobsPerSec)),
     };
   }
+  if (first.kind === "schedule") return mergeSchedule(results as readonly ScheduleResult[]);
   const all = results as readonly LagResult[];
   const events = all.map((r) => r.eventLag).filter((e): e is LatencySummary => e !== null);
   return {
@@ -63,6 +65,42 @@ function mergeResults(results: readonly ScenarioResult[]): ScenarioResult {
     eventLag: events.length > 0 ? medianSummary(events) : null,
     enqueueMs: median(all.map((r) => r.enqueueMs)),
     lateEnqueues: Math.max(...all.map((r) => r.lateEnqueues)),
+  };
+}
+
+/**
+ * Schedule rounds: medians of the figures; the fire counts (expected, seen, duplicates, not
+ * started, catch-ups, missed, skipped, errors) are SUMMED, so a round that lost or doubled a
+ * slot stays visible.
+ */
+function mergeSchedule(all: readonly ScheduleResult[]): ScheduleResult {
+  const first = all[0]!;
+  const sum = (pick: (r: ScheduleResult) => number) => all.reduce((acc, r) => acc + pick(r), 0);
+  const summaries = (pick: (r: ScheduleResult) => LatencySummary | null) => {
+    const present = all.map(pick).filter((s): s is LatencySummary => s !== null);
+    return present.length > 0 ? medianSummary(present) : null;
+  };
+  const cpu = all.map((r) => r.cpuUsPerFire).filter((v): v is number => v !== null);
+  return {
+    kind: "schedule",
+    schedules: first.schedules,
+    windowMs: first.windowMs,
+    lag: summaries((r) => r.lag),
+    firedLag: summaries((r) => r.firedLag),
+    firesExpected: sum((r) => r.firesExpected),
+    firesSeen: sum((r) => r.firesSeen),
+    duplicateFires: sum((r) => r.duplicateFires),
+    notStarted: sum((r) => r.notStarted),
+    firesPerSec: median(all.map((r) => r.firesPerSec)),
+    cpuUsPerFire: cpu.length > 0 ? median(cpu) : null,
+    setupMs: median(all.map((r) => r.setupMs)),
+    createMs: median(all.map((r) => r.createMs)),
+    recursored: median(all.map((r) => r.recursored)),
+    catchUpFires: sum((r) => r.catchUpFires),
+    missed: sum((r) => r.missed),
+    skipped: sum((r) => r.skipped),
+    errors: sum((r) => r.errors),
+    windowPeakRssBytes: Math.max(...all.map((r) => r.windowPeakRssBytes)),
   };
 }
 

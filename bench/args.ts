@@ -6,13 +6,16 @@
 import { parseArgs } from "node:util";
 import { SCENARIOS, type ScenarioName } from "./types.js";
 
-export const USAGE = `usage: npm run bench -- [--json] [--quick] [--store sqlite] [--rounds N] [--only a,b] [--cpu-prof DIR]
+export const USAGE = `usage: npm run bench -- [--json] [--quick] [--store sqlite] [--rounds N] [--sched-rounds N] [--only a,b] [--cpu-prof DIR]
 
   --json           print one JSON object on stdout (progress still goes to stderr)
-  --quick          2,000 jobs instead of 20,000 (a smoke run)
+  --quick          2,000 jobs instead of 20,000, and a 20 s schedule window instead of 60 s
+                   (a smoke run)
   --store sqlite   the store to benchmark; sqlite is the only one so far (default)
-  --rounds N       run every scenario N times, interleaved, and report medians
+  --rounds N       run every job scenario N times, interleaved, and report medians
                    (default 3; 1 with --quick)
+  --sched-rounds N run every schedule scenario (sched-*) N times, after the job scenarios,
+                   and report medians (default 1: each round takes over a minute)
   --only LIST      run only these scenarios: ${SCENARIOS.join(", ")}
   --cpu-prof DIR   run each scenario's process with node --cpu-prof, writing profiles to DIR`;
 
@@ -29,8 +32,12 @@ export interface BenchOptions {
   readonly jobs: number;
   /** Jobs for each start-lag scenario. */
   readonly lagJobs: number;
-  /** Times each scenario runs; the report shows medians. */
+  /** Times each job scenario runs; the report shows medians. */
   readonly rounds: number;
+  /** Times each schedule scenario runs. */
+  readonly schedRounds: number;
+  /** Measurement window of each schedule scenario. */
+  readonly schedWindowMs: number;
 }
 
 export class UsageError extends Error {}
@@ -48,6 +55,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | "help" {
         store: { type: "string", default: "sqlite" },
         only: { type: "string" },
         rounds: { type: "string" },
+        "sched-rounds": { type: "string" },
         "cpu-prof": { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -81,8 +89,17 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | "help" {
     throw new UsageError(`--rounds must be an integer from 1 to 50, got ${values.rounds}`);
   }
 
+  const schedRounds = values["sched-rounds"] === undefined ? 1 : Number(values["sched-rounds"]);
+  if (!Number.isInteger(schedRounds) || schedRounds < 1 || schedRounds > 50) {
+    throw new UsageError(
+      `--sched-rounds must be an integer from 1 to 50, got ${values["sched-rounds"]}`,
+    );
+  }
+
   return {
     rounds,
+    schedRounds,
+    schedWindowMs: values.quick ? 20_000 : 60_000,
     json: values.json,
     quick: values.quick,
     store: store as StoreKind,

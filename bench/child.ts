@@ -33,6 +33,14 @@ async function run(
           : floors.floorBatched(request.dir, request.jobs, rss);
       return { result, notes: [], baselineRssBytes };
     }
+    case "sched-1k":
+    case "sched-10k":
+    case "sched-100k": {
+      const schedules = await import("./schedule-scenarios.js");
+      const baselineRssBytes = process.memoryUsage.rss();
+      const ran = await schedules.runScheduleScenario(request.scenario, request);
+      return { ...ran, baselineRssBytes };
+    }
     default: {
       const kairos = await import("./kairos-scenarios.js");
       const baselineRssBytes = process.memoryUsage.rss();

@@ -10,12 +10,16 @@ import { fileURLToPath } from "node:url";
 import { parseBenchArgs, USAGE, UsageError, type BenchOptions } from "./args.js";
 import { buildRows, renderJson, renderTable, type Outcomes } from "./report.js";
 import { runInChild } from "./runner.js";
-import { isKairosScenario } from "./types.js";
+import { isKairosScenario, isScheduleScenario, type ScenarioName } from "./types.js";
 
 const KAIROS_ENTRY = fileURLToPath(new URL("../src/index.ts", import.meta.url));
 
-/** Per child: generous, so only a hang trips it (20,000 jobs run in seconds). */
-function childTimeoutMs(options: BenchOptions): number {
+/**
+ * Per child: generous, so only a hang trips it (20,000 jobs run in seconds). A schedule
+ * scenario also creates up to 100,000 schedules and waits out its window.
+ */
+function childTimeoutMs(options: BenchOptions, scenario: ScenarioName): number {
+  if (isScheduleScenario(scenario)) return options.schedWindowMs + 600_000;
   return options.quick ? 120_000 : 600_000;
 }
 
@@ -42,23 +46,31 @@ async function main(argv: readonly string[]): Promise<number> {
       : { skipped: "src/index.ts does not exist yet" };
   }
   // Rounds are interleaved (every scenario once, then again) so that a noisy minute on the
-  // shared machine hits all scenarios alike instead of one scenario's every run.
+  // shared machine hits all scenarios alike instead of one scenario's every run. The schedule
+  // scenarios run after the job scenarios, with their own round count.
   let crashed = false;
-  for (let round = 1; round <= options.rounds; round++) {
-    for (const scenario of runnable) {
-      process.stderr.write(`bench: round ${round}/${options.rounds} ${scenario} ...`);
-      const t0 = performance.now();
-      const outcome = await runInChild(scenario, {
-        jobs: options.jobs,
-        lagJobs: options.lagJobs,
-        timeoutMs: childTimeoutMs(options),
-        cpuProfDir: options.cpuProfDir,
-      });
-      const runs = outcomes[scenario];
-      if (runs !== undefined && "runs" in runs) runs.runs.push(outcome);
-      crashed ||= !outcome.ok;
-      const took = ((performance.now() - t0) / 1000).toFixed(1);
-      process.stderr.write(outcome.ok ? ` done in ${took} s\n` : ` FAILED after ${took} s\n`);
+  const phases = [
+    { scenarios: runnable.filter((s) => !isScheduleScenario(s)), rounds: options.rounds },
+    { scenarios: runnable.filter(isScheduleScenario), rounds: options.schedRounds },
+  ];
+  for (const phase of phases) {
+    for (let round = 1; round <= phase.rounds; round++) {
+      for (const scenario of phase.scenarios) {
+        process.stderr.write(`bench: round ${round}/${phase.rounds} ${scenario} ...`);
+        const t0 = performance.now();
+        const outcome = await runInChild(scenario, {
+          jobs: options.jobs,
+          lagJobs: options.lagJobs,
+          schedWindowMs: options.schedWindowMs,
+          timeoutMs: childTimeoutMs(options, scenario),
+          cpuProfDir: options.cpuProfDir,
+        });
+        const runs = outcomes[scenario];
+        if (runs !== undefined && "runs" in runs) runs.runs.push(outcome);
+        crashed ||= !outcome.ok;
+        const took = ((performance.now() - t0) / 1000).toFixed(1);
+        process.stderr.write(outcome.ok ? ` done in ${took} s\n` : ` FAILED after ${took} s\n`);
+      }
     }
   }
 

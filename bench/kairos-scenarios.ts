@@ -51,6 +51,10 @@ export async function runKairosScenario(request: ScenarioRequest): Promise<Ran> 
     case "floor-a":
     case "floor-b":
       throw new Error(`${request.scenario} is not a Kairos scenario`);
+    case "sched-1k":
+    case "sched-10k":
+    case "sched-100k":
+      throw new Error(`${request.scenario} is a schedule scenario: see schedule-scenarios.ts`);
   }
 }
 

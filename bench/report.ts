@@ -7,12 +7,14 @@
 import os from "node:os";
 import type { BenchOptions } from "./args.js";
 import { aggregate } from "./aggregate.js";
-import type {
-  ChildReport,
-  LatencySummary,
-  ScenarioName,
-  ScenarioResult,
-  ScenarioRuns,
+import {
+  isScheduleScenario,
+  SCHEDULE_COUNTS,
+  type ChildReport,
+  type LatencySummary,
+  type ScenarioName,
+  type ScenarioResult,
+  type ScenarioRuns,
 } from "./types.js";
 
 export type Status = "PASS" | "MISS" | "n/a";
@@ -62,6 +64,13 @@ function label(name: ScenarioName, options: BenchOptions): string {
       return `kairos start lag, ${lag} due at one instant`;
     case "lag-spread":
       return `kairos start lag, ${lag} spread over 2 s`;
+    case "sched-1k":
+    case "sched-10k":
+    case "sched-100k":
+      return (
+        `kairos fire lag, ${SCHEDULE_COUNTS[name].toLocaleString("en-US")} schedules/min, ` +
+        `${options.schedWindowMs / 1000} s`
+      );
   }
 }
 
@@ -80,6 +89,11 @@ function lag(outcomes: Outcomes, name: ScenarioName): LatencySummary | null {
   return r?.result.kind === "lag" ? r.result.lag : null;
 }
 
+function scheduleLag(outcomes: Outcomes, name: ScenarioName): LatencySummary | null {
+  const r = report(outcomes, name);
+  return r?.result.kind === "schedule" ? r.result.lag : null;
+}
+
 function ratio(a: number | null, b: number | null): number | null {
   return a === null || b === null || b === 0 ? null : a / b;
 }
@@ -88,11 +102,12 @@ function check(value: number | null, ok: (v: number) => boolean): Status {
   return value === null ? "n/a" : ok(value) ? "PASS" : "MISS";
 }
 
-/** The three targets of the issue. */
+/** The targets: three for jobs, one for schedules. */
 export function checkTargets(outcomes: Outcomes): TargetCheck[] {
   const c10VsA = ratio(throughput(outcomes, "process-c10"), throughput(outcomes, "floor-a"));
   const spreadP99 = lag(outcomes, "lag-spread")?.p99 ?? null;
   const burstP99 = lag(outcomes, "lag-burst")?.p99 ?? null;
+  const sched10kP99 = scheduleLag(outcomes, "sched-10k")?.p99 ?? null;
   return [
     {
       id: "process-c10-vs-floor-a",
@@ -115,6 +130,13 @@ export function checkTargets(outcomes: Outcomes): TargetCheck[] {
       threshold: 20,
       status: check(burstP99, (v) => v <= 20),
     },
+    {
+      id: "sched-10k-p99",
+      description: "fire-lag p99 < 50 ms, 10,000 schedules every minute spread over the minute",
+      value: sched10kP99,
+      threshold: 50,
+      status: check(sched10kP99, (v) => v < 50),
+    },
   ];
 }
 
@@ -134,6 +156,10 @@ export function buildRows(outcomes: Outcomes, options: BenchOptions): Row[] {
       continue;
     }
     const peakRssMb = r.peakRssBytes / MB;
+    if (r.result.kind === "schedule") {
+      rows.push(...scheduleRows(scenario, r.result, peakRssMb, targets.get("sched-10k-p99"), name));
+      continue;
+    }
     if (r.result.kind === "throughput") {
       const isProcessing = name === "process-c10" || name === "process-c100";
       const t = name === "process-c10" ? targets.get("process-c10-vs-floor-a") : undefined;
@@ -165,15 +191,18 @@ export function buildRows(outcomes: Outcomes, options: BenchOptions): Row[] {
     }
   }
 
-  const peak = (kairos: boolean): number | null => {
+  const peak = (kind: "kairos" | "floor" | "schedule"): number | null => {
+    const kindOf = (n: ScenarioName) =>
+      n === "floor-a" || n === "floor-b" ? "floor" : isScheduleScenario(n) ? "schedule" : "kairos";
     const peaks = options.scenarios
-      .filter((n) => (n === "floor-a" || n === "floor-b") !== kairos)
+      .filter((n) => kindOf(n) === kind)
       .map((n) => report(outcomes, n)?.peakRssBytes)
       .filter((v): v is number => v !== undefined);
     return peaks.length > 0 ? Math.max(...peaks) / MB : null;
   };
-  const kairosPeak = peak(true);
-  const floorPeak = peak(false);
+  const kairosPeak = peak("kairos");
+  const floorPeak = peak("floor");
+  const schedulePeak = peak("schedule");
   if (kairosPeak !== null) {
     rows.push({
       ...blank,
@@ -192,12 +221,50 @@ export function buildRows(outcomes: Outcomes, options: BenchOptions): Row[] {
       unit: "MB",
     });
   }
+  if (schedulePeak !== null) {
+    rows.push({
+      ...blank,
+      scenario: "peak RSS, schedule scenarios",
+      figure: "max",
+      value: schedulePeak,
+      unit: "MB",
+    });
+  }
   return rows;
+}
+
+/** Rows of one schedule scenario: fire lag p50/p99/max, fires/s, CPU per fire, setup. */
+function scheduleRows(
+  scenario: string,
+  result: Extract<ScenarioResult, { kind: "schedule" }>,
+  peakRssMb: number,
+  target: TargetCheck | undefined,
+  name: ScenarioName,
+): Row[] {
+  const blank = { vsFloorA: null, vsFloorB: null, target: null, status: null, peakRssMb: null };
+  const t = name === "sched-10k" ? target : undefined;
+  const s = result.lag;
+  return [
+    { ...blank, scenario, figure: "p50", value: s?.p50 ?? null, unit: "ms", peakRssMb },
+    {
+      ...blank,
+      scenario,
+      figure: "p99",
+      value: s?.p99 ?? null,
+      unit: "ms",
+      target: t ? `< ${t.threshold} ms` : null,
+      status: t ? t.status : null,
+    },
+    { ...blank, scenario, figure: "max", value: s?.max ?? null, unit: "ms" },
+    { ...blank, scenario, figure: "fires", value: result.firesPerSec, unit: "fires/s" },
+    { ...blank, scenario, figure: "cpu/fire", value: result.cpuUsPerFire, unit: "µs" },
+    { ...blank, scenario, figure: "setup", value: result.setupMs / 1000, unit: "s" },
+  ];
 }
 
 function formatValue(value: number | null, unit: string): string {
   if (value === null) return "-";
-  if (unit === "jobs/s") return Math.round(value).toLocaleString("en-US");
+  if (unit === "jobs/s" || unit === "µs") return Math.round(value).toLocaleString("en-US");
   return value.toFixed(1);
 }
 
@@ -255,9 +322,9 @@ export function renderTable(
 }
 
 function roundFigure(result: ScenarioResult): string {
-  return result.kind === "throughput"
-    ? Math.round(result.jobsPerSec).toLocaleString("en-US")
-    : `${result.lag.p50}/${result.lag.p99}/${result.lag.max}`;
+  if (result.kind === "throughput") return Math.round(result.jobsPerSec).toLocaleString("en-US");
+  if (result.lag === null) return "-";
+  return `${result.lag.p50}/${result.lag.p99}/${result.lag.max}`;
 }
 
 /** Kairos / floor per round, pairing runs of the same round (they ran seconds apart). */
@@ -294,6 +361,10 @@ function noteLines(outcomes: Outcomes, options: BenchOptions): string[] {
     if (agg === null) continue;
     const r = agg.report;
     const unit = r.result.kind === "throughput" ? "jobs/s" : "ms p50/p99/max";
+    if (r.result.kind === "schedule") {
+      lines.push(`${name}: ${scheduleNotes(agg.rounds, r).join("; ")}`);
+      continue;
+    }
     const extra: string[] = [`rounds ${agg.rounds.map(roundFigure).join(", ")} ${unit}`];
     if (name === "process-c10" || name === "process-c100") {
       for (const floor of ["floor-a", "floor-b"] as const) {
@@ -315,6 +386,27 @@ function noteLines(outcomes: Outcomes, options: BenchOptions): string[] {
   return lines;
 }
 
+function scheduleNotes(rounds: readonly ScenarioResult[], r: ChildReport): string[] {
+  const x = r.result;
+  if (x.kind !== "schedule") return [];
+  const extra = [`rounds ${rounds.map(roundFigure).join(", ")} ms fire lag p50/p99/max`];
+  const f = x.firedLag;
+  if (f !== null) {
+    extra.push(`of which slot -> schedule:fired p50/p99/max ${f.p50}/${f.p99}/${f.max} ms`);
+  }
+  extra.push(
+    `fires expected ${x.firesExpected}, seen ${x.firesSeen}` +
+      (x.duplicateFires > 0 ? `, DUPLICATES ${x.duplicateFires}` : ", no duplicates") +
+      (x.notStarted > 0 ? `, ${x.notStarted} not started` : ""),
+  );
+  extra.push(...r.notes);
+  extra.push(
+    `window peak RSS ${(x.windowPeakRssBytes / MB).toFixed(1)} MB`,
+    `baseline RSS ${(r.baselineRssBytes / MB).toFixed(1)} MB`,
+  );
+  return extra;
+}
+
 export function machine() {
   const cpus = os.cpus();
   return {
@@ -329,9 +421,19 @@ export function machine() {
 
 function machineLine(options: BenchOptions): string {
   const m = machine();
+  const parts = [`Kairos bench — store ${options.store}${options.quick ? " (--quick)" : ""}`];
+  if (options.scenarios.some((s) => !isScheduleScenario(s))) {
+    parts.push(
+      `${options.jobs.toLocaleString("en-US")} jobs, median of ${options.rounds} round(s)`,
+    );
+  }
+  if (options.scenarios.some(isScheduleScenario)) {
+    parts.push(
+      `schedules: ${options.schedWindowMs / 1000} s window, median of ${options.schedRounds} round(s)`,
+    );
+  }
   return (
-    `Kairos bench — store ${options.store}, ${options.jobs.toLocaleString("en-US")} jobs` +
-    `${options.quick ? " (--quick)" : ""}, median of ${options.rounds} round(s); ${m.cpus} cores (${m.cpuModel}), ` +
+    `${parts.join(", ")}; ${m.cpus} cores (${m.cpuModel}), ` +
     `node ${m.node}, load ${m.loadAvg1m?.toFixed(2) ?? "?"}`
   );
 }
@@ -351,6 +453,8 @@ export function renderJson(
         jobs: options.jobs,
         lagJobs: options.lagJobs,
         rounds: options.rounds,
+        schedRounds: options.schedRounds,
+        schedWindowMs: options.schedWindowMs,
         scenarios: options.scenarios,
       },
       rows,

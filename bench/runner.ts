@@ -15,6 +15,7 @@ const CHILD = fileURLToPath(new URL("./child.ts", import.meta.url));
 export interface RunOptions {
   readonly jobs: number;
   readonly lagJobs: number;
+  readonly schedWindowMs: number;
   readonly timeoutMs: number;
   /** When set, children run with `--cpu-prof` and write profiles here. */
   readonly cpuProfDir: string | undefined;
@@ -26,6 +27,7 @@ export function runInChild(scenario: ScenarioName, options: RunOptions): Promise
     scenario,
     jobs: options.jobs,
     lagJobs: options.lagJobs,
+    schedWindowMs: options.schedWindowMs,
     dir,
   };
   const execArgv = [...process.execArgv];

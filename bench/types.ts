@@ -4,8 +4,8 @@
  * scenario each. Everything crosses the IPC channel as plain JSON.
  */
 
-/** Every scenario the bench knows, in the order it runs them. */
-export const SCENARIOS = [
+/** The job scenarios (and floors), in the order they run; `--rounds` applies to them. */
+export const JOB_SCENARIOS = [
   "floor-a",
   "floor-b",
   "enqueue",
@@ -15,7 +15,25 @@ export const SCENARIOS = [
   "lag-spread",
 ] as const;
 
+/** The schedule-firing scenarios; they run after the others, `--sched-rounds` times. */
+export const SCHEDULE_SCENARIOS = ["sched-1k", "sched-10k", "sched-100k"] as const;
+
+/** Every scenario the bench knows, in the order it runs them. */
+export const SCENARIOS = [...JOB_SCENARIOS, ...SCHEDULE_SCENARIOS] as const;
+
 export type ScenarioName = (typeof SCENARIOS)[number];
+export type ScheduleScenarioName = (typeof SCHEDULE_SCENARIOS)[number];
+
+/** Enabled schedules created by each schedule scenario. */
+export const SCHEDULE_COUNTS: Readonly<Record<ScheduleScenarioName, number>> = {
+  "sched-1k": 1_000,
+  "sched-10k": 10_000,
+  "sched-100k": 100_000,
+};
+
+export function isScheduleScenario(name: ScenarioName): name is ScheduleScenarioName {
+  return (SCHEDULE_SCENARIOS as readonly string[]).includes(name);
+}
 
 /** True for the scenarios that exercise Kairos (as opposed to the bare better-sqlite3 floors). */
 export function isKairosScenario(name: ScenarioName): boolean {
@@ -29,6 +47,8 @@ export interface ScenarioRequest {
   readonly jobs: number;
   /** Jobs for each start-lag scenario. */
   readonly lagJobs: number;
+  /** Measurement window of the schedule scenarios (60 s, or 20 s with --quick). */
+  readonly schedWindowMs: number;
   /** A fresh temp dir created (and removed) by the parent; the SQLite file lives in it. */
   readonly dir: string;
 }
@@ -65,7 +85,45 @@ export interface LagResult {
   readonly lateEnqueues: number;
 }
 
-export type ScenarioResult = ThroughputResult | LagResult;
+/** Schedule firing: N enabled cron schedules spread over the minute, one window of slots. */
+export interface ScheduleResult {
+  readonly kind: "schedule";
+  readonly schedules: number;
+  /** Nominal measurement window (the slots in [windowStart, windowStart + windowMs)). */
+  readonly windowMs: number;
+  /** Fire lag: `job:started` `at` minus the job's slot, for the window's slots; null if none. */
+  readonly lag: LatencySummary | null;
+  /** Part of it: `schedule:fired` seen by the listener (job committed) minus the slot. */
+  readonly firedLag: LatencySummary | null;
+  /** Slots in the window, summed over the schedules: each should fire exactly once. */
+  readonly firesExpected: number;
+  /** Distinct (schedule, slot) pairs of the window that fired. */
+  readonly firesSeen: number;
+  /** `schedule:fired` events for a (schedule, slot) of the window already seen. */
+  readonly duplicateFires: number;
+  /** Window fires whose job had not started when the bench stopped waiting. */
+  readonly notStarted: number;
+  /** All `schedule:fired` events between the two CPU readings, per second of wall time. */
+  readonly firesPerSec: number;
+  /** Process CPU (user + system) between the two readings, divided by those fires, in µs. */
+  readonly cpuUsPerFire: number | null;
+  /** From the first `schedules.create` until ready to start (creates plus re-cursoring). */
+  readonly setupMs: number;
+  /** The N `schedules.create` calls alone. */
+  readonly createMs: number;
+  /** Schedules whose first slot passed during setup, moved to their next slot before start. */
+  readonly recursored: number;
+  /** Fires of slots before the window with `catchUp: true` (should be 0). */
+  readonly catchUpFires: number;
+  /** `schedule:missed` / `schedule:skipped` / `schedule:error` events during the run. */
+  readonly missed: number;
+  readonly skipped: number;
+  readonly errors: number;
+  /** Peak of `process.memoryUsage.rss()` sampled every 50 ms during the window. */
+  readonly windowPeakRssBytes: number;
+}
+
+export type ScenarioResult = ThroughputResult | LagResult | ScheduleResult;
 
 /** What a child reports back. */
 export interface ChildReport {
