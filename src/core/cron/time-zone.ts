@@ -62,6 +62,7 @@ export function assertTimeZone(timezone: string, expression: string): void {
 
 /** The zone's offset (wall minus instant, in ms, whole seconds) in effect at `instant`. */
 export function offsetAt(timezone: string, instant: number): number {
+  if (timezone === "UTC" || timezone === "Etc/UTC") return 0; // hot path: no Intl call
   const second = Math.floor(instant / 1000) * 1000;
   let y = 0;
   let mo = 1;

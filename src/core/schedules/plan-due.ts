@@ -20,7 +20,7 @@
  * first `maxRecorded` of them are listed one by one and the rest are summarised as one block
  * in `missedUnrecorded` (count, first, last).
  *
- * Cost bound, whatever the length of the outage: at most `maxRecorded + maxCatchup + 2` next-slot
+ * Cost bound, whatever the length of the outage: at most `maxRecorded + maxCatchup + 3` next-slot
  * steps, plus for cron two searches for a latest slot (O(log outage) steps, see
  * `core/cron/previous`) and up to two counts (O(days), see `core/cron/count`); `every` and `at`
  * are O(1) apart from the listed slots. A year-long outage of an every-second schedule is
@@ -120,7 +120,12 @@ export function planDueSlots(input: PlanDueInput): DuePlan {
   // `every` slots are aligned to the cursor, which is itself a slot.
   const anchor = first;
   const next = (t: number): number | null => nextSlotAfter(timing, t, anchor);
-  const latest = Math.max(first, lastSlotAtOrBefore(timing, now, first, anchor) ?? first);
+  // Common case: only the cursor's slot is due; no search backwards from now is needed.
+  const second = next(first);
+  const latest =
+    second === null || second > now
+      ? first
+      : Math.max(first, lastSlotAtOrBefore(timing, now, first, anchor) ?? first);
   const onTime = now - latest <= onTimeMs;
   const latestFire: DueFire = { slotAt: latest, kind: onTime ? "fired" : "caught_up" };
   const windowStart = now - catchupWindowMs;
