@@ -6,9 +6,9 @@
  * 2. read how many jobs run per concurrency key;
  * 3. select queued jobs in claim order (priority DESC, run_at, id), with SQL excluding every
  *    job whose key is already full *for that job's limit*;
- * 4. take them one by one (UPDATE ... RETURNING), counting each against its key; when a key
- *    fills up mid-batch, the rest of that pass's rows of the key are skipped and the select runs
- *    again, now excluding the key.
+ * 4. choose from them in order, counting each against its key; when a key fills up mid-batch,
+ *    the rest of that pass's rows of the key are skipped; then take all chosen jobs with one
+ *    UPDATE. If a row was skipped the select runs again, now excluding the key.
  *
  * A full key never blocks other keys, and the number of passes is bounded by the number of keys
  * that fill up during the claim, not by the number of queued jobs.
@@ -20,24 +20,35 @@
  * limit are each held to their own limit. The list's size is the number of running jobs that
  * have a key, which worker capacity bounds.
  *
+ * The claimed rows are built in JS from the selected rows and the UPDATE's SET list, not read
+ * back with RETURNING: under the write lock nothing else can change them in between, and the
+ * UPDATE reports how many rows it changed (checked: anything else rolls the claim back).
+ * RETURNING costs about 3 µs per job (its rows go through a temporary table), selecting whole
+ * rows up front about 1.5 µs more than selecting the three columns the choice needs: about
+ * 1.5 µs per job saved.
+ *
+ * `LIMIT ? + 0`, not `LIMIT ?`: SQLite (3.53) reads a bare LIMIT parameter while planning, which
+ * marks the statement to be compiled again whenever the parameter is bound — that is, on every
+ * call — costing about 12 µs per select of whole rows. The other statements here, and in
+ * read-jobs and logs, follow the same rule.
+ *
+ * Lease tokens: one random prefix per claim call, and each job's token is `<prefix>:<job id>`,
+ * written by the UPDATE. A token is therefore unique per claim of a job (the prefix is fresh for
+ * each call, the id unique within it) and unguessable, which is all the compare-and-set of
+ * finalize, heartbeat and progress need.
+ *
  * Cost note: rows of full keys that sort ahead of runnable rows are still walked by the index
  * scan (and skipped in SQL); that walk is cheap, but it is linear in those rows.
  */
 import { randomUUID } from "node:crypto";
 import type Database from "better-sqlite3";
 import type { ClaimRequest, StoredJob } from "../../ports/job-store.js";
-import { type JobRow, rowToJob } from "./job-row.js";
-
-interface CandidateRow {
-  id: number;
-  concurrency_key: string | null;
-  concurrency_limit: number;
-}
+import { COL, JOB_COLUMNS, type JobTuple, tupleToJob } from "./job-row.js";
 
 interface TakeParams {
-  id: number;
+  ids: string;
   workerId: string;
-  token: string;
+  tokenPrefix: string;
   leaseExpiresAt: number;
   now: number;
 }
@@ -54,39 +65,46 @@ export function prepareClaim(db: Database.Database): (request: ClaimRequest) => 
         AND fn IN (SELECT value FROM json_each(?))`,
   );
 
-  // Contract: no input; returns the number of running jobs per concurrency key (keys with none
-  // running are absent). Covering scan of jobs_running_key_idx: cost is the running jobs.
-  const runningPerKey = db.prepare<[], { key: string; n: number }>(
-    `SELECT concurrency_key AS key, COUNT(*) AS n FROM jobs
-      WHERE state = 'running' AND concurrency_key IS NOT NULL
-      GROUP BY concurrency_key`,
-  );
+  // Contract: no input; returns [key, number of running jobs] per concurrency key (keys with
+  // none running are absent). Covering scan of jobs_running_key_idx: cost is the running jobs
+  // that have a key.
+  const runningPerKey = db
+    .prepare<[], readonly [key: string, n: number]>(
+      `SELECT concurrency_key, COUNT(*) FROM jobs INDEXED BY jobs_running_key_idx
+        WHERE state = 'running' AND concurrency_key IS NOT NULL
+        GROUP BY concurrency_key`,
+    )
+    .raw();
 
   // Contract: inputs a JSON array of fns, a JSON array of blocked [key, limit] pairs and a row
-  // limit; returns queued jobs of those fns in claim order, skipping blocked pairs. Reads only;
-  // the caller holds the write lock. Walks jobs_queued_claim_idx in order and stops at the limit.
-  const candidates = db.prepare<[string, string, number], CandidateRow>(
-    `SELECT id, concurrency_key, concurrency_limit
-       FROM jobs INDEXED BY jobs_queued_claim_idx
-      WHERE state = 'queued'
-        AND fn IN (SELECT value FROM json_each(?))
-        AND (concurrency_key IS NULL
-             OR (concurrency_key, concurrency_limit) NOT IN
-                (SELECT value ->> 0, value ->> 1 FROM json_each(?)))
-      ORDER BY priority DESC, run_at, id
-      LIMIT ?`,
-  );
+  // limit; returns queued jobs of those fns (JOB_COLUMNS) in claim order, skipping blocked
+  // pairs. Reads only; the caller holds the write lock. Walks jobs_queued_claim_idx in order and
+  // stops at the limit.
+  const candidates = db
+    .prepare<[string, string, number], JobTuple>(
+      `SELECT ${JOB_COLUMNS}
+         FROM jobs INDEXED BY jobs_queued_claim_idx
+        WHERE state = 'queued'
+          AND fn IN (SELECT value FROM json_each(?))
+          AND (concurrency_key IS NULL
+               OR (concurrency_key, concurrency_limit) NOT IN
+                  (SELECT value ->> 0, value ->> 1 FROM json_each(?)))
+        ORDER BY priority DESC, run_at, id
+        LIMIT ? + 0`,
+    )
+    .raw();
 
-  // Contract: input one queued job id and the lease; makes it running under a fresh lease
-  // (attempt + 1, started now). Guarded by state = 'queued'; returns the row, or nothing if the
-  // job was not queued. cancel_requested_at is left as it is.
-  const take = db.prepare<TakeParams, JobRow>(
-    `UPDATE jobs
+  // Contract: input a JSON array of queued job ids and the lease; makes them running under a
+  // fresh lease: attempt + 1, started and updated now, token `<prefix>:<id>`, owner and expiry
+  // as given, every other column unchanged (claimedRow mirrors this SET list). Guarded by
+  // state = 'queued'; the caller compares the number of changed rows with the ids.
+  // NOT INDEXED: look the ids up by rowid, never through a state index.
+  const take = db.prepare<TakeParams>(
+    `UPDATE jobs NOT INDEXED
         SET state = 'running', attempt = attempt + 1,
-            lease_owner = @workerId, lease_token = @token, lease_expires_at = @leaseExpiresAt,
-            started_at = @now, updated_at = @now
-      WHERE id = @id AND state = 'queued'
-      RETURNING *`,
+            lease_owner = @workerId, lease_token = @tokenPrefix || id,
+            lease_expires_at = @leaseExpiresAt, started_at = @now, updated_at = @now
+      WHERE id IN (SELECT value FROM json_each(@ids)) AND state = 'queued'`,
   );
 
   const claim = db.transaction((request: ClaimRequest): StoredJob[] => {
@@ -96,39 +114,51 @@ export function prepareClaim(db: Database.Database): (request: ClaimRequest) => 
 
     const running = new Map<string, number>();
     const blocked: [string, number][] = [];
-    for (const { key, n } of runningPerKey.all()) {
+    for (const [key, n] of runningPerKey.all()) {
       running.set(key, n);
       for (let l = 1; l <= n; l++) blocked.push([key, l]);
     }
 
+    const params: TakeParams = {
+      ids: "",
+      workerId: request.workerId,
+      tokenPrefix: `${randomUUID()}:`,
+      leaseExpiresAt: now + request.leaseMs,
+      now,
+    };
     const claimed: StoredJob[] = [];
     for (;;) {
       const want = limit - claimed.length;
       if (want <= 0) break;
       const rows = candidates.all(fns, JSON.stringify(blocked), want);
+      const chosen: JobTuple[] = [];
       let skipped = false;
       for (const row of rows) {
-        const key = row.concurrency_key;
+        const key = row[COL.concurrencyKey];
         if (key !== null) {
+          const keyLimit = row[COL.concurrencyLimit];
           const n = running.get(key) ?? 0;
-          if (n >= row.concurrency_limit) {
+          if (n >= keyLimit) {
             // The key filled up earlier in this pass (or the limit is below 1). Pairs with
             // limit >= 1 are already in `blocked`; add the odd ones so the next pass skips them.
-            if (row.concurrency_limit < 1) blocked.push([key, row.concurrency_limit]);
+            if (keyLimit < 1) blocked.push([key, keyLimit]);
             skipped = true;
             continue;
           }
           running.set(key, n + 1);
           blocked.push([key, n + 1]);
         }
-        const taken = take.get({
-          id: row.id,
-          workerId: request.workerId,
-          token: randomUUID(),
-          leaseExpiresAt: now + request.leaseMs,
-          now,
-        });
-        if (taken !== undefined) claimed.push(rowToJob(taken));
+        chosen.push(row);
+      }
+      if (chosen.length > 0) {
+        params.ids = JSON.stringify(chosen.map((row) => row[COL.id]));
+        const changed = take.run(params).changes;
+        if (changed !== chosen.length) {
+          throw new Error(
+            `claim took ${changed} of ${chosen.length} queued jobs under the write lock`,
+          );
+        }
+        for (const row of chosen) claimed.push(tupleToJob(claimedRow(row, params)));
       }
       // No row skipped: either the limit is reached or there are no more candidates.
       if (!skipped) break;
@@ -139,3 +169,18 @@ export function prepareClaim(db: Database.Database): (request: ClaimRequest) => 
   return (request) =>
     request.limit <= 0 || request.fns.length === 0 ? [] : claim.immediate(request);
 }
+
+/** A queued row as `take` leaves it (mirrors take's SET list). */
+function claimedRow(row: JobTuple, lease: TakeParams): JobTuple {
+  const next = row.slice() as Writable<JobTuple>;
+  next[COL.state] = "running";
+  next[COL.attempt] = row[COL.attempt] + 1;
+  next[COL.leaseOwner] = lease.workerId;
+  next[COL.leaseToken] = `${lease.tokenPrefix}${row[COL.id]}`;
+  next[COL.leaseExpiresAt] = lease.leaseExpiresAt;
+  next[COL.startedAt] = lease.now;
+  next[COL.updatedAt] = lease.now;
+  return next;
+}
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };

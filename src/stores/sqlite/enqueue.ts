@@ -37,11 +37,11 @@ export function prepareEnqueue(
   const findByKey = db.prepare<[string], JobRow>("SELECT * FROM jobs WHERE idempotency_key = ?");
 
   // Contract: input fn; returns how many of its jobs are pending (scheduled, queued, retrying),
-  // including rows inserted earlier in the same transaction. Covering scan of
-  // jobs_fn_state_id_idx.
+  // including rows inserted earlier in the same transaction. Covering range scans of
+  // jobs_pending_state_fn_idx (one per state), whose condition the OR-ed states repeat.
   const countPending = db.prepare<[string], { n: number }>(
-    `SELECT COUNT(*) AS n FROM jobs
-      WHERE fn = ? AND state IN ('scheduled', 'queued', 'retrying')`,
+    `SELECT COUNT(*) AS n FROM jobs INDEXED BY jobs_pending_state_fn_idx
+      WHERE fn = ? AND (state = 'scheduled' OR state = 'queued' OR state = 'retrying')`,
   );
 
   // Contract: inserts one job with attempt 0 and no lease. The unique index on

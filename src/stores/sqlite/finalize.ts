@@ -5,87 +5,85 @@
  * Every statement here is guarded by `WHERE id = ? AND state = 'running' AND lease_token = ?`
  * and clears the lease, so the first finalization under a token wins and any later one (a
  * duplicate, or a worker whose lease expired and was reclaimed) changes nothing. A batch runs
- * in one `BEGIN IMMEDIATE` transaction.
+ * in one `BEGIN IMMEDIATE` transaction, one UPDATE per job; each finds its row by rowid
+ * (`NOT INDEXED`: never through a state index).
+ *
+ * Parameters are positional, guard last (`... id, token`): binding named parameters costs
+ * better-sqlite3 a property lookup each, and with the object built per job that was about 1 µs
+ * of the 4 µs a finalization costs in a batch of 100.
  */
 import type Database from "better-sqlite3";
 import type { FinalizeRequest } from "../../ports/job-store.js";
 import { parseJobId } from "./arguments.js";
 import { errorToJson } from "./job-row.js";
 
-interface Guard {
-  id: number;
-  token: string;
-  now: number;
-}
-
 /** Prepare the finalize statements once; the returned function applies a batch atomically. */
 export function prepareFinalize(
   db: Database.Database,
 ): (requests: readonly FinalizeRequest[], now: number) => boolean[] {
-  // Contract: input the result JSON; running -> succeeded, finished now, lease cleared. The
-  // last error (of an earlier attempt) is kept.
-  const succeed = db.prepare<Guard & { result: string }>(
-    `UPDATE jobs
-        SET state = 'succeeded', result = @result, finished_at = @now, updated_at = @now,
+  // Contract: inputs result JSON, now, now, id, token; running -> succeeded, finished now,
+  // lease cleared. The last error (of an earlier attempt) is kept.
+  const succeed = db.prepare<
+    [result: string, finishedAt: number, updatedAt: number, id: number, token: string]
+  >(
+    `UPDATE jobs NOT INDEXED
+        SET state = 'succeeded', result = ?, finished_at = ?, updated_at = ?,
             lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
-      WHERE id = @id AND state = 'running' AND lease_token = @token`,
+      WHERE id = ? AND state = 'running' AND lease_token = ?`,
   );
 
-  // Contract: input a terminal state (failed, timed_out, cancelled) and the error JSON;
-  // running -> that state, finished now, lease cleared.
-  const finish = db.prepare<Guard & { state: string; error: string }>(
-    `UPDATE jobs
-        SET state = @state, error = @error, finished_at = @now, updated_at = @now,
+  // Contract: inputs a terminal state (failed, timed_out, cancelled), error JSON, now, now, id,
+  // token; running -> that state, finished now, lease cleared.
+  const finish = db.prepare<
+    [state: string, error: string, finishedAt: number, updatedAt: number, id: number, token: string]
+  >(
+    `UPDATE jobs NOT INDEXED
+        SET state = ?, error = ?, finished_at = ?, updated_at = ?,
             lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
-      WHERE id = @id AND state = 'running' AND lease_token = @token`,
+      WHERE id = ? AND state = 'running' AND lease_token = ?`,
   );
 
-  // Contract: input the error JSON and the next run_at; running -> retrying, due at runAt,
-  // lease cleared, finished_at stays NULL. The attempt count is kept (it counts started attempts).
-  const retry = db.prepare<Guard & { error: string; runAt: number }>(
-    `UPDATE jobs
-        SET state = 'retrying', error = @error, run_at = @runAt, updated_at = @now,
+  // Contract: inputs error JSON, the next run_at, now, id, token; running -> retrying, due at
+  // runAt, lease cleared, finished_at stays NULL. The attempt count is kept (it counts started
+  // attempts).
+  const retry = db.prepare<
+    [error: string, runAt: number, updatedAt: number, id: number, token: string]
+  >(
+    `UPDATE jobs NOT INDEXED
+        SET state = 'retrying', error = ?, run_at = ?, updated_at = ?,
             lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
-      WHERE id = @id AND state = 'running' AND lease_token = @token`,
+      WHERE id = ? AND state = 'running' AND lease_token = ?`,
   );
 
-  // Contract: running -> queued, runnable now, the attempt not counted (attempt - 1,
-  // started_at NULL), lease cleared. Used to hand work back at shutdown.
-  const release = db.prepare<Guard>(
-    `UPDATE jobs
-        SET state = 'queued', attempt = attempt - 1, run_at = @now, started_at = NULL,
-            updated_at = @now, lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
-      WHERE id = @id AND state = 'running' AND lease_token = @token`,
+  // Contract: inputs now, now, id, token; running -> queued, runnable now, the attempt not
+  // counted (attempt - 1, started_at NULL), lease cleared. Used to hand work back at shutdown.
+  const release = db.prepare<[runAt: number, updatedAt: number, id: number, token: string]>(
+    `UPDATE jobs NOT INDEXED
+        SET state = 'queued', attempt = attempt - 1, run_at = ?, started_at = NULL,
+            updated_at = ?, lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
+      WHERE id = ? AND state = 'running' AND lease_token = ?`,
   );
 
   const apply = (request: FinalizeRequest, now: number): boolean => {
     const id = parseJobId(request.jobId);
     if (id === null) return false;
-    const guard: Guard = { id, token: request.leaseToken, now };
+    const token = request.leaseToken;
     const outcome = request.outcome;
     let changes: number;
     switch (outcome.kind) {
       case "succeeded":
-        changes = succeed.run({ ...guard, result: outcome.resultJson }).changes;
+        changes = succeed.run(outcome.resultJson, now, now, id, token).changes;
         break;
       case "failed":
       case "timed_out":
       case "cancelled":
-        changes = finish.run({
-          ...guard,
-          state: outcome.kind,
-          error: errorToJson(outcome.error),
-        }).changes;
+        changes = finish.run(outcome.kind, errorToJson(outcome.error), now, now, id, token).changes;
         break;
       case "retrying":
-        changes = retry.run({
-          ...guard,
-          error: errorToJson(outcome.error),
-          runAt: outcome.runAt,
-        }).changes;
+        changes = retry.run(errorToJson(outcome.error), outcome.runAt, now, id, token).changes;
         break;
       case "released":
-        changes = release.run(guard).changes;
+        changes = release.run(now, now, id, token).changes;
         break;
       default: {
         const never: never = outcome;

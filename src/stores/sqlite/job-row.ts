@@ -1,7 +1,14 @@
 /**
  * @module stores/sqlite/job-row
- * The one mapping from a `jobs` row to the port's StoredJob. JSON columns are parsed here and
+ * The mapping from a `jobs` row to the port's StoredJob. JSON columns are parsed here and
  * nowhere else.
+ *
+ * Rows come in two shapes: objects (`JobRow`, better-sqlite3's default; `rowToJob`) and arrays
+ * (`JobTuple`, from statements in raw mode selecting `JOB_COLUMNS`; `tupleToJob`). The hot and
+ * bulk paths (claim, get, list) use arrays: better-sqlite3 builds a row object by setting each
+ * of the 26 columns as a named property through the V8 API, about 6 µs per row here, against
+ * about 2.4 µs for an array — more than the UPDATE that claims the job. A new column goes into
+ * `JobRow`, `JOB_COLUMNS`, `JobTuple`, `COL` and both mappings.
  */
 import { StoreError } from "../../core/errors.js";
 import { isJobState } from "../../core/jobs/states.js";
@@ -78,6 +85,123 @@ export function rowToJob(row: JobRow): StoredJob {
     cancelRequestedAt: row.cancel_requested_at,
     scheduleId: row.schedule_id == null ? null : String(row.schedule_id),
     slotAt: row.slot_at ?? null,
+  };
+}
+
+/**
+ * The columns of a `jobs` row in `JobTuple` order. Statements that map rows with `tupleToJob`
+ * select exactly this list and run in raw mode.
+ */
+export const JOB_COLUMNS = `id, fn, state, attempt, max_attempts, payload, result, error,
+  progress_percent, progress_message, progress_at, priority, run_at, idempotency_key,
+  concurrency_key, concurrency_limit, created_at, updated_at, started_at, finished_at,
+  lease_owner, lease_expires_at, lease_token, cancel_requested_at, schedule_id, slot_at`;
+
+/** A `jobs` row as a raw-mode statement selecting `JOB_COLUMNS` returns it. */
+export type JobTuple = readonly [
+  id: number,
+  fn: string,
+  state: string,
+  attempt: number,
+  maxAttempts: number,
+  payload: string,
+  result: string | null,
+  error: string | null,
+  progressPercent: number | null,
+  progressMessage: string | null,
+  progressAt: number | null,
+  priority: number,
+  runAt: number,
+  idempotencyKey: string | null,
+  concurrencyKey: string | null,
+  concurrencyLimit: number,
+  createdAt: number,
+  updatedAt: number,
+  startedAt: number | null,
+  finishedAt: number | null,
+  leaseOwner: string | null,
+  leaseExpiresAt: number | null,
+  leaseToken: string | null,
+  cancelRequestedAt: number | null,
+  scheduleId: number | null,
+  slotAt: number | null,
+];
+
+/** Position of each column in a `JobTuple` (and in `JOB_COLUMNS`). */
+export const COL = {
+  id: 0,
+  fn: 1,
+  state: 2,
+  attempt: 3,
+  maxAttempts: 4,
+  payload: 5,
+  result: 6,
+  error: 7,
+  progressPercent: 8,
+  progressMessage: 9,
+  progressAt: 10,
+  priority: 11,
+  runAt: 12,
+  idempotencyKey: 13,
+  concurrencyKey: 14,
+  concurrencyLimit: 15,
+  createdAt: 16,
+  updatedAt: 17,
+  startedAt: 18,
+  finishedAt: 19,
+  leaseOwner: 20,
+  leaseExpiresAt: 21,
+  leaseToken: 22,
+  cancelRequestedAt: 23,
+  scheduleId: 24,
+  slotAt: 25,
+} as const;
+
+/**
+ * Map a raw row to a StoredJob: the same mapping as `rowToJob` (keep the two in step), by
+ * column position. Throws StoreError for a row no Kairos version could have written.
+ */
+export function tupleToJob(row: JobTuple): StoredJob {
+  const id = row[COL.id];
+  const state = row[COL.state];
+  if (!isJobState(state)) {
+    throw new StoreError(`job ${id} has unknown state "${state}" in the database`);
+  }
+  const error = row[COL.error];
+  const percent = row[COL.progressPercent];
+  const scheduleId = row[COL.scheduleId];
+  return {
+    id: String(id),
+    fn: row[COL.fn],
+    state,
+    attempt: row[COL.attempt],
+    maxAttempts: row[COL.maxAttempts],
+    payloadJson: row[COL.payload],
+    resultJson: row[COL.result],
+    error: error === null ? null : parseError(id, error),
+    progress:
+      percent === null
+        ? null
+        : {
+            percent,
+            message: row[COL.progressMessage],
+            at: row[COL.progressAt] ?? row[COL.updatedAt],
+          },
+    priority: row[COL.priority],
+    runAt: row[COL.runAt],
+    idempotencyKey: row[COL.idempotencyKey],
+    concurrencyKey: row[COL.concurrencyKey],
+    concurrencyLimit: row[COL.concurrencyLimit],
+    createdAt: row[COL.createdAt],
+    updatedAt: row[COL.updatedAt],
+    startedAt: row[COL.startedAt],
+    finishedAt: row[COL.finishedAt],
+    leaseOwner: row[COL.leaseOwner],
+    leaseExpiresAt: row[COL.leaseExpiresAt],
+    leaseToken: row[COL.leaseToken],
+    cancelRequestedAt: row[COL.cancelRequestedAt],
+    scheduleId: scheduleId === null ? null : String(scheduleId),
+    slotAt: row[COL.slotAt],
   };
 }
 

@@ -40,7 +40,7 @@ export function prepareLogs(db: Database.Database): LogStatements {
   // Contract: inputs job id and a limit; the job's lines, oldest first. Uses job_logs_job_at_idx.
   const select = db.prepare<[number, number], LogRow>(
     `SELECT job_id, attempt, at, level, message FROM job_logs
-      WHERE job_id = ? ORDER BY at, id LIMIT ?`,
+      WHERE job_id = ? ORDER BY at, id LIMIT ? + 0`,
   );
 
   const appendBatch = db.transaction((lines: readonly JobLogLine[]) => {

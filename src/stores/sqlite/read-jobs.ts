@@ -1,13 +1,15 @@
 /**
  * @module stores/sqlite/read-jobs
  * Statement family: reads of `jobs` (get, list, expired leases, next run-at). Single SELECTs,
- * each a consistent snapshot on its own; none takes the write lock.
+ * each a consistent snapshot on its own; none takes the write lock. Rows are read in raw mode
+ * (`JOB_COLUMNS`, see job-row).
  */
 import type Database from "better-sqlite3";
 import { ValidationError } from "../../core/errors.js";
+import { JOB_STATES, type JobState } from "../../core/jobs/states.js";
 import type { JobListQuery, StoredJob } from "../../ports/job-store.js";
 import { clampLimit, parseJobId } from "./arguments.js";
-import { type JobRow, rowToJob } from "./job-row.js";
+import { JOB_COLUMNS, type JobTuple, tupleToJob } from "./job-row.js";
 
 /** Default and maximum page size of `list`. */
 export const DEFAULT_LIST_LIMIT = 100;
@@ -21,18 +23,95 @@ export interface JobReads {
   nextRunAt(fns: readonly string[]): number | null;
 }
 
+/** Which index lists jobs of a state (see migration 001). */
+type StateGroup = "pending" | "running" | "settled";
+
+const STATE_GROUP: Readonly<Record<JobState, StateGroup>> = {
+  scheduled: "pending",
+  queued: "pending",
+  retrying: "pending",
+  running: "running",
+  succeeded: "settled",
+  failed: "settled",
+  cancelled: "settled",
+  timed_out: "settled",
+  stopped: "settled",
+};
+
+/** The shape of a `list` call: one statement is prepared (and cached) per shape. */
+interface ListShape {
+  readonly fn: boolean;
+  readonly before: boolean;
+  /** Groups of the requested states, one entry per state, in parameter order; null: no filter. */
+  readonly groups: readonly StateGroup[] | null;
+}
+
+/**
+ * The SQL of a `list` shape. Contract of each: newest first (id DESC), at most @limit rows,
+ * optionally of fn @fn, below id @before, and in one of the states @s0, @s1, ... Every shape is
+ * index-driven:
+ *
+ * - no state: the rowid, or jobs_fn_id_idx for a fn, walked newest first;
+ * - per requested state, the ids of its newest @limit jobs from the index of its group:
+ *   jobs_settled_state_id_idx (walked in id order), jobs_pending_state_fn_idx (walked in id
+ *   order for a fn; else that state's entries are read from the index alone and the newest
+ *   kept), jobs_running_lease_idx (running jobs, few, read from the index alone); then the
+ *   union of those ids, newest first, selects the rows. The group conditions repeat the
+ *   indexes' conditions word for word, which is what lets SQLite use them.
+ */
+export function listSql(shape: ListShape): string {
+  const filters = (shape.fn ? " AND fn = @fn" : "") + (shape.before ? " AND id < @before" : "");
+  if (shape.groups === null) {
+    const where = filters === "" ? "" : ` WHERE ${filters.slice(" AND ".length)}`;
+    return (
+      `SELECT ${JOB_COLUMNS} FROM jobs${shape.fn ? " INDEXED BY jobs_fn_id_idx" : ""}${where}` +
+      " ORDER BY id DESC LIMIT @limit + 0"
+    );
+  }
+  const sources = shape.groups.map((group, i) => {
+    const state = `+@s${i}`;
+    let from: string;
+    switch (group) {
+      case "pending":
+        from =
+          "jobs INDEXED BY jobs_pending_state_fn_idx" +
+          " WHERE (state = 'scheduled' OR state = 'queued' OR state = 'retrying')" +
+          ` AND state = ${state}`;
+        break;
+      case "running":
+        from = `jobs INDEXED BY jobs_running_lease_idx WHERE state = 'running' AND state = ${state}`;
+        break;
+      case "settled":
+        // With a fn, SQLite may walk jobs_fn_id_idx instead, whichever it deems narrower.
+        from =
+          `jobs${shape.fn ? "" : " INDEXED BY jobs_settled_state_id_idx"}` +
+          " WHERE (state = 'succeeded' OR state = 'failed' OR state = 'cancelled'" +
+          " OR state = 'timed_out' OR state = 'stopped')" +
+          ` AND state = ${state}`;
+        break;
+    }
+    return `SELECT id FROM (SELECT id FROM ${from}${filters} ORDER BY id DESC LIMIT @limit + 0)`;
+  });
+  return (
+    `SELECT ${JOB_COLUMNS} FROM jobs WHERE id IN (${sources.join(" UNION ALL ")})` +
+    " ORDER BY id DESC LIMIT @limit + 0"
+  );
+}
+
 /** Prepare the read statements once. */
 export function prepareReads(db: Database.Database): JobReads {
   // Contract: input a job id; the row or nothing.
-  const byId = db.prepare<[number], JobRow>("SELECT * FROM jobs WHERE id = ?");
+  const byId = db.prepare<[number], JobTuple>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ?`).raw();
 
   // Contract: inputs now and a limit; running jobs whose lease expired before now, oldest
   // expiry first (id breaks ties). Uses jobs_running_lease_idx.
-  const expired = db.prepare<[number, number], JobRow>(
-    `SELECT * FROM jobs
-      WHERE state = 'running' AND lease_expires_at < ?
-      ORDER BY lease_expires_at, id LIMIT ?`,
-  );
+  const expired = db
+    .prepare<[number, number], JobTuple>(
+      `SELECT ${JOB_COLUMNS} FROM jobs
+        WHERE state = 'running' AND lease_expires_at < ?
+        ORDER BY lease_expires_at, id LIMIT ? + 0`,
+    )
+    .raw();
 
   // Contract: input a JSON array of fns; the earliest run_at of their scheduled/retrying jobs.
   // Walks jobs_waiting_run_at_idx in run_at order and stops at the first job of one of the fns.
@@ -42,29 +121,13 @@ export function prepareReads(db: Database.Database): JobReads {
       ORDER BY run_at LIMIT 1`,
   );
 
-  // `list` has one statement per filter shape (fn? state one/many? beforeId?), prepared on first
-  // use and cached. Contract of each: newest first (id DESC), at most `limit` rows. A single
-  // state is bound with `=` so SQLite can walk jobs_state_id_idx / jobs_fn_state_id_idx in id
-  // order; several states use json_each and may sort.
-  const listStatements = new Map<string, Database.Statement<Record<string, unknown>, JobRow>>();
-  const listStatement = (shape: {
-    fn: boolean;
-    state: "none" | "one" | "many";
-    before: boolean;
-  }) => {
-    const cacheKey = `${shape.fn}/${shape.state}/${shape.before}`;
+  // `list` statements (see listSql), prepared on first use and cached per shape.
+  const listStatements = new Map<string, Database.Statement<Record<string, unknown>, JobTuple>>();
+  const listStatement = (shape: ListShape) => {
+    const cacheKey = `${shape.fn}/${shape.before}/${shape.groups?.join(",") ?? "-"}`;
     let statement = listStatements.get(cacheKey);
     if (statement === undefined) {
-      const where: string[] = [];
-      if (shape.fn) where.push("fn = @fn");
-      if (shape.state === "one") where.push("state = @state");
-      if (shape.state === "many") where.push("state IN (SELECT value FROM json_each(@states))");
-      if (shape.before) where.push("id < @before");
-      const sql =
-        "SELECT * FROM jobs" +
-        (where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "") +
-        " ORDER BY id DESC LIMIT @limit";
-      statement = db.prepare<Record<string, unknown>, JobRow>(sql);
+      statement = db.prepare<Record<string, unknown>, JobTuple>(listSql(shape)).raw();
       listStatements.set(cacheKey, statement);
     }
     return statement;
@@ -74,12 +137,11 @@ export function prepareReads(db: Database.Database): JobReads {
     get: (jobId) => {
       const id = parseJobId(jobId);
       const row = id === null ? undefined : byId.get(id);
-      return row === undefined ? null : rowToJob(row);
+      return row === undefined ? null : tupleToJob(row);
     },
 
     list: (query) => {
       const limit = clampLimit(query.limit, DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT);
-      const states = query.state === undefined ? undefined : ([] as string[]).concat(query.state);
       let before: number | undefined;
       if (query.beforeId !== undefined) {
         const parsed = parseJobId(query.beforeId);
@@ -90,21 +152,31 @@ export function prepareReads(db: Database.Database): JobReads {
         }
         before = parsed;
       }
+      const params: Record<string, unknown> = { limit };
+      let groups: StateGroup[] | null = null;
+      if (query.state !== undefined) {
+        // A state no job can be in matches nothing; so does an empty list of states.
+        // Canonical order (JOB_STATES), so that each set of states has one cached statement.
+        const wanted = new Set<string>(([] as string[]).concat(query.state));
+        const states = JOB_STATES.filter((state) => wanted.has(state));
+        if (states.length === 0) return [];
+        groups = states.map((state, i) => {
+          params[`s${i}`] = state;
+          return STATE_GROUP[state];
+        });
+      }
+      if (query.fn !== undefined) params.fn = query.fn;
+      if (before !== undefined) params.before = before;
       const statement = listStatement({
         fn: query.fn !== undefined,
-        state: states === undefined ? "none" : states.length === 1 ? "one" : "many",
         before: before !== undefined,
+        groups,
       });
-      const params: Record<string, unknown> = { limit };
-      if (query.fn !== undefined) params.fn = query.fn;
-      if (states?.length === 1) params.state = states[0];
-      else if (states !== undefined) params.states = JSON.stringify(states);
-      if (before !== undefined) params.before = before;
-      return statement.all(params).map(rowToJob);
+      return statement.all(params).map(tupleToJob);
     },
 
     listExpired: (now, limit) =>
-      expired.all(now, clampLimit(limit, DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT)).map(rowToJob),
+      expired.all(now, clampLimit(limit, DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT)).map(tupleToJob),
 
     nextRunAt: (fns) =>
       fns.length === 0 ? null : (earliest.get(JSON.stringify(fns))?.run_at ?? null),

@@ -12,9 +12,12 @@ import { promisify } from "node:util";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { ShuttingDownError, StoreError } from "../../core/errors.js";
-import type { JobStore, NewJob } from "../../ports/job-store.js";
+import { JOB_STATES, type JobState } from "../../core/jobs/states.js";
+import type { JobStore, NewJob, StoredJob } from "../../ports/job-store.js";
 import { openSqliteJobStore, parseSqliteUrl } from "./index.js";
+import { JOB_COLUMNS, type JobRow, type JobTuple, rowToJob, tupleToJob } from "./job-row.js";
 import { MIGRATIONS } from "./migrations/index.js";
+import { listSql } from "./read-jobs.js";
 
 const run = promisify(execFile);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -229,5 +232,133 @@ describe("SQLite job store in memory", () => {
     );
     const claimed = await store.claim({ workerId: "w", fns: ["f"], limit: 5, now: 4, leaseMs: 1 });
     expect(claimed.map((j) => j.concurrencyLimit)).toEqual([3]);
+  });
+});
+
+describe("SQLite job rows", () => {
+  it("maps a row the same way as an object and as a raw array of JOB_COLUMNS", async () => {
+    const dbPath = path.join(tempDir(), "kairos.db");
+    const store = await open(dbPath);
+    await store.enqueue(
+      [
+        job({ idempotencyKey: "k", concurrencyKey: "c", priority: 3 }),
+        job({ runAt: 1e9 }),
+        job(),
+        job(),
+      ],
+      1,
+    );
+    const [a, b] = await store.claim({ workerId: "w", fns: ["f"], limit: 2, now: 2, leaseMs: 9 });
+    await store.setProgress(a!.id, a!.leaseToken!, 50, "half", 3);
+    await store.finalize(
+      [
+        {
+          jobId: b!.id,
+          leaseToken: b!.leaseToken!,
+          outcome: { kind: "failed", error: { name: "E", message: "m", code: "C", stack: "s" } },
+        },
+      ],
+      4,
+    );
+    const db = raw(dbPath);
+    const objects = db.prepare<[], JobRow>("SELECT * FROM jobs ORDER BY id").all();
+    const arrays = db
+      .prepare<[], JobTuple>(`SELECT ${JOB_COLUMNS} FROM jobs ORDER BY id`)
+      .raw()
+      .all();
+    expect(arrays.map(tupleToJob)).toEqual(objects.map(rowToJob));
+    expect(Object.keys(objects[0]!)).toHaveLength(arrays[0]!.length);
+  });
+});
+
+describe("SQLite job store listing", () => {
+  /** 60 jobs over fns a/b/c, driven into every state the port can reach. */
+  async function seed(store: JobStore): Promise<void> {
+    const fns = ["a", "b", "c"];
+    await store.enqueue(
+      Array.from({ length: 60 }, (_, i) => job({ fn: fns[i % 3]!, runAt: i % 7 === 0 ? 1e9 : 0 })),
+      1,
+    );
+    const claimed = await store.claim({ workerId: "w", fns, limit: 30, now: 2, leaseMs: 1000 });
+    const outcomes = [
+      { kind: "succeeded", resultJson: "1" },
+      { kind: "failed", error: { name: "E", message: "x" } },
+      { kind: "timed_out", error: { name: "E", message: "x" } },
+      { kind: "cancelled", error: { name: "E", message: "x" } },
+      { kind: "retrying", error: { name: "E", message: "x" }, runAt: 1e9 },
+      { kind: "released" },
+    ] as const;
+    await store.finalize(
+      claimed
+        .slice(0, 24)
+        .map((j, i) => ({ jobId: j.id, leaseToken: j.leaseToken!, outcome: outcomes[i % 6]! })),
+      3,
+    );
+  }
+
+  it("lists every combination of states, fn and page exactly as a filter over all jobs", async () => {
+    const store = await open(":memory:");
+    await seed(store);
+    const all = await store.list({ limit: 1000 });
+    expect(new Set(all.map((j) => j.state)).size).toBeGreaterThanOrEqual(8);
+    const expected = (states: readonly JobState[], fn?: string, before?: string): StoredJob[] =>
+      all
+        .filter((j) => states.includes(j.state))
+        .filter((j) => fn === undefined || j.fn === fn)
+        .filter((j) => before === undefined || Number(j.id) < Number(before));
+    const stateSets: JobState[][] = [
+      ...JOB_STATES.map((s) => [s]),
+      ["running", "cancelled"],
+      ["queued", "succeeded", "retrying"],
+      ["scheduled", "running", "failed", "timed_out"],
+      [...JOB_STATES],
+    ];
+    for (const states of stateSets) {
+      for (const fn of [undefined, "b"]) {
+        for (const before of [undefined, "40"]) {
+          const query = {
+            state: states,
+            limit: 5,
+            ...(fn ? { fn } : {}),
+            ...(before ? { beforeId: before } : {}),
+          };
+          expect(await store.list(query), JSON.stringify(query)).toEqual(
+            expected(states, fn, before).slice(0, 5),
+          );
+        }
+      }
+    }
+    expect(await store.list({ state: [] })).toEqual([]);
+    expect(await store.list({ state: "no-such-state" as JobState })).toEqual([]);
+  });
+
+  it("serves every list shape from an index (no full scan but the newest-first rowid walk)", async () => {
+    const dbPath = path.join(tempDir(), "kairos.db");
+    await (await open(dbPath)).close();
+    const db = raw(dbPath);
+    const groups = ["pending", "running", "settled"] as const;
+    const plan = (sql: string) =>
+      db
+        .prepare<Record<string, unknown>, { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+        .all({ limit: 10, fn: "f", before: 5, s0: "queued", s1: "running", s2: "failed" })
+        .map((row) => row.detail);
+    for (const fn of [false, true]) {
+      for (const before of [false, true]) {
+        const unfiltered = plan(listSql({ fn, before, groups: null }));
+        if (fn) expect(unfiltered.join("\n")).toMatch(/USING INDEX jobs_fn_id_idx/);
+        for (const group of groups) {
+          const details = plan(listSql({ fn, before, groups: [group] }));
+          const index = {
+            pending: "jobs_pending_state_fn_idx",
+            running: "jobs_running_lease_idx",
+            settled: fn ? "jobs_(settled_state|fn)_id_idx" : "jobs_settled_state_id_idx",
+          }[group];
+          expect(details.join("\n")).toMatch(new RegExp(`USING (COVERING )?INDEX ${index}`));
+          expect(details.filter((d) => /^SCAN jobs$/.test(d))).toEqual([]);
+        }
+        const mixed = plan(listSql({ fn, before, groups }));
+        expect(mixed.filter((d) => /^SCAN jobs$/.test(d))).toEqual([]);
+      }
+    }
   });
 });
