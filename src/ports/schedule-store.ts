@@ -173,6 +173,9 @@ export type FireSlotOutcome =
   /** A job for (schedule, slot) already exists: the cursor advanced, no second job. */
   | { readonly kind: "duplicate_slot"; readonly existingJobId: string };
 
+/** Outcome of one request of `fireSlots`. */
+export type FireSlotBatchOutcome = FireSlotOutcome | { readonly kind: "failed"; readonly error: unknown };
+
 /** The schedule store port. */
 export interface ScheduleStore {
   /** Create or upgrade the schema (shared migrations with the job store). Idempotent. */
@@ -213,6 +216,13 @@ export interface ScheduleStore {
 
   /** Handle a slot atomically: see FireSlotRequest and the module rules. */
   fireSlot(request: FireSlotRequest): Promise<FireSlotOutcome>;
+
+  /**
+   * Optional batch form of `fireSlot` for the scheduler's hot path: one transaction; each
+   * request applies or not on its own exactly as `fireSlot` would, and one that throws (e.g.
+   * QueueFullError) is rolled back alone and reported as `failed`. Outcomes are in order.
+   */
+  fireSlots?(requests: readonly FireSlotRequest[]): Promise<FireSlotBatchOutcome[]>;
 
   /** Jobs of the schedule that are not terminal (scheduled, queued, running, retrying), oldest first. */
   activeJobs(scheduleId: string): Promise<StoredJob[]>;

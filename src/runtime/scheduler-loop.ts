@@ -85,6 +85,12 @@ export class SchedulerLoop {
   private ticking: Promise<void> | null = null;
   private again = false;
   private lastTickAt: number | null = null;
+  /** Simple fires of the current tick, written together by `flushBatch`. */
+  private batch: {
+    schedule: StoredSchedule;
+    kind: "fired" | "caught_up";
+    request: FireSlotRequest;
+  }[] = [];
   /** Jobs fired by this loop and not yet seen ending (bounded). */
   private readonly firedJobs = new Set<string>();
 
@@ -220,10 +226,14 @@ export class SchedulerLoop {
       } catch (error) {
         await this.recordFailure(schedule, now, error);
       }
-      // Store calls may be synchronous (SQLite): let workers start the jobs just fired
-      // instead of waiting for the whole burst.
-      if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((r) => setImmediate(r));
+      // Write the batch, then let workers start the jobs just fired instead of waiting for
+      // the whole burst (store calls may be synchronous, as with SQLite).
+      if (i % YIELD_EVERY === YIELD_EVERY - 1) {
+        await this.flushBatch(now);
+        await new Promise((r) => setImmediate(r));
+      }
     }
+    await this.flushBatch(now);
     if (due.length >= this.batchSize) this.again = true;
     await this.fireBuffered(now);
     this.lastTickAt = this.clock.now();
@@ -316,6 +326,14 @@ export class SchedulerLoop {
       switch (decision.action) {
         case "fire":
         case "cancel_and_fire": {
+          if (
+            decision.action === "fire" &&
+            plan.fire.length === 1 &&
+            this.schedules.fireSlots &&
+            this.defer(schedule, slot, cursor, next, entries, now)
+          ) {
+            break;
+          }
           if (decision.action === "cancel_and_fire") {
             await this.cancelAll(schedule, decision.cancelJobIds, slot.slotAt, now, entries);
           }
@@ -395,6 +413,104 @@ export class SchedulerLoop {
       }
       if (next.nextSlotAt === null) return;
       cursor = next.nextSlotAt;
+    }
+  }
+
+  /**
+   * Queue a simple fire (one due slot, policy says fire) for the tick's batched write. Returns
+   * false when the job cannot be built, so the caller takes the normal path and records why.
+   */
+  private defer(
+    schedule: StoredSchedule,
+    slot: { slotAt: number; kind: "fired" | "caught_up" },
+    expected: number,
+    next: ScheduleRuntimeInit,
+    history: Omit<ScheduleHistoryEntry, "scheduleId" | "jobId">[],
+    now: number,
+  ): boolean {
+    let job: FireSlotRequest["job"];
+    try {
+      job = {
+        ...this.hooks.buildJob(schedule, slot.slotAt, now),
+        scheduleId: schedule.id,
+        slotAt: slot.slotAt,
+      };
+    } catch {
+      return false;
+    }
+    this.batch.push({
+      schedule,
+      kind: slot.kind,
+      request: {
+        scheduleId: schedule.id,
+        expectedNextSlotAt: expected,
+        slotAt: slot.slotAt,
+        job,
+        next,
+        history: [
+          ...history,
+          { slotAt: slot.slotAt, at: now, kind: slot.kind, reason: null, message: null },
+        ],
+        status: "fired",
+        now,
+      },
+    });
+    return true;
+  }
+
+  /** Write the deferred fires in one store transaction and report each outcome. */
+  private async flushBatch(now: number): Promise<void> {
+    const items = this.batch;
+    this.batch = [];
+    if (items.length === 0 || !this.schedules.fireSlots) return;
+    let outcomes;
+    try {
+      outcomes = await this.schedules.fireSlots(items.map((i) => i.request));
+    } catch (error) {
+      for (const item of items) await this.recordFailure(item.schedule, now, error);
+      return;
+    }
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      const outcome = outcomes[i];
+      if (!item || !outcome) continue;
+      const { schedule, request } = item;
+      if (outcome.kind === "applied" && outcome.job) {
+        this.created(outcome.job);
+        this.events.emit("schedule:fired", {
+          schedule: schedule.name,
+          slotAt: request.slotAt,
+          jobId: outcome.job.id,
+          catchUp: item.kind === "caught_up",
+          at: now,
+        });
+      } else if (outcome.kind === "failed") {
+        if (outcome.error instanceof QueueFullError) {
+          await this.write(schedule, {
+            ...request,
+            job: null,
+            history: [
+              ...request.history.slice(0, -1),
+              {
+                slotAt: request.slotAt,
+                at: now,
+                kind: "skipped",
+                reason: "queue_full",
+                message: outcome.error.message,
+              },
+            ],
+            status: "skipped",
+          });
+          this.events.emit("schedule:skipped", {
+            schedule: schedule.name,
+            slotAt: request.slotAt,
+            reason: "queue_full",
+            at: now,
+          });
+        } else {
+          await this.recordFailure(schedule, now, outcome.error);
+        }
+      }
     }
   }
 

@@ -277,6 +277,30 @@ export function defineFireTests(ctx: ScheduleSuiteContext): void {
       expect(outcome.kind).toBe("applied");
     });
 
+    it("fireSlots (when the adapter has it): each request applies on its own, a failing one alone", async () => {
+      const schedules = ctx.schedules();
+      const jobs = ctx.jobs();
+      if (!schedules.fireSlots) return; // optional batch form
+      const a = await createSchedule(schedules, { name: "a" });
+      const b = await createSchedule(schedules, { name: "b" });
+      const c = await createSchedule(schedules, { name: "c" });
+      await jobs.enqueue([{ ...slotJob(c, 0), scheduleId: null, slotAt: null }], T0);
+      const outcomes = await schedules.fireSlots([
+        fireRequest(a),
+        fireRequest(b, { expectedNextSlotAt: T0 }), // stale cursor
+        fireRequest(c, { job: slotJob(c, SLOT1, { maxPending: 1 }) }), // queue full
+        fireRequest(a), // same slot again: the cursor already moved
+      ]);
+      expect(outcomes.map((o) => o.kind)).toEqual(["applied", "stale", "failed", "stale"]);
+      const failed = outcomes[2];
+      expect(failed?.kind === "failed" && failed.error).toBeInstanceOf(QueueFullError);
+      expect((await jobsOfSchedule(jobs, a.id)).length).toBe(1);
+      expect((await mustGetSchedule(schedules, "a")).nextSlotAt).toBe(SLOT2);
+      expect(await mustGetSchedule(schedules, "b")).toEqual(b);
+      expect(await mustGetSchedule(schedules, "c")).toEqual(c);
+      expect(await schedules.history(c.id)).toEqual([]);
+    });
+
     it("replaces the buffered slots when given and keeps them when omitted", async () => {
       const schedules = ctx.schedules();
       const schedule = await createSchedule(schedules, {

@@ -26,7 +26,11 @@
 import type Database from "better-sqlite3";
 import { ValidationError } from "../../../core/errors.js";
 import type { StoredJob } from "../../../ports/job-store.js";
-import type { FireSlotOutcome, FireSlotRequest } from "../../../ports/schedule-store.js";
+import type {
+  FireSlotBatchOutcome,
+  FireSlotOutcome,
+  FireSlotRequest,
+} from "../../../ports/schedule-store.js";
 import { parseJobId } from "../arguments.js";
 import { prepareEnqueue } from "../enqueue.js";
 import { prepareHistory } from "./history.js";
@@ -45,10 +49,15 @@ interface AdvanceParams {
   now: number;
 }
 
+/** The prepared single and batch forms of fireSlot. */
+export interface PreparedFireSlot {
+  (request: FireSlotRequest): FireSlotOutcome;
+  /** Several slots in one IMMEDIATE transaction; each runs in its own savepoint. */
+  many(requests: readonly FireSlotRequest[]): FireSlotBatchOutcome[];
+}
+
 /** Prepare the fireSlot statements once; the returned function handles one slot atomically. */
-export function prepareFireSlot(
-  db: Database.Database,
-): (request: FireSlotRequest) => FireSlotOutcome {
+export function prepareFireSlot(db: Database.Database): PreparedFireSlot {
   // Shared with JobStore.enqueue: called inside this transaction, it runs as a savepoint.
   const enqueue = prepareEnqueue(db);
   const history = prepareHistory(db);
@@ -131,11 +140,27 @@ export function prepareFireSlot(
       : { kind: "duplicate_slot", existingJobId: String(existingJobId) };
   });
 
-  return (request) => {
+  const single = (request: FireSlotRequest): FireSlotOutcome => {
     const checked = checkRequest(request);
     const id = parseJobId(checked.scheduleId);
     return id === null ? { kind: "stale" } : fire.immediate(id, checked);
   };
+  // Inside the outer transaction each `fire` call runs as a savepoint (better-sqlite3 nests
+  // transactions that way), so a request that throws rolls back alone.
+  const batch = db.transaction((requests: readonly FireSlotRequest[]): FireSlotBatchOutcome[] =>
+    requests.map((request) => {
+      try {
+        const checked = checkRequest(request);
+        const id = parseJobId(checked.scheduleId);
+        return id === null ? { kind: "stale" } : fire(id, checked);
+      } catch (error) {
+        return { kind: "failed", error };
+      }
+    }),
+  );
+  return Object.assign(single, {
+    many: (requests: readonly FireSlotRequest[]) => batch.immediate(requests),
+  });
 }
 
 /** Validate a request before the transaction; returns it with the cursor normalised. */

@@ -16,6 +16,7 @@ import type Database from "better-sqlite3";
 import { ShuttingDownError } from "../../../core/errors.js";
 import type { StoredJob } from "../../../ports/job-store.js";
 import type {
+  FireSlotBatchOutcome,
   FireSlotOutcome,
   FireSlotRequest,
   ObjectSource,
@@ -117,6 +118,10 @@ export class SqliteScheduleStore implements ScheduleStore {
 
   async fireSlot(request: FireSlotRequest): Promise<FireSlotOutcome> {
     return this.#run("fireSlot", () => this.#fireSlot(request));
+  }
+
+  async fireSlots(requests: readonly FireSlotRequest[]): Promise<FireSlotBatchOutcome[]> {
+    return this.#run("fireSlots", () => this.#fireSlot.many(requests));
   }
 
   async activeJobs(scheduleId: string): Promise<StoredJob[]> {
