@@ -70,9 +70,17 @@ export function parseCron(expression: string): ParsedCron {
  * leading seconds, or a nickname), it can fire, and `timezone` is an IANA timezone name.
  */
 export function validateCron(expression: string, timezone: string): void {
+  const key = `${timezone}\u0000${expression}`;
+  if (validated.has(key)) return; // the hot path of every fire: validated once
   parseCron(expression);
   assertTimeZone(timezone, expression);
+  if (validated.size >= VALIDATED_LIMIT) validated.clear();
+  validated.add(key);
 }
+
+/** Expressions (with their zone) known to be valid; bounded. Holds no time-dependent state. */
+const validated = new Set<string>();
+const VALIDATED_LIMIT = 100_000;
 
 /**
  * When day-of-month is restricted and day-of-week is not (AND), the expression fires only if

@@ -47,7 +47,7 @@ export function prepareHistory(db: Database.Database): HistoryStatements {
   // schedule_history_schedule_idx backwards and stops at the limit.
   const select = db.prepare<[number, number], HistoryRow>(
     `SELECT schedule_id, slot_at, at, kind, reason, job_id, message FROM schedule_history
-      WHERE schedule_id = ? ORDER BY id DESC LIMIT ?`,
+      WHERE schedule_id = ? ORDER BY id DESC LIMIT ? + 0`, // "+ 0": a bare LIMIT ? recompiles per call in this SQLite
   );
 
   return {

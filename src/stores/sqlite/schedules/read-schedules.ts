@@ -54,7 +54,7 @@ export function prepareScheduleReads(db: Database.Database): ScheduleReads {
   const due = db.prepare<[number, number], ScheduleRow>(
     `SELECT * FROM schedules INDEXED BY schedules_due_idx
       WHERE enabled = 1 AND next_due_at IS NOT NULL AND next_due_at <= ?
-      ORDER BY next_due_at, id LIMIT ?`,
+      ORDER BY next_due_at, id LIMIT ? + 0`,
   );
 
   // Contract: no input; the earliest next_due_at of an enabled schedule. One index probe.
@@ -68,7 +68,7 @@ export function prepareScheduleReads(db: Database.Database): ScheduleReads {
   const buffered = db.prepare<[number], ScheduleRow>(
     `SELECT * FROM schedules INDEXED BY schedules_buffered_idx
       WHERE enabled = 1 AND buffered_slots <> '[]'
-      ORDER BY id LIMIT ?`,
+      ORDER BY id LIMIT ? + 0`,
   );
 
   // Contract: input a schedule id; its jobs in scheduled/queued/running/retrying, oldest first.
