@@ -7,6 +7,7 @@ import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { StoreError, ValidationError } from "../../src/core/errors.js";
 import { openPostgresStores, parsePostgresUrl } from "../../src/stores/postgres/index.js";
+import { MIGRATIONS } from "../../src/stores/postgres/migrations/index.js";
 import { describePg, freshSchema, pgUrl } from "../helpers/postgres.js";
 
 describe("parsePostgresUrl", () => {
@@ -90,7 +91,7 @@ describePg("openPostgresStores", () => {
       const { rows } = await client.query(
         `SELECT version FROM "${schema}".kairos_migrations ORDER BY version`,
       );
-      expect(rows.map((row) => Number(row.version))).toEqual([1]);
+      expect(rows.map((row) => Number(row.version))).toEqual(MIGRATIONS.map((m) => m.version));
     } finally {
       await client.end();
     }

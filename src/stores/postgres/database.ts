@@ -12,6 +12,7 @@
  * Clock: the caller's clock is authoritative (`now` is always passed in); the database clock
  * is never used for job times.
  */
+import { createHash } from "node:crypto";
 import pg from "pg";
 import { KairosError, ShuttingDownError, StoreError } from "../../core/errors.js";
 import { notifyChannel, quoteSchema } from "./identifiers.js";
@@ -43,6 +44,27 @@ export interface PgDatabaseOptions {
 /** Something that runs queries: the pool, or a client inside a transaction. */
 export type Queryable = Pick<pg.PoolClient, "query">;
 
+const statementNames = new Map<string, string>();
+
+/**
+ * Run one parameterized statement as a named prepared statement: each connection parses and
+ * plans it once and then only binds and executes it, which saves a large share of the cost of
+ * the short statements on the hot paths (claim, finalize, heartbeat). The name is a hash of
+ * the text, so one text always has one name (pg refuses a name reused for another text).
+ */
+export function exec<R extends pg.QueryResultRow = pg.QueryResultRow>(
+  client: Pick<pg.Pool, "query"> | Queryable,
+  text: string,
+  values: readonly unknown[],
+): Promise<pg.QueryResult<R>> {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `kairos_${createHash("sha1").update(text).digest("hex").slice(0, 24)}`;
+    statementNames.set(text, name);
+  }
+  return client.query<R>({ name, text, values: values as unknown[] });
+}
+
 /** The pool of one store plus the names derived from its schema. */
 export class PgDatabase {
   readonly pool: pg.Pool;
@@ -66,7 +88,7 @@ export class PgDatabase {
       connectionString: options.url,
       max: options.poolSize ?? 10,
       types,
-      application_name: "kairos",
+      application_name: `kairos:${options.schema}`,
     });
     // An idle client that loses its connection emits 'error' on the pool; without a listener
     // that would crash the process. The pool drops the client; the next query gets a new one.
@@ -87,12 +109,12 @@ export class PgDatabase {
     }
   }
 
-  /** One statement on a pooled connection (autocommit). */
+  /** One statement on a pooled connection (autocommit), prepared (see `exec`). */
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(
     text: string,
-    values?: readonly unknown[],
+    values: readonly unknown[] = [],
   ): Promise<pg.QueryResult<R>> {
-    return this.pool.query<R>(text, values as unknown[] | undefined);
+    return exec<R>(this.pool, text, values);
   }
 
   /**

@@ -32,6 +32,7 @@ export interface PgLeaderLockOptions {
 /** The LeaderLock of the PostgreSQL store. */
 export class PgLeaderLock implements LeaderLock {
   readonly #url: string;
+  readonly #schema: string;
   readonly #key: string;
   readonly #ids: { classid: number; objid: number };
   readonly #timeoutMs: number;
@@ -46,6 +47,7 @@ export class PgLeaderLock implements LeaderLock {
 
   constructor(options: PgLeaderLockOptions) {
     this.#url = options.url;
+    this.#schema = options.schema;
     this.#key = advisoryKey(options.schema, "leader");
     this.#ids = advisoryLockIds(this.#key);
     this.#timeoutMs = options.queryTimeoutMs ?? 5000;
@@ -134,7 +136,7 @@ export class PgLeaderLock implements LeaderLock {
     this.#connecting ??= (async () => {
       const client = new pg.Client({
         connectionString: this.#url,
-        application_name: "kairos-leader",
+        application_name: `kairos-leader:${this.#schema}`,
         query_timeout: this.#timeoutMs,
         connectionTimeoutMillis: this.#timeoutMs,
         keepAlive: true,

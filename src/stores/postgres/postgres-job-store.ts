@@ -2,8 +2,11 @@
  * @module stores/postgres/postgres-job-store
  * The PostgreSQL JobStore: composes the statement families (one file each), guards against use
  * after close, and turns unexpected PostgreSQL failures into StoreError.
+ *
+ * Calls run concurrently on the pool (unlike the synchronous SQLite store); each method is one
+ * statement or one transaction, atomic on its own. Clock: the caller's `now` is authoritative;
+ * the database clock is never used for job times.
  */
-import { StoreError } from "../../core/errors.js";
 import type {
   CancelOutcome,
   ClaimRequest,
@@ -16,86 +19,115 @@ import type {
   NewJob,
   StoredJob,
 } from "../../ports/job-store.js";
+import { cancel } from "./cancel.js";
+import { claim } from "./claim.js";
 import { type PgDatabase, toStoreError } from "./database.js";
+import { enqueue } from "./enqueue.js";
+import { finalize } from "./finalize.js";
+import { heartbeat } from "./heartbeat.js";
+import { appendLogs, getLogs } from "./logs.js";
 import { migrate } from "./migrate.js";
+import { ChangeListener } from "./notifications.js";
+import { setProgress } from "./progress.js";
+import { getJob, listExpired, listJobs, nextRunAt } from "./read-jobs.js";
 
 /** A JobStore over a PgDatabase (its pool). Build it with `openPostgresStores`. */
 export class PostgresJobStore implements JobStore {
   readonly #db: PgDatabase;
+  readonly #changes: ChangeListener;
 
+  /** Wrap an open, migrated database. The store closes it in `close`. */
   constructor(db: PgDatabase) {
     this.#db = db;
+    this.#changes = new ChangeListener(db.url, db.channel, db.schema);
   }
 
   async migrate(): Promise<void> {
     return this.#run("migrate", () => migrate(this.#db));
   }
 
-  async enqueue(_jobs: readonly NewJob[], _now: number): Promise<EnqueueOutcome[]> {
-    return this.#todo("enqueue");
+  async enqueue(jobs: readonly NewJob[], now: number): Promise<EnqueueOutcome[]> {
+    return this.#run("enqueue", () => enqueue(this.#db, jobs, now));
   }
 
-  async claim(_request: ClaimRequest): Promise<StoredJob[]> {
-    return this.#todo("claim");
+  async claim(request: ClaimRequest): Promise<StoredJob[]> {
+    return this.#run("claim", () => claim(this.#db, request));
   }
 
-  async finalize(_requests: readonly FinalizeRequest[], _now: number): Promise<boolean[]> {
-    return this.#todo("finalize");
+  async finalize(requests: readonly FinalizeRequest[], now: number): Promise<boolean[]> {
+    return this.#run("finalize", () => finalize(this.#db, requests, now));
   }
 
   async heartbeat(
-    _workerId: string,
-    _leases: readonly { jobId: string; leaseToken: string }[],
-    _now: number,
-    _leaseMs: number,
+    workerId: string,
+    leases: readonly { jobId: string; leaseToken: string }[],
+    now: number,
+    leaseMs: number,
   ): Promise<HeartbeatOutcome> {
-    return this.#todo("heartbeat");
+    return this.#run("heartbeat", () => heartbeat(this.#db, workerId, leases, now, leaseMs));
   }
 
-  async listExpired(_now: number, _limit: number): Promise<StoredJob[]> {
-    return this.#todo("listExpired");
+  async listExpired(now: number, limit: number): Promise<StoredJob[]> {
+    return this.#run("listExpired", () => listExpired(this.#db, now, limit));
   }
 
-  async cancel(_jobId: string, _now: number): Promise<CancelOutcome> {
-    return this.#todo("cancel");
+  async cancel(jobId: string, now: number): Promise<CancelOutcome> {
+    return this.#run("cancel", () => cancel(this.#db, jobId, now));
   }
 
   async setProgress(
-    _jobId: string,
-    _leaseToken: string,
-    _percent: number,
-    _message: string | null,
-    _now: number,
+    jobId: string,
+    leaseToken: string,
+    percent: number,
+    message: string | null,
+    now: number,
   ): Promise<boolean> {
-    return this.#todo("setProgress");
+    return this.#run("setProgress", () =>
+      setProgress(this.#db, jobId, leaseToken, percent, message, now),
+    );
   }
 
-  async appendLogs(_lines: readonly JobLogLine[]): Promise<void> {
-    return this.#todo("appendLogs");
+  async appendLogs(lines: readonly JobLogLine[]): Promise<void> {
+    return this.#run("appendLogs", () => appendLogs(this.#db, lines));
   }
 
-  async getLogs(_jobId: string, _limit?: number): Promise<JobLogLine[]> {
-    return this.#todo("getLogs");
+  async getLogs(jobId: string, limit?: number): Promise<JobLogLine[]> {
+    return this.#run("getLogs", () => getLogs(this.#db, jobId, limit));
   }
 
-  async get(_jobId: string): Promise<StoredJob | null> {
-    return this.#todo("get");
+  async get(jobId: string): Promise<StoredJob | null> {
+    return this.#run("get", () => getJob(this.#db, jobId));
   }
 
-  async list(_query: JobListQuery): Promise<StoredJob[]> {
-    return this.#todo("list");
+  async list(query: JobListQuery): Promise<StoredJob[]> {
+    return this.#run("list", () => listJobs(this.#db, query));
   }
 
-  async nextRunAt(_fns: readonly string[]): Promise<number | null> {
-    return this.#todo("nextRunAt");
+  async nextRunAt(fns: readonly string[]): Promise<number | null> {
+    return this.#run("nextRunAt", () => nextRunAt(this.#db, fns));
   }
 
+  /**
+   * A counter of the notifications heard on the schema's channel (enqueues, releases and
+   * cancels of any process, this one included) and of listener reconnects. Starts the LISTEN
+   * connection on first use.
+   */
   async changeToken(): Promise<string | null> {
-    return null;
+    return this.#run("changeToken", () => this.#changes.token());
   }
 
+  /** Call `listener` soon after any process enqueues, releases or cancels a job. */
+  onChange(listener: () => void): () => void {
+    this.#db.assertOpen("onChange");
+    return this.#changes.subscribe(listener);
+  }
+
+  /** Close the listener and the pool. Idempotent; every other method then throws ShuttingDownError. */
   async close(): Promise<void> {
-    await this.#db.close();
+    if (this.#db.closed) return;
+    const closing = this.#db.close();
+    await this.#changes.close();
+    await closing;
   }
 
   async #run<T>(operation: string, body: () => Promise<T>): Promise<T> {
@@ -105,9 +137,5 @@ export class PostgresJobStore implements JobStore {
     } catch (error) {
       throw toStoreError(operation, error);
     }
-  }
-
-  #todo(operation: string): never {
-    throw new StoreError(`PostgreSQL job store: ${operation} is not implemented yet`);
   }
 }

@@ -1,0 +1,252 @@
+/**
+ * @module stores/postgres/enqueue
+ * Statement family: insert jobs, honouring idempotency keys and bounded queues (`maxPending`).
+ *
+ * `insertJobs` runs inside a transaction the caller owns (`enqueue` here; the schedule store's
+ * `fireSlot`, which inserts a slot's job in the same transaction that moves its cursor). Any
+ * throw rolls the caller's transaction back, so a batch is all or nothing.
+ *
+ * Concurrency (READ COMMITTED, several processes):
+ * - Idempotency keys: the INSERT has `ON CONFLICT (idempotency_key) DO NOTHING`. A concurrent
+ *   transaction inserting the same key makes ours wait for it; if it commits, our row is skipped
+ *   and the committed job is read back and compared (same fn and payload: returned with
+ *   `created: false`; else ConflictError). No unique-violation error ever reaches the caller.
+ * - maxPending: before counting a function's pending jobs, the batch takes
+ *   `pg_advisory_xact_lock(<schema, "pending", fn>)` for every function it bounds (sorted, so
+ *   two batches never wait on each other in a cycle). Bounded enqueues of one function are
+ *   therefore serialised and the bound is exact across processes; claims never take this lock.
+ * - Wake-up: when a row was inserted, `pg_notify(<channel>, 'enqueue')` in the same
+ *   transaction, delivered to listeners when it commits (PostgreSQL drops duplicates within one
+ *   transaction).
+ *
+ * Round trips for a batch of n jobs: a constant number (the rows go in one INSERT ... SELECT
+ * FROM unnest), not n.
+ */
+import { ConflictError, QueueFullError, StoreError, ValidationError } from "../../core/errors.js";
+import type { EnqueueOutcome, NewJob, StoredJob } from "../../ports/job-store.js";
+import { parseId } from "./arguments.js";
+import { exec, type PgDatabase, type Queryable } from "./database.js";
+import { advisoryKey } from "./identifiers.js";
+import { type JobRow, jobColumns, rowToJob } from "./job-row.js";
+
+const COLS = jobColumns();
+
+/** What `insertJobs` needs of the database: the quoted schema, its name and NOTIFY channel. */
+export type JobsSchema = Pick<PgDatabase, "s" | "schema" | "channel">;
+
+/**
+ * Insert jobs in order inside the caller's open transaction on `client`; see the module notes.
+ * Throws ConflictError, QueueFullError (nothing must then be committed) or ValidationError.
+ * A job whose (scheduleId, slotAt) pair already exists fails with PostgreSQL's unique violation
+ * (23505 on `jobs_schedule_slot_idx`): the schedule store looks the pair up first.
+ */
+export async function insertJobs(
+  client: Queryable,
+  db: JobsSchema,
+  jobs: readonly NewJob[],
+  now: number,
+): Promise<EnqueueOutcome[]> {
+  if (jobs.length === 0) return [];
+  const { s } = db;
+  const scheduleIds = jobs.map((job) => scheduleIdParam(job.scheduleId));
+
+  // Contract: input the advisory keys of the bounded fns, sorted; waits for other bounded
+  // enqueues of those fns and holds the locks until the transaction ends.
+  const boundedFns = [...new Set(jobs.filter((j) => j.maxPending !== null).map((j) => j.fn))];
+  if (boundedFns.length > 0) {
+    const keys = boundedFns.map((fn) => advisoryKey(db.schema, "pending", fn)).sort();
+    await exec(client, "SELECT pg_advisory_xact_lock(k) FROM unnest($1::bigint[]) AS k", [keys]);
+  }
+
+  // Contract: input idempotency keys; the jobs holding them (keys are global, held while the
+  // row exists). A plain read: a concurrent insert of the same key is caught by ON CONFLICT.
+  const keys = [
+    ...new Set(jobs.flatMap((j) => (j.idempotencyKey === null ? [] : [j.idempotencyKey]))),
+  ];
+  const existing = new Map<string, JobRow>();
+  if (keys.length > 0) {
+    const { rows } = await exec<JobRow>(
+      client,
+      `SELECT ${COLS} FROM ${s}.jobs WHERE idempotency_key = ANY($1::text[])`,
+      [keys],
+    );
+    for (const row of rows) existing.set(row.idempotency_key!, row);
+  }
+
+  // Contract: input fns; how many of their jobs are pending (scheduled, queued, retrying).
+  // Read under the fns' pending locks; uses jobs_fn_state_id_idx.
+  const pending = new Map<string, number>();
+  if (boundedFns.length > 0) {
+    const { rows } = await exec<{ fn: string; n: number }>(
+      client,
+      `SELECT fn, count(*) AS n FROM ${s}.jobs
+        WHERE fn = ANY($1::text[]) AND state IN ('scheduled', 'queued', 'retrying')
+        GROUP BY fn`,
+      [boundedFns],
+    );
+    for (const fn of boundedFns) pending.set(fn, 0);
+    for (const row of rows) pending.set(row.fn, row.n);
+  }
+
+  // Decide, in batch order, which jobs are new, which repeat a key, which break a rule.
+  type Plan =
+    { kind: "existing"; row: JobRow } | { kind: "batch"; index: number } | { kind: "insert" };
+  const plans: Plan[] = [];
+  const keyInBatch = new Map<string, number>();
+  const toInsert: number[] = [];
+  jobs.forEach((job, index) => {
+    const key = job.idempotencyKey;
+    if (key !== null) {
+      const row = existing.get(key);
+      const earlier = keyInBatch.get(key);
+      const holder =
+        row !== undefined
+          ? { id: String(row.id), fn: row.fn, payload: row.payload }
+          : earlier !== undefined
+            ? { id: null, fn: jobs[earlier]!.fn, payload: jobs[earlier]!.payloadJson }
+            : null;
+      if (holder !== null) {
+        if (holder.fn !== job.fn || holder.payload !== job.payloadJson) throw conflict(key, holder);
+        plans.push(
+          row !== undefined ? { kind: "existing", row } : { kind: "batch", index: earlier! },
+        );
+        return;
+      }
+      keyInBatch.set(key, index);
+    }
+    if (job.maxPending !== null) {
+      const count = pending.get(job.fn) ?? 0;
+      if (count >= job.maxPending) throw new QueueFullError(job.fn, job.maxPending);
+    }
+    if (pending.has(job.fn)) pending.set(job.fn, pending.get(job.fn)! + 1);
+    plans.push({ kind: "insert" });
+    toInsert.push(index);
+  });
+
+  // Contract: inserts the new jobs in batch order (ids ascend in that order), attempt 0, no
+  // lease; a row whose idempotency key another transaction committed meanwhile is skipped
+  // (ON CONFLICT DO NOTHING waits for that transaction first). Returns the inserted rows.
+  const inserted = new Map<number, JobRow>();
+  if (toInsert.length > 0) {
+    const pick = <T>(f: (job: NewJob, index: number) => T): T[] =>
+      toInsert.map((index) => f(jobs[index]!, index));
+    const { rows } = await exec<JobRow>(
+      client,
+      `INSERT INTO ${s}.jobs (fn, state, attempt, max_attempts, payload, priority, run_at,
+                              idempotency_key, concurrency_key, concurrency_limit,
+                              created_at, updated_at, schedule_id, slot_at)
+       SELECT fn, CASE WHEN run_at > $12 THEN 'scheduled' ELSE 'queued' END, 0, max_attempts,
+              payload, priority, run_at, idempotency_key, concurrency_key, concurrency_limit,
+              $12, $12, schedule_id, slot_at
+         FROM unnest($1::text[], $2::int[], $3::text[], $4::int[], $5::bigint[], $6::text[],
+                     $7::text[], $8::int[], $9::bigint[], $10::bigint[], $11::int[])
+              AS t(fn, max_attempts, payload, priority, run_at, idempotency_key,
+                   concurrency_key, concurrency_limit, schedule_id, slot_at, ord)
+        ORDER BY ord
+       ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+       RETURNING ${COLS}`,
+      [
+        pick((j) => j.fn),
+        pick((j) => j.maxAttempts),
+        pick((j) => j.payloadJson),
+        pick((j) => j.priority),
+        pick((j) => j.runAt),
+        pick((j) => j.idempotencyKey),
+        pick((j) => j.concurrencyKey),
+        pick((j) => j.concurrencyLimit),
+        pick((_, i) => scheduleIds[i]),
+        pick((j) => j.slotAt ?? null),
+        pick((_, i) => i),
+        now,
+      ],
+    );
+    // Rows come back in insertion order = ascending id; a skipped row is one whose key is not
+    // among the returned keys.
+    const byId = [...rows].sort((a, b) => a.id - b.id);
+    const returnedKeys = new Set(rows.map((row) => row.idempotency_key));
+    let next = 0;
+    for (const index of toInsert) {
+      const key = jobs[index]!.idempotencyKey;
+      if (key !== null && !returnedKeys.has(key)) continue;
+      inserted.set(index, byId[next++]!);
+    }
+    if (next !== byId.length) {
+      throw new StoreError(`enqueue: ${byId.length} rows inserted but ${next} matched the batch`);
+    }
+  }
+
+  // Keys taken by a concurrent transaction between our read and our insert.
+  const raced = toInsert.filter((index) => !inserted.has(index));
+  if (raced.length > 0) {
+    const racedKeys = raced.map((index) => jobs[index]!.idempotencyKey!);
+    const { rows } = await exec<JobRow>(
+      client,
+      `SELECT ${COLS} FROM ${s}.jobs WHERE idempotency_key = ANY($1::text[])`,
+      [racedKeys],
+    );
+    for (const row of rows) existing.set(row.idempotency_key!, row);
+  }
+
+  const outcomes: EnqueueOutcome[] = [];
+  const jobOf = (index: number): StoredJob => outcomes[index]!.job;
+  jobs.forEach((job, index) => {
+    const plan = plans[index]!;
+    if (plan.kind === "existing") {
+      outcomes.push({ job: rowToJob(plan.row), created: false });
+    } else if (plan.kind === "batch") {
+      outcomes.push({ job: jobOf(plan.index), created: false });
+    } else {
+      const row = inserted.get(index);
+      if (row !== undefined) {
+        outcomes.push({ job: rowToJob(row), created: true });
+        return;
+      }
+      const key = job.idempotencyKey!;
+      const holder = existing.get(key);
+      if (holder === undefined) {
+        throw new StoreError(`enqueue: idempotency key "${key}" conflicted but no job holds it`);
+      }
+      if (holder.fn !== job.fn || holder.payload !== job.payloadJson) {
+        throw conflict(key, { id: String(holder.id), fn: holder.fn });
+      }
+      outcomes.push({ job: rowToJob(holder), created: false });
+    }
+  });
+
+  // Contract: wakes the listeners of this schema when the transaction commits.
+  if (inserted.size > 0) await exec(client, "SELECT pg_notify($1, 'enqueue')", [db.channel]);
+  return outcomes;
+}
+
+/** Insert a batch in its own transaction (the JobStore's `enqueue`). */
+export function enqueue(
+  db: PgDatabase,
+  jobs: readonly NewJob[],
+  now: number,
+): Promise<EnqueueOutcome[]> {
+  if (jobs.length === 0) return Promise.resolve([]);
+  return db.transaction((client) => insertJobs(client, db, jobs, now));
+}
+
+function conflict(key: string, holder: { id: string | null; fn: string }): ConflictError {
+  const who = holder.id === null ? "an earlier job of this batch" : `job ${holder.id}`;
+  return new ConflictError(
+    `idempotency key "${key}" is already used by ${who} (function "${holder.fn}") with a ` +
+      `different function or payload; reuse a key only for the same function and payload, or ` +
+      `choose a new key`,
+    // A job earlier in the batch has no id yet (and never will: the batch rolls back).
+    holder.id ?? "",
+  );
+}
+
+/** The BIGINT parameter of a job's schedule id (a decimal string in the port), or null. */
+function scheduleIdParam(scheduleId: string | null | undefined): string | null {
+  if (scheduleId === null || scheduleId === undefined) return null;
+  const id = parseId(scheduleId);
+  if (id === null) {
+    throw new ValidationError(
+      `scheduleId "${scheduleId}" is not a schedule id; pass the id of a stored schedule`,
+    );
+  }
+  return id;
+}

@@ -1,0 +1,125 @@
+/**
+ * @module stores/postgres/finalize
+ * Statement family: finalization of running jobs, compare-and-set on (state, lease token).
+ *
+ * A batch is ONE statement (hence one transaction): an UPDATE joined to the requests unnested
+ * from arrays, guarded by `state = 'running' AND lease_token = <the request's token>`, clearing
+ * the lease. The first finalization under a token wins; any later one (a duplicate, a worker
+ * whose lease expired and was reclaimed) matches no row. A concurrent finalization of the same
+ * job waits for the row lock and then re-checks the guard on the new row version (READ
+ * COMMITTED), so exactly one applies.
+ *
+ * Within a batch, requests apply as if one after the other: of several requests for one job,
+ * only the first whose token matches the job's current lease applies (DISTINCT ON job, in
+ * batch order, among the requests that match).
+ *
+ * Per outcome: succeeded (result), failed / timed_out / cancelled (error) are terminal and
+ * finished now; retrying keeps the attempt, stores the error and the new run_at (finished_at
+ * stays NULL); released hands the job back: queued, runnable now, attempt - 1, started_at
+ * NULL. A released job wakes the schema's listeners (`pg_notify`) so another process can pick
+ * it up at once.
+ */
+import type { FinalizeRequest } from "../../ports/job-store.js";
+import { parseId } from "./arguments.js";
+import { exec, type PgDatabase, type Queryable } from "./database.js";
+import { errorToJson } from "./job-row.js";
+
+/** Apply a batch of finalizations atomically; returns, in order, whether each applied. */
+export async function finalize(
+  db: PgDatabase,
+  requests: readonly FinalizeRequest[],
+  now: number,
+): Promise<boolean[]> {
+  const applied = requests.map(() => false);
+  const ids: string[] = [];
+  const tokens: string[] = [];
+  const kinds: string[] = [];
+  const results: (string | null)[] = [];
+  const errors: (string | null)[] = [];
+  const runAts: (number | null)[] = [];
+  const positions: number[] = [];
+  let releases = false;
+  requests.forEach((request, index) => {
+    const id = parseId(request.jobId);
+    if (id === null) return;
+    const outcome = request.outcome;
+    let result: string | null = null;
+    let error: string | null = null;
+    let runAt: number | null = null;
+    switch (outcome.kind) {
+      case "succeeded":
+        result = outcome.resultJson;
+        break;
+      case "failed":
+      case "timed_out":
+      case "cancelled":
+        error = errorToJson(outcome.error);
+        break;
+      case "retrying":
+        error = errorToJson(outcome.error);
+        runAt = outcome.runAt;
+        break;
+      case "released":
+        releases = true;
+        break;
+      default: {
+        const never: never = outcome;
+        throw new Error(`unknown finalization ${JSON.stringify(never)}`);
+      }
+    }
+    ids.push(id);
+    tokens.push(request.leaseToken);
+    kinds.push(outcome.kind);
+    results.push(result);
+    errors.push(error);
+    runAts.push(runAt);
+    positions.push(index);
+  });
+  if (ids.length === 0) return applied;
+
+  const { s } = db;
+  const run = async (client: Queryable | PgDatabase["pool"]) => {
+    // Contract: inputs parallel arrays (id, token, kind, result, error, run_at) and now; applies
+    // each request whose job is running under its token (the first such per job), as described
+    // in the module notes; returns the ordinal (1-based) of each applied request.
+    const { rows } = await exec<{ ord: number }>(
+      client,
+      `WITH req AS (
+         SELECT DISTINCT ON (r.id) r.*
+           FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[],
+                       $6::bigint[]) WITH ORDINALITY AS r(id, token, kind, result, error, run_at, ord)
+           JOIN ${s}.jobs AS c ON c.id = r.id AND c.state = 'running' AND c.lease_token = r.token
+          ORDER BY r.id, r.ord
+       )
+       UPDATE ${s}.jobs AS j
+          SET state = CASE r.kind WHEN 'released' THEN 'queued' ELSE r.kind END,
+              result = CASE r.kind WHEN 'succeeded' THEN r.result ELSE j.result END,
+              error = COALESCE(r.error, j.error),
+              finished_at = CASE WHEN r.kind IN ('succeeded', 'failed', 'timed_out', 'cancelled')
+                                 THEN $7 ELSE j.finished_at END,
+              run_at = CASE r.kind WHEN 'retrying' THEN r.run_at
+                                   WHEN 'released' THEN $7 ELSE j.run_at END,
+              attempt = CASE r.kind WHEN 'released' THEN j.attempt - 1 ELSE j.attempt END,
+              started_at = CASE r.kind WHEN 'released' THEN NULL ELSE j.started_at END,
+              updated_at = $7,
+              lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
+         FROM req AS r
+        WHERE j.id = r.id AND j.state = 'running' AND j.lease_token = r.token
+        RETURNING r.ord`,
+      [ids, tokens, kinds, results, errors, runAts, now],
+    );
+    return rows;
+  };
+
+  const rows = releases
+    ? await db.transaction(async (client) => {
+        const applied = await run(client);
+        // Contract: wakes the schema's listeners at commit (a released job is runnable now).
+        const released = applied.some((row) => kinds[row.ord - 1] === "released");
+        if (released) await exec(client, "SELECT pg_notify($1, 'release')", [db.channel]);
+        return applied;
+      })
+    : await run(db.pool);
+  for (const row of rows) applied[positions[row.ord - 1]!] = true;
+  return applied;
+}

@@ -1,0 +1,94 @@
+/**
+ * @module stores/postgres/read-jobs
+ * Statement family: reads of `jobs` (get, list, expired leases, next run-at). Single SELECTs on
+ * a pooled connection, each a consistent snapshot on its own; none locks a row.
+ */
+import { ValidationError } from "../../core/errors.js";
+import type { JobListQuery, StoredJob } from "../../ports/job-store.js";
+import { clampLimit, parseId } from "./arguments.js";
+import type { PgDatabase } from "./database.js";
+import { type JobRow, jobColumns, rowToJob } from "./job-row.js";
+
+const COLS = jobColumns();
+
+/** Default and maximum page size of `list`. */
+export const DEFAULT_LIST_LIMIT = 100;
+export const MAX_LIST_LIMIT = 10_000;
+
+/** Contract: input a job id; the job or null. */
+export async function getJob(db: PgDatabase, jobId: string): Promise<StoredJob | null> {
+  const id = parseId(jobId);
+  if (id === null) return null;
+  const { rows } = await db.query<JobRow>(`SELECT ${COLS} FROM ${db.s}.jobs WHERE id = $1`, [id]);
+  return rows[0] === undefined ? null : rowToJob(rows[0]);
+}
+
+/**
+ * Contract: inputs optional fn, state(s), beforeId and a limit; jobs newest first (id DESC).
+ * Uses jobs_fn_state_id_idx / jobs_state_id_idx / the primary key, by filter.
+ */
+export async function listJobs(db: PgDatabase, query: JobListQuery): Promise<StoredJob[]> {
+  const where: string[] = [];
+  const values: unknown[] = [];
+  const param = (value: unknown) => {
+    values.push(value);
+    return `$${values.length}`;
+  };
+  if (query.fn !== undefined) where.push(`fn = ${param(query.fn)}`);
+  if (query.state !== undefined) {
+    const states = ([] as string[]).concat(query.state);
+    where.push(
+      states.length === 1 ? `state = ${param(states[0])}` : `state = ANY(${param(states)}::text[])`,
+    );
+  }
+  if (query.beforeId !== undefined) {
+    const before = parseId(query.beforeId);
+    if (before === null) {
+      throw new ValidationError(
+        `beforeId "${query.beforeId}" is not a job id; pass the id of the last job of the previous page`,
+      );
+    }
+    where.push(`id < ${param(before)}::bigint`);
+  }
+  const limit = param(clampLimit(query.limit, DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT));
+  const { rows } = await db.query<JobRow>(
+    `SELECT ${COLS} FROM ${db.s}.jobs` +
+      (where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "") +
+      ` ORDER BY id DESC LIMIT ${limit}`,
+    values,
+  );
+  return rows.map(rowToJob);
+}
+
+/**
+ * Contract: inputs now and a limit; running jobs whose lease expired before now, oldest expiry
+ * first (id breaks ties). Uses jobs_running_lease_idx.
+ */
+export async function listExpired(
+  db: PgDatabase,
+  now: number,
+  limit: number,
+): Promise<StoredJob[]> {
+  const { rows } = await db.query<JobRow>(
+    `SELECT ${COLS} FROM ${db.s}.jobs
+      WHERE state = 'running' AND lease_expires_at < $1
+      ORDER BY lease_expires_at, id LIMIT $2`,
+    [now, clampLimit(limit, DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT)],
+  );
+  return rows.map(rowToJob);
+}
+
+/**
+ * Contract: input fns; the earliest run_at of their scheduled/retrying jobs, or null. Walks
+ * jobs_waiting_run_at_idx in run_at order and stops at the first job of one of the fns.
+ */
+export async function nextRunAt(db: PgDatabase, fns: readonly string[]): Promise<number | null> {
+  if (fns.length === 0) return null;
+  const { rows } = await db.query<{ run_at: number }>(
+    `SELECT run_at FROM ${db.s}.jobs
+      WHERE state IN ('scheduled', 'retrying') AND fn = ANY($1::text[])
+      ORDER BY run_at LIMIT 1`,
+    [[...fns]],
+  );
+  return rows[0]?.run_at ?? null;
+}
