@@ -16,6 +16,7 @@ import { DEFAULT_SCHEMA, validateSchemaName } from "./identifiers.js";
 import { PgLeaderLock } from "./leader-lock.js";
 import { migrate } from "./migrate.js";
 import { PostgresJobStore } from "./postgres-job-store.js";
+import { PostgresScheduleStore } from "./schedules/postgres-schedule-store.js";
 
 /** Options of `openPostgresStores`. */
 export interface PostgresStoreOptions {
@@ -30,8 +31,8 @@ export interface PostgresStoreOptions {
 /** The stores of one PostgreSQL schema. */
 export interface PostgresStores {
   readonly jobs: JobStore;
-  /** The schedule store on the same pool (null until the adapter is complete). */
-  readonly schedules: ScheduleStore | null;
+  /** The schedule store on the same pool (a fire and its job insert share a transaction). */
+  readonly schedules: ScheduleStore;
   /** Leadership among the processes using this schema (a dedicated connection). */
   readonly leaderLock: LeaderLock;
   /** Close the leader lock, the listener and the pool. Idempotent. */
@@ -87,14 +88,16 @@ export async function openPostgresStores(options: PostgresStoreOptions): Promise
     throw toStoreError(`open schema "${schema}"`, error);
   }
   const jobs = new PostgresJobStore(db);
+  const schedules = new PostgresScheduleStore(db);
   const leaderLock = new PgLeaderLock({ url: target.url, schema });
   let closing: Promise<void> | null = null;
   return {
     jobs,
-    schedules: null,
+    schedules,
     leaderLock,
     close: () =>
       (closing ??= (async () => {
+        schedules.close();
         await leaderLock.close().catch(() => undefined);
         await jobs.close();
       })()),

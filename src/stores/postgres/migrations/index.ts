@@ -10,6 +10,7 @@
  * also sets `search_path` to the schema for the migration's transaction, as a safety net.
  */
 import { sql as jobsSql } from "./001-jobs.js";
+import { sql as schedulesSql } from "./002-schedules.js";
 
 /** One schema migration: applied once, in version order, inside the runner's transaction. */
 export interface PgMigration {
@@ -20,4 +21,7 @@ export interface PgMigration {
 }
 
 /** Every migration, in ascending version order. */
-export const MIGRATIONS: readonly PgMigration[] = [{ version: 1, name: "jobs", sql: jobsSql }];
+export const MIGRATIONS: readonly PgMigration[] = [
+  { version: 1, name: "jobs", sql: jobsSql },
+  { version: 2, name: "schedules", sql: schedulesSql },
+];

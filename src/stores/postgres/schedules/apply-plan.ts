@@ -1,0 +1,192 @@
+/**
+ * @module stores/postgres/schedules/apply-plan
+ * Statement family: applying a reconcile plan. The whole plan runs in ONE transaction, in
+ * order; the first change that fails (ConflictError, NotFoundError, ValidationError, a
+ * PostgreSQL error) throws, and the ROLLBACK undoes every earlier change of the plan.
+ *
+ *   create_schedule  insert with the given cursor and fresh runtime state; ConflictError when
+ *                    the name exists (also when a concurrent plan created it first)
+ *   update_schedule  lock the row, rewrite only the fields given (the others as stored), plus
+ *                    the cursor when given; id, created_at, history and the rest of the runtime
+ *                    state are kept. A change of `enabled` is recorded in history
+ *                    (`paused`/`resumed`, reason `reconcile`). NotFoundError when missing
+ *   delete_schedule  delete with its history (cascade); its jobs are kept. NotFoundError when
+ *                    missing
+ *   upsert_function / delete_function  see functions.ts (delete: NotFoundError when missing)
+ *
+ * Concurrency (READ COMMITTED): an update locks its schedule row (`FOR UPDATE`) before reading
+ * the declaration it merges into, so a concurrent fireSlot or setEnabled on the same schedule
+ * waits for the plan (or the plan for it) and no write is lost; runtime columns are never
+ * written by a plan except the cursor when the change carries one.
+ */
+import { ConflictError, NotFoundError, ValidationError } from "../../../core/errors.js";
+import type { PlanChange, ScheduleDeclaration } from "../../../ports/schedule-store.js";
+import { exec, type PgDatabase, type Queryable } from "../database.js";
+import { deleteFunction, upsertFunction } from "./functions.js";
+import { appendHistory } from "./history.js";
+import {
+  checkCursor,
+  declarationToParams,
+  declarationValues,
+  rowToDeclaration,
+  SCHEDULE_COLUMNS,
+  type ScheduleRow,
+} from "./schedule-row.js";
+
+/** The declared fields an update may change (the port omits name and source). */
+const UPDATABLE = [
+  "fn",
+  "timing",
+  "payloadJson",
+  "enabled",
+  "pauseNote",
+  "overlap",
+  "bufferLimit",
+  "catchup",
+  "catchupWindowMs",
+  "jitterMs",
+] as const satisfies readonly (keyof ScheduleDeclaration)[];
+
+/** Apply a plan atomically (see the module header). An empty plan touches nothing. */
+export async function applyPlan(
+  db: PgDatabase,
+  changes: readonly PlanChange[],
+  now: number,
+): Promise<void> {
+  if (changes.length === 0) return;
+  await db.transaction(async (client) => {
+    for (const change of changes) await applyOne(client, db.s, change, now);
+  });
+}
+
+async function applyOne(q: Queryable, s: string, change: PlanChange, now: number): Promise<void> {
+  switch (change.op) {
+    case "create_schedule":
+      return createSchedule(q, s, change, now);
+    case "update_schedule":
+      return updateSchedule(q, s, change, now);
+    case "delete_schedule": {
+      // Contract: input a name; deletes the schedule and (cascade) its history; the row count
+      // says whether it existed.
+      const { rowCount } = await exec(q, `DELETE FROM ${s}.schedules WHERE name = $1`, [
+        change.name,
+      ]);
+      if (rowCount === 0) throw notFound(change.name, "delete_schedule");
+      return;
+    }
+    case "upsert_function":
+      return upsertFunction(q, s, change.fn, now);
+    case "delete_function":
+      return deleteFunction(q, s, change.name);
+    default: {
+      const never: never = change;
+      throw new ValidationError(`unknown plan change ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+async function createSchedule(
+  q: Queryable,
+  s: string,
+  change: Extract<PlanChange, { op: "create_schedule" }>,
+  now: number,
+): Promise<void> {
+  const params = declarationToParams(change.schedule);
+  const initial = checkCursor(change.initial, "initial");
+  // Contract: inputs the declared fields ($1..$16), now and the initial cursor; inserts the
+  // schedule with empty runtime state (no last fire, run_count 0, no buffered slots) unless
+  // the name is taken. ON CONFLICT waits for a concurrent insert of the same name and then
+  // inserts nothing, so two plans creating one name never both succeed. No row: name taken.
+  const inserted = await exec(
+    q,
+    `INSERT INTO ${s}.schedules (name, fn, kind, cron, timezone, every_ms, at, payload, enabled,
+                                 pause_note, overlap, buffer_limit, catchup, catchup_window_ms,
+                                 jitter_ms, source, created_at, updated_at, next_slot_at,
+                                 next_due_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+             $17, $17, $18, $19)
+     ON CONFLICT (name) DO NOTHING
+     RETURNING id`,
+    [...declarationValues(params), now, initial.nextSlotAt, initial.nextDueAt],
+  );
+  if (inserted.rowCount === 1) return;
+  // Contract: input a name; the id of the schedule holding it (committed, seen by this
+  // statement's snapshot).
+  const { rows } = await exec<{ id: number }>(q, `SELECT id FROM ${s}.schedules WHERE name = $1`, [
+    params.name,
+  ]);
+  const existingId = rows[0] === undefined ? "unknown" : String(rows[0].id);
+  throw new ConflictError(
+    `schedule "${params.name}" already exists (id ${existingId}); update it instead of ` +
+      `creating it, or choose another name; nothing of the plan was applied`,
+    existingId,
+  );
+}
+
+async function updateSchedule(
+  q: Queryable,
+  s: string,
+  change: Extract<PlanChange, { op: "update_schedule" }>,
+  now: number,
+): Promise<void> {
+  // Contract: input a name; the row, locked until the plan's transaction ends.
+  const { rows } = await exec<ScheduleRow>(
+    q,
+    `SELECT ${SCHEDULE_COLUMNS} FROM ${s}.schedules WHERE name = $1 FOR UPDATE`,
+    [change.name],
+  );
+  const row = rows[0];
+  if (row === undefined) throw notFound(change.name, "update_schedule");
+  const merged: ScheduleDeclaration = { ...rowToDeclaration(row), ...givenFields(change.fields) };
+  const params = declarationToParams(merged);
+  const cursor = change.cursor === undefined ? null : checkCursor(change.cursor, "cursor");
+
+  // Contract: inputs the declared fields except name and source ($1..$14), the id, now,
+  // whether a cursor is given and the cursor; rewrites the declared columns and updated_at,
+  // and the cursor only when given. No other runtime column is touched.
+  await exec(
+    q,
+    `UPDATE ${s}.schedules
+        SET fn = $1, kind = $2, cron = $3, timezone = $4, every_ms = $5, at = $6, payload = $7,
+            enabled = $8, pause_note = $9, overlap = $10, buffer_limit = $11, catchup = $12,
+            catchup_window_ms = $13, jitter_ms = $14, updated_at = $16,
+            next_slot_at = CASE WHEN $17::boolean THEN $18::bigint ELSE next_slot_at END,
+            next_due_at  = CASE WHEN $17::boolean THEN $19::bigint ELSE next_due_at END
+      WHERE id = $15`,
+    [
+      ...declarationValues(params).slice(1, 15),
+      row.id,
+      now,
+      cursor !== null,
+      cursor?.nextSlotAt ?? null,
+      cursor?.nextDueAt ?? null,
+    ],
+  );
+  if (params.enabled !== row.enabled) {
+    await appendHistory(q, s, row.id, [
+      {
+        slotAt: null,
+        at: now,
+        kind: params.enabled ? "resumed" : "paused",
+        reason: "reconcile",
+        jobId: null,
+        message: params.enabled ? null : params.pauseNote,
+      },
+    ]);
+  }
+}
+
+function notFound(name: string, op: string): NotFoundError {
+  return new NotFoundError(
+    `schedule "${name}" does not exist, so ${op} cannot apply; nothing of the plan was applied`,
+  );
+}
+
+/** The updatable fields present in `fields` (an `undefined` value counts as absent). */
+function givenFields(fields: Partial<ScheduleDeclaration>): Partial<ScheduleDeclaration> {
+  const given: Record<string, unknown> = {};
+  for (const key of UPDATABLE) {
+    if (fields[key] !== undefined) given[key] = fields[key];
+  }
+  return given;
+}

@@ -1,0 +1,167 @@
+/**
+ * @module stores/postgres/schedules/postgres-schedule-store
+ * The PostgreSQL ScheduleStore: composes the statement families of this directory (one file
+ * each), guards against use after close, and turns unexpected PostgreSQL failures into
+ * StoreError.
+ *
+ * It shares the PgDatabase (pool and schema) of the PostgresJobStore (see `openPostgresStores`),
+ * so a fire inserts its job through the job store's insert path in the same transaction that
+ * moves the cursor, and the job-completion trigger of migration 2 runs in the job's
+ * finalization. The job store owns the pool: once it is closed, every method here throws
+ * ShuttingDownError too.
+ *
+ * Atomicity: `fireSlot`, `fireSlots` (a savepoint per slot) and `applyPlan` are one
+ * transaction each; `setEnabled` and
+ * `recordError` one statement each (a data-modifying CTE); reads are single statements.
+ * Several processes may use one schema at once: `fireSlot` serialises on the schedule row
+ * (compare-and-set on the cursor under `FOR UPDATE`) and the unique (schedule_id, slot_at)
+ * index makes a second job for a slot impossible.
+ *
+ * Clock: as for jobs, the caller's `now` is authoritative; the database clock is never used for
+ * schedule times.
+ */
+import { ShuttingDownError } from "../../../core/errors.js";
+import type { StoredJob } from "../../../ports/job-store.js";
+import type {
+  FireSlotBatchOutcome,
+  FireSlotOutcome,
+  FireSlotRequest,
+  ObjectSource,
+  PlanChange,
+  ScheduleHistoryEntry,
+  ScheduleRuntimeInit,
+  ScheduleStore,
+  StoredFunction,
+  StoredSchedule,
+} from "../../../ports/schedule-store.js";
+import { type PgDatabase, toStoreError } from "../database.js";
+import { migrate } from "../migrate.js";
+import { applyPlan } from "./apply-plan.js";
+import { fireSlot, fireSlots } from "./fire-slot.js";
+import { getFunction, listFunctions } from "./functions.js";
+import { listHistory } from "./history.js";
+import {
+  activeJobs,
+  dueSchedules,
+  earliestDueAt,
+  listSchedules,
+  scheduleById,
+  scheduleByName,
+  schedulesWithBufferedSlots,
+} from "./read-schedules.js";
+import { recordError } from "./record-error.js";
+import { setEnabled } from "./set-enabled.js";
+
+/** A ScheduleStore over a PgDatabase migrated to version 2 or later. Does not own the pool. */
+export class PostgresScheduleStore implements ScheduleStore {
+  readonly #db: PgDatabase;
+  #closed = false;
+
+  constructor(db: PgDatabase) {
+    this.#db = db;
+  }
+
+  async migrate(): Promise<void> {
+    return this.#run("migrate", () => migrate(this.#db));
+  }
+
+  async listSchedules(filter?: {
+    readonly source?: ObjectSource;
+    readonly fn?: string;
+  }): Promise<StoredSchedule[]> {
+    return this.#run("listSchedules", () => listSchedules(this.#db.pool, this.#db.s, filter));
+  }
+
+  async getSchedule(name: string): Promise<StoredSchedule | null> {
+    return this.#run("getSchedule", () => scheduleByName(this.#db.pool, this.#db.s, name));
+  }
+
+  async getScheduleById(id: string): Promise<StoredSchedule | null> {
+    return this.#run("getScheduleById", () => scheduleById(this.#db.pool, this.#db.s, id));
+  }
+
+  async listFunctions(): Promise<StoredFunction[]> {
+    return this.#run("listFunctions", () => listFunctions(this.#db.pool, this.#db.s));
+  }
+
+  async getFunction(name: string): Promise<StoredFunction | null> {
+    return this.#run("getFunction", () => getFunction(this.#db.pool, this.#db.s, name));
+  }
+
+  async applyPlan(changes: readonly PlanChange[], now: number): Promise<void> {
+    return this.#run("applyPlan", () => applyPlan(this.#db, changes, now));
+  }
+
+  async setEnabled(
+    name: string,
+    enabled: boolean,
+    note: string | null,
+    now: number,
+    cursor?: ScheduleRuntimeInit,
+  ): Promise<StoredSchedule | null> {
+    return this.#run("setEnabled", () =>
+      setEnabled(this.#db.pool, this.#db.s, name, enabled, note, now, cursor),
+    );
+  }
+
+  async dueSchedules(now: number, limit: number): Promise<StoredSchedule[]> {
+    return this.#run("dueSchedules", () => dueSchedules(this.#db.pool, this.#db.s, now, limit));
+  }
+
+  async nextDueAt(): Promise<number | null> {
+    return this.#run("nextDueAt", () => earliestDueAt(this.#db.pool, this.#db.s));
+  }
+
+  async schedulesWithBufferedSlots(limit: number): Promise<StoredSchedule[]> {
+    return this.#run("schedulesWithBufferedSlots", () =>
+      schedulesWithBufferedSlots(this.#db.pool, this.#db.s, limit),
+    );
+  }
+
+  async fireSlot(request: FireSlotRequest): Promise<FireSlotOutcome> {
+    return this.#run("fireSlot", () => fireSlot(this.#db, request));
+  }
+
+  async fireSlots(requests: readonly FireSlotRequest[]): Promise<FireSlotBatchOutcome[]> {
+    return this.#run("fireSlots", () =>
+      fireSlots(this.#db, requests, (error) => toStoreError("fireSlots", error, "schedule store")),
+    );
+  }
+
+  async activeJobs(scheduleId: string): Promise<StoredJob[]> {
+    return this.#run("activeJobs", () => activeJobs(this.#db.pool, this.#db.s, scheduleId));
+  }
+
+  async recordError(scheduleId: string, message: string, now: number): Promise<void> {
+    return this.#run("recordError", () =>
+      recordError(this.#db.pool, this.#db.s, scheduleId, message, now),
+    );
+  }
+
+  async history(scheduleId: string, limit?: number): Promise<ScheduleHistoryEntry[]> {
+    return this.#run("history", () => listHistory(this.#db.pool, this.#db.s, scheduleId, limit));
+  }
+
+  /**
+   * Refuse further calls (ShuttingDownError). The pool is left open: it belongs to the job
+   * store (or whoever opened it). Idempotent.
+   */
+  close(): void {
+    this.#closed = true;
+  }
+
+  async #run<T>(operation: string, body: () => Promise<T>): Promise<T> {
+    // `db.closed` turns true when the job store sharing the pool closes it.
+    if (this.#closed) {
+      throw new ShuttingDownError(
+        `the PostgreSQL schedule store is closed; ${operation} was called after close()`,
+      );
+    }
+    this.#db.assertOpen(operation);
+    try {
+      return await body();
+    } catch (error) {
+      throw toStoreError(operation, error, "schedule store");
+    }
+  }
+}
