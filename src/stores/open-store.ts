@@ -1,12 +1,14 @@
 /**
  * @module stores/open-store
  * Turn a store URL into opened, migrated stores. Accepted: `sqlite:PATH`, `sqlite::memory:`,
- * and a bare path ending in `.db`/`.sqlite`.
+ * a bare path ending in `.db`/`.sqlite`, and `postgres://` / `postgresql://` URLs (optional
+ * `?schema=name`, default `kairos`); PostgreSQL also returns its advisory-lock `leaderLock`.
  */
 import { ValidationError } from "../core/errors.js";
 import type { JobStore } from "../ports/job-store.js";
 import type { ScheduleStore } from "../ports/schedule-store.js";
 import type { LeaderLock } from "../ports/leader-lock.js";
+import { openPostgresStores, parsePostgresUrl } from "./postgres/index.js";
 import { openSqliteStores, parseSqliteUrl } from "./sqlite/index.js";
 
 /** The default store: an SQLite file under `.kairos/` in the working directory. */
@@ -26,8 +28,10 @@ export async function openStores(url: string = DEFAULT_STORE_URL): Promise<Opene
   const sqlitePath =
     parseSqliteUrl(url) ?? (/\.(db|sqlite3?)$/i.test(url) && !url.includes("://") ? url : null);
   if (sqlitePath !== null) return openSqliteStores({ path: sqlitePath });
+  if (parsePostgresUrl(url) !== null) return openPostgresStores({ url });
   throw new ValidationError(
-    `unsupported store ${JSON.stringify(url)}: use "sqlite:PATH" (e.g. "sqlite:.kairos/kairos.db") or "sqlite::memory:"`,
+    `unsupported store ${JSON.stringify(url)}: use "sqlite:PATH" (e.g. "sqlite:.kairos/kairos.db"), ` +
+      `"sqlite::memory:" or "postgres://user:password@host:port/database[?schema=name]"`,
   );
 }
 
