@@ -6,6 +6,7 @@
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { StoreError, ValidationError } from "../../src/core/errors.js";
+import { openStores } from "../../src/stores/open-store.js";
 import { openPostgresStores, parsePostgresUrl } from "../../src/stores/postgres/index.js";
 import { MIGRATIONS } from "../../src/stores/postgres/migrations/index.js";
 import { describePg, freshSchema, pgUrl } from "../helpers/postgres.js";
@@ -118,6 +119,44 @@ describePg("openPostgresStores", () => {
         schema: freshSchema(),
       }),
     ).rejects.toBeInstanceOf(StoreError);
+  });
+
+  it("openStores opens a postgres:// URL: jobs, schedules and the leader lock on one schema", async () => {
+    const schema = freshSchema();
+    const url = `${pgUrl().replace(/^postgresql:/, "postgres:")}?schema=${schema}`;
+    const stores = await openStores(url);
+    try {
+      expect(stores.leaderLock).toBeDefined();
+      expect(await stores.leaderLock!.tryAcquire()).toBe(true);
+      expect(await stores.leaderLock!.isHeld()).toBe(true);
+      const [outcome] = await stores.jobs.enqueue(
+        [
+          {
+            fn: "f",
+            payloadJson: "{}",
+            priority: 0,
+            runAt: 1,
+            maxAttempts: 1,
+            idempotencyKey: null,
+            concurrencyKey: null,
+            concurrencyLimit: 1,
+            maxPending: null,
+          },
+        ],
+        1,
+      );
+      expect(await stores.jobs.get(outcome!.job.id)).toEqual(outcome!.job);
+      expect(await stores.schedules.listSchedules()).toEqual([]);
+    } finally {
+      await stores.close();
+    }
+    expect(await tables(schema)).toContain("schedules");
+  });
+
+  it("openStores gives SQLite no leader lock", async () => {
+    const stores = await openStores("sqlite::memory:");
+    expect(stores.leaderLock).toBeUndefined();
+    await stores.close();
   });
 
   it("rejects bad options with ValidationError", async () => {
