@@ -77,10 +77,7 @@ export function describePg(name: string, fn: () => void): void {
   if (url === null) {
     if (!warned) {
       warned = true;
-      console.warn(
-        `\n!!! PostgreSQL tests SKIPPED (${reason ?? "no server"}). ` +
-          "Install PostgreSQL (`apt-get install postgresql`) to run them.\n",
-      );
+      console.warn(`\n!!! PostgreSQL tests SKIPPED: ${reason ?? "no server"}\n`);
     }
     describe.skip(name, fn);
     return;
