@@ -11,7 +11,7 @@
  *
  * Used by `postgres-global-setup.ts` (once per vitest run); tests use `postgres.ts`.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -156,6 +156,7 @@ export async function startPostgres(bins: PostgresBinaries): Promise<PostgresSer
         lastError = new Error(`${String(error)}\n--- server log ---\n${readLog(logFile)}`);
         continue;
       }
+      const watchdog = startWatchdog(bins, dataDir, dir);
       let stopped = false;
       return {
         url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
@@ -164,6 +165,7 @@ export async function startPostgres(bins: PostgresBinaries): Promise<PostgresSer
         stop() {
           if (stopped) return;
           stopped = true;
+          watchdog.kill();
           try {
             run(bins, "pg_ctl", ["-D", dataDir, "-m", "immediate", "-w", "stop"]);
           } finally {
@@ -177,6 +179,24 @@ export async function startPostgres(bins: PostgresBinaries): Promise<PostgresSer
     fs.rmSync(dir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * A detached shell that stops the server and removes its directory once this process is gone,
+ * however it ended (SIGKILL, a timeout, Ctrl-C): a test run never leaves a server behind.
+ * Killed by `stop()` after a normal teardown.
+ */
+function startWatchdog(bins: PostgresBinaries, dataDir: string, dir: string) {
+  const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
+  const pgCtl = quote(path.join(bins.binDir, "pg_ctl"));
+  const asUser = bins.runAs === null ? "" : `runuser -u ${quote(bins.runAs)} -- `;
+  const script =
+    `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; ` +
+    `${asUser}${pgCtl} -D ${quote(dataDir)} -m immediate -w stop >/dev/null 2>&1; ` +
+    `rm -rf ${quote(dir)}`;
+  const child = spawn("sh", ["-c", script], { detached: true, stdio: "ignore" });
+  child.unref();
+  return child;
 }
 
 function readLog(file: string): string {
