@@ -174,7 +174,8 @@ export type FireSlotOutcome =
   | { readonly kind: "duplicate_slot"; readonly existingJobId: string };
 
 /** Outcome of one request of `fireSlots`. */
-export type FireSlotBatchOutcome = FireSlotOutcome | { readonly kind: "failed"; readonly error: unknown };
+export type FireSlotBatchOutcome =
+  FireSlotOutcome | { readonly kind: "failed"; readonly error: unknown };
 
 /** The schedule store port. */
 export interface ScheduleStore {

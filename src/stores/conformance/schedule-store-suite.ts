@@ -111,7 +111,10 @@ function defineLifecycleTests(ctx: ScheduleSuiteContext): void {
       await ctx.close();
 
       // fireSlots is optional; when present it is covered below.
-      const scheduleCalls: Record<Exclude<keyof ScheduleStore, "fireSlots">, () => Promise<unknown>> = {
+      const scheduleCalls: Record<
+        Exclude<keyof ScheduleStore, "fireSlots">,
+        () => Promise<unknown>
+      > = {
         migrate: () => schedules.migrate(),
         listSchedules: () => schedules.listSchedules(),
         getSchedule: () => schedules.getSchedule("s"),
