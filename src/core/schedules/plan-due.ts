@@ -191,7 +191,9 @@ export function planDueSlots(input: PlanDueInput): DuePlan {
     const to = lastSlotAtOrBefore(timing, lastMissed, s, anchor) ?? s;
     missedUnrecorded = { count: 1 + countSlots(timing, s, to, anchor), from: s, to };
   }
-  return { fire, missed, missedUnrecorded, warnings, nextSlotAt: next(now) };
+  // With one due slot, the slot after it is the first one after now: reuse it.
+  const nextSlotAt = second !== null && second > now ? second : next(now);
+  return { fire, missed, missedUnrecorded, warnings, nextSlotAt };
 }
 
 function requireInteger(value: number, name: string, min: number): void {
