@@ -32,7 +32,8 @@ export interface Aggregated {
   readonly failures: readonly string[];
 }
 
-function medianSummary(summaries: readonly LatencySummary[]): LatencySummary {
+/** The median of each figure of several latency summaries. */
+export function medianSummary(summaries: readonly LatencySummary[]): LatencySummary {
   const pick = (key: keyof LatencySummary) => median(summaries.map((s) => s[key]));
   return {
     count: pick("count"),

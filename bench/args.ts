@@ -4,29 +4,42 @@
  * a stack trace.
  */
 import { parseArgs } from "node:util";
+import { PG_SCENARIO_NAMES, PG_SYSTEMS, type PgScenarioName } from "./pg-types.js";
 import { SCENARIOS, type ScenarioName } from "./types.js";
 
-export const USAGE = `usage: npm run bench -- [--json] [--quick] [--store sqlite] [--rounds N] [--sched-rounds N] [--only a,b] [--cpu-prof DIR]
+export const USAGE = `usage: npm run bench -- [--json] [--quick] [--store sqlite|postgres] [--rounds N] [--sched-rounds N] [--only a,b] [--cpu-prof DIR]
 
   --json           print one JSON object on stdout (progress still goes to stderr)
   --quick          2,000 jobs instead of 20,000, and a 20 s schedule window instead of 60 s
                    (a smoke run)
-  --store sqlite   the store to benchmark; sqlite is the only one so far (default)
+  --store sqlite   the store to benchmark (default): the SQLite store against bare
+                   better-sqlite3 floors, and the schedule-firing scenarios
+  --store postgres the PostgreSQL store against Graphile Worker 0.17.3 on a throwaway
+                   PostgreSQL server the bench starts and removes (needs initdb and pg_ctl)
   --rounds N       run every job scenario N times, interleaved, and report medians
                    (default 3; 1 with --quick)
   --sched-rounds N run every schedule scenario (sched-*) N times, after the job scenarios,
                    and report medians (default 1: each round takes over a minute)
-  --only LIST      run only these scenarios: ${SCENARIOS.join(", ")}
-  --cpu-prof DIR   run each scenario's process with node --cpu-prof, writing profiles to DIR`;
+  --only LIST      run only these scenarios:
+                   sqlite: ${SCENARIOS.join(", ")}
+                   postgres: <system>-<shape>[-x3], system kairos or graphile, shape enqueue,
+                   process-c10, process-c100, lag-burst, lag-spread; -x3: three worker
+                   processes. A shape alone (process-c10, process-c10-x3) selects both
+                   systems; a system alone (kairos, graphile) selects all its scenarios
+  --cpu-prof DIR   run each scenario's process with node --cpu-prof, writing profiles to DIR
+                   (postgres: the worker processes' profiles go to DIR/<scenario>/worker-<i>)`;
 
-export const STORES = ["sqlite"] as const;
+export const STORES = ["sqlite", "postgres"] as const;
 export type StoreKind = (typeof STORES)[number];
 
 export interface BenchOptions {
   readonly json: boolean;
   readonly quick: boolean;
   readonly store: StoreKind;
+  /** The SQLite store's scenarios (empty with `--store postgres`). */
   readonly scenarios: readonly ScenarioName[];
+  /** The PostgreSQL store's scenarios (empty with `--store sqlite`). */
+  readonly pgScenarios: readonly PgScenarioName[];
   readonly cpuProfDir: string | undefined;
   /** Jobs for the throughput scenarios and the floors. */
   readonly jobs: number;
@@ -73,7 +86,11 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | "help" {
   }
 
   let scenarios: ScenarioName[] = [...SCENARIOS];
-  if (values.only !== undefined) {
+  let pgScenarios: PgScenarioName[] = [];
+  if (store === "postgres") {
+    scenarios = [];
+    pgScenarios = selectPgScenarios(values.only);
+  } else if (values.only !== undefined) {
     const wanted = values.only.split(",").map((s) => s.trim());
     const unknown = wanted.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
     if (unknown.length > 0) {
@@ -104,8 +121,30 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | "help" {
     quick: values.quick,
     store: store as StoreKind,
     scenarios,
+    pgScenarios,
     cpuProfDir: values["cpu-prof"],
     jobs: values.quick ? 2_000 : 20_000,
     lagJobs: 2_000,
   };
+}
+
+/**
+ * `--only` for the PostgreSQL store: full names (`kairos-process-c10-x3`), a shape with or
+ * without `-x3` for both systems (`process-c10`), or a system for all its scenarios.
+ */
+function selectPgScenarios(only: string | undefined): PgScenarioName[] {
+  if (only === undefined) return [...PG_SCENARIO_NAMES];
+  const wanted = only.split(",").map((s) => s.trim());
+  const matches = (token: string, name: PgScenarioName) =>
+    name === token ||
+    PG_SYSTEMS.some((system) => name === `${system}-${token}`) ||
+    ((PG_SYSTEMS as readonly string[]).includes(token) && name.startsWith(`${token}-`));
+  const unknown = wanted.filter((t) => !PG_SCENARIO_NAMES.some((n) => matches(t, n)));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `--only: unknown scenario ${unknown.join(", ")}; known with --store postgres: ` +
+        PG_SCENARIO_NAMES.join(", "),
+    );
+  }
+  return PG_SCENARIO_NAMES.filter((n) => wanted.some((t) => matches(t, n)));
 }

@@ -3,11 +3,13 @@
  * `npm run bench`: runs each scenario in its own child process (bench/child.ts), floors first,
  * then prints an aligned table (or, with --json, one JSON object and nothing else on stdout).
  * Progress goes to stderr. Figures are reported, never asserted: exit code 0 on a target MISS;
- * non-zero only for bad usage or when a scenario crashed.
+ * non-zero only for bad usage or when a scenario crashed. `--store postgres` hands over to
+ * bench/pg-main.ts (Kairos's PostgreSQL store against Graphile Worker).
  */
 import fs from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseBenchArgs, USAGE, UsageError, type BenchOptions } from "./args.js";
+import { runPostgresBench } from "./pg-main.js";
 import { buildRows, renderJson, renderTable, type Outcomes } from "./report.js";
 import { runInChild } from "./runner.js";
 import { isKairosScenario, isScheduleScenario, type ScenarioName } from "./types.js";
@@ -36,6 +38,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  if (options.store === "postgres") return runPostgresBench(options);
 
   const kairosAvailable = fs.existsSync(KAIROS_ENTRY);
   const outcomes: Outcomes = {};

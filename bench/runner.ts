@@ -2,6 +2,7 @@
  * @module bench/runner
  * Runs one scenario in a forked child (see bench/child.ts for why) with a fresh temp dir that
  * the parent creates and always removes, even when the child crashes or times out.
+ * `forkOnce` is the generic part, shared with the PostgreSQL scenarios (bench/pg-main.ts).
  */
 import { fork } from "node:child_process";
 import fs from "node:fs";
@@ -21,7 +22,62 @@ export interface RunOptions {
   readonly cpuProfDir: string | undefined;
 }
 
-export function runInChild(scenario: ScenarioName, options: RunOptions): Promise<ChildOutcome> {
+/**
+ * The node flags of a child: ours (tsx runs us as `node --require …preflight.cjs --import
+ * …loader.mjs`, so inheriting execArgv lets the child load TypeScript the same way), plus
+ * `--cpu-prof` into `<cpuProfDir>/<name>` when profiling. Node names each profile by pid and
+ * thread, and tsx's loader runs on its own thread, so the main thread's is the largest file.
+ */
+export function childExecArgv(cpuProfDir: string | undefined, name: string): string[] {
+  const execArgv = [...process.execArgv];
+  if (cpuProfDir !== undefined) {
+    execArgv.push("--cpu-prof", `--cpu-prof-dir=${path.resolve(cpuProfDir, name)}`);
+  }
+  return execArgv;
+}
+
+/**
+ * Fork `entry` with one JSON argument, keep the last IPC message it sends, and resolve when it
+ * exits: with that message, or with why there is none (crash, or killed after `timeoutMs`).
+ * The child's stdout goes to our stderr, so `--json` output stays clean.
+ */
+export function forkOnce<T>(
+  entry: string,
+  argument: unknown,
+  options: { readonly execArgv: readonly string[]; readonly timeoutMs: number },
+): Promise<{ readonly message: T } | { readonly error: string }> {
+  const child = fork(entry, [JSON.stringify(argument)], {
+    execArgv: [...options.execArgv],
+    stdio: ["ignore", 2, 2, "ipc"],
+  });
+  return new Promise((resolve) => {
+    let message: T | undefined;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, options.timeoutMs);
+    child.on("message", (m) => {
+      message = m as T;
+    });
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      if (message !== undefined) {
+        resolve({ message });
+        return;
+      }
+      const why = timedOut
+        ? `timed out after ${options.timeoutMs} ms`
+        : `exited (code ${code}, signal ${signal}) without a report`;
+      resolve({ error: `child ${why}` });
+    });
+  });
+}
+
+export async function runInChild(
+  scenario: ScenarioName,
+  options: RunOptions,
+): Promise<ChildOutcome> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kairos-bench-"));
   const request: ScenarioRequest = {
     scenario,
@@ -30,40 +86,13 @@ export function runInChild(scenario: ScenarioName, options: RunOptions): Promise
     schedWindowMs: options.schedWindowMs,
     dir,
   };
-  const execArgv = [...process.execArgv];
-  if (options.cpuProfDir !== undefined) {
-    // One sub-directory per scenario; node names each file by pid and thread, and tsx's
-    // loader runs on its own thread, so the main thread's profile is the largest file.
-    execArgv.push("--cpu-prof", `--cpu-prof-dir=${path.resolve(options.cpuProfDir, scenario)}`);
+  try {
+    const ran = await forkOnce<ChildOutcome>(CHILD, request, {
+      execArgv: childExecArgv(options.cpuProfDir, scenario),
+      timeoutMs: options.timeoutMs,
+    });
+    return "message" in ran ? ran.message : { ok: false, failure: { scenario, error: ran.error } };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
-  // tsx runs us as `node --require …preflight.cjs --import …loader.mjs`; inheriting execArgv
-  // lets the child load TypeScript the same way.
-  const child = fork(CHILD, [JSON.stringify(request)], {
-    execArgv,
-    stdio: ["ignore", 2, 2, "ipc"],
-  });
-
-  return new Promise((resolve) => {
-    let outcome: ChildOutcome | undefined;
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill("SIGKILL");
-    }, options.timeoutMs);
-    child.on("message", (message) => {
-      outcome = message as ChildOutcome;
-    });
-    child.on("exit", (code, signal) => {
-      clearTimeout(timer);
-      fs.rmSync(dir, { recursive: true, force: true });
-      if (outcome !== undefined) {
-        resolve(outcome);
-        return;
-      }
-      const why = timedOut
-        ? `timed out after ${options.timeoutMs} ms`
-        : `exited (code ${code}, signal ${signal}) without a report`;
-      resolve({ ok: false, failure: { scenario, error: `child ${why}` } });
-    });
-  });
 }
