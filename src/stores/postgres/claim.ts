@@ -209,10 +209,12 @@ async function takeJobs(
     `UPDATE ${s}.jobs AS j
         SET state = 'running', attempt = j.attempt + 1, lease_owner = $3, lease_token = t.token,
             lease_expires_at = $4, started_at = $5, updated_at = $5
-       FROM unnest($1::bigint[], $2::text[]) AS t(id, token)
-      WHERE j.id = t.id AND j.state = 'queued'
+       FROM unnest($1::bigint[], $2::text[], $6::text[]) AS t(id, token, st)
+      WHERE j.id = t.id AND j.state = t.st
       RETURNING ${jobColumns("j")}`,
-    [ids, ids.map(() => randomUUID()), workerId, leaseExpiresAt, now],
+    // The expected state comes in as data, not a literal, so the planner cannot pick the
+    // partial "WHERE state = 'queued'" index and scan it per id: it probes the primary key.
+    [ids, ids.map(() => randomUUID()), workerId, leaseExpiresAt, now, ids.map(() => "queued")],
   );
   const order = new Map(ids.map((id, index) => [id, index]));
   return rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!).map(rowToJob);

@@ -79,6 +79,10 @@ export async function finalize(
 
   const { s } = db;
   const run = async (client: Queryable | PgDatabase["pool"]) => {
+    // Plan note: the expected state 'running' comes in as data (r.st), not a literal, so the
+    // planner cannot match the partial "WHERE state = 'running'" indexes and walk them per
+    // request (with stale statistics, and dead entries until vacuum, that made finalize
+    // O(running rows) per job); it looks each job up by primary key.
     // Contract: inputs parallel arrays (id, token, kind, result, error, run_at) and now; applies
     // each request whose job is running under its token (the first such per job), as described
     // in the module notes; returns the ordinal (1-based) of each applied request.
@@ -87,8 +91,9 @@ export async function finalize(
       `WITH req AS (
          SELECT DISTINCT ON (r.id) r.*
            FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[],
-                       $6::bigint[]) WITH ORDINALITY AS r(id, token, kind, result, error, run_at, ord)
-           JOIN ${s}.jobs AS c ON c.id = r.id AND c.state = 'running' AND c.lease_token = r.token
+                       $6::bigint[], $8::text[])
+                WITH ORDINALITY AS r(id, token, kind, result, error, run_at, st, ord)
+           JOIN ${s}.jobs AS c ON c.id = r.id AND c.state = r.st AND c.lease_token = r.token
           ORDER BY r.id, r.ord
        )
        UPDATE ${s}.jobs AS j
@@ -104,9 +109,9 @@ export async function finalize(
               updated_at = $7,
               lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
          FROM req AS r
-        WHERE j.id = r.id AND j.state = 'running' AND j.lease_token = r.token
+        WHERE j.id = r.id AND j.state = r.st AND j.lease_token = r.token
         RETURNING r.ord`,
-      [ids, tokens, kinds, results, errors, runAts, now],
+      [ids, tokens, kinds, results, errors, runAts, now, ids.map(() => "running")],
     );
     return rows;
   };

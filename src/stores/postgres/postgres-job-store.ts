@@ -47,7 +47,28 @@ export class PostgresJobStore implements JobStore {
   }
 
   async enqueue(jobs: readonly NewJob[], now: number): Promise<EnqueueOutcome[]> {
-    return this.#run("enqueue", () => enqueue(this.#db, jobs, now));
+    const outcomes = await this.#run("enqueue", () => enqueue(this.#db, jobs, now));
+    await this.#analyzeAfterGrowth(outcomes.length);
+    return outcomes;
+  }
+
+  /** Rows this process inserted since it last analyzed the table, and the size then. */
+  #insertedSinceAnalyze = 0;
+  #rowsAtAnalyze = 0;
+
+  /**
+   * Keep the planner's statistics fresh through a burst of enqueues: autovacuum analyzes only
+   * after 10 % growth plus a delay, and until then a freshly filled table looks empty, which
+   * sends claim and finalize to plans that scan instead of probing (10x slower at 20,000 jobs).
+   * Analyzes when this process has inserted at least 1,000 rows and as many as the table had at
+   * its last analyze (doubling: a handful of ANALYZEs for any burst). Best effort.
+   */
+  async #analyzeAfterGrowth(inserted: number): Promise<void> {
+    this.#insertedSinceAnalyze += inserted;
+    if (this.#insertedSinceAnalyze < Math.max(1_000, this.#rowsAtAnalyze)) return;
+    this.#rowsAtAnalyze += this.#insertedSinceAnalyze;
+    this.#insertedSinceAnalyze = 0;
+    await this.#db.pool.query(`ANALYZE ${this.#db.s}.jobs`).catch(() => undefined);
   }
 
   async claim(request: ClaimRequest): Promise<StoredJob[]> {
