@@ -62,7 +62,7 @@ export interface WorkerPoolOptions {
   readonly recoverIntervalMs?: number;
   /**
    * Jobs claimed beyond the free slots while recent jobs are short, to batch claims
-   * (default 4 x concurrency, at most 1,000; 0 disables).
+   * (default the larger of 4 x concurrency and 200, at most 1,000; 0 disables).
    */
   readonly prefetch?: number;
   /** Worker id stored as lease owner (default a random id). */
@@ -168,7 +168,7 @@ export class WorkerPool {
     );
     this.prefetch = Math.min(
       1_000,
-      nonNegative(options.prefetch ?? 4 * this.concurrency, "prefetch"),
+      nonNegative(options.prefetch ?? Math.max(4 * this.concurrency, 200), "prefetch"),
     );
     this.workerId = options.workerId ?? `worker-${randomUUID()}`;
     this.recoversLeases = options.recoversLeases ?? (() => true);
