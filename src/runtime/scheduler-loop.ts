@@ -719,8 +719,12 @@ export class SchedulerLoop {
   }
 }
 
-/** Fires between two yields to the event loop during a burst. */
-const YIELD_EVERY = 16;
+/**
+ * Fires written per transaction and between two yields to the event loop during a burst.
+ * Large enough that a second's burst of slots is fired in a few transactions (workers then
+ * claim its jobs together); small enough that workers are never starved for long.
+ */
+const YIELD_EVERY = 128;
 
 function safeNextSlot(schedule: StoredSchedule, now: number): number | null {
   try {
