@@ -1,11 +1,9 @@
 /**
  * @module stores/postgres/job-row
- * The one mapping from a `jobs` row to the port's StoredJob. JSON columns are parsed here and
- * nowhere else. BIGINT columns arrive as numbers (see `database.ts`); ids leave as strings.
+ * The column list of a `jobs` row; the row mapping is shared with SQLite (`stores/job-row`).
+ * BIGINT columns arrive as numbers (see `database.ts`); ids leave as strings.
  */
-import { StoreError } from "../../core/errors.js";
-import { isJobState } from "../../core/jobs/states.js";
-import type { JobErrorInfo, StoredJob } from "../../ports/job-store.js";
+export { errorToJson, rowToJob, type JobRow } from "../job-row.js";
 
 /**
  * The columns of a `jobs` row, for SELECT and RETURNING lists. Statements name the columns
@@ -45,99 +43,4 @@ export const JOB_COLUMNS = [
 /** `JOB_COLUMNS` as an SQL list, each qualified by `alias` when given (`j.id, j.fn, ...`). */
 export function jobColumns(alias?: string): string {
   return JOB_COLUMNS.map((c) => (alias === undefined ? c : `${alias}.${c}`)).join(", ");
-}
-
-/** A `jobs` row as the pool returns it (`SELECT ${jobColumns()}`). */
-export interface JobRow {
-  id: number;
-  fn: string;
-  state: string;
-  attempt: number;
-  max_attempts: number;
-  payload: string;
-  result: string | null;
-  error: string | null;
-  progress_percent: number | null;
-  progress_message: string | null;
-  progress_at: number | null;
-  priority: number;
-  run_at: number;
-  idempotency_key: string | null;
-  concurrency_key: string | null;
-  concurrency_limit: number;
-  created_at: number;
-  updated_at: number;
-  started_at: number | null;
-  finished_at: number | null;
-  lease_owner: string | null;
-  lease_expires_at: number | null;
-  lease_token: string | null;
-  cancel_requested_at: number | null;
-  schedule_id: number | null;
-  slot_at: number | null;
-}
-
-/** Map a row to a StoredJob. Throws StoreError for a row no Kairos version could have written. */
-export function rowToJob(row: JobRow): StoredJob {
-  if (!isJobState(row.state)) {
-    throw new StoreError(`job ${row.id} has unknown state "${row.state}" in the database`);
-  }
-  return {
-    id: String(row.id),
-    fn: row.fn,
-    state: row.state,
-    attempt: row.attempt,
-    maxAttempts: row.max_attempts,
-    payloadJson: row.payload,
-    resultJson: row.result,
-    error: row.error === null ? null : parseError(row.id, row.error),
-    progress:
-      row.progress_percent === null
-        ? null
-        : {
-            percent: row.progress_percent,
-            message: row.progress_message,
-            at: row.progress_at ?? row.updated_at,
-          },
-    priority: row.priority,
-    runAt: row.run_at,
-    idempotencyKey: row.idempotency_key,
-    concurrencyKey: row.concurrency_key,
-    concurrencyLimit: row.concurrency_limit,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-    leaseOwner: row.lease_owner,
-    leaseExpiresAt: row.lease_expires_at,
-    leaseToken: row.lease_token,
-    cancelRequestedAt: row.cancel_requested_at,
-    scheduleId: row.schedule_id === null ? null : String(row.schedule_id),
-    slotAt: row.slot_at,
-  };
-}
-
-/** JSON text for the `error` column; only the port's fields are kept. */
-export function errorToJson(error: JobErrorInfo): string {
-  const { name, message, code, stack } = error;
-  return JSON.stringify({ name, message, code, stack });
-}
-
-function parseError(id: number, text: string): JobErrorInfo {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (cause) {
-    throw new StoreError(`job ${id} has an error column that is not JSON`, { cause });
-  }
-  const v = value as Partial<Record<keyof JobErrorInfo, unknown>> | null;
-  if (v === null || typeof v !== "object" || typeof v.name !== "string") {
-    throw new StoreError(`job ${id} has an error column without a name`);
-  }
-  return {
-    name: v.name,
-    message: typeof v.message === "string" ? v.message : "",
-    ...(typeof v.code === "string" ? { code: v.code } : {}),
-    ...(typeof v.stack === "string" ? { stack: v.stack } : {}),
-  };
 }

@@ -8,85 +8,15 @@
  * bulk paths (claim, get, list) use arrays: better-sqlite3 builds a row object by setting each
  * of the 26 columns as a named property through the V8 API, about 6 µs per row here, against
  * about 2.4 µs for an array — more than the UPDATE that claims the job. A new column goes into
- * `JobRow`, `JOB_COLUMNS`, `JobTuple`, `COL` and both mappings.
+ * `JobRow` and `rowToJob` (shared, `stores/job-row.ts`), `JOB_COLUMNS`, `JobTuple`, `COL` and
+ * `tupleToJob`.
  */
 import { StoreError } from "../../core/errors.js";
 import { isJobState } from "../../core/jobs/states.js";
-import type { JobErrorInfo, StoredJob } from "../../ports/job-store.js";
+import type { StoredJob } from "../../ports/job-store.js";
+import { parseJobError } from "../job-row.js";
 
-/** A `jobs` row as better-sqlite3 returns it (`SELECT *` / `RETURNING *`). */
-export interface JobRow {
-  id: number;
-  fn: string;
-  state: string;
-  attempt: number;
-  max_attempts: number;
-  payload: string;
-  result: string | null;
-  error: string | null;
-  progress_percent: number | null;
-  progress_message: string | null;
-  progress_at: number | null;
-  priority: number;
-  run_at: number;
-  idempotency_key: string | null;
-  concurrency_key: string | null;
-  concurrency_limit: number;
-  created_at: number;
-  updated_at: number;
-  started_at: number | null;
-  finished_at: number | null;
-  lease_owner: string | null;
-  lease_expires_at: number | null;
-  lease_token: string | null;
-  cancel_requested_at: number | null;
-  /**
-   * The schedule and slot that created the job (migration 2). Optional so that code building
-   * a row in JS for a job without a schedule may leave them out; `SELECT *` always has them.
-   */
-  schedule_id?: number | null;
-  slot_at?: number | null;
-}
-
-/** Map a row to a StoredJob. Throws StoreError for a row no Kairos version could have written. */
-export function rowToJob(row: JobRow): StoredJob {
-  if (!isJobState(row.state)) {
-    throw new StoreError(`job ${row.id} has unknown state "${row.state}" in the database`);
-  }
-  return {
-    id: String(row.id),
-    fn: row.fn,
-    state: row.state,
-    attempt: row.attempt,
-    maxAttempts: row.max_attempts,
-    payloadJson: row.payload,
-    resultJson: row.result,
-    error: row.error === null ? null : parseError(row.id, row.error),
-    progress:
-      row.progress_percent === null
-        ? null
-        : {
-            percent: row.progress_percent,
-            message: row.progress_message,
-            at: row.progress_at ?? row.updated_at,
-          },
-    priority: row.priority,
-    runAt: row.run_at,
-    idempotencyKey: row.idempotency_key,
-    concurrencyKey: row.concurrency_key,
-    concurrencyLimit: row.concurrency_limit,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-    leaseOwner: row.lease_owner,
-    leaseExpiresAt: row.lease_expires_at,
-    leaseToken: row.lease_token,
-    cancelRequestedAt: row.cancel_requested_at,
-    scheduleId: row.schedule_id == null ? null : String(row.schedule_id),
-    slotAt: row.slot_at ?? null,
-  };
-}
+export { errorToJson, rowToJob, type JobRow } from "../job-row.js";
 
 /**
  * The columns of a `jobs` row in `JobTuple` order. Statements that map rows with `tupleToJob`
@@ -178,7 +108,7 @@ export function tupleToJob(row: JobTuple): StoredJob {
     maxAttempts: row[COL.maxAttempts],
     payloadJson: row[COL.payload],
     resultJson: row[COL.result],
-    error: error === null ? null : parseError(id, error),
+    error: error === null ? null : parseJobError(id, error),
     progress:
       percent === null
         ? null
@@ -202,30 +132,5 @@ export function tupleToJob(row: JobTuple): StoredJob {
     cancelRequestedAt: row[COL.cancelRequestedAt],
     scheduleId: scheduleId === null ? null : String(scheduleId),
     slotAt: row[COL.slotAt],
-  };
-}
-
-/** JSON text for the `error` column; only the port's fields are kept. */
-export function errorToJson(error: JobErrorInfo): string {
-  const { name, message, code, stack } = error;
-  return JSON.stringify({ name, message, code, stack });
-}
-
-function parseError(id: number, text: string): JobErrorInfo {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (cause) {
-    throw new StoreError(`job ${id} has an error column that is not JSON`, { cause });
-  }
-  const v = value as Partial<Record<keyof JobErrorInfo, unknown>> | null;
-  if (v === null || typeof v !== "object" || typeof v.name !== "string") {
-    throw new StoreError(`job ${id} has an error column without a name`);
-  }
-  return {
-    name: v.name,
-    message: typeof v.message === "string" ? v.message : "",
-    ...(typeof v.code === "string" ? { code: v.code } : {}),
-    ...(typeof v.stack === "string" ? { stack: v.stack } : {}),
   };
 }
