@@ -254,8 +254,7 @@ export async function runScheduleScenario(
  * how many schedule cursors were moved in all.
  */
 async function recursorStale(kairos: Kairos, cursors: (number | null)[]): Promise<number> {
-  const store = kairos.scheduleStore;
-  if (store === null) throw new Error("this store has no schedules");
+  if (!kairos.hasSchedules) throw new Error("this store has no schedules");
   let moved = 0;
   for (let pass = 0; pass < 10; pass++) {
     const horizon = Date.now() + RECURSOR_MARGIN_MS;
@@ -273,10 +272,9 @@ async function recursorStale(kairos: Kairos, cursors: (number | null)[]): Promis
       });
     }
     if (changes.length === 0) break;
-    await store.applyPlan(changes, Date.now());
+    await kairos.applyReconcile(changes, Date.now());
     moved += changes.length;
   }
-  kairos.schedulesChanged();
   return moved;
 }
 

@@ -78,7 +78,7 @@ export type {
   FunctionOptions,
   ConcurrencyOptions,
 } from "./runtime/functions.js";
-export type { WorkerPoolStats } from "./runtime/worker-pool.js";
+export type { WorkerPoolStats } from "./runtime/worker/worker-pool.js";
 export type { KairosEventMap, KairosEventName, KairosListener } from "./ports/events.js";
 export type { JobState } from "./core/jobs/states.js";
 export { JOB_STATES, canTransition, isTerminal } from "./core/jobs/states.js";

@@ -15,19 +15,12 @@ export async function applyConfig(
   config: ResolvedConfig,
   options: { prune: boolean; dryRun: boolean; now?: number },
 ): Promise<ReconcilePlan> {
-  const store = kairos.scheduleStore;
-  if (!store) throw new NotFoundError("this store has no schedules; use an SQLite store");
-  const now = options.now ?? Date.now();
-  const [schedules, functions] = await Promise.all([store.listSchedules(), store.listFunctions()]);
-  const plan = planReconcile({
-    declared: config,
-    stored: { schedules, functions },
-    prune: options.prune,
-    now,
-  });
-  if (!options.dryRun && plan.changes.length > 0) {
-    await store.applyPlan(plan.changes, now);
-    kairos.schedulesChanged();
+  if (!kairos.hasSchedules) {
+    throw new NotFoundError("this store has no schedules; use an SQLite store");
   }
+  const now = options.now ?? Date.now();
+  const stored = await kairos.reconcileState();
+  const plan = planReconcile({ declared: config, stored, prune: options.prune, now });
+  if (!options.dryRun) await kairos.applyReconcile(plan.changes, now);
   return plan;
 }

@@ -6,7 +6,7 @@
 import type { Kairos } from "../runtime/kairos.js";
 import type { FunctionOptions } from "../runtime/functions.js";
 import { createExecutorHandler } from "../executors/index.js";
-import { concurrencyKeyFromTemplate, type ResolvedConfig } from "./index.js";
+import type { ResolvedConfig } from "./index.js";
 
 /** Define every function of `config` on `kairos`; throws if one cannot be built (e.g. a missing module). */
 export async function defineConfigFunctions(kairos: Kairos, config: ResolvedConfig): Promise<void> {
@@ -20,8 +20,7 @@ export async function defineConfigFunctions(kairos: Kairos, config: ResolvedConf
       ...(concurrency
         ? {
             concurrency: {
-              key: (payload: unknown) =>
-                concurrencyKeyFromTemplate(concurrency.keyTemplate, payload),
+              key: concurrency.keyTemplate,
               limit: concurrency.limit,
             },
           }

@@ -3,7 +3,7 @@
  * `kairos.yaml`: load and validate it (every problem with `file:line:column`), the resolved
  * form the runtime uses, concurrency key templates, and the JSON Schema published for editors.
  */
-export { concurrencyKeyFromTemplate, parseKeyTemplate } from "./concurrency-key.js";
+export { concurrencyKeyFromTemplate, parseKeyTemplate } from "../core/jobs/concurrency-key.js";
 export { ConfigError, formatIssue, type ConfigIssue } from "./errors.js";
 export { configJsonSchema } from "./json-schema.js";
 export { loadConfig, parseConfig, type ConfigEnv } from "./load.js";

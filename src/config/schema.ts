@@ -9,7 +9,7 @@
  */
 import { z } from "zod";
 import { parseDuration } from "../core/schedules/duration.js";
-import { parseKeyTemplate } from "./concurrency-key.js";
+import { parseKeyTemplate } from "../core/jobs/concurrency-key.js";
 import { isValidTimeZone, suggestTimeZone } from "./timezone.js";
 
 /** Names of functions and schedules. */

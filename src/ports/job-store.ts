@@ -11,16 +11,10 @@
  * - `claim` must be implementable as `SELECT ... FOR UPDATE SKIP LOCKED` plus an UPDATE.
  */
 import type { JobState } from "../core/jobs/states.js";
+import type { BackoffPolicy } from "../core/retry/backoff.js";
+import type { Finalization, JobErrorInfo } from "../core/jobs/finalization.js";
 
-/** A stored error, as shown to users. */
-export interface JobErrorInfo {
-  /** Error class name or a stable reason such as `worker_lost`, `timeout`, `cancelled`. */
-  readonly name: string;
-  readonly message: string;
-  /** Stable code when the error had one (e.g. `JOB_TIMEOUT`). */
-  readonly code?: string;
-  readonly stack?: string;
-}
+export type { Finalization, JobErrorInfo } from "../core/jobs/finalization.js";
 
 /** Progress reported by a handler. */
 export interface JobProgress {
@@ -51,6 +45,10 @@ export interface StoredJob {
   readonly concurrencyKey: string | null;
   /** At most this many jobs with the same concurrency key run at once. */
   readonly concurrencyLimit: number;
+  /** Delay between attempts, stamped at creation; null only for jobs older than the stamp. */
+  readonly backoff: BackoffPolicy | null;
+  /** Attempt timeout in ms (0: none), stamped at creation; null only for jobs older than the stamp. */
+  readonly timeoutMs: number | null;
   readonly createdAt: number;
   readonly updatedAt: number;
   readonly startedAt: number | null;
@@ -68,6 +66,13 @@ export interface StoredJob {
   readonly slotAt?: number | null;
 }
 
+/** A job as a claim returns it: running, under a lease this worker holds. */
+export type ClaimedJob = StoredJob & {
+  readonly leaseToken: string;
+  readonly leaseOwner: string;
+  readonly leaseExpiresAt: number;
+};
+
 /** A job to insert. */
 export interface NewJob {
   readonly fn: string;
@@ -80,6 +85,10 @@ export interface NewJob {
   readonly idempotencyKey: string | null;
   readonly concurrencyKey: string | null;
   readonly concurrencyLimit: number;
+  /** The resolved policy stamped on the job (see core/jobs/policy). */
+  readonly backoff: BackoffPolicy;
+  /** Attempt timeout in ms; 0 disables it. */
+  readonly timeoutMs: number;
   /** Reject with QueueFullError when this many jobs of `fn` are already pending. */
   readonly maxPending: number | null;
   /** Set by the scheduler: (scheduleId, slotAt) is unique across all jobs. */
@@ -104,17 +113,6 @@ export interface ClaimRequest {
   readonly now: number;
   readonly leaseMs: number;
 }
-
-/** The terminal or retry decision for a running job. */
-export type Finalization =
-  | { readonly kind: "succeeded"; readonly resultJson: string }
-  | { readonly kind: "failed"; readonly error: JobErrorInfo }
-  | { readonly kind: "timed_out"; readonly error: JobErrorInfo }
-  | { readonly kind: "cancelled"; readonly error: JobErrorInfo }
-  /** Back to the queue after a failed attempt, due at `runAt`. */
-  | { readonly kind: "retrying"; readonly error: JobErrorInfo; readonly runAt: number }
-  /** Handed back unfinished (shutdown): the attempt is not counted; runnable at once. */
-  | { readonly kind: "released" };
 
 /** One finalization, guarded by the lease token the claim returned. */
 export interface FinalizeRequest {
@@ -176,7 +174,7 @@ export interface JobStore {
    * keys). Claimed jobs become running with attempt + 1, a fresh lease token and a lease until
    * `now + leaseMs`.
    */
-  claim(request: ClaimRequest): Promise<StoredJob[]>;
+  claim(request: ClaimRequest): Promise<ClaimedJob[]>;
 
   /**
    * Apply finalizations in one transaction. Each applies only if the job is still running

@@ -20,7 +20,7 @@ export class FinalizeBatcher {
   private inFlight: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly store: JobStore,
+    private readonly store: Pick<JobStore, "finalize">,
     private readonly clock: Clock,
     private readonly onError: (error: unknown) => void,
     private readonly maxBatch = 500,

@@ -1,16 +1,16 @@
 /**
  * @module runtime/functions
  * Function definitions: the handler and the options that govern its jobs, validated once when
- * defined. A name may be defined once per instance.
+ * defined. A name may be defined once per instance. The options are one source of a new job's
+ * policy (see core/jobs/policy for which source wins); they are read when a job is created and
+ * never again: retries, timeouts and recovery read the policy stamped on the job.
  */
-import {
-  DEFAULT_BACKOFF,
-  DEFAULT_MAX_ATTEMPTS,
-  validateBackoff,
-  validateMaxAttempts,
-  type BackoffPolicy,
-} from "../core/retry/backoff.js";
+import { validateBackoff, validateMaxAttempts, type BackoffPolicy } from "../core/retry/backoff.js";
 import { DuplicateDefinitionError, ValidationError } from "../core/errors.js";
+import { parseKeyTemplate } from "../core/jobs/concurrency-key.js";
+import type { FunctionJobOptions } from "../core/jobs/policy.js";
+
+export { DEFAULT_TIMEOUT_MS } from "../core/jobs/policy.js";
 
 /** What a handler receives besides its payload. */
 export interface JobContext {
@@ -33,10 +33,14 @@ export interface JobContext {
 /** A job handler: any return value that JSON can hold becomes the job's result. */
 export type JobHandler<P = unknown, R = unknown> = (payload: P, ctx: JobContext) => R | Promise<R>;
 
-/** Per-key concurrency: jobs whose `key(payload)` match run at most `limit` at a time. */
+/** Per-key concurrency: jobs whose key match run at most `limit` at a time. */
 export interface ConcurrencyOptions<P = unknown> {
-  /** The concurrency key of a payload; null or undefined means "no key". */
-  readonly key: (payload: P) => string | null | undefined;
+  /**
+   * The concurrency key of a payload: a function of it (null or undefined means "no key"), or a
+   * template such as `"report-{region}"` filled from the payload. A function is evaluated only
+   * where it is defined; a template also works for jobs created by other processes.
+   */
+  readonly key: string | ((payload: P) => string | null | undefined);
   /** At most this many jobs per key run at once (default 1: serialized per key). */
   readonly limit?: number;
 }
@@ -56,22 +60,12 @@ export interface FunctionOptions<P = unknown> {
   readonly priority?: number;
 }
 
-/** Default attempt timeout: 30 minutes. */
-export const DEFAULT_TIMEOUT_MS = 30 * 60_000;
-
 /** A validated definition. */
 export interface FunctionDefinition {
   readonly name: string;
   readonly handler: JobHandler;
-  readonly maxAttempts: number;
-  readonly backoff: BackoffPolicy;
-  readonly timeoutMs: number;
-  readonly concurrency: {
-    key: (payload: unknown) => string | null | undefined;
-    limit: number;
-  } | null;
-  readonly maxPending: number | null;
-  readonly priority: number;
+  /** The job options as given (absent fields take the defaults when a job is created). */
+  readonly options: FunctionJobOptions;
 }
 
 /** The functions defined in one instance. */
@@ -93,48 +87,10 @@ export class FunctionRegistry {
     if (typeof handler !== "function") {
       throw new ValidationError(`define("${name}"): handler must be a function`);
     }
-    const where = `define("${name}")`;
-    const limit = options.concurrency?.limit ?? 1;
-    if (options.concurrency) {
-      if (typeof options.concurrency.key !== "function") {
-        throw new ValidationError(`${where}: concurrency.key must be a function of the payload`);
-      }
-      if (!Number.isInteger(limit) || limit < 1) {
-        throw new ValidationError(
-          `${where}: concurrency.limit must be an integer >= 1, got ${String(limit)}`,
-        );
-      }
-    }
-    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    if (!Number.isFinite(timeoutMs) || timeoutMs < 0) {
-      throw new ValidationError(
-        `${where}: timeoutMs must be a number >= 0 (0 disables), got ${String(timeoutMs)}`,
-      );
-    }
-    const maxPending = options.maxPending ?? null;
-    if (maxPending !== null && (!Number.isInteger(maxPending) || maxPending < 1)) {
-      throw new ValidationError(
-        `${where}: maxPending must be an integer >= 1, got ${String(maxPending)}`,
-      );
-    }
-    const priority = options.priority ?? 0;
-    if (!Number.isInteger(priority)) {
-      throw new ValidationError(`${where}: priority must be an integer, got ${String(priority)}`);
-    }
     const def: FunctionDefinition = {
       name,
       handler: handler as JobHandler,
-      maxAttempts: validateMaxAttempts(
-        options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-        `${where}: maxAttempts`,
-      ),
-      backoff: validateBackoff(options.backoff ?? DEFAULT_BACKOFF, `${where}: backoff`),
-      timeoutMs,
-      concurrency: options.concurrency
-        ? { key: options.concurrency.key as (payload: unknown) => string | null | undefined, limit }
-        : null,
-      maxPending,
-      priority,
+      options: validateOptions(options as FunctionOptions, `define("${name}")`),
     };
     this.defs.set(name, def);
     return def;
@@ -149,4 +105,52 @@ export class FunctionRegistry {
   names(): string[] {
     return [...this.defs.keys()];
   }
+}
+
+function validateOptions(options: FunctionOptions, where: string): FunctionJobOptions {
+  const { concurrency, timeoutMs, maxPending, priority, maxAttempts, backoff } = options;
+  if (concurrency) {
+    const limit = concurrency.limit ?? 1;
+    if (typeof concurrency.key === "string") parseKeyTemplate(concurrency.key);
+    else if (typeof concurrency.key !== "function") {
+      throw new ValidationError(
+        `${where}: concurrency.key must be a function of the payload or a template string`,
+      );
+    }
+    if (!Number.isInteger(limit) || limit < 1) {
+      throw new ValidationError(
+        `${where}: concurrency.limit must be an integer >= 1, got ${String(limit)}`,
+      );
+    }
+  }
+  if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs >= 0)) {
+    throw new ValidationError(
+      `${where}: timeoutMs must be a number >= 0 (0 disables), got ${String(timeoutMs)}`,
+    );
+  }
+  if (maxPending !== undefined && (!Number.isInteger(maxPending) || maxPending < 1)) {
+    throw new ValidationError(
+      `${where}: maxPending must be an integer >= 1, got ${String(maxPending)}`,
+    );
+  }
+  if (priority !== undefined && !Number.isInteger(priority)) {
+    throw new ValidationError(`${where}: priority must be an integer, got ${String(priority)}`);
+  }
+  if (maxAttempts !== undefined) validateMaxAttempts(maxAttempts, `${where}: maxAttempts`);
+  if (backoff !== undefined) validateBackoff(backoff, `${where}: backoff`);
+  return {
+    ...(maxAttempts !== undefined ? { maxAttempts } : {}),
+    ...(backoff !== undefined ? { backoff } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(priority !== undefined ? { priority } : {}),
+    ...(maxPending !== undefined ? { maxPending } : {}),
+    ...(concurrency
+      ? {
+          concurrency: {
+            key: concurrency.key,
+            limit: concurrency.limit ?? 1,
+          },
+        }
+      : {}),
+  };
 }

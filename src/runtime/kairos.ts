@@ -1,111 +1,64 @@
 /**
  * @module runtime/kairos
- * The engine facade behind the public library API: defines functions, enqueues jobs, reads and
- * cancels them, and runs a worker pool. A process that only enqueues or reads never calls
- * `start()` and works against a store another process is working.
+ * The engine facade behind the public library API, and its composition root: it wires the
+ * jobs API, the schedules API, the worker pool and the leader's duties, and owns the engine's
+ * lifecycle. A process that only enqueues or reads never calls `start()` and works against a
+ * store another process is working.
  *
  * Lifecycle: open -> (start -> running) -> stopping -> closed. `start` and `stop` are
- * idempotent; a concurrent caller gets the same in-flight promise.
+ * idempotent; a concurrent caller of `stop` gets the same in-flight promise.
  */
 import { randomUUID } from "node:crypto";
-import { canonicalJson } from "../core/canonical-json.js";
-import { ShuttingDownError, ValidationError } from "../core/errors.js";
-import type { JobState } from "../core/jobs/states.js";
-import { isJobState } from "../core/jobs/states.js";
-import {
-  DEFAULT_MAX_ATTEMPTS,
-  validateMaxAttempts,
-  type RandomSource,
-} from "../core/retry/backoff.js";
+import { NotFoundError, ShuttingDownError } from "../core/errors.js";
+import type { RandomSource } from "../core/retry/backoff.js";
 import type { Clock } from "../ports/clock.js";
 import type { KairosEventName, KairosListener } from "../ports/events.js";
-import type {
-  JobErrorInfo,
-  JobLogLine,
-  JobProgress,
-  JobStore,
-  NewJob,
-  StoredJob,
-} from "../ports/job-store.js";
+import type { JobStore, StoredJob } from "../ports/job-store.js";
+import type { LeaderLock } from "../ports/leader-lock.js";
 import type { Logger } from "../ports/logger.js";
+import type {
+  PlanChange,
+  ScheduleStore,
+  StoredFunction,
+  StoredSchedule,
+} from "../ports/schedule-store.js";
+import { createLeaseRecoveryDuty } from "./duties/lease-recovery.js";
+import { createSchedulerDuty } from "./duties/scheduler.js";
 import { EventBus } from "./event-bus.js";
 import { FunctionRegistry, type FunctionOptions, type JobHandler } from "./functions.js";
-import { WorkerPool, type WorkerPoolOptions, type WorkerPoolStats } from "./worker-pool.js";
+import { JobFactory } from "./job-factory.js";
+import type { Job } from "./job-view.js";
+import { createJobsApi, type EnqueueOptions, type JobsApi } from "./jobs-api.js";
+import type { LeaderDuty } from "./leader-duties.js";
+import { Leadership, type LeadershipReport } from "./leadership.js";
 import { SchedulerLoop, type SchedulerLoopOptions } from "./scheduler-loop.js";
-import { LeaderElector, type LeadershipStatus } from "./leader-election.js";
-import type { LeaderLock } from "../ports/leader-lock.js";
+import type { NewJob } from "../ports/job-store.js";
 import { createSchedulesApi, type SchedulesApi } from "./schedules-api.js";
-import type { ScheduleStore, StoredSchedule } from "../ports/schedule-store.js";
-import { NotFoundError } from "../core/errors.js";
+import { WorkerPool, type WorkerPoolOptions, type WorkerPoolStats } from "./worker/worker-pool.js";
 
-/** A job as the library shows it. Instants are Dates (UTC). */
-export interface Job<P = unknown, R = unknown> {
-  readonly id: string;
-  readonly fn: string;
-  readonly state: JobState;
-  /** Attempts started so far. */
-  readonly attempt: number;
-  readonly maxAttempts: number;
-  readonly payload: P;
-  /** The handler's return value once succeeded, else null. */
-  readonly result: R | null;
-  /** The last attempt's error, if any. */
-  readonly error: JobErrorInfo | null;
-  readonly progress: { percent: number; message: string | null; at: Date } | null;
-  readonly priority: number;
-  readonly runAt: Date;
-  readonly idempotencyKey: string | null;
-  readonly concurrencyKey: string | null;
-  readonly createdAt: Date;
-  readonly updatedAt: Date;
-  readonly startedAt: Date | null;
-  readonly finishedAt: Date | null;
-  /** True when a cancel was requested while it ran. */
-  readonly cancelRequested: boolean;
-}
-
-/** Options of one enqueue. */
-export interface EnqueueOptions {
-  /** Not before this instant (Date or ms since epoch). Default: now. */
-  readonly runAt?: Date | number;
-  /** Higher runs first (default: the function's, else 0). */
-  readonly priority?: number;
-  /**
-   * At most one job per key: enqueuing the key again with the same function and payload
-   * returns the existing job; with a different one it throws ConflictError.
-   */
-  readonly idempotencyKey?: string;
-  /** Concurrency key, overriding the function's `concurrency.key(payload)`. */
-  readonly key?: string;
-  /** Attempts in all (default: the function's, else 3). */
-  readonly maxAttempts?: number;
-}
-
-/** Filter for `jobs.list`. */
-export interface JobListOptions {
-  readonly state?: JobState | readonly JobState[];
-  readonly fn?: string;
-  /** Default 100, at most 10,000. */
-  readonly limit?: number;
-  /** Page: jobs older than this id. */
-  readonly beforeId?: string;
-}
-
-/** Result of `jobs.cancel`. */
-export interface CancelResult {
-  /** `cancelled`: done; `cancel_requested`: running, its signal fired; `already_finished`: nothing to do. */
-  readonly outcome: "cancelled" | "cancel_requested" | "already_finished";
-  readonly job: Job;
-}
+export { toJob, type Job } from "./job-view.js";
+export type { CancelResult, EnqueueOptions, JobListOptions, JobsApi } from "./jobs-api.js";
 
 /** Options of `start`. */
 export type StartOptions = Omit<WorkerPoolOptions, "workerId"> & {
-  /** Run the scheduler loop in this process (default true when the store has schedules). */
+  /**
+   * Take part in leadership (default true): the leader runs the scheduler loop (when the store
+   * has schedules), lease recovery and the other leader duties. False: this process never
+   * leads — another process sharing the store must. An object sets the loop's options.
+   */
   readonly scheduler?: boolean | SchedulerLoopOptions;
-  /** Run workers in this process (default true). */
+  /** Run workers in this process (default true). False: only the leader's duties run here. */
   readonly workers?: boolean;
   /** How often followers try to take leadership and the leader re-checks it (default 1 s). */
   readonly leaderCheckMs?: number;
+  /** How often the leader looks for jobs whose lease expired (default leaseMs / 2, at least 250 ms). */
+  readonly recoverIntervalMs?: number;
+};
+
+/** Counters of this process's workers and of the leader's lease recovery. */
+export type EngineStats = WorkerPoolStats & {
+  /** Jobs this process recovered as leader (their worker vanished). */
+  readonly recovered: number;
 };
 
 /** Options of `createKairos`. */
@@ -127,81 +80,47 @@ export interface KairosDeps {
 export class Kairos {
   private readonly registry = new FunctionRegistry();
   private readonly events: EventBus;
+  private readonly factory: JobFactory;
+  private readonly enqueuer: ReturnType<typeof createJobsApi>;
   private pool: WorkerPool | null = null;
-  private loop: SchedulerLoop | null = null;
-  private elector: LeaderElector | null = null;
+  private leader: Leadership | null = null;
+  private scheduler: ReturnType<typeof createSchedulerDuty> | null = null;
+  private recovery: ReturnType<typeof createLeaseRecoveryDuty> | null = null;
+  private recovered = 0;
   private started = false;
-  /** Schedules: create, list, pause/resume, trigger, history, next fires. */
-  readonly schedules: SchedulesApi;
   private stopping: Promise<void> | null = null;
   private closed = false;
-
-  /** Reading, listing and cancelling jobs. */
-  readonly jobs = {
-    /** The job with this id, or null. */
-    get: async <P = unknown, R = unknown>(id: string): Promise<Job<P, R> | null> => {
-      this.assertOpen();
-      const job = await this.deps.store.get(String(id));
-      return job ? toJob<P, R>(job) : null;
-    },
-    /** Jobs matching the filter, newest first. */
-    list: async (options: JobListOptions = {}): Promise<Job[]> => {
-      this.assertOpen();
-      const states = options.state === undefined ? [] : ([] as JobState[]).concat(options.state);
-      for (const s of states) {
-        if (!isJobState(s)) throw new ValidationError(`unknown job state ${JSON.stringify(s)}`);
-      }
-      const limit = options.limit ?? 100;
-      if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
-        throw new ValidationError(`limit must be an integer in 1..10000, got ${String(limit)}`);
-      }
-      const rows = await this.deps.store.list({
-        ...(states.length > 0 ? { state: states } : {}),
-        ...(options.fn !== undefined ? { fn: options.fn } : {}),
-        ...(options.beforeId !== undefined ? { beforeId: options.beforeId } : {}),
-        limit,
-      });
-      return rows.map((row) => toJob(row));
-    },
-    /**
-     * Cancel a job: a pending job is cancelled at once; a running one has its AbortSignal fired
-     * (here, or in the process running it, at its next heartbeat) and is finalized `cancelled`
-     * after the grace period even if its handler ignores the signal. Returns null for an unknown id.
-     */
-    cancel: async (id: string): Promise<CancelResult | null> => {
-      this.assertOpen();
-      const outcome = await this.deps.store.cancel(String(id), this.deps.clock.now());
-      if (outcome.kind === "not_found") return null;
-      if (outcome.kind === "cancelled") {
-        this.events.emit("job:cancelled", {
-          jobId: outcome.job.id,
-          fn: outcome.job.fn,
-          attempt: outcome.job.attempt,
-          at: this.deps.clock.now(),
-        });
-      }
-      if (outcome.kind === "cancel_requested") this.pool?.cancelLocal(outcome.job.id);
-      return { outcome: outcome.kind, job: toJob(outcome.job) };
-    },
-    /** The job's log lines, oldest first. */
-    logs: async (id: string, limit = 1_000): Promise<JobLogLine[]> => {
-      this.assertOpen();
-      return this.deps.store.getLogs(String(id), limit);
-    },
-  };
+  /** Schedules: create, list, pause/resume, trigger, history, next fires. */
+  readonly schedules: SchedulesApi;
+  /** Jobs: read, list, cancel, logs. */
+  readonly jobs: JobsApi;
 
   constructor(private readonly deps: KairosDeps) {
     this.events = new EventBus(deps.logger);
     const scheduleStore = deps.scheduleStore;
+    this.factory = new JobFactory({
+      registry: this.registry,
+      getFunction: async (name) => (scheduleStore ? scheduleStore.getFunction(name) : null),
+    });
+    this.enqueuer = createJobsApi({
+      store: deps.store,
+      factory: this.factory,
+      events: this.events,
+      clock: deps.clock,
+      assertOpen: () => this.assertOpen(),
+      due: (runAt) => this.pool?.notify(runAt),
+      cancelLocal: (jobId) => this.pool?.cancelLocal(jobId),
+    });
+    this.jobs = this.enqueuer.api;
     this.schedules = createSchedulesApi({
       store: scheduleStore ?? missingScheduleStore(),
       clock: deps.clock,
       assertOpen: () => this.assertOpen(),
-      changed: () => this.loop?.wake(),
+      changed: () => this.loop()?.wake(),
       trigger: async (schedule) => this.triggerSchedule(schedule),
     });
     for (const name of ["job:succeeded", "job:failed", "job:cancelled", "job:timed_out"] as const) {
-      this.events.on(name, (e) => this.loop?.jobEnded(e.jobId));
+      this.events.on(name, (e) => this.loop()?.jobEnded(e.jobId));
     }
   }
 
@@ -230,45 +149,19 @@ export class Kairos {
   }
 
   /**
-   * Enqueue several jobs of one function in one transaction: all are stored or none.
-   * Throws ValidationError (bad input), ConflictError (idempotency key reused with another
-   * payload), QueueFullError (`maxPending` reached) or ShuttingDownError; each has a stable
-   * `code`. An idempotency key applies to the first payload only when several are given.
+   * Enqueue several jobs of one function in one transaction: all are stored or none. Each
+   * job's policy (attempts, priority, backoff, timeout, concurrency key) is resolved now and
+   * stamped on it (docs/jobs.md says which source wins). Throws ValidationError (bad input),
+   * ConflictError (idempotency key reused with another payload), QueueFullError (`maxPending`
+   * reached) or ShuttingDownError; each has a stable `code`. An idempotency key applies to the
+   * first payload only when several are given.
    */
-  async enqueueMany<P = unknown>(
+  enqueueMany<P = unknown>(
     fn: string,
     payloads: readonly P[],
     options: EnqueueOptions = {},
   ): Promise<Job<P>[]> {
-    this.assertOpen();
-    if (typeof fn !== "string" || fn.length === 0) {
-      throw new ValidationError(`fn must be a non-empty string, got ${JSON.stringify(fn)}`);
-    }
-    if (!Array.isArray(payloads)) throw new ValidationError("payloads must be an array");
-    if (options.idempotencyKey !== undefined && payloads.length > 1) {
-      throw new ValidationError(
-        "idempotencyKey applies to one job: enqueue keyed jobs one at a time with enqueue()",
-      );
-    }
-    const now = this.deps.clock.now();
-    const rows = payloads.map((payload, i) => this.newJob(fn, payload, options, now, i));
-    const outcomes = await this.deps.store.enqueue(rows, now);
-    let earliest = Number.POSITIVE_INFINITY;
-    for (const { job, created } of outcomes) {
-      if (!created) continue;
-      earliest = Math.min(earliest, job.runAt);
-      if (this.events.has("job:queued")) {
-        this.events.emit("job:queued", {
-          jobId: job.id,
-          fn: job.fn,
-          attempt: job.attempt,
-          at: now,
-          runAt: job.runAt,
-        });
-      }
-    }
-    if (earliest !== Number.POSITIVE_INFINITY) this.pool?.notify(earliest);
-    return outcomes.map(({ job }) => toJob<P>(job));
+    return this.enqueuer.enqueueMany(fn, payloads, options);
   }
 
   /** Subscribe to an event; returns an unsubscribe function. */
@@ -282,46 +175,15 @@ export class Kairos {
   }
 
   /**
-   * Start working jobs of the functions defined in this process. Idempotent: a second call
-   * while running is a no-op.
+   * Start working jobs of the functions defined in this process, and take part in leadership
+   * (see StartOptions). Idempotent: a second call while running is a no-op.
    */
   async start(options: StartOptions = {}): Promise<void> {
     this.assertOpen();
     if (this.started) return;
     this.started = true;
-    const { scheduler, workers, leaderCheckMs, ...poolOptions } = options;
-    const loopOptions = typeof scheduler === "object" ? scheduler : {};
-    const runsScheduler = scheduler !== false && this.deps.scheduleStore !== null;
-    const lock = this.deps.leaderLock ?? null;
-    if (runsScheduler && lock) {
-      // Several processes share the store: only the elected leader runs the loop and recovery.
-      const elector = new LeaderElector(
-        lock,
-        {
-          elected: () => {
-            this.loop = this.newLoop({
-              ...loopOptions,
-              confirmLeadership: () => elector.confirm(),
-            });
-            this.loop.start();
-          },
-          demoted: async () => {
-            const loop = this.loop;
-            this.loop = null;
-            await loop?.stop();
-          },
-        },
-        this.events,
-        this.deps.clock,
-        this.deps.logger,
-        leaderCheckMs ?? 1_000,
-      );
-      this.elector = elector;
-    } else if (runsScheduler) {
-      this.loop = this.newLoop(loopOptions);
-    }
+    const { scheduler, workers, leaderCheckMs, recoverIntervalMs, ...poolOptions } = options;
     if (workers !== false) {
-      const elector = this.elector;
       this.pool = new WorkerPool(
         this.deps.store,
         this.registry,
@@ -332,37 +194,61 @@ export class Kairos {
         {
           ...poolOptions,
           workerId: this.deps.workerId ?? `${process.pid}-${randomUUID().slice(0, 8)}`,
-          ...(elector ? { recoversLeases: () => elector.isLeader() } : {}),
         },
       );
       this.pool.start();
     }
-    this.loop?.start();
-    this.elector?.start();
+    if (scheduler === false) return;
+    const leaseMs = poolOptions.leaseMs ?? 30_000;
+    this.leader = new Leadership(
+      this.leaderDuties(
+        typeof scheduler === "object" ? scheduler : {},
+        recoverIntervalMs ?? Math.max(250, Math.floor(leaseMs / 2)),
+      ),
+      this.deps.leaderLock ?? null,
+      this.events,
+      this.deps.clock,
+      this.deps.logger,
+      leaderCheckMs ?? 1_000,
+    );
+    this.leader.start();
   }
 
-  /** Leadership of this process: always leader on a single-process store. */
-  leadership(): LeadershipStatus & { readonly schedulerLastTickAt: number | null } {
-    const tick = this.loop?.lastTick() ?? null;
-    if (this.elector) return { ...this.elector.status(), schedulerLastTickAt: tick };
-    return {
-      isLeader: this.loop !== null,
-      stepDowns: 0,
-      acquisitions: this.loop ? 1 : 0,
-      lastReacquireMs: null,
-      lastCheckAt: tick,
-      schedulerLastTickAt: tick,
-    };
+  /** The duties this process runs while it leads. */
+  private leaderDuties(loopOptions: SchedulerLoopOptions, recoverIntervalMs: number): LeaderDuty[] {
+    const duties: LeaderDuty[] = [];
+    const scheduleStore = this.deps.scheduleStore;
+    if (scheduleStore) {
+      this.scheduler = createSchedulerDuty(() => this.newLoop(scheduleStore, loopOptions));
+      duties.push(this.scheduler);
+    }
+    const store = this.deps.store;
+    this.recovery = createLeaseRecoveryDuty(
+      {
+        listExpired: (now, limit) => store.listExpired(now, limit),
+        finalize: (requests, now) => store.finalize(requests, now),
+        isRunningHere: (jobId) => this.pool?.isRunningHere(jobId) ?? false,
+        now: () => this.deps.clock.now(),
+        random: this.deps.random,
+        recovered: (event) => {
+          this.recovered++;
+          this.events.emit("job:recovered", event);
+        },
+        due: (runAt) => this.pool?.notify(runAt),
+        logger: this.deps.logger,
+      },
+      recoverIntervalMs,
+    );
+    duties.push(this.recovery);
+    return duties;
   }
 
-  private newLoop(options: SchedulerLoopOptions): SchedulerLoop {
-    const store = this.deps.scheduleStore;
-    if (!store) throw new Error("unreachable: no schedule store");
+  private newLoop(store: ScheduleStore, options: SchedulerLoopOptions): SchedulerLoop {
     return new SchedulerLoop(
       store,
       this.deps.store,
       {
-        buildJob: (schedule, _slotAt, now) => this.jobForSchedule(schedule, now),
+        buildJob: async (schedule, _slotAt, now) => this.jobForSchedule(schedule, now),
         jobCreated: (job) => this.pool?.notify(job.runAt),
         cancelJob: async (jobId) => {
           await this.jobs.cancel(jobId);
@@ -371,21 +257,39 @@ export class Kairos {
       this.events,
       this.deps.clock,
       this.deps.logger,
-      options,
+      { ...options, confirmLeadership: () => this.leader?.confirm() ?? Promise.resolve(false) },
+    );
+  }
+
+  private loop(): SchedulerLoop | null {
+    return this.scheduler?.current() ?? null;
+  }
+
+  /** Leadership of this process and each leader duty's last run and last error. */
+  leadership(): LeadershipReport {
+    return (
+      this.leader?.report() ?? {
+        isLeader: false,
+        stepDowns: 0,
+        acquisitions: 0,
+        lastReacquireMs: null,
+        lastCheckAt: null,
+        schedulerLastTickAt: null,
+        duties: [],
+      }
     );
   }
 
   /**
-   * Stop: no new claims; running jobs get `drainMs` (default 10 s) to finish; the rest are
-   * aborted and handed back to the queue (attempt not counted) so another worker can take them
-   * at once; then the store is closed. Idempotent; afterwards every call throws
-   * ShuttingDownError.
+   * Stop: leadership and its duties end; no new claims; running jobs get `drainMs` (default
+   * 10 s) to finish; the rest are aborted and handed back to the queue (attempt not counted)
+   * so another worker can take them at once; then the store is closed. Idempotent; afterwards
+   * every call throws ShuttingDownError.
    */
   stop(options: { drainMs?: number } = {}): Promise<void> {
     if (!this.stopping) {
       this.stopping = (async () => {
-        await this.elector?.stop();
-        await this.loop?.stop();
+        await this.leader?.stop();
         await this.pool?.stop(options.drainMs ?? 10_000);
         this.closed = true;
         await (this.deps.closeStores ?? (() => this.deps.store.close()))();
@@ -394,25 +298,27 @@ export class Kairos {
     return this.stopping;
   }
 
-  /** Counters of this process's worker pool (zeros before `start`). */
-  stats(): WorkerPoolStats {
-    return (
-      this.pool?.stats() ?? {
-        running: 0,
-        buffered: 0,
-        claimed: 0,
-        finalized: 0,
-        droppedResults: 0,
-        abandonedHandlers: 0,
-        recovered: 0,
-      }
-    );
+  /** Counters of this process's worker pool (zeros before `start`) and its lease recovery. */
+  stats(): EngineStats {
+    const pool = this.pool?.stats() ?? {
+      running: 0,
+      buffered: 0,
+      claimed: 0,
+      finalized: 0,
+      droppedResults: 0,
+      abandonedHandlers: 0,
+    };
+    return { ...pool, recovered: this.recovered };
   }
 
-  /** Recover jobs whose lease expired now, instead of waiting for the next sweep. */
+  /**
+   * Recover jobs whose lease expired now, instead of waiting for the leader's next pass.
+   * Returns how many were recovered; 0 when this process does not lead.
+   */
   async recoverExpiredNow(): Promise<number> {
     this.assertOpen();
-    return this.pool ? this.pool.recoverExpired() : 0;
+    if (!this.recovery || !this.leader?.isLeader()) return 0;
+    return this.recovery.recoverNow();
   }
 
   /** `await using kairos = await createKairos(...)` stops it at scope exit. */
@@ -420,118 +326,97 @@ export class Kairos {
     await this.stop();
   }
 
-  /**
-   * The schedule store this engine uses (for `kairos apply` and tools); null when the store
-   * has no schedules. Writes through it bypass validation: prefer `schedules.*`.
-   */
-  get scheduleStore(): ScheduleStore | null {
-    return this.deps.scheduleStore;
+  /** True when this engine's store holds schedules and declared functions. */
+  get hasSchedules(): boolean {
+    return this.deps.scheduleStore !== null;
   }
 
-  /** Tell the scheduler loop that schedules changed (after a direct store write). */
-  schedulesChanged(): void {
-    this.loop?.wake();
+  /** The stored schedules and functions, for planning a reconcile (`kairos apply`). */
+  async reconcileState(): Promise<{ schedules: StoredSchedule[]; functions: StoredFunction[] }> {
+    this.assertOpen();
+    const store = this.requireScheduleStore();
+    const [schedules, functions] = await Promise.all([
+      store.listSchedules(),
+      store.listFunctions(),
+    ]);
+    return { schedules, functions };
+  }
+
+  /**
+   * Apply a reconcile plan's changes in one transaction (all or none) and wake the scheduler.
+   * The changes come from `planReconcile` over `reconcileState()`.
+   */
+  async applyReconcile(changes: readonly PlanChange[], now: number): Promise<void> {
+    this.assertOpen();
+    if (changes.length === 0) return;
+    await this.requireScheduleStore().applyPlan(changes, now);
+    this.factory.forget();
+    this.loop()?.wake();
   }
 
   /** When the scheduler loop last ticked (null if it does not run here), for health checks. */
   schedulerLastTick(): Date | null {
-    const at = this.loop?.lastTick() ?? null;
+    const at = this.leadership().schedulerLastTickAt;
     return at === null ? null : new Date(at);
   }
 
   /** Run the scheduler loop once now (tests and tools; the loop also runs on its own). */
   async tickScheduler(): Promise<void> {
     this.assertOpen();
-    if (!this.loop) throw new NotFoundError("the scheduler loop is not running in this process");
-    await this.loop.tickNow();
+    const loop = this.loop();
+    if (!loop) throw new NotFoundError("the scheduler loop is not running in this process");
+    await loop.tickNow();
   }
 
-  private jobForSchedule(schedule: StoredSchedule, now: number): NewJob {
-    return this.newJob(schedule.fn, JSON.parse(schedule.payloadJson) as unknown, {}, now, 0);
+  /**
+   * Internal: the schedule store itself, for tests and benchmarks that inspect runtime fields
+   * (cursors). Writes through it bypass validation and do not wake the scheduler: use
+   * `schedules.*` and `applyReconcile`.
+   */
+  get scheduleStore(): ScheduleStore | null {
+    return this.deps.scheduleStore;
+  }
+
+  private async jobForSchedule(schedule: StoredSchedule, now: number): Promise<NewJob> {
+    const [job] = await this.factory.build(
+      schedule.fn,
+      [JSON.parse(schedule.payloadJson) as unknown],
+      {},
+      now,
+    );
+    if (!job) throw new Error("unreachable: the job factory built no job for one payload");
+    return job;
   }
 
   private async triggerSchedule(schedule: StoredSchedule): Promise<{ id: string }> {
     this.assertOpen();
     const now = this.deps.clock.now();
-    const job = { ...this.jobForSchedule(schedule, now), scheduleId: schedule.id, slotAt: null };
-    const [outcome] = await this.deps.store.enqueue([job], now);
+    const job = { ...(await this.jobForSchedule(schedule, now)), scheduleId: schedule.id };
+    const [outcome] = await this.deps.store.enqueue([{ ...job, slotAt: null }], now);
     if (!outcome) throw new Error("unreachable: enqueue returned nothing");
-    this.pool?.notify(outcome.job.runAt);
+    this.created(outcome.job, now);
+    return { id: outcome.job.id };
+  }
+
+  private created(job: StoredJob, now: number): void {
+    this.pool?.notify(job.runAt);
     this.events.emit("job:queued", {
-      jobId: outcome.job.id,
-      fn: outcome.job.fn,
+      jobId: job.id,
+      fn: job.fn,
       attempt: 0,
       at: now,
-      runAt: outcome.job.runAt,
+      runAt: job.runAt,
     });
-    return { id: outcome.job.id };
+  }
+
+  private requireScheduleStore(): ScheduleStore {
+    const store = this.deps.scheduleStore;
+    if (!store) throw new NotFoundError("this store has no schedules; use an SQLite store");
+    return store;
   }
 
   private assertOpen(): void {
     if (this.stopping || this.closed) throw new ShuttingDownError();
-  }
-
-  private newJob(
-    fn: string,
-    payload: unknown,
-    options: EnqueueOptions,
-    now: number,
-    index: number,
-  ): NewJob {
-    const def = this.registry.get(fn);
-    const where = `enqueue("${fn}")`;
-    const payloadJson = canonicalJson(payload, index === 0 ? "payload" : `payloads[${index}]`);
-    let runAt = now;
-    if (options.runAt !== undefined) {
-      runAt = options.runAt instanceof Date ? options.runAt.getTime() : options.runAt;
-      if (typeof runAt !== "number" || !Number.isFinite(runAt)) {
-        throw new ValidationError(`${where}: runAt must be a valid Date or ms since epoch`);
-      }
-    }
-    const priority = options.priority ?? def?.priority ?? 0;
-    if (!Number.isInteger(priority)) {
-      throw new ValidationError(`${where}: priority must be an integer, got ${String(priority)}`);
-    }
-    const maxAttempts = validateMaxAttempts(
-      options.maxAttempts ?? def?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-      `${where}: maxAttempts`,
-    );
-    const idempotencyKey = options.idempotencyKey ?? null;
-    if (
-      idempotencyKey !== null &&
-      (typeof idempotencyKey !== "string" ||
-        idempotencyKey.length === 0 ||
-        idempotencyKey.length > 512)
-    ) {
-      throw new ValidationError(`${where}: idempotencyKey must be a string of 1-512 characters`);
-    }
-    let concurrencyKey: string | null = options.key ?? null;
-    if (concurrencyKey === null && def?.concurrency) {
-      let computed: string | null | undefined;
-      try {
-        computed = def.concurrency.key(payload);
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new ValidationError(`${where}: concurrency.key(payload) threw: ${reason}`, {
-          cause: error,
-        });
-      }
-      concurrencyKey = computed === undefined || computed === null ? null : String(computed);
-    }
-    if (concurrencyKey !== null && typeof concurrencyKey !== "string") {
-      throw new ValidationError(`${where}: key must be a string`);
-    }
-    return {
-      fn,
-      payloadJson,
-      priority,
-      runAt: Math.round(runAt),
-      maxAttempts,
-      idempotencyKey,
-      concurrencyKey,
-      concurrencyLimit: def?.concurrency?.limit ?? 1,
-      maxPending: def?.maxPending ?? null,
-    };
   }
 }
 
@@ -540,32 +425,4 @@ function missingScheduleStore(): ScheduleStore {
     throw new NotFoundError("this store has no schedules; open Kairos on an SQLite store URL");
   };
   return new Proxy({} as ScheduleStore, { get: () => fail });
-}
-
-/** Convert a stored job to the public shape. */
-export function toJob<P = unknown, R = unknown>(row: StoredJob): Job<P, R> {
-  return {
-    id: row.id,
-    fn: row.fn,
-    state: row.state,
-    attempt: row.attempt,
-    maxAttempts: row.maxAttempts,
-    payload: JSON.parse(row.payloadJson) as P,
-    result: row.resultJson === null ? null : (JSON.parse(row.resultJson) as R),
-    error: row.error,
-    progress: toProgress(row.progress),
-    priority: row.priority,
-    runAt: new Date(row.runAt),
-    idempotencyKey: row.idempotencyKey,
-    concurrencyKey: row.concurrencyKey,
-    createdAt: new Date(row.createdAt),
-    updatedAt: new Date(row.updatedAt),
-    startedAt: row.startedAt === null ? null : new Date(row.startedAt),
-    finishedAt: row.finishedAt === null ? null : new Date(row.finishedAt),
-    cancelRequested: row.cancelRequestedAt !== null,
-  };
-}
-
-function toProgress(p: JobProgress | null): Job["progress"] {
-  return p === null ? null : { percent: p.percent, message: p.message, at: new Date(p.at) };
 }

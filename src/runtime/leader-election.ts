@@ -43,6 +43,8 @@ export class LeaderElector {
   private lostAt: number | null = null;
   private lastReacquireMs: number | null = null;
   private lastCheckAt: number | null = null;
+  /** A step-down in progress (its duties stopping). */
+  private steppingDown: Promise<void> | null = null;
 
   constructor(
     private readonly lock: LeaderLock,
@@ -88,7 +90,9 @@ export class LeaderElector {
     } catch (error) {
       this.logger.warn({ err: error }, "leader check failed; stepping down");
     }
-    if (!held && this.leader) await this.stepDown("lock_lost");
+    // Not awaited: a caller inside a leader duty (the scheduler's tick) must get its answer
+    // at once, because stepping down stops that very duty and waits for it to return.
+    if (!held && this.leader) this.steppingDown = this.stepDown("lock_lost");
     return held;
   }
 
@@ -98,6 +102,7 @@ export class LeaderElector {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.checking;
+    await this.steppingDown;
     if (this.leader) {
       this.leader = false;
       await this.hooks.demoted();
@@ -115,6 +120,7 @@ export class LeaderElector {
   }
 
   private async runCheck(): Promise<void> {
+    await this.steppingDown;
     this.lastCheckAt = this.clock.now();
     if (this.leader) {
       await this.confirm();

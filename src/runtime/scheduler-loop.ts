@@ -61,7 +61,7 @@ export interface SchedulerLoopOptions {
 /** What the loop needs from the engine to build and cancel jobs. */
 export interface SchedulerLoopHooks {
   /** The job to create for a slot of `schedule` (function options applied). */
-  buildJob(schedule: StoredSchedule, slotAt: number, now: number): NewJob;
+  buildJob(schedule: StoredSchedule, slotAt: number, now: number): Promise<NewJob>;
   /** A job was created: wake workers. */
   jobCreated(job: StoredJob): void;
   /** Cancel an active job (overlap policies cancel_other / terminate_other). */
@@ -330,7 +330,7 @@ export class SchedulerLoop {
             decision.action === "fire" &&
             plan.fire.length === 1 &&
             this.schedules.fireSlots &&
-            this.defer(schedule, slot, cursor, next, entries, now)
+            (await this.defer(schedule, slot, cursor, next, entries, now))
           ) {
             break;
           }
@@ -420,18 +420,18 @@ export class SchedulerLoop {
    * Queue a simple fire (one due slot, policy says fire) for the tick's batched write. Returns
    * false when the job cannot be built, so the caller takes the normal path and records why.
    */
-  private defer(
+  private async defer(
     schedule: StoredSchedule,
     slot: { slotAt: number; kind: "fired" | "caught_up" },
     expected: number,
     next: ScheduleRuntimeInit,
     history: Omit<ScheduleHistoryEntry, "scheduleId" | "jobId">[],
     now: number,
-  ): boolean {
+  ): Promise<boolean> {
     let job: FireSlotRequest["job"];
     try {
       job = {
-        ...this.hooks.buildJob(schedule, slot.slotAt, now),
+        ...(await this.hooks.buildJob(schedule, slot.slotAt, now)),
         scheduleId: schedule.id,
         slotAt: slot.slotAt,
       };
@@ -526,7 +526,11 @@ export class SchedulerLoop {
   ): Promise<string | null> {
     let job: FireSlotRequest["job"];
     try {
-      job = { ...this.hooks.buildJob(schedule, slotAt, now), scheduleId: schedule.id, slotAt };
+      job = {
+        ...(await this.hooks.buildJob(schedule, slotAt, now)),
+        scheduleId: schedule.id,
+        slotAt,
+      };
     } catch (error) {
       // Building the job failed (e.g. a concurrency key function threw): record it on the
       // schedule and move past the slot.
@@ -610,7 +614,7 @@ export class SchedulerLoop {
         if (oldest === undefined || schedule.nextSlotAt === null) continue;
         if ((await this.schedules.activeJobs(schedule.id)).length > 0) continue;
         const job = {
-          ...this.hooks.buildJob(schedule, oldest, now),
+          ...(await this.hooks.buildJob(schedule, oldest, now)),
           scheduleId: schedule.id,
           slotAt: oldest,
         };

@@ -6,7 +6,8 @@
  */
 import { StoreError } from "../core/errors.js";
 import { isJobState } from "../core/jobs/states.js";
-import type { JobErrorInfo, StoredJob } from "../ports/job-store.js";
+import type { BackoffPolicy } from "../core/retry/backoff.js";
+import type { ClaimedJob, JobErrorInfo, StoredJob } from "../ports/job-store.js";
 
 /** A `jobs` row as either driver returns it. */
 export interface JobRow {
@@ -34,6 +35,9 @@ export interface JobRow {
   lease_expires_at: number | null;
   lease_token: string | null;
   cancel_requested_at: number | null;
+  /** Migration 3: the stamped backoff (JSON) and timeout; NULL for older jobs. */
+  backoff: string | null;
+  timeout_ms: number | null;
   /**
    * The schedule and slot that created the job (migration 2). Optional so that code building
    * a row in JS for a job without a schedule may leave them out; `SELECT *` always has them.
@@ -77,6 +81,8 @@ export function rowToJob(row: JobRow): StoredJob {
     leaseExpiresAt: row.lease_expires_at,
     leaseToken: row.lease_token,
     cancelRequestedAt: row.cancel_requested_at,
+    backoff: row.backoff === null ? null : parseBackoff(row.id, row.backoff),
+    timeoutMs: row.timeout_ms,
     scheduleId: row.schedule_id == null ? null : String(row.schedule_id),
     slotAt: row.slot_at ?? null,
   };
@@ -106,4 +112,28 @@ export function parseJobError(id: number, text: string): JobErrorInfo {
     ...(typeof v.code === "string" ? { code: v.code } : {}),
     ...(typeof v.stack === "string" ? { stack: v.stack } : {}),
   };
+}
+
+/** Parse the `backoff` column; StoreError when it is not JSON of an object. */
+export function parseBackoff(id: number, text: string): BackoffPolicy {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (cause) {
+    throw new StoreError(`job ${id} has a backoff column that is not JSON`, { cause });
+  }
+  if (value === null || typeof value !== "object") {
+    throw new StoreError(`job ${id} has a backoff column that is not a backoff policy`);
+  }
+  return value as BackoffPolicy;
+}
+
+/** The jobs a claim returned, checked to hold a lease (a claim always gives one); StoreError otherwise. */
+export function asClaimedJobs(jobs: StoredJob[]): ClaimedJob[] {
+  for (const job of jobs) {
+    if (job.leaseToken === null || job.leaseOwner === null || job.leaseExpiresAt === null) {
+      throw new StoreError(`job ${job.id} was claimed without a lease`);
+    }
+  }
+  return jobs as ClaimedJob[];
 }

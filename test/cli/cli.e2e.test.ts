@@ -169,7 +169,7 @@ describe("kairos CLI", () => {
     expect((await kairos(dir, ["jobs", "show", "999999"])).code).toBe(3);
     expect((await kairos(dir, ["schedules", "show", "nope"])).code).toBe(3);
     expect((await kairos(dir, ["enqueue", "hello", "--payload", "{bad"])).code).toBe(2);
-  });
+  }, 90_000); // a dozen CLI processes, each 1-3 s on a loaded 2-core machine
 
   it("chooses the store by --store over KAIROS_STORE over kairos.yaml over the default", async () => {
     fs.writeFileSync(path.join(dir, "kairos.yaml"), `store: sqlite:from-yaml.db\n${CONFIG}`);
@@ -194,7 +194,7 @@ describe("kairos CLI", () => {
   });
 
   it("dev applies the file, fires schedules, runs jobs, and drains on its own deadline; other commands work meanwhile", async () => {
-    const dev = kairos(dir, ["dev", "--for", "6s"]);
+    const dev = kairos(dir, ["dev", "--for", "10s"]);
     // While dev runs, other processes use the same store file.
     await new Promise((r) => setTimeout(r, 3_500));
     const during = await kairos(dir, ["schedules", "list", "--json"]);

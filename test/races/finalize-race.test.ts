@@ -25,6 +25,8 @@ function newJobs(count: number, now: number) {
     idempotencyKey: null,
     concurrencyKey: null,
     concurrencyLimit: 1,
+    backoff: { type: "fixed" as const, delayMs: 0 },
+    timeoutMs: 0,
     maxPending: null,
   }));
 }
@@ -91,6 +93,8 @@ describe("finalization races", () => {
           idempotencyKey: null,
           concurrencyKey: null,
           concurrencyLimit: 1,
+          backoff: { type: "fixed" as const, delayMs: 0 },
+          timeoutMs: 0,
           maxPending: null,
         })),
         now,
@@ -109,12 +113,12 @@ describe("finalization races", () => {
         claimed.map((job, i) => {
           const first = {
             jobId: job.id,
-            leaseToken: job.leaseToken!,
+            leaseToken: job.leaseToken,
             outcome: i % 2 ? win : other,
           };
           const second = {
             jobId: job.id,
-            leaseToken: job.leaseToken!,
+            leaseToken: job.leaseToken,
             outcome: i % 2 ? other : win,
           };
           return Promise.all([a.finalize([first], now), b.finalize([second], now)]);
@@ -140,7 +144,7 @@ describe("finalization races", () => {
     const slow = await openSqliteJobStore({ path: file });
     const k = await fileKairos(file);
     k.define("work", (_p, ctx) => `attempt ${ctx.attempt}`, {
-      backoff: { type: "fixed", delayMs: 0 },
+      backoff: { type: "fixed" as const, delayMs: 0 },
     });
     const job = await k.enqueue("work", {});
     const [claimed] = await slow.claim({
@@ -157,7 +161,7 @@ describe("finalization races", () => {
       [
         {
           jobId: job.id,
-          leaseToken: claimed!.leaseToken!,
+          leaseToken: claimed!.leaseToken,
           outcome: { kind: "succeeded", resultJson: '"stale"' },
         },
       ],

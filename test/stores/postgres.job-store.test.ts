@@ -25,6 +25,8 @@ function job(overrides: Partial<NewJob> = {}): NewJob {
     idempotencyKey: null,
     concurrencyKey: null,
     concurrencyLimit: 1,
+    backoff: { type: "fixed", delayMs: 0 },
+    timeoutMs: 0,
     maxPending: null,
     ...overrides,
   };
@@ -211,7 +213,7 @@ describePg("postgres job store across processes", () => {
     const requests = (kind: "succeeded" | "failed") =>
       running.map((j) => ({
         jobId: j.id,
-        leaseToken: j.leaseToken!,
+        leaseToken: j.leaseToken,
         outcome:
           kind === "succeeded"
             ? { kind, resultJson: '"ok"' }
@@ -254,7 +256,7 @@ describePg("postgres job store across processes", () => {
 
     const afterCancel = calls;
     await a!.finalize(
-      [{ jobId: claimed!.id, leaseToken: claimed!.leaseToken!, outcome: { kind: "released" } }],
+      [{ jobId: claimed!.id, leaseToken: claimed!.leaseToken, outcome: { kind: "released" } }],
       T0 + 2,
     );
     await waitFor(() => calls > afterCancel, "a notification of the release");

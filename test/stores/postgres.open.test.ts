@@ -140,6 +140,8 @@ describePg("openPostgresStores", () => {
             idempotencyKey: null,
             concurrencyKey: null,
             concurrencyLimit: 1,
+            backoff: { type: "fixed", delayMs: 0 },
+            timeoutMs: 0,
             maxPending: null,
           },
         ],

@@ -32,6 +32,8 @@ export function newJob(overrides: Partial<NewJob> = {}): NewJob {
     idempotencyKey: null,
     concurrencyKey: null,
     concurrencyLimit: 1,
+    backoff: { type: "fixed", delayMs: 0 },
+    timeoutMs: 0,
     maxPending: null,
     ...overrides,
   };

@@ -96,6 +96,8 @@ export function slotJob(
     idempotencyKey: null,
     concurrencyKey: null,
     concurrencyLimit: 1,
+    backoff: { type: "fixed", delayMs: 0 },
+    timeoutMs: 0,
     maxPending: null,
     ...overrides,
     scheduleId: schedule.id,

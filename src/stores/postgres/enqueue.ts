@@ -134,14 +134,16 @@ export async function insertJobs(
       client,
       `INSERT INTO ${s}.jobs (fn, state, attempt, max_attempts, payload, priority, run_at,
                               idempotency_key, concurrency_key, concurrency_limit,
-                              created_at, updated_at, schedule_id, slot_at)
+                              created_at, updated_at, schedule_id, slot_at, backoff, timeout_ms)
        SELECT fn, CASE WHEN run_at > $12 THEN 'scheduled' ELSE 'queued' END, 0, max_attempts,
               payload, priority, run_at, idempotency_key, concurrency_key, concurrency_limit,
-              $12, $12, schedule_id, slot_at
+              $12, $12, schedule_id, slot_at, backoff, timeout_ms
          FROM unnest($1::text[], $2::int[], $3::text[], $4::int[], $5::bigint[], $6::text[],
-                     $7::text[], $8::int[], $9::bigint[], $10::bigint[], $11::int[])
+                     $7::text[], $8::int[], $9::bigint[], $10::bigint[], $11::int[],
+                     $13::text[], $14::bigint[])
               AS t(fn, max_attempts, payload, priority, run_at, idempotency_key,
-                   concurrency_key, concurrency_limit, schedule_id, slot_at, ord)
+                   concurrency_key, concurrency_limit, schedule_id, slot_at, ord,
+                   backoff, timeout_ms)
         ORDER BY ord
        ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
        RETURNING ${COLS}`,
@@ -158,6 +160,8 @@ export async function insertJobs(
         pick((j) => j.slotAt ?? null),
         pick((_, i) => i),
         now,
+        pick((j) => JSON.stringify(j.backoff)),
+        pick((j) => j.timeoutMs),
       ],
     );
     // Rows come back in insertion order = ascending id; a skipped row is one whose key is not

@@ -38,6 +38,8 @@ export const JOB_COLUMNS = [
   "cancel_requested_at",
   "schedule_id",
   "slot_at",
+  "backoff",
+  "timeout_ms",
 ] as const;
 
 /** `JOB_COLUMNS` as an SQL list, each qualified by `alias` when given (`j.id, j.fn, ...`). */

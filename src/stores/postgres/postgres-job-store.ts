@@ -9,6 +9,7 @@
  */
 import type {
   CancelOutcome,
+  ClaimedJob,
   ClaimRequest,
   EnqueueOutcome,
   FinalizeRequest,
@@ -19,6 +20,7 @@ import type {
   NewJob,
   StoredJob,
 } from "../../ports/job-store.js";
+import { asClaimedJobs } from "../job-row.js";
 import { cancel } from "./cancel.js";
 import { claim } from "./claim.js";
 import { type PgDatabase, toStoreError } from "./database.js";
@@ -71,8 +73,8 @@ export class PostgresJobStore implements JobStore {
     await this.#db.pool.query(`ANALYZE ${this.#db.s}.jobs`).catch(() => undefined);
   }
 
-  async claim(request: ClaimRequest): Promise<StoredJob[]> {
-    return this.#run("claim", () => claim(this.#db, request));
+  async claim(request: ClaimRequest): Promise<ClaimedJob[]> {
+    return this.#run("claim", async () => asClaimedJobs(await claim(this.#db, request)));
   }
 
   async finalize(requests: readonly FinalizeRequest[], now: number): Promise<boolean[]> {

@@ -25,6 +25,8 @@ interface InsertParams {
   concurrencyLimit: number;
   scheduleId: number | null;
   slotAt: number | null;
+  backoff: string;
+  timeoutMs: number;
   now: number;
 }
 
@@ -53,10 +55,10 @@ export function prepareEnqueue(
   const insert = db.prepare<InsertParams>(
     `INSERT INTO jobs (fn, state, attempt, max_attempts, payload, priority, run_at,
                        idempotency_key, concurrency_key, concurrency_limit, created_at, updated_at,
-                       schedule_id, slot_at)
+                       schedule_id, slot_at, backoff, timeout_ms)
      VALUES (@fn, @state, 0, @maxAttempts, @payload, @priority, @runAt,
              @idempotencyKey, @concurrencyKey, @concurrencyLimit, @now, @now,
-             @scheduleId, @slotAt)`,
+             @scheduleId, @slotAt, @backoff, @timeoutMs)`,
   );
 
   const batch = db.transaction((jobs: readonly NewJob[], now: number): EnqueueOutcome[] => {
@@ -95,6 +97,8 @@ export function prepareEnqueue(
         concurrencyLimit: job.concurrencyLimit,
         scheduleId: scheduleRowid(job.scheduleId),
         slotAt: job.slotAt ?? null,
+        backoff: JSON.stringify(job.backoff),
+        timeoutMs: job.timeoutMs,
         now,
       };
       const id = Number(insert.run(params).lastInsertRowid);
@@ -138,6 +142,8 @@ function insertedRow(id: number, p: InsertParams): JobRow {
     cancel_requested_at: null,
     schedule_id: p.scheduleId,
     slot_at: p.slotAt,
+    backoff: p.backoff,
+    timeout_ms: p.timeoutMs,
   };
 }
 

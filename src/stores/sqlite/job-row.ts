@@ -14,7 +14,7 @@
 import { StoreError } from "../../core/errors.js";
 import { isJobState } from "../../core/jobs/states.js";
 import type { StoredJob } from "../../ports/job-store.js";
-import { parseJobError } from "../job-row.js";
+import { parseBackoff, parseJobError } from "../job-row.js";
 
 export { errorToJson, rowToJob, type JobRow } from "../job-row.js";
 
@@ -25,7 +25,8 @@ export { errorToJson, rowToJob, type JobRow } from "../job-row.js";
 export const JOB_COLUMNS = `id, fn, state, attempt, max_attempts, payload, result, error,
   progress_percent, progress_message, progress_at, priority, run_at, idempotency_key,
   concurrency_key, concurrency_limit, created_at, updated_at, started_at, finished_at,
-  lease_owner, lease_expires_at, lease_token, cancel_requested_at, schedule_id, slot_at`;
+  lease_owner, lease_expires_at, lease_token, cancel_requested_at, schedule_id, slot_at,
+  backoff, timeout_ms`;
 
 /** A `jobs` row as a raw-mode statement selecting `JOB_COLUMNS` returns it. */
 export type JobTuple = readonly [
@@ -55,6 +56,8 @@ export type JobTuple = readonly [
   cancelRequestedAt: number | null,
   scheduleId: number | null,
   slotAt: number | null,
+  backoff: string | null,
+  timeoutMs: number | null,
 ];
 
 /** Position of each column in a `JobTuple` (and in `JOB_COLUMNS`). */
@@ -85,6 +88,8 @@ export const COL = {
   cancelRequestedAt: 23,
   scheduleId: 24,
   slotAt: 25,
+  backoff: 26,
+  timeoutMs: 27,
 } as const;
 
 /**
@@ -100,6 +105,7 @@ export function tupleToJob(row: JobTuple): StoredJob {
   const error = row[COL.error];
   const percent = row[COL.progressPercent];
   const scheduleId = row[COL.scheduleId];
+  const backoff = row[COL.backoff];
   return {
     id: String(id),
     fn: row[COL.fn],
@@ -130,6 +136,8 @@ export function tupleToJob(row: JobTuple): StoredJob {
     leaseExpiresAt: row[COL.leaseExpiresAt],
     leaseToken: row[COL.leaseToken],
     cancelRequestedAt: row[COL.cancelRequestedAt],
+    backoff: backoff === null ? null : parseBackoff(id, backoff),
+    timeoutMs: row[COL.timeoutMs],
     scheduleId: scheduleId === null ? null : String(scheduleId),
     slotAt: row[COL.slotAt],
   };

@@ -31,6 +31,8 @@ const job = (over: Partial<NewJob> = {}): NewJob => ({
   idempotencyKey: null,
   concurrencyKey: null,
   concurrencyLimit: 1,
+  backoff: { type: "fixed", delayMs: 0 },
+  timeoutMs: 0,
   maxPending: null,
   ...over,
 });
@@ -249,12 +251,12 @@ describe("SQLite job rows", () => {
       1,
     );
     const [a, b] = await store.claim({ workerId: "w", fns: ["f"], limit: 2, now: 2, leaseMs: 9 });
-    await store.setProgress(a!.id, a!.leaseToken!, 50, "half", 3);
+    await store.setProgress(a!.id, a!.leaseToken, 50, "half", 3);
     await store.finalize(
       [
         {
           jobId: b!.id,
-          leaseToken: b!.leaseToken!,
+          leaseToken: b!.leaseToken,
           outcome: { kind: "failed", error: { name: "E", message: "m", code: "C", stack: "s" } },
         },
       ],
@@ -291,7 +293,7 @@ describe("SQLite job store listing", () => {
     await store.finalize(
       claimed
         .slice(0, 24)
-        .map((j, i) => ({ jobId: j.id, leaseToken: j.leaseToken!, outcome: outcomes[i % 6]! })),
+        .map((j, i) => ({ jobId: j.id, leaseToken: j.leaseToken, outcome: outcomes[i % 6]! })),
       3,
     );
   }

@@ -12,6 +12,7 @@ import type Database from "better-sqlite3";
 import { KairosError, ShuttingDownError, StoreError } from "../../core/errors.js";
 import type {
   CancelOutcome,
+  ClaimedJob,
   ClaimRequest,
   EnqueueOutcome,
   FinalizeRequest,
@@ -22,6 +23,7 @@ import type {
   NewJob,
   StoredJob,
 } from "../../ports/job-store.js";
+import { asClaimedJobs } from "../job-row.js";
 import { prepareCancel } from "./cancel.js";
 import { prepareClaim } from "./claim.js";
 import { prepareEnqueue } from "./enqueue.js";
@@ -69,8 +71,10 @@ export class SqliteJobStore implements JobStore {
     return this.#run("enqueue", () => this.#enqueue(jobs, now));
   }
 
-  async claim(request: ClaimRequest): Promise<StoredJob[]> {
-    return this.#run("claim", () => this.#claim({ ...request, limit: Math.floor(request.limit) }));
+  async claim(request: ClaimRequest): Promise<ClaimedJob[]> {
+    return this.#run("claim", () =>
+      asClaimedJobs(this.#claim({ ...request, limit: Math.floor(request.limit) })),
+    );
   }
 
   async finalize(requests: readonly FinalizeRequest[], now: number): Promise<boolean[]> {

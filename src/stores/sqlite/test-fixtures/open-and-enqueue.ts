@@ -28,6 +28,8 @@ try {
         idempotencyKey: null,
         concurrencyKey: null,
         concurrencyLimit: 1,
+        backoff: { type: "fixed", delayMs: 0 },
+        timeoutMs: 0,
         maxPending: null,
       },
     ],

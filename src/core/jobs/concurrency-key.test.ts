@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "../core/errors.js";
+import { ValidationError } from "../errors.js";
 import { concurrencyKeyFromTemplate, parseKeyTemplate } from "./concurrency-key.js";
 
 describe("concurrencyKeyFromTemplate", () => {

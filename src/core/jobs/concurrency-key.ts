@@ -1,11 +1,11 @@
 /**
- * @module config/concurrency-key
+ * @module core/jobs/concurrency-key
  * Concurrency key templates of config-declared functions: `report-{region}` takes `region`
  * from the job's payload, `{a.b.0}` walks nested objects and arrays, and `{{` / `}}` write
  * literal braces. Pure.
  */
-import { canonicalJson } from "../core/canonical-json.js";
-import { ValidationError } from "../core/errors.js";
+import { canonicalJson } from "../canonical-json.js";
+import { ValidationError } from "../errors.js";
 
 type Part =
   { readonly literal: string } | { readonly path: readonly string[]; readonly raw: string };

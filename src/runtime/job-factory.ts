@@ -1,0 +1,135 @@
+/**
+ * @module runtime/job-factory
+ * Builds the rows of new jobs — from `enqueue`, a schedule's fire, a trigger — with the job's
+ * policy resolved once and stamped on it (`core/jobs/policy`): the call's own options, then
+ * the function's spec declared by `kairos apply` and read from the store, then its `define()`
+ * options in this process, then the defaults. Every creator goes through here, so a job's
+ * policy never depends on which process created it.
+ *
+ * Store reads: a function's declared spec is read at most once per function per turn of the
+ * event loop (a burst of fires or enqueues shares one read), never cached longer, so a spec
+ * changed by `kairos apply` in another process applies to the next job created.
+ */
+import { canonicalJson } from "../core/canonical-json.js";
+import { ValidationError } from "../core/errors.js";
+import {
+  jobOptionsFromSpecJson,
+  resolveJobPolicy,
+  type CallOverrides,
+  type FunctionJobOptions,
+} from "../core/jobs/policy.js";
+import type { NewJob } from "../ports/job-store.js";
+import type { StoredFunction } from "../ports/schedule-store.js";
+import type { FunctionRegistry } from "./functions.js";
+
+/** Per-call options of a new job. */
+export interface NewJobOptions extends CallOverrides {
+  /** Not before this instant (Date or ms since epoch). Default: now. */
+  readonly runAt?: Date | number;
+  readonly idempotencyKey?: string;
+}
+
+/** The capabilities the factory is handed. */
+export interface JobFactoryCapabilities {
+  readonly registry: FunctionRegistry;
+  /** The function as `kairos apply` stored it, or null (no such function, or no schedule store). */
+  getFunction(name: string): Promise<StoredFunction | null>;
+}
+
+/** Builds new job rows; see the module header. */
+export class JobFactory {
+  private memo = new Map<string, Promise<FunctionJobOptions | null>>();
+  private clearQueued = false;
+
+  constructor(private readonly caps: JobFactoryCapabilities) {}
+
+  /**
+   * The rows for `payloads` of `fn`, each with its resolved policy. Throws ValidationError for
+   * bad input; nothing is written here.
+   */
+  async build(
+    fn: string,
+    payloads: readonly unknown[],
+    options: NewJobOptions,
+    now: number,
+  ): Promise<NewJob[]> {
+    const declared = await this.declared(fn);
+    return payloads.map((payload, i) => this.row(fn, payload, options, now, i, declared));
+  }
+
+  private row(
+    fn: string,
+    payload: unknown,
+    options: NewJobOptions,
+    now: number,
+    index: number,
+    declared: FunctionJobOptions | null,
+  ): NewJob {
+    const where = `enqueue("${fn}")`;
+    const payloadJson = canonicalJson(payload, index === 0 ? "payload" : `payloads[${index}]`);
+    const policy = resolveJobPolicy({
+      declared,
+      defined: this.caps.registry.get(fn)?.options ?? null,
+      call: options,
+      payload,
+      where,
+    });
+    return {
+      fn,
+      payloadJson,
+      priority: policy.priority,
+      runAt: Math.round(runAtOf(options.runAt, now, where)),
+      maxAttempts: policy.maxAttempts,
+      idempotencyKey: idempotencyKeyOf(options.idempotencyKey, where),
+      concurrencyKey: policy.concurrencyKey,
+      concurrencyLimit: policy.concurrencyLimit,
+      backoff: policy.backoff,
+      timeoutMs: policy.timeoutMs,
+      maxPending: policy.maxPending,
+    };
+  }
+
+  /** Drop what was read this turn (a spec was just changed in this process). */
+  forget(): void {
+    this.memo.clear();
+  }
+
+  private declared(fn: string): Promise<FunctionJobOptions | null> {
+    let found = this.memo.get(fn);
+    if (!found) {
+      found = this.caps
+        .getFunction(fn)
+        .then((stored) =>
+          stored === null || stored.kind === "inline"
+            ? null
+            : jobOptionsFromSpecJson(stored.specJson, fn),
+        );
+      this.memo.set(fn, found);
+      if (!this.clearQueued) {
+        this.clearQueued = true;
+        setImmediate(() => {
+          this.clearQueued = false;
+          this.memo.clear();
+        });
+      }
+    }
+    return found;
+  }
+}
+
+function runAtOf(runAt: Date | number | undefined, now: number, where: string): number {
+  if (runAt === undefined) return now;
+  const ms = runAt instanceof Date ? runAt.getTime() : runAt;
+  if (typeof ms !== "number" || !Number.isFinite(ms)) {
+    throw new ValidationError(`${where}: runAt must be a valid Date or ms since epoch`);
+  }
+  return ms;
+}
+
+function idempotencyKeyOf(key: string | undefined, where: string): string | null {
+  if (key === undefined) return null;
+  if (typeof key !== "string" || key.length === 0 || key.length > 512) {
+    throw new ValidationError(`${where}: idempotencyKey must be a string of 1-512 characters`);
+  }
+  return key;
+}

@@ -1,0 +1,68 @@
+/**
+ * @module runtime/job-view
+ * A job as the library, the CLI and (later) the HTTP API show it: instants as Dates, payload and
+ * result parsed, the stamped policy included.
+ */
+import type { JobState } from "../core/jobs/states.js";
+import type { BackoffPolicy } from "../core/retry/backoff.js";
+import type { JobErrorInfo, JobProgress, StoredJob } from "../ports/job-store.js";
+
+/** A job as the library shows it. Instants are Dates (UTC). */
+export interface Job<P = unknown, R = unknown> {
+  readonly id: string;
+  readonly fn: string;
+  readonly state: JobState;
+  /** Attempts started so far. */
+  readonly attempt: number;
+  readonly maxAttempts: number;
+  readonly payload: P;
+  /** The handler's return value once succeeded, else null. */
+  readonly result: R | null;
+  /** The last attempt's error, if any. */
+  readonly error: JobErrorInfo | null;
+  readonly progress: { percent: number; message: string | null; at: Date } | null;
+  readonly priority: number;
+  readonly runAt: Date;
+  readonly idempotencyKey: string | null;
+  readonly concurrencyKey: string | null;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  readonly startedAt: Date | null;
+  readonly finishedAt: Date | null;
+  /** True when a cancel was requested while it ran. */
+  readonly cancelRequested: boolean;
+  /** Delay between attempts, stamped when the job was created (null: a job older than stamping). */
+  readonly backoff: BackoffPolicy | null;
+  /** Attempt timeout in ms (0: none), stamped when the job was created. */
+  readonly timeoutMs: number | null;
+}
+
+/** Convert a stored job to the public shape. */
+export function toJob<P = unknown, R = unknown>(row: StoredJob): Job<P, R> {
+  return {
+    id: row.id,
+    fn: row.fn,
+    state: row.state,
+    attempt: row.attempt,
+    maxAttempts: row.maxAttempts,
+    payload: JSON.parse(row.payloadJson) as P,
+    result: row.resultJson === null ? null : (JSON.parse(row.resultJson) as R),
+    error: row.error,
+    progress: toProgress(row.progress),
+    priority: row.priority,
+    runAt: new Date(row.runAt),
+    idempotencyKey: row.idempotencyKey,
+    concurrencyKey: row.concurrencyKey,
+    createdAt: new Date(row.createdAt),
+    updatedAt: new Date(row.updatedAt),
+    startedAt: row.startedAt === null ? null : new Date(row.startedAt),
+    finishedAt: row.finishedAt === null ? null : new Date(row.finishedAt),
+    cancelRequested: row.cancelRequestedAt !== null,
+    backoff: row.backoff,
+    timeoutMs: row.timeoutMs,
+  };
+}
+
+function toProgress(p: JobProgress | null): Job["progress"] {
+  return p === null ? null : { percent: p.percent, message: p.message, at: new Date(p.at) };
+}

@@ -1,0 +1,166 @@
+/**
+ * @module runtime/jobs-api
+ * The jobs half of the engine's client interface: enqueue (one or many, in one transaction),
+ * read, list, cancel, logs. Beside `schedules-api.ts`; the facade (`kairos.ts`) exposes both.
+ * Every new job is built by the JobFactory, so its policy is resolved once and stamped on it.
+ */
+import { ValidationError } from "../core/errors.js";
+import { isJobState, type JobState } from "../core/jobs/states.js";
+import type { Clock } from "../ports/clock.js";
+import type { JobLogLine, JobStore } from "../ports/job-store.js";
+import type { EventBus } from "./event-bus.js";
+import type { JobFactory, NewJobOptions } from "./job-factory.js";
+import { toJob, type Job } from "./job-view.js";
+
+/** Options of one enqueue. */
+export interface EnqueueOptions extends NewJobOptions {
+  /** Not before this instant (Date or ms since epoch). Default: now. */
+  readonly runAt?: Date | number;
+  /** Higher runs first (default: the function's, else 0). */
+  readonly priority?: number;
+  /**
+   * At most one job per key: enqueuing the key again with the same function and payload
+   * returns the existing job; with a different one it throws ConflictError.
+   */
+  readonly idempotencyKey?: string;
+  /** Concurrency key, overriding the function's `concurrency.key`. */
+  readonly key?: string;
+  /** Attempts in all (default: the function's, else 3). */
+  readonly maxAttempts?: number;
+}
+
+/** Filter for `jobs.list`. */
+export interface JobListOptions {
+  readonly state?: JobState | readonly JobState[];
+  readonly fn?: string;
+  /** Default 100, at most 10,000. */
+  readonly limit?: number;
+  /** Page: jobs older than this id. */
+  readonly beforeId?: string;
+}
+
+/** Result of `jobs.cancel`. */
+export interface CancelResult {
+  /** `cancelled`: done; `cancel_requested`: running, its signal fired; `already_finished`: nothing to do. */
+  readonly outcome: "cancelled" | "cancel_requested" | "already_finished";
+  readonly job: Job;
+}
+
+/** Reading, listing and cancelling jobs. */
+export interface JobsApi {
+  /** The job with this id, or null. */
+  get<P = unknown, R = unknown>(id: string): Promise<Job<P, R> | null>;
+  /** Jobs matching the filter, newest first. */
+  list(options?: JobListOptions): Promise<Job[]>;
+  /**
+   * Cancel a job: a pending job is cancelled at once; a running one has its AbortSignal fired
+   * (here, or in the process running it, at its next heartbeat) and is finalized `cancelled`
+   * after the grace period even if its handler ignores the signal. Returns null for an unknown id.
+   */
+  cancel(id: string): Promise<CancelResult | null>;
+  /** The job's log lines, oldest first. */
+  logs(id: string, limit?: number): Promise<JobLogLine[]>;
+}
+
+/** What the jobs API is handed. */
+export interface JobsApiCapabilities {
+  readonly store: JobStore;
+  readonly factory: JobFactory;
+  readonly events: EventBus;
+  readonly clock: Clock;
+  assertOpen(): void;
+  /** Jobs became due at `runAt` (wake this process's workers). */
+  due(runAt: number): void;
+  /** A job running in this process should see its cancel now. */
+  cancelLocal(jobId: string): void;
+}
+
+/** The jobs API and the enqueue path over the given capabilities. */
+export function createJobsApi(caps: JobsApiCapabilities): {
+  readonly api: JobsApi;
+  enqueueMany<P>(fn: string, payloads: readonly P[], options: EnqueueOptions): Promise<Job<P>[]>;
+} {
+  const { store, clock, events } = caps;
+  const api: JobsApi = {
+    get: async <P = unknown, R = unknown>(id: string) => {
+      caps.assertOpen();
+      const job = await store.get(String(id));
+      return job ? toJob<P, R>(job) : null;
+    },
+    list: async (options = {}) => {
+      caps.assertOpen();
+      const states = options.state === undefined ? [] : ([] as JobState[]).concat(options.state);
+      for (const s of states) {
+        if (!isJobState(s)) throw new ValidationError(`unknown job state ${JSON.stringify(s)}`);
+      }
+      const limit = options.limit ?? 100;
+      if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
+        throw new ValidationError(`limit must be an integer in 1..10000, got ${String(limit)}`);
+      }
+      const rows = await store.list({
+        ...(states.length > 0 ? { state: states } : {}),
+        ...(options.fn !== undefined ? { fn: options.fn } : {}),
+        ...(options.beforeId !== undefined ? { beforeId: options.beforeId } : {}),
+        limit,
+      });
+      return rows.map((row) => toJob(row));
+    },
+    cancel: async (id) => {
+      caps.assertOpen();
+      const outcome = await store.cancel(String(id), clock.now());
+      if (outcome.kind === "not_found") return null;
+      if (outcome.kind === "cancelled") {
+        events.emit("job:cancelled", {
+          jobId: outcome.job.id,
+          fn: outcome.job.fn,
+          attempt: outcome.job.attempt,
+          at: clock.now(),
+        });
+      }
+      if (outcome.kind === "cancel_requested") caps.cancelLocal(outcome.job.id);
+      return { outcome: outcome.kind, job: toJob(outcome.job) };
+    },
+    logs: async (id, limit = 1_000) => {
+      caps.assertOpen();
+      return store.getLogs(String(id), limit);
+    },
+  };
+
+  const enqueueMany = async <P>(
+    fn: string,
+    payloads: readonly P[],
+    options: EnqueueOptions,
+  ): Promise<Job<P>[]> => {
+    caps.assertOpen();
+    if (typeof fn !== "string" || fn.length === 0) {
+      throw new ValidationError(`fn must be a non-empty string, got ${JSON.stringify(fn)}`);
+    }
+    if (!Array.isArray(payloads)) throw new ValidationError("payloads must be an array");
+    if (options.idempotencyKey !== undefined && payloads.length > 1) {
+      throw new ValidationError(
+        "idempotencyKey applies to one job: enqueue keyed jobs one at a time with enqueue()",
+      );
+    }
+    const now = clock.now();
+    const rows = await caps.factory.build(fn, payloads, options, now);
+    const outcomes = await store.enqueue(rows, now);
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const { job, created } of outcomes) {
+      if (!created) continue;
+      earliest = Math.min(earliest, job.runAt);
+      if (events.has("job:queued")) {
+        events.emit("job:queued", {
+          jobId: job.id,
+          fn: job.fn,
+          attempt: job.attempt,
+          at: now,
+          runAt: job.runAt,
+        });
+      }
+    }
+    if (earliest !== Number.POSITIVE_INFINITY) caps.due(earliest);
+    return outcomes.map(({ job }) => toJob<P>(job));
+  };
+
+  return { api, enqueueMany };
+}

@@ -1,0 +1,150 @@
+/**
+ * @module runtime/worker/job-execution
+ * One attempt of one claimed job in this process: the handler's context (payload, signal,
+ * progress, logs), its timeout, and its cancellation with a grace period.
+ *
+ * Execution states (one place changes them, `decide`):
+ *   running   the handler holds the slot                 -> decided
+ *   decided   the outcome is known (result, error, timeout, cancel grace, lost lease,
+ *             shutdown); the slot is free even if the handler never settles
+ * The outcome is reported exactly once (`onDecided`). A handler that settles after its
+ * attempt was decided is reported as abandoned-then-settled (`onLateSettle`) so its result is
+ * dropped and counted, never written.
+ */
+import { JobCancelledError, JobTimeoutError, UnrecoverableError } from "../../core/errors.js";
+import type { AttemptOutcome } from "../../core/jobs/finalization.js";
+import type { ClaimedJob, JobLogLine } from "../../ports/job-store.js";
+import type { JobContext, JobHandler } from "../functions.js";
+import { toErrorInfo } from "../error-info.js";
+
+/** The capabilities an execution is handed. */
+export interface ExecutionCapabilities {
+  now(): number;
+  /** Store progress under the job's lease (errors are the caller's to report). */
+  progress(job: ClaimedJob, percent: number, message: string | null): void;
+  log(line: JobLogLine): void;
+  /** The attempt's outcome, reported once. */
+  onDecided(execution: JobExecution, outcome: AttemptOutcome): void;
+  /** The handler settled after the outcome was decided without it. */
+  onLateSettle(execution: JobExecution): void;
+}
+
+/** One running attempt; see the module header. */
+export class JobExecution {
+  readonly controller = new AbortController();
+  private decidedOutcome: AttemptOutcome | null = null;
+  private handlerSettled = false;
+  private cancelRequested = false;
+  private timeoutTimer: NodeJS.Timeout | null = null;
+  private graceTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly job: ClaimedJob,
+    readonly startedAt: number,
+    private readonly caps: ExecutionCapabilities,
+  ) {}
+
+  /** True once the outcome is known. */
+  get decided(): boolean {
+    return this.decidedOutcome !== null;
+  }
+
+  /** True when the handler has returned or thrown. */
+  get settled(): boolean {
+    return this.handlerSettled;
+  }
+
+  /** True when a cancel reached this attempt. */
+  get cancelled(): boolean {
+    return this.cancelRequested;
+  }
+
+  /** Run the handler; arms the job's stamped timeout. */
+  start(handler: JobHandler): void {
+    const timeoutMs = this.job.timeoutMs ?? 0;
+    if (timeoutMs > 0) {
+      this.timeoutTimer = setTimeout(() => {
+        this.controller.abort(new JobTimeoutError(timeoutMs));
+        this.decide({ kind: "timeout" });
+      }, timeoutMs);
+    }
+    let result: Promise<unknown>;
+    try {
+      const payload: unknown = JSON.parse(this.job.payloadJson);
+      result = Promise.resolve(handler(payload, this.context()));
+    } catch (error) {
+      // Keep whatever was thrown (even a non-Error) so the stored error describes it.
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+      result = Promise.reject(error);
+    }
+    result.then(
+      (value) => this.settle({ kind: "resolved", value }),
+      (error: unknown) =>
+        this.settle({
+          kind: "rejected",
+          error: toErrorInfo(error),
+          unrecoverable: error instanceof UnrecoverableError,
+        }),
+    );
+  }
+
+  /**
+   * Cancel: the signal aborts with JobCancelledError; if the handler has not settled after
+   * `graceMs` the attempt is decided `cancel_grace`. Idempotent.
+   */
+  cancel(graceMs: number): void {
+    if (this.decided || this.cancelRequested) return;
+    this.cancelRequested = true;
+    this.controller.abort(new JobCancelledError());
+    this.graceTimer = setTimeout(() => this.decide({ kind: "cancel_grace", graceMs }), graceMs);
+  }
+
+  /** End the attempt from outside (lost lease, shutdown): abort the signal with `reason`, decide `outcome`. */
+  abort(reason: Error, outcome: AttemptOutcome): void {
+    if (this.decided) return;
+    this.controller.abort(reason);
+    this.decide(outcome);
+  }
+
+  private settle(outcome: AttemptOutcome): void {
+    this.handlerSettled = true;
+    if (this.decided) {
+      this.caps.onLateSettle(this);
+      return;
+    }
+    this.decide(outcome);
+  }
+
+  private decide(outcome: AttemptOutcome): void {
+    if (this.decided) return;
+    this.decidedOutcome = outcome;
+    if (this.timeoutTimer) clearTimeout(this.timeoutTimer);
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    this.caps.onDecided(this, outcome);
+  }
+
+  private context(): JobContext {
+    const { job } = this;
+    return {
+      jobId: job.id,
+      fn: job.fn,
+      attempt: job.attempt,
+      maxAttempts: job.maxAttempts,
+      signal: this.controller.signal,
+      progress: (percent: number, message?: string) => {
+        if (this.decided) return;
+        const clamped = Math.max(0, Math.min(100, Number(percent) || 0));
+        this.caps.progress(job, clamped, message ?? null);
+      },
+      log: (message: string, level: JobLogLine["level"] = "info") => {
+        this.caps.log({
+          jobId: job.id,
+          attempt: job.attempt,
+          at: this.caps.now(),
+          level,
+          message: String(message),
+        });
+      },
+    };
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * @module runtime/worker/options
+ * The worker pool's options: the one place their defaults live, validated once when the pool
+ * is built.
+ */
+import { ValidationError } from "../../core/errors.js";
+
+/** Options of a worker pool. */
+export interface WorkerPoolOptions {
+  /** Handlers running at once in this process (default 10). */
+  readonly concurrency?: number;
+  /** Lease length; renewed every leaseMs/3 while a job runs (default 30 s). */
+  readonly leaseMs?: number;
+  /** Fallback poll when idle (default 1 s). */
+  readonly pollIntervalMs?: number;
+  /** How often to look for a change committed by another process (default 50 ms). */
+  readonly changeCheckMs?: number;
+  /** After a cancel, how long a handler may ignore its AbortSignal before the job is finalized cancelled (default 5 s). */
+  readonly cancelGraceMs?: number;
+  /**
+   * Jobs claimed beyond the free slots while recent jobs are short, to batch claims
+   * (default the larger of 4 x concurrency and 200, at most 1,000; 0 disables).
+   */
+  readonly prefetch?: number;
+  /** Worker id stored as lease owner (default a random id). */
+  readonly workerId?: string;
+}
+
+/** The options with every default applied. */
+export interface ResolvedPoolOptions {
+  readonly concurrency: number;
+  readonly leaseMs: number;
+  readonly pollIntervalMs: number;
+  readonly changeCheckMs: number;
+  readonly cancelGraceMs: number;
+  readonly prefetch: number;
+}
+
+/** Apply defaults and validate; throws ValidationError naming the bad option. */
+export function resolvePoolOptions(options: WorkerPoolOptions): ResolvedPoolOptions {
+  const concurrency = positiveInt(options.concurrency ?? 10, "concurrency");
+  return {
+    concurrency,
+    leaseMs: positiveInt(options.leaseMs ?? 30_000, "leaseMs"),
+    pollIntervalMs: positiveInt(options.pollIntervalMs ?? 1_000, "pollIntervalMs"),
+    changeCheckMs: positiveInt(options.changeCheckMs ?? 50, "changeCheckMs"),
+    cancelGraceMs: nonNegative(options.cancelGraceMs ?? 5_000, "cancelGraceMs"),
+    prefetch: Math.min(
+      1_000,
+      nonNegative(options.prefetch ?? Math.max(4 * concurrency, 200), "prefetch"),
+    ),
+  };
+}
+
+function positiveInt(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new ValidationError(`${name} must be an integer >= 1, got ${String(value)}`);
+  }
+  return value;
+}
+
+function nonNegative(value: number, name: string): number {
+  if (!Number.isFinite(value) || value < 0) {
+    throw new ValidationError(`${name} must be a number >= 0, got ${String(value)}`);
+  }
+  return value;
+}

@@ -1,0 +1,454 @@
+/**
+ * @module runtime/worker/worker-pool
+ * The worker pool: claim -> run -> finalize, for the functions defined in this process. It
+ * composes four collaborators, each handed only the capabilities it uses: the claim loop
+ * (`claim-loop.ts`), one execution per running job (`job-execution.ts`), the lease keeper
+ * (`lease-keeper.ts`) and the log buffer (`log-buffer.ts`). What an attempt's outcome means
+ * for the job is decided in core (`decideFinalization`), from the policy stamped on the job.
+ *
+ * Pool states (one place changes them, `this.state`):
+ *   idle      constructed, not started              -> running
+ *   running   claiming and running jobs             -> draining
+ *   draining  no new claims; running jobs finish    -> stopped
+ *   stopped   every job finished or handed back     (final)
+ *
+ * Invariants:
+ * - At most `concurrency` handlers hold a slot. A slot is freed when its job's outcome is
+ *   decided (result, error, timeout, cancel grace, lost lease, shutdown), even if the handler
+ *   never settles: a hung handler cannot take the pool down.
+ * - Every outcome is written through the FinalizeBatcher, guarded by the lease token: if
+ *   another finalization won (lease recovery elsewhere, a racing cancel), this one is dropped
+ *   and counted, never applied.
+ * - Prefetched jobs (claimed beyond the free slots while recent jobs are short, <= 50 ms on
+ *   average) wait in a local buffer under a lease like running ones; they start the moment a
+ *   slot frees, are cancelled or handed back at once, and are never buffered behind long jobs.
+ * - Lease recovery is not the pool's: it is a leader duty (`duties/lease-recovery.ts`).
+ */
+import { randomUUID } from "node:crypto";
+import { KairosError, ShuttingDownError } from "../../core/errors.js";
+import {
+  decideFinalization,
+  type AttemptOutcome,
+  type Finalization,
+} from "../../core/jobs/finalization.js";
+import type { RandomSource } from "../../core/retry/backoff.js";
+import type { Clock } from "../../ports/clock.js";
+import type { ClaimedJob, JobStore } from "../../ports/job-store.js";
+import type { Logger } from "../../ports/logger.js";
+import type { EventBus } from "../event-bus.js";
+import { FinalizeBatcher } from "../finalize-batcher.js";
+import type { FunctionRegistry } from "../functions.js";
+import { ClaimLoop } from "./claim-loop.js";
+import { JobExecution } from "./job-execution.js";
+import { LeaseKeeper } from "./lease-keeper.js";
+import { LogBuffer } from "./log-buffer.js";
+import { resolvePoolOptions, type ResolvedPoolOptions, type WorkerPoolOptions } from "./options.js";
+
+export type { WorkerPoolOptions } from "./options.js";
+
+/** Counters a pool keeps for metrics and tests. */
+export interface WorkerPoolStats {
+  readonly running: number;
+  /** Jobs claimed ahead (prefetched) and not started yet. */
+  readonly buffered: number;
+  readonly claimed: number;
+  readonly finalized: number;
+  /** Results that arrived after the job was already finalized or its lease lost, and were dropped. */
+  readonly droppedResults: number;
+  /** Handlers still executing after their job was finalized (timed out or cancelled, ignoring the signal). */
+  readonly abandonedHandlers: number;
+}
+
+/** The store operations the pool uses. */
+export type WorkerPoolStore = Pick<
+  JobStore,
+  | "claim"
+  | "finalize"
+  | "heartbeat"
+  | "setProgress"
+  | "appendLogs"
+  | "nextRunAt"
+  | "changeToken"
+  | "onChange"
+>;
+
+type PoolState = "idle" | "running" | "draining" | "stopped";
+
+/** Prefetch only while recent handlers average at most this long. */
+const PREFETCH_MAX_AVG_MS = 50;
+
+/** Runs claimed jobs of the functions defined in this process. */
+export class WorkerPool {
+  readonly workerId: string;
+  private state: PoolState = "idle";
+  private readonly options: ResolvedPoolOptions;
+  private readonly active = new Map<string, JobExecution>();
+  /** Claimed, not yet started (prefetched); leased like running jobs. */
+  private buffer: ClaimedJob[] = [];
+  /** Moving average of handler durations, ms; null until a job finished. */
+  private avgDurationMs: number | null = null;
+  private readonly batcher: FinalizeBatcher;
+  private readonly claims: ClaimLoop;
+  private readonly leases: LeaseKeeper;
+  private readonly logs: LogBuffer;
+  private drainWaiters: (() => void)[] = [];
+  /** Finalizations decided but not yet written; `stop` waits for them. */
+  private readonly pendingWrites = new Set<Promise<void>>();
+  private counters = { claimed: 0, finalized: 0, droppedResults: 0, abandonedHandlers: 0 };
+
+  constructor(
+    private readonly store: WorkerPoolStore,
+    private readonly registry: FunctionRegistry,
+    private readonly events: EventBus,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly random: RandomSource,
+    options: WorkerPoolOptions = {},
+  ) {
+    this.options = resolvePoolOptions(options);
+    this.workerId = options.workerId ?? `worker-${randomUUID()}`;
+    this.batcher = new FinalizeBatcher(store, clock, (e) => this.reportError(e, "finalize"));
+    this.logs = new LogBuffer(
+      (lines) => store.appendLogs(lines),
+      (e) => this.reportError(e, "logs"),
+    );
+    this.leases = new LeaseKeeper(
+      {
+        renew: (leases) =>
+          store.heartbeat(this.workerId, leases, clock.now(), this.options.leaseMs),
+        held: () => this.heldLeases(),
+        lost: (ids) => this.leasesLost(ids),
+        cancelRequested: (ids) => ids.forEach((id) => this.cancelLocal(id)),
+        reportError: (e) => this.reportError(e, "heartbeat"),
+      },
+      Math.max(50, Math.floor(this.options.leaseMs / 3)),
+    );
+    this.claims = new ClaimLoop(
+      {
+        now: () => clock.now(),
+        fns: () => registry.names(),
+        capacity: () => this.capacity(),
+        claim: (fns, limit) =>
+          store.claim({
+            workerId: this.workerId,
+            fns,
+            limit,
+            now: clock.now(),
+            leaseMs: this.options.leaseMs,
+          }),
+        accept: (jobs) => this.accept(jobs),
+        handBack: (jobs) => jobs.forEach((job) => this.finishUnstarted(job, { kind: "shutdown" })),
+        nextRunAt: (fns) => store.nextRunAt(fns),
+        changeToken: () => store.changeToken(),
+        ...(store.onChange ? { onChange: (l: () => void) => store.onChange!(l) } : {}),
+        reportError: (e, where) => this.reportError(e, where),
+      },
+      this.options,
+    );
+  }
+
+  /** Begin claiming. Functions defined later are picked up at the next claim. */
+  start(): void {
+    if (this.state !== "idle") return;
+    this.state = "running";
+    this.leases.start();
+    this.claims.start();
+  }
+
+  /** Current counters. */
+  stats(): WorkerPoolStats {
+    return { running: this.active.size, buffered: this.buffer.length, ...this.counters };
+  }
+
+  /** True while the job is running or prefetched in this pool. */
+  isRunningHere(jobId: string): boolean {
+    return this.active.has(jobId) || this.buffer.some((j) => j.id === jobId);
+  }
+
+  /** A job became due (local enqueue, retry): claim now, or wake at `runAt`. */
+  notify(runAt: number): void {
+    if (this.state === "running") this.claims.notify(runAt);
+  }
+
+  /**
+   * Cancel a job running here: its signal aborts with JobCancelledError; if the handler has
+   * not settled after the grace period the job is finalized `cancelled` anyway.
+   */
+  cancelLocal(jobId: string): boolean {
+    const buffered = this.buffer.findIndex((j) => j.id === jobId);
+    if (buffered >= 0) {
+      const [job] = this.buffer.splice(buffered, 1);
+      if (job) this.finishUnstarted(job, { kind: "cancelled_unstarted" });
+      return true;
+    }
+    const execution = this.active.get(jobId);
+    if (!execution || execution.decided) return false;
+    execution.cancel(this.options.cancelGraceMs);
+    return true;
+  }
+
+  /**
+   * Stop claiming; let running jobs finish within `drainMs`; abort and hand back the rest so
+   * another worker can take them at once. Idempotent; resolves when nothing is left claimed.
+   */
+  async stop(drainMs = 10_000): Promise<void> {
+    if (this.state === "stopped") return;
+    if (this.state === "idle") {
+      this.state = "stopped";
+      return;
+    }
+    if (this.state === "running") {
+      this.state = "draining";
+      this.claims.stop();
+      this.releaseBuffer();
+    }
+    if (this.active.size > 0) await this.drained(drainMs);
+    this.releaseBuffer();
+    for (const execution of [...this.active.values()]) {
+      execution.abort(new ShuttingDownError("worker is shutting down; job handed back"), {
+        kind: "shutdown",
+      });
+    }
+    while (this.pendingWrites.size > 0) {
+      await Promise.all([...this.pendingWrites, this.batcher.flush()]);
+    }
+    await this.batcher.flush();
+    await this.logs.flush();
+    this.leases.stop();
+    this.state = "stopped";
+  }
+
+  // ---- claiming and starting -------------------------------------------------------------
+
+  private capacity(): { want: number; free: number; prefetch: number } {
+    const free = this.options.concurrency - this.active.size - this.buffer.length;
+    const short = this.avgDurationMs !== null && this.avgDurationMs <= PREFETCH_MAX_AVG_MS;
+    const prefetch = short ? this.options.prefetch : 0;
+    return { want: free + prefetch, free, prefetch };
+  }
+
+  private accept(jobs: ClaimedJob[]): void {
+    this.counters.claimed += jobs.length;
+    for (const job of jobs) this.buffer.push(job);
+    this.startFromBuffer();
+  }
+
+  /** Start buffered jobs while slots are free. */
+  private startFromBuffer(): void {
+    while (this.active.size < this.options.concurrency && this.buffer.length > 0) {
+      const job = this.buffer.shift();
+      if (job) this.run(job);
+    }
+  }
+
+  private run(job: ClaimedJob): void {
+    const def = this.registry.get(job.fn);
+    if (!def) {
+      // Cannot happen: only defined functions are claimed. Hand it back rather than lose it.
+      this.finishUnstarted(job, { kind: "shutdown" });
+      return;
+    }
+    const startedAt = this.clock.now();
+    const execution = new JobExecution(job, startedAt, {
+      now: () => this.clock.now(),
+      progress: (j, percent, message) => this.progress(j, percent, message),
+      log: (line) => this.logs.push(line),
+      onDecided: (e, outcome) => this.decided(e, outcome),
+      onLateSettle: (e) => {
+        this.counters.abandonedHandlers = Math.max(0, this.counters.abandonedHandlers - 1);
+        this.drop(e.job, "already_finalized");
+      },
+    });
+    this.active.set(job.id, execution);
+    if (this.events.has("job:started")) {
+      this.events.emit("job:started", {
+        jobId: job.id,
+        fn: job.fn,
+        attempt: job.attempt,
+        at: startedAt,
+        workerId: this.workerId,
+        runAt: job.runAt,
+      });
+    }
+    execution.start(def.handler);
+    if (job.cancelRequestedAt !== null) execution.cancel(this.options.cancelGraceMs);
+  }
+
+  private progress(job: ClaimedJob, percent: number, message: string | null): void {
+    const now = this.clock.now();
+    this.store
+      .setProgress(job.id, job.leaseToken, percent, message, now)
+      .catch((error: unknown) => this.reportError(error, "progress"));
+    this.events.emit("job:progress", {
+      jobId: job.id,
+      fn: job.fn,
+      attempt: job.attempt,
+      at: now,
+      percent,
+      message,
+    });
+  }
+
+  // ---- outcomes ---------------------------------------------------------------------------
+
+  /** An execution's outcome is known: free its slot, decide, write. */
+  private decided(execution: JobExecution, outcome: AttemptOutcome): void {
+    const { job } = execution;
+    if (!execution.settled) this.counters.abandonedHandlers++;
+    if (outcome.kind === "resolved" || outcome.kind === "rejected") {
+      const took = this.clock.now() - execution.startedAt;
+      this.avgDurationMs =
+        this.avgDurationMs === null ? took : this.avgDurationMs * 0.9 + took * 0.1;
+    }
+    this.active.delete(job.id);
+    this.onSlotFreed();
+    const decision = decideFinalization(
+      { ...job, cancelRequested: execution.cancelled },
+      outcome,
+      this.clock.now(),
+      this.random,
+    );
+    if (decision.action === "drop") {
+      this.drop(job, decision.reason);
+      return;
+    }
+    this.track(this.write(job, decision.finalization, execution.startedAt));
+  }
+
+  /** Finish a job that never started here (prefetched): cancelled or handed back. */
+  private finishUnstarted(job: ClaimedJob, outcome: AttemptOutcome): void {
+    const decision = decideFinalization(
+      { ...job, cancelRequested: job.cancelRequestedAt !== null },
+      outcome,
+      this.clock.now(),
+      this.random,
+    );
+    if (decision.action === "write") this.track(this.write(job, decision.finalization, null));
+  }
+
+  private track(write: Promise<void>): void {
+    this.pendingWrites.add(write);
+    void write.finally(() => this.pendingWrites.delete(write));
+  }
+
+  private async write(
+    job: ClaimedJob,
+    finalization: Finalization,
+    startedAt: number | null,
+  ): Promise<void> {
+    await this.logs.flushFor(job.id);
+    const applied = await this.batcher.submit({
+      jobId: job.id,
+      leaseToken: job.leaseToken,
+      outcome: finalization,
+    });
+    if (!applied) {
+      this.drop(job, "lost_race");
+      return;
+    }
+    if (startedAt !== null) this.counters.finalized++;
+    // The write may have freed a concurrency key that the last claim saw as full.
+    if (this.state === "running" && job.concurrencyKey !== null) this.claims.fetchSoon();
+    this.emitFinalized(job, finalization, startedAt);
+    this.wakeDrainIfIdle();
+  }
+
+  private emitFinalized(job: ClaimedJob, f: Finalization, startedAt: number | null): void {
+    const at = this.clock.now();
+    const base = { jobId: job.id, fn: job.fn, attempt: job.attempt, at };
+    switch (f.kind) {
+      case "succeeded":
+        this.events.emit("job:succeeded", { ...base, durationMs: at - (startedAt ?? at) });
+        return;
+      case "failed":
+        this.events.emit("job:failed", { ...base, error: f.error });
+        return;
+      case "timed_out":
+        this.events.emit("job:timed_out", { ...base, error: f.error });
+        this.events.emit("job:failed", { ...base, error: f.error });
+        return;
+      case "retrying":
+        this.events.emit("job:retrying", { ...base, error: f.error, runAt: f.runAt });
+        this.notify(f.runAt);
+        return;
+      case "cancelled":
+        this.events.emit("job:cancelled", base);
+        return;
+      case "released":
+        this.events.emit("job:released", base);
+        return;
+    }
+  }
+
+  private drop(job: ClaimedJob, reason: string): void {
+    this.counters.droppedResults++;
+    this.events.emit("job:result_dropped", {
+      jobId: job.id,
+      fn: job.fn,
+      attempt: job.attempt,
+      at: this.clock.now(),
+      reason,
+    });
+  }
+
+  // ---- leases and draining ----------------------------------------------------------------
+
+  private heldLeases(): { jobId: string; leaseToken: string }[] {
+    const held: { jobId: string; leaseToken: string }[] = [];
+    for (const e of this.active.values()) {
+      if (!e.decided) held.push({ jobId: e.job.id, leaseToken: e.job.leaseToken });
+    }
+    for (const job of this.buffer) held.push({ jobId: job.id, leaseToken: job.leaseToken });
+    return held;
+  }
+
+  private leasesLost(ids: readonly string[]): void {
+    const lost = new Set(ids);
+    this.buffer = this.buffer.filter((job) => !lost.has(job.id));
+    for (const id of ids) {
+      this.active
+        .get(id)
+        ?.abort(new KairosError("JOB_CANCELLED", "lease lost: the job was taken over"), {
+          kind: "lease_lost",
+        });
+    }
+  }
+
+  /** Hand every buffered (unstarted) job back to the queue at once. */
+  private releaseBuffer(): void {
+    const jobs = this.buffer;
+    this.buffer = [];
+    for (const job of jobs) this.finishUnstarted(job, { kind: "shutdown" });
+  }
+
+  private onSlotFreed(): void {
+    if (this.state === "running") {
+      this.startFromBuffer();
+      this.claims.fetchSoon();
+    }
+    this.wakeDrainIfIdle();
+  }
+
+  private drained(drainMs: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, drainMs);
+      this.drainWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  private wakeDrainIfIdle(): void {
+    if (this.active.size === 0 && this.drainWaiters.length > 0) {
+      const waiters = this.drainWaiters;
+      this.drainWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  private reportError(error: unknown, where: string): void {
+    this.logger.error({ err: error, where }, "worker pool error; continuing");
+    this.events.emit("worker:error", { error, at: this.clock.now(), where });
+  }
+}
