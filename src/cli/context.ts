@@ -24,6 +24,19 @@ export interface StoreChoice {
   readonly origin: "--store" | "KAIROS_STORE" | "kairos.yaml" | "default";
 }
 
+/** What a command body receives (commands get it through `WithEngine`, built in program.ts). */
+export interface EngineContext {
+  readonly kairos: Kairos;
+  readonly config: ResolvedConfig | null;
+  readonly store: StoreChoice;
+}
+
+/** Run `body` with an engine on the chosen store; always stops the engine. */
+export type WithEngine = (
+  local: { json?: boolean },
+  body: (ctx: EngineContext) => Promise<void>,
+) => Promise<void>;
+
 /** The config file path: `--config`, else `./kairos.yaml`. */
 export function configPath(options: GlobalOptions, cwd = process.cwd()): string {
   return path.resolve(cwd, options.config ?? "kairos.yaml");

@@ -4,28 +4,13 @@
  * engine facade, and print. Errors become a message on stderr and a stable exit code.
  */
 import { Command, CommanderError } from "commander";
-import type { Kairos } from "../runtime/kairos.js";
-import type { ResolvedConfig } from "../config/index.js";
-import { maybeLoadConfig, openEngine, type GlobalOptions, type StoreChoice } from "./context.js";
+import { maybeLoadConfig, openEngine, type GlobalOptions, type WithEngine } from "./context.js";
 import { EXIT, exitCodeFor, type Io } from "./output.js";
 import { registerCron } from "./commands/cron.js";
 import { registerJobs } from "./commands/jobs.js";
 import { registerSchedules } from "./commands/schedules.js";
 import { registerApply } from "./commands/apply.js";
 import { registerDev } from "./commands/dev.js";
-
-/** What a command body receives. */
-export interface EngineContext {
-  readonly kairos: Kairos;
-  readonly config: ResolvedConfig | null;
-  readonly store: StoreChoice;
-}
-
-/** Run `body` with an engine on the chosen store; always stops the engine. */
-export type WithEngine = (
-  local: { json?: boolean },
-  body: (ctx: EngineContext) => Promise<void>,
-) => Promise<void>;
 
 /** Build the program; `setExit` receives the exit code of the command that ran. */
 export function buildProgram(io: Io, setExit: (code: number) => void): Command {

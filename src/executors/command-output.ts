@@ -5,7 +5,7 @@
  * to the job log. Memory stays bounded however much the process writes.
  */
 import { StringDecoder } from "node:string_decoder";
-import type { JobContext } from "../runtime/functions.js";
+import type { JobContext } from "../ports/executor.js";
 import { keepHead } from "./limits.js";
 
 /** The last `limit` bytes written to one stream. */

@@ -14,11 +14,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { ValidationError } from "../core/errors.js";
-import type { JobContext } from "../runtime/functions.js";
+import type { ExecutorHandler, JobContext } from "../ports/executor.js";
 import { abortReason } from "./abort.js";
 import { LineForwarder, TailBuffer } from "./command-output.js";
 import { CommandExecutorError } from "./errors.js";
-import type { ExecutorHandler } from "./handler.js";
 import { MESSAGE_SNIPPET_BYTES, OUTPUT_LIMIT_BYTES, isValidTimeoutMs, keepTail } from "./limits.js";
 import { signalProcessGroup } from "./process-group.js";
 

@@ -6,10 +6,9 @@
  * response can neither exhaust memory nor bloat the stored result.
  */
 import { UnrecoverableError, ValidationError } from "../core/errors.js";
-import type { JobContext } from "../runtime/functions.js";
+import type { ExecutorHandler, JobContext } from "../ports/executor.js";
 import { abortReason } from "./abort.js";
 import { HttpExecutorError, HttpRequestError } from "./errors.js";
-import type { ExecutorHandler } from "./handler.js";
 import { MESSAGE_SNIPPET_BYTES, OUTPUT_LIMIT_BYTES, isValidTimeoutMs } from "./limits.js";
 
 /** Where and how an `http` function sends its payload. */

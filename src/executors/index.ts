@@ -5,7 +5,7 @@
  * executor by `kind`.
  */
 import { ValidationError } from "../core/errors.js";
-import type { JobHandler } from "../runtime/functions.js";
+import type { JobHandler } from "../ports/executor.js";
 import { createCommandHandler, type CommandExecutorSpec } from "./command.js";
 import { createHttpHandler, type HttpExecutorSpec } from "./http.js";
 import { createModuleHandler, type ModuleExecutorSpec } from "./module.js";
@@ -57,6 +57,6 @@ export {
   type HttpRequestFailure,
 } from "./errors.js";
 export { createHttpHandler, type HttpExecutorResult, type HttpExecutorSpec } from "./http.js";
-export type { ExecutorHandler } from "./handler.js";
+export type { ExecutorHandler } from "../ports/executor.js";
 export { OUTPUT_LIMIT_BYTES } from "./limits.js";
 export { createModuleHandler, type ModuleExecutorSpec } from "./module.js";

@@ -12,7 +12,7 @@ import { stat } from "node:fs/promises";
 import { extname, isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ValidationError } from "../core/errors.js";
-import type { JobHandler } from "../runtime/functions.js";
+import type { JobHandler } from "../ports/executor.js";
 import { ModuleLoadError } from "./errors.js";
 
 /** Which file and export a `module` function runs. */

@@ -11,90 +11,24 @@
  * - `claim` must be implementable as `SELECT ... FOR UPDATE SKIP LOCKED` plus an UPDATE.
  */
 import type { JobState } from "../core/jobs/states.js";
-import type { BackoffPolicy } from "../core/retry/backoff.js";
-import type { Finalization, JobErrorInfo } from "../core/jobs/finalization.js";
+import type {
+  ClaimedJob,
+  Finalization,
+  JobLogLine,
+  NewJob,
+  StoredJob,
+} from "../core/jobs/types.js";
 
-export type { Finalization, JobErrorInfo } from "../core/jobs/finalization.js";
-
-/** Progress reported by a handler. */
-export interface JobProgress {
-  readonly percent: number;
-  readonly message: string | null;
-  readonly at: number;
-}
-
-/** A job as stored. Instants are ms since epoch (UTC). */
-export interface StoredJob {
-  readonly id: string;
-  readonly fn: string;
-  readonly state: JobState;
-  /** Attempts started so far (0 before the first claim). */
-  readonly attempt: number;
-  readonly maxAttempts: number;
-  /** Canonical JSON text of the payload. */
-  readonly payloadJson: string;
-  /** JSON text of the result, null until succeeded. */
-  readonly resultJson: string | null;
-  /** The last error, if any attempt failed. */
-  readonly error: JobErrorInfo | null;
-  readonly progress: JobProgress | null;
-  /** Higher runs first. */
-  readonly priority: number;
-  readonly runAt: number;
-  readonly idempotencyKey: string | null;
-  readonly concurrencyKey: string | null;
-  /** At most this many jobs with the same concurrency key run at once. */
-  readonly concurrencyLimit: number;
-  /** Delay between attempts, stamped at creation; null only for jobs older than the stamp. */
-  readonly backoff: BackoffPolicy | null;
-  /** Attempt timeout in ms (0: none), stamped at creation; null only for jobs older than the stamp. */
-  readonly timeoutMs: number | null;
-  readonly createdAt: number;
-  readonly updatedAt: number;
-  readonly startedAt: number | null;
-  readonly finishedAt: number | null;
-  /** Worker holding the lease while running, else null. */
-  readonly leaseOwner: string | null;
-  readonly leaseExpiresAt: number | null;
-  /** Changes on every claim; the compare-and-set token for finalization. */
-  readonly leaseToken: string | null;
-  /** When a cancel was requested for a running job, else null. */
-  readonly cancelRequestedAt: number | null;
-  /** The schedule that created the job, else null. */
-  readonly scheduleId?: string | null;
-  /** The schedule slot (nominal fire instant) the job was created for, else null. */
-  readonly slotAt?: number | null;
-}
-
-/** A job as a claim returns it: running, under a lease this worker holds. */
-export type ClaimedJob = StoredJob & {
-  readonly leaseToken: string;
-  readonly leaseOwner: string;
-  readonly leaseExpiresAt: number;
-};
-
-/** A job to insert. */
-export interface NewJob {
-  readonly fn: string;
-  /** Canonical JSON text of the payload (see core/canonical-json). */
-  readonly payloadJson: string;
-  readonly priority: number;
-  /** When the job may start; a job with `runAt > now` is stored `scheduled`, else `queued`. */
-  readonly runAt: number;
-  readonly maxAttempts: number;
-  readonly idempotencyKey: string | null;
-  readonly concurrencyKey: string | null;
-  readonly concurrencyLimit: number;
-  /** The resolved policy stamped on the job (see core/jobs/policy). */
-  readonly backoff: BackoffPolicy;
-  /** Attempt timeout in ms; 0 disables it. */
-  readonly timeoutMs: number;
-  /** Reject with QueueFullError when this many jobs of `fn` are already pending. */
-  readonly maxPending: number | null;
-  /** Set by the scheduler: (scheduleId, slotAt) is unique across all jobs. */
-  readonly scheduleId?: string | null;
-  readonly slotAt?: number | null;
-}
+// The domain types live in core; re-exported here for the adapters and the runtime.
+export type {
+  ClaimedJob,
+  Finalization,
+  JobErrorInfo,
+  JobLogLine,
+  JobProgress,
+  NewJob,
+  StoredJob,
+} from "../core/jobs/types.js";
 
 /** Outcome of inserting one job. */
 export interface EnqueueOutcome {
@@ -143,15 +77,6 @@ export interface JobListQuery {
   readonly limit?: number;
   /** Only jobs whose id sorts before this one (for paging). */
   readonly beforeId?: string;
-}
-
-/** One log line of a job. */
-export interface JobLogLine {
-  readonly jobId: string;
-  readonly attempt: number;
-  readonly at: number;
-  readonly level: "debug" | "info" | "warn" | "error";
-  readonly message: string;
 }
 
 /** The job store port. */

@@ -16,134 +16,29 @@
  *   job's finalization.
  */
 import type { NewJob, StoredJob } from "./job-store.js";
+import type { StoredFunction } from "../core/functions/types.js";
+import type { ObjectSource } from "../core/object-source.js";
+import type { PlanChange } from "../core/reconcile/types.js";
+import type {
+  ScheduleHistoryEntry,
+  ScheduleRuntimeInit,
+  StoredSchedule,
+} from "../core/schedules/types.js";
 
-/** What a schedule does when its slot comes while its previous job is still active (Temporal's names). */
-export type OverlapPolicy =
-  "skip" | "buffer_one" | "buffer_all" | "cancel_other" | "terminate_other" | "allow_all";
-
-/** Which missed slots run after downtime. */
-export type CatchupPolicy = "skip" | "latest" | "all";
-
-/** Where a schedule or function came from: `config` objects are reconciled; `api` ones never touched by apply. */
-export type ObjectSource = "config" | "api";
-
-/** When a schedule fires. */
-export type ScheduleTiming =
-  | { readonly kind: "cron"; readonly cron: string; readonly timezone: string }
-  | { readonly kind: "every"; readonly everyMs: number }
-  | { readonly kind: "at"; readonly at: number };
-
-/** The declared (user-owned) fields of a schedule. */
-export interface ScheduleDeclaration {
-  readonly name: string;
-  readonly fn: string;
-  readonly timing: ScheduleTiming;
-  /** Canonical JSON text of the payload given to each job. */
-  readonly payloadJson: string;
-  readonly enabled: boolean;
-  /** Why it is paused, if someone said. */
-  readonly pauseNote: string | null;
-  readonly overlap: OverlapPolicy;
-  /** For `buffer_all`: at most this many buffered slots (a new slot past it is dropped and recorded). */
-  readonly bufferLimit: number;
-  readonly catchup: CatchupPolicy;
-  /** For `all`: only slots this recent are caught up. */
-  readonly catchupWindowMs: number;
-  /** Deterministic delay in [0, jitterMs) per slot, never past the next slot. */
-  readonly jitterMs: number;
-  readonly source: ObjectSource;
-}
-
-/** The runtime state of a schedule, owned by the scheduler loop. */
-export interface ScheduleRuntimeState {
-  /** The next slot (nominal fire instant) not yet handled; null when it never fires again. */
-  readonly nextSlotAt: number | null;
-  /** When the next slot is due: `nextSlotAt` plus its jitter. Ordered by an index. */
-  readonly nextDueAt: number | null;
-  /** The last slot handled (fired, skipped, missed). */
-  readonly lastSlotAt: number | null;
-  /** When the last job was created. */
-  readonly lastFiredAt: number | null;
-  /** Terminal state of the last finished job, or `skipped`/`missed`/`error`. */
-  readonly lastStatus: string | null;
-  readonly lastJobId: string | null;
-  /** Jobs fired in all. */
-  readonly runCount: number;
-  /** Slots waiting for the active job to finish (buffer_one / buffer_all / cancel_other), oldest first. */
-  readonly bufferedSlots: readonly number[];
-  /** The last error while firing, if the last attempt to fire failed. */
-  readonly lastError: string | null;
-}
-
-/** A stored schedule. */
-export interface StoredSchedule extends ScheduleDeclaration, ScheduleRuntimeState {
-  readonly id: string;
-  readonly createdAt: number;
-  readonly updatedAt: number;
-}
-
-/** A function declared in config (kind and options); in-process handlers are not stored. */
-export interface StoredFunction {
-  readonly name: string;
-  /** `http`, `command`, `module`, or `inline` for a library handler registered through the API. */
-  readonly kind: "http" | "command" | "module" | "inline";
-  /** Executor settings and job options as canonical JSON (shape owned by config/executors). */
-  readonly specJson: string;
-  readonly source: ObjectSource;
-  readonly createdAt: number;
-  readonly updatedAt: number;
-}
-
-/** One entry of a schedule's history (audit trail of slots and fires). */
-export interface ScheduleHistoryEntry {
-  readonly scheduleId: string;
-  /** The slot concerned (null for entries not about a slot, e.g. `paused`). */
-  readonly slotAt: number | null;
-  /** When it was recorded. */
-  readonly at: number;
-  readonly kind:
-    | "fired"
-    | "caught_up"
-    | "skipped"
-    | "missed"
-    | "buffered"
-    | "dropped"
-    | "completed"
-    | "cancelled_other"
-    | "error"
-    | "warning"
-    | "paused"
-    | "resumed";
-  /** Stable reason: e.g. `overlap`, `catchup_skip`, `outside_catchup_window`, `catchup_cap`, `disabled`. */
-  readonly reason: string | null;
-  readonly jobId: string | null;
-  readonly message: string | null;
-}
-
-/** One change of a reconcile plan, applied in one transaction with the others. */
-export type PlanChange =
-  | {
-      readonly op: "create_schedule";
-      readonly schedule: ScheduleDeclaration;
-      readonly initial: ScheduleRuntimeInit;
-    }
-  | {
-      readonly op: "update_schedule";
-      readonly name: string;
-      /** Only the declared fields that change. */
-      readonly fields: Partial<Omit<ScheduleDeclaration, "name" | "source">>;
-      /** New cursor when the timing changed (recomputed by the caller); omitted keeps it. */
-      readonly cursor?: ScheduleRuntimeInit;
-    }
-  | { readonly op: "delete_schedule"; readonly name: string }
-  | { readonly op: "upsert_function"; readonly fn: Omit<StoredFunction, "createdAt" | "updatedAt"> }
-  | { readonly op: "delete_function"; readonly name: string };
-
-/** The cursor a new (or re-timed) schedule starts from. */
-export interface ScheduleRuntimeInit {
-  readonly nextSlotAt: number | null;
-  readonly nextDueAt: number | null;
-}
+// The domain types live in core; re-exported here for the adapters and the runtime.
+export type { StoredFunction } from "../core/functions/types.js";
+export type { ObjectSource } from "../core/object-source.js";
+export type { PlanChange } from "../core/reconcile/types.js";
+export type {
+  CatchupPolicy,
+  OverlapPolicy,
+  ScheduleDeclaration,
+  ScheduleHistoryEntry,
+  ScheduleRuntimeInit,
+  ScheduleRuntimeState,
+  ScheduleTiming,
+  StoredSchedule,
+} from "../core/schedules/types.js";
 
 /** Request to handle one slot of a schedule atomically. */
 export interface FireSlotRequest {

@@ -12,26 +12,9 @@ import type { FunctionJobOptions } from "../core/jobs/policy.js";
 
 export { DEFAULT_TIMEOUT_MS } from "../core/jobs/policy.js";
 
-/** What a handler receives besides its payload. */
-export interface JobContext {
-  readonly jobId: string;
-  readonly fn: string;
-  /** 1 for the first run, 2 for the first retry, ... */
-  readonly attempt: number;
-  readonly maxAttempts: number;
-  /**
-   * Aborted when the job times out, is cancelled, its lease is lost, or the worker shuts down
-   * past its drain deadline; `signal.reason` says which (a KairosError with a stable code).
-   */
-  readonly signal: AbortSignal;
-  /** Record progress (0..100) with an optional message; stored with the job. */
-  progress(percent: number, message?: string): void;
-  /** Append a log line to the job's stored log. */
-  log(message: string, level?: "debug" | "info" | "warn" | "error"): void;
-}
+import type { JobHandler } from "../ports/executor.js";
 
-/** A job handler: any return value that JSON can hold becomes the job's result. */
-export type JobHandler<P = unknown, R = unknown> = (payload: P, ctx: JobContext) => R | Promise<R>;
+export type { JobContext, JobHandler } from "../ports/executor.js";
 
 /** Per-key concurrency: jobs whose key match run at most `limit` at a time. */
 export interface ConcurrencyOptions<P = unknown> {

@@ -7,7 +7,7 @@ import { ValidationError } from "../../core/errors.js";
 import { applyConfig } from "../../config/apply.js";
 import { formatPlan } from "../../core/reconcile/index.js";
 import type { Io } from "../output.js";
-import type { WithEngine } from "../program.js";
+import type { WithEngine } from "../context.js";
 
 /** Register `kairos apply`. */
 export function registerApply(program: Command, io: Io, withEngine: WithEngine): void {

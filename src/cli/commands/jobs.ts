@@ -7,7 +7,7 @@ import { NotFoundError, ValidationError } from "../../core/errors.js";
 import { isJobState, type JobState } from "../../core/jobs/states.js";
 import type { Job } from "../../runtime/kairos.js";
 import { iso, table, type Io } from "../output.js";
-import type { WithEngine } from "../program.js";
+import type { WithEngine } from "../context.js";
 
 /** Register `kairos jobs ...` and `kairos enqueue`. */
 export function registerJobs(program: Command, io: Io, withEngine: WithEngine): void {

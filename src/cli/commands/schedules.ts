@@ -5,9 +5,9 @@
 import type { Command } from "commander";
 import { NotFoundError, ValidationError } from "../../core/errors.js";
 import type { Schedule } from "../../runtime/schedules-api.js";
-import type { ScheduleTiming } from "../../ports/schedule-store.js";
+import type { ScheduleTiming } from "../../core/schedules/types.js";
 import { iso, table, type Io } from "../output.js";
-import type { WithEngine } from "../program.js";
+import type { WithEngine } from "../context.js";
 
 /** How a timing reads in a table. */
 export function describeTiming(t: ScheduleTiming): string {

@@ -12,25 +12,9 @@
  */
 import { decideRetry, DEFAULT_BACKOFF, type BackoffPolicy } from "../retry/backoff.js";
 import { canTransition, type JobState } from "./states.js";
+import type { Finalization, JobErrorInfo } from "./types.js";
 
-/** A stored error, as shown to users. */
-export interface JobErrorInfo {
-  readonly name: string;
-  readonly message: string;
-  readonly code?: string;
-  readonly stack?: string;
-}
-
-/** The terminal or retry write for a running job (the store applies it, guarded by the lease token). */
-export type Finalization =
-  | { readonly kind: "succeeded"; readonly resultJson: string }
-  | { readonly kind: "failed"; readonly error: JobErrorInfo }
-  | { readonly kind: "timed_out"; readonly error: JobErrorInfo }
-  | { readonly kind: "cancelled"; readonly error: JobErrorInfo }
-  /** Back to the queue after a failed attempt, due at `runAt`. */
-  | { readonly kind: "retrying"; readonly error: JobErrorInfo; readonly runAt: number }
-  /** Handed back unfinished (shutdown): the attempt is not counted; runnable at once. */
-  | { readonly kind: "released" };
+export type { Finalization, JobErrorInfo } from "./types.js";
 
 /** How an attempt ended, as the runtime observed it. */
 export type AttemptOutcome =

@@ -1,15 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../errors.js";
 import { nextSlotAfter } from "../schedules/timing.js";
-import type {
-  PlanChange,
-  ScheduleDeclaration,
-  StoredFunction,
-  StoredSchedule,
-} from "../../ports/schedule-store.js";
+import type { StoredFunction } from "../functions/types.js";
+import type { ScheduleDeclaration, StoredSchedule } from "../schedules/types.js";
 import { formatPlan } from "./format.js";
 import { functionSpecJson, planReconcile } from "./plan.js";
-import type { DeclaredConfig, DeclaredFunction, DeclaredSchedule, ReconcilePlan } from "./types.js";
+import type {
+  DeclaredConfig,
+  DeclaredFunction,
+  DeclaredSchedule,
+  PlanChange,
+  ReconcilePlan,
+} from "./types.js";
 
 const NOW = Date.UTC(2026, 0, 1, 10, 30);
 

@@ -20,17 +20,17 @@
 import { canonicalJson } from "../canonical-json.js";
 import { ValidationError } from "../errors.js";
 import { nextSlotAfter } from "../schedules/timing.js";
+import type { StoredFunction } from "../functions/types.js";
 import type {
-  PlanChange,
   ScheduleDeclaration,
   ScheduleRuntimeInit,
   ScheduleTiming,
-  StoredFunction,
   StoredSchedule,
-} from "../../ports/schedule-store.js";
+} from "../schedules/types.js";
 import type {
   DeclaredFunction,
   DeclaredSchedule,
+  PlanChange,
   PlanFieldChange,
   PlanItem,
   ReconcileInput,

@@ -3,12 +3,12 @@
  * The input and output of the reconcile planner. The declared side is structural so that the
  * core does not depend on the config module: a `ResolvedConfig` (config/types) is one.
  */
+import type { StoredFunction } from "../functions/types.js";
 import type {
-  PlanChange,
   ScheduleDeclaration,
-  StoredFunction,
+  ScheduleRuntimeInit,
   StoredSchedule,
-} from "../../ports/schedule-store.js";
+} from "../schedules/types.js";
 
 /** A function as the config declares it. */
 export interface DeclaredFunction {
@@ -70,3 +70,22 @@ export interface ReconcilePlan {
   readonly items: PlanItem[];
   readonly changes: PlanChange[];
 }
+
+/** One change of a reconcile plan, applied in one transaction with the others. */
+export type PlanChange =
+  | {
+      readonly op: "create_schedule";
+      readonly schedule: ScheduleDeclaration;
+      readonly initial: ScheduleRuntimeInit;
+    }
+  | {
+      readonly op: "update_schedule";
+      readonly name: string;
+      /** Only the declared fields that change. */
+      readonly fields: Partial<Omit<ScheduleDeclaration, "name" | "source">>;
+      /** New cursor when the timing changed (recomputed by the caller); omitted keeps it. */
+      readonly cursor?: ScheduleRuntimeInit;
+    }
+  | { readonly op: "delete_schedule"; readonly name: string }
+  | { readonly op: "upsert_function"; readonly fn: Omit<StoredFunction, "createdAt" | "updatedAt"> }
+  | { readonly op: "delete_function"; readonly name: string };

@@ -1,6 +1,6 @@
 /** Tests of decideOverlap: every policy with and without active jobs, buffers and limits. */
 import { describe, expect, it } from "vitest";
-import type { OverlapPolicy } from "../../ports/schedule-store.js";
+import type { OverlapPolicy } from "./types.js";
 import { ValidationError } from "../errors.js";
 import { decideOverlap, type OverlapInput } from "./overlap.js";
 

@@ -17,7 +17,7 @@
  * (a slot already buffered is not added again), so a retried decision is harmless.
  */
 import { ValidationError } from "../errors.js";
-import type { OverlapPolicy } from "../../ports/schedule-store.js";
+import type { OverlapPolicy } from "./types.js";
 
 /** The state the decision needs. */
 export interface OverlapInput {

@@ -4,7 +4,7 @@
  * The bound is `maxRecorded + maxCatchup` steps plus a few searches, whatever the outage.
  */
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { CatchupPolicy, ScheduleTiming } from "../../ports/schedule-store.js";
+import type { CatchupPolicy, ScheduleTiming } from "./types.js";
 
 const calls = vi.hoisted(() => ({ nextSlot: 0, lastSlot: 0, countSlots: 0, nextCron: 0 }));
 

@@ -4,7 +4,7 @@
  * schedules, cron across DST, and year-long outages that must plan quickly.
  */
 import { describe, expect, it } from "vitest";
-import type { CatchupPolicy, ScheduleTiming } from "../../ports/schedule-store.js";
+import type { CatchupPolicy, ScheduleTiming } from "./types.js";
 import { ValidationError } from "../errors.js";
 import { planDueSlots, type PlanDueInput } from "./plan-due.js";
 

@@ -27,7 +27,7 @@
  * planned in well under a millisecond.
  */
 import { ValidationError } from "../errors.js";
-import type { CatchupPolicy, ScheduleTiming } from "../../ports/schedule-store.js";
+import type { CatchupPolicy, ScheduleTiming } from "./types.js";
 import { countSlots, lastSlotAtOrBefore, nextSlotAfter, validateTiming } from "./timing.js";
 
 /** Hard cap on slots caught up at once (`all`), unless the caller gives `maxCatchup`. */

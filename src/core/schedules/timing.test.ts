@@ -3,7 +3,7 @@
  * slot at or before an instant; slot counts; and timing validation.
  */
 import { describe, expect, it } from "vitest";
-import type { ScheduleTiming } from "../../ports/schedule-store.js";
+import type { ScheduleTiming } from "./types.js";
 import { CronError } from "../cron/cron-error.js";
 import { ValidationError } from "../errors.js";
 import { countSlots, lastSlotAtOrBefore, nextSlotAfter, validateTiming } from "./timing.js";

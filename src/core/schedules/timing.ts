@@ -10,7 +10,7 @@ import { nextCronFire } from "../cron/next.js";
 import { validateCron } from "../cron/parse.js";
 import { previousCronFire } from "../cron/previous.js";
 import { ValidationError } from "../errors.js";
-import type { ScheduleTiming } from "../../ports/schedule-store.js";
+import type { ScheduleTiming } from "./types.js";
 
 /** The shortest interval an `every` schedule may have: 1 s (cron's own resolution). */
 export const MIN_EVERY_MS = 1_000;

@@ -3,34 +3,36 @@
  * The mapping between the schedule port's types and the PostgreSQL `schedules`,
  * `schedule_history` and `functions` rows, both ways.
  *
- * Validation is shared with the SQLite adapter (`stores/sqlite/schedules/schedule-row.ts`, which
- * imports no driver): the same input is a ValidationError on both stores, with the same
- * message, and the same impossible row is a StoreError on read. This file only bridges the
- * column types that differ: `enabled` is BOOLEAN here (0/1 in SQLite) and `buffered_slots` a
- * BIGINT[] (JSON text in SQLite). BIGINT scalars arrive as JS numbers (see `database.ts`);
- * elements of a BIGINT[] arrive as decimal strings (the pool parses only scalar int8).
+ * Validation is shared with the SQLite adapter (`stores/schedule-row.ts`, driver-neutral): the
+ * same input is a ValidationError on both stores, with the same message, and the same
+ * impossible row is a StoreError on read. This file only bridges the column types that differ:
+ * `enabled` is BOOLEAN here (0/1 in SQLite) and `buffered_slots` a BIGINT[] (JSON text in
+ * SQLite). BIGINT scalars arrive as JS numbers (see `database.ts`); elements of a BIGINT[]
+ * arrive as decimal strings (the pool parses only scalar int8).
  */
 import { StoreError } from "../../../core/errors.js";
 import type { ScheduleDeclaration, StoredSchedule } from "../../../ports/schedule-store.js";
 import {
-  declarationToParams as checkedDeclaration,
   instant,
-  rowToDeclaration as sqliteRowToDeclaration,
-  rowToSchedule as sqliteRowToSchedule,
-  type ScheduleRow as SqliteScheduleRow,
-} from "../../sqlite/schedules/schedule-row.js";
+  rowToDeclaration as neutralRowToDeclaration,
+  rowToSchedule as neutralRowToSchedule,
+  type DeclarationParams,
+  type ScheduleColumns,
+} from "../../schedule-row.js";
 
 export {
   checkCursor,
   checkHistoryKind,
+  declarationToParams,
   functionToParams,
   instant,
   instantOrNull,
   rowToFunction,
   rowToHistory,
+  type DeclarationParams,
   type FunctionRow,
   type HistoryRow,
-} from "../../sqlite/schedules/schedule-row.js";
+} from "../../schedule-row.js";
 
 /**
  * The columns of a `schedules` row, for SELECT and RETURNING lists. Statements name the columns
@@ -73,61 +75,9 @@ export const SCHEDULE_COLUMNS = [
 export const FUNCTION_COLUMNS = "name, kind, spec, source, created_at, updated_at";
 
 /** A `schedules` row as the pool returns it (`SELECT ${SCHEDULE_COLUMNS}`). */
-export interface ScheduleRow {
-  id: number;
-  name: string;
-  fn: string;
-  kind: string;
-  cron: string | null;
-  timezone: string | null;
-  every_ms: number | null;
-  at: number | null;
-  payload: string;
+export interface ScheduleRow extends ScheduleColumns {
   enabled: boolean;
-  pause_note: string | null;
-  overlap: string;
-  buffer_limit: number;
-  catchup: string;
-  catchup_window_ms: number;
-  jitter_ms: number;
-  source: string;
-  created_at: number;
-  updated_at: number;
-  next_slot_at: number | null;
-  next_due_at: number | null;
-  last_slot_at: number | null;
-  last_fired_at: number | null;
-  last_status: string | null;
-  last_job_id: number | null;
-  run_count: number;
   buffered_slots: readonly (string | number)[];
-  last_error: string | null;
-}
-
-/** The declared columns of a `schedules` row, as statement parameters (in `DECLARED` order). */
-export interface DeclarationParams {
-  name: string;
-  fn: string;
-  kind: string;
-  cron: string | null;
-  timezone: string | null;
-  everyMs: number | null;
-  at: number | null;
-  payload: string;
-  enabled: boolean;
-  pauseNote: string | null;
-  overlap: string;
-  bufferLimit: number;
-  catchup: string;
-  catchupWindowMs: number;
-  jitterMs: number;
-  source: string;
-}
-
-/** Check a declaration and turn it into the declared columns. Throws ValidationError. */
-export function declarationToParams(d: ScheduleDeclaration): DeclarationParams {
-  const params = checkedDeclaration(d);
-  return { ...params, enabled: params.enabled === 1 };
 }
 
 /**
@@ -157,23 +107,14 @@ export function declarationValues(p: DeclarationParams): unknown[] {
   ];
 }
 
-/** The row's declaration, through the SQLite row shape (see the module header). */
-function toSqliteRow(row: ScheduleRow): SqliteScheduleRow {
-  return {
-    ...row,
-    enabled: row.enabled ? 1 : 0,
-    buffered_slots: JSON.stringify(bufferedSlots(row)),
-  };
-}
-
 /** The declaration a row holds (the inverse of `declarationToParams`). */
 export function rowToDeclaration(row: ScheduleRow): ScheduleDeclaration {
-  return sqliteRowToDeclaration(toSqliteRow(row));
+  return neutralRowToDeclaration(row, row.enabled);
 }
 
 /** Map a row to a StoredSchedule. Throws StoreError for a row no Kairos version could have written. */
 export function rowToSchedule(row: ScheduleRow): StoredSchedule {
-  return sqliteRowToSchedule(toSqliteRow(row));
+  return neutralRowToSchedule(row, row.enabled, bufferedSlots);
 }
 
 function bufferedSlots(row: ScheduleRow): number[] {
