@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { deferred, nextEvent, waitFor } from "../helpers/async.js";
+import { deferred, nextEvent, waitFor, type Deferred } from "../helpers/async.js";
 import { memoryKairos } from "../helpers/kairos.js";
 
 describe("worker pool: concurrency, priority, delayed jobs", () => {
   it("never runs more than `concurrency` handlers at once", async () => {
     const k = await memoryKairos();
-    const gates: ReturnType<typeof deferred>[] = [];
+    const gates: Deferred<void>[] = [];
     let running = 0;
     let peak = 0;
     k.define("work", async () => {
