@@ -2,11 +2,10 @@
  * Single-winner finalization: when two finalizations of one job compete, exactly one applies
  * and the other is dropped.
  */
-import { execFile } from "node:child_process";
+import { fork, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { openSqliteJobStore } from "../../src/stores/sqlite/index.js";
 import type { Finalization } from "../../src/ports/job-store.js";
@@ -14,6 +13,34 @@ import { nextEvent, waitFor } from "../helpers/async.js";
 import { fileKairos, memoryKairos, tempDir } from "../helpers/kairos.js";
 
 const finalizer = fileURLToPath(new URL("../fixtures/race-finalizer.ts", import.meta.url));
+
+/** Start one side of the race; `ready` once its store is open, `applied` when it is done. */
+function racer(file: string, leasesFile: string, outcome: string, order: string) {
+  const child: ChildProcess = fork(finalizer, [file, leasesFile, outcome, order], {
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const exited = new Promise<never>((_, reject) =>
+    child.once("exit", (code) => reject(new Error(`race-finalizer exited with ${code}`))),
+  );
+  const message = (match: (m: unknown) => boolean) =>
+    Promise.race([
+      new Promise<unknown>((resolve) => {
+        const on = (m: unknown) => {
+          if (!match(m)) return;
+          child.off("message", on);
+          resolve(m);
+        };
+        child.on("message", on);
+      }),
+      exited,
+    ]);
+  const ready = message((m) => (m as { ready?: boolean }).ready === true);
+  const applied = message((m) => Array.isArray((m as { applied?: unknown }).applied)).then(
+    (m) => (m as { applied: string[] }).applied,
+  );
+  return { child, ready, applied };
+}
 
 function newJobs(count: number, now: number) {
   return Array.from({ length: count }, (_, i) => ({
@@ -50,25 +77,21 @@ describe("finalization races", () => {
       leasesFile,
       JSON.stringify(claimed.map((j) => ({ jobId: j.id, leaseToken: j.leaseToken }))),
     );
-    const startAt = String(Date.now() + 1_500);
-    const run = promisify(execFile);
-    const args = (outcome: string, order: string) => [
-      "--import",
-      "tsx",
-      finalizer,
-      file,
-      leasesFile,
-      startAt,
-      outcome,
-      order,
+    // Opposite orders: the two processes contend on every job as they cross. A barrier, not a
+    // start time: both report ready (store open), then both get "go" at once.
+    const [a, b] = [
+      racer(file, leasesFile, "succeeded", "forward"),
+      racer(file, leasesFile, "failed", "reverse"),
     ];
-    // Opposite orders: the two processes contend on every job as they cross.
-    const [a, b] = await Promise.all([
-      run(process.execPath, args("succeeded", "forward")),
-      run(process.execPath, args("failed", "reverse")),
-    ]);
-    const wonByA = new Set(JSON.parse(a.stdout) as string[]);
-    const wonByB = new Set(JSON.parse(b.stdout) as string[]);
+    await Promise.all([a.ready, b.ready]);
+    a.child.send("go");
+    b.child.send("go");
+    const [appliedByA, appliedByB] = await Promise.all([a.applied, b.applied]);
+    const wonByA = new Set(appliedByA);
+    const wonByB = new Set(appliedByB);
+    // They raced: each won some jobs (a late starter would find every job already finalized).
+    expect(wonByA.size).toBeGreaterThan(0);
+    expect(wonByB.size).toBeGreaterThan(0);
     for (const job of claimed) {
       expect(Number(wonByA.has(job.id)) + Number(wonByB.has(job.id))).toBe(1);
       const row = await store.get(job.id);

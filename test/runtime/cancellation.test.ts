@@ -6,17 +6,21 @@ import { memoryKairos } from "../helpers/kairos.js";
 describe("cancellation", () => {
   it("cancels a queued job at once; it never runs", async () => {
     const k = await memoryKairos();
-    let ran = false;
-    k.define("never", () => {
-      ran = true;
+    const ran: string[] = [];
+    k.define("never", (p: { name: string }) => {
+      ran.push(p.name);
     });
-    const job = await k.enqueue("never", {}, { runAt: Date.now() + 200 });
+    const runAt = Date.now() + 200;
+    const job = await k.enqueue("never", { name: "cancelled" }, { runAt });
     const res = await k.jobs.cancel(job.id);
     expect(res!.outcome).toBe("cancelled");
     expect(res!.job.state).toBe("cancelled");
+    // A witness due just after the cancelled job: once it has run, the pool has claimed past
+    // the cancelled job's runAt, so the cancelled job had its chance to (wrongly) run.
+    const witness = await k.enqueue("never", { name: "witness" }, { runAt: runAt + 1 });
     await k.start();
-    await new Promise((r) => setTimeout(r, 400));
-    expect(ran).toBe(false);
+    await nextEvent(k, "job:succeeded", (e) => e.jobId === witness.id);
+    expect(ran).toEqual(["witness"]);
     expect((await k.jobs.get(job.id))!.state).toBe("cancelled");
   });
 

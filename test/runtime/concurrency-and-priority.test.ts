@@ -1,16 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { deferred, nextEvent, waitFor } from "../helpers/async.js";
+import { deferred, nextEvent, waitFor, type Deferred } from "../helpers/async.js";
 import { memoryKairos } from "../helpers/kairos.js";
 
 describe("worker pool: concurrency, priority, delayed jobs", () => {
   it("never runs more than `concurrency` handlers at once", async () => {
     const k = await memoryKairos();
-    const gate = deferred();
+    const gates: Deferred<void>[] = [];
     let running = 0;
     let peak = 0;
     k.define("work", async () => {
       running++;
       peak = Math.max(peak, running);
+      const gate = deferred();
+      gates.push(gate);
       await gate.promise;
       running--;
     });
@@ -19,11 +21,16 @@ describe("worker pool: concurrency, priority, delayed jobs", () => {
       Array.from({ length: 10 }, (_, i) => ({ i })),
     );
     await k.start({ concurrency: 3 });
-    await waitFor(() => running === 3, "3 handlers running");
-    // Let the pool try to claim more while all slots are busy.
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => gates.length === 3, "3 handlers running");
+    // Free one slot at a time: each release makes the pool claim again with 7..1 jobs still
+    // queued, and each such claim must start exactly one handler, never more.
+    for (let started = 3; started < 10; started++) {
+      expect(running).toBe(3);
+      gates[started - 3]!.resolve();
+      await waitFor(() => gates.length === started + 1, `handler ${started + 1} started`);
+    }
     expect(running).toBe(3);
-    gate.resolve();
+    for (const gate of gates) gate.resolve();
     await waitFor(
       async () => (await k.jobs.list({ state: "succeeded" })).length === 10,
       "all done",

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { openSqliteJobStore } from "../../src/stores/sqlite/index.js";
-import { nextEvent } from "../helpers/async.js";
+import { collect, deferred, nextEvent, sleep } from "../helpers/async.js";
 import { fileKairos, tempDir } from "../helpers/kairos.js";
 
 /** Claim a job as a worker that then "dies": it never heartbeats nor finalizes. */
@@ -53,22 +53,44 @@ describe("lease recovery", () => {
   });
 
   it("renews leases by heartbeat so a long job is not recovered while its worker lives", async () => {
+    // The recoverer must be ANOTHER engine: a pool never recovers the jobs it runs itself, so a
+    // worker that recovered its own job would pass this test with heartbeats switched off.
     const file = path.join(tempDir(), "k.db");
-    const k = await fileKairos(file);
-    k.define("long", async () => {
-      await new Promise((r) => setTimeout(r, 700));
+    const LEASE_MS = 600; // heartbeat every 200 ms
+    const worker = await fileKairos(file);
+    const started = deferred();
+    const release = deferred();
+    worker.define("long", async () => {
+      started.resolve();
+      await release.promise;
       return "ok";
     });
-    const job = await k.enqueue("long", {});
-    // Lease 300 ms, heartbeat every 100 ms: the job outlives its first lease twice over.
-    await k.start({ leaseMs: 300, recoverIntervalMs: 50 });
-    let recovered = false;
-    k.on("job:recovered", () => {
-      recovered = true;
+    const recoverer = await fileKairos(file);
+    const recovered = [collect(worker, "job:recovered"), collect(recoverer, "job:recovered")];
+    const job = await worker.enqueue("long", {});
+    await worker.start({ leaseMs: LEASE_MS, recoverIntervalMs: 60_000 });
+    await started.promise;
+    const claimedBy = Date.now();
+    // Defines no function, so it claims nothing; it only recovers expired leases.
+    await recoverer.start({ scheduler: false, leaseMs: LEASE_MS, recoverIntervalMs: 60_000 });
+    // Sweep while the job runs for three leases: without renewal the first lease (granted
+    // before `claimedBy`) is long expired by then and a sweep would take the job.
+    let sweeps = 0;
+    while (Date.now() < claimedBy + 3 * LEASE_MS) {
+      expect(await recoverer.recoverExpiredNow()).toBe(0);
+      sweeps++;
+      await sleep(25); // pacing between sweeps (timers must run), not a wait for an outcome
+    }
+    expect(sweeps).toBeGreaterThan(3);
+    expect((await recoverer.jobs.get(job.id))!.state).toBe("running");
+    release.resolve();
+    await nextEvent(worker, "job:succeeded", (e) => e.jobId === job.id);
+    expect(recovered.flat()).toEqual([]);
+    expect(await recoverer.jobs.get(job.id)).toMatchObject({
+      state: "succeeded",
+      attempt: 1,
+      result: "ok",
     });
-    await nextEvent(k, "job:succeeded", (e) => e.jobId === job.id);
-    expect(recovered).toBe(false);
-    expect((await k.jobs.get(job.id))!.attempt).toBe(1);
   });
 
   it("cancels instead of retrying when a cancel was requested before the worker died", async () => {

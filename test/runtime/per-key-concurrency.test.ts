@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { deferred, waitFor } from "../helpers/async.js";
+import { deferred, nextEvent, waitFor } from "../helpers/async.js";
 import { memoryKairos } from "../helpers/kairos.js";
 
 describe("per-key concurrency", () => {
@@ -32,41 +32,55 @@ describe("per-key concurrency", () => {
     await k.start({ concurrency: 5 });
     // a1 holds key "a"; b1 must run although a2 and a3 are older.
     await waitFor(() => started.includes("a1") && started.includes("b1"), "a1 and b1 started");
-    await new Promise((r) => setTimeout(r, 100));
-    expect(started.sort()).toEqual(["a1", "b1"]);
+    // A job of a third key, enqueued now, ranks behind a2 and a3: once it has started, the pool
+    // has claimed again past them, so they were held back by their key, not by timing.
+    await k.enqueue("sync", { user: "c", n: 1 });
+    await waitFor(() => started.includes("c1"), "c1 started");
+    expect(started.sort()).toEqual(["a1", "b1", "c1"]);
+    gates.get("c1")!.resolve();
     gates.get("a1")!.resolve();
     await waitFor(() => started.includes("a2"), "a2 started after a1");
     gates.get("a2")!.resolve();
     await waitFor(() => started.includes("a3"), "a3 started after a2");
     gates.get("a3")!.resolve();
     gates.get("b1")!.resolve();
-    await waitFor(async () => (await k.jobs.list({ state: "succeeded" })).length === 4, "all done");
+    await waitFor(async () => (await k.jobs.list({ state: "succeeded" })).length === 5, "all done");
     expect(peakA).toBe(1);
   });
 
   it("allows `limit` jobs per key at once", async () => {
     const k = await memoryKairos();
     let running = 0;
+    let runningSame = 0;
     let peak = 0;
+    let peakSame = 0;
     const gate = deferred();
     k.define(
       "two",
-      async () => {
+      async (p: number) => {
+        const same = p !== 0;
         running++;
+        if (same) runningSame++;
         peak = Math.max(peak, running);
+        peakSame = Math.max(peakSame, runningSame);
         await gate.promise;
         running--;
+        if (same) runningSame--;
       },
       { concurrency: { key: () => "same", limit: 2 } },
     );
     await k.enqueueMany("two", [1, 2, 3, 4, 5]);
     await k.start({ concurrency: 5 });
     await waitFor(() => running === 2, "two running");
-    await new Promise((r) => setTimeout(r, 100));
-    expect(running).toBe(2);
+    // A job of another key, enqueued now, ranks behind the three waiting ones: once it ran, the
+    // pool has claimed again past them, and still only two of the key run.
+    const other = await k.enqueue("two", 0, { key: "other" });
+    await nextEvent(k, "job:started", (e) => e.jobId === other.id);
+    expect(running).toBe(3); // two of "same" + the other key's
+    expect(peak).toBe(3);
     gate.resolve();
-    await waitFor(async () => (await k.jobs.list({ state: "succeeded" })).length === 5, "all done");
-    expect(peak).toBe(2);
+    await waitFor(async () => (await k.jobs.list({ state: "succeeded" })).length === 6, "all done");
+    expect(peakSame).toBe(2);
   });
 
   it("lets an enqueue option override the key", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { JobTimeoutError, UnrecoverableError } from "../../src/index.js";
-import { collect, nextEvent, waitFor } from "../helpers/async.js";
+import { collect, deferred, nextEvent, waitFor } from "../helpers/async.js";
 import { memoryKairos } from "../helpers/kairos.js";
 
 const fast = { type: "fixed", delayMs: 50 } as const;
@@ -111,7 +111,8 @@ describe("timeouts", () => {
     k.define(
       "slow-then-fast",
       async (_p, ctx) => {
-        if (ctx.attempt === 1) await new Promise((r) => setTimeout(r, 1_000));
+        // Attempt 1 outlives its timeout: it ends only when the timeout aborts it.
+        if (ctx.attempt === 1) await new Promise((r) => ctx.signal.addEventListener("abort", r));
         return ctx.attempt;
       },
       { timeoutMs: 100, maxAttempts: 2, backoff: fast },
@@ -126,10 +127,13 @@ describe("timeouts", () => {
 
   it("drops and counts the late result of a timed-out handler", async () => {
     const k = await memoryKairos();
+    // The handler returns only after its job has been finalized timed_out.
+    const timedOut = deferred();
+    k.on("job:timed_out", () => timedOut.resolve());
     k.define(
       "late",
       async () => {
-        await new Promise((r) => setTimeout(r, 200));
+        await timedOut.promise;
         return "too late";
       },
       { timeoutMs: 50, maxAttempts: 1 },

@@ -4,22 +4,30 @@ import { ShuttingDownError } from "../../src/index.js";
 import { deferred, nextEvent, waitFor } from "../helpers/async.js";
 import { fileKairos, memoryKairos, tempDir } from "../helpers/kairos.js";
 
+/** Resolve after every pending microtask and I/O callback of this turn has run. */
+const turnOfEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 describe("graceful shutdown", () => {
   it("stops claiming and lets running jobs finish within drainMs", async () => {
     const k = await memoryKairos();
     const started = deferred();
-    let finished = false;
+    const release = deferred();
+    const order: string[] = [];
     k.define("job", async () => {
       started.resolve();
-      await new Promise((r) => setTimeout(r, 150));
-      finished = true;
+      await release.promise;
+      order.push("handler finished");
       return "done";
     });
     await k.enqueue("job", {});
     await k.start();
     await started.promise;
-    await k.stop({ drainMs: 5_000 });
-    expect(finished).toBe(true);
+    const stopping = k.stop({ drainMs: 5_000 }).then(() => order.push("stop resolved"));
+    await turnOfEventLoop();
+    expect(order).toEqual([]); // stop waits for the running handler
+    release.resolve();
+    await stopping;
+    expect(order).toEqual(["handler finished", "stop resolved"]);
     expect(k.stats().finalized).toBe(1);
   });
 
@@ -54,12 +62,32 @@ describe("graceful shutdown", () => {
   });
 
   it("is idempotent: concurrent stop calls share one shutdown", async () => {
-    const k = await memoryKairos();
+    const file = path.join(tempDir(), "k.db");
+    const k = await fileKairos(file);
+    const started = deferred();
+    const release = deferred();
+    const order: string[] = [];
+    k.define("held", async () => {
+      started.resolve();
+      await release.promise;
+      order.push("handler finished");
+      return "drained";
+    });
+    const job = await k.enqueue("held", {});
     await k.start();
-    const a = k.stop();
-    const b = k.stop();
+    await started.promise;
+    const a = k.stop({ drainMs: 10_000 }).then(() => order.push("first stop"));
+    const b = k.stop({ drainMs: 10_000 }).then(() => order.push("second stop"));
+    // A macrotask boundary: any stop that does not wait for the drain has settled by now.
+    await turnOfEventLoop();
+    expect(order).toEqual([]);
+    release.resolve();
     await Promise.all([a, b]);
+    expect(order).toEqual(["handler finished", "first stop", "second stop"]);
+    // The shared shutdown drained the job (it was not handed back), and a later stop is a no-op.
     await k.stop();
+    const reader = await fileKairos(file);
+    expect(await reader.jobs.get(job.id)).toMatchObject({ state: "succeeded", result: "drained" });
   });
 
   it("a stopped pool leaves nothing claimed", async () => {

@@ -260,10 +260,17 @@ describePg("postgres job store across processes", () => {
       T0 + 2,
     );
     await waitFor(() => calls > afterCancel, "a notification of the release");
+    // A second listener of the same process stays subscribed: once it has heard the next
+    // enqueue, that notification has been dispatched, and the removed listener must not have
+    // heard it.
+    let witnessCalls = 0;
+    b!.onChange!(() => {
+      witnessCalls += 1;
+    });
     off();
     const afterOff = calls;
     await a!.enqueue([job()], T0);
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => witnessCalls >= 1, "the still-subscribed listener heard the enqueue");
     expect(calls).toBe(afterOff);
   });
 

@@ -34,6 +34,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ShuttingDownError } from "../../core/errors.js";
 import type { JobStore } from "../../ports/job-store.js";
 import type { ScheduleStore } from "../../ports/schedule-store.js";
+import { defineApplySourceTests } from "./schedule-store-apply-source.js";
 import { defineCompletionTests } from "./schedule-store-completion.js";
 import { defineFireTests } from "./schedule-store-fire.js";
 import {
@@ -86,6 +87,7 @@ export function defineScheduleStoreConformance(
     });
 
     definePlanTests(ctx);
+    defineApplySourceTests(ctx);
     defineFireTests(ctx);
     defineQueryTests(ctx);
     defineCompletionTests(ctx);

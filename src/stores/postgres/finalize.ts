@@ -7,7 +7,10 @@
  * the lease. The first finalization under a token wins; any later one (a duplicate, a worker
  * whose lease expired and was reclaimed) matches no row. A concurrent finalization of the same
  * job waits for the row lock and then re-checks the guard on the new row version (READ
- * COMMITTED), so exactly one applies.
+ * COMMITTED), so exactly one applies. That re-check (EvalPlanQual) covers only the UPDATE's own
+ * WHERE clause, not the CTE, whose rows come from the statement's snapshot: the outer token
+ * check is what rejects a job reclaimed between the snapshot and the row lock (pinned by
+ * test/stores/postgres.finalize-reclaim.test.ts).
  *
  * Within a batch, requests apply as if one after the other: of several requests for one job,
  * only the first whose token matches the job's current lease applies (DISTINCT ON job, in

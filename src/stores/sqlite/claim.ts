@@ -127,9 +127,23 @@ export function prepareClaim(db: Database.Database): (request: ClaimRequest) => 
       now,
     };
     const claimed: StoredJob[] = [];
+    // Loop bound (so that a bug here throws instead of spinning inside synchronous code, which
+    // no test timeout can interrupt). A pass runs again only if it skipped a row of a full key.
+    // A pass that chose no row skipped only rows whose (key, limit) pair was not yet blocked,
+    // which can only be a pair with limit < 1 (every key that filled up had its pairs added),
+    // and it blocks them: so every pass but the last claims at least one job (at most `limit`
+    // passes) or blocks a new limit < 1 pair (counted in `oddPairs`).
+    let passes = 0;
+    let oddPairs = 0;
     for (;;) {
       const want = limit - claimed.length;
       if (want <= 0) break;
+      if (++passes > limit + oddPairs + 1) {
+        throw new Error(
+          `claim invariant broken: pass ${passes} exceeds limit (${limit}) + newly blocked ` +
+            `limit<1 pairs (${oddPairs}) + 1; every repeated pass must claim a job or block a new key`,
+        );
+      }
       const rows = candidates.all(fns, JSON.stringify(blocked), want);
       const chosen: JobTuple[] = [];
       let skipped = false;
@@ -141,7 +155,10 @@ export function prepareClaim(db: Database.Database): (request: ClaimRequest) => 
           if (n >= keyLimit) {
             // The key filled up earlier in this pass (or the limit is below 1). Pairs with
             // limit >= 1 are already in `blocked`; add the odd ones so the next pass skips them.
-            if (keyLimit < 1) blocked.push([key, keyLimit]);
+            if (keyLimit < 1) {
+              blocked.push([key, keyLimit]);
+              oddPairs++;
+            }
             skipped = true;
             continue;
           }
