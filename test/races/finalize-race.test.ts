@@ -59,16 +59,16 @@ function newJobs(count: number, now: number) {
 }
 
 describe("finalization races", () => {
-  it("two processes finalizing the same 300 jobs at the same instant: exactly one wins each", async () => {
+  it("two processes finalizing the same 2,000 jobs at the same instant: exactly one wins each", async () => {
     const dir = tempDir();
     const file = path.join(dir, "k.db");
     const store = await openSqliteJobStore({ path: file });
     const now = Date.now();
-    await store.enqueue(newJobs(300, now), now);
+    await store.enqueue(newJobs(2_000, now), now);
     const claimed = await store.claim({
       workerId: "w",
       fns: ["f"],
-      limit: 300,
+      limit: 2_000,
       now,
       leaseMs: 600_000,
     });

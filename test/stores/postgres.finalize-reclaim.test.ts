@@ -64,6 +64,8 @@ describePg("postgres finalize vs a reclaim inside the statement", () => {
           idempotencyKey: null,
           concurrencyKey: null,
           concurrencyLimit: 1,
+          backoff: { type: "fixed" as const, delayMs: 0 },
+          timeoutMs: 0,
           maxPending: null,
         },
       ],
@@ -94,7 +96,7 @@ describePg("postgres finalize vs a reclaim inside the statement", () => {
       [
         {
           jobId: claimed!.id,
-          leaseToken: claimed!.leaseToken!,
+          leaseToken: claimed!.leaseToken,
           outcome: { kind: "succeeded", resultJson: '"stale"' },
         },
       ],

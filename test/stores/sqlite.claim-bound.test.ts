@@ -23,6 +23,8 @@ function job(overrides: Partial<NewJob>): NewJob {
     idempotencyKey: null,
     concurrencyKey: null,
     concurrencyLimit: 1,
+    backoff: { type: "fixed" as const, delayMs: 0 },
+    timeoutMs: 0,
     maxPending: null,
     ...overrides,
   };
