@@ -15,6 +15,7 @@
  *   the schedule (`lastStatus`, a `completed` history entry) in the same transaction as the
  *   job's finalization.
  */
+import type { HistoryKind } from "../core/schedules/reasons.js";
 import type { NewJob, StoredJob } from "./job-store.js";
 
 /** What a schedule does when its slot comes while its previous job is still active (Temporal's names). */
@@ -101,20 +102,12 @@ export interface ScheduleHistoryEntry {
   readonly slotAt: number | null;
   /** When it was recorded. */
   readonly at: number;
-  readonly kind:
-    | "fired"
-    | "caught_up"
-    | "skipped"
-    | "missed"
-    | "buffered"
-    | "dropped"
-    | "completed"
-    | "cancelled_other"
-    | "error"
-    | "warning"
-    | "paused"
-    | "resumed";
-  /** Stable reason: e.g. `overlap`, `catchup_skip`, `outside_catchup_window`, `catchup_cap`, `disabled`. */
+  readonly kind: HistoryKind;
+  /**
+   * Stable reason: a HistoryReason for the entries the engine writes (see
+   * `core/schedules/reasons`), the job's terminal state for `completed`; typed as text because
+   * stored rows are read back as written.
+   */
   readonly reason: string | null;
   readonly jobId: string | null;
   readonly message: string | null;
@@ -156,11 +149,18 @@ export interface FireSlotRequest {
   readonly job: (NewJob & { readonly scheduleId: string; readonly slotAt: number }) | null;
   /** The cursor after this call. */
   readonly next: ScheduleRuntimeInit;
-  /** History entries to append (fired, skipped, missed, buffered, warning, ...). */
+  /**
+   * History entries to append. The engine writes HistoryDraft values (stable reasons from
+   * `core/schedules/reasons`); typed as text here because adapters store and validate any text
+   * (the conformance suite writes arbitrary reasons).
+   */
   readonly history: readonly Omit<ScheduleHistoryEntry, "scheduleId" | "jobId">[];
   /** Replace the buffered slots with this list (omitted: unchanged). */
   readonly bufferedSlots?: readonly number[];
-  /** The status to record (`fired`, `skipped`, `missed`, ...); a job's terminal state replaces it later. */
+  /**
+   * The status to record (the engine writes a FireStatus); a job's terminal state replaces it
+   * later. Text, because adapters validate what they are given (e.g. reject an empty one).
+   */
   readonly status: string;
   readonly now: number;
 }

@@ -31,7 +31,11 @@ import type { Logger } from "../ports/logger.js";
 import { EventBus } from "./event-bus.js";
 import { FunctionRegistry, type FunctionOptions, type JobHandler } from "./functions.js";
 import { WorkerPool, type WorkerPoolOptions, type WorkerPoolStats } from "./worker-pool.js";
-import { SchedulerLoop, type SchedulerLoopOptions } from "./scheduler-loop.js";
+import {
+  createSchedulerLoop,
+  type SchedulerLoop,
+  type SchedulerLoopOptions,
+} from "./scheduler/scheduler-loop.js";
 import { LeaderElector, type LeadershipStatus } from "./leader-election.js";
 import type { LeaderLock } from "../ports/leader-lock.js";
 import { createSchedulesApi, type SchedulesApi } from "./schedules-api.js";
@@ -358,19 +362,21 @@ export class Kairos {
   private newLoop(options: SchedulerLoopOptions): SchedulerLoop {
     const store = this.deps.scheduleStore;
     if (!store) throw new Error("unreachable: no schedule store");
-    return new SchedulerLoop(
-      store,
-      this.deps.store,
+    return createSchedulerLoop(
       {
-        buildJob: (schedule, _slotAt, now) => this.jobForSchedule(schedule, now),
-        jobCreated: (job) => this.pool?.notify(job.runAt),
-        cancelJob: async (jobId) => {
-          await this.jobs.cancel(jobId);
+        schedules: store,
+        jobs: this.deps.store,
+        hooks: {
+          buildJob: (schedule, _slotAt, now) => this.jobForSchedule(schedule, now),
+          jobCreated: (job) => this.pool?.notify(job.runAt),
+          cancelJob: async (jobId) => {
+            await this.jobs.cancel(jobId);
+          },
         },
+        events: this.events,
+        clock: this.deps.clock,
+        logger: this.deps.logger,
       },
-      this.events,
-      this.deps.clock,
-      this.deps.logger,
       options,
     );
   }
