@@ -3,6 +3,7 @@
  * The typed event map of the job engine. Events describe what this process saw happen; a
  * listener that throws is logged and ignored, never breaking the loop that emitted.
  */
+import type { MissedReason, SkipReason } from "../core/schedules/reasons.js";
 import type { JobErrorInfo } from "./job-store.js";
 
 /** Fields every job event carries. */
@@ -46,14 +47,14 @@ export interface KairosEventMap {
   "schedule:skipped": {
     readonly schedule: string;
     readonly slotAt: number;
-    readonly reason: string;
+    readonly reason: SkipReason;
     readonly at: number;
   };
   /** A slot was missed during downtime and not caught up; recorded in the schedule's history. */
   "schedule:missed": {
     readonly schedule: string;
     readonly slotAt: number;
-    readonly reason: string;
+    readonly reason: MissedReason;
     readonly at: number;
   };
   /** Firing a schedule failed; recorded on the schedule, the loop goes on. */

@@ -51,11 +51,18 @@ export interface FireSlotRequest {
   readonly job: (NewJob & { readonly scheduleId: string; readonly slotAt: number }) | null;
   /** The cursor after this call. */
   readonly next: ScheduleRuntimeInit;
-  /** History entries to append (fired, skipped, missed, buffered, warning, ...). */
+  /**
+   * History entries to append. The engine writes HistoryDraft values (stable reasons from
+   * `core/schedules/reasons`); typed as text here because adapters store and validate any text
+   * (the conformance suite writes arbitrary reasons).
+   */
   readonly history: readonly Omit<ScheduleHistoryEntry, "scheduleId" | "jobId">[];
   /** Replace the buffered slots with this list (omitted: unchanged). */
   readonly bufferedSlots?: readonly number[];
-  /** The status to record (`fired`, `skipped`, `missed`, ...); a job's terminal state replaces it later. */
+  /**
+   * The status to record (the engine writes a FireStatus); a job's terminal state replaces it
+   * later. Text, because adapters validate what they are given (e.g. reject an empty one).
+   */
   readonly status: string;
   readonly now: number;
 }

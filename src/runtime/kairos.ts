@@ -31,7 +31,11 @@ import type { Job } from "./job-view.js";
 import { createJobsApi, type EnqueueOptions, type JobsApi } from "./jobs-api.js";
 import type { LeaderDuty } from "./leader-duties.js";
 import { Leadership, type LeadershipReport } from "./leadership.js";
-import { SchedulerLoop, type SchedulerLoopOptions } from "./scheduler-loop.js";
+import {
+  createSchedulerLoop,
+  type SchedulerLoop,
+  type SchedulerLoopOptions,
+} from "./scheduler/scheduler-loop.js";
 import type { NewJob } from "../ports/job-store.js";
 import { createSchedulesApi, type SchedulesApi } from "./schedules-api.js";
 import { WorkerPool, type WorkerPoolOptions, type WorkerPoolStats } from "./worker/worker-pool.js";
@@ -244,19 +248,21 @@ export class Kairos {
   }
 
   private newLoop(store: ScheduleStore, options: SchedulerLoopOptions): SchedulerLoop {
-    return new SchedulerLoop(
-      store,
-      this.deps.store,
+    return createSchedulerLoop(
       {
-        buildJob: async (schedule, _slotAt, now) => this.jobForSchedule(schedule, now),
-        jobCreated: (job) => this.pool?.notify(job.runAt),
-        cancelJob: async (jobId) => {
-          await this.jobs.cancel(jobId);
+        schedules: store,
+        jobs: this.deps.store,
+        hooks: {
+          buildJob: (schedule, _slotAt, now) => this.jobForSchedule(schedule, now),
+          jobCreated: (job) => this.pool?.notify(job.runAt),
+          cancelJob: async (jobId) => {
+            await this.jobs.cancel(jobId);
+          },
         },
+        events: this.events,
+        clock: this.deps.clock,
+        logger: this.deps.logger,
       },
-      this.events,
-      this.deps.clock,
-      this.deps.logger,
       { ...options, confirmLeadership: () => this.leader?.confirm() ?? Promise.resolve(false) },
     );
   }

@@ -1,4 +1,8 @@
-/** Scheduler test helpers: an engine with a manual clock and a loop that ticks only when told. */
+/**
+ * Scheduler test helpers: an engine on a manual clock. The loop's timers run only when a test
+ * advances the clock (`advance`/`advanceAsync`); `clock.set` jumps without running them, so a
+ * test that moves time with `set` and calls `tickScheduler()` sees exactly the ticks it asks for.
+ */
 import { createKairos, type Kairos } from "../../src/index.js";
 import { afterEach } from "vitest";
 import { ManualClock } from "../helpers/manual-clock.js";
@@ -11,14 +15,14 @@ afterEach(async () => {
 /** 2026-01-05T00:00:00Z, a Monday. */
 export const T0 = Date.parse("2026-01-05T00:00:00Z");
 
-/** An engine whose scheduler loop runs only on `kairos.tickScheduler()`; no workers. */
+/** An engine with the scheduler loop on a manual clock; no workers. */
 export async function manualScheduler(
   options: { store?: string; clock?: ManualClock } = {},
 ): Promise<{ kairos: Kairos; clock: ManualClock }> {
   const clock = options.clock ?? new ManualClock(T0);
   const kairos = await createKairos({ store: options.store ?? "sqlite::memory:", clock });
   open.push(kairos);
-  await kairos.start({ workers: false, scheduler: { autoTick: false } });
+  await kairos.start({ workers: false });
   return { kairos, clock };
 }
 

@@ -28,6 +28,7 @@
  */
 import { ValidationError } from "../errors.js";
 import type { CatchupPolicy, ScheduleTiming } from "./types.js";
+import type { MissedReason } from "./reasons.js";
 import { countSlots, lastSlotAtOrBefore, nextSlotAfter, validateTiming } from "./timing.js";
 
 /** Hard cap on slots caught up at once (`all`), unless the caller gives `maxCatchup`. */
@@ -61,8 +62,8 @@ export interface DueFire {
   readonly kind: "fired" | "caught_up";
 }
 
-/** Why a due slot does not run. */
-export type MissedReason = "catchup_skip" | "outside_catchup_window" | "catchup_cap";
+/** Why a due slot does not run (defined with the other stable reasons). */
+export type { MissedReason } from "./reasons.js";
 
 /** A slot that does not run, to be recorded in the schedule's history. */
 export interface MissedSlot {

@@ -3,6 +3,7 @@
  * What a schedule is: its timing and policies (declared by the user), its runtime state (owned
  * by the scheduler loop), and the entries of its history.
  */
+import type { HistoryKind } from "./reasons.js";
 import type { ObjectSource } from "../object-source.js";
 
 /** What a schedule does when its slot comes while its previous job is still active (Temporal's names). */
@@ -74,20 +75,12 @@ export interface ScheduleHistoryEntry {
   readonly slotAt: number | null;
   /** When it was recorded. */
   readonly at: number;
-  readonly kind:
-    | "fired"
-    | "caught_up"
-    | "skipped"
-    | "missed"
-    | "buffered"
-    | "dropped"
-    | "completed"
-    | "cancelled_other"
-    | "error"
-    | "warning"
-    | "paused"
-    | "resumed";
-  /** Stable reason: e.g. `overlap`, `catchup_skip`, `outside_catchup_window`, `catchup_cap`, `disabled`. */
+  readonly kind: HistoryKind;
+  /**
+   * Stable reason: a HistoryReason for the entries the engine writes (see
+   * `core/schedules/reasons`), the job's terminal state for `completed`; typed as text because
+   * stored rows are read back as written.
+   */
   readonly reason: string | null;
   readonly jobId: string | null;
   readonly message: string | null;

@@ -5,7 +5,7 @@
  * term). While it runs, `current()` gives the loop for local wake-ups.
  */
 import type { LeaderDuty } from "../leader-duties.js";
-import type { SchedulerLoop } from "../scheduler-loop.js";
+import type { SchedulerLoop } from "../scheduler/scheduler-loop.js";
 
 /** The scheduler duty; `newLoop` builds a fresh loop for each term of leadership. */
 export function createSchedulerDuty(

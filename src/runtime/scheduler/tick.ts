@@ -1,0 +1,130 @@
+/**
+ * @module runtime/scheduler/tick
+ * One scheduler tick: read the due schedules, ask the core what to do with each (`planTick`),
+ * hand the writes to the slot writer, then fire buffered slots whose jobs have ended
+ * (`planBufferedFire`). No policy here, and no timer: the loop decides when a tick runs.
+ *
+ * Invariants:
+ * - It reads only the due schedules (`ORDER BY next_due_at LIMIT batchSize`): the cost per fire
+ *   is logarithmic in the number of schedules, never a scan of all of them.
+ * - A schedule whose plan is one write without cancel orders (the common case) is deferred and
+ *   written with up to YIELD_EVERY others in one flush; a multi-write plan (catch-up) is
+ *   written in order, each write after the previous one settled, because a later write may
+ *   cancel the job an earlier one created. A failed write abandons the rest of its plan (its
+ *   cursor was moved past the due slot by the failure path).
+ * - An error while handling one schedule goes to the writer's failure path; it never ends the
+ *   tick or delays the other schedules.
+ */
+import { planBufferedFire } from "../../core/schedules/plan-outcomes.js";
+import { planTick } from "../../core/schedules/plan-tick.js";
+import type { StoredSchedule } from "../../ports/schedule-store.js";
+import type { SlotWriter } from "./slot-writer.js";
+
+/** The capabilities a tick reads with (functions, not clients). */
+export interface TickCapabilities {
+  /** `ScheduleStore.dueSchedules`. */
+  readonly dueSchedules: (now: number, limit: number) => Promise<StoredSchedule[]>;
+  /** Ids of the schedule's non-terminal jobs, oldest first. */
+  readonly activeJobIds: (scheduleId: string) => Promise<string[]>;
+  /** `ScheduleStore.schedulesWithBufferedSlots`. */
+  readonly schedulesWithBufferedSlots: (limit: number) => Promise<StoredSchedule[]>;
+  readonly logError: (error: unknown, message: string) => void;
+}
+
+/** Limits of a tick. */
+export interface TickSettings {
+  /** Schedules handled per tick at most. */
+  readonly batchSize: number;
+  /** Catch-up hard cap per schedule. */
+  readonly maxCatchup: number;
+}
+
+/**
+ * Fires written per transaction and between two yields to the event loop during a burst.
+ * Large enough that a second's burst of slots is fired in a few transactions (workers then
+ * claim its jobs together); small enough that workers are never starved for long.
+ */
+export const YIELD_EVERY = 128;
+
+/**
+ * Run one tick at `now`. Resolves `{ more: true }` when the batch was full, so due schedules
+ * may remain and the loop should tick again at once. Never rejects on a store error.
+ */
+export async function runTick(
+  cap: TickCapabilities,
+  writer: SlotWriter,
+  settings: TickSettings,
+  now: number,
+): Promise<{ more: boolean }> {
+  let due: StoredSchedule[] = [];
+  try {
+    due = await cap.dueSchedules(now, settings.batchSize);
+  } catch (error) {
+    cap.logError(error, "scheduler: reading due schedules failed");
+  }
+  for (const [i, schedule] of due.entries()) {
+    try {
+      await handleDue(cap, writer, schedule, now, settings.maxCatchup);
+    } catch (error) {
+      await writer.recordFailure(schedule, error, now);
+    }
+    // Write the batch, then let workers start the jobs just fired instead of waiting for the
+    // whole burst (store calls may be synchronous, as with SQLite). Not a timer: a yield.
+    if (i % YIELD_EVERY === YIELD_EVERY - 1) {
+      await writer.flush(now);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+  await writer.flush(now);
+  await fireBuffered(cap, writer, settings.batchSize, now);
+  return { more: due.length >= settings.batchSize };
+}
+
+/** Plan one due schedule and hand its writes to the writer. */
+async function handleDue(
+  cap: TickCapabilities,
+  writer: SlotWriter,
+  schedule: StoredSchedule,
+  now: number,
+  maxCatchup: number,
+): Promise<void> {
+  // allow_all never looks at active jobs: skip the read.
+  const active = schedule.overlap === "allow_all" ? [] : await cap.activeJobIds(schedule.id);
+  const { writes } = planTick(schedule, now, active, { maxCatchup });
+  const [only] = writes;
+  if (writes.length === 1 && only && only.cancel.length === 0) {
+    await writer.defer(schedule, only, now);
+    return;
+  }
+  const jobBySlot = new Map<number, string>();
+  for (const write of writes) {
+    const result = await writer.writeNow(schedule, write, now, (slot) => jobBySlot.get(slot));
+    if (result.failed) return;
+    if (result.jobId !== null) jobBySlot.set(write.slotAt, result.jobId);
+  }
+}
+
+/** Fire the oldest buffered slot of each schedule whose active jobs have ended. */
+async function fireBuffered(
+  cap: TickCapabilities,
+  writer: SlotWriter,
+  limit: number,
+  now: number,
+): Promise<void> {
+  let withBuffer: StoredSchedule[] = [];
+  try {
+    withBuffer = await cap.schedulesWithBufferedSlots(limit);
+  } catch (error) {
+    cap.logError(error, "scheduler: reading buffered schedules failed");
+    return;
+  }
+  for (const schedule of withBuffer) {
+    try {
+      if (schedule.bufferedSlots.length === 0 || schedule.nextSlotAt === null) continue;
+      const write = planBufferedFire(schedule, await cap.activeJobIds(schedule.id), now);
+      if (write) await writer.writeNow(schedule, write, now, () => undefined);
+    } catch (error) {
+      await writer.recordFailure(schedule, error, now);
+    }
+  }
+}
