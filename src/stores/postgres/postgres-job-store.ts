@@ -12,6 +12,7 @@ import type {
   ClaimRequest,
   EnqueueOutcome,
   FinalizeRequest,
+  FinishedJobsDeletion,
   HeartbeatOutcome,
   JobListQuery,
   JobLogLine,
@@ -30,6 +31,7 @@ import { migrate } from "./migrate.js";
 import { ChangeListener } from "./notifications.js";
 import { setProgress } from "./progress.js";
 import { getJob, listExpired, listJobs, nextRunAt } from "./read-jobs.js";
+import { deleteFinishedJobs } from "./retention.js";
 
 /** A JobStore over a PgDatabase (its pool). Build it with `openPostgresStores`. */
 export class PostgresJobStore implements JobStore {
@@ -126,6 +128,10 @@ export class PostgresJobStore implements JobStore {
 
   async nextRunAt(fns: readonly string[]): Promise<number | null> {
     return this.#run("nextRunAt", () => nextRunAt(this.#db, fns));
+  }
+
+  async deleteFinishedJobs(deletion: FinishedJobsDeletion): Promise<number> {
+    return this.#run("deleteFinishedJobs", () => deleteFinishedJobs(this.#db, deletion));
   }
 
   /**

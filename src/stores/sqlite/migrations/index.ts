@@ -5,6 +5,7 @@
  */
 import { sql as jobsSql } from "./001-jobs.js";
 import { sql as schedulesSql } from "./002-schedules.js";
+import { sql as retentionSql } from "./004-retention.js";
 
 /** One schema migration: applied once, in version order, inside the runner's transaction. */
 export interface Migration {
@@ -17,4 +18,6 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "jobs", sql: jobsSql },
   { version: 2, name: "schedules", sql: schedulesSql },
+  // 3: job policy and origin columns (added on another branch).
+  { version: 4, name: "retention", sql: retentionSql },
 ];
