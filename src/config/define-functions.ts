@@ -14,7 +14,9 @@ export async function defineConfigFunctions(kairos: Kairos, config: ResolvedConf
     const handler = await createExecutorHandler({ kind: fn.kind, ...fn.executor } as Parameters<
       typeof createExecutorHandler
     >[0]);
-    const { concurrency, ...rest } = fn.options;
+    // `retentionMs` is not a define() option yet: the engine reads it from the resolved config
+    // (see core/retention's resolveRetention) once retention is wired into the engine.
+    const { concurrency, retentionMs: _retentionMs, ...rest } = fn.options;
     const options: FunctionOptions = {
       ...rest,
       ...(concurrency
