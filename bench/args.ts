@@ -7,7 +7,7 @@ import { parseArgs } from "node:util";
 import { PG_SCENARIO_NAMES, PG_SYSTEMS, type PgScenarioName } from "./pg-types.js";
 import { SCENARIOS, type ScenarioName } from "./types.js";
 
-export const USAGE = `usage: npm run bench -- [--json] [--quick] [--store sqlite|postgres] [--rounds N] [--sched-rounds N] [--only a,b] [--cpu-prof DIR]
+export const USAGE = `usage: npm run bench -- [--json] [--quick] [--store sqlite|postgres] [--rounds N] [--sched-rounds N] [--retained N] [--only a,b] [--cpu-prof DIR]
 
   --json           print one JSON object on stdout (progress still goes to stderr)
   --quick          2,000 jobs instead of 20,000, and a 20 s schedule window instead of 60 s
@@ -20,6 +20,8 @@ export const USAGE = `usage: npm run bench -- [--json] [--quick] [--store sqlite
                    (default 3; 1 with --quick)
   --sched-rounds N run every schedule scenario (sched-*) N times, after the job scenarios,
                    and report medians (default 1: each round takes over a minute)
+  --retained N     finished jobs seeded in the table before process-c10-retained runs
+                   (default 1,000,000; 100,000 with --quick)
   --only LIST      run only these scenarios:
                    sqlite: ${SCENARIOS.join(", ")}
                    postgres: <system>-<shape>[-x3], system kairos or graphile, shape enqueue,
@@ -51,6 +53,8 @@ export interface BenchOptions {
   readonly schedRounds: number;
   /** Measurement window of each schedule scenario. */
   readonly schedWindowMs: number;
+  /** Finished jobs already in the table for `process-c10-retained`. */
+  readonly retainedJobs: number;
 }
 
 export class UsageError extends Error {}
@@ -69,6 +73,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | "help" {
         only: { type: "string" },
         rounds: { type: "string" },
         "sched-rounds": { type: "string" },
+        retained: { type: "string" },
         "cpu-prof": { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -113,8 +118,17 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | "help" {
     );
   }
 
+  const retainedJobs =
+    values.retained === undefined ? (values.quick ? 100_000 : 1_000_000) : Number(values.retained);
+  if (!Number.isInteger(retainedJobs) || retainedJobs < 0 || retainedJobs > 100_000_000) {
+    throw new UsageError(
+      `--retained must be an integer from 0 to 100,000,000, got ${values.retained}`,
+    );
+  }
+
   return {
     rounds,
+    retainedJobs,
     schedRounds,
     schedWindowMs: values.quick ? 20_000 : 60_000,
     json: values.json,

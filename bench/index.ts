@@ -65,6 +65,7 @@ async function main(argv: readonly string[]): Promise<number> {
           jobs: options.jobs,
           lagJobs: options.lagJobs,
           schedWindowMs: options.schedWindowMs,
+          retainedJobs: options.retainedJobs,
           timeoutMs: childTimeoutMs(options, scenario),
           cpuProfDir: options.cpuProfDir,
         });

@@ -7,6 +7,12 @@
  *                  timed from the first call to the last resolved promise.
  * - process-cXX:   N no-op jobs pre-enqueued (untimed), then timed from `start({ concurrency })`
  *                  until the N-th `job:succeeded` event.
+ * - process-c10-retained: as process-c10, with `retainedJobs` finished jobs (1,000,000 by
+ *                  default) already in the table: a store that has run for days. They are
+ *                  seeded (untimed) by one INSERT ... SELECT over a recursive CTE on a second
+ *                  connection, not through enqueue: 90 % fn "noop", 5 % failed, finished over
+ *                  the last 6 days (inside the default 7-day retention, so retention, when it
+ *                  runs, leaves them and the figure measures the bigger indexes alone).
  * - lag-burst:     worker started (concurrency 100) first; then N jobs with one `enqueueMany`
  *                  all due at t0 + 500 ms.
  * - lag-spread:    worker started (concurrency 100) first; then N jobs, one `enqueue` each, with
@@ -44,6 +50,8 @@ export async function runKairosScenario(request: ScenarioRequest): Promise<Ran> 
       return processingThroughput(request.dir, request.jobs, 10);
     case "process-c100":
       return processingThroughput(request.dir, request.jobs, 100);
+    case "process-c10-retained":
+      return processingThroughput(request.dir, request.jobs, 10, request.retainedJobs);
     case "lag-burst":
       return startLag(request.dir, request.lagJobs, "burst");
     case "lag-spread":
@@ -153,9 +161,44 @@ async function enqueueThroughput(dir: string, jobs: number): Promise<Ran> {
   return { result, notes: [stateCounts(dir)] };
 }
 
-async function processingThroughput(dir: string, jobs: number, concurrency: number): Promise<Ran> {
+/**
+ * Insert `count` finished jobs in one statement (the schema exists: Kairos opened the file).
+ * Returns a note with the time it took.
+ */
+function seedFinished(dir: string, count: number): string {
+  const db = new Database(dbFile(dir));
+  try {
+    const now = Date.now();
+    const spanMs = 6 * 86_400_000;
+    const t0 = performance.now();
+    db.prepare(
+      `WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < @count)
+       INSERT INTO jobs (fn, state, attempt, max_attempts, payload, result, error, priority,
+                         run_at, created_at, updated_at, started_at, finished_at)
+       SELECT CASE WHEN i % 10 = 0 THEN 'report' ELSE 'noop' END,
+              CASE WHEN i % 20 = 1 THEN 'failed' ELSE 'succeeded' END,
+              1, 1, '{"i":' || i || '}',
+              CASE WHEN i % 20 = 1 THEN NULL ELSE 'null' END,
+              CASE WHEN i % 20 = 1 THEN '{"name":"Error","message":"boom"}' ELSE NULL END,
+              0, t, t, t, t, t
+         FROM (SELECT i, @now - @span + (i * @span) / @count AS t FROM n)`,
+    ).run({ count, now, span: spanMs });
+    db.exec("ANALYZE");
+    return `seeded ${count.toLocaleString("en-US")} finished jobs in ${((performance.now() - t0) / 1000).toFixed(1)} s`;
+  } finally {
+    db.close();
+  }
+}
+
+async function processingThroughput(
+  dir: string,
+  jobs: number,
+  concurrency: number,
+  retained = 0,
+): Promise<Ran> {
   const kairos = await open(dir);
   kairos.define("noop", async () => null, { maxAttempts: 1 });
+  const notes = retained > 0 ? [seedFinished(dir, retained)] : [];
   await enqueueAll(kairos, jobs);
 
   const finished = countdown(jobs, timeoutFor(jobs), `processing c=${concurrency}`);
@@ -178,7 +221,7 @@ async function processingThroughput(dir: string, jobs: number, concurrency: numb
     elapsedMs,
     jobsPerSec: perSecond(jobs, elapsedMs),
   };
-  return { result, notes: [stateCounts(dir)] };
+  return { result, notes: [...notes, stateCounts(dir)] };
 }
 
 async function startLag(dir: string, jobs: number, shape: "burst" | "spread"): Promise<Ran> {

@@ -60,6 +60,8 @@ function label(name: ScenarioName, options: BenchOptions): string {
       return `kairos processing c=10, ${n} jobs`;
     case "process-c100":
       return `kairos processing c=100, ${n} jobs`;
+    case "process-c10-retained":
+      return `kairos processing c=10, ${n} jobs, ${options.retainedJobs.toLocaleString("en-US")} finished jobs stored`;
     case "lag-burst":
       return `kairos start lag, ${lag} due at one instant`;
     case "lag-spread":
@@ -161,7 +163,8 @@ export function buildRows(outcomes: Outcomes, options: BenchOptions): Row[] {
       continue;
     }
     if (r.result.kind === "throughput") {
-      const isProcessing = name === "process-c10" || name === "process-c100";
+      const isProcessing =
+        name === "process-c10" || name === "process-c100" || name === "process-c10-retained";
       const t = name === "process-c10" ? targets.get("process-c10-vs-floor-a") : undefined;
       rows.push({
         scenario,
@@ -366,7 +369,12 @@ function noteLines(outcomes: Outcomes, options: BenchOptions): string[] {
       continue;
     }
     const extra: string[] = [`rounds ${agg.rounds.map(roundFigure).join(", ")} ${unit}`];
-    if (name === "process-c10" || name === "process-c100") {
+    if (name === "process-c10-retained") {
+      const empty = ratio(throughput(outcomes, name), throughput(outcomes, "process-c10"));
+      if (empty !== null)
+        extra.push(`${empty.toFixed(2)}x process-c10 (the same on an empty table)`);
+    }
+    if (name === "process-c10" || name === "process-c100" || name === "process-c10-retained") {
       for (const floor of ["floor-a", "floor-b"] as const) {
         const ratios = pairedRatios(outcomes, name, floor);
         if (ratios.length > 0) {
@@ -455,6 +463,7 @@ export function renderJson(
         rounds: options.rounds,
         schedRounds: options.schedRounds,
         schedWindowMs: options.schedWindowMs,
+        retainedJobs: options.retainedJobs,
         scenarios: options.scenarios,
       },
       rows,

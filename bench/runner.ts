@@ -17,6 +17,7 @@ export interface RunOptions {
   readonly jobs: number;
   readonly lagJobs: number;
   readonly schedWindowMs: number;
+  readonly retainedJobs: number;
   readonly timeoutMs: number;
   /** When set, children run with `--cpu-prof` and write profiles here. */
   readonly cpuProfDir: string | undefined;
@@ -84,6 +85,7 @@ export async function runInChild(
     jobs: options.jobs,
     lagJobs: options.lagJobs,
     schedWindowMs: options.schedWindowMs,
+    retainedJobs: options.retainedJobs,
     dir,
   };
   try {

@@ -11,6 +11,7 @@ export const JOB_SCENARIOS = [
   "enqueue",
   "process-c10",
   "process-c100",
+  "process-c10-retained",
   "lag-burst",
   "lag-spread",
 ] as const;
@@ -49,6 +50,8 @@ export interface ScenarioRequest {
   readonly lagJobs: number;
   /** Measurement window of the schedule scenarios (60 s, or 20 s with --quick). */
   readonly schedWindowMs: number;
+  /** Finished jobs seeded before `process-c10-retained` runs (1,000,000, or 100,000 with --quick). */
+  readonly retainedJobs: number;
   /** A fresh temp dir created (and removed) by the parent; the SQLite file lives in it. */
   readonly dir: string;
 }

@@ -10,6 +10,7 @@
  * ```
  */
 import type { RandomSource } from "./core/retry/backoff.js";
+import { parseRetention, type RetentionOption } from "./core/retention.js";
 import { systemClock, type Clock } from "./ports/clock.js";
 import type { JobStore } from "./ports/job-store.js";
 import { silentLogger, type Logger } from "./ports/logger.js";
@@ -40,10 +41,19 @@ export interface CreateKairosOptions {
   readonly random?: RandomSource;
   /** Lease owner id of this process's workers. Default: pid plus a random suffix. */
   readonly workerId?: string;
+  /**
+   * How long finished jobs, their logs and schedule history are kept before the leader deletes
+   * them: `"7d"` (the default), `"12h"`, ms, or `"forever"`. Per function: `define(..., {
+   * retention })` or `retention:` in kairos.yaml.
+   */
+  readonly retention?: RetentionOption;
 }
 
 /** Open (and migrate) the store and return an engine bound to it. */
 export async function createKairos(options: CreateKairosOptions = {}): Promise<Kairos> {
+  if (options.retention !== undefined) {
+    parseRetention(options.retention, "createKairos: retention"); // validated before opening
+  }
   const stores =
     typeof options.store === "object" && options.store !== null
       ? { jobs: options.store, schedules: options.scheduleStore ?? null, close: null }
@@ -61,6 +71,7 @@ export async function createKairos(options: CreateKairosOptions = {}): Promise<K
     logger: options.logger ?? silentLogger,
     random: options.random ?? Math.random,
     ...(options.workerId !== undefined ? { workerId: options.workerId } : {}),
+    ...(options.retention !== undefined ? { retention: options.retention } : {}),
   });
 }
 

@@ -72,6 +72,11 @@ export async function openEngine(
 ): Promise<{ kairos: Kairos; store: StoreChoice }> {
   const store = chooseStore(options, config);
   io.err(`kairos: using store ${store.url} (from ${store.origin})`);
-  const kairos = await createKairos({ store: store.url });
+  const retentionMs = config?.retentionMs;
+  const kairos = await createKairos({
+    store: store.url,
+    // kairos.yaml's top-level retention (null: forever) is the default of this engine.
+    ...(retentionMs !== undefined ? { retention: retentionMs ?? "forever" } : {}),
+  });
   return { kairos, store };
 }

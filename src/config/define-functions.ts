@@ -14,9 +14,10 @@ export async function defineConfigFunctions(kairos: Kairos, config: ResolvedConf
     const handler = await createExecutorHandler({ kind: fn.kind, ...fn.executor } as Parameters<
       typeof createExecutorHandler
     >[0]);
-    const { concurrency, ...rest } = fn.options;
+    const { concurrency, retentionMs, ...rest } = fn.options;
     const options: FunctionOptions = {
       ...rest,
+      ...(retentionMs !== undefined ? { retention: retentionMs ?? "forever" } : {}),
       ...(concurrency
         ? {
             concurrency: {

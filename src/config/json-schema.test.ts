@@ -24,4 +24,23 @@ describe("schema/kairos.schema.json", () => {
       "module",
     ]);
   });
+
+  it('describes retention at the top level and per function, as a duration or "forever"', () => {
+    type Field = { type: string[]; description: string };
+    const schema = configJsonSchema() as {
+      properties: {
+        retention: Field;
+        functions: { items: { oneOf: { properties: { retention: Field } }[] } };
+      };
+    };
+    const fields = [
+      schema.properties.retention,
+      ...schema.properties.functions.items.oneOf.map((o) => o.properties.retention),
+    ];
+    expect(fields).toHaveLength(4);
+    for (const field of fields) {
+      expect(field.type).toEqual(["string", "number"]);
+      expect(field.description).toMatch(/"forever"/);
+    }
+  });
 });

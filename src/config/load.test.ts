@@ -413,6 +413,51 @@ describe("parseConfig: errors carry file:line:column, the field path and a hint"
   });
 });
 
+describe("parseConfig: retention", () => {
+  const file = (top: string, fnLines: string[]) =>
+    [
+      ...(top === "" ? [] : [top]),
+      "functions:",
+      ...["audit", "report", "email"].map((name, i) =>
+        [
+          `  - name: ${name}`,
+          "    kind: command",
+          '    command: ["node", "x.js"]',
+          ...(fnLines[i] ? [`    ${fnLines[i]}`] : []),
+        ].join("\n"),
+      ),
+      "",
+    ].join("\n");
+
+  it("resolves the top-level and per-function retention to ms, null for forever", () => {
+    const config = parseConfig(
+      file("retention: 14d", ["retention: forever", "retention: 30d"]),
+      FILE,
+      {},
+    );
+    expect(config.retentionMs).toBe(14 * 86_400_000);
+    expect(config.functions.map((f) => f.options.retentionMs)).toEqual([
+      null,
+      30 * 86_400_000,
+      undefined,
+    ]);
+    expect(parseConfig(file("retention: forever", []), FILE, {}).retentionMs).toBeNull();
+    expect(parseConfig(file("retention: 3600000", []), FILE, {}).retentionMs).toBe(3_600_000);
+    expect("retentionMs" in parseConfig(file("", []), FILE, {})).toBe(false);
+  });
+
+  it("reports a bad retention at its line, with a hint", () => {
+    const top = onlyIssue(file("retention: 7 days", []));
+    expect(top).toMatchObject({ path: "retention", line: 1 });
+    expect(top.message).toMatch(/not a duration/);
+    expect(top.suggestion).toMatch(/"forever"/);
+    const fn = onlyIssue(file("", ["", "retention: 0s"]));
+    expect(fn).toMatchObject({ path: "functions[1].retention", line: 8 });
+    expect(fn.message).toMatch(/longer than 0/);
+    expect(onlyIssue(file("retention: true", [])).message).toMatch(/"forever"/);
+  });
+});
+
 describe("loadConfig", () => {
   it("reads the file and resolves paths against its directory", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "kairos-config-"));

@@ -36,7 +36,14 @@ export function resolveConfig(
       schedules.push(resolveSchedule(schedule, fn.name, lineOf(["functions", i, "schedules", j])));
     });
   });
-  return { file: absolute, dir, store: data.store ?? null, functions, schedules };
+  return {
+    file: absolute,
+    dir,
+    store: data.store ?? null,
+    ...(data.retention === undefined ? {} : { retentionMs: data.retention }),
+    functions,
+    schedules,
+  };
 }
 
 function resolveFunction(fn: FunctionOutput, dir: string): ResolvedFunction {
@@ -59,6 +66,7 @@ function resolveFunction(fn: FunctionOutput, dir: string): ResolvedFunction {
       : { concurrency: { keyTemplate: fn.concurrency.key, limit: fn.concurrency.limit ?? 1 } }),
     ...(fn.maxPending === undefined ? {} : { maxPending: fn.maxPending }),
     ...(fn.priority === undefined ? {} : { priority: fn.priority }),
+    ...(fn.retention === undefined ? {} : { retentionMs: fn.retention }),
   };
   const timeoutMs = fn.timeout !== undefined && fn.timeout > 0 ? fn.timeout : null;
   switch (fn.kind) {

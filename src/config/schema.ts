@@ -8,6 +8,7 @@
  * (`schema/kairos.schema.json`) is generated from this one.
  */
 import { z } from "zod";
+import { parseRetention } from "../core/retention.js";
 import { parseDuration } from "../core/schedules/duration.js";
 import { parseKeyTemplate } from "../core/jobs/concurrency-key.js";
 import { isValidTimeZone, suggestTimeZone } from "./timezone.js";
@@ -62,6 +63,25 @@ function durationOf(limit?: { maxMs: number; why: string }) {
 }
 
 const duration = durationOf();
+
+/** A retention: a duration ("7d", "30d", ms as a number) or "forever". Output: ms, or null for forever. */
+const retention = z
+  .union([z.string(), z.number()], {
+    error: 'expected a retention such as "7d" or "30d", a number of milliseconds, or "forever"',
+  })
+  .transform((value, ctx) => {
+    try {
+      return parseRetention(value);
+    } catch (e) {
+      ctx.addIssue({
+        code: "custom",
+        message: message(e),
+        input: value,
+        params: { suggestion: 'write a duration such as "7d", "30d" or "12h", or "forever"' },
+      });
+      return z.NEVER;
+    }
+  });
 
 const ISO_INSTANT =
   /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)$/i;
@@ -224,6 +244,11 @@ const functionFields = {
     .describe("Enqueue fails with QueueFull when this many jobs are pending")
     .optional(),
   priority: z.int().describe("Default priority of its jobs; higher runs first").optional(),
+  retention: retention
+    .describe(
+      'How long its finished jobs and their logs are kept: "30d", "12h", or "forever" (default: the top-level retention)',
+    )
+    .optional(),
   schedules: z.array(ScheduleSchema).describe("Schedules that run this function").optional(),
 };
 
@@ -284,6 +309,11 @@ export const ConfigSchema = z
       .string()
       .min(1)
       .describe('Store URL, e.g. "sqlite:.kairos/kairos.db" (default)')
+      .optional(),
+    retention: retention
+      .describe(
+        'How long finished jobs, their logs and schedule history are kept: "7d", "30d", or "forever" (default 7d)',
+      )
       .optional(),
     functions: z.array(FunctionSchema).describe("Functions and their schedules").optional(),
   })

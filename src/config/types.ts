@@ -50,6 +50,8 @@ export interface ResolvedFunctionOptions {
   readonly concurrency?: { readonly keyTemplate: string; readonly limit: number };
   readonly maxPending?: number;
   readonly priority?: number;
+  /** How long its finished jobs are kept, in ms; null: forever. Absent: the global default. */
+  readonly retentionMs?: number | null;
 }
 
 /** A function declared in the file; `kind` says which executor spec it has. */
@@ -86,6 +88,11 @@ export interface ResolvedConfig {
   readonly dir: string;
   /** The store URL, or null when the file does not say. */
   readonly store: string | null;
+  /**
+   * Retention of finished jobs and schedule history in ms; null: forever. Absent when the file
+   * does not say (the library's default applies: 7 days).
+   */
+  readonly retentionMs?: number | null;
   /** In file order. */
   readonly functions: ResolvedFunction[];
   /** In file order, across all functions. */

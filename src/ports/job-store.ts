@@ -9,6 +9,10 @@
  * - The store decides no policy (retry, backoff, timeouts): it applies the decisions it is
  *   given, guarded by compare-and-set on state and lease token.
  * - `claim` must be implementable as `SELECT ... FOR UPDATE SKIP LOCKED` plus an UPDATE.
+ * - Retention (`deleteFinishedJobs`) deletes only finished jobs — succeeded, failed, cancelled,
+ *   timed_out — never a pending, running, retrying or stopped one (stopped can be started
+ *   again). Each call is one short transaction that deletes at most `limit` jobs, found through
+ *   an index (never a scan of the table), with their log lines; the caller loops.
  */
 import type { JobState } from "../core/jobs/states.js";
 import type {
@@ -79,6 +83,21 @@ export interface JobListQuery {
   readonly beforeId?: string;
 }
 
+/**
+ * Which finished jobs one `deleteFinishedJobs` call deletes: jobs in a terminal state
+ * (succeeded, failed, cancelled, timed_out) whose `finishedAt` is before `finishedBefore`.
+ */
+export interface FinishedJobsDeletion {
+  /** Only jobs that finished strictly before this instant (ms since epoch). */
+  readonly finishedBefore: number;
+  /** Only jobs of this function (per-function retention). Omitted: any function. */
+  readonly fn?: string;
+  /** Never jobs of these functions (they have a retention of their own, or keep forever). */
+  readonly excludeFns?: readonly string[];
+  /** At most this many jobs (an integer >= 0); a few hundred keeps the write lock short. */
+  readonly limit: number;
+}
+
 /** The job store port. */
 export interface JobStore {
   /** Create or upgrade the schema. Idempotent. */
@@ -145,6 +164,16 @@ export interface JobStore {
 
   /** The earliest `runAt` among scheduled/retrying jobs of the given fns, or null. */
   nextRunAt(fns: readonly string[]): Promise<number | null>;
+
+  /**
+   * Retention: delete up to `limit` finished jobs matching `deletion`, with their log lines, in
+   * one short transaction, and return how many jobs were deleted (fewer than `limit`: nothing
+   * more matches now). Which of the matching jobs go first is unspecified. Index-driven: the
+   * cost of a call grows with `limit` and the number of functions, not with the jobs kept. A
+   * deleted job's idempotency key is free again; a schedule whose `lastJobId` named it keeps its
+   * `lastStatus`.
+   */
+  deleteFinishedJobs(deletion: FinishedJobsDeletion): Promise<number>;
 
   /**
    * A cheap value that changes whenever another connection or process commits; lets idle

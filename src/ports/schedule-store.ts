@@ -14,6 +14,10 @@
  * - When a job that belongs to a schedule reaches a terminal state, the adapter records it on
  *   the schedule (`lastStatus`, a `completed` history entry) in the same transaction as the
  *   job's finalization.
+ * - Retention (`deleteScheduleHistory`) never deletes a schedule's newest `keepLatest` entries,
+ *   however old, so every schedule still shows its recent history. Each call is one short
+ *   transaction that examines at most `limit` old entries, found through an index, and says
+ *   where the next call resumes; the caller loops.
  */
 import type { NewJob, StoredJob } from "./job-store.js";
 import type { StoredFunction } from "../core/functions/types.js";
@@ -39,6 +43,33 @@ export type {
   ScheduleTiming,
   StoredSchedule,
 } from "../core/schedules/types.js";
+
+/** Where a `deleteScheduleHistory` pass resumes: after the entry recorded at `at` with this `id`. */
+export interface HistoryCursor {
+  readonly at: number;
+  /** Opaque; compared only by the adapter that returned it. */
+  readonly id: string;
+}
+
+/** One batch of history retention: entries recorded (`at`) before `recordedBefore`. */
+export interface HistoryDeletion {
+  /** Only entries recorded strictly before this instant (ms since epoch). */
+  readonly recordedBefore: number;
+  /** Each schedule's newest this-many entries are kept whatever their age (an integer >= 0). */
+  readonly keepLatest: number;
+  /** At most this many old entries are examined (and so at most this many deleted). */
+  readonly limit: number;
+  /** Resume after this entry (the `next` of the previous call); omitted or null: from the oldest. */
+  readonly after?: HistoryCursor | null;
+}
+
+/** Outcome of one `deleteScheduleHistory` call. */
+export interface HistoryDeletionOutcome {
+  /** Entries deleted by this call. */
+  readonly deleted: number;
+  /** Where the next call resumes, or null when this call examined every remaining old entry. */
+  readonly next: HistoryCursor | null;
+}
 
 /** Request to handle one slot of a schedule atomically. */
 export interface FireSlotRequest {
@@ -135,4 +166,14 @@ export interface ScheduleStore {
 
   /** Newest first. */
   history(scheduleId: string, limit?: number): Promise<ScheduleHistoryEntry[]>;
+
+  /**
+   * Retention: examine up to `limit` entries recorded before `recordedBefore`, oldest first
+   * (by `at`, then recording order) after the cursor `after`, and delete those that are not
+   * among their schedule's newest `keepLatest` entries — all in one short transaction. Entries
+   * kept by `keepLatest` are passed over, and the returned cursor lets the next call start
+   * after them, so a pass walks each old entry once. Index-driven: the cost of a call grows
+   * with `limit` and `keepLatest`, not with the size of the history.
+   */
+  deleteScheduleHistory(deletion: HistoryDeletion): Promise<HistoryDeletionOutcome>;
 }

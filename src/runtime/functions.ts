@@ -9,6 +9,7 @@ import { validateBackoff, validateMaxAttempts, type BackoffPolicy } from "../cor
 import { DuplicateDefinitionError, ValidationError } from "../core/errors.js";
 import { parseKeyTemplate } from "../core/jobs/concurrency-key.js";
 import type { FunctionJobOptions } from "../core/jobs/policy.js";
+import { parseRetention, type RetentionOption } from "../core/retention.js";
 
 export { DEFAULT_TIMEOUT_MS } from "../core/jobs/policy.js";
 
@@ -41,6 +42,11 @@ export interface FunctionOptions<P = unknown> {
   readonly maxPending?: number;
   /** Default priority of its jobs (higher runs first; default 0). */
   readonly priority?: number;
+  /**
+   * How long its finished jobs (and their logs) are kept: `"30d"`, ms, or `"forever"`
+   * (default: the engine's `retention`, 7 days). A retention declared in kairos.yaml wins.
+   */
+  readonly retention?: RetentionOption;
 }
 
 /** A validated definition. */
@@ -49,6 +55,8 @@ export interface FunctionDefinition {
   readonly handler: JobHandler;
   /** The job options as given (absent fields take the defaults when a job is created). */
   readonly options: FunctionJobOptions;
+  /** Retention of its finished jobs in ms, null for forever, undefined for the engine's default. */
+  readonly retentionMs: number | null | undefined;
 }
 
 /** The functions defined in one instance. */
@@ -74,6 +82,10 @@ export class FunctionRegistry {
       name,
       handler: handler as JobHandler,
       options: validateOptions(options as FunctionOptions, `define("${name}")`),
+      retentionMs:
+        options.retention === undefined
+          ? undefined
+          : parseRetention(options.retention, `define("${name}"): retention`),
     };
     this.defs.set(name, def);
     return def;
@@ -87,6 +99,11 @@ export class FunctionRegistry {
   /** Names of every defined function. */
   names(): string[] {
     return [...this.defs.keys()];
+  }
+
+  /** Every definition, in definition order. */
+  all(): FunctionDefinition[] {
+    return [...this.defs.values()];
   }
 }
 

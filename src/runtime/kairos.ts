@@ -10,6 +10,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { NotFoundError, ShuttingDownError } from "../core/errors.js";
+import type { RetentionOption } from "../core/retention.js";
 import type { RandomSource } from "../core/retry/backoff.js";
 import type { Clock } from "../ports/clock.js";
 import type { KairosEventName, KairosListener } from "../ports/events.js";
@@ -17,12 +18,15 @@ import type { JobStore, StoredJob } from "../ports/job-store.js";
 import type { LeaderLock } from "../ports/leader-lock.js";
 import type { Logger } from "../ports/logger.js";
 import type {
+  HistoryDeletion,
   PlanChange,
   ScheduleStore,
   StoredFunction,
   StoredSchedule,
 } from "../ports/schedule-store.js";
 import { createLeaseRecoveryDuty } from "./duties/lease-recovery.js";
+import { createRetentionDuty } from "./duties/retention.js";
+import { currentRetention } from "./duties/retention-policy.js";
 import { createSchedulerDuty } from "./duties/scheduler.js";
 import { EventBus } from "./event-bus.js";
 import { FunctionRegistry, type FunctionOptions, type JobHandler } from "./functions.js";
@@ -78,6 +82,8 @@ export interface KairosDeps {
   readonly logger: Logger;
   readonly random: RandomSource;
   readonly workerId?: string;
+  /** Default retention of finished jobs (default 7 days); see `createKairos`. */
+  readonly retention?: RetentionOption;
 }
 
 /** The Kairos engine: see the public API in `src/index.ts`. */
@@ -244,7 +250,26 @@ export class Kairos {
       recoverIntervalMs,
     );
     duties.push(this.recovery);
+    duties.push(this.retentionDuty());
     return duties;
+  }
+
+  private retentionDuty(): LeaderDuty {
+    const { store, scheduleStore, clock, logger } = this.deps;
+    return createRetentionDuty({
+      deleteFinishedJobs: (deletion) => store.deleteFinishedJobs(deletion),
+      ...(scheduleStore
+        ? { deleteScheduleHistory: (d: HistoryDeletion) => scheduleStore.deleteScheduleHistory(d) }
+        : {}),
+      retention: () =>
+        currentRetention({
+          defaultRetention: this.deps.retention,
+          defined: () => this.registry.all(),
+          declared: async () => (scheduleStore ? scheduleStore.listFunctions() : []),
+        }),
+      now: () => clock.now(),
+      logger,
+    });
   }
 
   private newLoop(store: ScheduleStore, options: SchedulerLoopOptions): SchedulerLoop {

@@ -32,6 +32,7 @@ import { defineFinalizeTests } from "./job-store-finalize.js";
 import { defineLeaseTests } from "./job-store-leases.js";
 import { defineQueryTests } from "./job-store-queries.js";
 import { defineRaceTests } from "./job-store-races.js";
+import { defineRetentionTests } from "./job-store-retention.js";
 
 /** Declare the JobStore conformance tests for one adapter. */
 export function defineJobStoreConformance(
@@ -73,5 +74,6 @@ export function defineJobStoreConformance(
     defineCancelTests(ctx);
     defineQueryTests(ctx);
     defineRaceTests(ctx);
+    defineRetentionTests(ctx);
   });
 }

@@ -49,6 +49,7 @@ import {
 import { defineHistoryTests } from "./schedule-store-history.js";
 import { definePlanTests } from "./schedule-store-plan.js";
 import { defineQueryTests } from "./schedule-store-queries.js";
+import { defineRetentionTests } from "./schedule-store-retention.js";
 
 /** Declare the ScheduleStore conformance tests for one adapter. */
 export function defineScheduleStoreConformance(
@@ -92,6 +93,7 @@ export function defineScheduleStoreConformance(
     defineQueryTests(ctx);
     defineCompletionTests(ctx);
     defineHistoryTests(ctx);
+    defineRetentionTests(ctx);
     defineLifecycleTests(ctx);
   });
 }
@@ -142,6 +144,8 @@ function defineLifecycleTests(ctx: ScheduleSuiteContext): void {
         activeJobs: () => schedules.activeJobs(schedule.id),
         recordError: () => schedules.recordError(schedule.id, "x", T0),
         history: () => schedules.history(schedule.id),
+        deleteScheduleHistory: () =>
+          schedules.deleteScheduleHistory({ recordedBefore: T0, keepLatest: 0, limit: 10 }),
       };
       const jobCalls: Partial<Record<keyof JobStore, () => Promise<unknown>>> = {
         migrate: () => jobs.migrate(),
@@ -150,6 +154,7 @@ function defineLifecycleTests(ctx: ScheduleSuiteContext): void {
         get: () => jobs.get("1"),
         list: () => jobs.list({}),
         cancel: () => jobs.cancel("1", T0),
+        deleteFinishedJobs: () => jobs.deleteFinishedJobs({ finishedBefore: T0, limit: 10 }),
       };
       for (const [name, call] of [...Object.entries(scheduleCalls), ...Object.entries(jobCalls)]) {
         const error = await call().then(

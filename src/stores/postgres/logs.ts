@@ -1,7 +1,7 @@
 /**
  * @module stores/postgres/logs
  * Statement family: job log lines (`job_logs`). Lines are deleted with their job
- * (ON DELETE CASCADE).
+ * (ON DELETE CASCADE), which is how retention deletes them.
  */
 import type { JobLogLine } from "../../ports/job-store.js";
 import { clampLimit, parseId, pgText } from "./arguments.js";

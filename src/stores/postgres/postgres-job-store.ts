@@ -13,6 +13,7 @@ import type {
   ClaimRequest,
   EnqueueOutcome,
   FinalizeRequest,
+  FinishedJobsDeletion,
   HeartbeatOutcome,
   JobListQuery,
   JobLogLine,
@@ -32,6 +33,7 @@ import { migrate } from "./migrate.js";
 import { ChangeListener } from "./notifications.js";
 import { setProgress } from "./progress.js";
 import { getJob, listExpired, listJobs, nextRunAt } from "./read-jobs.js";
+import { deleteFinishedJobs } from "./retention.js";
 
 /** A JobStore over a PgDatabase (its pool). Build it with `openPostgresStores`. */
 export class PostgresJobStore implements JobStore {
@@ -128,6 +130,10 @@ export class PostgresJobStore implements JobStore {
 
   async nextRunAt(fns: readonly string[]): Promise<number | null> {
     return this.#run("nextRunAt", () => nextRunAt(this.#db, fns));
+  }
+
+  async deleteFinishedJobs(deletion: FinishedJobsDeletion): Promise<number> {
+    return this.#run("deleteFinishedJobs", () => deleteFinishedJobs(this.#db, deletion));
   }
 
   /**

@@ -16,6 +16,7 @@ import type {
   ClaimRequest,
   EnqueueOutcome,
   FinalizeRequest,
+  FinishedJobsDeletion,
   HeartbeatOutcome,
   JobListQuery,
   JobLogLine,
@@ -33,6 +34,7 @@ import { prepareLogs } from "./logs.js";
 import { migrate } from "./migrate.js";
 import { prepareSetProgress } from "./progress.js";
 import { prepareReads } from "./read-jobs.js";
+import { prepareRetention } from "./retention.js";
 
 /**
  * A JobStore over one better-sqlite3 connection. Build it with `openSqliteJobStore`, which sets
@@ -49,6 +51,7 @@ export class SqliteJobStore implements JobStore {
   readonly #setProgress: ReturnType<typeof prepareSetProgress>;
   readonly #logs: ReturnType<typeof prepareLogs>;
   readonly #reads: ReturnType<typeof prepareReads>;
+  readonly #retention: ReturnType<typeof prepareRetention>;
 
   /** Wrap an open, migrated connection. The store owns it from now on and closes it in `close`. */
   constructor(db: Database.Database) {
@@ -61,6 +64,7 @@ export class SqliteJobStore implements JobStore {
     this.#setProgress = prepareSetProgress(db);
     this.#logs = prepareLogs(db);
     this.#reads = prepareReads(db);
+    this.#retention = prepareRetention(db);
   }
 
   async migrate(): Promise<void> {
@@ -128,6 +132,10 @@ export class SqliteJobStore implements JobStore {
 
   async nextRunAt(fns: readonly string[]): Promise<number | null> {
     return this.#run("nextRunAt", () => this.#reads.nextRunAt(fns));
+  }
+
+  async deleteFinishedJobs(deletion: FinishedJobsDeletion): Promise<number> {
+    return this.#run("deleteFinishedJobs", () => this.#retention(deletion));
   }
 
   /**

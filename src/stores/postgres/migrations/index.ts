@@ -12,6 +12,7 @@
 import { sql as jobsSql } from "./001-jobs.js";
 import { sql as schedulesSql } from "./002-schedules.js";
 import { sql as jobPolicySql } from "./003-job-policy.js";
+import { sql as retentionSql } from "./004-retention.js";
 
 /** One schema migration: applied once, in version order, inside the runner's transaction. */
 export interface PgMigration {
@@ -26,4 +27,5 @@ export const MIGRATIONS: readonly PgMigration[] = [
   { version: 1, name: "jobs", sql: jobsSql },
   { version: 2, name: "schedules", sql: schedulesSql },
   { version: 3, name: "job-policy", sql: jobPolicySql },
+  { version: 4, name: "retention", sql: retentionSql },
 ];

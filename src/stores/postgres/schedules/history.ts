@@ -3,8 +3,8 @@
  * Statement family: a schedule's history (`schedule_history`), the user-facing audit trail of
  * slots and fires. Entries are appended by the other families inside their own transactions
  * (fireSlot, applyPlan; setEnabled and recordError write theirs in their single statement) and
- * by the job-completion trigger of migration 2; they are deleted only with their schedule (ON
- * DELETE CASCADE). Newest first means last appended first (by the identity `id`), whatever the
+ * by the job-completion trigger of migration 2; they are deleted with their schedule (ON
+ * DELETE CASCADE) and by retention (`history-retention.ts`). Newest first means last appended first (by the identity `id`), whatever the
  * `at` of the entries.
  */
 import type { ScheduleHistoryEntry } from "../../../ports/schedule-store.js";

@@ -26,6 +26,8 @@ import type {
   FireSlotBatchOutcome,
   FireSlotOutcome,
   FireSlotRequest,
+  HistoryDeletion,
+  HistoryDeletionOutcome,
   ObjectSource,
   PlanChange,
   ScheduleHistoryEntry,
@@ -40,6 +42,7 @@ import { applyPlan } from "./apply-plan.js";
 import { fireSlot, fireSlots } from "./fire-slot.js";
 import { getFunction, listFunctions } from "./functions.js";
 import { listHistory } from "./history.js";
+import { deleteScheduleHistory } from "./history-retention.js";
 import {
   activeJobs,
   dueSchedules,
@@ -140,6 +143,10 @@ export class PostgresScheduleStore implements ScheduleStore {
 
   async history(scheduleId: string, limit?: number): Promise<ScheduleHistoryEntry[]> {
     return this.#run("history", () => listHistory(this.#db.pool, this.#db.s, scheduleId, limit));
+  }
+
+  async deleteScheduleHistory(deletion: HistoryDeletion): Promise<HistoryDeletionOutcome> {
+    return this.#run("deleteScheduleHistory", () => deleteScheduleHistory(this.#db, deletion));
   }
 
   /**

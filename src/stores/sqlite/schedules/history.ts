@@ -3,8 +3,9 @@
  * Statement family: a schedule's history (`schedule_history`), the user-facing audit trail of
  * slots and fires. Entries are appended by the other families inside their own transactions
  * (fireSlot, setEnabled, recordError, applyPlan) and by the job-completion trigger of migration
- * 2; they are deleted only with their schedule (ON DELETE CASCADE). Newest first means last
- * appended first (by rowid), whatever the `at` of the entries.
+ * 2; they are deleted with their schedule (ON DELETE CASCADE) and by retention
+ * (`history-retention.ts`). Newest first means last appended first (by rowid), whatever the
+ * `at` of the entries.
  */
 import type Database from "better-sqlite3";
 import type { ScheduleHistoryEntry } from "../../../ports/schedule-store.js";

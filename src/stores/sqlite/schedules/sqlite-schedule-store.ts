@@ -19,6 +19,8 @@ import type {
   FireSlotBatchOutcome,
   FireSlotOutcome,
   FireSlotRequest,
+  HistoryDeletion,
+  HistoryDeletionOutcome,
   ObjectSource,
   PlanChange,
   ScheduleHistoryEntry,
@@ -33,6 +35,7 @@ import { prepareApplyPlan } from "./apply-plan.js";
 import { prepareFireSlot } from "./fire-slot.js";
 import { prepareFunctions } from "./functions.js";
 import { prepareHistory } from "./history.js";
+import { prepareHistoryRetention } from "./history-retention.js";
 import { prepareScheduleReads } from "./read-schedules.js";
 import { prepareRecordError } from "./record-error.js";
 import { prepareSetEnabled } from "./set-enabled.js";
@@ -47,6 +50,7 @@ export class SqliteScheduleStore implements ScheduleStore {
   readonly #reads: ReturnType<typeof prepareScheduleReads>;
   readonly #functions: ReturnType<typeof prepareFunctions>;
   readonly #history: ReturnType<typeof prepareHistory>;
+  readonly #historyRetention: ReturnType<typeof prepareHistoryRetention>;
   readonly #applyPlan: ReturnType<typeof prepareApplyPlan>;
   readonly #setEnabled: ReturnType<typeof prepareSetEnabled>;
   readonly #fireSlot: ReturnType<typeof prepareFireSlot>;
@@ -57,6 +61,7 @@ export class SqliteScheduleStore implements ScheduleStore {
     this.#reads = prepareScheduleReads(db);
     this.#functions = prepareFunctions(db);
     this.#history = prepareHistory(db);
+    this.#historyRetention = prepareHistoryRetention(db);
     this.#applyPlan = prepareApplyPlan(db);
     this.#setEnabled = prepareSetEnabled(db);
     this.#fireSlot = prepareFireSlot(db);
@@ -134,6 +139,10 @@ export class SqliteScheduleStore implements ScheduleStore {
 
   async history(scheduleId: string, limit?: number): Promise<ScheduleHistoryEntry[]> {
     return this.#run("history", () => this.#history.list(scheduleId, limit));
+  }
+
+  async deleteScheduleHistory(deletion: HistoryDeletion): Promise<HistoryDeletionOutcome> {
+    return this.#run("deleteScheduleHistory", () => this.#historyRetention(deletion));
   }
 
   /**

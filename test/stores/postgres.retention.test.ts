@@ -1,0 +1,98 @@
+/**
+ * PostgreSQL-specific tests of retention (the behaviour the ports promise is checked by the
+ * shared conformance suites): with real statistics over a table of finished and live jobs,
+ * the planner serves every retention statement from its index — no sequential scan of `jobs`
+ * or `schedule_history` — and a stopped job is never deleted.
+ */
+import pg from "pg";
+import { afterEach, expect, it } from "vitest";
+import { openPostgresStores, type PostgresStores } from "../../src/stores/postgres/index.js";
+import { retentionSql } from "../../src/stores/postgres/retention.js";
+import { historyRetentionSql } from "../../src/stores/postgres/schedules/history-retention.js";
+import { describePg, freshSchema, pgUrl } from "../helpers/postgres.js";
+
+const opened: PostgresStores[] = [];
+const clients: pg.Client[] = [];
+
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((stores) => stores.close()));
+  await Promise.all(clients.splice(0).map((client) => client.end()));
+});
+
+async function setup(): Promise<{ stores: PostgresStores; client: pg.Client; s: string }> {
+  const schema = freshSchema();
+  const stores = await openPostgresStores({ url: pgUrl(), schema, poolSize: 2 });
+  opened.push(stores);
+  const client = new pg.Client({ connectionString: pgUrl() });
+  await client.connect();
+  clients.push(client);
+  return { stores, client, s: `"${schema}"` };
+}
+
+/** The SQL with its $n parameters replaced by literals (EXPLAIN of PostgreSQL 15 needs values). */
+function inline(sql: string, values: readonly string[]): string {
+  return sql.replace(/\$(\d+)/g, (_, n: string) => values[Number(n) - 1]!);
+}
+
+describePg("postgres retention", () => {
+  it("serves every retention statement from its index, with real statistics", async () => {
+    const { client, s } = await setup();
+    // 40,000 jobs of 20 functions: half finished long ago, a quarter queued, the rest stopped.
+    await client.query(
+      `INSERT INTO ${s}.jobs (fn, state, max_attempts, payload, run_at, created_at, updated_at,
+                              finished_at)
+       SELECT 'fn' || (i % 20),
+              CASE WHEN i % 2 = 0 THEN 'succeeded' WHEN i % 4 = 1 THEN 'queued' ELSE 'stopped' END,
+              1, '{}', i, i, i, CASE WHEN i % 4 = 1 THEN NULL ELSE i END
+         FROM generate_series(1, 40000) AS i`,
+    );
+    await client.query(
+      `INSERT INTO ${s}.schedules (name, fn, kind, every_ms, payload, enabled, overlap,
+                                   buffer_limit, catchup, catchup_window_ms, jitter_ms, source,
+                                   created_at, updated_at)
+       SELECT 's' || i, 'fn', 'every', 60000, '{}', true, 'skip', 1, 'skip', 0, 0, 'api', 0, 0
+         FROM generate_series(1, 50) AS i`,
+    );
+    const [first] = (
+      await client.query<{ id: number }>(`SELECT min(id)::int AS id FROM ${s}.schedules`)
+    ).rows;
+    await client.query(
+      `INSERT INTO ${s}.schedule_history (schedule_id, at, kind)
+       SELECT $1::bigint + i % 50, i, 'fired' FROM generate_series(1, 40000) AS i`,
+      [first!.id],
+    );
+    await client.query(`ANALYZE ${s}.jobs`);
+    await client.query(`ANALYZE ${s}.schedule_history`);
+    const plan = async (sql: string): Promise<string> => {
+      const { rows } = await client.query<{ "QUERY PLAN": string }>(`EXPLAIN ${sql}`);
+      return rows.map((r) => r["QUERY PLAN"]).join("\n");
+    };
+    const sql = retentionSql(s);
+    const ofFn = await plan(inline(sql.ofFn, ["'fn2'", "1000", "500"]));
+    const anyFn = await plan(inline(sql.anyFn, ["1000", "500", "'{fn3,fn5}'::text[]"]));
+    const history = await plan(
+      inline(historyRetentionSql(s), ["1000", String(Number.MIN_SAFE_INTEGER), "0", "500", "100"]),
+    );
+    for (const text of [ofFn, anyFn]) {
+      expect(text).toContain("jobs_finished_fn_idx");
+      expect(text).not.toMatch(/Seq Scan on jobs/);
+    }
+    expect(history).toContain("schedule_history_at_idx");
+    expect(history).toContain("schedule_history_schedule_idx");
+    expect(history).not.toMatch(/Seq Scan on schedule_history/);
+  });
+
+  it("never deletes a stopped job, however long ago it stopped", async () => {
+    const { stores, client, s } = await setup();
+    await client.query(
+      `INSERT INTO ${s}.jobs (fn, state, max_attempts, payload, run_at, created_at, updated_at,
+                              finished_at)
+       VALUES ('f', 'stopped', 1, '{}', 0, 0, 0, 5), ('f', 'succeeded', 1, '{}', 0, 0, 0, 5)`,
+    );
+    expect(await stores.jobs.deleteFinishedJobs({ finishedBefore: 1e15, limit: 100 })).toBe(1);
+    expect(
+      await stores.jobs.deleteFinishedJobs({ finishedBefore: 1e15, fn: "f", limit: 100 }),
+    ).toBe(0);
+    expect((await stores.jobs.list({})).map((job) => job.state)).toEqual(["stopped"]);
+  });
+});
