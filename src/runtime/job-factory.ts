@@ -6,9 +6,10 @@
  * options in this process, then the defaults. Every creator goes through here, so a job's
  * policy never depends on which process created it.
  *
- * Store reads: a function's declared spec is read at most once per function per turn of the
- * event loop (a burst of fires or enqueues shares one read), never cached longer, so a spec
- * changed by `kairos apply` in another process applies to the next job created.
+ * Store reads: a function's declared spec is read at most once per function every
+ * `SPEC_FRESH_MS` (a burst of fires or enqueues shares one read); an apply in this process
+ * drops what was read at once, and a spec changed by `kairos apply` in another process applies
+ * to every job created from `SPEC_FRESH_MS` after it committed.
  */
 import { canonicalJson } from "../core/canonical-json.js";
 import { ValidationError } from "../core/errors.js";
@@ -34,12 +35,16 @@ export interface JobFactoryCapabilities {
   readonly registry: FunctionRegistry;
   /** The function as `kairos apply` stored it, or null (no such function, or no schedule store). */
   getFunction(name: string): Promise<StoredFunction | null>;
+  /** The engine's clock (ms since epoch). */
+  now(): number;
 }
+
+/** How long a function's declared spec, once read, serves new jobs (ms). */
+export const SPEC_FRESH_MS = 250;
 
 /** Builds new job rows; see the module header. */
 export class JobFactory {
-  private memo = new Map<string, Promise<FunctionJobOptions | null>>();
-  private clearQueued = false;
+  private memo = new Map<string, { at: number; spec: Promise<FunctionJobOptions | null> }>();
 
   constructor(private readonly caps: JobFactoryCapabilities) {}
 
@@ -95,25 +100,20 @@ export class JobFactory {
   }
 
   private declared(fn: string): Promise<FunctionJobOptions | null> {
-    let found = this.memo.get(fn);
-    if (!found) {
-      found = this.caps
-        .getFunction(fn)
-        .then((stored) =>
-          stored === null || stored.kind === "inline"
-            ? null
-            : jobOptionsFromSpecJson(stored.specJson, fn),
-        );
-      this.memo.set(fn, found);
-      if (!this.clearQueued) {
-        this.clearQueued = true;
-        setImmediate(() => {
-          this.clearQueued = false;
-          this.memo.clear();
-        });
-      }
-    }
-    return found;
+    const now = this.caps.now();
+    const memo = this.memo.get(fn);
+    if (memo && now - memo.at >= 0 && now - memo.at < SPEC_FRESH_MS) return memo.spec;
+    const spec = this.caps
+      .getFunction(fn)
+      .then((stored) =>
+        stored === null || stored.kind === "inline"
+          ? null
+          : jobOptionsFromSpecJson(stored.specJson, fn),
+      );
+    // A failed read is not kept: the next job reads again.
+    spec.catch(() => this.memo.delete(fn));
+    this.memo.set(fn, { at: now, spec });
+    return spec;
   }
 }
 

@@ -111,6 +111,7 @@ export class Kairos {
     this.factory = new JobFactory({
       registry: this.registry,
       getFunction: async (name) => (scheduleStore ? scheduleStore.getFunction(name) : null),
+      now: () => deps.clock.now(),
     });
     this.enqueuer = createJobsApi({
       store: deps.store,

@@ -13,6 +13,7 @@
  * A duty that throws never stops the others: the error is recorded as its last error (shown
  * by `leadership()`), logged, and the duty runs again after its interval.
  */
+import type { Clock } from "../ports/clock.js";
 import type { Logger } from "../ports/logger.js";
 
 /** One duty of the leader, run every `intervalMs` while this process leads. */
@@ -60,7 +61,7 @@ export class DutyRunner {
 
   constructor(
     duties: readonly LeaderDuty[],
-    private readonly now: () => number,
+    private readonly clock: Clock,
     private readonly logger: Logger,
   ) {
     this.duties = duties.map((duty) => ({
@@ -116,7 +117,7 @@ export class DutyRunner {
   private async loop(d: DutyState, signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       await this.runOnce(d, signal);
-      await pause(d.duty.intervalMs, signal);
+      await this.clock.sleep(d.duty.intervalMs, signal);
     }
   }
 
@@ -132,27 +133,13 @@ export class DutyRunner {
     try {
       await d.duty.run(signal);
       d.runs++;
-      d.lastRunAt = this.now();
+      d.lastRunAt = this.clock.now();
       d.lastError = null;
     } catch (error) {
       if (signal.aborted) return;
       d.lastError = error instanceof Error ? error.message : String(error);
-      d.lastErrorAt = this.now();
+      d.lastErrorAt = this.clock.now();
       this.logger.error({ err: error, duty: d.duty.name }, "leader duty failed; will run again");
     }
   }
-}
-
-/** Resolve after `ms`, or at once when `signal` aborts. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
 }

@@ -36,7 +36,7 @@ export class Leadership {
     logger: Logger,
     checkIntervalMs: number,
   ) {
-    this.runner = new DutyRunner(duties, () => clock.now(), logger);
+    this.runner = new DutyRunner(duties, clock, logger);
     this.elector = lock
       ? new LeaderElector(
           lock,

@@ -4,18 +4,22 @@
  * time. It asks the pool how many jobs it can take (free slots plus a prefetch allowance), and
  * when a claim comes back short it sleeps until the earliest `runAt` the store knows of, a
  * local enqueue (`notify`), a change committed by another process (the store's change token,
- * or its push notification), or the poll interval — whichever comes first.
+ * or its push notification), or the poll interval — whichever comes first. Deadlines and change
+ * detection are the shared Waker's (the scheduler loop uses the same), on the Clock port.
  *
  * Loop states (one place changes them, `this.state`): idle -> running -> stopped.
  * Invariants: claims are serial; a wake-up that arrives while a claim is in flight is never
  * lost (the loop claims again when that claim returns, since it may have read the store
  * before the change); a claim that returns after `stop()` hands its jobs back.
  */
+import type { Clock } from "../../ports/clock.js";
 import type { ClaimedJob } from "../../ports/job-store.js";
+import { Waker } from "../waker.js";
 
 /** The capabilities a claim loop is handed. */
 export interface ClaimLoopCapabilities {
-  now(): number;
+  /** Time and timers: every wake-up deadline goes through it, so a manual clock drives the loop. */
+  readonly clock: Clock;
   /** Functions this process can run (re-read before each claim). */
   fns(): string[];
   /** How many jobs to claim now: `want` in all, of which `free` would start at once. */
@@ -42,27 +46,32 @@ export interface ClaimLoopTiming {
 /** Claims jobs for the pool; see the module header. */
 export class ClaimLoop {
   private state: "idle" | "running" | "stopped" = "idle";
+  private readonly waker: Waker;
   private claiming = false;
   /** A wake-up arrived while a claim was in flight: claim again when it returns. */
   private claimAgain = false;
   private fetchQueued = false;
-  private wakeTimer: NodeJS.Timeout | null = null;
-  private wakeAt = Number.POSITIVE_INFINITY;
-  private changeTimer: NodeJS.Timeout | null = null;
-  private lastChangeToken: string | null = null;
-  private unsubscribe: (() => void) | null = null;
 
   constructor(
     private readonly caps: ClaimLoopCapabilities,
     private readonly timing: ClaimLoopTiming,
-  ) {}
+  ) {
+    const onChange = caps.onChange?.bind(caps);
+    this.waker = new Waker({
+      clock: caps.clock,
+      onWake: () => this.fetchSoon(),
+      changeToken: () => caps.changeToken(),
+      ...(onChange ? { onChange } : {}),
+      changeCheckMs: timing.changeCheckMs,
+      onError: (error) => caps.reportError(error, "changeToken"),
+    });
+  }
 
   /** Begin claiming. Idempotent. */
   start(): void {
     if (this.state !== "idle") return;
     this.state = "running";
-    this.changeTimer = setInterval(() => void this.checkChanges(), this.timing.changeCheckMs);
-    this.unsubscribe = this.caps.onChange?.(() => this.fetchSoon()) ?? null;
+    this.waker.start();
     this.fetchSoon();
   }
 
@@ -70,18 +79,14 @@ export class ClaimLoop {
   stop(): void {
     if (this.state === "stopped") return;
     this.state = "stopped";
-    this.clearWake();
-    if (this.changeTimer) clearInterval(this.changeTimer);
-    this.changeTimer = null;
-    this.unsubscribe?.();
-    this.unsubscribe = null;
+    this.waker.stop();
   }
 
   /** A job becomes due at `runAt`: claim now, or wake then. */
   notify(runAt: number): void {
     if (this.state !== "running") return;
-    if (runAt <= this.caps.now()) this.fetchSoon();
-    else this.armWake(runAt);
+    if (runAt <= this.caps.clock.now()) this.fetchSoon();
+    else this.waker.wakeAt(runAt);
   }
 
   /** Claim at the next turn of the event loop (coalesced). */
@@ -113,7 +118,7 @@ export class ClaimLoop {
       claimed = await this.caps.claim(fns, want);
     } catch (error) {
       this.caps.reportError(error, "claim");
-      this.armWake(this.caps.now() + this.timing.pollIntervalMs);
+      this.waker.wakeAt(this.caps.clock.now() + this.timing.pollIntervalMs);
       return;
     } finally {
       this.claiming = false;
@@ -137,43 +142,8 @@ export class ClaimLoop {
     } catch (error) {
       this.caps.reportError(error, "nextRunAt");
     }
-    const fallback = this.caps.now() + this.timing.pollIntervalMs;
-    this.armWake(next === null ? fallback : Math.min(next, fallback));
-  }
-
-  private armWake(at: number): void {
     if (this.state !== "running") return;
-    if (this.wakeTimer && at >= this.wakeAt) return;
-    this.clearWake();
-    this.wakeAt = at;
-    this.wakeTimer = setTimeout(
-      () => {
-        this.wakeTimer = null;
-        this.wakeAt = Number.POSITIVE_INFINITY;
-        this.fetchSoon();
-      },
-      Math.max(0, at - this.caps.now()),
-    );
-  }
-
-  private clearWake(): void {
-    if (this.wakeTimer) clearTimeout(this.wakeTimer);
-    this.wakeTimer = null;
-    this.wakeAt = Number.POSITIVE_INFINITY;
-  }
-
-  private async checkChanges(): Promise<void> {
-    if (this.state !== "running") return;
-    try {
-      const token = await this.caps.changeToken();
-      // The first reading counts as a change too: a commit made between `start()` and that
-      // reading would otherwise become the baseline and never wake the loop.
-      if (token !== null && token !== this.lastChangeToken) {
-        this.lastChangeToken = token;
-        this.fetchSoon();
-      }
-    } catch (error) {
-      this.caps.reportError(error, "changeToken");
-    }
+    const fallback = this.caps.clock.now() + this.timing.pollIntervalMs;
+    this.waker.wakeAt(next === null ? fallback : Math.min(next, fallback));
   }
 }

@@ -13,13 +13,15 @@
  */
 import { JobCancelledError, JobTimeoutError, UnrecoverableError } from "../../core/errors.js";
 import type { AttemptOutcome } from "../../core/jobs/finalization.js";
+import type { Clock, TimerHandle } from "../../ports/clock.js";
 import type { ClaimedJob, JobLogLine } from "../../ports/job-store.js";
 import type { JobContext, JobHandler } from "../functions.js";
 import { toErrorInfo } from "../error-info.js";
 
 /** The capabilities an execution is handed. */
 export interface ExecutionCapabilities {
-  now(): number;
+  /** Time and the attempt's timers (timeout, cancel grace). */
+  readonly clock: Clock;
   /** Store progress under the job's lease (errors are the caller's to report). */
   progress(job: ClaimedJob, percent: number, message: string | null): void;
   log(line: JobLogLine): void;
@@ -35,8 +37,8 @@ export class JobExecution {
   private decidedOutcome: AttemptOutcome | null = null;
   private handlerSettled = false;
   private cancelRequested = false;
-  private timeoutTimer: NodeJS.Timeout | null = null;
-  private graceTimer: NodeJS.Timeout | null = null;
+  private timeoutTimer: TimerHandle | null = null;
+  private graceTimer: TimerHandle | null = null;
 
   constructor(
     readonly job: ClaimedJob,
@@ -63,10 +65,10 @@ export class JobExecution {
   start(handler: JobHandler): void {
     const timeoutMs = this.job.timeoutMs ?? 0;
     if (timeoutMs > 0) {
-      this.timeoutTimer = setTimeout(() => {
+      this.timeoutTimer = this.caps.clock.setTimer(timeoutMs, () => {
         this.controller.abort(new JobTimeoutError(timeoutMs));
         this.decide({ kind: "timeout" });
-      }, timeoutMs);
+      });
     }
     let result: Promise<unknown>;
     try {
@@ -96,7 +98,9 @@ export class JobExecution {
     if (this.decided || this.cancelRequested) return;
     this.cancelRequested = true;
     this.controller.abort(new JobCancelledError());
-    this.graceTimer = setTimeout(() => this.decide({ kind: "cancel_grace", graceMs }), graceMs);
+    this.graceTimer = this.caps.clock.setTimer(graceMs, () =>
+      this.decide({ kind: "cancel_grace", graceMs }),
+    );
   }
 
   /** End the attempt from outside (lost lease, shutdown): abort the signal with `reason`, decide `outcome`. */
@@ -118,8 +122,8 @@ export class JobExecution {
   private decide(outcome: AttemptOutcome): void {
     if (this.decided) return;
     this.decidedOutcome = outcome;
-    if (this.timeoutTimer) clearTimeout(this.timeoutTimer);
-    if (this.graceTimer) clearTimeout(this.graceTimer);
+    this.timeoutTimer?.cancel();
+    this.graceTimer?.cancel();
     this.caps.onDecided(this, outcome);
   }
 
@@ -140,7 +144,7 @@ export class JobExecution {
         this.caps.log({
           jobId: job.id,
           attempt: job.attempt,
-          at: this.caps.now(),
+          at: this.caps.clock.now(),
           level,
           message: String(message),
         });

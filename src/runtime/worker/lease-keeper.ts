@@ -6,6 +6,7 @@
  * answer says which leases were lost (another finalization took the job: stop it, drop its
  * result) and which jobs had a cancel requested by another process.
  */
+import type { Clock, TimerHandle } from "../../ports/clock.js";
 import type { HeartbeatOutcome } from "../../ports/job-store.js";
 
 /** The capabilities a lease keeper is handed. */
@@ -23,24 +24,36 @@ export interface LeaseKeeperCapabilities {
 
 /** Renews held leases on an interval; see the module header. */
 export class LeaseKeeper {
-  private timer: NodeJS.Timeout | null = null;
+  private timer: TimerHandle | null = null;
+  private running = false;
   private renewing = false;
 
   constructor(
     private readonly caps: LeaseKeeperCapabilities,
+    private readonly clock: Clock,
     private readonly intervalMs: number,
   ) {}
 
   /** Start renewing. Idempotent. */
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.renewNow(), this.intervalMs);
+    if (this.running) return;
+    this.running = true;
+    this.arm();
   }
 
   /** Stop renewing. Idempotent. */
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.running = false;
+    this.timer?.cancel();
     this.timer = null;
+  }
+
+  private arm(): void {
+    this.timer = this.clock.setTimer(this.intervalMs, () => {
+      if (!this.running) return;
+      this.arm();
+      void this.renewNow();
+    });
   }
 
   /** Renew every held lease now (one store call); skipped while a renewal is in flight. */

@@ -121,11 +121,12 @@ export class WorkerPool {
         cancelRequested: (ids) => ids.forEach((id) => this.cancelLocal(id)),
         reportError: (e) => this.reportError(e, "heartbeat"),
       },
+      clock,
       Math.max(50, Math.floor(this.options.leaseMs / 3)),
     );
     this.claims = new ClaimLoop(
       {
-        now: () => clock.now(),
+        clock,
         fns: () => registry.names(),
         capacity: () => this.capacity(),
         claim: (fns, limit) =>
@@ -250,7 +251,7 @@ export class WorkerPool {
     }
     const startedAt = this.clock.now();
     const execution = new JobExecution(job, startedAt, {
-      now: () => this.clock.now(),
+      clock: this.clock,
       progress: (j, percent, message) => this.progress(j, percent, message),
       log: (line) => this.logs.push(line),
       onDecided: (e, outcome) => this.decided(e, outcome),
@@ -431,9 +432,9 @@ export class WorkerPool {
 
   private drained(drainMs: number): Promise<void> {
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, drainMs);
+      const timer = this.clock.setTimer(drainMs, resolve);
       this.drainWaiters.push(() => {
-        clearTimeout(timer);
+        timer.cancel();
         resolve();
       });
     });
