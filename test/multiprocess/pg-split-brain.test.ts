@@ -31,7 +31,7 @@ async function engine(url: string, clock: ManualClock): Promise<Kairos> {
     clock,
   });
   engines.push(k);
-  await k.start({ workers: false, scheduler: { autoTick: false } });
+  await k.start({ workers: false });
   return k;
 }
 

@@ -23,7 +23,7 @@ describe("overlap skip with a running job", () => {
       return "done";
     });
     await k.schedules.create({ name: "s", fn: "work", every: "10s", overlap: "skip" });
-    await k.start({ scheduler: { autoTick: false } });
+    await k.start();
 
     clock.set(T0 + 10_000);
     await k.tickScheduler(); // slot 1 fires: job A

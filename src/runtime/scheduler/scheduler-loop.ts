@@ -45,12 +45,6 @@ export interface SchedulerLoopOptions {
    * split-brain guard for multi-process stores.
    */
   readonly confirmLeadership?: () => Promise<boolean>;
-  /**
-   * @deprecated A test knob, kept only because a test outside the scheduler's still passes it.
-   * False: the loop arms no timer and ticks only on `tickNow()`. Tests should give the engine
-   * a manual clock instead: its timers run only when the test advances it.
-   */
-  readonly autoTick?: boolean;
 }
 
 /** What the loop needs from the engine to build and cancel jobs. */
@@ -86,7 +80,6 @@ export class SchedulerLoop {
   private state: LoopState = "idle";
   private readonly waker: Waker;
   private readonly pollIntervalMs: number;
-  private readonly autoTick: boolean;
   private ticking: Promise<void> | null = null;
   /** A wake came during a tick: tick again right after it. */
   private again = false;
@@ -99,7 +92,6 @@ export class SchedulerLoop {
     private readonly options: SchedulerLoopOptions = {},
   ) {
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
-    this.autoTick = options.autoTick ?? true;
     this.waker = new Waker({
       clock: cap.clock,
       onWake: () => this.onWake(),
@@ -114,14 +106,13 @@ export class SchedulerLoop {
   start(): void {
     if (this.state !== "idle") return;
     this.state = "running";
-    if (!this.autoTick) return;
     this.waker.start();
     this.waker.wakeNow();
   }
 
   /** Run a tick soon: schedules changed, or a job of a schedule ended. */
   wake(): void {
-    if (this.state !== "running" || !this.autoTick) return;
+    if (this.state !== "running") return;
     if (this.ticking) this.again = true;
     else this.waker.wakeNow();
   }
