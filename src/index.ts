@@ -92,6 +92,8 @@ export type {
 export type { WorkerPoolStats } from "./runtime/worker/worker-pool.js";
 export type { KairosEventMap, KairosEventName, KairosListener } from "./ports/events.js";
 export type { JobState } from "./core/jobs/states.js";
+export type { JobOrigin, OriginKind } from "./core/jobs/origin.js";
+export { ORIGIN_KINDS } from "./core/jobs/origin.js";
 export { JOB_STATES, canTransition, isTerminal } from "./core/jobs/states.js";
 export type { BackoffPolicy } from "./core/retry/backoff.js";
 export type { Clock } from "./ports/clock.js";

@@ -13,6 +13,22 @@
  *   timed_out — never a pending, running, retrying or stopped one (stopped can be started
  *   again). Each call is one short transaction that deletes at most `limit` jobs, found through
  *   an index (never a scan of the table), with their log lines; the caller loops.
+ * - Origins: every job has an origin `{ kind, id, key }` (core/jobs/origin; `api` when the
+ *   NewJob gives none), stored as given and returned on every read. (kind, id, key) is unique
+ *   among the stored jobs when `key` is not null: an enqueue that would store a second job with
+ *   the same triple throws (the whole call; StoreError from the adapter's unique index — an
+ *   owner looks its key up first, under its own lock, so it never gets there in practice).
+ * - Completion hooks: the owner of a kind is told in the same transaction when its job
+ *   finishes. Each adapter keeps a registry of one hook per origin kind (`CompletionHooks`),
+ *   filled by the store module that owns the kind when it is opened (the schedule store
+ *   registers `schedule`); `api` has no owner and never runs a hook. Every statement that moves
+ *   a job to a terminal state (succeeded, failed, cancelled, timed_out) — `finalize` and
+ *   `cancel` of a pending job — runs the hook of the job's kind, for that job, inside its own
+ *   transaction: a hook that fails rolls the finalization (the whole batch) or the cancel back
+ *   and the call throws. A hook runs once per terminal transition, never for a retry, a
+ *   release, a cancel request on a running job, or a finalization that did not apply; it is
+ *   given the job's id, terminal state, origin and finish instant. A kind without a hook is
+ *   finished silently. Deleting a job (retention) runs no hook.
  */
 import type { JobState } from "../core/jobs/states.js";
 import type {
@@ -33,6 +49,7 @@ export type {
   NewJob,
   StoredJob,
 } from "../core/jobs/types.js";
+export type { JobOrigin, OriginKind } from "../core/jobs/origin.js";
 
 /** Outcome of inserting one job. */
 export interface EnqueueOutcome {
@@ -107,7 +124,9 @@ export interface JobStore {
    * Insert jobs in one transaction, in order. An idempotency key that matches an existing job
    * with the same fn and payload yields that job (`created: false`); with a different fn or
    * payload the whole call throws ConflictError. When `maxPending` would be exceeded the whole
-   * call throws QueueFullError. On any error nothing is written.
+   * call throws QueueFullError. An invalid origin throws ValidationError; an origin whose
+   * (kind, id, key) with a key is already stored throws (see the module rules). On any error
+   * nothing is written.
    */
   enqueue(jobs: readonly NewJob[], now: number): Promise<EnqueueOutcome[]>;
 
@@ -123,6 +142,7 @@ export interface JobStore {
   /**
    * Apply finalizations in one transaction. Each applies only if the job is still running
    * under the given lease token (compare-and-set); returns, in order, whether each applied.
+   * The completion hook of each job that reaches a terminal state runs in that transaction.
    */
   finalize(requests: readonly FinalizeRequest[], now: number): Promise<boolean[]>;
 
@@ -139,7 +159,8 @@ export interface JobStore {
 
   /**
    * Cancel a job: a pending job becomes cancelled at once; a running job is marked
-   * cancel-requested (its worker finalizes it); a finished job is left as it is.
+   * cancel-requested (its worker finalizes it); a finished job is left as it is. A pending
+   * job's completion hook runs in the cancel's transaction.
    */
   cancel(jobId: string, now: number): Promise<CancelOutcome>;
 

@@ -5,21 +5,27 @@
  *
  * Rules every adapter keeps:
  * - Each method is atomic. Time is given by the caller (`now`, ms since epoch).
- * - At most one job per (schedule, slot): jobs carry `scheduleId` and `slotAt`, and the pair
- *   is unique in the jobs table, so a slot fires once across restarts and replicas.
+ * - At most one job per (schedule, slot): a slot's job has the origin
+ *   `{ kind: "schedule", id: scheduleId, key: String(slotAt) }`, and (kind, id, key) is unique
+ *   among jobs (ports/job-store), so a slot fires once across restarts and replicas. A job
+ *   triggered by hand has `{ kind: "schedule", id, key: null }`.
  * - `fireSlot` advances a schedule's cursor only forward and only from the cursor the caller
  *   read (compare-and-set on `nextSlotAt`), in the same transaction that inserts the job.
  * - Runtime state (cursor, last fire, last status, run count, history) is never reset by
  *   `applyPlan`; only declared fields change.
- * - When a job that belongs to a schedule reaches a terminal state, the adapter records it on
- *   the schedule (`lastStatus`, a `completed` history entry) in the same transaction as the
- *   job's finalization.
+ * - The schedule store owns the `schedule` origin kind: opening it registers the `schedule`
+ *   completion hook with the job store of the same database (ports/job-store, "Completion
+ *   hooks"). When a job of a schedule reaches a terminal state, the hook records it on the
+ *   schedule in the same transaction as the job's finalization or cancel: `lastStatus` only
+ *   while the job is still the schedule's last job (an older job finishing late does not
+ *   overwrite a newer status), and a `completed` history entry (slot = the origin's key) if
+ *   the schedule still exists (a finished job of a deleted schedule finishes normally).
  * - Retention (`deleteScheduleHistory`) never deletes a schedule's newest `keepLatest` entries,
  *   however old, so every schedule still shows its recent history. Each call is one short
  *   transaction that examines at most `limit` old entries, found through an index, and says
  *   where the next call resumes; the caller loops.
  */
-import type { NewJob, StoredJob } from "./job-store.js";
+import type { JobOrigin, NewJob, StoredJob } from "./job-store.js";
 import type { StoredFunction } from "../core/functions/types.js";
 import type { ObjectSource } from "../core/object-source.js";
 import type { PlanChange } from "../core/reconcile/types.js";
@@ -78,8 +84,12 @@ export interface FireSlotRequest {
   readonly expectedNextSlotAt: number;
   /** The slot handled by this call (the last one when several missed slots are recorded). */
   readonly slotAt: number;
-  /** The job to create for the slot (with `scheduleId` and `slotAt` set), or null (skipped/missed/buffered). */
-  readonly job: (NewJob & { readonly scheduleId: string; readonly slotAt: number }) | null;
+  /**
+   * The job to create for the slot, with the origin
+   * `{ kind: "schedule", id: scheduleId, key: String(slotAt) }` (core/jobs/origin
+   * `scheduleSlotOrigin`), or null (skipped/missed/buffered).
+   */
+  readonly job: (NewJob & { readonly origin: JobOrigin }) | null;
   /** The cursor after this call. */
   readonly next: ScheduleRuntimeInit;
   /**

@@ -5,7 +5,7 @@
  */
 import type { JobState } from "../core/jobs/states.js";
 import type { BackoffPolicy } from "../core/retry/backoff.js";
-import type { JobErrorInfo, JobProgress, StoredJob } from "../ports/job-store.js";
+import type { JobErrorInfo, JobOrigin, JobProgress, StoredJob } from "../ports/job-store.js";
 
 /** A job as the library shows it. Instants are Dates (UTC). */
 export interface Job<P = unknown, R = unknown> {
@@ -35,6 +35,11 @@ export interface Job<P = unknown, R = unknown> {
   readonly backoff: BackoffPolicy | null;
   /** Attempt timeout in ms (0: none), stamped when the job was created. */
   readonly timeoutMs: number | null;
+  /**
+   * Where the job came from: `{ kind: "api" }` when enqueued, `{ kind: "schedule", id, key }`
+   * when a schedule created it (key: the slot instant as text; null for a manual trigger).
+   */
+  readonly origin: JobOrigin;
 }
 
 /** Convert a stored job to the public shape. */
@@ -60,6 +65,7 @@ export function toJob<P = unknown, R = unknown>(row: StoredJob): Job<P, R> {
     cancelRequested: row.cancelRequestedAt !== null,
     backoff: row.backoff,
     timeoutMs: row.timeoutMs,
+    origin: row.origin,
   };
 }
 

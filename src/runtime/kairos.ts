@@ -10,6 +10,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { NotFoundError, ShuttingDownError } from "../core/errors.js";
+import { scheduleTriggerOrigin } from "../core/jobs/origin.js";
 import type { RetentionOption } from "../core/retention.js";
 import type { RandomSource } from "../core/retry/backoff.js";
 import type { Clock } from "../ports/clock.js";
@@ -423,8 +424,11 @@ export class Kairos {
   private async triggerSchedule(schedule: StoredSchedule): Promise<{ id: string }> {
     this.assertOpen();
     const now = this.deps.clock.now();
-    const job = { ...(await this.jobForSchedule(schedule, now)), scheduleId: schedule.id };
-    const [outcome] = await this.deps.store.enqueue([{ ...job, slotAt: null }], now);
+    const job = {
+      ...(await this.jobForSchedule(schedule, now)),
+      origin: scheduleTriggerOrigin(schedule.id),
+    };
+    const [outcome] = await this.deps.store.enqueue([job], now);
     if (!outcome) throw new Error("unreachable: enqueue returned nothing");
     this.created(outcome.job, now);
     return { id: outcome.job.id };

@@ -5,6 +5,7 @@
  * numbers, JSON as text). JSON columns are parsed here and nowhere else.
  */
 import { StoreError } from "../core/errors.js";
+import { API_ORIGIN, isOriginKind, type JobOrigin } from "../core/jobs/origin.js";
 import { isJobState } from "../core/jobs/states.js";
 import type { BackoffPolicy } from "../core/retry/backoff.js";
 import type { ClaimedJob, JobErrorInfo, StoredJob } from "../ports/job-store.js";
@@ -38,12 +39,10 @@ export interface JobRow {
   /** Migration 3: the stamped backoff (JSON) and timeout; NULL for older jobs. */
   backoff: string | null;
   timeout_ms: number | null;
-  /**
-   * The schedule and slot that created the job (migration 2). Optional so that code building
-   * a row in JS for a job without a schedule may leave them out; `SELECT *` always has them.
-   */
-  schedule_id?: number | null;
-  slot_at?: number | null;
+  /** Migration 5: the job's origin (core/jobs/origin); `api` with no id or key by default. */
+  origin_kind: string;
+  origin_id: string | null;
+  origin_key: string | null;
 }
 
 /** Map a row to a StoredJob. Throws StoreError for a row no Kairos version could have written. */
@@ -83,9 +82,25 @@ export function rowToJob(row: JobRow): StoredJob {
     cancelRequestedAt: row.cancel_requested_at,
     backoff: row.backoff === null ? null : parseBackoff(row.id, row.backoff),
     timeoutMs: row.timeout_ms,
-    scheduleId: row.schedule_id == null ? null : String(row.schedule_id),
-    slotAt: row.slot_at ?? null,
+    origin: toOrigin(row.id, row.origin_kind, row.origin_id, row.origin_key),
   };
+}
+
+/**
+ * The origin stored in a job's `origin_*` columns; StoreError for a kind this Kairos does not
+ * know. The api origin is one shared object (most jobs have it).
+ */
+export function toOrigin(
+  id: number,
+  kind: string,
+  originId: string | null,
+  key: string | null,
+): JobOrigin {
+  if (kind === "api" && originId === null && key === null) return API_ORIGIN;
+  if (!isOriginKind(kind)) {
+    throw new StoreError(`job ${id} has unknown origin kind "${kind}" in the database`);
+  }
+  return { kind, id: originId, key };
 }
 
 /** JSON text for the `error` column; only the port's fields are kept. */

@@ -10,7 +10,9 @@
  * SQLite, BIGINT[] in PostgreSQL).
  */
 import { StoreError, ValidationError } from "../core/errors.js";
+import { type JobOrigin, scheduleSlotOrigin } from "../core/jobs/origin.js";
 import type {
+  FireSlotRequest,
   CatchupPolicy,
   ObjectSource,
   OverlapPolicy,
@@ -21,6 +23,26 @@ import type {
   StoredFunction,
   StoredSchedule,
 } from "../ports/schedule-store.js";
+
+/**
+ * Check that the job of a fireSlot request carries its slot's origin
+ * `{ kind: "schedule", id: scheduleId, key: String(slotAt) }`; ValidationError otherwise.
+ */
+export function checkSlotOrigin(
+  job: FireSlotRequest["job"],
+  scheduleId: string,
+  slotAt: number,
+): void {
+  if (job === null) return;
+  const expected = scheduleSlotOrigin(scheduleId, slotAt);
+  const origin = job.origin as JobOrigin | undefined;
+  if (origin?.kind !== expected.kind || origin.id !== expected.id || origin.key !== expected.key) {
+    throw new ValidationError(
+      `the job of a fireSlot must carry its slot's origin ${JSON.stringify(expected)}; ` +
+        `got ${JSON.stringify(origin ?? null)}`,
+    );
+  }
+}
 
 /** The columns of a `schedules` row that both drivers return alike (all but `enabled` and `buffered_slots`). */
 export interface ScheduleColumns {

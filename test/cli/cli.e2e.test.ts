@@ -162,8 +162,13 @@ describe("kairos CLI", () => {
     expect(jobs.map((j) => j.id)).toEqual([enq.id, trig.id]);
     const shown = JSON.parse((await kairos(dir, ["jobs", "show", enq.id, "--json"])).stdout) as {
       payload: unknown;
+      origin: unknown;
     };
     expect(shown.payload).toEqual({ x: 1 });
+    expect(shown.origin).toEqual({ kind: "api", id: null, key: null });
+    expect((await kairos(dir, ["jobs", "show", trig.id])).stdout).toMatch(
+      /^origin +schedule \d+ \(manual\)$/m,
+    );
     const cancel = await kairos(dir, ["jobs", "cancel", enq.id]);
     expect(cancel.stdout).toMatch(/cancelled/);
     expect((await kairos(dir, ["jobs", "show", "999999"])).code).toBe(3);

@@ -141,7 +141,7 @@ describePg("multi-process on PostgreSQL", () => {
     const windowEnd = Date.now() - 2_000;
     const rows = await query<{ schedule_id: string; slot_at: string; n: string }>(
       schema,
-      "SELECT schedule_id, slot_at, count(*) AS n FROM $schema.jobs WHERE slot_at IS NOT NULL GROUP BY schedule_id, slot_at",
+      "SELECT schedule_id, slot_at, count(*) AS n FROM (SELECT origin_id AS schedule_id, origin_key::bigint AS slot_at FROM $schema.jobs WHERE origin_kind = 'schedule' AND origin_key IS NOT NULL) AS j GROUP BY schedule_id, slot_at",
     );
     expect(rows.every((r) => r.n === "1")).toBe(true); // never two jobs for one slot
     const inWindow = rows.filter(
@@ -195,7 +195,7 @@ describePg("multi-process on PostgreSQL", () => {
     await new Promise((r) => setTimeout(r, 4_000));
     const rows = await query<{ slot_at: string; n: string }>(
       schema,
-      "SELECT slot_at, count(*) AS n FROM $schema.jobs WHERE slot_at IS NOT NULL GROUP BY schedule_id, slot_at",
+      "SELECT slot_at, count(*) AS n FROM (SELECT origin_id AS schedule_id, origin_key::bigint AS slot_at FROM $schema.jobs WHERE origin_kind = 'schedule' AND origin_key IS NOT NULL) AS j GROUP BY schedule_id, slot_at",
     );
     expect(rows.every((r) => r.n === "1")).toBe(true);
     // catchup "all": the slots of the gap were caught up, none missed.
@@ -206,7 +206,7 @@ describePg("multi-process on PostgreSQL", () => {
     expect(missed[0]!.n).toBe("0");
     const perSchedule = await query<{ n: string; lo: string; hi: string }>(
       schema,
-      "SELECT count(*) AS n, min(slot_at) AS lo, max(slot_at) AS hi FROM $schema.jobs WHERE slot_at IS NOT NULL GROUP BY schedule_id",
+      "SELECT count(*) AS n, min(slot_at) AS lo, max(slot_at) AS hi FROM (SELECT origin_id AS schedule_id, origin_key::bigint AS slot_at FROM $schema.jobs WHERE origin_kind = 'schedule' AND origin_key IS NOT NULL) AS j GROUP BY schedule_id",
     );
     for (const s of perSchedule)
       expect(Number(s.n)).toBe((Number(s.hi) - Number(s.lo)) / 1_000 + 1);

@@ -9,6 +9,7 @@
 import pg from "pg";
 import { afterEach, expect, it } from "vitest";
 import { ConflictError, StoreError } from "../../src/core/errors.js";
+import { API_ORIGIN } from "../../src/core/jobs/origin.js";
 import type { StoredSchedule } from "../../src/ports/schedule-store.js";
 import {
   MINUTE,
@@ -73,7 +74,7 @@ describePg("postgres schedule store", () => {
       ]);
       expect(outcomes.map((o) => o.kind).sort()).toEqual(["applied", "stale"]);
       const jobs = await jobsOfSchedule(a.jobs, seenByA.id);
-      expect(jobs.map((j) => j.slotAt)).toEqual([seenByA.nextSlotAt]);
+      expect(jobs.map((j) => j.origin.key)).toEqual([String(seenByA.nextSlotAt)]);
       const after = await mustGetSchedule(b.schedules, `s${i}`);
       expect(after).toMatchObject({ runCount: 1, nextSlotAt: T0 + 2 * MINUTE });
       expect(kinds(await b.schedules.history(after.id))).toEqual(["fired"]);
@@ -112,9 +113,9 @@ describePg("postgres schedule store", () => {
     await other.query("BEGIN");
     const { rows } = await other.query<{ id: string }>(
       `INSERT INTO "${schema}".jobs (fn, state, max_attempts, payload, run_at, created_at,
-                                     updated_at, schedule_id, slot_at)
-       VALUES ('report', 'queued', 1, '{}', $1, $1, $1, $2, $1) RETURNING id`,
-      [slot, schedule.id],
+                                     updated_at, origin_kind, origin_id, origin_key)
+       VALUES ('report', 'queued', 1, '{}', $1, $1, $1, 'schedule', $2, $3) RETURNING id`,
+      [slot, schedule.id, String(slot)],
     );
     let settled = false;
     const firing = stores.schedules.fireSlot(fireRequest(schedule)).finally(() => {
@@ -222,7 +223,7 @@ describePg("postgres schedule store", () => {
     expect((await stores.schedules.listSchedules()).map((s) => s.name)).toEqual(["after", "keep"]);
   });
 
-  it("keeps schemas apart, including the completion trigger", async () => {
+  it("keeps schemas apart, including the completion hook", async () => {
     const a = await open(freshSchema());
     const b = await open(freshSchema());
     const inA = await createSchedule(a.schedules, { name: "s" });
@@ -258,7 +259,7 @@ describePg("postgres schedule store", () => {
 
     const stores = await open(schema);
     const [old] = await stores.jobs.list({});
-    expect(old).toMatchObject({ fn: "old", state: "queued", scheduleId: null, slotAt: null });
+    expect(old).toMatchObject({ fn: "old", state: "queued", origin: API_ORIGIN });
     const schedule = await createSchedule(stores.schedules, { name: "s" });
     const outcome = await stores.schedules.fireSlot(
       fireRequest(schedule, { job: slotJob(schedule, schedule.nextSlotAt!) }),
@@ -296,10 +297,17 @@ describePg("postgres schedule store", () => {
     ).toContain("schedules_buffered_idx");
     expect(
       await plan(
-        `SELECT * FROM ${s}.jobs WHERE schedule_id = 1 AND schedule_id IS NOT NULL
+        `SELECT * FROM ${s}.jobs WHERE origin_kind = 'schedule' AND origin_id = '1'
+           AND origin_id IS NOT NULL
            AND state IN ('scheduled', 'queued', 'running', 'retrying') ORDER BY id`,
       ),
-    ).toContain("jobs_schedule_active_idx");
+    ).toContain("jobs_origin_active_idx");
+    expect(
+      await plan(
+        `SELECT id FROM ${s}.jobs
+          WHERE origin_kind = 'schedule' AND origin_id = '1' AND origin_key = '60000'`,
+      ),
+    ).toContain("jobs_origin_key_idx");
     expect(
       await plan(
         `SELECT * FROM ${s}.schedule_history WHERE schedule_id = 1 ORDER BY id DESC LIMIT 5`,

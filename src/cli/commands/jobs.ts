@@ -134,11 +134,24 @@ export function registerJobs(program: Command, io: Io, withEngine: WithEngine): 
     );
 }
 
+/** `api`, `schedule 3 slot 2024-01-01T00:00:00.000Z`, `schedule 3 (manual)`, `workflow r1 t1`. */
+function formatOrigin(o: Job["origin"]): string {
+  if (o.kind === "api") return "api";
+  if (o.kind === "schedule") {
+    const slot = o.key === null ? null : Number(o.key);
+    const at =
+      slot === null ? "(manual)" : Number.isSafeInteger(slot) ? `slot ${iso(slot)}` : o.key;
+    return `schedule ${o.id ?? "-"} ${at}`;
+  }
+  return [o.kind, o.id, o.key].filter((part) => part !== null).join(" ");
+}
+
 function printJob(io: Io, j: Job): void {
   const rows: [string, unknown][] = [
     ["id", j.id],
     ["fn", j.fn],
     ["state", j.state],
+    ["origin", formatOrigin(j.origin)],
     ["attempt", `${j.attempt}/${j.maxAttempts}`],
     ["priority", j.priority],
     ["run at", iso(j.runAt)],

@@ -4,6 +4,7 @@
  * decision that ends (or retries) an attempt. Instants are ms since epoch (UTC).
  */
 import type { BackoffPolicy } from "../retry/backoff.js";
+import type { JobOrigin } from "./origin.js";
 import type { JobState } from "./states.js";
 
 /** A stored error, as shown to users. */
@@ -60,10 +61,8 @@ export interface StoredJob {
   readonly leaseToken: string | null;
   /** When a cancel was requested for a running job, else null. */
   readonly cancelRequestedAt: number | null;
-  /** The schedule that created the job, else null. */
-  readonly scheduleId?: string | null;
-  /** The schedule slot (nominal fire instant) the job was created for, else null. */
-  readonly slotAt?: number | null;
+  /** Where the job came from (see core/jobs/origin). */
+  readonly origin: JobOrigin;
 }
 
 /** A job as a claim returns it: running, under a lease this worker holds. */
@@ -91,9 +90,11 @@ export interface NewJob {
   readonly timeoutMs: number;
   /** Reject with QueueFullError when this many jobs of `fn` are already pending. */
   readonly maxPending: number | null;
-  /** Set by the scheduler: (scheduleId, slotAt) is unique across all jobs. */
-  readonly scheduleId?: string | null;
-  readonly slotAt?: number | null;
+  /**
+   * Where the job comes from; omitted: `{ kind: "api", id: null, key: null }`. (kind, id, key)
+   * is unique across all jobs when `key` is not null (see core/jobs/origin).
+   */
+  readonly origin?: JobOrigin;
 }
 
 /** The terminal or retry decision for a running job. */

@@ -20,6 +20,7 @@
  *   `writeNow` performs a write's cancel orders first, then writes it alone.
  */
 import { QueueFullError } from "../../core/errors.js";
+import { scheduleSlotOrigin } from "../../core/jobs/origin.js";
 import {
   planAfterFailure,
   planBuildFailure,
@@ -143,7 +144,7 @@ export class SlotWriter {
     const request = toRequest(
       schedule,
       write,
-      { ...job, scheduleId: schedule.id, slotAt: write.slotAt },
+      { ...job, origin: scheduleSlotOrigin(schedule.id, write.slotAt) },
       now,
     );
     return { schedule, write, request };

@@ -7,9 +7,10 @@
  *
  * Usage, from an adapter's test file:
  *
- *   defineJobStoreConformance("sqlite memory", () => openSqliteJobStore({ path: ":memory:" }));
+ *   defineJobStoreConformance("sqlite memory", () => openSqliteJobStore({ path: ":memory:" }), probe);
  *
- * `open` is called once per test and must return an isolated, empty store (a fresh in-memory
+ * `probe` registers completion hooks on the store under test (adapter-specific; see
+ * job-store-origin.ts). `open` is called once per test and must return an isolated, empty store (a fresh in-memory
  * database, a new file, a new schema). The suite calls `migrate()` on it before the test and
  * `close()` after it.
  *
@@ -30,6 +31,7 @@ import { defineEnqueueTests } from "./job-store-enqueue.js";
 import type { SuiteContext } from "./job-store-fixtures.js";
 import { defineFinalizeTests } from "./job-store-finalize.js";
 import { defineLeaseTests } from "./job-store-leases.js";
+import { type CompletionHookProbe, defineOriginTests } from "./job-store-origin.js";
 import { defineQueryTests } from "./job-store-queries.js";
 import { defineRaceTests } from "./job-store-races.js";
 import { defineRetentionTests } from "./job-store-retention.js";
@@ -38,6 +40,7 @@ import { defineRetentionTests } from "./job-store-retention.js";
 export function defineJobStoreConformance(
   adapterName: string,
   open: () => Promise<JobStore>,
+  probe: CompletionHookProbe,
 ): void {
   describe(`JobStore conformance: ${adapterName}`, () => {
     let current: JobStore | null = null;
@@ -75,5 +78,6 @@ export function defineJobStoreConformance(
     defineQueryTests(ctx);
     defineRaceTests(ctx);
     defineRetentionTests(ctx);
+    defineOriginTests(ctx, probe);
   });
 }

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { QueueFullError, ValidationError } from "../../core/errors.js";
+import { API_ORIGIN } from "../../core/jobs/origin.js";
 import { expectKairosError } from "./job-store-fixtures.js";
 import {
   MINUTE,
@@ -19,6 +20,7 @@ import {
   mustGetSchedule,
   type ScheduleSuiteContext,
   slotJob,
+  slotOf,
 } from "./schedule-store-fixtures.js";
 
 const SLOT1 = T0 + MINUTE;
@@ -27,7 +29,7 @@ const SLOT3 = T0 + 3 * MINUTE;
 
 export function defineFireTests(ctx: ScheduleSuiteContext): void {
   describe("fireSlot", () => {
-    it("creates the job with scheduleId and slotAt, advances the cursor and records the fire", async () => {
+    it("creates the job with the slot's origin, advances the cursor and records the fire", async () => {
       const schedules = ctx.schedules();
       const jobs = ctx.jobs();
       const schedule = await createSchedule(schedules, { name: "s" });
@@ -46,8 +48,7 @@ export function defineFireTests(ctx: ScheduleSuiteContext): void {
         payloadJson: schedule.payloadJson,
         state: "queued",
         runAt: SLOT1,
-        scheduleId: schedule.id,
-        slotAt: SLOT1,
+        origin: { kind: "schedule", id: schedule.id, key: String(SLOT1) },
         createdAt: SLOT1 + 5,
       });
       expect(await jobs.get(job.id)).toEqual(job);
@@ -118,7 +119,7 @@ export function defineFireTests(ctx: ScheduleSuiteContext): void {
       const first = await fireNext(schedules, "s");
       const second = await fireNext(schedules, "s");
       const third = await fireNext(schedules, "s");
-      expect([first.slotAt, second.slotAt, third.slotAt]).toEqual([SLOT1, SLOT2, SLOT3]);
+      expect([first, second, third].map(slotOf)).toEqual([SLOT1, SLOT2, SLOT3]);
       expect(await mustGetSchedule(schedules, "s")).toMatchObject({
         nextSlotAt: T0 + 4 * MINUTE,
         lastSlotAt: SLOT3,
@@ -185,7 +186,7 @@ export function defineFireTests(ctx: ScheduleSuiteContext): void {
       expect(outcome).toEqual({ kind: "duplicate_slot", existingJobId: job.id });
 
       const all = await jobsOfSchedule(jobs, reset.id);
-      expect(all.map((j) => [j.id, j.slotAt])).toEqual([[job.id, SLOT1]]);
+      expect(all.map((j) => [j.id, slotOf(j)])).toEqual([[job.id, SLOT1]]);
       const after = await mustGetSchedule(schedules, "s");
       expect(after).toMatchObject({
         nextSlotAt: SLOT2,
@@ -256,7 +257,7 @@ export function defineFireTests(ctx: ScheduleSuiteContext): void {
       const schedules = ctx.schedules();
       const jobs = ctx.jobs();
       const schedule = await createSchedule(schedules, { name: "s" });
-      await jobs.enqueue([{ ...slotJob(schedule, 0), scheduleId: null, slotAt: null }], T0);
+      await jobs.enqueue([{ ...slotJob(schedule, 0), origin: API_ORIGIN }], T0);
       const before = await jobs.list({});
 
       await expectKairosError(
@@ -284,7 +285,7 @@ export function defineFireTests(ctx: ScheduleSuiteContext): void {
       const a = await createSchedule(schedules, { name: "a" });
       const b = await createSchedule(schedules, { name: "b" });
       const c = await createSchedule(schedules, { name: "c" });
-      await jobs.enqueue([{ ...slotJob(c, 0), scheduleId: null, slotAt: null }], T0);
+      await jobs.enqueue([{ ...slotJob(c, 0), origin: API_ORIGIN }], T0);
       const outcomes = await schedules.fireSlots([
         fireRequest(a),
         fireRequest(b, { expectedNextSlotAt: T0 }), // stale cursor
@@ -357,7 +358,7 @@ export function defineFireTests(ctx: ScheduleSuiteContext): void {
         bufferedSlots: [SLOT2],
         now: T0 + 5 * MINUTE,
       });
-      expect(job.slotAt).toBe(SLOT1);
+      expect(slotOf(job)).toBe(SLOT1);
       expect(await mustGetSchedule(schedules, "s")).toMatchObject({
         bufferedSlots: [SLOT2],
         nextSlotAt: current.nextSlotAt,

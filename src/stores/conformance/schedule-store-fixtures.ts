@@ -5,7 +5,8 @@
  * no clock — every instant is a `now` the test passes.
  */
 import { expect } from "vitest";
-import type { JobStore, NewJob, StoredJob } from "../../ports/job-store.js";
+import { scheduleSlotOrigin, slotOfKey } from "../../core/jobs/origin.js";
+import type { JobOrigin, JobStore, NewJob, StoredJob } from "../../ports/job-store.js";
 import type {
   FireSlotRequest,
   ScheduleDeclaration,
@@ -86,7 +87,7 @@ export function slotJob(
   schedule: StoredSchedule,
   slotAt: number,
   overrides: Partial<NewJob> = {},
-): NewJob & { scheduleId: string; slotAt: number } {
+): NewJob & { origin: JobOrigin } {
   return {
     fn: schedule.fn,
     payloadJson: schedule.payloadJson,
@@ -100,9 +101,13 @@ export function slotJob(
     timeoutMs: 0,
     maxPending: null,
     ...overrides,
-    scheduleId: schedule.id,
-    slotAt,
+    origin: scheduleSlotOrigin(schedule.id, slotAt),
   };
+}
+
+/** The slot of a job a schedule fired (its origin key as an instant), else null. */
+export function slotOf(job: StoredJob): number | null {
+  return job.origin.kind === "schedule" ? slotOfKey(job.origin.key) : null;
 }
 
 /**
@@ -146,7 +151,9 @@ export async function fireNext(
 /** Every job (any state) that belongs to the schedule, oldest first. */
 export async function jobsOfSchedule(jobs: JobStore, scheduleId: string): Promise<StoredJob[]> {
   const all = await jobs.list({ limit: 10_000 });
-  return all.filter((job) => job.scheduleId === scheduleId).reverse();
+  return all
+    .filter((job) => job.origin.kind === "schedule" && job.origin.id === scheduleId)
+    .reverse();
 }
 
 /** Claim one job of `fn` and return it. */

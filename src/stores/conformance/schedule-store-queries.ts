@@ -179,7 +179,7 @@ export function defineQueryTests(ctx: ScheduleSuiteContext): void {
         [fifth.id, "scheduled"],
         [sixth.id, "queued"],
       ]);
-      expect(active.every((j) => j.scheduleId === s.id)).toBe(true);
+      expect(active.every((j) => j.origin.kind === "schedule" && j.origin.id === s.id)).toBe(true);
       expect(await schedules.activeJobs("no-such-schedule")).toEqual([]);
     });
   });

@@ -9,10 +9,16 @@
  *                                           `pg_notify` so the worker's process hears of it
  *                                           at once; the worker finalizes the job
  *   succeeded, failed, cancelled, timed_out -> unchanged (already_finished)
+ *
+ * A job cancelled at once has reached a terminal state: its UPDATE is the CTE `done`, followed
+ * by the registered completion hooks' stages (`completion-hooks.ts`) in the same statement, so
+ * the owner of the job's kind records it in the cancel's transaction (a hook's error rolls the
+ * cancel back). A cancel request on a running job runs no hook.
  */
 import { isTerminal } from "../../core/jobs/states.js";
 import type { CancelOutcome, JobErrorInfo } from "../../ports/job-store.js";
 import { parseId } from "./arguments.js";
+import type { PgCompletionHooks } from "./completion-hooks.js";
 import { exec, type PgDatabase } from "./database.js";
 import { errorToJson, type JobRow, jobColumns, rowToJob } from "./job-row.js";
 
@@ -26,7 +32,12 @@ export const CANCELLED_BEFORE_RUN: JobErrorInfo = {
 };
 
 /** Cancel one job atomically; see the module notes. */
-export async function cancel(db: PgDatabase, jobId: string, now: number): Promise<CancelOutcome> {
+export async function cancel(
+  db: PgDatabase,
+  hooks: PgCompletionHooks,
+  jobId: string,
+  now: number,
+): Promise<CancelOutcome> {
   const id = parseId(jobId);
   if (id === null) return { kind: "not_found" };
   const { s } = db;
@@ -57,14 +68,18 @@ export async function cancel(db: PgDatabase, jobId: string, now: number): Promis
     }
     if (isTerminal(job.state)) return { kind: "already_finished", job };
     // Contract: inputs id, now, error JSON; the locked, waiting job becomes cancelled, finished
-    // now. Guarded by state so it can never touch a running or finished job.
+    // now, and the completion hook of its kind runs (stages after `done`). Guarded by state so
+    // it can never touch a running or finished job.
     const { rows } = await exec<JobRow>(
       client,
-      `UPDATE ${s}.jobs
+      `WITH done AS (
+       UPDATE ${s}.jobs
           SET state = 'cancelled', error = $3, finished_at = $2, updated_at = $2,
               lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
         WHERE id = $1 AND state IN ('scheduled', 'queued', 'retrying', 'stopped')
-        RETURNING ${COLS}`,
+        RETURNING ${COLS}
+       )${hooks.ctes(s, "done")}
+       SELECT ${COLS} FROM done`,
       [id, now, errorToJson(CANCELLED_BEFORE_RUN)],
     );
     const updated = rows[0];

@@ -22,9 +22,9 @@
  * Round trips for a batch of n jobs: a constant number (the rows go in one INSERT ... SELECT
  * FROM unnest), not n.
  */
-import { ConflictError, QueueFullError, StoreError, ValidationError } from "../../core/errors.js";
+import { ConflictError, QueueFullError, StoreError } from "../../core/errors.js";
+import { checkOrigin } from "../../core/jobs/origin.js";
 import type { EnqueueOutcome, NewJob, StoredJob } from "../../ports/job-store.js";
-import { parseId } from "./arguments.js";
 import { exec, type PgDatabase, type Queryable } from "./database.js";
 import { advisoryKey } from "./identifiers.js";
 import { type JobRow, jobColumns, rowToJob } from "./job-row.js";
@@ -37,8 +37,8 @@ export type JobsSchema = Pick<PgDatabase, "s" | "schema" | "channel">;
 /**
  * Insert jobs in order inside the caller's open transaction on `client`; see the module notes.
  * Throws ConflictError, QueueFullError (nothing must then be committed) or ValidationError.
- * A job whose (scheduleId, slotAt) pair already exists fails with PostgreSQL's unique violation
- * (23505 on `jobs_schedule_slot_idx`): the schedule store looks the pair up first.
+ * A job whose origin (kind, id, key) with a key already exists fails with PostgreSQL's unique
+ * violation (23505 on `jobs_origin_key_idx`): the owner (the schedule store) looks it up first.
  */
 export async function insertJobs(
   client: Queryable,
@@ -48,7 +48,7 @@ export async function insertJobs(
 ): Promise<EnqueueOutcome[]> {
   if (jobs.length === 0) return [];
   const { s } = db;
-  const scheduleIds = jobs.map((job) => scheduleIdParam(job.scheduleId));
+  const origins = jobs.map((job) => checkOrigin(job.origin));
 
   // Contract: input the advisory keys of the bounded fns, sorted; waits for other bounded
   // enqueues of those fns and holds the locks until the transaction ends.
@@ -134,15 +134,16 @@ export async function insertJobs(
       client,
       `INSERT INTO ${s}.jobs (fn, state, attempt, max_attempts, payload, priority, run_at,
                               idempotency_key, concurrency_key, concurrency_limit,
-                              created_at, updated_at, schedule_id, slot_at, backoff, timeout_ms)
-       SELECT fn, CASE WHEN run_at > $12 THEN 'scheduled' ELSE 'queued' END, 0, max_attempts,
+                              created_at, updated_at, origin_kind, origin_id, origin_key,
+                              backoff, timeout_ms)
+       SELECT fn, CASE WHEN run_at > $13 THEN 'scheduled' ELSE 'queued' END, 0, max_attempts,
               payload, priority, run_at, idempotency_key, concurrency_key, concurrency_limit,
-              $12, $12, schedule_id, slot_at, backoff, timeout_ms
+              $13, $13, origin_kind, origin_id, origin_key, backoff, timeout_ms
          FROM unnest($1::text[], $2::int[], $3::text[], $4::int[], $5::bigint[], $6::text[],
-                     $7::text[], $8::int[], $9::bigint[], $10::bigint[], $11::int[],
-                     $13::text[], $14::bigint[])
+                     $7::text[], $8::int[], $9::text[], $10::text[], $11::text[], $12::int[],
+                     $14::text[], $15::bigint[])
               AS t(fn, max_attempts, payload, priority, run_at, idempotency_key,
-                   concurrency_key, concurrency_limit, schedule_id, slot_at, ord,
+                   concurrency_key, concurrency_limit, origin_kind, origin_id, origin_key, ord,
                    backoff, timeout_ms)
         ORDER BY ord
        ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
@@ -156,8 +157,9 @@ export async function insertJobs(
         pick((j) => j.idempotencyKey),
         pick((j) => j.concurrencyKey),
         pick((j) => j.concurrencyLimit),
-        pick((_, i) => scheduleIds[i]),
-        pick((j) => j.slotAt ?? null),
+        pick((_, i) => origins[i]!.kind),
+        pick((_, i) => origins[i]!.id),
+        pick((_, i) => origins[i]!.key),
         pick((_, i) => i),
         now,
         pick((j) => JSON.stringify(j.backoff)),
@@ -241,16 +243,4 @@ function conflict(key: string, holder: { id: string | null; fn: string }): Confl
     // A job earlier in the batch has no id yet (and never will: the batch rolls back).
     holder.id ?? "",
   );
-}
-
-/** The BIGINT parameter of a job's schedule id (a decimal string in the port), or null. */
-function scheduleIdParam(scheduleId: string | null | undefined): string | null {
-  if (scheduleId === null || scheduleId === undefined) return null;
-  const id = parseId(scheduleId);
-  if (id === null) {
-    throw new ValidationError(
-      `scheduleId "${scheduleId}" is not a schedule id; pass the id of a stored schedule`,
-    );
-  }
-  return id;
 }

@@ -21,15 +21,25 @@
  * stays NULL); released hands the job back: queued, runnable now, attempt - 1, started_at
  * NULL. A released job wakes the schema's listeners (`pg_notify`) so another process can pick
  * it up at once.
+ *
+ * Completion hooks: the UPDATE is the CTE `done`, returning each applied job's state and
+ * origin; the registered hooks (`completion-hooks.ts`; the schedule store's `schedule` hook)
+ * follow it as extra data-modifying CTE stages that read the jobs of their kind that `done`
+ * moved to a terminal state. Still ONE statement and one round trip per batch, api jobs or
+ * not: for a batch without a hooked job the stages find no input row and write nothing; for
+ * one with, the owner's writes commit or roll back with the finalization. A hook's error aborts
+ * the statement (the whole batch) and the call throws.
  */
 import type { FinalizeRequest } from "../../ports/job-store.js";
 import { parseId } from "./arguments.js";
+import type { PgCompletionHooks } from "./completion-hooks.js";
 import { exec, type PgDatabase, type Queryable } from "./database.js";
 import { errorToJson } from "./job-row.js";
 
 /** Apply a batch of finalizations atomically; returns, in order, whether each applied. */
 export async function finalize(
   db: PgDatabase,
+  hooks: PgCompletionHooks,
   requests: readonly FinalizeRequest[],
   now: number,
 ): Promise<boolean[]> {
@@ -88,7 +98,8 @@ export async function finalize(
     // O(running rows) per job); it looks each job up by primary key.
     // Contract: inputs parallel arrays (id, token, kind, result, error, run_at) and now; applies
     // each request whose job is running under its token (the first such per job), as described
-    // in the module notes; returns the ordinal (1-based) of each applied request.
+    // in the module notes, and the completion hooks of the jobs it finished (stages after
+    // `done`); returns the ordinal (1-based) of each applied request.
     const { rows } = await exec<{ ord: number }>(
       client,
       `WITH req AS (
@@ -98,7 +109,8 @@ export async function finalize(
                 WITH ORDINALITY AS r(id, token, kind, result, error, run_at, st, ord)
            JOIN ${s}.jobs AS c ON c.id = r.id AND c.state = r.st AND c.lease_token = r.token
           ORDER BY r.id, r.ord
-       )
+       ),
+       done AS (
        UPDATE ${s}.jobs AS j
           SET state = CASE r.kind WHEN 'released' THEN 'queued' ELSE r.kind END,
               result = CASE r.kind WHEN 'succeeded' THEN r.result ELSE j.result END,
@@ -113,7 +125,10 @@ export async function finalize(
               lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
          FROM req AS r
         WHERE j.id = r.id AND j.state = r.st AND j.lease_token = r.token
-        RETURNING r.ord`,
+        RETURNING r.ord, j.id, j.state, j.origin_kind, j.origin_id, j.origin_key, j.finished_at,
+                  j.updated_at
+       )${hooks.ctes(s, "done")}
+       SELECT ord FROM done`,
       [ids, tokens, kinds, results, errors, runAts, now, ids.map(() => "running")],
     );
     return rows;

@@ -13,3 +13,5 @@ export {
 } from "./open.js";
 export { PgLeaderLock, type PgLeaderLockOptions } from "./leader-lock.js";
 export { DEFAULT_SCHEMA } from "./identifiers.js";
+export type { PostgresJobStore } from "./postgres-job-store.js";
+export { PgCompletionHooks, type PgCompletionHook } from "./completion-hooks.js";

@@ -36,10 +36,11 @@ export const JOB_COLUMNS = [
   "lease_expires_at",
   "lease_token",
   "cancel_requested_at",
-  "schedule_id",
-  "slot_at",
   "backoff",
   "timeout_ms",
+  "origin_kind",
+  "origin_id",
+  "origin_key",
 ] as const;
 
 /** `JOB_COLUMNS` as an SQL list, each qualified by `alias` when given (`j.id, j.fn, ...`). */

@@ -8,9 +8,9 @@
  * Several Kairos installations can share one database under different schemas.
  */
 import { ValidationError } from "../../core/errors.js";
-import type { JobStore } from "../../ports/job-store.js";
 import type { LeaderLock } from "../../ports/leader-lock.js";
 import type { ScheduleStore } from "../../ports/schedule-store.js";
+import { PgCompletionHooks } from "./completion-hooks.js";
 import { PgDatabase, toStoreError } from "./database.js";
 import { DEFAULT_SCHEMA, validateSchemaName } from "./identifiers.js";
 import { PgLeaderLock } from "./leader-lock.js";
@@ -30,7 +30,8 @@ export interface PostgresStoreOptions {
 
 /** The stores of one PostgreSQL schema. */
 export interface PostgresStores {
-  readonly jobs: JobStore;
+  /** The job store (its `completionHooks` hold the hooks of the kinds the other stores own). */
+  readonly jobs: PostgresJobStore;
   /** The schedule store on the same pool (a fire and its job insert share a transaction). */
   readonly schedules: ScheduleStore;
   /** Leadership among the processes using this schema (a dedicated connection). */
@@ -87,8 +88,10 @@ export async function openPostgresStores(options: PostgresStoreOptions): Promise
     await db.close().catch(() => undefined);
     throw toStoreError(`open schema "${schema}"`, error);
   }
-  const jobs = new PostgresJobStore(db);
-  const schedules = new PostgresScheduleStore(db);
+  // The schedule store registers its completion hook (the `schedule` kind) in `hooks`.
+  const hooks = new PgCompletionHooks();
+  const jobs = new PostgresJobStore(db, hooks);
+  const schedules = new PostgresScheduleStore(db, hooks);
   const leaderLock = new PgLeaderLock({ url: target.url, schema });
   let closing: Promise<void> | null = null;
   return {
@@ -105,7 +108,9 @@ export async function openPostgresStores(options: PostgresStoreOptions): Promise
 }
 
 /** Open only the job store of a PostgreSQL schema (see `openPostgresStores`). */
-export async function openPostgresJobStore(options: PostgresStoreOptions): Promise<JobStore> {
+export async function openPostgresJobStore(
+  options: PostgresStoreOptions,
+): Promise<PostgresJobStore> {
   const stores = await openPostgresStores(options);
   await stores.leaderLock.close();
   return stores.jobs;

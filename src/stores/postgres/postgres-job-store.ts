@@ -4,7 +4,12 @@
  * after close, and turns unexpected PostgreSQL failures into StoreError.
  *
  * Calls run concurrently on the pool (unlike the synchronous SQLite store); each method is one
- * statement or one transaction, atomic on its own. Clock: the caller's `now` is authoritative;
+ * statement or one transaction, atomic on its own.
+ *
+ * Completion hooks (ports/job-store): the store holds its schema's `PgCompletionHooks`; the
+ * owner of an origin kind registers SQL stages there, and `finalize` and `cancel` splice them
+ * into the statement that finishes jobs, so the owner is told in the same transaction without
+ * an extra round trip (see `completion-hooks.ts`). The schedule store registers `schedule`. Clock: the caller's `now` is authoritative;
  * the database clock is never used for job times.
  */
 import type {
@@ -24,6 +29,7 @@ import type {
 import { asClaimedJobs } from "../job-row.js";
 import { cancel } from "./cancel.js";
 import { claim } from "./claim.js";
+import type { PgCompletionHooks } from "./completion-hooks.js";
 import { type PgDatabase, toStoreError } from "./database.js";
 import { enqueue } from "./enqueue.js";
 import { finalize } from "./finalize.js";
@@ -40,9 +46,19 @@ export class PostgresJobStore implements JobStore {
   readonly #db: PgDatabase;
   readonly #changes: ChangeListener;
 
-  /** Wrap an open, migrated database. The store closes it in `close`. */
-  constructor(db: PgDatabase) {
+  /**
+   * The completion hooks of this schema (ports/job-store, "Completion hooks"): the owner of an
+   * origin kind registers its hook here (see `openPostgresStores`).
+   */
+  readonly completionHooks: PgCompletionHooks;
+
+  /**
+   * Wrap an open, migrated database. The store closes it in `close`. `hooks` is the schema's
+   * completion-hook registry, shared with the stores that own origin kinds.
+   */
+  constructor(db: PgDatabase, hooks: PgCompletionHooks) {
     this.#db = db;
+    this.completionHooks = hooks;
     this.#changes = new ChangeListener(db.url, db.channel, db.schema);
   }
 
@@ -80,7 +96,7 @@ export class PostgresJobStore implements JobStore {
   }
 
   async finalize(requests: readonly FinalizeRequest[], now: number): Promise<boolean[]> {
-    return this.#run("finalize", () => finalize(this.#db, requests, now));
+    return this.#run("finalize", () => finalize(this.#db, this.completionHooks, requests, now));
   }
 
   async heartbeat(
@@ -97,7 +113,7 @@ export class PostgresJobStore implements JobStore {
   }
 
   async cancel(jobId: string, now: number): Promise<CancelOutcome> {
-    return this.#run("cancel", () => cancel(this.#db, jobId, now));
+    return this.#run("cancel", () => cancel(this.#db, this.completionHooks, jobId, now));
   }
 
   async setProgress(

@@ -7,11 +7,17 @@
  *   running                              -> cancel_requested_at set (first request only); the
  *                                           worker sees it on its next heartbeat and finalizes
  *   succeeded, failed, cancelled, timed_out -> unchanged (already_finished)
+ *
+ * A job cancelled at once has reached a terminal state: the completion hook of its origin kind
+ * (`completion-hooks.ts`) runs in the same transaction, after its UPDATE; a hook that throws
+ * rolls the cancel back. A cancel request on a running job runs no hook (its worker's
+ * finalization will).
  */
 import type Database from "better-sqlite3";
 import { isTerminal } from "../../core/jobs/states.js";
 import type { CancelOutcome, JobErrorInfo } from "../../ports/job-store.js";
 import { parseJobId } from "./arguments.js";
+import type { CompletionHooks } from "./completion-hooks.js";
 import { errorToJson, type JobRow, rowToJob } from "./job-row.js";
 
 /** The error stored on a job cancelled before it ran. */
@@ -24,6 +30,7 @@ export const CANCELLED_BEFORE_RUN: JobErrorInfo = {
 /** Prepare the cancel statements once; the returned function cancels one job atomically. */
 export function prepareCancel(
   db: Database.Database,
+  hooks: CompletionHooks,
 ): (jobId: string, now: number) => CancelOutcome {
   // Contract: input a job id; the row, read under the write lock.
   const find = db.prepare<[number], JobRow>("SELECT * FROM jobs WHERE id = ?");
@@ -57,7 +64,9 @@ export function prepareCancel(
     if (isTerminal(job.state)) return { kind: "already_finished", job };
     const updated = cancelWaiting.get({ id, now, error: errorToJson(CANCELLED_BEFORE_RUN) });
     if (updated === undefined) throw new Error(`job ${id} in state ${job.state} was not cancelled`);
-    return { kind: "cancelled", job: rowToJob(updated) };
+    const cancelled = rowToJob(updated);
+    hooks.run({ id: cancelled.id, state: "cancelled", origin: cancelled.origin, finishedAt: now });
+    return { kind: "cancelled", job: cancelled };
   });
 
   return (jobId, now) => {

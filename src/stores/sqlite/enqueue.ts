@@ -8,9 +8,9 @@
  * jobs costs n inserts, not n counts.
  */
 import type Database from "better-sqlite3";
-import { ConflictError, QueueFullError, ValidationError } from "../../core/errors.js";
+import { ConflictError, QueueFullError } from "../../core/errors.js";
+import { checkOrigin } from "../../core/jobs/origin.js";
 import type { EnqueueOutcome, NewJob } from "../../ports/job-store.js";
-import { parseJobId } from "./arguments.js";
 import { type JobRow, rowToJob } from "./job-row.js";
 
 interface InsertParams {
@@ -23,8 +23,9 @@ interface InsertParams {
   idempotencyKey: string | null;
   concurrencyKey: string | null;
   concurrencyLimit: number;
-  scheduleId: number | null;
-  slotAt: number | null;
+  originKind: string;
+  originId: string | null;
+  originKey: string | null;
   backoff: string;
   timeoutMs: number;
   now: number;
@@ -50,21 +51,23 @@ export function prepareEnqueue(
   // idempotency_key is the last line of defence (the lookup above runs first under the same
   // write lock, so it never fires in practice). No RETURNING: the row is fully determined by
   // the inputs and the new rowid, and building it in JS makes batches about 2.5x faster.
-  // (schedule_id, slot_at) is unique when both are set (jobs_schedule_slot_idx): a second job
-  // for a schedule slot fails the batch; ScheduleStore.fireSlot looks the pair up first.
+  // (origin_kind, origin_id, origin_key) is unique when the key is set (jobs_origin_key_idx):
+  // a second job for a schedule slot fails the batch (SQLITE_CONSTRAINT_UNIQUE);
+  // ScheduleStore.fireSlot looks the triple up first.
   const insert = db.prepare<InsertParams>(
     `INSERT INTO jobs (fn, state, attempt, max_attempts, payload, priority, run_at,
                        idempotency_key, concurrency_key, concurrency_limit, created_at, updated_at,
-                       schedule_id, slot_at, backoff, timeout_ms)
+                       backoff, timeout_ms, origin_kind, origin_id, origin_key)
      VALUES (@fn, @state, 0, @maxAttempts, @payload, @priority, @runAt,
              @idempotencyKey, @concurrencyKey, @concurrencyLimit, @now, @now,
-             @scheduleId, @slotAt, @backoff, @timeoutMs)`,
+             @backoff, @timeoutMs, @originKind, @originId, @originKey)`,
   );
 
   const batch = db.transaction((jobs: readonly NewJob[], now: number): EnqueueOutcome[] => {
     const pending = new Map<string, number>();
     const outcomes: EnqueueOutcome[] = [];
     for (const job of jobs) {
+      const origin = checkOrigin(job.origin);
       if (job.idempotencyKey !== null) {
         const existing = findByKey.get(job.idempotencyKey);
         if (existing !== undefined) {
@@ -95,8 +98,9 @@ export function prepareEnqueue(
         idempotencyKey: job.idempotencyKey,
         concurrencyKey: job.concurrencyKey,
         concurrencyLimit: job.concurrencyLimit,
-        scheduleId: scheduleRowid(job.scheduleId),
-        slotAt: job.slotAt ?? null,
+        originKind: origin.kind,
+        originId: origin.id,
+        originKey: origin.key,
         backoff: JSON.stringify(job.backoff),
         timeoutMs: job.timeoutMs,
         now,
@@ -140,21 +144,10 @@ function insertedRow(id: number, p: InsertParams): JobRow {
     lease_expires_at: null,
     lease_token: null,
     cancel_requested_at: null,
-    schedule_id: p.scheduleId,
-    slot_at: p.slotAt,
     backoff: p.backoff,
     timeout_ms: p.timeoutMs,
+    origin_kind: p.originKind,
+    origin_id: p.originId,
+    origin_key: p.originKey,
   };
-}
-
-/** The rowid of a job's schedule id (a decimal string in the port), or null when it has none. */
-function scheduleRowid(scheduleId: string | null | undefined): number | null {
-  if (scheduleId === null || scheduleId === undefined) return null;
-  const id = parseJobId(scheduleId);
-  if (id === null) {
-    throw new ValidationError(
-      `scheduleId "${scheduleId}" is not a schedule id; pass the id of a stored schedule`,
-    );
-  }
-  return id;
 }

@@ -5,3 +5,5 @@
  */
 export { openSqliteJobStore, parseSqliteUrl, type SqliteJobStoreOptions } from "./open.js";
 export { openSqliteStores, type SqliteStores } from "./open-stores.js";
+export type { SqliteJobStore } from "./sqlite-job-store.js";
+export { CompletionHooks, type CompletionHook, type FinishedJob } from "./completion-hooks.js";

@@ -2,11 +2,12 @@
  * @module stores/sqlite/open-stores
  * Opening the SQLite job store and schedule store together, on one connection. They must share
  * it: `fireSlot` inserts a job in the same transaction that moves a schedule's cursor, and a
- * job's finalization records its schedule's last status in the same transaction (trigger of
- * migration 2).
+ * job's finalization records its schedule's last status in the same transaction (the schedule
+ * store's completion hook, registered in the connection's CompletionHooks that both share).
  */
 import type { JobStore } from "../../ports/job-store.js";
 import type { ScheduleStore } from "../../ports/schedule-store.js";
+import { CompletionHooks } from "./completion-hooks.js";
 import { openSqliteConnection, type SqliteJobStoreOptions } from "./open.js";
 import { SqliteScheduleStore } from "./schedules/sqlite-schedule-store.js";
 import { SqliteJobStore, toStoreError } from "./sqlite-job-store.js";
@@ -31,8 +32,9 @@ export async function openSqliteStores(options: SqliteJobStoreOptions): Promise<
   let jobs: SqliteJobStore;
   let schedules: SqliteScheduleStore;
   try {
-    jobs = new SqliteJobStore(db);
-    schedules = new SqliteScheduleStore(db);
+    const hooks = new CompletionHooks();
+    jobs = new SqliteJobStore(db, hooks);
+    schedules = new SqliteScheduleStore(db, hooks);
   } catch (error) {
     db.close();
     throw toStoreError(`open ${options.path}`, error);

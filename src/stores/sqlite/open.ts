@@ -14,8 +14,9 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { ValidationError } from "../../core/errors.js";
-import type { JobStore } from "../../ports/job-store.js";
+import { CompletionHooks } from "./completion-hooks.js";
 import { migrate } from "./migrate.js";
+import { registerScheduleCompletion } from "./schedules/completion.js";
 import { SqliteJobStore, toStoreError } from "./sqlite-job-store.js";
 
 /** Options of `openSqliteJobStore`. */
@@ -31,12 +32,16 @@ const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 /**
  * Open (creating if needed) a SQLite job store and bring its schema up to date. Safe when
  * several processes open the same new file at once. Throws ValidationError for bad options and
- * StoreError when the file cannot be opened or migrated.
+ * StoreError when the file cannot be opened or migrated. The completion hooks of the kinds the
+ * database's other stores own (`schedule`) are registered too, so a schedule's job finished
+ * through this store alone is still recorded on its schedule.
  */
-export async function openSqliteJobStore(options: SqliteJobStoreOptions): Promise<JobStore> {
+export async function openSqliteJobStore(options: SqliteJobStoreOptions): Promise<SqliteJobStore> {
   const db = await openSqliteConnection(options);
   try {
-    return new SqliteJobStore(db);
+    const hooks = new CompletionHooks();
+    registerScheduleCompletion(db, hooks);
+    return new SqliteJobStore(db, hooks);
   } catch (error) {
     db.close();
     throw toStoreError(`open ${options.path}`, error);

@@ -7,6 +7,11 @@
  * promise: calls on one store never interleave, and each write method is one transaction.
  * Clock: the process clock of the caller is authoritative (`now` is always passed in); SQLite's
  * clock is never used for job times.
+ *
+ * Completion hooks (ports/job-store): the store holds its connection's `CompletionHooks`; the
+ * owner of an origin kind registers a synchronous hook there, and `finalize` and `cancel` run
+ * it inside their own transaction when a job of that kind reaches a terminal state (see
+ * `completion-hooks.ts`, `finalize.ts`, `cancel.ts`). The schedule store registers `schedule`.
  */
 import type Database from "better-sqlite3";
 import { KairosError, ShuttingDownError, StoreError } from "../../core/errors.js";
@@ -27,6 +32,7 @@ import type {
 import { asClaimedJobs } from "../job-row.js";
 import { prepareCancel } from "./cancel.js";
 import { prepareClaim } from "./claim.js";
+import { CompletionHooks } from "./completion-hooks.js";
 import { prepareEnqueue } from "./enqueue.js";
 import { prepareFinalize } from "./finalize.js";
 import { prepareHeartbeat } from "./heartbeat.js";
@@ -53,14 +59,25 @@ export class SqliteJobStore implements JobStore {
   readonly #reads: ReturnType<typeof prepareReads>;
   readonly #retention: ReturnType<typeof prepareRetention>;
 
-  /** Wrap an open, migrated connection. The store owns it from now on and closes it in `close`. */
-  constructor(db: Database.Database) {
+  /**
+   * The completion hooks of this connection (ports/job-store, "Completion hooks"): the owner of
+   * an origin kind registers its hook here (see `openSqliteStores`).
+   */
+  readonly completionHooks: CompletionHooks;
+
+  /**
+   * Wrap an open, migrated connection. The store owns it from now on and closes it in `close`.
+   * `hooks` is the connection's completion-hook registry, shared with the stores that own
+   * origin kinds (a new, empty one when omitted).
+   */
+  constructor(db: Database.Database, hooks: CompletionHooks = new CompletionHooks()) {
     this.#db = db;
+    this.completionHooks = hooks;
     this.#enqueue = prepareEnqueue(db);
     this.#claim = prepareClaim(db);
-    this.#finalize = prepareFinalize(db);
+    this.#finalize = prepareFinalize(db, hooks);
     this.#heartbeat = prepareHeartbeat(db);
-    this.#cancel = prepareCancel(db);
+    this.#cancel = prepareCancel(db, hooks);
     this.#setProgress = prepareSetProgress(db);
     this.#logs = prepareLogs(db);
     this.#reads = prepareReads(db);

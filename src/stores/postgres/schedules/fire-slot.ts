@@ -9,12 +9,13 @@
  *    schedule (another replica) holds the lock until it commits; PostgreSQL then re-checks the
  *    WHERE on the new row version, finds the cursor moved, and returns no row: `stale`, nothing
  *    written. So of two fires of one slot exactly one applies;
- * 2. if the request carries a job: when a job for (schedule, slot) already exists, keep it
+ * 2. if the request carries a job (origin `{ kind: "schedule", id: <schedule id>,
+ *    key: <slot as text> }`): when a job with that origin already exists, keep it
  *    (`duplicate_slot`); otherwise insert it through the JobStore's insert path (`insertJobs`:
  *    same idempotency-key and `maxPending` rules; a QueueFullError or ConflictError propagates
  *    and rolls the whole call back). If a job for the pair appeared after the look-up
  *    (enqueued directly through the JobStore by a transaction that committed meanwhile), the
- *    unique index `jobs_schedule_slot_idx` raises 23505 and aborts the transaction; the call
+ *    unique index `jobs_origin_key_idx` raises 23505 and aborts the transaction; the call
  *    then runs once more from step 1, where the look-up finds that job (`duplicate_slot`).
  *    A retry rather than a savepoint keeps the common path two round trips shorter;
  * 3. append the history entries, the job's id on `fired`/`caught_up` entries;
@@ -25,7 +26,7 @@
  *   always            next_slot_at, next_due_at, last_slot_at (never moves back),
  *                     buffered_slots (when given), updated_at
  *   unless duplicate  last_status = the request's status (a job's terminal state replaces it
- *                     later, through the trigger of migration 2)
+ *                     later, through the `schedule` completion hook, completion.ts)
  *   a job created     last_job_id, last_fired_at = now, run_count + 1, last_error cleared
  *
  * A duplicate slot leaves last_status/last_job_id/run_count alone: the fire that created the
@@ -33,7 +34,7 @@
  *
  * Locks: the schedule row (step 1), then the JobStore's `pending` advisory lock of the job's fn
  * when it has a maxPending. No existing job row is locked, so this never waits in a cycle with
- * a finalization (which locks a job row, then, in the trigger, its schedule row). A batch
+ * a finalization (which locks a job row, then, in the completion hook, its schedule row). A batch
  * holds its schedules' rows until its COMMIT, locked in request order: two batches over the same
  * schedules in different orders (two leaders at once) can deadlock, and PostgreSQL then aborts
  * one of them whole (40P01), which the caller sees as a thrown StoreError.
@@ -48,6 +49,7 @@ import type {
 import { parseId } from "../arguments.js";
 import { exec, type PgDatabase, type Queryable } from "../database.js";
 import { insertJobs } from "../enqueue.js";
+import { checkSlotOrigin } from "../../schedule-row.js";
 import { appendHistory } from "./history.js";
 import { checkBufferedSlots, checkCursor, instant } from "./schedule-row.js";
 
@@ -215,21 +217,22 @@ async function jobForSlot(
   scheduleId: string,
   slotAt: number,
 ): Promise<number | null> {
-  // Contract: inputs schedule id and slot; the job created for that slot, if any (committed,
-  // or inserted by this transaction). One probe of the unique jobs_schedule_slot_idx (the
-  // equalities imply its IS NOT NULL conditions).
+  // Contract: inputs schedule id and slot, as text (the origin's id and key); the job created
+  // for that slot, if any (committed, or inserted by this transaction). One probe of the
+  // unique jobs_origin_key_idx (the equality on origin_key implies its IS NOT NULL).
   const { rows } = await exec<{ id: number }>(
     q,
-    `SELECT id FROM ${s}.jobs WHERE schedule_id = $1 AND slot_at = $2`,
-    [scheduleId, slotAt],
+    `SELECT id FROM ${s}.jobs
+      WHERE origin_kind = 'schedule' AND origin_id = $1 AND origin_key = $2`,
+    [scheduleId, String(slotAt)],
   );
   return rows[0]?.id ?? null;
 }
 
-/** True for PostgreSQL's unique violation on the (schedule_id, slot_at) index. */
+/** True for PostgreSQL's unique violation on the (origin_kind, origin_id, origin_key) index. */
 function isSlotConflict(error: unknown): boolean {
   const e = error as { code?: unknown; constraint?: unknown } | null;
-  return e?.code === "23505" && e.constraint === "jobs_schedule_slot_idx";
+  return e?.code === "23505" && e.constraint === "jobs_origin_key_idx";
 }
 
 /** Validate a request before the transaction; returns it with cursor and buffer normalised. */
@@ -249,13 +252,7 @@ function checkRequest(request: FireSlotRequest): FireSlotRequest {
       `status must be a non-empty string, got ${JSON.stringify(request.status)}`,
     );
   }
-  const job = request.job;
-  if (job !== null && (job.scheduleId !== request.scheduleId || job.slotAt !== slotAt)) {
-    throw new ValidationError(
-      `the job of a fireSlot must carry the request's scheduleId and slotAt ` +
-        `(${request.scheduleId}, ${slotAt}); got (${job.scheduleId}, ${job.slotAt})`,
-    );
-  }
+  checkSlotOrigin(request.job, request.scheduleId, slotAt);
   return {
     ...request,
     next,

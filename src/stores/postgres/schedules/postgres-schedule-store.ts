@@ -6,16 +6,17 @@
  *
  * It shares the PgDatabase (pool and schema) of the PostgresJobStore (see `openPostgresStores`),
  * so a fire inserts its job through the job store's insert path in the same transaction that
- * moves the cursor, and the job-completion trigger of migration 2 runs in the job's
- * finalization. The job store owns the pool: once it is closed, every method here throws
- * ShuttingDownError too.
+ * moves the cursor. It owns the `schedule` origin kind: its constructor registers the
+ * `schedule` completion hook (`completion.ts`) with the schema's PgCompletionHooks, whose
+ * stages the job store runs in the statement that finalizes or cancels a schedule's job. The
+ * job store owns the pool: once it is closed, every method here throws ShuttingDownError too.
  *
  * Atomicity: `fireSlot`, `fireSlots` (a savepoint per slot) and `applyPlan` are one
  * transaction each; `setEnabled` and
  * `recordError` one statement each (a data-modifying CTE); reads are single statements.
  * Several processes may use one schema at once: `fireSlot` serialises on the schedule row
- * (compare-and-set on the cursor under `FOR UPDATE`) and the unique (schedule_id, slot_at)
- * index makes a second job for a slot impossible.
+ * (compare-and-set on the cursor under `FOR UPDATE`) and the unique (origin_kind, origin_id,
+ * origin_key) index makes a second job for a slot impossible.
  *
  * Clock: as for jobs, the caller's `now` is authoritative; the database clock is never used for
  * schedule times.
@@ -36,9 +37,11 @@ import type {
   StoredFunction,
   StoredSchedule,
 } from "../../../ports/schedule-store.js";
+import type { PgCompletionHooks } from "../completion-hooks.js";
 import { type PgDatabase, toStoreError } from "../database.js";
 import { migrate } from "../migrate.js";
 import { applyPlan } from "./apply-plan.js";
+import { registerScheduleCompletion } from "./completion.js";
 import { fireSlot, fireSlots } from "./fire-slot.js";
 import { getFunction, listFunctions } from "./functions.js";
 import { listHistory } from "./history.js";
@@ -60,8 +63,13 @@ export class PostgresScheduleStore implements ScheduleStore {
   readonly #db: PgDatabase;
   #closed = false;
 
-  constructor(db: PgDatabase) {
+  /**
+   * `hooks`: the completion hooks of the schema, shared with its PostgresJobStore; this store
+   * registers its `schedule` hook there (once per registry).
+   */
+  constructor(db: PgDatabase, hooks: PgCompletionHooks) {
     this.#db = db;
+    registerScheduleCompletion(hooks);
   }
 
   async migrate(): Promise<void> {

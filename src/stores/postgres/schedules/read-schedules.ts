@@ -136,15 +136,16 @@ export async function activeJobs(
 ): Promise<StoredJob[]> {
   const id = parseId(scheduleId);
   if (id === null) return [];
-  // Contract: input a schedule id; its jobs that are not finished, oldest first. Walks
-  // jobs_schedule_active_idx (the equality on schedule_id implies its IS NOT NULL).
+  // Contract: input a schedule id as text (the origin id); its jobs (origin kind schedule)
+  // that are not finished, oldest first. Walks jobs_origin_active_idx (migration 5), whose
+  // condition it repeats.
   const { rows } = await exec<JobRow>(
     q,
     `SELECT ${jobColumns()} FROM ${s}.jobs
-      WHERE schedule_id = $1 AND schedule_id IS NOT NULL
+      WHERE origin_kind = 'schedule' AND origin_id = $1 AND origin_id IS NOT NULL
         AND state IN ('scheduled', 'queued', 'running', 'retrying')
       ORDER BY id`,
-    [id],
+    [String(id)],
   );
   return rows.map(rowToJob);
 }

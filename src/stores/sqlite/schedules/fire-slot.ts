@@ -5,7 +5,8 @@
  *
  * 1. read the schedule; if it is gone or its `next_slot_at` is not the cursor the caller read
  *    (compare-and-set), return `stale` and write nothing;
- * 2. if the request carries a job: when a job for (schedule, slot) already exists, keep it
+ * 2. if the request carries a job (origin `{ kind: "schedule", id: <schedule id>,
+ *    key: <slot as text> }`): when a job with that origin already exists, keep it
  *    (`duplicate_slot`); otherwise insert the job through the JobStore's enqueue path (same
  *    idempotency-key and `maxPending` rules; a QueueFullError or ConflictError propagates and
  *    rolls the whole call back, so nothing is written);
@@ -17,7 +18,7 @@
  *   always            next_slot_at, next_due_at, last_slot_at (never moves back),
  *                     buffered_slots (when given), updated_at
  *   unless duplicate  last_status = the request's status (a job's terminal state replaces it
- *                     later, through the trigger of migration 2)
+ *                     later, through the `schedule` completion hook, completion.ts)
  *   a job created     last_job_id, last_fired_at = now, run_count + 1, last_error cleared
  *
  * A duplicate slot leaves last_status/last_job_id/run_count alone: the fire that created the
@@ -34,6 +35,7 @@ import type {
 import { parseJobId } from "../arguments.js";
 import { prepareEnqueue } from "../enqueue.js";
 import { prepareHistory } from "./history.js";
+import { checkSlotOrigin } from "../../schedule-row.js";
 import { bufferedSlotsToJson, checkCursor, instant } from "./schedule-row.js";
 
 interface AdvanceParams {
@@ -67,10 +69,12 @@ export function prepareFireSlot(db: Database.Database): PreparedFireSlot {
     "SELECT next_slot_at FROM schedules WHERE id = ?",
   );
 
-  // Contract: inputs schedule id and slot; the job created for that slot, if any. One probe of
-  // the unique jobs_schedule_slot_idx (the equalities imply its IS NOT NULL conditions).
-  const jobForSlot = db.prepare<[number, number], { id: number }>(
-    "SELECT id FROM jobs WHERE schedule_id = ? AND slot_at = ?",
+  // Contract: inputs the schedule id and the slot, both as text (the origin's id and key); the
+  // job created for that slot, if any. One probe of the unique jobs_origin_key_idx (the
+  // equality on origin_key implies its IS NOT NULL condition).
+  const jobForSlot = db.prepare<[originId: string, originKey: string], { id: number }>(
+    `SELECT id FROM jobs INDEXED BY jobs_origin_key_idx
+      WHERE origin_kind = 'schedule' AND origin_id = ? AND origin_key = ?`,
   );
 
   // Contract: step 4 (see the module header). Guarded again by next_slot_at = expected, so it
@@ -100,7 +104,7 @@ export function prepareFireSlot(db: Database.Database): PreparedFireSlot {
     let createdJobId: number | null = null;
     let existingJobId: number | null = null;
     if (request.job !== null) {
-      existingJobId = jobForSlot.get(id, request.slotAt)?.id ?? null;
+      existingJobId = jobForSlot.get(String(id), String(request.slotAt))?.id ?? null;
       if (existingJobId === null) {
         const [outcome] = enqueue([request.job], request.now);
         if (outcome === undefined) throw new Error("enqueue returned no outcome for one job");
@@ -180,12 +184,6 @@ function checkRequest(request: FireSlotRequest): FireSlotRequest {
       `status must be a non-empty string, got ${JSON.stringify(request.status)}`,
     );
   }
-  const job = request.job;
-  if (job !== null && (job.scheduleId !== request.scheduleId || job.slotAt !== slotAt)) {
-    throw new ValidationError(
-      `the job of a fireSlot must carry the request's scheduleId and slotAt ` +
-        `(${request.scheduleId}, ${slotAt}); got (${job.scheduleId}, ${job.slotAt})`,
-    );
-  }
+  checkSlotOrigin(request.job, request.scheduleId, slotAt);
   return { ...request, next };
 }

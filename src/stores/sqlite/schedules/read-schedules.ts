@@ -71,11 +71,14 @@ export function prepareScheduleReads(db: Database.Database): ScheduleReads {
       ORDER BY id LIMIT ? + 0`,
   );
 
-  // Contract: input a schedule id; its jobs in scheduled/queued/running/retrying, oldest first.
-  const active = db.prepare<[number], JobRow>(
-    `SELECT * FROM jobs INDEXED BY jobs_schedule_active_idx
-      WHERE schedule_id = ? AND schedule_id IS NOT NULL
-        AND state IN ('scheduled', 'queued', 'running', 'retrying')
+  // Contract: input a schedule id as text (the origin id); its jobs (origin kind schedule) in
+  // scheduled/queued/running/retrying, oldest first. Walks jobs_origin_active_idx, whose
+  // condition it repeats word for word (migration 5).
+  const active = db.prepare<[originId: string], JobRow>(
+    `SELECT * FROM jobs INDEXED BY jobs_origin_active_idx
+      WHERE origin_kind = 'schedule' AND origin_id = ?
+        AND origin_id IS NOT NULL
+        AND (state = 'scheduled' OR state = 'queued' OR state = 'running' OR state = 'retrying')
       ORDER BY id`,
   );
 
@@ -98,7 +101,7 @@ export function prepareScheduleReads(db: Database.Database): ScheduleReads {
     withBufferedSlots: (limit) => buffered.all(limitOf(limit)).map(rowToSchedule),
     activeJobs: (scheduleId) => {
       const id = parseJobId(scheduleId);
-      return id === null ? [] : active.all(id).map(rowToJob);
+      return id === null ? [] : active.all(String(id)).map(rowToJob);
     },
   };
 }

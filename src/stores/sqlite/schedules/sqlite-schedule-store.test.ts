@@ -10,6 +10,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { ShuttingDownError, StoreError } from "../../../core/errors.js";
+import { API_ORIGIN, scheduleTriggerOrigin } from "../../../core/jobs/origin.js";
 import type { NewJob } from "../../../ports/job-store.js";
 import {
   T0,
@@ -62,7 +63,9 @@ describe("SQLite schedule store on a file", () => {
     );
     expect(outcome.kind).toBe("duplicate_slot");
     const jobs = await a.jobs.list({});
-    expect(jobs.map((j) => [j.scheduleId, j.slotAt])).toEqual([[seenByA.id, seenByA.nextSlotAt]]);
+    expect(jobs.map((j) => j.origin)).toEqual([
+      { kind: "schedule", id: seenByA.id, key: String(seenByA.nextSlotAt) },
+    ]);
   });
 
   it("upgrades a database created before schedules: jobs are kept, without a schedule", async () => {
@@ -83,14 +86,14 @@ describe("SQLite schedule store on a file", () => {
 
     const stores = await open(dbPath);
     const [old] = await stores.jobs.list({});
-    expect(old).toMatchObject({ fn: "old", state: "queued", scheduleId: null, slotAt: null });
+    expect(old).toMatchObject({ fn: "old", state: "queued", origin: API_ORIGIN });
     const schedule = await createSchedule(stores.schedules, { name: "s" });
     expect((await stores.schedules.fireSlot(fireRequest(schedule))).kind).toBe("applied");
   });
 });
 
 describe("SQLite schedule store in memory", () => {
-  it("refuses a second job for a (schedule, slot) pair enqueued through the job store", async () => {
+  it("refuses a second job for a schedule slot's origin enqueued through the job store", async () => {
     const stores = await open(":memory:");
     const schedule = await createSchedule(stores.schedules, { name: "s" });
     const job: NewJob = slotJob(schedule, T0);
@@ -104,15 +107,15 @@ describe("SQLite schedule store in memory", () => {
     // Jobs without a schedule, or with a schedule but no slot, are not constrained.
     await stores.jobs.enqueue(
       [
-        { ...job, scheduleId: null },
-        { ...job, scheduleId: null },
+        { ...job, origin: API_ORIGIN },
+        { ...job, origin: API_ORIGIN },
       ],
       T0,
     );
     await stores.jobs.enqueue(
       [
-        { ...job, slotAt: null },
-        { ...job, slotAt: null },
+        { ...job, origin: scheduleTriggerOrigin(schedule.id) },
+        { ...job, origin: scheduleTriggerOrigin(schedule.id) },
       ],
       T0,
     );
@@ -157,14 +160,11 @@ describe("SQLite schedule store in memory", () => {
     await stores.close();
   });
 
-  it("rejects a scheduleId that is not a schedule id", async () => {
+  it("finishes a job whose schedule origin names no schedule id, recording nothing", async () => {
     const stores = await open(":memory:");
-    await expect(
-      stores.jobs.enqueue(
-        [{ ...slotJob({ ...(await createSchedule(stores.schedules)), id: "x1" }, T0) }],
-        T0,
-      ),
-    ).rejects.toMatchObject({ code: "VALIDATION" });
-    expect(await stores.jobs.list({})).toEqual([]);
+    const schedule = await createSchedule(stores.schedules);
+    const [outcome] = await stores.jobs.enqueue([slotJob({ ...schedule, id: "x1" }, T0)], T0);
+    expect((await stores.jobs.cancel(outcome!.job.id, T0 + 1)).kind).toBe("cancelled");
+    expect(await stores.schedules.history(schedule.id)).toEqual([]);
   });
 });

@@ -4,9 +4,11 @@
  * use after close, and turns unexpected SQLite failures into StoreError.
  *
  * It shares its better-sqlite3 connection with the SqliteJobStore (see `openSqliteStores`), so
- * a fire inserts its job in the same transaction that moves the cursor, and the job-completion
- * trigger of migration 2 runs in the job's finalization. The job store owns the connection:
- * once it is closed, every method here throws ShuttingDownError too.
+ * a fire inserts its job in the same transaction that moves the cursor. It owns the `schedule`
+ * origin kind: its constructor registers the `schedule` completion hook (`completion.ts`) with
+ * the connection's CompletionHooks, which the job store runs inside the finalization or cancel
+ * that finishes a schedule's job. The job store owns the connection: once it is closed, every
+ * method here throws ShuttingDownError too.
  *
  * better-sqlite3 is synchronous: every method runs to completion before it returns its promise,
  * and each write method is one `BEGIN IMMEDIATE` transaction. Clock: as for jobs, the caller's
@@ -29,9 +31,11 @@ import type {
   StoredFunction,
   StoredSchedule,
 } from "../../../ports/schedule-store.js";
+import type { CompletionHooks } from "../completion-hooks.js";
 import { migrate } from "../migrate.js";
 import { toStoreError } from "../sqlite-job-store.js";
 import { prepareApplyPlan } from "./apply-plan.js";
+import { registerScheduleCompletion } from "./completion.js";
 import { prepareFireSlot } from "./fire-slot.js";
 import { prepareFunctions } from "./functions.js";
 import { prepareHistory } from "./history.js";
@@ -56,8 +60,13 @@ export class SqliteScheduleStore implements ScheduleStore {
   readonly #fireSlot: ReturnType<typeof prepareFireSlot>;
   readonly #recordError: ReturnType<typeof prepareRecordError>;
 
-  constructor(db: Database.Database) {
+  /**
+   * `hooks`: the completion hooks of the connection, shared with its SqliteJobStore; this
+   * store registers its `schedule` hook there (once per connection).
+   */
+  constructor(db: Database.Database, hooks: CompletionHooks) {
     this.#db = db;
+    registerScheduleCompletion(db, hooks);
     this.#reads = prepareScheduleReads(db);
     this.#functions = prepareFunctions(db);
     this.#history = prepareHistory(db);
