@@ -120,6 +120,67 @@ export default tseslint.config(
     },
   },
   {
+    // Small files and functions (STYLE.md, habit 15): split by responsibility, not by line count.
+    files: ["src/**/*.ts"],
+    rules: {
+      "max-lines": ["error", { max: 400, skipBlankLines: false, skipComments: false }],
+      "max-lines-per-function": [
+        "error",
+        { max: 80, skipBlankLines: true, skipComments: true, IIFEs: true },
+      ],
+    },
+  },
+  {
+    // Test code: a describe block is as long as its cases (max-lines still applies).
+    files: ["src/**/*.test.ts", "src/stores/conformance/**"],
+    rules: { "max-lines-per-function": "off" },
+  },
+  {
+    // TODO(issue 7): split. The runtime is being rewritten by another engineer, who splits these.
+    files: ["src/runtime/kairos.ts", "src/runtime/worker/worker-pool.ts"],
+    rules: { "max-lines": "off" },
+  },
+  {
+    // TODO(issue 7): split (createJobsApi).
+    files: ["src/runtime/jobs-api.ts"],
+    rules: { "max-lines-per-function": "off" },
+  },
+  {
+    // TODO(stores): split. Store adapters are being edited by another engineer; these functions
+    // are mostly SQL text (one prepared statement family each).
+    files: [
+      "src/stores/postgres/enqueue.ts",
+      "src/stores/postgres/finalize.ts",
+      "src/stores/postgres/migrations/002-schedules.ts",
+      "src/stores/sqlite/claim.ts",
+      "src/stores/sqlite/schedules/apply-plan.ts",
+      "src/stores/sqlite/schedules/fire-slot.ts",
+    ],
+    rules: { "max-lines-per-function": "off" },
+  },
+  {
+    // Temporary, while this branch splits them: one entry leaves per commit.
+    files: [
+      "src/cli/commands/jobs.ts",
+      "src/cli/commands/schedules.ts",
+      "src/config/issues.ts",
+      "src/core/schedules/plan-due.ts",
+      "src/executors/command.ts",
+      "src/executors/http.ts",
+    ],
+    rules: { "max-lines-per-function": "off" },
+  },
+  {
+    // Temporary, while this branch splits them.
+    files: [
+      "src/config/load.test.ts",
+      "src/core/reconcile/plan.test.ts",
+      "src/stores/conformance/schedule-store-fire.ts",
+      "src/stores/conformance/schedule-store-plan.ts",
+    ],
+    rules: { "max-lines": "off" },
+  },
+  {
     // The store is reached through ports inside the runtime only.
     files: ["src/config/**/*.ts", "src/cli/**/*.ts", "src/api/**/*.ts"],
     rules: {
