@@ -161,8 +161,6 @@ export default tseslint.config(
   {
     // Temporary, while this branch splits them: one entry leaves per commit.
     files: [
-      "src/cli/commands/jobs.ts",
-      "src/cli/commands/schedules.ts",
       "src/config/issues.ts",
       "src/core/schedules/plan-due.ts",
       "src/executors/command.ts",
