@@ -160,7 +160,7 @@ export default tseslint.config(
   },
   {
     // Temporary, while this branch splits them: one entry leaves per commit.
-    files: ["src/executors/command.ts", "src/executors/http.ts"],
+    files: ["src/executors/http.ts"],
     rules: { "max-lines-per-function": "off" },
   },
   {
