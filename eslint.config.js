@@ -146,8 +146,10 @@ export default tseslint.config(
     rules: { "max-lines-per-function": "off" },
   },
   {
-    // TODO(stores): split. Store adapters are being edited by another engineer; these functions
-    // are mostly SQL text (one prepared statement family each).
+    // TODO(stores): split. Adapters under edit by another engineer, not touched on the sizes
+    // branch: insertJobs (159 lines), finalize (93), prepareClaim (101), prepareApplyPlan (98),
+    // prepareFireSlot (86): each holds a statement family and the decisions between its
+    // statements. Migration 2's `sql` (81) is one SQL text of a shipped migration.
     files: [
       "src/stores/postgres/enqueue.ts",
       "src/stores/postgres/finalize.ts",
