@@ -120,6 +120,48 @@ export default tseslint.config(
     },
   },
   {
+    // Small files and functions (STYLE.md, habit 15): split by responsibility, not by line count.
+    files: ["src/**/*.ts"],
+    rules: {
+      "max-lines": ["error", { max: 400, skipBlankLines: false, skipComments: false }],
+      "max-lines-per-function": [
+        "error",
+        { max: 80, skipBlankLines: true, skipComments: true, IIFEs: true },
+      ],
+    },
+  },
+  {
+    // Test code: a describe block is as long as its cases (max-lines still applies).
+    files: ["src/**/*.test.ts", "src/stores/conformance/**"],
+    rules: { "max-lines-per-function": "off" },
+  },
+  {
+    // TODO(issue 7): split. The runtime is being rewritten by another engineer, who splits these.
+    files: ["src/runtime/kairos.ts", "src/runtime/worker/worker-pool.ts"],
+    rules: { "max-lines": "off" },
+  },
+  {
+    // TODO(issue 7): split (createJobsApi).
+    files: ["src/runtime/jobs-api.ts"],
+    rules: { "max-lines-per-function": "off" },
+  },
+  {
+    // TODO(stores): split. Adapters under edit by another engineer, not touched on the sizes
+    // branch: insertJobs (159 lines), finalize (93), prepareClaim (101), prepareApplyPlan (98),
+    // prepareFireSlot (86): each holds a statement family and the decisions between its
+    // statements. Migration 2's `sql` (81) is one SQL text of a shipped migration.
+    files: [
+      "src/stores/postgres/enqueue.ts",
+      "src/stores/postgres/finalize.ts",
+      "src/stores/postgres/migrations/002-schedules.ts",
+      "src/stores/sqlite/claim.ts",
+      "src/stores/sqlite/finalize.ts",
+      "src/stores/sqlite/schedules/apply-plan.ts",
+      "src/stores/sqlite/schedules/fire-slot.ts",
+    ],
+    rules: { "max-lines-per-function": "off" },
+  },
+  {
     // The store is reached through ports inside the runtime only.
     files: ["src/config/**/*.ts", "src/cli/**/*.ts", "src/api/**/*.ts"],
     rules: {

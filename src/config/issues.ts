@@ -96,56 +96,15 @@ function addZodIssue(out: IssueCollector, issue: z.core.$ZodIssue, raw: unknown)
   const path = issue.path.filter((s): s is string | number => typeof s !== "symbol");
   const input = "input" in issue ? issue.input : valueAt(raw, path);
   switch (issue.code) {
-    case "unrecognized_keys": {
-      const known = knownKeys(path, raw);
-      for (const key of issue.keys) {
-        const otherKind = path.length === 2 && path[0] === "functions" ? kindOwning(key) : null;
-        const suggestion =
-          (known && didYouMean(key, known)) ??
-          (otherKind !== null
-            ? `"${key}" is a field of kind ${otherKind} functions`
-            : known
-              ? `allowed keys: ${known.join(", ")}`
-              : null);
-        out.add([...path, key], `unknown key ${JSON.stringify(key)}`, { suggestion, atKey: true });
-      }
+    case "unrecognized_keys":
+      addUnknownKeys(out, issue, path, raw);
       return;
-    }
-    case "invalid_union": {
-      if ("discriminator" in issue && issue.discriminator === "kind") {
-        const fn = valueAt(raw, path.slice(0, -1));
-        const kind = isRecord(fn) ? fn.kind : undefined;
-        const allowed = FUNCTION_KINDS.map((k) => JSON.stringify(k)).join(", ");
-        if (kind === undefined) {
-          const guess = isRecord(fn) ? guessKind(fn) : null;
-          out.add(path, `kind is required: one of ${allowed}`, {
-            suggestion: guess === null ? null : `add "kind: ${guess}"`,
-          });
-        } else {
-          out.add(path, `expected one of ${allowed}, got ${describe(kind)}`, {
-            suggestion: typeof kind === "string" ? didYouMean(kind, FUNCTION_KINDS) : null,
-          });
-        }
-        return;
-      }
-      out.add(path, issue.message);
+    case "invalid_union":
+      addInvalidUnion(out, issue, path, raw);
       return;
-    }
-    case "invalid_type": {
-      if (input === undefined) {
-        out.add(path, `is required (${expectedLabel(issue.expected)})`);
-        return;
-      }
-      if (path.at(-1) === "command" && typeof input === "string") {
-        const argv = input.trim().split(/\s+/);
-        out.add(path, "must be an argv array, not a string (commands never run through a shell)", {
-          suggestion: `use an argv array, e.g. ${JSON.stringify(argv).replaceAll('","', '", "')}`,
-        });
-        return;
-      }
-      out.add(path, `expected ${expectedLabel(issue.expected)}, got ${describe(input)}`);
+    case "invalid_type":
+      addInvalidType(out, issue, path, input);
       return;
-    }
     case "invalid_value": {
       const values = issue.values.map((v) => String(v));
       out.add(
@@ -184,6 +143,74 @@ function addZodIssue(out: IssueCollector, issue: z.core.$ZodIssue, raw: unknown)
     default:
       out.add(path, issue.message);
   }
+}
+
+/** One issue per unknown key, with a "did you mean", the kind that owns it, or the allowed keys. */
+function addUnknownKeys(
+  out: IssueCollector,
+  issue: z.core.$ZodIssueUnrecognizedKeys,
+  path: Path,
+  raw: unknown,
+): void {
+  const known = knownKeys(path, raw);
+  for (const key of issue.keys) {
+    const otherKind = path.length === 2 && path[0] === "functions" ? kindOwning(key) : null;
+    const suggestion =
+      (known && didYouMean(key, known)) ??
+      (otherKind !== null
+        ? `"${key}" is a field of kind ${otherKind} functions`
+        : known
+          ? `allowed keys: ${known.join(", ")}`
+          : null);
+    out.add([...path, key], `unknown key ${JSON.stringify(key)}`, { suggestion, atKey: true });
+  }
+}
+
+/** A union that matched no member; for a function's `kind`, says which kinds exist. */
+function addInvalidUnion(
+  out: IssueCollector,
+  issue: z.core.$ZodIssueInvalidUnion,
+  path: Path,
+  raw: unknown,
+): void {
+  if ("discriminator" in issue && issue.discriminator === "kind") {
+    const fn = valueAt(raw, path.slice(0, -1));
+    const kind = isRecord(fn) ? fn.kind : undefined;
+    const allowed = FUNCTION_KINDS.map((k) => JSON.stringify(k)).join(", ");
+    if (kind === undefined) {
+      const guess = isRecord(fn) ? guessKind(fn) : null;
+      out.add(path, `kind is required: one of ${allowed}`, {
+        suggestion: guess === null ? null : `add "kind: ${guess}"`,
+      });
+    } else {
+      out.add(path, `expected one of ${allowed}, got ${describe(kind)}`, {
+        suggestion: typeof kind === "string" ? didYouMean(kind, FUNCTION_KINDS) : null,
+      });
+    }
+    return;
+  }
+  out.add(path, issue.message);
+}
+
+/** A missing field, a command written as a string, or a value of the wrong type. */
+function addInvalidType(
+  out: IssueCollector,
+  issue: z.core.$ZodIssueInvalidType,
+  path: Path,
+  input: unknown,
+): void {
+  if (input === undefined) {
+    out.add(path, `is required (${expectedLabel(issue.expected)})`);
+    return;
+  }
+  if (path.at(-1) === "command" && typeof input === "string") {
+    const argv = input.trim().split(/\s+/);
+    out.add(path, "must be an argv array, not a string (commands never run through a shell)", {
+      suggestion: `use an argv array, e.g. ${JSON.stringify(argv).replaceAll('","', '", "')}`,
+    });
+    return;
+  }
+  out.add(path, `expected ${expectedLabel(issue.expected)}, got ${describe(input)}`);
 }
 
 /** The value at `path` in `raw`, or undefined. */

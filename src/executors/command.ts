@@ -12,13 +12,19 @@
  * SIGKILL plus one second: a process outside the group holding a pipe cannot hang the job.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
 import { ValidationError } from "../core/errors.js";
 import type { ExecutorHandler, JobContext } from "../ports/executor.js";
 import { abortReason } from "./abort.js";
+import {
+  commandOutcome,
+  spawnFailure,
+  type CommandExecutorResult,
+  type ProcessExit,
+  type RunOptions,
+  type StopReason,
+} from "./command-outcome.js";
 import { LineForwarder, TailBuffer } from "./command-output.js";
-import { CommandExecutorError } from "./errors.js";
-import { MESSAGE_SNIPPET_BYTES, OUTPUT_LIMIT_BYTES, isValidTimeoutMs, keepTail } from "./limits.js";
+import { OUTPUT_LIMIT_BYTES, isValidTimeoutMs } from "./limits.js";
 import { signalProcessGroup } from "./process-group.js";
 
 /** How a `command` function runs its process. */
@@ -42,14 +48,7 @@ export interface CommandExecutorSpec {
   inheritEnv?: boolean;
 }
 
-/** The result of a command that exited 0. */
-export interface CommandExecutorResult {
-  exitCode: 0;
-  /** The last 64 KiB of stdout, after a "[truncated …]" marker when more was written. */
-  stdout: string;
-  /** The last 64 KiB of stderr, likewise. */
-  stderr: string;
-}
+export type { CommandExecutorResult } from "./command-outcome.js";
 
 /** Time between SIGTERM and SIGKILL to the process group. */
 export const KILL_GRACE_MS = 2_000;
@@ -110,18 +109,6 @@ export function createCommandHandler(
   return (payload, ctx) => runCommand(options, payload, ctx);
 }
 
-interface RunOptions {
-  argv: readonly [string, ...string[]];
-  shown: string;
-  env: Record<string, string>;
-  cwd: string | undefined;
-  timeoutMs: number | undefined;
-  inheritEnv: boolean;
-}
-
-/** Why Kairos is terminating the process group, if it is. */
-type StopReason = "abort" | "timeout" | "leftovers";
-
 function runCommand(
   options: RunOptions,
   payload: unknown,
@@ -132,11 +119,9 @@ function runCommand(
   const env = childEnv(options, payloadJson, ctx);
 
   return new Promise<CommandExecutorResult>((resolve, reject) => {
-    const stdout = new TailBuffer(OUTPUT_LIMIT_BYTES);
-    const stderr = new TailBuffer(OUTPUT_LIMIT_BYTES);
-    const lines = new LineForwarder((message, level) => ctx.log(message, level), MAX_LOG_LINES);
+    const output = outputSinks(ctx);
     let stopReason: StopReason | null = null;
-    let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+    let exit: ProcessExit | null = null;
     let spawnError: NodeJS.ErrnoException | null = null;
     let settled = false;
     let timeoutTimer: NodeJS.Timeout | undefined;
@@ -145,14 +130,7 @@ function runCommand(
 
     let child: ChildProcess;
     try {
-      child = spawn(options.argv[0], options.argv.slice(1), {
-        shell: false,
-        detached: true,
-        cwd: options.cwd,
-        env,
-        stdio: ["pipe", "pipe", "pipe"],
-        windowsHide: true,
-      });
+      child = spawnGroupLeader(options, env);
     } catch (error) {
       reject(spawnFailure(options, error as NodeJS.ErrnoException));
       return;
@@ -168,11 +146,8 @@ function runCommand(
       // Keep the SIGKILL pending while anything of the group may be left.
       if (pid === undefined || !signalProcessGroup(pid, 0)) clearTimeout(killTimer);
       ctx.signal.removeEventListener("abort", onAbort);
-      child.stdout?.destroy();
-      child.stderr?.destroy();
-      child.stdin?.destroy();
-      lines.finish();
-      const outcome = decide();
+      closeStdio(child, output.lines);
+      const outcome = commandOutcome(options, ctx.signal, { stopReason, exit, spawnError, output });
       if (outcome instanceof Error) reject(outcome);
       else resolve(outcome);
     };
@@ -190,39 +165,6 @@ function runCommand(
       }, KILL_GRACE_MS);
     };
 
-    const decide = (): CommandExecutorResult | Error => {
-      const stderrText = stderr.text();
-      if (stopReason === "abort") return abortReason(ctx.signal);
-      const common = {
-        command: options.argv,
-        exitCode: exit?.code ?? null,
-        signal: exit?.signal ?? null,
-        stderrTail: stderrText,
-      };
-      const tail = stderrSnippet(stderrText);
-      if (spawnError) return spawnFailure(options, spawnError);
-      if (stopReason === "timeout") {
-        return new CommandExecutorError({
-          ...common,
-          failure: "timeout",
-          message: `command ${options.shown} timed out after ${options.timeoutMs} ms (the executor's timeoutMs); its process group was killed${tail}`,
-        });
-      }
-      if (exit?.code === 0) return { exitCode: 0, stdout: stdout.text(), stderr: stderrText };
-      if (exit !== null && exit.code !== null) {
-        return new CommandExecutorError({
-          ...common,
-          failure: "exit",
-          message: `command ${options.shown} exited with code ${exit.code}${tail}`,
-        });
-      }
-      return new CommandExecutorError({
-        ...common,
-        failure: "signal",
-        message: `command ${options.shown} was killed by signal ${exit?.signal ?? "(unknown: it did not exit after SIGKILL)"}${tail}`,
-      });
-    };
-
     child.on("error", (error: NodeJS.ErrnoException) => {
       // Only a failed spawn matters here (no pid); Kairos never calls child.kill().
       if (child.pid !== undefined) return;
@@ -233,7 +175,7 @@ function runCommand(
       exit = { code, signal };
       if (pid === undefined) return;
       if (stopReason === null && signalProcessGroup(pid, 0)) {
-        lines.note(
+        output.lines.note(
           "the command exited but processes it started are still running in its process group; terminating them",
           "warn",
         );
@@ -245,17 +187,7 @@ function runCommand(
       }
     });
     child.on("close", settle);
-    child.stdout?.on("data", (chunk: Buffer) => {
-      stdout.push(chunk);
-      lines.write("info", chunk);
-    });
-    child.stderr?.on("data", (chunk: Buffer) => {
-      stderr.push(chunk);
-      lines.write("warn", chunk);
-    });
-    // A child that exits without reading stdin makes the write fail with EPIPE: not an error.
-    child.stdin?.on("error", () => undefined);
-    child.stdin?.end(payloadJson);
+    wireStdio(child, output, payloadJson);
 
     if (pid === undefined) return; // Spawn failed: the "error" event settles.
     ctx.signal.addEventListener("abort", onAbort, { once: true });
@@ -263,6 +195,60 @@ function runCommand(
       timeoutTimer = setTimeout(() => terminate("timeout"), options.timeoutMs);
     }
   });
+}
+
+/** Where the child's output goes: tails for the result and error, lines for the job log. */
+interface OutputSinks {
+  stdout: TailBuffer;
+  stderr: TailBuffer;
+  lines: LineForwarder;
+}
+
+/** The child leads its own process group (detached), so the whole group can be signalled. */
+function spawnGroupLeader(options: RunOptions, env: NodeJS.ProcessEnv): ChildProcess {
+  return spawn(options.argv[0], options.argv.slice(1), {
+    shell: false,
+    detached: true,
+    cwd: options.cwd,
+    env,
+    stdio: ["pipe", "pipe", "pipe"],
+    windowsHide: true,
+  });
+}
+
+function outputSinks(ctx: JobContext): OutputSinks {
+  return {
+    stdout: new TailBuffer(OUTPUT_LIMIT_BYTES),
+    stderr: new TailBuffer(OUTPUT_LIMIT_BYTES),
+    lines: new LineForwarder((message, level) => ctx.log(message, level), MAX_LOG_LINES),
+  };
+}
+
+/**
+ * stdout lines are logged as info, stderr lines as warn, and both keep a tail; the payload is
+ * written to stdin, which is then closed.
+ */
+function wireStdio(child: ChildProcess, output: OutputSinks, payloadJson: string): void {
+  const { stdout, stderr, lines } = output;
+  child.stdout?.on("data", (chunk: Buffer) => {
+    stdout.push(chunk);
+    lines.write("info", chunk);
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr.push(chunk);
+    lines.write("warn", chunk);
+  });
+  // A child that exits without reading stdin makes the write fail with EPIPE: not an error.
+  child.stdin?.on("error", () => undefined);
+  child.stdin?.end(payloadJson);
+}
+
+/** On settling: release the pipes and flush the last partial line to the job log. */
+function closeStdio(child: ChildProcess, lines: LineForwarder): void {
+  child.stdout?.destroy();
+  child.stderr?.destroy();
+  child.stdin?.destroy();
+  lines.finish();
 }
 
 function childEnv(options: RunOptions, payloadJson: string, ctx: JobContext): NodeJS.ProcessEnv {
@@ -282,43 +268,6 @@ function childEnv(options: RunOptions, payloadJson: string, ctx: JobContext): No
     );
   }
   return env;
-}
-
-function spawnFailure(options: RunOptions, error: NodeJS.ErrnoException): CommandExecutorError {
-  const executable = JSON.stringify(options.argv[0]);
-  let why: string;
-  if (error.code === "ENOENT" && options.cwd !== undefined && !existsSync(options.cwd)) {
-    why = `working directory ${JSON.stringify(options.cwd)} does not exist (ENOENT)`;
-  } else if (error.code === "ENOENT") {
-    const pathHint =
-      !options.inheritEnv && options.env.PATH === undefined
-        ? " (inheritEnv is false and env sets no PATH, so only /usr/bin:/bin are searched)"
-        : "";
-    why = `executable ${executable} not found (ENOENT); check the path, or that it is on PATH${pathHint}`;
-  } else if (error.code === "EACCES") {
-    why = `executable ${executable} may not be run (EACCES); check that it is a file with execute permission`;
-  } else {
-    why = `${error.message}${error.code ? ` (${error.code})` : ""}`;
-  }
-  return new CommandExecutorError(
-    {
-      command: options.argv,
-      failure: "spawn",
-      exitCode: null,
-      signal: null,
-      stderrTail: "",
-      errno: error.code ?? null,
-      message: `cannot run command ${options.shown}: ${why}`,
-    },
-    { cause: error },
-  );
-}
-
-function stderrSnippet(stderrText: string): string {
-  const trimmed = stderrText.trim();
-  return trimmed === ""
-    ? " (no stderr output)"
-    : `; stderr: ${keepTail(trimmed, MESSAGE_SNIPPET_BYTES)}`;
 }
 
 function checkArgv(command: unknown): readonly [string, ...string[]] {

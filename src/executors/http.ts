@@ -59,27 +59,7 @@ export interface HttpExecutorResult {
  * The spec is checked here, once: a bad URL, method, header or timeout throws ValidationError.
  */
 export function createHttpHandler(spec: HttpExecutorSpec): ExecutorHandler<HttpExecutorResult> {
-  const { url, shownUrl, basicAuth } = checkUrl(spec.url);
-  const method = spec.method ?? "POST";
-  if (method !== "POST" && method !== "PUT") {
-    throw new ValidationError(
-      `http executor: method must be "POST" or "PUT", got ${JSON.stringify(method)}`,
-    );
-  }
-  const timeoutMs = spec.timeoutMs ?? undefined;
-  if (timeoutMs !== undefined && !isValidTimeoutMs(timeoutMs)) {
-    throw new ValidationError(
-      `http executor for ${shownUrl}: timeoutMs must be a number of ms in 1..2147483647, got ${String(timeoutMs)}`,
-    );
-  }
-  try {
-    new Headers(spec.headers ?? {});
-  } catch (error) {
-    throw new ValidationError(
-      `http executor for ${shownUrl}: invalid headers: ${(error as Error).message}`,
-      { cause: error },
-    );
-  }
+  const { url, shownUrl, basicAuth, method, timeoutMs } = checkSpec(spec);
 
   return async (payload: unknown, ctx: JobContext): Promise<HttpExecutorResult> => {
     const headers = new Headers({
@@ -101,54 +81,119 @@ export function createHttpHandler(spec: HttpExecutorSpec): ExecutorHandler<HttpE
       text = await readCapped(response, response.ok ? OUTPUT_LIMIT_BYTES : MESSAGE_SNIPPET_BYTES);
     } catch (error) {
       if (ctx.signal.aborted) throw abortReason(ctx.signal);
-      if (timeoutSignal?.aborted) {
-        throw new HttpRequestError(
-          {
-            method,
-            url: shownUrl,
-            failure: "timeout",
-            errno: null,
-            detail: `timed out after ${timeoutMs} ms (the executor's timeoutMs) without a complete response`,
-          },
-          { cause: error },
-        );
-      }
-      const errno = findErrno(error);
-      throw new HttpRequestError(
-        {
-          method,
-          url: shownUrl,
-          failure: "network",
-          errno,
-          detail: describeNetworkError(error, errno),
-        },
-        { cause: error },
+      throw noResponseError(
+        error,
+        { method, shownUrl, timeoutMs },
+        timeoutSignal?.aborted === true,
       );
     }
 
     if (response.ok) {
       return { status: response.status, body: resultBody(response, text) };
     }
-    const location = response.headers.get("location");
-    const failure = new HttpExecutorError({
+    throw statusError(response, text, { method, shownUrl });
+  };
+}
+
+/** The spec once checked: a bad URL, method, header or timeout throws ValidationError. */
+interface CheckedSpec {
+  url: URL;
+  shownUrl: string;
+  basicAuth: string | null;
+  method: "POST" | "PUT";
+  timeoutMs: number | undefined;
+}
+
+function checkSpec(spec: HttpExecutorSpec): CheckedSpec {
+  const { url, shownUrl, basicAuth } = checkUrl(spec.url);
+  const method = spec.method ?? "POST";
+  if (method !== "POST" && method !== "PUT") {
+    throw new ValidationError(
+      `http executor: method must be "POST" or "PUT", got ${JSON.stringify(method)}`,
+    );
+  }
+  const timeoutMs = spec.timeoutMs ?? undefined;
+  if (timeoutMs !== undefined && !isValidTimeoutMs(timeoutMs)) {
+    throw new ValidationError(
+      `http executor for ${shownUrl}: timeoutMs must be a number of ms in 1..2147483647, got ${String(timeoutMs)}`,
+    );
+  }
+  try {
+    new Headers(spec.headers ?? {});
+  } catch (error) {
+    throw new ValidationError(
+      `http executor for ${shownUrl}: invalid headers: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  return { url, shownUrl, basicAuth, method, timeoutMs };
+}
+
+/** How a request is named in its errors. */
+interface RequestLabel {
+  method: "POST" | "PUT";
+  shownUrl: string;
+}
+
+/** No complete response: the executor's own timeout elapsed, or the network failed. */
+function noResponseError(
+  error: unknown,
+  { method, shownUrl, timeoutMs }: RequestLabel & { timeoutMs: number | undefined },
+  timedOut: boolean,
+): HttpRequestError {
+  if (timedOut) {
+    return new HttpRequestError(
+      {
+        method,
+        url: shownUrl,
+        failure: "timeout",
+        errno: null,
+        detail: `timed out after ${timeoutMs} ms (the executor's timeoutMs) without a complete response`,
+      },
+      { cause: error },
+    );
+  }
+  const errno = findErrno(error);
+  return new HttpRequestError(
+    {
       method,
       url: shownUrl,
-      status: response.status,
-      bodySnippet: text.truncated ? `${text.text}…[truncated]` : text.text,
-      ...(response.status >= 300 && response.status < 400
-        ? {
-            hint: `redirects are not followed${location ? ` (Location: ${location})` : ""}; point the url at the final location`,
-          }
-        : {}),
-    });
-    if (isUnrecoverableStatus(response.status)) {
-      throw new UnrecoverableError(
-        `${failure.message} — a ${response.status} client error is not retried; fix the request or the endpoint`,
-        { cause: failure },
-      );
-    }
-    throw failure;
-  };
+      failure: "network",
+      errno,
+      detail: describeNetworkError(error, errno),
+    },
+    { cause: error },
+  );
+}
+
+/**
+ * A non-2xx response: HttpExecutorError (retried), or for a 4xx that will fail the same way
+ * again an UnrecoverableError caused by it.
+ */
+function statusError(
+  response: Response,
+  text: CappedText,
+  { method, shownUrl }: RequestLabel,
+): HttpExecutorError | UnrecoverableError {
+  const location = response.headers.get("location");
+  const failure = new HttpExecutorError({
+    method,
+    url: shownUrl,
+    status: response.status,
+    bodySnippet: text.truncated ? `${text.text}…[truncated]` : text.text,
+    ...(response.status >= 300 && response.status < 400
+      ? {
+          hint: `redirects are not followed${location ? ` (Location: ${location})` : ""}; point the url at the final location`,
+        }
+      : {}),
+  });
+  if (isUnrecoverableStatus(response.status)) {
+    return new UnrecoverableError(
+      `${failure.message} — a ${response.status} client error is not retried; fix the request or the endpoint`,
+      { cause: failure },
+    );
+  }
+  return failure;
 }
 
 /** A 4xx other than 408 and 429: the same request will fail the same way. */

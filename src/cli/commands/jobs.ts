@@ -12,7 +12,14 @@ import type { WithEngine } from "../context.js";
 /** Register `kairos jobs ...` and `kairos enqueue`. */
 export function registerJobs(program: Command, io: Io, withEngine: WithEngine): void {
   const jobs = program.command("jobs").description("list, show and cancel jobs");
+  registerJobsList(jobs, io, withEngine);
+  registerJobsShow(jobs, io, withEngine);
+  registerJobsCancel(jobs, io, withEngine);
+  registerEnqueue(program, io, withEngine);
+}
 
+/** `kairos jobs list`. */
+function registerJobsList(jobs: Command, io: Io, withEngine: WithEngine): void {
   jobs
     .command("list")
     .description("list jobs, newest first")
@@ -51,7 +58,10 @@ export function registerJobs(program: Command, io: Io, withEngine: WithEngine): 
         );
       }),
     );
+}
 
+/** `kairos jobs show`. */
+function registerJobsShow(jobs: Command, io: Io, withEngine: WithEngine): void {
   jobs
     .command("show")
     .description("show one job with its logs")
@@ -72,7 +82,10 @@ export function registerJobs(program: Command, io: Io, withEngine: WithEngine): 
         }
       }),
     );
+}
 
+/** `kairos jobs cancel`. */
+function registerJobsCancel(jobs: Command, io: Io, withEngine: WithEngine): void {
   jobs
     .command("cancel")
     .description("cancel a job: a pending one at once, a running one via its AbortSignal")
@@ -87,7 +100,10 @@ export function registerJobs(program: Command, io: Io, withEngine: WithEngine): 
         io.out(`job ${id}: ${res.outcome.replace("_", " ")} (state ${res.job.state})`);
       }),
     );
+}
 
+/** `kairos enqueue`. */
+function registerEnqueue(program: Command, io: Io, withEngine: WithEngine): void {
   program
     .command("enqueue")
     .description("enqueue a job of a function")

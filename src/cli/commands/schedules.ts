@@ -26,7 +26,15 @@ export function registerSchedules(program: Command, io: Io, withEngine: WithEngi
   const schedules = program
     .command("schedules")
     .description("list, inspect, pause, resume and trigger schedules");
+  registerSchedulesList(schedules, io, withEngine);
+  registerSchedulesShow(schedules, io, withEngine);
+  registerSchedulesPause(schedules, io, withEngine);
+  registerSchedulesResume(schedules, io, withEngine);
+  registerSchedulesTrigger(schedules, io, withEngine);
+}
 
+/** `kairos schedules list`. */
+function registerSchedulesList(schedules: Command, io: Io, withEngine: WithEngine): void {
   schedules
     .command("list")
     .description("list schedules with their next fire and last status")
@@ -53,7 +61,10 @@ export function registerSchedules(program: Command, io: Io, withEngine: WithEngi
         );
       }),
     );
+}
 
+/** `kairos schedules show`. */
+function registerSchedulesShow(schedules: Command, io: Io, withEngine: WithEngine): void {
   schedules
     .command("show")
     .description("show a schedule, its next fires and recent history")
@@ -87,7 +98,10 @@ export function registerSchedules(program: Command, io: Io, withEngine: WithEngi
         );
       }),
     );
+}
 
+/** `kairos schedules pause`. */
+function registerSchedulesPause(schedules: Command, io: Io, withEngine: WithEngine): void {
   schedules
     .command("pause")
     .description("pause a schedule: no slot fires until resumed")
@@ -105,7 +119,10 @@ export function registerSchedules(program: Command, io: Io, withEngine: WithEngi
         io.out(`paused ${name}${opts.note ? ` (${opts.note})` : ""}`);
       }),
     );
+}
 
+/** `kairos schedules resume`. */
+function registerSchedulesResume(schedules: Command, io: Io, withEngine: WithEngine): void {
   schedules
     .command("resume")
     .description("resume a paused schedule from its next slot (paused slots are not run)")
@@ -119,7 +136,10 @@ export function registerSchedules(program: Command, io: Io, withEngine: WithEngi
         io.out(`resumed ${name}; next fire ${iso(s.nextFireAt)}`);
       }),
     );
+}
 
+/** `kairos schedules trigger`. */
+function registerSchedulesTrigger(schedules: Command, io: Io, withEngine: WithEngine): void {
   schedules
     .command("trigger")
     .description("run a schedule's function now with its payload, outside its slots")

@@ -128,58 +128,106 @@ export function planDueSlots(input: PlanDueInput): DuePlan {
       ? first
       : Math.max(first, lastSlotAtOrBefore(timing, now, first, anchor) ?? first);
   const onTime = now - latest <= onTimeMs;
-  const latestFire: DueFire = { slotAt: latest, kind: onTime ? "fired" : "caught_up" };
+  const due: DueSlots = { timing, anchor, first, latest, onTime, next };
   const windowStart = now - catchupWindowMs;
-  const warnings: string[] = [];
 
-  let fire: DueFire[];
-  let capped = false;
-  switch (catchup) {
-    case "skip":
-      fire = onTime ? [latestFire] : [];
-      break;
-    case "latest":
-      fire = [latestFire];
-      break;
-    case "all": {
-      const caught: number[] = [];
-      let s = first >= windowStart ? first : next(windowStart - 1);
-      // The on-time slot fires as `fired`, outside the catch-up budget.
-      while (s !== null && (s < latest || (s === latest && !onTime))) {
-        if (caught.length === maxCatchup) {
-          capped = true;
-          break;
-        }
-        caught.push(s);
-        s = next(s);
-      }
-      if (capped) {
-        const from = caught[0] ?? latest;
-        const inWindow = 1 + countSlots(timing, from, onTime ? latest - 1 : latest, anchor);
-        warnings.push(
-          `catch-up capped: ${inWindow} missed slots within the catch-up window exceed maxCatchup ${maxCatchup}; ` +
-            `only the latest slot (${iso(latest)}) runs and the others are recorded as missed (catchup_cap)`,
-        );
-        fire = [latestFire];
-      } else {
-        fire = caught.map((slotAt): DueFire => ({ slotAt, kind: "caught_up" }));
-        if (onTime) fire.push(latestFire);
-      }
-      break;
-    }
-    default: {
-      const never: never = catchup;
-      throw new ValidationError(`unknown catchup policy ${JSON.stringify(never)}`);
-    }
-  }
-
+  const { fire, warnings } = chooseFires(due, catchup, windowStart, maxCatchup);
   const reason = (slotAt: number): MissedReason =>
     catchup !== "all"
       ? "catchup_skip"
       : slotAt < windowStart
         ? "outside_catchup_window"
         : "catchup_cap";
-  // Every slot before the first one that runs is missed (fires are always the newest slots).
+  const { missed, missedUnrecorded } = listMissed(due, fire, reason, maxRecorded);
+  // With one due slot, the slot after it is the first one after now: reuse it.
+  const nextSlotAt = second !== null && second > now ? second : next(now);
+  return { fire, missed, missedUnrecorded, warnings, nextSlotAt };
+}
+
+/** The due slots of one plan, once the latest due slot is known. */
+interface DueSlots {
+  readonly timing: ScheduleTiming;
+  /** `every` slots are aligned to this (the cursor, itself a slot). */
+  readonly anchor: number;
+  /** The cursor: the oldest due slot. */
+  readonly first: number;
+  /** The newest due slot (<= now). */
+  readonly latest: number;
+  /** Whether `latest` is on time (it then fires as `fired` whatever the policy). */
+  readonly onTime: boolean;
+  /** The first slot strictly after `t`, or null. */
+  readonly next: (t: number) => number | null;
+}
+
+/** The slots that run under `catchup`, oldest first, and any warning (the catch-up cap). */
+function chooseFires(
+  due: DueSlots,
+  catchup: CatchupPolicy,
+  windowStart: number,
+  maxCatchup: number,
+): { fire: DueFire[]; warnings: string[] } {
+  const latestFire: DueFire = { slotAt: due.latest, kind: due.onTime ? "fired" : "caught_up" };
+  switch (catchup) {
+    case "skip":
+      return { fire: due.onTime ? [latestFire] : [], warnings: [] };
+    case "latest":
+      return { fire: [latestFire], warnings: [] };
+    case "all":
+      return catchUpAll(due, latestFire, windowStart, maxCatchup);
+    default: {
+      const never: never = catchup;
+      throw new ValidationError(`unknown catchup policy ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/**
+ * Policy `all`: every slot from `windowStart` runs as `caught_up`, unless more than
+ * `maxCatchup` would; then only the latest runs, with a warning.
+ */
+function catchUpAll(
+  due: DueSlots,
+  latestFire: DueFire,
+  windowStart: number,
+  maxCatchup: number,
+): { fire: DueFire[]; warnings: string[] } {
+  const { timing, anchor, first, latest, onTime, next } = due;
+  const caught: number[] = [];
+  let capped = false;
+  let s = first >= windowStart ? first : next(windowStart - 1);
+  // The on-time slot fires as `fired`, outside the catch-up budget.
+  while (s !== null && (s < latest || (s === latest && !onTime))) {
+    if (caught.length === maxCatchup) {
+      capped = true;
+      break;
+    }
+    caught.push(s);
+    s = next(s);
+  }
+  if (capped) {
+    const from = caught[0] ?? latest;
+    const inWindow = 1 + countSlots(timing, from, onTime ? latest - 1 : latest, anchor);
+    const warning =
+      `catch-up capped: ${inWindow} missed slots within the catch-up window exceed maxCatchup ${maxCatchup}; ` +
+      `only the latest slot (${iso(latest)}) runs and the others are recorded as missed (catchup_cap)`;
+    return { fire: [latestFire], warnings: [warning] };
+  }
+  const fire = caught.map((slotAt): DueFire => ({ slotAt, kind: "caught_up" }));
+  if (onTime) fire.push(latestFire);
+  return { fire, warnings: [] };
+}
+
+/**
+ * Every due slot before the first one that runs is missed (fires are always the newest
+ * slots): the oldest `maxRecorded` are listed, the rest summarised.
+ */
+function listMissed(
+  due: DueSlots,
+  fire: readonly DueFire[],
+  reason: (slotAt: number) => MissedReason,
+  maxRecorded: number,
+): { missed: MissedSlot[]; missedUnrecorded: MissedSummary | null } {
+  const { timing, anchor, first, latest, next } = due;
   const lastMissed = fire[0] === undefined ? latest : fire[0].slotAt - 1;
   const missed: MissedSlot[] = [];
   let s: number | null = first;
@@ -192,9 +240,7 @@ export function planDueSlots(input: PlanDueInput): DuePlan {
     const to = lastSlotAtOrBefore(timing, lastMissed, s, anchor) ?? s;
     missedUnrecorded = { count: 1 + countSlots(timing, s, to, anchor), from: s, to };
   }
-  // With one due slot, the slot after it is the first one after now: reuse it.
-  const nextSlotAt = second !== null && second > now ? second : next(now);
-  return { fire, missed, missedUnrecorded, warnings, nextSlotAt };
+  return { missed, missedUnrecorded };
 }
 
 function requireInteger(value: number, name: string, min: number): void {

@@ -167,3 +167,13 @@ export async function claimJob(jobs: JobStore, fn: string, now: number): Promise
 export function kinds(entries: readonly ScheduleHistoryEntry[]): string[] {
   return entries.map((entry) => entry.kind);
 }
+
+/** Everything the store holds, through the port (for "nothing changed" checks). */
+export async function snapshot(store: ScheduleStore) {
+  const schedules = await store.listSchedules();
+  return {
+    schedules,
+    functions: await store.listFunctions(),
+    history: await Promise.all(schedules.map((s) => store.history(s.id))),
+  };
+}

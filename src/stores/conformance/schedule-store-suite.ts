@@ -37,6 +37,7 @@ import type { ScheduleStore } from "../../ports/schedule-store.js";
 import { defineApplySourceTests } from "./schedule-store-apply-source.js";
 import { defineCompletionTests } from "./schedule-store-completion.js";
 import { defineFireTests } from "./schedule-store-fire.js";
+import { defineFireGuardTests } from "./schedule-store-fire-guards.js";
 import {
   T0,
   createSchedule,
@@ -48,6 +49,7 @@ import {
 } from "./schedule-store-fixtures.js";
 import { defineHistoryTests } from "./schedule-store-history.js";
 import { definePlanTests } from "./schedule-store-plan.js";
+import { definePlanFunctionTests } from "./schedule-store-plan-functions.js";
 import { defineQueryTests } from "./schedule-store-queries.js";
 import { defineRetentionTests } from "./schedule-store-retention.js";
 
@@ -88,8 +90,10 @@ export function defineScheduleStoreConformance(
     });
 
     definePlanTests(ctx);
+    definePlanFunctionTests(ctx);
     defineApplySourceTests(ctx);
     defineFireTests(ctx);
+    defineFireGuardTests(ctx);
     defineQueryTests(ctx);
     defineCompletionTests(ctx);
     defineHistoryTests(ctx);
