@@ -80,8 +80,16 @@ export function createJobsApi(caps: JobsApiCapabilities): {
   readonly api: JobsApi;
   enqueueMany<P>(fn: string, payloads: readonly P[], options: EnqueueOptions): Promise<Job<P>[]>;
 } {
+  return {
+    api: readApi(caps),
+    enqueueMany: (fn, payloads, options) => enqueue(caps, fn, payloads, options),
+  };
+}
+
+/** Read, list, cancel, logs. */
+function readApi(caps: JobsApiCapabilities): JobsApi {
   const { store, clock, events } = caps;
-  const api: JobsApi = {
+  return {
     get: async <P = unknown, R = unknown>(id: string) => {
       caps.assertOpen();
       const job = await store.get(String(id));
@@ -125,42 +133,43 @@ export function createJobsApi(caps: JobsApiCapabilities): {
       return store.getLogs(String(id), limit);
     },
   };
+}
 
-  const enqueueMany = async <P>(
-    fn: string,
-    payloads: readonly P[],
-    options: EnqueueOptions,
-  ): Promise<Job<P>[]> => {
-    caps.assertOpen();
-    if (typeof fn !== "string" || fn.length === 0) {
-      throw new ValidationError(`fn must be a non-empty string, got ${JSON.stringify(fn)}`);
+/** Enqueue several jobs of one function in one transaction; see `Kairos.enqueueMany`. */
+async function enqueue<P>(
+  caps: JobsApiCapabilities,
+  fn: string,
+  payloads: readonly P[],
+  options: EnqueueOptions,
+): Promise<Job<P>[]> {
+  const { store, clock, events } = caps;
+  caps.assertOpen();
+  if (typeof fn !== "string" || fn.length === 0) {
+    throw new ValidationError(`fn must be a non-empty string, got ${JSON.stringify(fn)}`);
+  }
+  if (!Array.isArray(payloads)) throw new ValidationError("payloads must be an array");
+  if (options.idempotencyKey !== undefined && payloads.length > 1) {
+    throw new ValidationError(
+      "idempotencyKey applies to one job: enqueue keyed jobs one at a time with enqueue()",
+    );
+  }
+  const now = clock.now();
+  const rows = await caps.factory.build(fn, payloads, options, now);
+  const outcomes = await store.enqueue(rows, now);
+  let earliest = Number.POSITIVE_INFINITY;
+  for (const { job, created } of outcomes) {
+    if (!created) continue;
+    earliest = Math.min(earliest, job.runAt);
+    if (events.has("job:queued")) {
+      events.emit("job:queued", {
+        jobId: job.id,
+        fn: job.fn,
+        attempt: job.attempt,
+        at: now,
+        runAt: job.runAt,
+      });
     }
-    if (!Array.isArray(payloads)) throw new ValidationError("payloads must be an array");
-    if (options.idempotencyKey !== undefined && payloads.length > 1) {
-      throw new ValidationError(
-        "idempotencyKey applies to one job: enqueue keyed jobs one at a time with enqueue()",
-      );
-    }
-    const now = clock.now();
-    const rows = await caps.factory.build(fn, payloads, options, now);
-    const outcomes = await store.enqueue(rows, now);
-    let earliest = Number.POSITIVE_INFINITY;
-    for (const { job, created } of outcomes) {
-      if (!created) continue;
-      earliest = Math.min(earliest, job.runAt);
-      if (events.has("job:queued")) {
-        events.emit("job:queued", {
-          jobId: job.id,
-          fn: job.fn,
-          attempt: job.attempt,
-          at: now,
-          runAt: job.runAt,
-        });
-      }
-    }
-    if (earliest !== Number.POSITIVE_INFINITY) caps.due(earliest);
-    return outcomes.map(({ job }) => toJob<P>(job));
-  };
-
-  return { api, enqueueMany };
+  }
+  if (earliest !== Number.POSITIVE_INFINITY) caps.due(earliest);
+  return outcomes.map(({ job }) => toJob<P>(job));
 }

@@ -11,24 +11,18 @@
 import { randomUUID } from "node:crypto";
 import { NotFoundError, ShuttingDownError } from "../core/errors.js";
 import { scheduleTriggerOrigin } from "../core/jobs/origin.js";
-import type { RetentionOption } from "../core/retention.js";
-import type { RandomSource } from "../core/retry/backoff.js";
-import type { Clock } from "../ports/clock.js";
 import type { KairosEventName, KairosListener } from "../ports/events.js";
-import type { JobStore, StoredJob } from "../ports/job-store.js";
-import type { LeaderLock } from "../ports/leader-lock.js";
-import type { Logger } from "../ports/logger.js";
+import type { NewJob, StoredJob } from "../ports/job-store.js";
 import type {
-  HistoryDeletion,
   PlanChange,
   ScheduleStore,
   StoredFunction,
   StoredSchedule,
 } from "../ports/schedule-store.js";
-import { createLeaseRecoveryDuty } from "./duties/lease-recovery.js";
-import { createRetentionDuty } from "./duties/retention.js";
-import { currentRetention } from "./duties/retention-policy.js";
-import { createSchedulerDuty } from "./duties/scheduler.js";
+import type { createLeaseRecoveryDuty } from "./duties/lease-recovery.js";
+import { createLeaderDuties } from "./engine-duties.js";
+import type { EngineStats, KairosDeps, StartOptions } from "./engine-options.js";
+import type { createSchedulerDuty } from "./duties/scheduler.js";
 import { EventBus } from "./event-bus.js";
 import { FunctionRegistry, type FunctionOptions, type JobHandler } from "./functions.js";
 import { JobFactory } from "./job-factory.js";
@@ -36,56 +30,13 @@ import type { Job } from "./job-view.js";
 import { createJobsApi, type EnqueueOptions, type JobsApi } from "./jobs-api.js";
 import type { LeaderDuty } from "./leader-duties.js";
 import { Leadership, type LeadershipReport } from "./leadership.js";
-import {
-  createSchedulerLoop,
-  type SchedulerLoop,
-  type SchedulerLoopOptions,
-} from "./scheduler/scheduler-loop.js";
-import type { NewJob } from "../ports/job-store.js";
+import type { SchedulerLoop, SchedulerLoopOptions } from "./scheduler/scheduler-loop.js";
 import { createSchedulesApi, type SchedulesApi } from "./schedules-api.js";
-import { WorkerPool, type WorkerPoolOptions, type WorkerPoolStats } from "./worker/worker-pool.js";
+import { WorkerPool } from "./worker/worker-pool.js";
 
 export { toJob, type Job } from "./job-view.js";
 export type { CancelResult, EnqueueOptions, JobListOptions, JobsApi } from "./jobs-api.js";
-
-/** Options of `start`. */
-export type StartOptions = Omit<WorkerPoolOptions, "workerId"> & {
-  /**
-   * Take part in leadership (default true): the leader runs the scheduler loop (when the store
-   * has schedules), lease recovery and the other leader duties. False: this process never
-   * leads — another process sharing the store must. An object sets the loop's options.
-   */
-  readonly scheduler?: boolean | SchedulerLoopOptions;
-  /** Run workers in this process (default true). False: only the leader's duties run here. */
-  readonly workers?: boolean;
-  /** How often followers try to take leadership and the leader re-checks it (default 1 s). */
-  readonly leaderCheckMs?: number;
-  /** How often the leader looks for jobs whose lease expired (default leaseMs / 2, at least 250 ms). */
-  readonly recoverIntervalMs?: number;
-};
-
-/** Counters of this process's workers and of the leader's lease recovery. */
-export type EngineStats = WorkerPoolStats & {
-  /** Jobs this process recovered as leader (their worker vanished). */
-  readonly recovered: number;
-};
-
-/** Options of `createKairos`. */
-export interface KairosDeps {
-  readonly store: JobStore;
-  /** Schedules live here (same database); null disables schedules. */
-  readonly scheduleStore: ScheduleStore | null;
-  /** Leadership among processes sharing the store; omitted: this process always leads. */
-  readonly leaderLock?: LeaderLock;
-  /** Closes everything the stores hold (default: `store.close()`). */
-  readonly closeStores?: () => Promise<void>;
-  readonly clock: Clock;
-  readonly logger: Logger;
-  readonly random: RandomSource;
-  readonly workerId?: string;
-  /** Default retention of finished jobs (default 7 days); see `createKairos`. */
-  readonly retention?: RetentionOption;
-}
+export type { EngineStats, KairosDeps, StartOptions } from "./engine-options.js";
 
 /** The Kairos engine: see the public API in `src/index.ts`. */
 export class Kairos {
@@ -228,70 +179,24 @@ export class Kairos {
 
   /** The duties this process runs while it leads. */
   private leaderDuties(loopOptions: SchedulerLoopOptions, recoverIntervalMs: number): LeaderDuty[] {
-    const duties: LeaderDuty[] = [];
-    const scheduleStore = this.deps.scheduleStore;
-    if (scheduleStore) {
-      this.scheduler = createSchedulerDuty(() => this.newLoop(scheduleStore, loopOptions));
-      duties.push(this.scheduler);
-    }
-    const store = this.deps.store;
-    this.recovery = createLeaseRecoveryDuty(
+    const built = createLeaderDuties(
       {
-        listExpired: (now, limit) => store.listExpired(now, limit),
-        finalize: (requests, now) => store.finalize(requests, now),
-        isRunningHere: (jobId) => this.pool?.isRunningHere(jobId) ?? false,
-        now: () => this.deps.clock.now(),
-        random: this.deps.random,
-        recovered: (event) => {
-          this.recovered++;
-          this.events.emit("job:recovered", event);
-        },
-        due: (runAt) => this.pool?.notify(runAt),
-        logger: this.deps.logger,
-      },
-      recoverIntervalMs,
-    );
-    duties.push(this.recovery);
-    duties.push(this.retentionDuty());
-    return duties;
-  }
-
-  private retentionDuty(): LeaderDuty {
-    const { store, scheduleStore, clock, logger } = this.deps;
-    return createRetentionDuty({
-      deleteFinishedJobs: (deletion) => store.deleteFinishedJobs(deletion),
-      ...(scheduleStore
-        ? { deleteScheduleHistory: (d: HistoryDeletion) => scheduleStore.deleteScheduleHistory(d) }
-        : {}),
-      retention: () =>
-        currentRetention({
-          defaultRetention: this.deps.retention,
-          defined: () => this.registry.all(),
-          declared: async () => (scheduleStore ? scheduleStore.listFunctions() : []),
-        }),
-      now: () => clock.now(),
-      logger,
-    });
-  }
-
-  private newLoop(store: ScheduleStore, options: SchedulerLoopOptions): SchedulerLoop {
-    return createSchedulerLoop(
-      {
-        schedules: store,
-        jobs: this.deps.store,
-        hooks: {
-          buildJob: (schedule, _slotAt, now) => this.jobForSchedule(schedule, now),
-          jobCreated: (job) => this.pool?.notify(job.runAt),
-          cancelJob: async (jobId) => {
-            await this.jobs.cancel(jobId);
-          },
-        },
+        ...this.deps,
         events: this.events,
-        clock: this.deps.clock,
-        logger: this.deps.logger,
+        registry: this.registry,
+        pool: () => this.pool,
+        confirmLeadership: () => this.leader?.confirm() ?? Promise.resolve(false),
+        buildJob: (schedule, now) => this.jobForSchedule(schedule, now),
+        cancelJob: async (jobId) => {
+          await this.jobs.cancel(jobId);
+        },
+        recovered: () => this.recovered++,
       },
-      { ...options, confirmLeadership: () => this.leader?.confirm() ?? Promise.resolve(false) },
+      { loop: loopOptions, recoverIntervalMs },
     );
+    this.scheduler = built.scheduler;
+    this.recovery = built.recovery;
+    return built.duties;
   }
 
   private loop(): SchedulerLoop | null {

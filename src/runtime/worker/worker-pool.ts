@@ -1,9 +1,10 @@
 /**
  * @module runtime/worker/worker-pool
  * The worker pool: claim -> run -> finalize, for the functions defined in this process. It
- * composes four collaborators, each handed only the capabilities it uses: the claim loop
+ * composes five collaborators, each handed only the capabilities it uses: the claim loop
  * (`claim-loop.ts`), one execution per running job (`job-execution.ts`), the lease keeper
- * (`lease-keeper.ts`) and the log buffer (`log-buffer.ts`). What an attempt's outcome means
+ * (`lease-keeper.ts`), the log buffer (`log-buffer.ts`) and the outcome writer
+ * (`outcome-writer.ts`). What an attempt's outcome means
  * for the job is decided in core (`decideFinalization`), from the policy stamped on the job.
  *
  * Pool states (one place changes them, `this.state`):
@@ -26,11 +27,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { KairosError, ShuttingDownError } from "../../core/errors.js";
-import {
-  decideFinalization,
-  type AttemptOutcome,
-  type Finalization,
-} from "../../core/jobs/finalization.js";
+import type { AttemptOutcome, Finalization } from "../../core/jobs/finalization.js";
 import type { RandomSource } from "../../core/retry/backoff.js";
 import type { Clock } from "../../ports/clock.js";
 import type { ClaimedJob, JobStore } from "../../ports/job-store.js";
@@ -42,6 +39,7 @@ import { ClaimLoop } from "./claim-loop.js";
 import { JobExecution } from "./job-execution.js";
 import { LeaseKeeper } from "./lease-keeper.js";
 import { LogBuffer } from "./log-buffer.js";
+import { OutcomeWriter } from "./outcome-writer.js";
 import { resolvePoolOptions, type ResolvedPoolOptions, type WorkerPoolOptions } from "./options.js";
 
 export type { WorkerPoolOptions } from "./options.js";
@@ -88,13 +86,12 @@ export class WorkerPool {
   /** Moving average of handler durations, ms; null until a job finished. */
   private avgDurationMs: number | null = null;
   private readonly batcher: FinalizeBatcher;
+  private readonly outcomes: OutcomeWriter;
   private readonly claims: ClaimLoop;
   private readonly leases: LeaseKeeper;
   private readonly logs: LogBuffer;
   private drainWaiters: (() => void)[] = [];
-  /** Finalizations decided but not yet written; `stop` waits for them. */
-  private readonly pendingWrites = new Set<Promise<void>>();
-  private counters = { claimed: 0, finalized: 0, droppedResults: 0, abandonedHandlers: 0 };
+  private counters = { claimed: 0, abandonedHandlers: 0 };
 
   constructor(
     private readonly store: WorkerPoolStore,
@@ -112,6 +109,14 @@ export class WorkerPool {
       (lines) => store.appendLogs(lines),
       (e) => this.reportError(e, "logs"),
     );
+    this.outcomes = new OutcomeWriter({
+      batcher: this.batcher,
+      logs: this.logs,
+      events,
+      clock,
+      random,
+      applied: (job, f) => this.applied(job, f),
+    });
     this.leases = new LeaseKeeper(
       {
         renew: (leases) =>
@@ -158,7 +163,14 @@ export class WorkerPool {
 
   /** Current counters. */
   stats(): WorkerPoolStats {
-    return { running: this.active.size, buffered: this.buffer.length, ...this.counters };
+    return {
+      running: this.active.size,
+      buffered: this.buffer.length,
+      claimed: this.counters.claimed,
+      finalized: this.outcomes.finalized,
+      droppedResults: this.outcomes.dropped,
+      abandonedHandlers: this.counters.abandonedHandlers,
+    };
   }
 
   /** True while the job is running or prefetched in this pool. */
@@ -210,10 +222,7 @@ export class WorkerPool {
         kind: "shutdown",
       });
     }
-    while (this.pendingWrites.size > 0) {
-      await Promise.all([...this.pendingWrites, this.batcher.flush()]);
-    }
-    await this.batcher.flush();
+    await this.outcomes.settled();
     await this.logs.flush();
     this.leases.stop();
     this.state = "stopped";
@@ -257,7 +266,7 @@ export class WorkerPool {
       onDecided: (e, outcome) => this.decided(e, outcome),
       onLateSettle: (e) => {
         this.counters.abandonedHandlers = Math.max(0, this.counters.abandonedHandlers - 1);
-        this.drop(e.job, "already_finalized");
+        this.outcomes.drop(e.job, "already_finalized");
       },
     });
     this.active.set(job.id, execution);
@@ -303,93 +312,20 @@ export class WorkerPool {
     }
     this.active.delete(job.id);
     this.onSlotFreed();
-    const decision = decideFinalization(
-      { ...job, cancelRequested: execution.cancelled },
-      outcome,
-      this.clock.now(),
-      this.random,
-    );
-    if (decision.action === "drop") {
-      this.drop(job, decision.reason);
-      return;
-    }
-    this.track(this.write(job, decision.finalization, execution.startedAt));
+    this.outcomes.finish(job, outcome, execution.cancelled, execution.startedAt);
   }
 
   /** Finish a job that never started here (prefetched): cancelled or handed back. */
   private finishUnstarted(job: ClaimedJob, outcome: AttemptOutcome): void {
-    const decision = decideFinalization(
-      { ...job, cancelRequested: job.cancelRequestedAt !== null },
-      outcome,
-      this.clock.now(),
-      this.random,
-    );
-    if (decision.action === "write") this.track(this.write(job, decision.finalization, null));
+    this.outcomes.finish(job, outcome, job.cancelRequestedAt !== null, null);
   }
 
-  private track(write: Promise<void>): void {
-    this.pendingWrites.add(write);
-    void write.finally(() => this.pendingWrites.delete(write));
-  }
-
-  private async write(
-    job: ClaimedJob,
-    finalization: Finalization,
-    startedAt: number | null,
-  ): Promise<void> {
-    await this.logs.flushFor(job.id);
-    const applied = await this.batcher.submit({
-      jobId: job.id,
-      leaseToken: job.leaseToken,
-      outcome: finalization,
-    });
-    if (!applied) {
-      this.drop(job, "lost_race");
-      return;
-    }
-    if (startedAt !== null) this.counters.finalized++;
+  /** A finalization was applied. */
+  private applied(job: ClaimedJob, f: Finalization): void {
+    if (f.kind === "retrying") this.notify(f.runAt);
     // The write may have freed a concurrency key that the last claim saw as full.
     if (this.state === "running" && job.concurrencyKey !== null) this.claims.fetchSoon();
-    this.emitFinalized(job, finalization, startedAt);
     this.wakeDrainIfIdle();
-  }
-
-  private emitFinalized(job: ClaimedJob, f: Finalization, startedAt: number | null): void {
-    const at = this.clock.now();
-    const base = { jobId: job.id, fn: job.fn, attempt: job.attempt, at };
-    switch (f.kind) {
-      case "succeeded":
-        this.events.emit("job:succeeded", { ...base, durationMs: at - (startedAt ?? at) });
-        return;
-      case "failed":
-        this.events.emit("job:failed", { ...base, error: f.error });
-        return;
-      case "timed_out":
-        this.events.emit("job:timed_out", { ...base, error: f.error });
-        this.events.emit("job:failed", { ...base, error: f.error });
-        return;
-      case "retrying":
-        this.events.emit("job:retrying", { ...base, error: f.error, runAt: f.runAt });
-        this.notify(f.runAt);
-        return;
-      case "cancelled":
-        this.events.emit("job:cancelled", base);
-        return;
-      case "released":
-        this.events.emit("job:released", base);
-        return;
-    }
-  }
-
-  private drop(job: ClaimedJob, reason: string): void {
-    this.counters.droppedResults++;
-    this.events.emit("job:result_dropped", {
-      jobId: job.id,
-      fn: job.fn,
-      attempt: job.attempt,
-      at: this.clock.now(),
-      reason,
-    });
   }
 
   // ---- leases and draining ----------------------------------------------------------------

@@ -1,0 +1,117 @@
+/**
+ * @module runtime/engine-duties
+ * The list of the leader's duties an engine runs, wired to narrow capabilities: the scheduler
+ * loop (when the store has schedules), lease recovery and retention. The workflow planner and
+ * reapers join this list; nothing else in the engine changes when a duty is added.
+ */
+import type { RetentionOption } from "../core/retention.js";
+import type { RandomSource } from "../core/retry/backoff.js";
+import type { Clock } from "../ports/clock.js";
+import type { JobStore, NewJob } from "../ports/job-store.js";
+import type { Logger } from "../ports/logger.js";
+import type { HistoryDeletion, ScheduleStore, StoredSchedule } from "../ports/schedule-store.js";
+import { createLeaseRecoveryDuty } from "./duties/lease-recovery.js";
+import { createRetentionDuty } from "./duties/retention.js";
+import { currentRetention } from "./duties/retention-policy.js";
+import { createSchedulerDuty } from "./duties/scheduler.js";
+import type { EventBus } from "./event-bus.js";
+import type { FunctionRegistry } from "./functions.js";
+import type { LeaderDuty } from "./leader-duties.js";
+import { createSchedulerLoop, type SchedulerLoopOptions } from "./scheduler/scheduler-loop.js";
+import type { WorkerPool } from "./worker/worker-pool.js";
+
+/** What the duties are built from. */
+export interface EngineDutyContext {
+  readonly store: JobStore;
+  readonly scheduleStore: ScheduleStore | null;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly random: RandomSource;
+  readonly retention?: RetentionOption;
+  readonly events: EventBus;
+  readonly registry: FunctionRegistry;
+  /** This process's worker pool, if it runs one. */
+  pool(): WorkerPool | null;
+  /** The split-brain guard, checked before every scheduler tick. */
+  confirmLeadership(): Promise<boolean>;
+  /** The job of a schedule's slot, its policy resolved. */
+  buildJob(schedule: StoredSchedule, now: number): Promise<NewJob>;
+  cancelJob(jobId: string): Promise<void>;
+  /** A job was recovered (for the engine's counters). */
+  recovered(): void;
+}
+
+/** The duties, and handles on the two the engine talks to. */
+export interface EngineDuties {
+  readonly duties: LeaderDuty[];
+  readonly scheduler: ReturnType<typeof createSchedulerDuty> | null;
+  readonly recovery: ReturnType<typeof createLeaseRecoveryDuty>;
+}
+
+/** Build the leader's duties for an engine. */
+export function createLeaderDuties(
+  ctx: EngineDutyContext,
+  options: { readonly loop: SchedulerLoopOptions; readonly recoverIntervalMs: number },
+): EngineDuties {
+  const scheduler = ctx.scheduleStore ? schedulerDuty(ctx, ctx.scheduleStore, options.loop) : null;
+  const recovery = createLeaseRecoveryDuty(
+    {
+      listExpired: (now, limit) => ctx.store.listExpired(now, limit),
+      finalize: (requests, now) => ctx.store.finalize(requests, now),
+      isRunningHere: (jobId) => ctx.pool()?.isRunningHere(jobId) ?? false,
+      now: () => ctx.clock.now(),
+      random: ctx.random,
+      recovered: (event) => {
+        ctx.recovered();
+        ctx.events.emit("job:recovered", event);
+      },
+      due: (runAt) => ctx.pool()?.notify(runAt),
+      logger: ctx.logger,
+    },
+    options.recoverIntervalMs,
+  );
+  const duties: LeaderDuty[] = [...(scheduler ? [scheduler] : []), recovery, retentionDuty(ctx)];
+  return { duties, scheduler, recovery };
+}
+
+function schedulerDuty(
+  ctx: EngineDutyContext,
+  schedules: ScheduleStore,
+  options: SchedulerLoopOptions,
+): ReturnType<typeof createSchedulerDuty> {
+  return createSchedulerDuty(() =>
+    createSchedulerLoop(
+      {
+        schedules,
+        jobs: ctx.store,
+        hooks: {
+          buildJob: (schedule, _slotAt, now) => ctx.buildJob(schedule, now),
+          jobCreated: (job) => ctx.pool()?.notify(job.runAt),
+          cancelJob: (jobId) => ctx.cancelJob(jobId),
+        },
+        events: ctx.events,
+        clock: ctx.clock,
+        logger: ctx.logger,
+      },
+      { ...options, confirmLeadership: () => ctx.confirmLeadership() },
+    ),
+  );
+}
+
+function retentionDuty(ctx: EngineDutyContext): LeaderDuty {
+  const { store, scheduleStore } = ctx;
+  return createRetentionDuty({
+    deleteFinishedJobs: (deletion) => store.deleteFinishedJobs(deletion),
+    ...(scheduleStore
+      ? { deleteScheduleHistory: (d: HistoryDeletion) => scheduleStore.deleteScheduleHistory(d) }
+      : {}),
+    retention: () =>
+      currentRetention({
+        defaultRetention: ctx.retention,
+        defined: () => ctx.registry.all(),
+        declared: async () => (scheduleStore ? scheduleStore.listFunctions() : []),
+      }),
+    now: () => ctx.clock.now(),
+    logger: ctx.logger,
+  });
+}

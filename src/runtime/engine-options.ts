@@ -1,0 +1,53 @@
+/**
+ * @module runtime/engine-options
+ * The engine's option and report types: what `createKairos` builds it from, what `start()`
+ * takes, what `stats()` returns.
+ */
+import type { RetentionOption } from "../core/retention.js";
+import type { RandomSource } from "../core/retry/backoff.js";
+import type { Clock } from "../ports/clock.js";
+import type { JobStore } from "../ports/job-store.js";
+import type { LeaderLock } from "../ports/leader-lock.js";
+import type { Logger } from "../ports/logger.js";
+import type { ScheduleStore } from "../ports/schedule-store.js";
+import type { SchedulerLoopOptions } from "./scheduler/scheduler-loop.js";
+import type { WorkerPoolOptions, WorkerPoolStats } from "./worker/worker-pool.js";
+
+/** Options of `start`. */
+export type StartOptions = Omit<WorkerPoolOptions, "workerId"> & {
+  /**
+   * Take part in leadership (default true): the leader runs the scheduler loop (when the store
+   * has schedules), lease recovery and the other leader duties. False: this process never
+   * leads — another process sharing the store must. An object sets the loop's options.
+   */
+  readonly scheduler?: boolean | SchedulerLoopOptions;
+  /** Run workers in this process (default true). False: only the leader's duties run here. */
+  readonly workers?: boolean;
+  /** How often followers try to take leadership and the leader re-checks it (default 1 s). */
+  readonly leaderCheckMs?: number;
+  /** How often the leader looks for jobs whose lease expired (default leaseMs / 2, at least 250 ms). */
+  readonly recoverIntervalMs?: number;
+};
+
+/** Counters of this process's workers and of the leader's lease recovery. */
+export type EngineStats = WorkerPoolStats & {
+  /** Jobs this process recovered as leader (their worker vanished). */
+  readonly recovered: number;
+};
+
+/** Options of `createKairos`. */
+export interface KairosDeps {
+  readonly store: JobStore;
+  /** Schedules live here (same database); null disables schedules. */
+  readonly scheduleStore: ScheduleStore | null;
+  /** Leadership among processes sharing the store; omitted: this process always leads. */
+  readonly leaderLock?: LeaderLock;
+  /** Closes everything the stores hold (default: `store.close()`). */
+  readonly closeStores?: () => Promise<void>;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly random: RandomSource;
+  readonly workerId?: string;
+  /** Default retention of finished jobs (default 7 days); see `createKairos`. */
+  readonly retention?: RetentionOption;
+}
