@@ -66,7 +66,7 @@ export class FinalizeBatcher {
           for (const p of batch) p.resolve(false);
           return;
         }
-        await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+        await this.clock.sleep(50 * 2 ** attempt);
       }
     }
   }

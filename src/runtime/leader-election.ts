@@ -8,7 +8,7 @@
  *
  * States: follower -> leader (acquired) -> follower (lost or stopping) ... -> stopped.
  */
-import type { Clock } from "../ports/clock.js";
+import type { Clock, TimerHandle } from "../ports/clock.js";
 import type { LeaderLock } from "../ports/leader-lock.js";
 import type { Logger } from "../ports/logger.js";
 import type { EventBus } from "./event-bus.js";
@@ -36,7 +36,7 @@ export interface LeadershipHooks {
 export class LeaderElector {
   private leader = false;
   private stopped = false;
-  private timer: NodeJS.Timeout | null = null;
+  private timer: TimerHandle | null = null;
   private checking: Promise<void> | null = null;
   private stepDowns = 0;
   private acquisitions = 0;
@@ -58,8 +58,17 @@ export class LeaderElector {
   /** Start checking (the first check runs at once). */
   start(): void {
     if (this.timer || this.stopped) return;
-    this.timer = setInterval(() => void this.check(), this.checkIntervalMs);
+    this.arm();
     void this.check();
+  }
+
+  /** The next check, one interval from now (a timer on the Clock port, re-armed after each). */
+  private arm(): void {
+    this.timer = this.clock.setTimer(this.checkIntervalMs, () => {
+      if (this.stopped) return;
+      this.arm();
+      void this.check();
+    });
   }
 
   /** True while this process leads (as of the last check). */
@@ -99,7 +108,7 @@ export class LeaderElector {
   /** Stop: step down (releasing the lock) and stop trying. */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
+    this.timer?.cancel();
     this.timer = null;
     await this.checking;
     await this.steppingDown;

@@ -97,7 +97,6 @@ describe("several processes on one store file", () => {
     worker.define("work", (p: { n: number }) => p.n * 2);
     // Poll interval far longer than the test: only the change token can wake the worker.
     await worker.start({ pollIntervalMs: 60_000 });
-    await new Promise((r) => setTimeout(r, 100));
     const producer = await fileKairos(file);
     const job = await producer.enqueue("work", { n: 21 });
     await nextEvent(worker, "job:succeeded", (e) => e.jobId === job.id, 3_000);
