@@ -153,9 +153,9 @@ export default tseslint.config(
   },
   {
     // TODO(stores): split. Adapters under edit by another engineer, not touched on the sizes
-    // branch: insertJobs (161 lines), finalize (98): each holds a statement family and the
-    // decisions between its statements.
-    files: ["src/stores/postgres/enqueue.ts", "src/stores/postgres/finalize.ts"],
+    // branch: insertJobs (161 lines) holds a statement family and the decisions between its
+    // statements.
+    files: ["src/stores/postgres/enqueue.ts"],
     rules: { "max-lines-per-function": "off" },
   },
   {
