@@ -136,19 +136,9 @@ export default tseslint.config(
     rules: { "max-lines-per-function": "off" },
   },
   {
-    // TODO(stores): split. Adapters under edit by another engineer, not touched on the sizes
-    // branch: insertJobs (159 lines), finalize (93), prepareClaim (101), prepareApplyPlan (98),
-    // prepareFireSlot (86): each holds a statement family and the decisions between its
-    // statements. Migration 2's `sql` (81) is one SQL text of a shipped migration.
-    files: [
-      "src/stores/postgres/enqueue.ts",
-      "src/stores/postgres/finalize.ts",
-      "src/stores/postgres/migrations/002-schedules.ts",
-      "src/stores/sqlite/claim.ts",
-      "src/stores/sqlite/finalize.ts",
-      "src/stores/sqlite/schedules/apply-plan.ts",
-      "src/stores/sqlite/schedules/fire-slot.ts",
-    ],
+    // A migration is one SQL text, frozen once released: the runner records versions by number
+    // and the schema snapshot test checks the text, so a long one cannot be split or reflowed.
+    files: ["src/stores/*/migrations/**"],
     rules: { "max-lines-per-function": "off" },
   },
   {

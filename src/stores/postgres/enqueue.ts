@@ -23,7 +23,7 @@
  * FROM unnest), not n.
  */
 import { ConflictError, QueueFullError, StoreError } from "../../core/errors.js";
-import { checkOrigin } from "../../core/jobs/origin.js";
+import { checkOrigin, type JobOrigin } from "../../core/jobs/origin.js";
 import type { EnqueueOutcome, NewJob, StoredJob } from "../../ports/job-store.js";
 import { exec, type PgDatabase, type Queryable } from "./database.js";
 import { advisoryKey } from "./identifiers.js";
@@ -50,47 +50,107 @@ export async function insertJobs(
   const { s } = db;
   const origins = jobs.map((job) => checkOrigin(job.origin));
 
-  // Contract: input the advisory keys of the bounded fns, sorted; waits for other bounded
-  // enqueues of those fns and holds the locks until the transaction ends.
   const boundedFns = [...new Set(jobs.filter((j) => j.maxPending !== null).map((j) => j.fn))];
-  if (boundedFns.length > 0) {
-    const keys = boundedFns.map((fn) => advisoryKey(db.schema, "pending", fn)).sort();
-    await exec(client, "SELECT pg_advisory_xact_lock(k) FROM unnest($1::bigint[]) AS k", [keys]);
-  }
+  if (boundedFns.length > 0) await lockPending(client, db.schema, boundedFns);
 
-  // Contract: input idempotency keys; the jobs holding them (keys are global, held while the
-  // row exists). A plain read: a concurrent insert of the same key is caught by ON CONFLICT.
   const keys = [
     ...new Set(jobs.flatMap((j) => (j.idempotencyKey === null ? [] : [j.idempotencyKey]))),
   ];
   const existing = new Map<string, JobRow>();
-  if (keys.length > 0) {
-    const { rows } = await exec<JobRow>(
-      client,
-      `SELECT ${COLS} FROM ${s}.jobs WHERE idempotency_key = ANY($1::text[])`,
-      [keys],
-    );
-    for (const row of rows) existing.set(row.idempotency_key!, row);
+  if (keys.length > 0) await readKeyHolders(client, s, keys, existing);
+
+  const pending =
+    boundedFns.length > 0 ? await countPending(client, s, boundedFns) : new Map<string, number>();
+
+  const { plans, toInsert } = planBatch(jobs, existing, pending);
+
+  const inserted =
+    toInsert.length > 0
+      ? await insertRows(client, s, jobs, origins, toInsert, now)
+      : new Map<number, JobRow>();
+
+  // Keys taken by a concurrent transaction between our read and our insert.
+  const raced = toInsert.filter((index) => !inserted.has(index));
+  if (raced.length > 0) {
+    const racedKeys = raced.map((index) => jobs[index]!.idempotencyKey!);
+    await readKeyHolders(client, s, racedKeys, existing);
   }
 
-  // Contract: input fns; how many of their jobs are pending (scheduled, queued, retrying).
-  // Read under the fns' pending locks; uses jobs_fn_state_id_idx.
-  const pending = new Map<string, number>();
-  if (boundedFns.length > 0) {
-    const { rows } = await exec<{ fn: string; n: number }>(
-      client,
-      `SELECT fn, count(*) AS n FROM ${s}.jobs
+  const outcomes = batchOutcomes(jobs, plans, inserted, existing);
+
+  // Contract: wakes the listeners of this schema when the transaction commits.
+  if (inserted.size > 0) await exec(client, "SELECT pg_notify($1, 'enqueue')", [db.channel]);
+  return outcomes;
+}
+
+/** Insert a batch in its own transaction (the JobStore's `enqueue`). */
+export function enqueue(
+  db: PgDatabase,
+  jobs: readonly NewJob[],
+  now: number,
+): Promise<EnqueueOutcome[]> {
+  if (jobs.length === 0) return Promise.resolve([]);
+  return db.transaction((client) => insertJobs(client, db, jobs, now));
+}
+
+// Contract: input the advisory keys of the bounded fns, sorted; waits for other bounded
+// enqueues of those fns and holds the locks until the transaction ends.
+async function lockPending(client: Queryable, schema: string, fns: string[]): Promise<void> {
+  const keys = fns.map((fn) => advisoryKey(schema, "pending", fn)).sort();
+  await exec(client, "SELECT pg_advisory_xact_lock(k) FROM unnest($1::bigint[]) AS k", [keys]);
+}
+
+// Contract: input idempotency keys; the jobs holding them (keys are global, held while the
+// row exists), added to `holders` by key. A plain read: a concurrent insert of the same key is
+// caught by ON CONFLICT.
+async function readKeyHolders(
+  client: Queryable,
+  s: string,
+  keys: string[],
+  holders: Map<string, JobRow>,
+): Promise<void> {
+  const { rows } = await exec<JobRow>(
+    client,
+    `SELECT ${COLS} FROM ${s}.jobs WHERE idempotency_key = ANY($1::text[])`,
+    [keys],
+  );
+  for (const row of rows) holders.set(row.idempotency_key!, row);
+}
+
+// Contract: input fns; how many of their jobs are pending (scheduled, queued, retrying), every
+// fn present (0 when none). Read under the fns' pending locks; uses jobs_fn_state_id_idx.
+async function countPending(
+  client: Queryable,
+  s: string,
+  boundedFns: string[],
+): Promise<Map<string, number>> {
+  const { rows } = await exec<{ fn: string; n: number }>(
+    client,
+    `SELECT fn, count(*) AS n FROM ${s}.jobs
         WHERE fn = ANY($1::text[]) AND state IN ('scheduled', 'queued', 'retrying')
         GROUP BY fn`,
-      [boundedFns],
-    );
-    for (const fn of boundedFns) pending.set(fn, 0);
-    for (const row of rows) pending.set(row.fn, row.n);
-  }
+    [boundedFns],
+  );
+  const pending = new Map<string, number>();
+  for (const fn of boundedFns) pending.set(fn, 0);
+  for (const row of rows) pending.set(row.fn, row.n);
+  return pending;
+}
 
-  // Decide, in batch order, which jobs are new, which repeat a key, which break a rule.
-  type Plan =
-    { kind: "existing"; row: JobRow } | { kind: "batch"; index: number } | { kind: "insert" };
+/** What a job of the batch turns into: a committed job, an earlier job of the batch, or a row. */
+type Plan =
+  { kind: "existing"; row: JobRow } | { kind: "batch"; index: number } | { kind: "insert" };
+
+/**
+ * Decide, in batch order, which jobs are new, which repeat a key, which break a rule (throws
+ * ConflictError or QueueFullError). `pending` (the counts of the bounded fns) is updated in
+ * place as jobs are planned for insertion. No I/O.
+ */
+function planBatch(
+  jobs: readonly NewJob[],
+  existing: ReadonlyMap<string, JobRow>,
+  pending: Map<string, number>,
+): { plans: Plan[]; toInsert: number[] } {
   const plans: Plan[] = [];
   const keyInBatch = new Map<string, number>();
   const toInsert: number[] = [];
@@ -122,17 +182,26 @@ export async function insertJobs(
     plans.push({ kind: "insert" });
     toInsert.push(index);
   });
+  return { plans, toInsert };
+}
 
-  // Contract: inserts the new jobs in batch order (ids ascend in that order), attempt 0, no
-  // lease; a row whose idempotency key another transaction committed meanwhile is skipped
-  // (ON CONFLICT DO NOTHING waits for that transaction first). Returns the inserted rows.
-  const inserted = new Map<number, JobRow>();
-  if (toInsert.length > 0) {
-    const pick = <T>(f: (job: NewJob, index: number) => T): T[] =>
-      toInsert.map((index) => f(jobs[index]!, index));
-    const { rows } = await exec<JobRow>(
-      client,
-      `INSERT INTO ${s}.jobs (fn, state, attempt, max_attempts, payload, priority, run_at,
+// Contract: inserts the new jobs in batch order (ids ascend in that order), attempt 0, no
+// lease; a row whose idempotency key another transaction committed meanwhile is skipped
+// (ON CONFLICT DO NOTHING waits for that transaction first). Returns the inserted rows, by
+// index in the batch.
+async function insertRows(
+  client: Queryable,
+  s: string,
+  jobs: readonly NewJob[],
+  origins: readonly JobOrigin[],
+  toInsert: number[],
+  now: number,
+): Promise<Map<number, JobRow>> {
+  const pick = <T>(f: (job: NewJob, index: number) => T): T[] =>
+    toInsert.map((index) => f(jobs[index]!, index));
+  const { rows } = await exec<JobRow>(
+    client,
+    `INSERT INTO ${s}.jobs (fn, state, attempt, max_attempts, payload, priority, run_at,
                               idempotency_key, concurrency_key, concurrency_limit,
                               created_at, updated_at, origin_kind, origin_id, origin_key,
                               backoff, timeout_ms)
@@ -148,51 +217,61 @@ export async function insertJobs(
         ORDER BY ord
        ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
        RETURNING ${COLS}`,
-      [
-        pick((j) => j.fn),
-        pick((j) => j.maxAttempts),
-        pick((j) => j.payloadJson),
-        pick((j) => j.priority),
-        pick((j) => j.runAt),
-        pick((j) => j.idempotencyKey),
-        pick((j) => j.concurrencyKey),
-        pick((j) => j.concurrencyLimit),
-        pick((_, i) => origins[i]!.kind),
-        pick((_, i) => origins[i]!.id),
-        pick((_, i) => origins[i]!.key),
-        pick((_, i) => i),
-        now,
-        pick((j) => JSON.stringify(j.backoff)),
-        pick((j) => j.timeoutMs),
-      ],
-    );
-    // Rows come back in insertion order = ascending id; a skipped row is one whose key is not
-    // among the returned keys.
-    const byId = [...rows].sort((a, b) => a.id - b.id);
-    const returnedKeys = new Set(rows.map((row) => row.idempotency_key));
-    let next = 0;
-    for (const index of toInsert) {
-      const key = jobs[index]!.idempotencyKey;
-      if (key !== null && !returnedKeys.has(key)) continue;
-      inserted.set(index, byId[next++]!);
-    }
-    if (next !== byId.length) {
-      throw new StoreError(`enqueue: ${byId.length} rows inserted but ${next} matched the batch`);
-    }
-  }
+    [
+      pick((j) => j.fn),
+      pick((j) => j.maxAttempts),
+      pick((j) => j.payloadJson),
+      pick((j) => j.priority),
+      pick((j) => j.runAt),
+      pick((j) => j.idempotencyKey),
+      pick((j) => j.concurrencyKey),
+      pick((j) => j.concurrencyLimit),
+      pick((_, i) => origins[i]!.kind),
+      pick((_, i) => origins[i]!.id),
+      pick((_, i) => origins[i]!.key),
+      pick((_, i) => i),
+      now,
+      pick((j) => JSON.stringify(j.backoff)),
+      pick((j) => j.timeoutMs),
+    ],
+  );
+  return matchInserted(jobs, toInsert, rows);
+}
 
-  // Keys taken by a concurrent transaction between our read and our insert.
-  const raced = toInsert.filter((index) => !inserted.has(index));
-  if (raced.length > 0) {
-    const racedKeys = raced.map((index) => jobs[index]!.idempotencyKey!);
-    const { rows } = await exec<JobRow>(
-      client,
-      `SELECT ${COLS} FROM ${s}.jobs WHERE idempotency_key = ANY($1::text[])`,
-      [racedKeys],
-    );
-    for (const row of rows) existing.set(row.idempotency_key!, row);
+/**
+ * Pair the inserted rows with the batch: rows come back in insertion order = ascending id; a
+ * skipped row is one whose key is not among the returned keys. No I/O.
+ */
+function matchInserted(
+  jobs: readonly NewJob[],
+  toInsert: readonly number[],
+  rows: readonly JobRow[],
+): Map<number, JobRow> {
+  const inserted = new Map<number, JobRow>();
+  const byId = [...rows].sort((a, b) => a.id - b.id);
+  const returnedKeys = new Set(rows.map((row) => row.idempotency_key));
+  let next = 0;
+  for (const index of toInsert) {
+    const key = jobs[index]!.idempotencyKey;
+    if (key !== null && !returnedKeys.has(key)) continue;
+    inserted.set(index, byId[next++]!);
   }
+  if (next !== byId.length) {
+    throw new StoreError(`enqueue: ${byId.length} rows inserted but ${next} matched the batch`);
+  }
+  return inserted;
+}
 
+/**
+ * The outcome of each job, in batch order, from its plan, the rows inserted and the key holders
+ * (including those of raced keys). Throws when a raced key is held by another fn or payload.
+ */
+function batchOutcomes(
+  jobs: readonly NewJob[],
+  plans: readonly Plan[],
+  inserted: ReadonlyMap<number, JobRow>,
+  existing: ReadonlyMap<string, JobRow>,
+): EnqueueOutcome[] {
   const outcomes: EnqueueOutcome[] = [];
   const jobOf = (index: number): StoredJob => outcomes[index]!.job;
   jobs.forEach((job, index) => {
@@ -218,20 +297,7 @@ export async function insertJobs(
       outcomes.push({ job: rowToJob(holder), created: false });
     }
   });
-
-  // Contract: wakes the listeners of this schema when the transaction commits.
-  if (inserted.size > 0) await exec(client, "SELECT pg_notify($1, 'enqueue')", [db.channel]);
   return outcomes;
-}
-
-/** Insert a batch in its own transaction (the JobStore's `enqueue`). */
-export function enqueue(
-  db: PgDatabase,
-  jobs: readonly NewJob[],
-  now: number,
-): Promise<EnqueueOutcome[]> {
-  if (jobs.length === 0) return Promise.resolve([]);
-  return db.transaction((client) => insertJobs(client, db, jobs, now));
 }
 
 function conflict(key: string, holder: { id: string | null; fn: string }): ConflictError {

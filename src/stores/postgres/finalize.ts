@@ -44,14 +44,48 @@ export async function finalize(
   now: number,
 ): Promise<boolean[]> {
   const applied = requests.map(() => false);
-  const ids: string[] = [];
-  const tokens: string[] = [];
-  const kinds: string[] = [];
-  const results: (string | null)[] = [];
-  const errors: (string | null)[] = [];
-  const runAts: (number | null)[] = [];
-  const positions: number[] = [];
-  let releases = false;
+  const batch = toColumns(requests);
+  if (batch.ids.length === 0) return applied;
+
+  const rows = batch.releases
+    ? await db.transaction(async (client) => {
+        const applied = await applyBatch(client, db.s, hooks, batch, now);
+        // Contract: wakes the schema's listeners at commit (a released job is runnable now).
+        const released = applied.some((row) => batch.kinds[row.ord - 1] === "released");
+        if (released) await exec(client, "SELECT pg_notify($1, 'release')", [db.channel]);
+        return applied;
+      })
+    : await applyBatch(db.pool, db.s, hooks, batch, now);
+  for (const row of rows) applied[batch.positions[row.ord - 1]!] = true;
+  return applied;
+}
+
+/** A batch as the parallel arrays the statement unnests, and where each came from. */
+interface Columns {
+  ids: string[];
+  tokens: string[];
+  kinds: string[];
+  results: (string | null)[];
+  errors: (string | null)[];
+  runAts: (number | null)[];
+  /** The index in the caller's requests of each entry. */
+  positions: number[];
+  /** Whether any request releases a job (the batch then notifies listeners). */
+  releases: boolean;
+}
+
+/** The statement's columns for the requests with a well-formed job id (the others never apply). */
+function toColumns(requests: readonly FinalizeRequest[]): Columns {
+  const batch: Columns = {
+    ids: [],
+    tokens: [],
+    kinds: [],
+    results: [],
+    errors: [],
+    runAts: [],
+    positions: [],
+    releases: false,
+  };
   requests.forEach((request, index) => {
     const id = parseId(request.jobId);
     if (id === null) return;
@@ -73,36 +107,44 @@ export async function finalize(
         runAt = outcome.runAt;
         break;
       case "released":
-        releases = true;
+        batch.releases = true;
         break;
       default: {
         const never: never = outcome;
         throw new Error(`unknown finalization ${JSON.stringify(never)}`);
       }
     }
-    ids.push(id);
-    tokens.push(request.leaseToken);
-    kinds.push(outcome.kind);
-    results.push(result);
-    errors.push(error);
-    runAts.push(runAt);
-    positions.push(index);
+    batch.ids.push(id);
+    batch.tokens.push(request.leaseToken);
+    batch.kinds.push(outcome.kind);
+    batch.results.push(result);
+    batch.errors.push(error);
+    batch.runAts.push(runAt);
+    batch.positions.push(index);
   });
-  if (ids.length === 0) return applied;
+  return batch;
+}
 
-  const { s } = db;
-  const run = async (client: Queryable | PgDatabase["pool"]) => {
-    // Plan note: the expected state 'running' comes in as data (r.st), not a literal, so the
-    // planner cannot match the partial "WHERE state = 'running'" indexes and walk them per
-    // request (with stale statistics, and dead entries until vacuum, that made finalize
-    // O(running rows) per job); it looks each job up by primary key.
-    // Contract: inputs parallel arrays (id, token, kind, result, error, run_at) and now; applies
-    // each request whose job is running under its token (the first such per job), as described
-    // in the module notes, and the completion hooks of the jobs it finished (stages after
-    // `done`); returns the ordinal (1-based) of each applied request.
-    const { rows } = await exec<{ ord: number }>(
-      client,
-      `WITH req AS (
+/** Run the finalize statement on `client` (a transaction's client or the pool). */
+async function applyBatch(
+  client: Queryable | PgDatabase["pool"],
+  s: string,
+  hooks: PgCompletionHooks,
+  batch: Columns,
+  now: number,
+): Promise<{ ord: number }[]> {
+  const { ids, tokens, kinds, results, errors, runAts } = batch;
+  // Plan note: the expected state 'running' comes in as data (r.st), not a literal, so the
+  // planner cannot match the partial "WHERE state = 'running'" indexes and walk them per
+  // request (with stale statistics, and dead entries until vacuum, that made finalize
+  // O(running rows) per job); it looks each job up by primary key.
+  // Contract: inputs parallel arrays (id, token, kind, result, error, run_at) and now; applies
+  // each request whose job is running under its token (the first such per job), as described
+  // in the module notes, and the completion hooks of the jobs it finished (stages after
+  // `done`); returns the ordinal (1-based) of each applied request.
+  const { rows } = await exec<{ ord: number }>(
+    client,
+    `WITH req AS (
          SELECT DISTINCT ON (r.id) r.*
            FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[],
                        $6::bigint[], $8::text[])
@@ -129,20 +171,7 @@ export async function finalize(
                   j.updated_at
        )${hooks.ctes(s, "done")}
        SELECT ord FROM done`,
-      [ids, tokens, kinds, results, errors, runAts, now, ids.map(() => "running")],
-    );
-    return rows;
-  };
-
-  const rows = releases
-    ? await db.transaction(async (client) => {
-        const applied = await run(client);
-        // Contract: wakes the schema's listeners at commit (a released job is runnable now).
-        const released = applied.some((row) => kinds[row.ord - 1] === "released");
-        if (released) await exec(client, "SELECT pg_notify($1, 'release')", [db.channel]);
-        return applied;
-      })
-    : await run(db.pool);
-  for (const row of rows) applied[positions[row.ord - 1]!] = true;
-  return applied;
+    [ids, tokens, kinds, results, errors, runAts, now, ids.map(() => "running")],
+  );
+  return rows;
 }

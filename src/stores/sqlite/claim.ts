@@ -55,6 +55,65 @@ interface TakeParams {
 
 /** Prepare the claim statements once; the returned function claims atomically. */
 export function prepareClaim(db: Database.Database): (request: ClaimRequest) => StoredJob[] {
+  const { promote, runningPerKey, candidates, take } = prepareStatements(db);
+
+  const claim = db.transaction((request: ClaimRequest): StoredJob[] => {
+    const { now, limit } = request;
+    const fns = JSON.stringify(request.fns);
+    promote.run(now, now, fns);
+
+    const { running, blocked } = keyCounts(runningPerKey.all());
+
+    const params: TakeParams = {
+      ids: "",
+      workerId: request.workerId,
+      tokenPrefix: `${randomUUID()}:`,
+      leaseExpiresAt: now + request.leaseMs,
+      now,
+    };
+    const claimed: StoredJob[] = [];
+    // Loop bound (so that a bug here throws instead of spinning inside synchronous code, which
+    // no test timeout can interrupt). A pass runs again only if it skipped a row of a full key.
+    // A pass that chose no row skipped only rows whose (key, limit) pair was not yet blocked,
+    // which can only be a pair with limit < 1 (every key that filled up had its pairs added),
+    // and it blocks them: so every pass but the last claims at least one job (at most `limit`
+    // passes) or blocks a new limit < 1 pair (counted in `oddPairs`).
+    let passes = 0;
+    let oddPairs = 0;
+    for (;;) {
+      const want = limit - claimed.length;
+      if (want <= 0) break;
+      if (++passes > limit + oddPairs + 1) {
+        throw new Error(
+          `claim invariant broken: pass ${passes} exceeds limit (${limit}) + newly blocked ` +
+            `limit<1 pairs (${oddPairs}) + 1; every repeated pass must claim a job or block a new key`,
+        );
+      }
+      const rows = candidates.all(fns, JSON.stringify(blocked), want);
+      const pass = choose(rows, running, blocked);
+      oddPairs += pass.oddPairs;
+      if (pass.chosen.length > 0) {
+        params.ids = JSON.stringify(pass.chosen.map((row) => row[COL.id]));
+        const changed = take.run(params).changes;
+        if (changed !== pass.chosen.length) {
+          throw new Error(
+            `claim took ${changed} of ${pass.chosen.length} queued jobs under the write lock`,
+          );
+        }
+        for (const row of pass.chosen) claimed.push(tupleToJob(claimedRow(row, params)));
+      }
+      // No row skipped: either the limit is reached or there are no more candidates.
+      if (!pass.skipped) break;
+    }
+    return claimed;
+  });
+
+  return (request) =>
+    request.limit <= 0 || request.fns.length === 0 ? [] : claim.immediate(request);
+}
+
+/** The four statements of the claim, prepared once (steps 1 to 4 of the module notes). */
+function prepareStatements(db: Database.Database) {
   // Contract: inputs now and a JSON array of fns. Moves their scheduled/retrying jobs with
   // run_at <= now to queued (run_at kept, so they sort by when they became due). Runs under the
   // claim's write lock; uses jobs_waiting_run_at_idx.
@@ -107,84 +166,67 @@ export function prepareClaim(db: Database.Database): (request: ClaimRequest) => 
       WHERE id IN (SELECT value FROM json_each(@ids)) AND state = 'queued'`,
   );
 
-  const claim = db.transaction((request: ClaimRequest): StoredJob[] => {
-    const { now, limit } = request;
-    const fns = JSON.stringify(request.fns);
-    promote.run(now, now, fns);
+  return { promote, runningPerKey, candidates, take };
+}
 
-    const running = new Map<string, number>();
-    const blocked: [string, number][] = [];
-    for (const [key, n] of runningPerKey.all()) {
-      running.set(key, n);
-      for (let l = 1; l <= n; l++) blocked.push([key, l]);
-    }
+/**
+ * The running count per concurrency key, and the [key, limit] pairs it blocks (L = 1..n for a
+ * key with n running jobs), from the rows of `runningPerKey`.
+ */
+function keyCounts(perKey: readonly (readonly [key: string, n: number])[]): {
+  running: Map<string, number>;
+  blocked: [string, number][];
+} {
+  const running = new Map<string, number>();
+  const blocked: [string, number][] = [];
+  for (const [key, n] of perKey) {
+    running.set(key, n);
+    for (let l = 1; l <= n; l++) blocked.push([key, l]);
+  }
+  return { running, blocked };
+}
 
-    const params: TakeParams = {
-      ids: "",
-      workerId: request.workerId,
-      tokenPrefix: `${randomUUID()}:`,
-      leaseExpiresAt: now + request.leaseMs,
-      now,
-    };
-    const claimed: StoredJob[] = [];
-    // Loop bound (so that a bug here throws instead of spinning inside synchronous code, which
-    // no test timeout can interrupt). A pass runs again only if it skipped a row of a full key.
-    // A pass that chose no row skipped only rows whose (key, limit) pair was not yet blocked,
-    // which can only be a pair with limit < 1 (every key that filled up had its pairs added),
-    // and it blocks them: so every pass but the last claims at least one job (at most `limit`
-    // passes) or blocks a new limit < 1 pair (counted in `oddPairs`).
-    let passes = 0;
-    let oddPairs = 0;
-    for (;;) {
-      const want = limit - claimed.length;
-      if (want <= 0) break;
-      if (++passes > limit + oddPairs + 1) {
-        throw new Error(
-          `claim invariant broken: pass ${passes} exceeds limit (${limit}) + newly blocked ` +
-            `limit<1 pairs (${oddPairs}) + 1; every repeated pass must claim a job or block a new key`,
-        );
-      }
-      const rows = candidates.all(fns, JSON.stringify(blocked), want);
-      const chosen: JobTuple[] = [];
-      let skipped = false;
-      for (const row of rows) {
-        const key = row[COL.concurrencyKey];
-        if (key !== null) {
-          const keyLimit = row[COL.concurrencyLimit];
-          const n = running.get(key) ?? 0;
-          if (n >= keyLimit) {
-            // The key filled up earlier in this pass (or the limit is below 1). Pairs with
-            // limit >= 1 are already in `blocked`; add the odd ones so the next pass skips them.
-            if (keyLimit < 1) {
-              blocked.push([key, keyLimit]);
-              oddPairs++;
-            }
-            skipped = true;
-            continue;
-          }
-          running.set(key, n + 1);
-          blocked.push([key, n + 1]);
+/** One pass: the rows chosen, whether a row of a full key was skipped, new limit < 1 pairs. */
+interface Pass {
+  chosen: JobTuple[];
+  skipped: boolean;
+  oddPairs: number;
+}
+
+/**
+ * Choose from one pass's candidate rows, in claim order (step 4): each chosen row with a key
+ * counts against it, so `running` and `blocked` are updated in place as the claim goes on; a
+ * row whose key filled up earlier in the pass (or whose limit is below 1) is skipped. No I/O.
+ */
+function choose(
+  rows: readonly JobTuple[],
+  running: Map<string, number>,
+  blocked: [string, number][],
+): Pass {
+  const chosen: JobTuple[] = [];
+  let skipped = false;
+  let oddPairs = 0;
+  for (const row of rows) {
+    const key = row[COL.concurrencyKey];
+    if (key !== null) {
+      const keyLimit = row[COL.concurrencyLimit];
+      const n = running.get(key) ?? 0;
+      if (n >= keyLimit) {
+        // The key filled up earlier in this pass (or the limit is below 1). Pairs with
+        // limit >= 1 are already in `blocked`; add the odd ones so the next pass skips them.
+        if (keyLimit < 1) {
+          blocked.push([key, keyLimit]);
+          oddPairs++;
         }
-        chosen.push(row);
+        skipped = true;
+        continue;
       }
-      if (chosen.length > 0) {
-        params.ids = JSON.stringify(chosen.map((row) => row[COL.id]));
-        const changed = take.run(params).changes;
-        if (changed !== chosen.length) {
-          throw new Error(
-            `claim took ${changed} of ${chosen.length} queued jobs under the write lock`,
-          );
-        }
-        for (const row of chosen) claimed.push(tupleToJob(claimedRow(row, params)));
-      }
-      // No row skipped: either the limit is reached or there are no more candidates.
-      if (!skipped) break;
+      running.set(key, n + 1);
+      blocked.push([key, n + 1]);
     }
-    return claimed;
-  });
-
-  return (request) =>
-    request.limit <= 0 || request.fns.length === 0 ? [] : claim.immediate(request);
+    chosen.push(row);
+  }
+  return { chosen, skipped, oddPairs };
 }
 
 /** A queued row as `take` leaves it (mirrors take's SET list). */

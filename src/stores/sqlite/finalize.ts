@@ -33,6 +33,65 @@ export function prepareFinalize(
   db: Database.Database,
   hooks: CompletionHooks,
 ): (requests: readonly FinalizeRequest[], now: number) => boolean[] {
+  const { succeed, finish } = prepareTerminal(db);
+  const { retry, release } = prepareNonTerminal(db);
+
+  // Tell the owner of a finished job's kind (api jobs: nothing to do).
+  const finished = (
+    id: number,
+    state: FinishedJob["state"],
+    origin: OriginTuple | undefined,
+    now: number,
+  ): boolean => {
+    if (origin === undefined) return false;
+    if (origin[0] !== "api") {
+      hooks.run({
+        id: String(id),
+        state,
+        origin: toOrigin(id, origin[0], origin[1], origin[2]),
+        finishedAt: now,
+      });
+    }
+    return true;
+  };
+
+  const apply = (request: FinalizeRequest, now: number): boolean => {
+    const id = parseJobId(request.jobId);
+    if (id === null) return false;
+    const token = request.leaseToken;
+    const outcome = request.outcome;
+    switch (outcome.kind) {
+      case "succeeded":
+        return finished(id, "succeeded", succeed.get(outcome.resultJson, now, now, id, token), now);
+      case "failed":
+      case "timed_out":
+      case "cancelled":
+        return finished(
+          id,
+          outcome.kind,
+          finish.get(outcome.kind, errorToJson(outcome.error), now, now, id, token),
+          now,
+        );
+      case "retrying":
+        return retry.run(errorToJson(outcome.error), outcome.runAt, now, id, token).changes === 1;
+      case "released":
+        return release.run(now, now, id, token).changes === 1;
+      default: {
+        const never: never = outcome;
+        throw new Error(`unknown finalization ${JSON.stringify(never)}`);
+      }
+    }
+  };
+
+  const batch = db.transaction((requests: readonly FinalizeRequest[], now: number) =>
+    requests.map((request) => apply(request, now)),
+  );
+
+  return (requests, now) => (requests.length === 0 ? [] : batch.immediate(requests, now));
+}
+
+/** The terminal statements (succeed, finish): they return the job's origin for its hook. */
+function prepareTerminal(db: Database.Database) {
   // Contract: inputs result JSON, now, now, id, token; running -> succeeded, finished now,
   // lease cleared. The last error (of an earlier attempt) is kept. Returns the job's origin
   // when it applied (no row otherwise).
@@ -72,25 +131,11 @@ export function prepareFinalize(
     )
     .raw();
 
-  // Tell the owner of a finished job's kind (api jobs: nothing to do).
-  const finished = (
-    id: number,
-    state: FinishedJob["state"],
-    origin: OriginTuple | undefined,
-    now: number,
-  ): boolean => {
-    if (origin === undefined) return false;
-    if (origin[0] !== "api") {
-      hooks.run({
-        id: String(id),
-        state,
-        origin: toOrigin(id, origin[0], origin[1], origin[2]),
-        finishedAt: now,
-      });
-    }
-    return true;
-  };
+  return { succeed, finish };
+}
 
+/** The statements that hand a job back to the queue (retry, release): no hook, no RETURNING. */
+function prepareNonTerminal(db: Database.Database) {
   // Contract: inputs error JSON, the next run_at, now, id, token; running -> retrying, due at
   // runAt, lease cleared, finished_at stays NULL. The attempt count is kept (it counts started
   // attempts).
@@ -112,37 +157,5 @@ export function prepareFinalize(
       WHERE id = ? AND state = 'running' AND lease_token = ?`,
   );
 
-  const apply = (request: FinalizeRequest, now: number): boolean => {
-    const id = parseJobId(request.jobId);
-    if (id === null) return false;
-    const token = request.leaseToken;
-    const outcome = request.outcome;
-    switch (outcome.kind) {
-      case "succeeded":
-        return finished(id, "succeeded", succeed.get(outcome.resultJson, now, now, id, token), now);
-      case "failed":
-      case "timed_out":
-      case "cancelled":
-        return finished(
-          id,
-          outcome.kind,
-          finish.get(outcome.kind, errorToJson(outcome.error), now, now, id, token),
-          now,
-        );
-      case "retrying":
-        return retry.run(errorToJson(outcome.error), outcome.runAt, now, id, token).changes === 1;
-      case "released":
-        return release.run(now, now, id, token).changes === 1;
-      default: {
-        const never: never = outcome;
-        throw new Error(`unknown finalization ${JSON.stringify(never)}`);
-      }
-    }
-  };
-
-  const batch = db.transaction((requests: readonly FinalizeRequest[], now: number) =>
-    requests.map((request) => apply(request, now)),
-  );
-
-  return (requests, now) => (requests.length === 0 ? [] : batch.immediate(requests, now));
+  return { retry, release };
 }

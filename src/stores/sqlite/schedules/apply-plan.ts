@@ -22,7 +22,7 @@ import type {
   ScheduleRuntimeInit,
 } from "../../../ports/schedule-store.js";
 import { prepareFunctions } from "./functions.js";
-import { prepareHistory } from "./history.js";
+import { type NewHistoryEntry, prepareHistory } from "./history.js";
 import {
   checkCursor,
   type DeclarationParams,
@@ -51,7 +51,68 @@ export function prepareApplyPlan(
 ): (changes: readonly PlanChange[], now: number) => void {
   const functions = prepareFunctions(db);
   const history = prepareHistory(db);
+  const { byName, insert, updateDeclared, updateCursor, remove } = prepareStatements(db);
 
+  const mustFind = (name: string, op: string): ScheduleRow => {
+    const row = byName.get(name);
+    if (row === undefined) {
+      throw new NotFoundError(
+        `schedule "${name}" does not exist, so ${op} cannot apply; nothing of the plan was applied`,
+      );
+    }
+    return row;
+  };
+
+  const applyOne = (change: PlanChange, now: number): void => {
+    switch (change.op) {
+      case "create_schedule": {
+        const params = declarationToParams(change.schedule);
+        const existing = byName.get(params.name);
+        if (existing !== undefined) throw nameTaken(params.name, existing.id);
+        insert.run({ ...params, ...checkCursor(change.initial, "initial"), now });
+        return;
+      }
+      case "update_schedule": {
+        const row = mustFind(change.name, "update_schedule");
+        const merged: ScheduleDeclaration = {
+          ...rowToDeclaration(row),
+          ...givenFields(change.fields),
+        };
+        const params = declarationToParams(merged);
+        updateDeclared.run({ ...params, id: row.id, now });
+        if (change.cursor !== undefined) {
+          updateCursor.run({ ...checkCursor(change.cursor, "cursor"), id: row.id, now });
+        }
+        if (params.enabled !== row.enabled) history.append(row.id, [enabledEntry(params, now)]);
+        return;
+      }
+      case "delete_schedule":
+        if (remove.run(change.name).changes === 0) mustFind(change.name, "delete_schedule");
+        return;
+      case "upsert_function":
+        functions.upsert(change.fn, now);
+        return;
+      case "delete_function":
+        functions.remove(change.name);
+        return;
+      default: {
+        const never: never = change;
+        throw new ValidationError(`unknown plan change ${JSON.stringify(never)}`);
+      }
+    }
+  };
+
+  const apply = db.transaction((changes: readonly PlanChange[], now: number) => {
+    for (const change of changes) applyOne(change, now);
+  });
+
+  return (changes, now) => {
+    if (changes.length > 0) apply.immediate(changes, now);
+  };
+}
+
+/** The schedule statements of a plan, prepared once (functions and history have their own). */
+function prepareStatements(db: Database.Database) {
   // Contract: input a name; the row, read under the plan's write lock.
   const byName = db.prepare<[string], ScheduleRow>("SELECT * FROM schedules WHERE name = ?");
 
@@ -87,79 +148,27 @@ export function prepareApplyPlan(
   // Contract: input a name; deletes the schedule and (cascade) its history.
   const remove = db.prepare<[string]>("DELETE FROM schedules WHERE name = ?");
 
-  const mustFind = (name: string, op: string): ScheduleRow => {
-    const row = byName.get(name);
-    if (row === undefined) {
-      throw new NotFoundError(
-        `schedule "${name}" does not exist, so ${op} cannot apply; nothing of the plan was applied`,
-      );
-    }
-    return row;
-  };
+  return { byName, insert, updateDeclared, updateCursor, remove };
+}
 
-  const applyOne = (change: PlanChange, now: number): void => {
-    switch (change.op) {
-      case "create_schedule": {
-        const params = declarationToParams(change.schedule);
-        const existing = byName.get(params.name);
-        if (existing !== undefined) {
-          // ConflictError carries the id of the object holding the name (here a schedule).
-          throw new ConflictError(
-            `schedule "${params.name}" already exists (id ${existing.id}); update it instead ` +
-              `of creating it, or choose another name; nothing of the plan was applied`,
-            String(existing.id),
-          );
-        }
-        insert.run({ ...params, ...checkCursor(change.initial, "initial"), now });
-        return;
-      }
-      case "update_schedule": {
-        const row = mustFind(change.name, "update_schedule");
-        const merged: ScheduleDeclaration = {
-          ...rowToDeclaration(row),
-          ...givenFields(change.fields),
-        };
-        const params = declarationToParams(merged);
-        updateDeclared.run({ ...params, id: row.id, now });
-        if (change.cursor !== undefined) {
-          updateCursor.run({ ...checkCursor(change.cursor, "cursor"), id: row.id, now });
-        }
-        if (params.enabled !== row.enabled) {
-          history.append(row.id, [
-            {
-              slotAt: null,
-              at: now,
-              kind: params.enabled === 1 ? "resumed" : "paused",
-              reason: "reconcile",
-              jobId: null,
-              message: params.enabled === 1 ? null : params.pauseNote,
-            },
-          ]);
-        }
-        return;
-      }
-      case "delete_schedule":
-        if (remove.run(change.name).changes === 0) mustFind(change.name, "delete_schedule");
-        return;
-      case "upsert_function":
-        functions.upsert(change.fn, now);
-        return;
-      case "delete_function":
-        functions.remove(change.name);
-        return;
-      default: {
-        const never: never = change;
-        throw new ValidationError(`unknown plan change ${JSON.stringify(never)}`);
-      }
-    }
-  };
+/** ConflictError carries the id of the object holding the name (here a schedule). */
+function nameTaken(name: string, id: number): ConflictError {
+  return new ConflictError(
+    `schedule "${name}" already exists (id ${id}); update it instead ` +
+      `of creating it, or choose another name; nothing of the plan was applied`,
+    String(id),
+  );
+}
 
-  const apply = db.transaction((changes: readonly PlanChange[], now: number) => {
-    for (const change of changes) applyOne(change, now);
-  });
-
-  return (changes, now) => {
-    if (changes.length > 0) apply.immediate(changes, now);
+/** The history entry of a reconcile that changed `enabled` to `params.enabled`. */
+function enabledEntry(params: DeclarationParams, now: number): NewHistoryEntry {
+  return {
+    slotAt: null,
+    at: now,
+    kind: params.enabled === 1 ? "resumed" : "paused",
+    reason: "reconcile",
+    jobId: null,
+    message: params.enabled === 1 ? null : params.pauseNote,
   };
 }
 

@@ -34,7 +34,7 @@ import type {
 } from "../../../ports/schedule-store.js";
 import { parseJobId } from "../arguments.js";
 import { prepareEnqueue } from "../enqueue.js";
-import { prepareHistory } from "./history.js";
+import { type NewHistoryEntry, prepareHistory } from "./history.js";
 import { checkSlotOrigin } from "../../schedule-row.js";
 import { bufferedSlotsToJson, checkCursor, instant } from "./schedule-row.js";
 
@@ -63,7 +63,65 @@ export function prepareFireSlot(db: Database.Database): PreparedFireSlot {
   // Shared with JobStore.enqueue: called inside this transaction, it runs as a savepoint.
   const enqueue = prepareEnqueue(db);
   const history = prepareHistory(db);
+  const { cursorOf, jobForSlot, advance } = prepareStatements(db);
 
+  const fire = db.transaction((id: number, request: FireSlotRequest): FireSlotOutcome => {
+    const schedule = cursorOf.get(id);
+    if (schedule === undefined || schedule.next_slot_at !== request.expectedNextSlotAt) {
+      return { kind: "stale" };
+    }
+
+    let job: StoredJob | null = null;
+    let createdJobId: number | null = null;
+    let existingJobId: number | null = null;
+    if (request.job !== null) {
+      existingJobId = jobForSlot.get(String(id), String(request.slotAt))?.id ?? null;
+      if (existingJobId === null) {
+        const [outcome] = enqueue([request.job], request.now);
+        if (outcome === undefined) throw new Error("enqueue returned no outcome for one job");
+        job = outcome.job;
+        // An idempotency key can return an older job instead of creating one; that is not a
+        // fire of this schedule (run_count, last_job_id unchanged).
+        if (outcome.created) createdJobId = Number(job.id);
+      }
+    }
+
+    const entryJobId = existingJobId ?? (job === null ? null : Number(job.id));
+    history.append(id, entriesWithJob(request, entryJobId));
+
+    const changed = advance.run(advanceParams(id, request, existingJobId, createdJobId)).changes;
+    if (changed !== 1) throw new Error(`schedule ${id}: cursor changed under the write lock`);
+
+    return existingJobId === null
+      ? { kind: "applied", job }
+      : { kind: "duplicate_slot", existingJobId: String(existingJobId) };
+  });
+
+  const single = (request: FireSlotRequest): FireSlotOutcome => {
+    const checked = checkRequest(request);
+    const id = parseJobId(checked.scheduleId);
+    return id === null ? { kind: "stale" } : fire.immediate(id, checked);
+  };
+  // Inside the outer transaction each `fire` call runs as a savepoint (better-sqlite3 nests
+  // transactions that way), so a request that throws rolls back alone.
+  const batch = db.transaction((requests: readonly FireSlotRequest[]): FireSlotBatchOutcome[] =>
+    requests.map((request) => {
+      try {
+        const checked = checkRequest(request);
+        const id = parseJobId(checked.scheduleId);
+        return id === null ? { kind: "stale" } : fire(id, checked);
+      } catch (error) {
+        return { kind: "failed", error };
+      }
+    }),
+  );
+  return Object.assign(single, {
+    many: (requests: readonly FireSlotRequest[]) => batch.immediate(requests),
+  });
+}
+
+/** The statements of steps 1, 2 and 4, prepared once (enqueue and history have their own). */
+function prepareStatements(db: Database.Database) {
   // Contract: input a schedule id; its cursor, read under the write lock (step 1).
   const cursorOf = db.prepare<[number], { next_slot_at: number | null }>(
     "SELECT next_slot_at FROM schedules WHERE id = ?",
@@ -94,77 +152,37 @@ export function prepareFireSlot(db: Database.Database): PreparedFireSlot {
       WHERE id = @id AND next_slot_at = @expected`,
   );
 
-  const fire = db.transaction((id: number, request: FireSlotRequest): FireSlotOutcome => {
-    const schedule = cursorOf.get(id);
-    if (schedule === undefined || schedule.next_slot_at !== request.expectedNextSlotAt) {
-      return { kind: "stale" };
-    }
+  return { cursorOf, jobForSlot, advance };
+}
 
-    let job: StoredJob | null = null;
-    let createdJobId: number | null = null;
-    let existingJobId: number | null = null;
-    if (request.job !== null) {
-      existingJobId = jobForSlot.get(String(id), String(request.slotAt))?.id ?? null;
-      if (existingJobId === null) {
-        const [outcome] = enqueue([request.job], request.now);
-        if (outcome === undefined) throw new Error("enqueue returned no outcome for one job");
-        job = outcome.job;
-        // An idempotency key can return an older job instead of creating one; that is not a
-        // fire of this schedule (run_count, last_job_id unchanged).
-        if (outcome.created) createdJobId = Number(job.id);
-      }
-    }
+/** The request's history entries (step 3), the slot's job id on `fired`/`caught_up` entries. */
+function entriesWithJob(request: FireSlotRequest, jobId: number | null): NewHistoryEntry[] {
+  return request.history.map((entry) => ({
+    ...entry,
+    jobId: entry.kind === "fired" || entry.kind === "caught_up" ? jobId : null,
+  }));
+}
 
-    const entryJobId = existingJobId ?? (job === null ? null : Number(job.id));
-    history.append(
-      id,
-      request.history.map((entry) => ({
-        ...entry,
-        jobId: entry.kind === "fired" || entry.kind === "caught_up" ? entryJobId : null,
-      })),
-    );
-
-    const changed = advance.run({
-      id,
-      expected: request.expectedNextSlotAt,
-      nextSlotAt: request.next.nextSlotAt,
-      nextDueAt: request.next.nextDueAt,
-      slotAt: request.slotAt,
-      status: request.status,
-      duplicate: existingJobId === null ? 0 : 1,
-      createdJobId,
-      bufferedSlots:
-        request.bufferedSlots === undefined ? null : bufferedSlotsToJson(request.bufferedSlots),
-      now: request.now,
-    }).changes;
-    if (changed !== 1) throw new Error(`schedule ${id}: cursor changed under the write lock`);
-
-    return existingJobId === null
-      ? { kind: "applied", job }
-      : { kind: "duplicate_slot", existingJobId: String(existingJobId) };
-  });
-
-  const single = (request: FireSlotRequest): FireSlotOutcome => {
-    const checked = checkRequest(request);
-    const id = parseJobId(checked.scheduleId);
-    return id === null ? { kind: "stale" } : fire.immediate(id, checked);
+/** The parameters of step 4: a duplicate slot keeps the status, a created job counts a fire. */
+function advanceParams(
+  id: number,
+  request: FireSlotRequest,
+  existingJobId: number | null,
+  createdJobId: number | null,
+): AdvanceParams {
+  return {
+    id,
+    expected: request.expectedNextSlotAt,
+    nextSlotAt: request.next.nextSlotAt,
+    nextDueAt: request.next.nextDueAt,
+    slotAt: request.slotAt,
+    status: request.status,
+    duplicate: existingJobId === null ? 0 : 1,
+    createdJobId,
+    bufferedSlots:
+      request.bufferedSlots === undefined ? null : bufferedSlotsToJson(request.bufferedSlots),
+    now: request.now,
   };
-  // Inside the outer transaction each `fire` call runs as a savepoint (better-sqlite3 nests
-  // transactions that way), so a request that throws rolls back alone.
-  const batch = db.transaction((requests: readonly FireSlotRequest[]): FireSlotBatchOutcome[] =>
-    requests.map((request) => {
-      try {
-        const checked = checkRequest(request);
-        const id = parseJobId(checked.scheduleId);
-        return id === null ? { kind: "stale" } : fire(id, checked);
-      } catch (error) {
-        return { kind: "failed", error };
-      }
-    }),
-  );
-  return Object.assign(single, {
-    many: (requests: readonly FireSlotRequest[]) => batch.immediate(requests),
-  });
 }
 
 /** Validate a request before the transaction; returns it with the cursor normalised. */
