@@ -59,7 +59,7 @@ export interface KairosEventMap {
   };
   /** Firing a schedule failed; recorded on the schedule, the loop goes on. */
   "schedule:error": { readonly schedule: string; readonly message: string; readonly at: number };
-  /** This process became the leader (runs the scheduler loop and lease recovery). */
+  /** This process became the leader (runs the leader duties: scheduler loop, lease recovery, retention). */
   "leader:elected": { readonly at: number };
   /** This process stopped leading (lock lost, or stopping). */
   "leader:lost": { readonly at: number; readonly reason: string };

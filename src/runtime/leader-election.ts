@@ -1,7 +1,7 @@
 /**
  * @module runtime/leader-election
- * Leader election over a LeaderLock: exactly one process runs the scheduler loop and lease
- * recovery. Followers keep trying to acquire; the leader re-checks on every check (and the
+ * Leader election over a LeaderLock: exactly one process runs the leader duties (scheduler
+ * loop, lease recovery, retention). Followers keep trying to acquire; the leader re-checks on every check (and the
  * scheduler re-checks before every tick) that its session still holds the lock, and steps down
  * at once when it does not — a dropped and replaced connection must never leave two leaders
  * firing (the split-brain guard; the unique (schedule, slot) key is the last line of defence).
@@ -153,7 +153,7 @@ export class LeaderElector {
       this.lostAt = null;
     }
     this.events.emit("leader:elected", { at: now });
-    this.logger.info({}, "became leader: running the scheduler loop");
+    this.logger.info({}, "became leader: running the leader duties");
     try {
       await this.hooks.elected();
     } catch (error) {
@@ -168,7 +168,7 @@ export class LeaderElector {
     this.stepDowns++;
     this.lostAt = this.clock.now();
     this.events.emit("leader:lost", { at: this.lostAt, reason });
-    this.logger.warn({ reason }, "lost leadership: stopped the scheduler loop");
+    this.logger.warn({ reason }, "lost leadership: stopped the leader duties");
     try {
       await this.hooks.demoted();
     } catch (error) {

@@ -89,10 +89,12 @@ function watch(kairos: Awaited<ReturnType<typeof openEngine>>["kairos"], io: Io)
   );
   kairos.on("schedule:error", (e) => io.out(`${t(e.at)} error     ${e.schedule}: ${e.message}`));
   kairos.on("leader:elected", (e) =>
-    io.out(`${t(e.at)} leader    this process now runs the scheduler loop`),
+    io.out(
+      `${t(e.at)} leader    this process now runs the leader duties (scheduler, lease recovery, retention)`,
+    ),
   );
   kairos.on("leader:lost", (e) =>
-    io.out(`${t(e.at)} follower  leadership lost (${e.reason}); scheduler loop stopped`),
+    io.out(`${t(e.at)} follower  leadership lost (${e.reason}); leader duties stopped`),
   );
   kairos.on("job:started", (e) =>
     io.out(`${t(e.at)} started   ${e.fn} job ${e.jobId} on ${e.workerId}`),
