@@ -74,6 +74,11 @@ export interface FinalizeRequest {
   readonly jobId: string;
   readonly leaseToken: string;
   readonly outcome: Finalization;
+  /**
+   * The job's origin kind as the caller read it (a job's origin never changes). `"api"` lets an
+   * adapter skip looking up a completion hook for the job; omitted: the adapter looks it up.
+   */
+  readonly originKind?: string;
 }
 
 /** Result of a heartbeat. */

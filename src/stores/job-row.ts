@@ -129,8 +129,20 @@ export function parseJobError(id: number, text: string): JobErrorInfo {
   };
 }
 
+/** Parsed backoff texts: jobs share a handful of policies, so each text is parsed once. */
+const parsedBackoffs = new Map<string, BackoffPolicy>();
+
 /** Parse the `backoff` column; StoreError when it is not JSON of an object. */
 export function parseBackoff(id: number, text: string): BackoffPolicy {
+  const known = parsedBackoffs.get(text);
+  if (known !== undefined) return known;
+  const parsed = parseBackoffText(id, text);
+  if (parsedBackoffs.size >= 1_000) parsedBackoffs.clear();
+  parsedBackoffs.set(text, Object.freeze(parsed));
+  return parsed;
+}
+
+function parseBackoffText(id: number, text: string): BackoffPolicy {
   let value: unknown;
   try {
     value = JSON.parse(text);

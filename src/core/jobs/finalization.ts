@@ -43,8 +43,6 @@ export interface FinalizingJob {
   /** The job's backoff; null only for jobs created before policies were stamped (default then). */
   readonly backoff: BackoffPolicy | null;
   readonly timeoutMs: number | null;
-  /** True when a cancel was requested while it ran. */
-  readonly cancelRequested: boolean;
   readonly leaseOwner: string | null;
   readonly leaseExpiresAt: number | null;
 }
@@ -57,14 +55,18 @@ export type FinalizationDecision =
   | { readonly action: "write"; readonly finalization: Finalization; readonly to: JobState }
   | { readonly action: "drop"; readonly reason: DropReason };
 
-/** Decide the outcome of a running job's attempt. */
+/**
+ * Decide the outcome of a running job's attempt. `cancelRequested`: a cancel reached the
+ * attempt (the job's stored flag, or one delivered to the running process).
+ */
 export function decideFinalization(
   job: FinalizingJob,
   outcome: AttemptOutcome,
   now: number,
   random: () => number,
+  cancelRequested: boolean,
 ): FinalizationDecision {
-  const finalization = finalizationFor(job, outcome, now, random);
+  const finalization = finalizationFor(job, outcome, now, random, cancelRequested);
   if (finalization === null) return { action: "drop", reason: "lease_lost" };
   const to = stateAfter(finalization);
   if (!canTransition("running", to)) {
@@ -92,12 +94,13 @@ function finalizationFor(
   outcome: AttemptOutcome,
   now: number,
   random: () => number,
+  cancelRequested: boolean,
 ): Finalization | null {
   switch (outcome.kind) {
     case "resolved":
       return resultOf(outcome.value);
     case "rejected":
-      if (job.cancelRequested) return { kind: "cancelled", error: cancelledError(job) };
+      if (cancelRequested) return { kind: "cancelled", error: cancelledError(job) };
       return retryOr(job, outcome.error, "failed", now, random, outcome.unrecoverable);
     case "timeout":
       return retryOr(job, timeoutError(job), "timed_out", now, random, false);
@@ -110,7 +113,7 @@ function finalizationFor(
     case "lease_lost":
       return null;
     case "lease_expired":
-      if (job.cancelRequested) return { kind: "cancelled", error: cancelledError(job) };
+      if (cancelRequested) return { kind: "cancelled", error: cancelledError(job) };
       return retryOr(job, workerLostError(job, now), "failed", now, random, false);
   }
 }

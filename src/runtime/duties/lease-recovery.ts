@@ -49,10 +49,11 @@ export function createLeaseRecoveryDuty(
     const decided = expired.flatMap((job) => {
       if (job.leaseToken === null || caps.isRunningHere(job.id)) return [];
       const decision = decideFinalization(
-        { ...job, cancelRequested: job.cancelRequestedAt !== null },
+        job,
         { kind: "lease_expired" },
         now,
         caps.random,
+        job.cancelRequestedAt !== null,
       );
       return decision.action === "write"
         ? [{ job, token: job.leaseToken, finalization: decision.finalization }]

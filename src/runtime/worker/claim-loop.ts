@@ -59,7 +59,7 @@ export class ClaimLoop {
     const onChange = caps.onChange?.bind(caps);
     this.waker = new Waker({
       clock: caps.clock,
-      onWake: () => this.fetchSoon(),
+      onWake: () => this.newWork(),
       changeToken: () => caps.changeToken(),
       ...(onChange ? { onChange } : {}),
       changeCheckMs: timing.changeCheckMs,
@@ -85,11 +85,20 @@ export class ClaimLoop {
   /** A job becomes due at `runAt`: claim now, or wake then. */
   notify(runAt: number): void {
     if (this.state !== "running") return;
-    if (runAt <= this.caps.clock.now()) this.fetchSoon();
+    if (runAt <= this.caps.clock.now()) this.newWork();
     else this.waker.wakeAt(runAt);
   }
 
-  /** Claim at the next turn of the event loop (coalesced). */
+  /**
+   * The store may hold work a claim in flight did not see (a local enqueue, a foreign commit, a
+   * deadline): claim again once that claim returns, never dropping the wake-up.
+   */
+  private newWork(): void {
+    if (this.claiming) this.claimAgain = true;
+    this.fetchSoon();
+  }
+
+  /** Claim at the next turn of the event loop (coalesced); a slot freed, say. */
   fetchSoon(): void {
     if (this.fetchQueued || this.state !== "running") return;
     this.fetchQueued = true;
@@ -100,12 +109,7 @@ export class ClaimLoop {
   }
 
   private async fetch(): Promise<void> {
-    if (this.state !== "running") return;
-    if (this.claiming) {
-      // The claim in flight may have read the store before this wake-up's change: never drop it.
-      this.claimAgain = true;
-      return;
-    }
+    if (this.state !== "running" || this.claiming) return;
     this.claimAgain = false;
     const { want, free, prefetch } = this.caps.capacity();
     // Claim when a slot would otherwise idle, or when the prefetch buffer is half empty.

@@ -49,10 +49,11 @@ export class OutcomeWriter {
     startedAt: number | null,
   ): void {
     const decision = decideFinalization(
-      { ...job, cancelRequested },
+      job,
       outcome,
       this.caps.clock.now(),
       this.caps.random,
+      cancelRequested,
     );
     if (decision.action === "drop") {
       this.drop(job, decision.reason);
@@ -89,6 +90,7 @@ export class OutcomeWriter {
       jobId: job.id,
       leaseToken: job.leaseToken,
       outcome: f,
+      originKind: job.origin.kind,
     });
     if (!applied) {
       this.drop(job, "lost_race");

@@ -36,7 +36,7 @@ import type { EventBus } from "../event-bus.js";
 import { FinalizeBatcher } from "../finalize-batcher.js";
 import type { FunctionRegistry } from "../functions.js";
 import { ClaimLoop } from "./claim-loop.js";
-import { JobExecution } from "./job-execution.js";
+import { JobExecution, type ExecutionCapabilities } from "./job-execution.js";
 import { LeaseKeeper } from "./lease-keeper.js";
 import { LogBuffer } from "./log-buffer.js";
 import { OutcomeWriter } from "./outcome-writer.js";
@@ -87,6 +87,8 @@ export class WorkerPool {
   private avgDurationMs: number | null = null;
   private readonly batcher: FinalizeBatcher;
   private readonly outcomes: OutcomeWriter;
+  /** What every execution is handed (built once: the hot path allocates no closures per job). */
+  private readonly executionCaps: ExecutionCapabilities;
   private readonly claims: ClaimLoop;
   private readonly leases: LeaseKeeper;
   private readonly logs: LogBuffer;
@@ -109,6 +111,16 @@ export class WorkerPool {
       (lines) => store.appendLogs(lines),
       (e) => this.reportError(e, "logs"),
     );
+    this.executionCaps = {
+      clock,
+      progress: (j, percent, message) => this.progress(j, percent, message),
+      log: (line) => this.logs.push(line),
+      onDecided: (e, outcome) => this.decided(e, outcome),
+      onLateSettle: (e) => {
+        this.counters.abandonedHandlers = Math.max(0, this.counters.abandonedHandlers - 1);
+        this.outcomes.drop(e.job, "already_finalized");
+      },
+    };
     this.outcomes = new OutcomeWriter({
       batcher: this.batcher,
       logs: this.logs,
@@ -259,16 +271,7 @@ export class WorkerPool {
       return;
     }
     const startedAt = this.clock.now();
-    const execution = new JobExecution(job, startedAt, {
-      clock: this.clock,
-      progress: (j, percent, message) => this.progress(j, percent, message),
-      log: (line) => this.logs.push(line),
-      onDecided: (e, outcome) => this.decided(e, outcome),
-      onLateSettle: (e) => {
-        this.counters.abandonedHandlers = Math.max(0, this.counters.abandonedHandlers - 1);
-        this.outcomes.drop(e.job, "already_finalized");
-      },
-    });
+    const execution = new JobExecution(job, startedAt, this.executionCaps);
     this.active.set(job.id, execution);
     if (this.events.has("job:started")) {
       this.events.emit("job:started", {

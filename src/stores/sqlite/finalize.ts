@@ -33,7 +33,7 @@ export function prepareFinalize(
   db: Database.Database,
   hooks: CompletionHooks,
 ): (requests: readonly FinalizeRequest[], now: number) => boolean[] {
-  const { succeed, finish } = prepareTerminal(db);
+  const { succeed, finish, succeedApi } = prepareTerminal(db);
   const { retry, release } = prepareNonTerminal(db);
 
   // Tell the owner of a finished job's kind (api jobs: nothing to do).
@@ -62,6 +62,14 @@ export function prepareFinalize(
     const outcome = request.outcome;
     switch (outcome.kind) {
       case "succeeded":
+        // A job the caller says is api: the plain UPDATE (it re-checks the origin, so a wrong
+        // hint falls back to the statement that runs the hook).
+        if (
+          request.originKind === "api" &&
+          succeedApi.run(outcome.resultJson, now, now, id, token).changes === 1
+        ) {
+          return true;
+        }
         return finished(id, "succeeded", succeed.get(outcome.resultJson, now, now, id, token), now);
       case "failed":
       case "timed_out":
@@ -131,7 +139,18 @@ function prepareTerminal(db: Database.Database) {
     )
     .raw();
 
-  return { succeed, finish };
+  // Contract: as `succeed`, for a job the caller knows has the api origin (no completion hook):
+  // nothing returned, so SQLite builds no RETURNING row. The hot path of plain jobs.
+  const succeedApi = db.prepare<
+    [result: string, finishedAt: number, updatedAt: number, id: number, token: string]
+  >(
+    `UPDATE jobs NOT INDEXED
+        SET state = 'succeeded', result = ?, finished_at = ?, updated_at = ?,
+            lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
+      WHERE id = ? AND state = 'running' AND lease_token = ? AND origin_kind = 'api'`,
+  );
+
+  return { succeed, finish, succeedApi };
 }
 
 /** The statements that hand a job back to the queue (retry, release): no hook, no RETURNING. */
