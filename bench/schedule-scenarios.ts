@@ -285,14 +285,16 @@ function windowJobs(file: string, from: number, to: number): string {
     try {
       const total = db
         .prepare(
-          `SELECT count(*) AS n, count(DISTINCT schedule_id || ':' || slot_at) AS d FROM jobs
-            WHERE schedule_id IS NOT NULL AND slot_at >= ? AND slot_at < ?`,
+          `SELECT count(*) AS n, count(DISTINCT origin_id || ':' || origin_key) AS d FROM jobs
+            WHERE origin_kind = 'schedule' AND CAST(origin_key AS INTEGER) >= ?
+              AND CAST(origin_key AS INTEGER) < ?`,
         )
         .get(from, to) as { n: number; d: number };
       const states = db
         .prepare(
           `SELECT state, count(*) AS n FROM jobs
-            WHERE schedule_id IS NOT NULL AND slot_at >= ? AND slot_at < ?
+            WHERE origin_kind = 'schedule' AND CAST(origin_key AS INTEGER) >= ?
+              AND CAST(origin_key AS INTEGER) < ?
             GROUP BY state ORDER BY state`,
         )
         .all(from, to) as { state: string; n: number }[];
