@@ -14,8 +14,9 @@
 import { canonicalJson } from "../core/canonical-json.js";
 import { ValidationError } from "../core/errors.js";
 import {
+  concurrencyKeyFor,
   jobOptionsFromSpecJson,
-  resolveJobPolicy,
+  resolveFunctionPolicy,
   type CallOverrides,
   type FunctionJobOptions,
 } from "../core/jobs/policy.js";
@@ -59,39 +60,29 @@ export class JobFactory {
     now: number,
   ): Promise<NewJob[]> {
     const declared = await this.declared(fn);
-    return payloads.map((payload, i) => this.row(fn, payload, options, now, i, declared));
-  }
-
-  private row(
-    fn: string,
-    payload: unknown,
-    options: NewJobOptions,
-    now: number,
-    index: number,
-    declared: FunctionJobOptions | null,
-  ): NewJob {
     const where = `enqueue("${fn}")`;
-    const payloadJson = canonicalJson(payload, index === 0 ? "payload" : `payloads[${index}]`);
-    const policy = resolveJobPolicy({
+    // Everything but the concurrency key is the same for every payload of the call.
+    const policy = resolveFunctionPolicy({
       declared,
       defined: this.caps.registry.get(fn)?.options ?? null,
       call: options,
-      payload,
       where,
     });
-    return {
+    const runAt = Math.round(runAtOf(options.runAt, now, where));
+    const idempotencyKey = idempotencyKeyOf(options.idempotencyKey, where);
+    return payloads.map((payload, index) => ({
       fn,
-      payloadJson,
+      payloadJson: canonicalJson(payload, index === 0 ? "payload" : `payloads[${index}]`),
       priority: policy.priority,
-      runAt: Math.round(runAtOf(options.runAt, now, where)),
+      runAt,
       maxAttempts: policy.maxAttempts,
-      idempotencyKey: idempotencyKeyOf(options.idempotencyKey, where),
-      concurrencyKey: policy.concurrencyKey,
+      idempotencyKey,
+      concurrencyKey: concurrencyKeyFor(policy, payload, where),
       concurrencyLimit: policy.concurrencyLimit,
       backoff: policy.backoff,
       timeoutMs: policy.timeoutMs,
       maxPending: policy.maxPending,
-    };
+    }));
   }
 
   /** Drop what was read this turn (a spec was just changed in this process). */

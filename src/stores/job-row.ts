@@ -129,6 +129,19 @@ export function parseJobError(id: number, text: string): JobErrorInfo {
   };
 }
 
+/** Serialized backoff policies: the jobs of one function share one policy object. */
+const backoffTexts = new WeakMap<BackoffPolicy, string>();
+
+/** JSON text for the `backoff` column (each policy object serialized once). */
+export function backoffToJson(policy: BackoffPolicy): string {
+  let text = backoffTexts.get(policy);
+  if (text === undefined) {
+    text = JSON.stringify(policy);
+    backoffTexts.set(policy, text);
+  }
+  return text;
+}
+
 /** Parsed backoff texts: jobs share a handful of policies, so each text is parsed once. */
 const parsedBackoffs = new Map<string, BackoffPolicy>();
 

@@ -84,8 +84,19 @@ export interface PolicyInput {
   readonly where: string;
 }
 
-/** Resolve a new job's policy. Throws ValidationError for a bad override or a key that cannot be computed. */
-export function resolveJobPolicy(input: PolicyInput): JobPolicy {
+/** A function's policy for new jobs, before the per-payload concurrency key. */
+export type FunctionPolicy = Omit<JobPolicy, "concurrencyKey"> & {
+  /** How each job's concurrency key is computed from its payload. */
+  readonly keySpec: ConcurrencyKeySpec | undefined;
+  /** The call's own key, overriding `keySpec`. */
+  readonly keyOverride: string | undefined;
+};
+
+/**
+ * Resolve the part of the policy every job of one call shares (once per call, not per
+ * payload). Throws ValidationError for a bad override.
+ */
+export function resolveFunctionPolicy(input: Omit<PolicyInput, "payload">): FunctionPolicy {
   const { call, where } = input;
   const source: PolicySource =
     input.declared !== null ? "declared" : input.defined !== null ? "defined" : "defaults";
@@ -98,16 +109,36 @@ export function resolveJobPolicy(input: PolicyInput): JobPolicy {
     call.maxAttempts ?? options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     `${where}: maxAttempts`,
   );
+  if (call.key !== undefined && typeof call.key !== "string") {
+    throw new ValidationError(`${where}: key must be a string`);
+  }
   return {
     maxAttempts,
     priority,
     backoff: validateBackoff(options.backoff ?? DEFAULT_BACKOFF, `${where}: backoff`),
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    concurrencyKey: concurrencyKeyOf(call.key, options.concurrency?.key, input.payload, where),
     concurrencyLimit: options.concurrency?.limit ?? DEFAULT_CONCURRENCY_LIMIT,
     maxPending: options.maxPending ?? null,
     source,
+    keySpec: options.concurrency?.key,
+    keyOverride: call.key,
   };
+}
+
+/** One job's concurrency key under `policy`. Throws ValidationError when it cannot be computed. */
+export function concurrencyKeyFor(
+  policy: FunctionPolicy,
+  payload: unknown,
+  where: string,
+): string | null {
+  return concurrencyKeyOf(policy.keyOverride, policy.keySpec, payload, where);
+}
+
+/** Resolve a new job's policy. Throws ValidationError for a bad override or a key that cannot be computed. */
+export function resolveJobPolicy(input: PolicyInput): JobPolicy {
+  const fn = resolveFunctionPolicy(input);
+  const { keySpec: _keySpec, keyOverride: _keyOverride, ...policy } = fn;
+  return { ...policy, concurrencyKey: concurrencyKeyFor(fn, input.payload, input.where) };
 }
 
 function concurrencyKeyOf(

@@ -27,6 +27,7 @@ import { checkOrigin, type JobOrigin } from "../../core/jobs/origin.js";
 import type { EnqueueOutcome, NewJob, StoredJob } from "../../ports/job-store.js";
 import { exec, type PgDatabase, type Queryable } from "./database.js";
 import { advisoryKey } from "./identifiers.js";
+import { backoffToJson } from "../job-row.js";
 import { type JobRow, jobColumns, rowToJob } from "./job-row.js";
 
 const COLS = jobColumns();
@@ -231,7 +232,7 @@ async function insertRows(
       pick((_, i) => origins[i]!.key),
       pick((_, i) => i),
       now,
-      pick((j) => JSON.stringify(j.backoff)),
+      pick((j) => backoffToJson(j.backoff)),
       pick((j) => j.timeoutMs),
     ],
   );

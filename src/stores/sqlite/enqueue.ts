@@ -11,6 +11,7 @@ import type Database from "better-sqlite3";
 import { ConflictError, QueueFullError } from "../../core/errors.js";
 import { checkOrigin } from "../../core/jobs/origin.js";
 import type { EnqueueOutcome, NewJob } from "../../ports/job-store.js";
+import { backoffToJson } from "../job-row.js";
 import { type JobRow, rowToJob } from "./job-row.js";
 
 interface InsertParams {
@@ -101,7 +102,7 @@ export function prepareEnqueue(
         originKind: origin.kind,
         originId: origin.id,
         originKey: origin.key,
-        backoff: JSON.stringify(job.backoff),
+        backoff: backoffToJson(job.backoff),
         timeoutMs: job.timeoutMs,
         now,
       };
