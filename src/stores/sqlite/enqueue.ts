@@ -32,6 +32,26 @@ interface InsertParams {
   now: number;
 }
 
+/** The INSERT's positional parameters, in column order. */
+type InsertTuple = [
+  fn: string,
+  state: string,
+  maxAttempts: number,
+  payload: string,
+  priority: number,
+  runAt: number,
+  idempotencyKey: string | null,
+  concurrencyKey: string | null,
+  concurrencyLimit: number,
+  createdAt: number,
+  updatedAt: number,
+  backoff: string,
+  timeoutMs: number,
+  originKind: string,
+  originId: string | null,
+  originKey: string | null,
+];
+
 /** Prepare the enqueue statements once; the returned function inserts a batch atomically. */
 export function prepareEnqueue(
   db: Database.Database,
@@ -55,13 +75,13 @@ export function prepareEnqueue(
   // (origin_kind, origin_id, origin_key) is unique when the key is set (jobs_origin_key_idx):
   // a second job for a schedule slot fails the batch (SQLITE_CONSTRAINT_UNIQUE);
   // ScheduleStore.fireSlot looks the triple up first.
-  const insert = db.prepare<InsertParams>(
+  // Parameters are positional, in column order: better-sqlite3 looks each named parameter up
+  // on the object, which cost about 1.5 µs of the 11 µs an enqueue costs in a batch.
+  const insert = db.prepare<InsertTuple>(
     `INSERT INTO jobs (fn, state, attempt, max_attempts, payload, priority, run_at,
                        idempotency_key, concurrency_key, concurrency_limit, created_at, updated_at,
                        backoff, timeout_ms, origin_kind, origin_id, origin_key)
-     VALUES (@fn, @state, 0, @maxAttempts, @payload, @priority, @runAt,
-             @idempotencyKey, @concurrencyKey, @concurrencyLimit, @now, @now,
-             @backoff, @timeoutMs, @originKind, @originId, @originKey)`,
+     VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
 
   const batch = db.transaction((jobs: readonly NewJob[], now: number): EnqueueOutcome[] => {
@@ -106,7 +126,7 @@ export function prepareEnqueue(
         timeoutMs: job.timeoutMs,
         now,
       };
-      const id = Number(insert.run(params).lastInsertRowid);
+      const id = insertRow(insert, params);
       // Keep a tracked count exact for later jobs of this fn in the batch; untracked fns are
       // counted from the table (which includes this row) when first needed.
       if (count !== undefined) pending.set(job.fn, count + 1);
@@ -151,4 +171,27 @@ function insertedRow(id: number, p: InsertParams): JobRow {
     origin_id: p.originId,
     origin_key: p.originKey,
   };
+}
+
+/** Run the INSERT with the row's parameters in column order; returns the new rowid. */
+function insertRow(insert: Database.Statement<InsertTuple>, p: InsertParams): number {
+  const result = insert.run(
+    p.fn,
+    p.state,
+    p.maxAttempts,
+    p.payload,
+    p.priority,
+    p.runAt,
+    p.idempotencyKey,
+    p.concurrencyKey,
+    p.concurrencyLimit,
+    p.now,
+    p.now,
+    p.backoff,
+    p.timeoutMs,
+    p.originKind,
+    p.originId,
+    p.originKey,
+  );
+  return Number(result.lastInsertRowid);
 }
