@@ -20,6 +20,7 @@ import {
   type CallOverrides,
   type FunctionJobOptions,
 } from "../core/jobs/policy.js";
+import { API_ORIGIN, type JobOrigin } from "../core/jobs/origin.js";
 import type { NewJob } from "../ports/job-store.js";
 import type { StoredFunction } from "../ports/schedule-store.js";
 import type { FunctionRegistry } from "./functions.js";
@@ -50,14 +51,15 @@ export class JobFactory {
   constructor(private readonly caps: JobFactoryCapabilities) {}
 
   /**
-   * The rows for `payloads` of `fn`, each with its resolved policy. Throws ValidationError for
-   * bad input; nothing is written here.
+   * The rows for `payloads` of `fn`, each with its resolved policy and `origin` (default: an
+   * api job). Throws ValidationError for bad input; nothing is written here.
    */
   async build(
     fn: string,
     payloads: readonly unknown[],
     options: NewJobOptions,
     now: number,
+    origin: JobOrigin = API_ORIGIN,
   ): Promise<NewJob[]> {
     const declared = await this.declared(fn);
     const where = `enqueue("${fn}")`;
@@ -82,6 +84,7 @@ export class JobFactory {
       backoff: policy.backoff,
       timeoutMs: policy.timeoutMs,
       maxPending: policy.maxPending,
+      origin,
     }));
   }
 

@@ -5,6 +5,7 @@
  * Every new job is built by the JobFactory, so its policy is resolved once and stamped on it.
  */
 import { ValidationError } from "../core/errors.js";
+import type { JobOrigin } from "../core/jobs/origin.js";
 import { isJobState, type JobState } from "../core/jobs/states.js";
 import type { Clock } from "../ports/clock.js";
 import type { JobLogLine, JobStore } from "../ports/job-store.js";
@@ -78,11 +79,17 @@ export interface JobsApiCapabilities {
 /** The jobs API and the enqueue path over the given capabilities. */
 export function createJobsApi(caps: JobsApiCapabilities): {
   readonly api: JobsApi;
-  enqueueMany<P>(fn: string, payloads: readonly P[], options: EnqueueOptions): Promise<Job<P>[]>;
+  /** `origin`: who creates the jobs (default an api job; a schedule's manual trigger, ...). */
+  enqueueMany<P>(
+    fn: string,
+    payloads: readonly P[],
+    options: EnqueueOptions,
+    origin?: JobOrigin,
+  ): Promise<Job<P>[]>;
 } {
   return {
     api: readApi(caps),
-    enqueueMany: (fn, payloads, options) => enqueue(caps, fn, payloads, options),
+    enqueueMany: (fn, payloads, options, origin) => enqueue(caps, fn, payloads, options, origin),
   };
 }
 
@@ -141,6 +148,7 @@ async function enqueue<P>(
   fn: string,
   payloads: readonly P[],
   options: EnqueueOptions,
+  origin?: JobOrigin,
 ): Promise<Job<P>[]> {
   const { store, clock, events } = caps;
   caps.assertOpen();
@@ -154,7 +162,7 @@ async function enqueue<P>(
     );
   }
   const now = clock.now();
-  const rows = await caps.factory.build(fn, payloads, options, now);
+  const rows = await caps.factory.build(fn, payloads, options, now, origin);
   const outcomes = await store.enqueue(rows, now);
   let earliest = Number.POSITIVE_INFINITY;
   for (const { job, created } of outcomes) {

@@ -12,7 +12,7 @@ import { randomUUID } from "node:crypto";
 import { NotFoundError, ShuttingDownError } from "../core/errors.js";
 import { scheduleTriggerOrigin } from "../core/jobs/origin.js";
 import type { KairosEventName, KairosListener } from "../ports/events.js";
-import type { NewJob, StoredJob } from "../ports/job-store.js";
+import type { NewJob } from "../ports/job-store.js";
 import type {
   PlanChange,
   ScheduleStore,
@@ -326,28 +326,17 @@ export class Kairos {
     return job;
   }
 
+  /** A schedule's manual trigger: the enqueue path, with the schedule as the job's origin. */
   private async triggerSchedule(schedule: StoredSchedule): Promise<{ id: string }> {
-    this.assertOpen();
-    const now = this.deps.clock.now();
-    const job = {
-      ...(await this.jobForSchedule(schedule, now)),
-      origin: scheduleTriggerOrigin(schedule.id),
-    };
-    const [outcome] = await this.deps.store.enqueue([job], now);
-    if (!outcome) throw new Error("unreachable: enqueue returned nothing");
-    this.created(outcome.job, now);
-    return { id: outcome.job.id };
-  }
-
-  private created(job: StoredJob, now: number): void {
-    this.pool?.notify(job.runAt);
-    this.events.emit("job:queued", {
-      jobId: job.id,
-      fn: job.fn,
-      attempt: 0,
-      at: now,
-      runAt: job.runAt,
-    });
+    const payload = JSON.parse(schedule.payloadJson) as unknown;
+    const [job] = await this.enqueuer.enqueueMany(
+      schedule.fn,
+      [payload],
+      {},
+      scheduleTriggerOrigin(schedule.id),
+    );
+    if (!job) throw new Error("unreachable: enqueue returned no job for one payload");
+    return { id: job.id };
   }
 
   private requireScheduleStore(): ScheduleStore {

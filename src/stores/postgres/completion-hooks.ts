@@ -27,8 +27,8 @@
  * just updated (PostgreSQL does not support updating a row twice in one statement), and two
  * stages must not modify the same row. Name every table with the schema `s`.
  */
-import { ValidationError } from "../../core/errors.js";
 import type { OriginKind } from "../../core/jobs/origin.js";
+import { CompletionRegistry } from "../completion-registry.js";
 
 /** A hook: the CTE stages it adds (see the module header). */
 export interface PgCompletionHook {
@@ -37,21 +37,11 @@ export interface PgCompletionHook {
 }
 
 /** The registry of one schema's hooks, shared by its job store and the owners of the kinds. */
-export class PgCompletionHooks {
-  readonly #hooks = new Map<string, PgCompletionHook>();
+export class PgCompletionHooks extends CompletionRegistry<PgCompletionHook> {
   readonly #cache = new Map<string, string>();
 
-  /** Register the hook of `kind`. One owner per kind: a second registration throws. */
-  register(kind: Exclude<OriginKind, "api">, hook: PgCompletionHook): void {
-    if ((kind as OriginKind) === "api") {
-      throw new ValidationError("api jobs have no owner: a completion hook cannot be registered");
-    }
-    if (this.#hooks.has(kind)) {
-      throw new ValidationError(
-        `a completion hook for origin kind "${kind}" is already registered`,
-      );
-    }
-    this.#hooks.set(kind, hook);
+  override register(kind: Exclude<OriginKind, "api">, hook: PgCompletionHook): void {
+    super.register(kind, hook);
     this.#cache.clear();
   }
 
@@ -66,7 +56,7 @@ export class PgCompletionHooks {
     const cached = this.#cache.get(cacheKey);
     if (cached !== undefined) return cached;
     let text = "";
-    for (const [kind, hook] of this.#hooks) {
+    for (const [kind, hook] of this.entries()) {
       const input = `${source}_${kind}`;
       text +=
         `,\n${input} AS (SELECT id, state, origin_id, origin_key,` +

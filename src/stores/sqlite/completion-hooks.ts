@@ -14,8 +14,8 @@
  * that did not apply. If it throws, the whole transaction (the finalize batch, the cancel) is
  * rolled back and the call throws. A kind without a registered hook finishes silently.
  */
-import { ValidationError } from "../../core/errors.js";
-import type { JobOrigin, OriginKind } from "../../core/jobs/origin.js";
+import type { JobOrigin } from "../../core/jobs/origin.js";
+import { CompletionRegistry } from "../completion-registry.js";
 
 /** A job that has just reached a terminal state, as a hook is told of it. */
 export interface FinishedJob {
@@ -30,25 +30,10 @@ export interface FinishedJob {
 export type CompletionHook = (job: FinishedJob) => void;
 
 /** The registry of one connection's hooks, shared by its job store and its owners. */
-export class CompletionHooks {
-  readonly #hooks = new Map<string, CompletionHook>();
-
-  /** Register the hook of `kind`. One owner per kind: a second registration throws. */
-  register(kind: Exclude<OriginKind, "api">, hook: CompletionHook): void {
-    if ((kind as OriginKind) === "api") {
-      throw new ValidationError("api jobs have no owner: a completion hook cannot be registered");
-    }
-    if (this.#hooks.has(kind)) {
-      throw new ValidationError(
-        `a completion hook for origin kind "${kind}" is already registered`,
-      );
-    }
-    this.#hooks.set(kind, hook);
-  }
-
+export class CompletionHooks extends CompletionRegistry<CompletionHook> {
   /** Tell the owner of `job.origin.kind`, if any (inside the caller's transaction). */
   run(job: FinishedJob): void {
     if (job.origin.kind === "api") return;
-    this.#hooks.get(job.origin.kind)?.(job);
+    this.get(job.origin.kind)?.(job);
   }
 }
