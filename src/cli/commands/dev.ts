@@ -10,6 +10,8 @@ import { defineConfigFunctions } from "../../config/define-functions.js";
 import { formatPlan } from "../../core/reconcile/index.js";
 import { parseDuration } from "../../core/schedules/duration.js";
 import { maybeLoadConfig, openEngine, type GlobalOptions } from "../context.js";
+import { watchEngine } from "../dev/watch.js";
+import { waitForStop } from "../dev/stop-signal.js";
 import type { Io } from "../output.js";
 
 /** Register `kairos dev`. */
@@ -55,7 +57,7 @@ Examples:
           const plan = await applyConfig(kairos, config, { prune: false, dryRun: false });
           io.out(formatPlan(plan));
           await defineConfigFunctions(kairos, config);
-          watch(kairos, io);
+          watchEngine(kairos, io);
           await kairos.start({ concurrency });
           io.out(
             `kairos dev: running ${config.functions.length} functions, ${config.schedules.length} schedules (Ctrl-C to stop)`,
@@ -68,59 +70,4 @@ Examples:
         io.out("kairos dev: stopped");
       }),
     );
-}
-
-function watch(kairos: Awaited<ReturnType<typeof openEngine>>["kairos"], io: Io): void {
-  const t = (ms: number) => new Date(ms).toISOString().slice(11, 23);
-  kairos.on("schedule:fired", (e) =>
-    io.out(
-      `${t(e.at)} fired     ${e.schedule} slot ${new Date(e.slotAt).toISOString()} -> job ${e.jobId}${e.catchUp ? " (catch-up)" : ""}`,
-    ),
-  );
-  kairos.on("schedule:skipped", (e) =>
-    io.out(
-      `${t(e.at)} skipped   ${e.schedule} slot ${new Date(e.slotAt).toISOString()} (${e.reason})`,
-    ),
-  );
-  kairos.on("schedule:missed", (e) =>
-    io.out(
-      `${t(e.at)} missed    ${e.schedule} slot ${new Date(e.slotAt).toISOString()} (${e.reason})`,
-    ),
-  );
-  kairos.on("schedule:error", (e) => io.out(`${t(e.at)} error     ${e.schedule}: ${e.message}`));
-  kairos.on("leader:elected", (e) =>
-    io.out(
-      `${t(e.at)} leader    this process now runs the leader duties (scheduler, lease recovery, retention)`,
-    ),
-  );
-  kairos.on("leader:lost", (e) =>
-    io.out(`${t(e.at)} follower  leadership lost (${e.reason}); leader duties stopped`),
-  );
-  kairos.on("job:started", (e) =>
-    io.out(`${t(e.at)} started   ${e.fn} job ${e.jobId} on ${e.workerId}`),
-  );
-  kairos.on("job:succeeded", (e) =>
-    io.out(`${t(e.at)} succeeded ${e.fn} job ${e.jobId} in ${e.durationMs} ms`),
-  );
-  kairos.on("job:retrying", (e) =>
-    io.out(`${t(e.at)} retrying  ${e.fn} job ${e.jobId}: ${e.error.message}`),
-  );
-  kairos.on("job:failed", (e) =>
-    io.out(`${t(e.at)} failed    ${e.fn} job ${e.jobId}: ${e.error.message}`),
-  );
-  kairos.on("job:cancelled", (e) => io.out(`${t(e.at)} cancelled ${e.fn} job ${e.jobId}`));
-}
-
-function waitForStop(forMs: number | null): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      process.off("SIGINT", done);
-      process.off("SIGTERM", done);
-      if (timer) clearTimeout(timer);
-      resolve();
-    };
-    const timer = forMs === null ? null : setTimeout(done, forMs);
-    process.once("SIGINT", done);
-    process.once("SIGTERM", done);
-  });
 }

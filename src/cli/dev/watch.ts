@@ -1,0 +1,48 @@
+/**
+ * @module cli/dev/watch
+ * What `kairos dev` prints while it runs: one line per engine event worth a human's attention.
+ */
+import type { Kairos } from "../../runtime/kairos.js";
+import type { Io } from "../output.js";
+
+/** Print the engine's events as they happen; lines go to `io.out`. */
+export function watchEngine(kairos: Kairos, io: Io): void {
+  const t = (ms: number) => new Date(ms).toISOString().slice(11, 23);
+  kairos.on("schedule:fired", (e) =>
+    io.out(
+      `${t(e.at)} fired     ${e.schedule} slot ${new Date(e.slotAt).toISOString()} -> job ${e.jobId}${e.catchUp ? " (catch-up)" : ""}`,
+    ),
+  );
+  kairos.on("schedule:skipped", (e) =>
+    io.out(
+      `${t(e.at)} skipped   ${e.schedule} slot ${new Date(e.slotAt).toISOString()} (${e.reason})`,
+    ),
+  );
+  kairos.on("schedule:missed", (e) =>
+    io.out(
+      `${t(e.at)} missed    ${e.schedule} slot ${new Date(e.slotAt).toISOString()} (${e.reason})`,
+    ),
+  );
+  kairos.on("schedule:error", (e) => io.out(`${t(e.at)} error     ${e.schedule}: ${e.message}`));
+  kairos.on("leader:elected", (e) =>
+    io.out(
+      `${t(e.at)} leader    this process now runs the leader duties (scheduler, lease recovery, retention)`,
+    ),
+  );
+  kairos.on("leader:lost", (e) =>
+    io.out(`${t(e.at)} follower  leadership lost (${e.reason}); leader duties stopped`),
+  );
+  kairos.on("job:started", (e) =>
+    io.out(`${t(e.at)} started   ${e.fn} job ${e.jobId} on ${e.workerId}`),
+  );
+  kairos.on("job:succeeded", (e) =>
+    io.out(`${t(e.at)} succeeded ${e.fn} job ${e.jobId} in ${e.durationMs} ms`),
+  );
+  kairos.on("job:retrying", (e) =>
+    io.out(`${t(e.at)} retrying  ${e.fn} job ${e.jobId}: ${e.error.message}`),
+  );
+  kairos.on("job:failed", (e) =>
+    io.out(`${t(e.at)} failed    ${e.fn} job ${e.jobId}: ${e.error.message}`),
+  );
+  kairos.on("job:cancelled", (e) => io.out(`${t(e.at)} cancelled ${e.fn} job ${e.jobId}`));
+}
