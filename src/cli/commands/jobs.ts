@@ -205,8 +205,8 @@ function formatDuration(ms: number): string {
   return ms < 1_000 ? `${ms} ms` : `${(ms / 1_000).toFixed(1)} s`;
 }
 
-/** The first line of a message, at most 100 characters. */
+/** The first line of a message, at most 80 characters. */
 function firstLine(text: string): string {
   const line = text.split("\n", 1)[0] ?? "";
-  return line.length > 100 ? `${line.slice(0, 99)}…` : line;
+  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
 }
