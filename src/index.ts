@@ -91,6 +91,8 @@ export type {
 } from "./runtime/functions.js";
 export type { WorkerPoolStats } from "./runtime/worker/worker-pool.js";
 export type { KairosEventMap, KairosEventName, KairosListener } from "./ports/events.js";
+export type { JobAttempt } from "./runtime/job-view.js";
+export type { JobAttemptOutcome } from "./core/jobs/attempts.js";
 export type { JobState } from "./core/jobs/states.js";
 export type { JobOrigin, OriginKind } from "./core/jobs/origin.js";
 export { ORIGIN_KINDS } from "./core/jobs/origin.js";

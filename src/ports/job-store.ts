@@ -29,7 +29,13 @@
  *   release, a cancel request on a running job, or a finalization that did not apply; it is
  *   given the job's id, terminal state, origin and finish instant. A kind without a hook is
  *   finished silently. Deleting a job (retention) runs no hook.
+ * - Attempt history (core/jobs/attempts): every finalization that applies records the attempt
+ *   it ends (attempt number, worker and start from the job row as the claim left it, finish =
+ *   `now`, outcome, error, duration) in the same transaction; one that does not apply records
+ *   nothing. Retention deletes a job's attempts with it. A job that ends `succeeded` has a null
+ *   `error` (earlier attempts' errors stay in their records); a retrying one keeps its last.
  */
+import type { StoredJobAttempt } from "../core/jobs/attempts.js";
 import type { JobState } from "../core/jobs/states.js";
 import type {
   ClaimedJob,
@@ -50,6 +56,7 @@ export type {
   StoredJob,
 } from "../core/jobs/types.js";
 export type { JobOrigin, OriginKind } from "../core/jobs/origin.js";
+export type { JobAttemptOutcome, StoredJobAttempt } from "../core/jobs/attempts.js";
 
 /** Outcome of inserting one job. */
 export interface EnqueueOutcome {
@@ -79,6 +86,11 @@ export interface FinalizeRequest {
    * adapter skip looking up a completion hook for the job; omitted: the adapter looks it up.
    */
   readonly originKind?: string;
+  /**
+   * Lease recovery ends the attempt (its worker vanished): the attempt is recorded with outcome
+   * `worker_lost`, whatever the finalization does to the job. Omitted: the finalization's kind.
+   */
+  readonly workerLost?: boolean;
 }
 
 /** Result of a heartbeat. */
@@ -183,6 +195,14 @@ export interface JobStore {
 
   /** Log lines of a job, oldest first. */
   getLogs(jobId: string, limit?: number): Promise<JobLogLine[]>;
+
+  /**
+   * The job's attempts, oldest first: every recorded (ended) attempt, then, while the job
+   * runs, its current attempt from the job row (outcome `running`, finishedAt, durationMs and
+   * error null). One consistent read: an attempt never shows twice or not at all. [] for an
+   * unknown job.
+   */
+  getAttempts(jobId: string): Promise<StoredJobAttempt[]>;
 
   get(jobId: string): Promise<StoredJob | null>;
 

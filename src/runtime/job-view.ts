@@ -3,9 +3,16 @@
  * A job as the library, the CLI and (later) the HTTP API show it: instants as Dates, payload and
  * result parsed, the stamped policy included.
  */
+import type { JobAttemptOutcome } from "../core/jobs/attempts.js";
 import type { JobState } from "../core/jobs/states.js";
 import type { BackoffPolicy } from "../core/retry/backoff.js";
-import type { JobErrorInfo, JobOrigin, JobProgress, StoredJob } from "../ports/job-store.js";
+import type {
+  JobErrorInfo,
+  JobOrigin,
+  JobProgress,
+  StoredJob,
+  StoredJobAttempt,
+} from "../ports/job-store.js";
 
 /** A job as the library shows it. Instants are Dates (UTC). */
 export interface Job<P = unknown, R = unknown> {
@@ -18,7 +25,10 @@ export interface Job<P = unknown, R = unknown> {
   readonly payload: P;
   /** The handler's return value once succeeded, else null. */
   readonly result: R | null;
-  /** The last attempt's error, if any. */
+  /**
+   * The last attempt's error while the job is retrying or after it failed, timed out or was
+   * cancelled; null once it succeeded (every attempt's error is in its attempt history).
+   */
   readonly error: JobErrorInfo | null;
   readonly progress: { percent: number; message: string | null; at: Date } | null;
   readonly priority: number;
@@ -66,6 +76,41 @@ export function toJob<P = unknown, R = unknown>(row: StoredJob): Job<P, R> {
     backoff: row.backoff,
     timeoutMs: row.timeoutMs,
     origin: row.origin,
+  };
+}
+
+/**
+ * One attempt of a job, as `kairos.jobs.attempts(id)` lists it (oldest first). Instants are
+ * Dates (UTC). `outcome` says how it ended (see core/jobs/attempts): succeeded, failed,
+ * retrying (failed or timed out, and the job was retried), timed_out, cancelled, worker_lost
+ * (its worker stopped renewing the lease), released (handed back at shutdown, not counted), or
+ * `running` for the attempt in progress.
+ */
+export interface JobAttempt {
+  /** The attempt number (it repeats after a released attempt). */
+  readonly attempt: number;
+  /** The worker that ran it. */
+  readonly workerId: string | null;
+  readonly startedAt: Date;
+  /** Null while it runs. */
+  readonly finishedAt: Date | null;
+  readonly outcome: JobAttemptOutcome | "running";
+  /** The error that ended it; null for succeeded, released and running. */
+  readonly error: JobErrorInfo | null;
+  /** How long it ran, in ms; null while it runs. */
+  readonly durationMs: number | null;
+}
+
+/** Convert a stored attempt to the public shape. */
+export function toJobAttempt(row: StoredJobAttempt): JobAttempt {
+  return {
+    attempt: row.attempt,
+    workerId: row.workerId,
+    startedAt: new Date(row.startedAt),
+    finishedAt: row.finishedAt === null ? null : new Date(row.finishedAt),
+    outcome: row.outcome,
+    error: row.error,
+    durationMs: row.durationMs,
   };
 }
 

@@ -11,7 +11,7 @@ import type { Clock } from "../ports/clock.js";
 import type { JobLogLine, JobStore } from "../ports/job-store.js";
 import type { EventBus } from "./event-bus.js";
 import type { JobFactory, NewJobOptions } from "./job-factory.js";
-import { toJob, type Job } from "./job-view.js";
+import { toJob, toJobAttempt, type Job, type JobAttempt } from "./job-view.js";
 
 /** Options of one enqueue. */
 export interface EnqueueOptions extends NewJobOptions {
@@ -61,6 +61,11 @@ export interface JobsApi {
   cancel(id: string): Promise<CancelResult | null>;
   /** The job's log lines, oldest first. */
   logs(id: string, limit?: number): Promise<JobLogLine[]>;
+  /**
+   * The job's attempts, oldest first: every attempt that ended (worker, start, end, outcome,
+   * error, duration), then the one running now, if any (outcome `running`). [] for an unknown id.
+   */
+  attempts(id: string): Promise<JobAttempt[]>;
 }
 
 /** What the jobs API is handed. */
@@ -138,6 +143,10 @@ function readApi(caps: JobsApiCapabilities): JobsApi {
     logs: async (id, limit = 1_000) => {
       caps.assertOpen();
       return store.getLogs(String(id), limit);
+    },
+    attempts: async (id) => {
+      caps.assertOpen();
+      return (await store.getAttempts(String(id))).map(toJobAttempt);
     },
   };
 }

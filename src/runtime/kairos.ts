@@ -34,7 +34,7 @@ import type { SchedulerLoop, SchedulerLoopOptions } from "./scheduler/scheduler-
 import { createSchedulesApi, type SchedulesApi } from "./schedules-api.js";
 import { WorkerPool } from "./worker/worker-pool.js";
 
-export { toJob, type Job } from "./job-view.js";
+export { toJob, type Job, type JobAttempt } from "./job-view.js";
 export type { CancelResult, EnqueueOptions, JobListOptions, JobsApi } from "./jobs-api.js";
 export type { EngineStats, KairosDeps, StartOptions } from "./engine-options.js";
 

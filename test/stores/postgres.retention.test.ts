@@ -61,7 +61,14 @@ describePg("postgres retention", () => {
        SELECT $1::bigint + i % 50, i, 'fired' FROM generate_series(1, 40000) AS i`,
       [first!.id],
     );
+    // Two attempt records per job.
+    await client.query(
+      `INSERT INTO ${s}.job_attempts (job_id, seq, attempt, worker_id, started_at, finished_at,
+                                      outcome, duration_ms)
+       SELECT id, n, n, 'w', 0, 1, 'retrying', 1 FROM ${s}.jobs, generate_series(1, 2) AS n`,
+    );
     await client.query(`ANALYZE ${s}.jobs`);
+    await client.query(`ANALYZE ${s}.job_attempts`);
     await client.query(`ANALYZE ${s}.schedule_history`);
     const plan = async (sql: string): Promise<string> => {
       const { rows } = await client.query<{ "QUERY PLAN": string }>(`EXPLAIN ${sql}`);
@@ -76,6 +83,8 @@ describePg("postgres retention", () => {
     for (const text of [ofFn, anyFn]) {
       expect(text).toContain("jobs_finished_fn_idx");
       expect(text).not.toMatch(/Seq Scan on jobs/);
+      expect(text).toContain("job_attempts_pkey");
+      expect(text).not.toMatch(/Seq Scan on job_attempts/);
     }
     expect(history).toContain("schedule_history_at_idx");
     expect(history).toContain("schedule_history_schedule_idx");

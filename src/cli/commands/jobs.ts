@@ -5,7 +5,7 @@
 import type { Command } from "commander";
 import { NotFoundError, ValidationError } from "../../core/errors.js";
 import { isJobState, type JobState } from "../../core/jobs/states.js";
-import type { Job } from "../../runtime/kairos.js";
+import type { Job, JobAttempt } from "../../runtime/kairos.js";
 import { iso, table, type Io } from "../output.js";
 import type { WithEngine } from "../context.js";
 
@@ -64,7 +64,7 @@ function registerJobsList(jobs: Command, io: Io, withEngine: WithEngine): void {
 function registerJobsShow(jobs: Command, io: Io, withEngine: WithEngine): void {
   jobs
     .command("show")
-    .description("show one job with its logs")
+    .description("show one job with its attempts and logs")
     .argument("<id>", "job id")
     .option("--json", "print JSON")
     .addHelpText("after", "\nExamples:\n  kairos jobs show 42\n  kairos jobs show 42 --json")
@@ -73,8 +73,10 @@ function registerJobsShow(jobs: Command, io: Io, withEngine: WithEngine): void {
         const job = await kairos.jobs.get(id);
         if (!job) throw new NotFoundError(`no job with id ${id}`);
         const logs = await kairos.jobs.logs(id);
-        if (opts.json) return io.out(JSON.stringify({ ...job, logs }));
+        const attempts = await kairos.jobs.attempts(id);
+        if (opts.json) return io.out(JSON.stringify({ ...job, attempts, logs }));
         printJob(io, job);
+        printAttempts(io, attempts);
         if (logs.length) {
           io.out("logs:");
           for (const l of logs)
@@ -180,4 +182,31 @@ function printJob(io: Io, j: Job): void {
     ["progress", j.progress ? `${j.progress.percent}% ${j.progress.message ?? ""}` : "-"],
   ];
   for (const [k, v] of rows) io.out(`${k.padEnd(10)} ${String(v)}`);
+}
+
+/** The attempts table of `jobs show`: one line per attempt, oldest first. */
+function printAttempts(io: Io, attempts: readonly JobAttempt[]): void {
+  if (attempts.length === 0) return;
+  io.out("attempts:");
+  const rows = attempts.map((a) => [
+    String(a.attempt),
+    a.workerId ?? "-",
+    iso(a.startedAt),
+    a.durationMs === null ? "-" : formatDuration(a.durationMs),
+    a.outcome,
+    a.error ? firstLine(`${a.error.name}: ${a.error.message}`) : "-",
+  ]);
+  const text = table(["ATTEMPT", "WORKER", "STARTED", "DURATION", "OUTCOME", "ERROR"], rows);
+  for (const line of text.split("\n")) io.out(`  ${line}`);
+}
+
+/** `850 ms`, `12.3 s`. */
+function formatDuration(ms: number): string {
+  return ms < 1_000 ? `${ms} ms` : `${(ms / 1_000).toFixed(1)} s`;
+}
+
+/** The first line of a message, at most 80 characters. */
+function firstLine(text: string): string {
+  const line = text.split("\n", 1)[0] ?? "";
+  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
 }

@@ -5,7 +5,7 @@
  * failed with reason `worker_lost`. The decision is `decideFinalization` on the job's own
  * stamped policy, so recovery retries exactly as the job's worker would have. The write is a
  * compare-and-set on the dead lease's token: a worker that comes back loses the race and drops
- * its result.
+ * its result. The store records the ended attempt with outcome `worker_lost` (`workerLost`).
  *
  * It runs on the leader whether or not that process also runs workers. Jobs leased by this
  * process's own workers are left alone (their heartbeat renews them; a late heartbeat is not a
@@ -61,7 +61,12 @@ export function createLeaseRecoveryDuty(
     });
     if (decided.length === 0) return 0;
     const applied = await caps.finalize(
-      decided.map((d) => ({ jobId: d.job.id, leaseToken: d.token, outcome: d.finalization })),
+      decided.map((d) => ({
+        jobId: d.job.id,
+        leaseToken: d.token,
+        outcome: d.finalization,
+        workerLost: true,
+      })),
       now,
     );
     let recovered = 0;

@@ -25,6 +25,7 @@
  */
 import { afterEach, beforeEach, describe } from "vitest";
 import type { JobStore } from "../../ports/job-store.js";
+import { defineAttemptTests } from "./job-store-attempts.js";
 import { defineCancelTests } from "./job-store-cancel.js";
 import { defineClaimTests } from "./job-store-claim.js";
 import { defineEnqueueTests } from "./job-store-enqueue.js";
@@ -79,5 +80,6 @@ export function defineJobStoreConformance(
     defineRaceTests(ctx);
     defineRetentionTests(ctx);
     defineOriginTests(ctx, probe);
+    defineAttemptTests(ctx);
   });
 }

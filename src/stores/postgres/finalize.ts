@@ -22,6 +22,13 @@
  * NULL. A released job wakes the schema's listeners (`pg_notify`) so another process can pick
  * it up at once.
  *
+ * Attempt history (core/jobs/attempts, migration 6): the stage `attempts`, right after `done`,
+ * inserts the record of each attempt `done` ended: attempt, worker and start from the job row
+ * as `req` read it (the token guard makes that the same claim's row), finished now, the
+ * request's outcome and error, and the job's next `seq` (one probe of the key). Still one
+ * statement per batch. A succeeded job's error is cleared (earlier attempts' errors stay in
+ * their records).
+ *
  * Completion hooks: the UPDATE is the CTE `done`, returning each applied job's state and
  * origin; the registered hooks (`completion-hooks.ts`; the schedule store's `schedule` hook)
  * follow it as extra data-modifying CTE stages that read the jobs of their kind that `done`
@@ -30,6 +37,7 @@
  * one with, the owner's writes commit or roll back with the finalization. A hook's error aborts
  * the statement (the whole batch) and the call throws.
  */
+import { attemptOutcomeOf } from "../../core/jobs/attempts.js";
 import type { FinalizeRequest } from "../../ports/job-store.js";
 import { parseId } from "./arguments.js";
 import type { PgCompletionHooks } from "./completion-hooks.js";
@@ -68,6 +76,8 @@ interface Columns {
   results: (string | null)[];
   errors: (string | null)[];
   runAts: (number | null)[];
+  /** How each request's attempt ended (core/jobs/attempts). */
+  ended: string[];
   /** The index in the caller's requests of each entry. */
   positions: number[];
   /** Whether any request releases a job (the batch then notifies listeners). */
@@ -83,6 +93,7 @@ function toColumns(requests: readonly FinalizeRequest[]): Columns {
     results: [],
     errors: [],
     runAts: [],
+    ended: [],
     positions: [],
     releases: false,
   };
@@ -120,6 +131,7 @@ function toColumns(requests: readonly FinalizeRequest[]): Columns {
     batch.results.push(result);
     batch.errors.push(error);
     batch.runAts.push(runAt);
+    batch.ended.push(attemptOutcomeOf(outcome, request.workerLost === true));
     batch.positions.push(index);
   });
   return batch;
@@ -133,22 +145,24 @@ async function applyBatch(
   batch: Columns,
   now: number,
 ): Promise<{ ord: number }[]> {
-  const { ids, tokens, kinds, results, errors, runAts } = batch;
+  const { ids, tokens, kinds, results, errors, runAts, ended } = batch;
   // Plan note: the expected state 'running' comes in as data (r.st), not a literal, so the
   // planner cannot match the partial "WHERE state = 'running'" indexes and walk them per
   // request (with stale statistics, and dead entries until vacuum, that made finalize
   // O(running rows) per job); it looks each job up by primary key.
-  // Contract: inputs parallel arrays (id, token, kind, result, error, run_at) and now; applies
-  // each request whose job is running under its token (the first such per job), as described
-  // in the module notes, and the completion hooks of the jobs it finished (stages after
-  // `done`); returns the ordinal (1-based) of each applied request.
+  // Contract: inputs parallel arrays (id, token, kind, result, error, run_at, attempt outcome)
+  // and now; applies each request whose job is running under its token (the first such per
+  // job), as described in the module notes, records the attempt each one ended (`attempts`),
+  // and runs the completion hooks of the jobs it finished (stages after `done`); returns the
+  // ordinal (1-based) of each applied request.
   const { rows } = await exec<{ ord: number }>(
     client,
     `WITH req AS (
-         SELECT DISTINCT ON (r.id) r.*
+         SELECT DISTINCT ON (r.id) r.*, c.attempt AS c_attempt, c.lease_owner AS c_worker,
+                c.started_at AS c_started
            FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[],
-                       $6::bigint[], $8::text[])
-                WITH ORDINALITY AS r(id, token, kind, result, error, run_at, st, ord)
+                       $6::bigint[], $8::text[], $9::text[])
+                WITH ORDINALITY AS r(id, token, kind, result, error, run_at, st, ended, ord)
            JOIN ${s}.jobs AS c ON c.id = r.id AND c.state = r.st AND c.lease_token = r.token
           ORDER BY r.id, r.ord
        ),
@@ -156,7 +170,7 @@ async function applyBatch(
        UPDATE ${s}.jobs AS j
           SET state = CASE r.kind WHEN 'released' THEN 'queued' ELSE r.kind END,
               result = CASE r.kind WHEN 'succeeded' THEN r.result ELSE j.result END,
-              error = COALESCE(r.error, j.error),
+              error = CASE r.kind WHEN 'succeeded' THEN NULL ELSE COALESCE(r.error, j.error) END,
               finished_at = CASE WHEN r.kind IN ('succeeded', 'failed', 'timed_out', 'cancelled')
                                  THEN $7 ELSE j.finished_at END,
               run_at = CASE r.kind WHEN 'retrying' THEN r.run_at
@@ -168,10 +182,21 @@ async function applyBatch(
          FROM req AS r
         WHERE j.id = r.id AND j.state = r.st AND j.lease_token = r.token
         RETURNING r.ord, j.id, j.state, j.origin_kind, j.origin_id, j.origin_key, j.finished_at,
-                  j.updated_at
+                  j.updated_at, r.c_attempt, r.c_worker, r.c_started, r.ended,
+                  r.error AS attempt_error
+       ),
+       attempts AS (
+       INSERT INTO ${s}.job_attempts (job_id, seq, attempt, worker_id, started_at, finished_at,
+                                      outcome, error, duration_ms)
+       SELECT d.id,
+              COALESCE((SELECT max(a.seq) FROM ${s}.job_attempts AS a WHERE a.job_id = d.id), 0)
+                + 1,
+              d.c_attempt, d.c_worker, COALESCE(d.c_started, $7), $7, d.ended, d.attempt_error,
+              $7 - COALESCE(d.c_started, $7)
+         FROM done AS d
        )${hooks.ctes(s, "done")}
        SELECT ord FROM done`,
-    [ids, tokens, kinds, results, errors, runAts, now, ids.map(() => "running")],
+    [ids, tokens, kinds, results, errors, runAts, now, ids.map(() => "running"), ended],
   );
   return rows;
 }

@@ -25,8 +25,10 @@ import type {
   JobStore,
   NewJob,
   StoredJob,
+  StoredJobAttempt,
 } from "../../ports/job-store.js";
 import { asClaimedJobs } from "../job-row.js";
+import { getAttempts } from "./attempts.js";
 import { cancel } from "./cancel.js";
 import { claim } from "./claim.js";
 import type { PgCompletionHooks } from "./completion-hooks.js";
@@ -130,6 +132,10 @@ export class PostgresJobStore implements JobStore {
 
   async appendLogs(lines: readonly JobLogLine[]): Promise<void> {
     return this.#run("appendLogs", () => appendLogs(this.#db, lines));
+  }
+
+  async getAttempts(jobId: string): Promise<StoredJobAttempt[]> {
+    return this.#run("getAttempts", () => getAttempts(this.#db, jobId));
   }
 
   async getLogs(jobId: string, limit?: number): Promise<JobLogLine[]> {

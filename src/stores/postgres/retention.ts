@@ -2,7 +2,9 @@
  * @module stores/postgres/retention
  * Statement family: retention of finished jobs (`deleteFinishedJobs`). One call is ONE
  * statement (hence one short transaction) that deletes at most `limit` jobs; their log lines
- * go with them (ON DELETE CASCADE through `job_logs_job_at_idx`).
+ * go with them (ON DELETE CASCADE through `job_logs_job_at_idx`), and so do their attempt
+ * records (a stage `attempts` of the same statement, through the job_attempts key: that table
+ * has no foreign key, see migration 6). The statement returns the number of jobs deleted.
  *
  * Index: `jobs_finished_fn_idx` (migration 4), finished jobs by (fn, finished_at). With a `fn`
  * the expired jobs are one range of it. Without one, a recursive CTE skips from function to
@@ -37,14 +39,18 @@ const FINISHED = "state IN ('succeeded', 'failed', 'cancelled', 'timed_out')";
  *
  * Both delete `WHERE id = ANY (ARRAY(...))`: the ids are collected first (an init plan) and the
  * rows found by primary key. With `id IN (subquery)` the planner, estimating thousands of ids,
- * prefers a hash semi-join over a sequential scan of the whole table.
+ * prefers a hash semi-join over a sequential scan of the whole table. The attempts go the same
+ * way (`job_id = ANY (ARRAY(SELECT id FROM gone))`).
  */
 export function retentionSql(s: string): { readonly ofFn: string; readonly anyFn: string } {
   return {
-    ofFn: `DELETE FROM ${s}.jobs WHERE id = ANY (ARRAY(
-             SELECT id FROM ${s}.jobs
-              WHERE fn = $1 AND ${FINISHED} AND finished_at < $2
-              ORDER BY finished_at LIMIT $3))`,
+    ofFn: `WITH gone AS (
+       DELETE FROM ${s}.jobs WHERE id = ANY (ARRAY(
+         SELECT id FROM ${s}.jobs
+          WHERE fn = $1 AND ${FINISHED} AND finished_at < $2
+          ORDER BY finished_at LIMIT $3))
+       RETURNING id
+     )${attemptsOf(s)}`,
     anyFn: `WITH RECURSIVE fns (fn) AS (
        (SELECT fn FROM ${s}.jobs WHERE ${FINISHED} ORDER BY fn LIMIT 1)
        UNION ALL
@@ -60,9 +66,19 @@ export function retentionSql(s: string): { readonly ofFn: string; readonly anyFn
            ORDER BY j.finished_at LIMIT $2) AS v
         WHERE fns.fn IS NOT NULL AND fns.fn <> ALL ($3::text[])
         LIMIT $2
-     )
-     DELETE FROM ${s}.jobs WHERE id = ANY (ARRAY(SELECT id FROM victims))`,
+     ),
+     gone AS (DELETE FROM ${s}.jobs WHERE id = ANY (ARRAY(SELECT id FROM victims)) RETURNING id)
+     ${attemptsOf(s)}`,
   };
+}
+
+/** The stage deleting the attempt records of the jobs in `gone`, and the count of those jobs. */
+function attemptsOf(s: string): string {
+  return `,
+     attempts AS (
+       DELETE FROM ${s}.job_attempts WHERE job_id = ANY (ARRAY(SELECT id FROM gone))
+     )
+     SELECT count(*)::int AS deleted FROM gone`;
 }
 
 /** Delete up to `limit` expired finished jobs (see the module header); returns how many. */
@@ -75,9 +91,17 @@ export async function deleteFinishedJobs(
   const s = db.s;
   if (fn !== null) {
     if (excludeFns.includes(fn)) return 0;
-    const { rowCount } = await db.query(retentionSql(s).ofFn, [fn, finishedBefore, limit]);
-    return rowCount ?? 0;
+    const { rows } = await db.query<{ deleted: number }>(retentionSql(s).ofFn, [
+      fn,
+      finishedBefore,
+      limit,
+    ]);
+    return rows[0]?.deleted ?? 0;
   }
-  const { rowCount } = await db.query(retentionSql(s).anyFn, [finishedBefore, limit, excludeFns]);
-  return rowCount ?? 0;
+  const { rows } = await db.query<{ deleted: number }>(retentionSql(s).anyFn, [
+    finishedBefore,
+    limit,
+    excludeFns,
+  ]);
+  return rows[0]?.deleted ?? 0;
 }

@@ -14,11 +14,19 @@
  * transaction — a hook that throws rolls the whole batch back. An api job costs only the
  * three returned columns. Retry and release are not terminal and run no hook.
  *
+ * Attempt history (core/jobs/attempts, migration 6): before its UPDATE, each request inserts
+ * the record of the attempt it ends with `INSERT ... SELECT` from the job row under the same
+ * guard (attempt, worker and start as the claim wrote them; the next `seq` is one probe of the
+ * key). A request whose guard fails inserts nothing and skips its UPDATE; one whose insert
+ * applied is then applied by its UPDATE (same guard, same write lock). A succeeded job's error
+ * is cleared (earlier attempts' errors stay in their records).
+ *
  * Parameters are positional, guard last (`... id, token`): binding named parameters costs
  * better-sqlite3 a property lookup each, and with the object built per job that was about 1 µs
  * of the 4 µs a finalization costs in a batch of 100.
  */
 import type Database from "better-sqlite3";
+import { attemptErrorOf, attemptOutcomeOf } from "../../core/jobs/attempts.js";
 import type { FinalizeRequest } from "../../ports/job-store.js";
 import { toOrigin } from "../job-row.js";
 import { parseJobId } from "./arguments.js";
@@ -35,6 +43,7 @@ export function prepareFinalize(
 ): (requests: readonly FinalizeRequest[], now: number) => boolean[] {
   const { succeed, finish, succeedApi } = prepareTerminal(db);
   const { retry, release } = prepareNonTerminal(db);
+  const record = prepareAttemptRecord(db);
 
   // Tell the owner of a finished job's kind (api jobs: nothing to do).
   const finished = (
@@ -60,6 +69,10 @@ export function prepareFinalize(
     if (id === null) return false;
     const token = request.leaseToken;
     const outcome = request.outcome;
+    const error = attemptErrorOf(outcome);
+    const ended = attemptOutcomeOf(outcome, request.workerLost === true);
+    const errorJson = error === null ? null : errorToJson(error);
+    if (record.run(now, ended, errorJson, now, id, token).changes !== 1) return false;
     switch (outcome.kind) {
       case "succeeded":
         // A job the caller says is api: the plain UPDATE (it re-checks the origin, so a wrong
@@ -77,11 +90,14 @@ export function prepareFinalize(
         return finished(
           id,
           outcome.kind,
-          finish.get(outcome.kind, errorToJson(outcome.error), now, now, id, token),
+          finish.get(outcome.kind, errorJson ?? errorToJson(outcome.error), now, now, id, token),
           now,
         );
       case "retrying":
-        return retry.run(errorToJson(outcome.error), outcome.runAt, now, id, token).changes === 1;
+        return (
+          retry.run(errorJson ?? errorToJson(outcome.error), outcome.runAt, now, id, token)
+            .changes === 1
+        );
       case "released":
         return release.run(now, now, id, token).changes === 1;
       default: {
@@ -101,15 +117,15 @@ export function prepareFinalize(
 /** The terminal statements (succeed, finish): they return the job's origin for its hook. */
 function prepareTerminal(db: Database.Database) {
   // Contract: inputs result JSON, now, now, id, token; running -> succeeded, finished now,
-  // lease cleared. The last error (of an earlier attempt) is kept. Returns the job's origin
-  // when it applied (no row otherwise).
+  // lease cleared, error cleared (earlier attempts' errors are in job_attempts). Returns the
+  // job's origin when it applied (no row otherwise).
   const succeed = db
     .prepare<
       [result: string, finishedAt: number, updatedAt: number, id: number, token: string],
       OriginTuple
     >(
       `UPDATE jobs NOT INDEXED
-          SET state = 'succeeded', result = ?, finished_at = ?, updated_at = ?,
+          SET state = 'succeeded', result = ?, error = NULL, finished_at = ?, updated_at = ?,
               lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
         WHERE id = ? AND state = 'running' AND lease_token = ?
         RETURNING origin_kind, origin_id, origin_key`,
@@ -145,7 +161,7 @@ function prepareTerminal(db: Database.Database) {
     [result: string, finishedAt: number, updatedAt: number, id: number, token: string]
   >(
     `UPDATE jobs NOT INDEXED
-        SET state = 'succeeded', result = ?, finished_at = ?, updated_at = ?,
+        SET state = 'succeeded', result = ?, error = NULL, finished_at = ?, updated_at = ?,
             lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
       WHERE id = ? AND state = 'running' AND lease_token = ? AND origin_kind = 'api'`,
   );
@@ -177,4 +193,24 @@ function prepareNonTerminal(db: Database.Database) {
   );
 
   return { retry, release };
+}
+
+/** The statement that records the attempt a finalization ends (see the module notes). */
+function prepareAttemptRecord(db: Database.Database) {
+  // Contract: inputs now, outcome, error JSON (or NULL), now, id, token; when the job is
+  // running under the token, inserts its attempt's record (attempt, worker, start from the job
+  // row, as the claim wrote them; finished now; the job's next seq) and changes 1 row, else
+  // none. Reads the job by rowid and the last seq through the job_attempts key.
+  return db.prepare<
+    [now: number, outcome: string, error: string | null, now: number, id: number, token: string]
+  >(
+    `INSERT INTO job_attempts (job_id, seq, attempt, worker_id, started_at, finished_at, outcome,
+                               error, duration_ms)
+     SELECT id,
+            COALESCE((SELECT a.seq FROM job_attempts AS a WHERE a.job_id = jobs.id
+                       ORDER BY a.seq DESC LIMIT 1), 0) + 1,
+            attempt, lease_owner, started_at, ?, ?, ?, ? - started_at
+       FROM jobs NOT INDEXED
+      WHERE id = ? AND state = 'running' AND lease_token = ?`,
+  );
 }

@@ -28,8 +28,10 @@ import type {
   JobStore,
   NewJob,
   StoredJob,
+  StoredJobAttempt,
 } from "../../ports/job-store.js";
 import { asClaimedJobs } from "../job-row.js";
+import { prepareAttempts } from "./attempts.js";
 import { prepareCancel } from "./cancel.js";
 import { prepareClaim } from "./claim.js";
 import { CompletionHooks } from "./completion-hooks.js";
@@ -58,6 +60,7 @@ export class SqliteJobStore implements JobStore {
   readonly #logs: ReturnType<typeof prepareLogs>;
   readonly #reads: ReturnType<typeof prepareReads>;
   readonly #retention: ReturnType<typeof prepareRetention>;
+  readonly #attempts: ReturnType<typeof prepareAttempts>;
 
   /**
    * The completion hooks of this connection (ports/job-store, "Completion hooks"): the owner of
@@ -82,6 +85,7 @@ export class SqliteJobStore implements JobStore {
     this.#logs = prepareLogs(db);
     this.#reads = prepareReads(db);
     this.#retention = prepareRetention(db);
+    this.#attempts = prepareAttempts(db);
   }
 
   async migrate(): Promise<void> {
@@ -137,6 +141,10 @@ export class SqliteJobStore implements JobStore {
 
   async getLogs(jobId: string, limit?: number): Promise<JobLogLine[]> {
     return this.#run("getLogs", () => this.#logs.get(jobId, limit));
+  }
+
+  async getAttempts(jobId: string): Promise<StoredJobAttempt[]> {
+    return this.#run("getAttempts", () => this.#attempts(jobId));
   }
 
   async get(jobId: string): Promise<StoredJob | null> {
