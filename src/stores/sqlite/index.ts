@@ -4,11 +4,7 @@
  * file, WAL mode). `openSqliteStores` opens both on one connection, with a file's leader lease.
  */
 export { openSqliteJobStore, parseSqliteUrl, type SqliteJobStoreOptions } from "./open.js";
-export {
-  openSqliteStores,
-  type SqliteStores,
-  type SqliteStoresOptions,
-} from "./open-stores.js";
+export { openSqliteStores, type SqliteStores, type SqliteStoresOptions } from "./open-stores.js";
 export {
   SqliteLeaderLock,
   DEFAULT_LEADER_LEASE_MS,
