@@ -89,6 +89,16 @@ describe("SQLite leader lock", () => {
     expect(await b.tryAcquire()).toBe(false);
   });
 
+  it("a check soon after a renewal answers from memory; the next renewal finds the row gone", async () => {
+    const { a, clock, dbs } = await pair();
+    await a.tryAcquire();
+    dbs[1]!.prepare("DELETE FROM leader_lease").run(); // an operator removed the row
+    clock.now = T0 + LEASE / 10 - 1;
+    expect(await a.isHeld()).toBe(true); // no write yet: nobody could take it before expiry
+    clock.now = T0 + LEASE / 10;
+    expect(await a.isHeld()).toBe(false);
+  });
+
   it("release frees it at once, and never deletes another holder's row", async () => {
     const { a, b } = await pair();
     await a.tryAcquire();
