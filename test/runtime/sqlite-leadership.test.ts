@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { watchEngine } from "../../src/cli/dev/watch.js";
-import type { Kairos } from "../../src/index.js";
+import type { Kairos, LeaderLock } from "../../src/index.js";
 import { collect, deferred, nextEvent, waitFor } from "../helpers/async.js";
 import { fileKairos, memoryKairos, tempDir } from "../helpers/kairos.js";
 import { ManualClock } from "../helpers/manual-clock.js";
@@ -68,6 +68,28 @@ describe("leadership on one SQLite file", () => {
     await nextEvent(b, "schedule:fired");
     expect(b.leadership().isLeader).toBe(true);
     expect(linesB.some((l) => l.includes(" leader    this process now runs"))).toBe(true);
+  });
+
+  it("a lock that cannot name its holder (PostgreSQL's) stands by as 'another process', once", async () => {
+    const taken: LeaderLock = {
+      tryAcquire: async () => false,
+      isHeld: async () => false,
+      release: async () => undefined,
+      close: async () => undefined,
+    };
+    const k = await memoryKairos({ leaderLock: taken });
+    const standbys = collect(k, "leader:standby");
+    await k.start({ leaderCheckMs: 20 });
+    await checks(k, 3);
+    expect(standbys).toEqual([
+      {
+        at: expect.any(Number),
+        holder: "another process",
+        holderPid: null,
+        holderHost: null,
+        leaseExpiresAt: null,
+      },
+    ]);
   });
 
   it("a store in memory leads alone from start, without a lease", async () => {
