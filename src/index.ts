@@ -30,9 +30,16 @@ export interface CreateKairosOptions {
   readonly scheduleStore?: ScheduleStore;
   /**
    * Leadership among processes sharing the store. Default: the store's own (PostgreSQL
-   * advisory lock), or none for SQLite (this process always leads).
+   * advisory lock; a SQLite file's lease row), or none for SQLite in memory (this process
+   * always leads).
    */
   readonly leaderLock?: LeaderLock;
+  /**
+   * SQLite file: how long the leader's lease lasts without renewal, in ms (default 10 000). A
+   * leader killed without stopping is replaced about this long after; keep it several times
+   * `start({ leaderCheckMs })`.
+   */
+  readonly leaderLeaseMs?: number;
   /** Structured logger (pino works as is). Default: silent. */
   readonly logger?: Logger;
   /** Time source; inject a fake one in tests. Default: the system clock. */
@@ -57,7 +64,10 @@ export async function createKairos(options: CreateKairosOptions = {}): Promise<K
   const stores =
     typeof options.store === "object" && options.store !== null
       ? { jobs: options.store, schedules: options.scheduleStore ?? null, close: null }
-      : await openStores(options.store ?? DEFAULT_STORE_URL);
+      : await openStores(
+          options.store ?? DEFAULT_STORE_URL,
+          options.leaderLeaseMs === undefined ? {} : { leaderLeaseMs: options.leaderLeaseMs },
+        );
   return new Kairos({
     store: stores.jobs,
     scheduleStore: stores.schedules,
@@ -118,7 +128,7 @@ export type { KairosErrorCode } from "./core/errors.js";
 export { DEFAULT_STORE_URL, openStore, openStores } from "./stores/open-store.js";
 export type { Schedule, ScheduleInput, SchedulesApi } from "./runtime/schedules-api.js";
 export type { LeadershipStatus } from "./runtime/leader-election.js";
-export type { LeaderLock } from "./ports/leader-lock.js";
+export type { LeaderLock, LeaderHolder } from "./ports/leader-lock.js";
 export type {
   ScheduleStore,
   ScheduleTiming,

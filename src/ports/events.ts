@@ -3,6 +3,7 @@
  * The typed event map of the job engine. Events describe what this process saw happen; a
  * listener that throws is logged and ignored, never breaking the loop that emitted.
  */
+import type { JobState } from "../core/jobs/states.js";
 import type { MissedReason, SkipReason } from "../core/schedules/reasons.js";
 import type { JobErrorInfo } from "./job-store.js";
 
@@ -49,6 +50,15 @@ export interface KairosEventMap {
     readonly slotAt: number;
     readonly reason: SkipReason;
     readonly at: number;
+    /**
+     * For `overlap`: the schedule's active job that holds the slot (its oldest), its state and
+     * when its lease runs out (null: not running, or not known; `state` null: not known).
+     */
+    readonly blockedBy?: {
+      readonly jobId: string;
+      readonly state: JobState | null;
+      readonly leaseExpiresAt: number | null;
+    };
   };
   /** A slot was missed during downtime and not caught up; recorded in the schedule's history. */
   "schedule:missed": {
@@ -63,6 +73,19 @@ export interface KairosEventMap {
   "leader:elected": { readonly at: number };
   /** This process stopped leading (lock lost, or stopping). */
   "leader:lost": { readonly at: number; readonly reason: string };
+  /**
+   * Another process leads: this one stands by and takes over when that one stops (or its lease
+   * runs out). Emitted once per holder seen, not on every check.
+   */
+  "leader:standby": {
+    readonly at: number;
+    /** Who leads, for people: "pid 123 on host", or "another process" when the lock cannot tell. */
+    readonly holder: string;
+    readonly holderPid: number | null;
+    readonly holderHost: string | null;
+    /** When the holder's lease runs out unless renewed (null: the lock has no expiry). */
+    readonly leaseExpiresAt: number | null;
+  };
   /** An internal error the loop survived. */
   "worker:error": { readonly error: unknown; readonly at: number; readonly where: string };
 }

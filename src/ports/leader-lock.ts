@@ -2,8 +2,19 @@
  * @module ports/leader-lock
  * Leadership: exactly one process runs the scheduler loop and lease recovery. A store that
  * serves several processes implements it (PostgreSQL: `pg_try_advisory_lock` on a dedicated
- * connection); a store for one machine may use `alwaysLeader`.
+ * connection; SQLite: a lease row, `stores/sqlite/leader-lock`); a store only one process can
+ * open (SQLite in memory) uses `alwaysLeader`.
  */
+
+/** Who holds the lock, as another process saw it (for messages; never for decisions). */
+export interface LeaderHolder {
+  /** The holder's own id for the lock (random per lock instance). */
+  readonly id: string;
+  readonly pid: number | null;
+  readonly hostname: string | null;
+  /** When its lease runs out unless renewed (ms since epoch); null: held until released. */
+  readonly expiresAt: number | null;
+}
 
 /** A lock at most one process holds at a time. */
 export interface LeaderLock {
@@ -19,6 +30,11 @@ export interface LeaderLock {
   release(): Promise<void>;
   /** Release resources (the dedicated connection). */
   close(): Promise<void>;
+  /**
+   * The other holder the last `tryAcquire` that returned false found, or null when unknown.
+   * Optional: a lock that cannot tell (PostgreSQL's advisory lock) omits it.
+   */
+  holder?(): LeaderHolder | null;
 }
 
 /** The lock of a single-process store: always held. */

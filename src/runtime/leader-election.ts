@@ -6,10 +6,13 @@
  * at once when it does not — a dropped and replaced connection must never leave two leaders
  * firing (the split-brain guard; the unique (schedule, slot) key is the last line of defence).
  *
+ * A follower that finds another holder emits `leader:standby` once per holder it sees (the lock
+ * describes the holder when it can), so a second process says why it does not lead.
+ *
  * States: follower -> leader (acquired) -> follower (lost or stopping) ... -> stopped.
  */
 import type { Clock, TimerHandle } from "../ports/clock.js";
-import type { LeaderLock } from "../ports/leader-lock.js";
+import type { LeaderHolder, LeaderLock } from "../ports/leader-lock.js";
 import type { Logger } from "../ports/logger.js";
 import type { EventBus } from "./event-bus.js";
 
@@ -45,6 +48,8 @@ export class LeaderElector {
   private lastCheckAt: number | null = null;
   /** A step-down in progress (its duties stopping). */
   private steppingDown: Promise<void> | null = null;
+  /** The holder the last `leader:standby` named (null: none emitted since leading or start). */
+  private standbyFor: string | null = null;
 
   constructor(
     private readonly lock: LeaderLock,
@@ -136,15 +141,19 @@ export class LeaderElector {
       return;
     }
     let acquired = false;
+    let failed = false;
     try {
       acquired = await this.lock.tryAcquire();
     } catch (error) {
+      failed = true;
       this.logger.warn({ err: error }, "leader lock: acquire failed; will retry");
     }
     if (!acquired || this.stopped) {
       if (acquired) await this.lock.release().catch(() => undefined);
+      else if (!failed && !this.stopped) this.standBy();
       return;
     }
+    this.standbyFor = null;
     this.leader = true;
     this.acquisitions++;
     const now = this.clock.now();
@@ -162,6 +171,23 @@ export class LeaderElector {
     }
   }
 
+  /** Another process holds the lock: say so once per holder (see the module header). */
+  private standBy(): void {
+    const holder: LeaderHolder | null = this.lock.holder?.() ?? null;
+    const key = holder?.id ?? "";
+    if (this.standbyFor === key) return;
+    this.standbyFor = key;
+    const event = {
+      at: this.clock.now(),
+      holder: describeHolder(holder),
+      holderPid: holder?.pid ?? null,
+      holderHost: holder?.hostname ?? null,
+      leaseExpiresAt: holder?.expiresAt ?? null,
+    };
+    this.events.emit("leader:standby", event);
+    this.logger.info(event, "standing by: another process leads");
+  }
+
   private async stepDown(reason: string): Promise<void> {
     if (!this.leader) return;
     this.leader = false;
@@ -176,4 +202,10 @@ export class LeaderElector {
     }
     await this.lock.release().catch(() => undefined);
   }
+}
+
+/** "pid 123 on host" (what is known of it), or "another process". */
+function describeHolder(holder: LeaderHolder | null): string {
+  if (holder === null || holder.pid === null) return "another process";
+  return holder.hostname === null ? `pid ${holder.pid}` : `pid ${holder.pid} on ${holder.hostname}`;
 }

@@ -2,7 +2,8 @@
  * @module stores/open-store
  * Turn a store URL into opened, migrated stores. Accepted: `sqlite:PATH`, `sqlite::memory:`,
  * a bare path ending in `.db`/`.sqlite`, and `postgres://` / `postgresql://` URLs (optional
- * `?schema=name`, default `kairos`); PostgreSQL also returns its advisory-lock `leaderLock`.
+ * `?schema=name`, default `kairos`); PostgreSQL also returns its advisory-lock `leaderLock`, a
+ * SQLite file its lease-row `leaderLock`.
  */
 import { ValidationError } from "../core/errors.js";
 import type { JobStore } from "../ports/job-store.js";
@@ -23,11 +24,20 @@ export interface OpenedStores {
   close(): Promise<void>;
 }
 
+/** Options of `openStores`. */
+export interface OpenStoresOptions {
+  /** SQLite file: the leader lease's length in ms (default 10 000). */
+  readonly leaderLeaseMs?: number;
+}
+
 /** Open the stores a URL names; throws ValidationError naming the accepted forms otherwise. */
-export async function openStores(url: string = DEFAULT_STORE_URL): Promise<OpenedStores> {
+export async function openStores(
+  url: string = DEFAULT_STORE_URL,
+  options: OpenStoresOptions = {},
+): Promise<OpenedStores> {
   const sqlitePath =
     parseSqliteUrl(url) ?? (/\.(db|sqlite3?)$/i.test(url) && !url.includes("://") ? url : null);
-  if (sqlitePath !== null) return openSqliteStores({ path: sqlitePath });
+  if (sqlitePath !== null) return openSqliteStores({ path: sqlitePath, ...options });
   if (parsePostgresUrl(url) !== null) return openPostgresStores({ url });
   throw new ValidationError(
     `unsupported store ${JSON.stringify(url)}: use "sqlite:PATH" (e.g. "sqlite:.kairos/kairos.db"), ` +

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createKairos } from "../../src/index.js";
+import { alwaysLeader } from "../../src/ports/leader-lock.js";
 import { ManualClock } from "../helpers/manual-clock.js";
 import { tempDir } from "../helpers/kairos.js";
 import { jobsOf, manualScheduler, T0 } from "./helpers.js";
@@ -106,8 +107,10 @@ describe("one job per slot", () => {
   it("two engines on one file ticking at the same instant fire each slot exactly once", async () => {
     const file = path.join(tempDir(), "k.db");
     const clock = new ManualClock(T0);
-    const a = await manualScheduler({ store: `sqlite:${file}`, clock });
-    const b = await manualScheduler({ store: `sqlite:${file}`, clock });
+    // Both lead (as if the lease failed): the unique (schedule, slot) key is the last defence.
+    const both = { store: `sqlite:${file}`, clock, leaderLock: alwaysLeader };
+    const a = await manualScheduler(both);
+    const b = await manualScheduler(both);
     for (let i = 0; i < 20; i++) {
       await a.kairos.schedules.create({
         name: `s${i}`,

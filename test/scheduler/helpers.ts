@@ -3,7 +3,7 @@
  * advances the clock (`advance`/`advanceAsync`); `clock.set` jumps without running them, so a
  * test that moves time with `set` and calls `tickScheduler()` sees exactly the ticks it asks for.
  */
-import { createKairos, type Kairos } from "../../src/index.js";
+import { createKairos, type Kairos, type LeaderLock } from "../../src/index.js";
 import { afterEach } from "vitest";
 import { ManualClock } from "../helpers/manual-clock.js";
 
@@ -17,10 +17,14 @@ export const T0 = Date.parse("2026-01-05T00:00:00Z");
 
 /** An engine with the scheduler loop on a manual clock; no workers. */
 export async function manualScheduler(
-  options: { store?: string; clock?: ManualClock } = {},
+  options: { store?: string; clock?: ManualClock; leaderLock?: LeaderLock } = {},
 ): Promise<{ kairos: Kairos; clock: ManualClock }> {
   const clock = options.clock ?? new ManualClock(T0);
-  const kairos = await createKairos({ store: options.store ?? "sqlite::memory:", clock });
+  const kairos = await createKairos({
+    store: options.store ?? "sqlite::memory:",
+    clock,
+    ...(options.leaderLock ? { leaderLock: options.leaderLock } : {}),
+  });
   open.push(kairos);
   await kairos.start({ workers: false });
   return { kairos, clock };

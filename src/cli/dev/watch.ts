@@ -2,6 +2,7 @@
  * @module cli/dev/watch
  * What `kairos dev` prints while it runs: one line per engine event worth a human's attention.
  */
+import type { KairosEventMap } from "../../index.js";
 import type { Kairos } from "../../runtime/kairos.js";
 import type { Io } from "../output.js";
 
@@ -15,7 +16,7 @@ export function watchEngine(kairos: Kairos, io: Io): void {
   );
   kairos.on("schedule:skipped", (e) =>
     io.out(
-      `${t(e.at)} skipped   ${e.schedule} slot ${new Date(e.slotAt).toISOString()} (${e.reason})`,
+      `${t(e.at)} skipped   ${e.schedule} slot ${new Date(e.slotAt).toISOString()} (${e.reason}${blocked(e.blockedBy, t)})`,
     ),
   );
   kairos.on("schedule:missed", (e) =>
@@ -27,6 +28,11 @@ export function watchEngine(kairos: Kairos, io: Io): void {
   kairos.on("leader:elected", (e) =>
     io.out(
       `${t(e.at)} leader    this process now runs the leader duties (scheduler, lease recovery, retention)`,
+    ),
+  );
+  kairos.on("leader:standby", (e) =>
+    io.out(
+      `${t(e.at)} standby   ${e.holderPid === null ? "another process" : `another process (${e.holder})`} leads; this one takes over when it stops`,
     ),
   );
   kairos.on("leader:lost", (e) =>
@@ -45,4 +51,14 @@ export function watchEngine(kairos: Kairos, io: Io): void {
     io.out(`${t(e.at)} failed    ${e.fn} job ${e.jobId}: ${e.error.message}`),
   );
   kairos.on("job:cancelled", (e) => io.out(`${t(e.at)} cancelled ${e.fn} job ${e.jobId}`));
+}
+
+/** ": job 42 running, lease until 10:31:05.000" for an overlap skip that names its job. */
+function blocked(
+  by: KairosEventMap["schedule:skipped"]["blockedBy"],
+  t: (ms: number) => string,
+): string {
+  if (by === undefined) return "";
+  const lease = by.leaseExpiresAt === null ? "" : `, lease until ${t(by.leaseExpiresAt)}`;
+  return `: job ${by.jobId} ${by.state ?? "active"}${lease}`;
 }

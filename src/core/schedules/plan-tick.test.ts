@@ -151,6 +151,31 @@ describe("overlap policies, one on-time slot", () => {
   });
 });
 
+describe("overlap skip names the job that holds the slot", () => {
+  it("an active job: the oldest one", () => {
+    const [write] = planTick(schedule(), ON_TIME, ["7", "9"]).writes;
+    expect(write!.events).toEqual([
+      { name: "schedule:skipped", slotAt: T, reason: "overlap", blockedBy: { jobId: "7" } },
+    ]);
+  });
+
+  it("a job fired by an earlier write of the same plan: named by its slot", () => {
+    const s = schedule({ catchup: "all", catchupWindowMs: H });
+    const writes = planTick(s, T + 10 * S + 500, []).writes;
+    expect(writes.map((w) => w.events)).toEqual([
+      [],
+      [
+        {
+          name: "schedule:skipped",
+          slotAt: T + 10 * S,
+          reason: "overlap",
+          blockedBy: { jobOfSlot: T },
+        },
+      ],
+    ]);
+  });
+});
+
 describe("catch-up after downtime (hourly, 6 slots due, the latest 30 min late)", () => {
   const hourly = (partial: Partial<TickSchedule>) =>
     schedule({ timing: { kind: "every", everyMs: H }, ...partial });

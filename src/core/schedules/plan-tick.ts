@@ -75,7 +75,13 @@ export interface CancelOrder {
 /** An event to emit once the write is applied (the loop adds the schedule name and `at`). */
 export type TickEvent =
   | { readonly name: "schedule:missed"; readonly slotAt: number; readonly reason: MissedReason }
-  | { readonly name: "schedule:skipped"; readonly slotAt: number; readonly reason: SkipReason };
+  | {
+      readonly name: "schedule:skipped";
+      readonly slotAt: number;
+      readonly reason: SkipReason;
+      /** For `overlap`: the active job that holds the slot (the oldest; the loop resolves it). */
+      readonly blockedBy?: CancelTarget;
+    };
 
 /** One atomic slot write (`ScheduleStore.fireSlot`), with what precedes and follows it. */
 export interface SlotWrite {
@@ -210,7 +216,8 @@ class PlannedOverlap {
         const history = [...base.history, entry(slot.kind, null)];
         return { ...base, job: slot.kind, cancel, history, status: "fired" };
       }
-      case "skip":
+      case "skip": {
+        const [blockedBy] = this.targets.values(); // the oldest active job (insertion order)
         return {
           ...base,
           job: null,
@@ -219,9 +226,15 @@ class PlannedOverlap {
           status: "skipped",
           events: [
             ...base.events,
-            { name: "schedule:skipped", slotAt: slot.slotAt, reason: decision.reason },
+            {
+              name: "schedule:skipped",
+              slotAt: slot.slotAt,
+              reason: decision.reason,
+              ...(blockedBy ? { blockedBy } : {}),
+            },
           ],
         };
+      }
       case "buffer":
       case "cancel_then_buffer": {
         const cancel =

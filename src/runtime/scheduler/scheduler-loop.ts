@@ -241,7 +241,7 @@ export function createSchedulerLoop(
   });
   const tickCapabilities = {
     dueSchedules: (now: number, limit: number) => schedules.dueSchedules(now, limit),
-    activeJobIds: async (id: string) => (await schedules.activeJobs(id)).map((j) => j.id),
+    activeJobs: (id: string) => schedules.activeJobs(id),
     schedulesWithBufferedSlots: (limit: number) => schedules.schedulesWithBufferedSlots(limit),
     logError,
   };

@@ -26,7 +26,7 @@ import {
   planBuildFailure,
   planQueueFull,
 } from "../../core/schedules/plan-outcomes.js";
-import type { SlotWrite } from "../../core/schedules/plan-tick.js";
+import type { CancelTarget, SlotWrite } from "../../core/schedules/plan-tick.js";
 import type { KairosEventMap, KairosEventName } from "../../ports/events.js";
 import type { NewJob, StoredJob } from "../../ports/job-store.js";
 import type {
@@ -60,10 +60,16 @@ export interface WriteResult {
   readonly failed: boolean;
 }
 
+/** The job an overlap skip names, as `schedule:skipped` reports it. */
+export type Blocker = NonNullable<KairosEventMap["schedule:skipped"]["blockedBy"]>;
+/** Resolves the job a skip names (a CancelTarget of the plan); undefined: none known. */
+export type ResolveBlocker = (target: CancelTarget) => Blocker | undefined;
+
 interface Prepared {
   readonly schedule: StoredSchedule;
   readonly write: SlotWrite;
   readonly request: FireSlotRequest;
+  readonly resolve?: ResolveBlocker | undefined;
 }
 
 /** Writes planned slot writes through the store; see the module header. */
@@ -72,10 +78,18 @@ export class SlotWriter {
 
   constructor(private readonly cap: SlotWriterCapabilities) {}
 
-  /** Queue a write (without cancel orders) for the next `flush`; builds its job now. */
-  async defer(schedule: StoredSchedule, write: SlotWrite, now: number): Promise<void> {
+  /**
+   * Queue a write (without cancel orders) for the next `flush`; builds its job now. `resolve`
+   * names the job an overlap skip of the write reports.
+   */
+  async defer(
+    schedule: StoredSchedule,
+    write: SlotWrite,
+    now: number,
+    resolve?: ResolveBlocker,
+  ): Promise<void> {
     if (write.cancel.length > 0) throw new Error("a write with cancel orders cannot be deferred");
-    this.pending.push(await this.prepare(schedule, write, now));
+    this.pending.push({ ...(await this.prepare(schedule, write, now)), resolve });
   }
 
   /** Write every deferred write (one transaction when the store batches) and settle each. */
@@ -87,13 +101,15 @@ export class SlotWriter {
 
   /**
    * Perform `write`'s cancel orders, then write it alone. `jobOfSlot` resolves a cancel order
-   * naming a job fired earlier in the same plan (undefined: none was created; skipped).
+   * naming a job fired earlier in the same plan (undefined: none was created; skipped);
+   * `resolve` as for `defer`.
    */
   async writeNow(
     schedule: StoredSchedule,
     write: SlotWrite,
     now: number,
     jobOfSlot: (slotAt: number) => string | undefined,
+    resolve?: ResolveBlocker,
   ): Promise<WriteResult> {
     const cancelled = [];
     for (const order of write.cancel) {
@@ -103,7 +119,8 @@ export class SlotWriter {
       cancelled.push(order.entry);
     }
     const performed = { ...write, history: [...cancelled, ...write.history] };
-    const [result] = await this.commit([await this.prepare(schedule, performed, now)], now);
+    const prepared = { ...(await this.prepare(schedule, performed, now)), resolve };
+    const [result] = await this.commit([prepared], now);
     return result ?? { jobId: null, failed: true };
   }
 
@@ -203,10 +220,10 @@ export class SlotWriter {
             at: now,
           });
         }
-        this.emitAll(schedule, write, now);
+        this.emitAll(item, now);
         return { jobId: outcome.job?.id ?? null, failed: false };
       case "duplicate_slot":
-        this.emitAll(schedule, write, now);
+        this.emitAll(item, now);
         return { jobId: null, failed: false };
       case "stale":
         return { jobId: null, failed: false };
@@ -231,13 +248,20 @@ export class SlotWriter {
     }
   }
 
-  private emitAll(schedule: StoredSchedule, write: SlotWrite, now: number): void {
+  private emitAll({ schedule, write, resolve }: Prepared, now: number): void {
     for (const event of write.events) {
       const { name, slotAt, reason } = event;
       if (name === "schedule:missed") {
         this.cap.emit(name, { schedule: schedule.name, slotAt, reason, at: now });
       } else {
-        this.cap.emit(name, { schedule: schedule.name, slotAt, reason, at: now });
+        const blockedBy = event.blockedBy && resolve?.(event.blockedBy);
+        this.cap.emit(name, {
+          schedule: schedule.name,
+          slotAt,
+          reason,
+          at: now,
+          ...(blockedBy ? { blockedBy } : {}),
+        });
       }
     }
   }

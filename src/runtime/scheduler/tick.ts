@@ -17,15 +17,19 @@
  */
 import { planBufferedFire } from "../../core/schedules/plan-outcomes.js";
 import { planTick } from "../../core/schedules/plan-tick.js";
+import type { StoredJob } from "../../ports/job-store.js";
 import type { StoredSchedule } from "../../ports/schedule-store.js";
-import type { SlotWriter } from "./slot-writer.js";
+import type { ResolveBlocker, SlotWriter } from "./slot-writer.js";
+
+/** What a tick needs of an active job: its id, and for messages its state and lease. */
+export type ActiveJob = Pick<StoredJob, "id" | "state" | "leaseExpiresAt">;
 
 /** The capabilities a tick reads with (functions, not clients). */
 export interface TickCapabilities {
   /** `ScheduleStore.dueSchedules`. */
   readonly dueSchedules: (now: number, limit: number) => Promise<StoredSchedule[]>;
-  /** Ids of the schedule's non-terminal jobs, oldest first. */
-  readonly activeJobIds: (scheduleId: string) => Promise<string[]>;
+  /** The schedule's non-terminal jobs, oldest first. */
+  readonly activeJobs: (scheduleId: string) => Promise<ActiveJob[]>;
   /** `ScheduleStore.schedulesWithBufferedSlots`. */
   readonly schedulesWithBufferedSlots: (limit: number) => Promise<StoredSchedule[]>;
   readonly logError: (error: unknown, message: string) => void;
@@ -89,16 +93,19 @@ async function handleDue(
   maxCatchup: number,
 ): Promise<void> {
   // allow_all never looks at active jobs: skip the read.
-  const active = schedule.overlap === "allow_all" ? [] : await cap.activeJobIds(schedule.id);
-  const { writes } = planTick(schedule, now, active, { maxCatchup });
+  const active = schedule.overlap === "allow_all" ? [] : await cap.activeJobs(schedule.id);
+  const ids = active.map((j) => j.id);
+  const { writes } = planTick(schedule, now, ids, { maxCatchup });
+  const jobBySlot = new Map<number, string>();
+  const resolve = blockerResolver(active, jobBySlot);
   const [only] = writes;
   if (writes.length === 1 && only && only.cancel.length === 0) {
-    await writer.defer(schedule, only, now);
+    await writer.defer(schedule, only, now, resolve);
     return;
   }
-  const jobBySlot = new Map<number, string>();
   for (const write of writes) {
-    const result = await writer.writeNow(schedule, write, now, (slot) => jobBySlot.get(slot));
+    const jobOfSlot = (slot: number) => jobBySlot.get(slot);
+    const result = await writer.writeNow(schedule, write, now, jobOfSlot, resolve);
     if (result.failed) return;
     if (result.jobId !== null) jobBySlot.set(write.slotAt, result.jobId);
   }
@@ -121,10 +128,31 @@ async function fireBuffered(
   for (const schedule of withBuffer) {
     try {
       if (schedule.bufferedSlots.length === 0 || schedule.nextSlotAt === null) continue;
-      const write = planBufferedFire(schedule, await cap.activeJobIds(schedule.id), now);
+      const active = (await cap.activeJobs(schedule.id)).map((j) => j.id);
+      const write = planBufferedFire(schedule, active, now);
       if (write) await writer.writeNow(schedule, write, now, () => undefined);
     } catch (error) {
       await writer.recordFailure(schedule, error, now);
     }
   }
+}
+
+/** Names the job an overlap skip reports: an active job as read, or one this plan fired. */
+function blockerResolver(
+  active: readonly ActiveJob[],
+  jobBySlot: ReadonlyMap<number, string>,
+): ResolveBlocker {
+  const byId = new Map(active.map((j) => [j.id, j]));
+  return (target) => {
+    if ("jobId" in target) {
+      const job = byId.get(target.jobId);
+      return {
+        jobId: target.jobId,
+        state: job?.state ?? null,
+        leaseExpiresAt: job?.leaseExpiresAt ?? null,
+      };
+    }
+    const jobId = jobBySlot.get(target.jobOfSlot);
+    return jobId === undefined ? undefined : { jobId, state: null, leaseExpiresAt: null };
+  };
 }

@@ -4,10 +4,14 @@
  * it: `fireSlot` inserts a job in the same transaction that moves a schedule's cursor, and a
  * job's finalization records its schedule's last status in the same transaction (the schedule
  * store's completion hook, registered in the connection's CompletionHooks that both share).
+ * A file database also gets its leader lease (`leader-lock.ts`) on that connection; an
+ * in-memory one, which no other process can open, gets none (this process leads).
  */
 import type { JobStore } from "../../ports/job-store.js";
+import type { LeaderLock } from "../../ports/leader-lock.js";
 import type { ScheduleStore } from "../../ports/schedule-store.js";
 import { CompletionHooks } from "./completion-hooks.js";
+import { SqliteLeaderLock } from "./leader-lock.js";
 import { openSqliteConnection, type SqliteJobStoreOptions } from "./open.js";
 import { SqliteScheduleStore } from "./schedules/sqlite-schedule-store.js";
 import { SqliteJobStore, toStoreError } from "./sqlite-job-store.js";
@@ -16,6 +20,8 @@ import { SqliteJobStore, toStoreError } from "./sqlite-job-store.js";
 export interface SqliteStores {
   readonly jobs: JobStore;
   readonly schedules: ScheduleStore;
+  /** Leadership among the processes sharing the file (absent in memory: this process leads). */
+  readonly leaderLock?: LeaderLock;
   /**
    * Close the shared connection. Idempotent; afterwards every method of both stores throws
    * ShuttingDownError. (`jobs.close()` alone has the same effect on both.)
@@ -23,18 +29,32 @@ export interface SqliteStores {
   close(): Promise<void>;
 }
 
+/** Options of `openSqliteStores`. */
+export interface SqliteStoresOptions extends SqliteJobStoreOptions {
+  /** The leader lease's length in ms (default 10 000; see `stores/sqlite/leader-lock`). */
+  readonly leaderLeaseMs?: number;
+}
+
 /**
  * Open (creating if needed) a SQLite database and bring its schema up to date, as
- * `openSqliteJobStore` does, and return its job and schedule stores on one connection.
+ * `openSqliteJobStore` does, and return its job and schedule stores on one connection, and for
+ * a file its leader lock. Throws ValidationError for a bad `leaderLeaseMs`.
  */
-export async function openSqliteStores(options: SqliteJobStoreOptions): Promise<SqliteStores> {
+export async function openSqliteStores(options: SqliteStoresOptions): Promise<SqliteStores> {
   const db = await openSqliteConnection(options);
   let jobs: SqliteJobStore;
   let schedules: SqliteScheduleStore;
+  let leaderLock: SqliteLeaderLock | null = null;
   try {
     const hooks = new CompletionHooks();
     jobs = new SqliteJobStore(db, hooks);
     schedules = new SqliteScheduleStore(db, hooks);
+    if (options.path !== ":memory:") {
+      leaderLock = new SqliteLeaderLock(
+        db,
+        options.leaderLeaseMs === undefined ? {} : { leaseMs: options.leaderLeaseMs },
+      );
+    }
   } catch (error) {
     db.close();
     throw toStoreError(`open ${options.path}`, error);
@@ -42,7 +62,9 @@ export async function openSqliteStores(options: SqliteJobStoreOptions): Promise<
   return {
     jobs,
     schedules,
+    ...(leaderLock ? { leaderLock } : {}),
     close: async () => {
+      await leaderLock?.close();
       schedules.close();
       await jobs.close();
     },

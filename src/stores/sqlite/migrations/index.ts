@@ -9,6 +9,7 @@ import { sql as jobPolicySql } from "./003-job-policy.js";
 import { sql as retentionSql } from "./004-retention.js";
 import { sql as jobOriginSql } from "./005-job-origin.js";
 import { sql as jobAttemptsSql } from "./006-job-attempts.js";
+import { sql as leaderLeaseSql } from "./007-leader-lease.js";
 
 /** One schema migration: applied once, in version order, inside the runner's transaction. */
 export interface Migration {
@@ -25,4 +26,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: "retention", sql: retentionSql },
   { version: 5, name: "job-origin", sql: jobOriginSql },
   { version: 6, name: "job-attempts", sql: jobAttemptsSql },
+  { version: 7, name: "leader-lease", sql: leaderLeaseSql },
 ];
