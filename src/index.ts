@@ -47,6 +47,16 @@ export interface CreateKairosOptions {
    * retention })` or `retention:` in kairos.yaml.
    */
   readonly retention?: RetentionOption;
+  /**
+   * With a store URL: the store must already exist; a missing one is a StoreNotFoundError and
+   * nothing is created (read-only tools). Default false: the store is created.
+   */
+  readonly mustExist?: boolean;
+  /**
+   * With a PostgreSQL URL: the longest time one statement may run, in ms, after which it fails
+   * with StoreUnavailableError (CLI reads use 30 s). Default none, for long-running workers.
+   */
+  readonly queryTimeoutMs?: number;
 }
 
 /** Open (and migrate) the store and return an engine bound to it. */
@@ -57,7 +67,12 @@ export async function createKairos(options: CreateKairosOptions = {}): Promise<K
   const stores =
     typeof options.store === "object" && options.store !== null
       ? { jobs: options.store, schedules: options.scheduleStore ?? null, close: null }
-      : await openStores(options.store ?? DEFAULT_STORE_URL);
+      : await openStores(options.store ?? DEFAULT_STORE_URL, {
+          ...(options.mustExist !== undefined ? { mustExist: options.mustExist } : {}),
+          ...(options.queryTimeoutMs !== undefined
+            ? { queryTimeoutMs: options.queryTimeoutMs }
+            : {}),
+        });
   return new Kairos({
     store: stores.jobs,
     scheduleStore: stores.schedules,
@@ -108,12 +123,17 @@ export {
   NotFoundError,
   DuplicateDefinitionError,
   StoreError,
+  StoreUnavailableError,
+  StoreNotFoundError,
+  StoreDiskFullError,
   JobTimeoutError,
   JobCancelledError,
   UnrecoverableError,
 } from "./core/errors.js";
 export type { KairosErrorCode } from "./core/errors.js";
 export { DEFAULT_STORE_URL, openStore, openStores } from "./stores/open-store.js";
+export type { OpenStoresOptions } from "./stores/open-store.js";
+export { maskUrl } from "./core/secrets.js";
 export type { Schedule, ScheduleInput, SchedulesApi } from "./runtime/schedules-api.js";
 export type { LeadershipStatus } from "./runtime/leader-election.js";
 export type { LeaderLock } from "./ports/leader-lock.js";

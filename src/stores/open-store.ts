@@ -4,7 +4,9 @@
  * a bare path ending in `.db`/`.sqlite`, and `postgres://` / `postgresql://` URLs (optional
  * `?schema=name`, default `kairos`); PostgreSQL also returns its advisory-lock `leaderLock`.
  */
+import path from "node:path";
 import { ValidationError } from "../core/errors.js";
+import { maskUrl } from "../core/secrets.js";
 import type { JobStore } from "../ports/job-store.js";
 import type { ScheduleStore } from "../ports/schedule-store.js";
 import type { LeaderLock } from "../ports/leader-lock.js";
@@ -23,17 +25,53 @@ export interface OpenedStores {
   close(): Promise<void>;
 }
 
-/** Open the stores a URL names; throws ValidationError naming the accepted forms otherwise. */
-export async function openStores(url: string = DEFAULT_STORE_URL): Promise<OpenedStores> {
+/** How `openStores` opens. */
+export interface OpenStoresOptions {
+  /**
+   * The store must already exist (read-only callers): a missing SQLite file or a PostgreSQL
+   * schema without Kairos tables is a StoreNotFoundError, and nothing is created.
+   */
+  readonly mustExist?: boolean;
+  /**
+   * Longest time one PostgreSQL statement may run, in ms (a StoreUnavailableError after);
+   * default none. SQLite statements are local and have no such timeout.
+   */
+  readonly queryTimeoutMs?: number;
+}
+
+/**
+ * Open the stores a URL names; throws ValidationError naming the accepted forms otherwise.
+ * A missing SQLite directory is created only when it is `.kairos` (the default's); any other
+ * is a StoreNotFoundError. Error messages show the URL with its credentials masked.
+ */
+export async function openStores(
+  url: string = DEFAULT_STORE_URL,
+  options: OpenStoresOptions = {},
+): Promise<OpenedStores> {
   const sqlitePath =
     parseSqliteUrl(url) ?? (/\.(db|sqlite3?)$/i.test(url) && !url.includes("://") ? url : null);
-  if (sqlitePath !== null) return openSqliteStores({ path: sqlitePath });
-  if (parsePostgresUrl(url) !== null) return openPostgresStores({ url });
+  if (sqlitePath !== null) {
+    return openSqliteStores({
+      path: sqlitePath,
+      createDirectory: path.dirname(path.normalize(sqlitePath)) === DEFAULT_DIRECTORY,
+      ...(options.mustExist === true ? { mustExist: true } : {}),
+    });
+  }
+  if (parsePostgresUrl(url) !== null) {
+    return openPostgresStores({
+      url,
+      ...(options.mustExist === true ? { mustExist: true } : {}),
+      ...(options.queryTimeoutMs !== undefined ? { queryTimeoutMs: options.queryTimeoutMs } : {}),
+    });
+  }
   throw new ValidationError(
-    `unsupported store ${JSON.stringify(url)}: use "sqlite:PATH" (e.g. "sqlite:.kairos/kairos.db"), ` +
+    `unsupported store ${JSON.stringify(maskUrl(url))}: use "sqlite:PATH" (e.g. "sqlite:.kairos/kairos.db"), ` +
       `"sqlite::memory:" or "postgres://user:password@host:port/database[?schema=name]"`,
   );
 }
+
+/** The directory of the default store, the only one created on demand. */
+const DEFAULT_DIRECTORY = ".kairos";
 
 /** Open only the job store a URL names (see `openStores`). */
 export async function openStore(url: string = DEFAULT_STORE_URL): Promise<JobStore> {

@@ -37,7 +37,7 @@ export async function openSqliteStores(options: SqliteJobStoreOptions): Promise<
     schedules = new SqliteScheduleStore(db, hooks);
   } catch (error) {
     db.close();
-    throw toStoreError(`open ${options.path}`, error);
+    throw toStoreError(`open ${options.path}`, error, "job store", options.path);
   }
   return {
     jobs,
