@@ -100,8 +100,13 @@ export class DuplicateDefinitionError extends KairosError {
 
 /** The store failed (I/O, corruption, lock timeout); the operation did not take effect. */
 export class StoreError extends KairosError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super("STORE", message, options);
+  constructor(
+    message: string,
+    options?: { cause?: unknown },
+    /** A more precise code, for the subclasses below. */
+    code: "STORE" | "STORE_UNAVAILABLE" | "STORE_NOT_FOUND" | "STORE_DISK_FULL" = "STORE",
+  ) {
+    super(code, message, options);
   }
 }
 
@@ -130,12 +135,12 @@ export class UnrecoverableError extends KairosError {
 }
 
 /**
- * The store's server could not be reached, or did not answer within the connect or query
+ * (A StoreError, code STORE_UNAVAILABLE.) The store's server could not be reached, or did not answer within the connect or query
  * timeout. Nothing was written; retry when the server is reachable.
  */
-export class StoreUnavailableError extends KairosError {
+export class StoreUnavailableError extends StoreError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super("STORE_UNAVAILABLE", message, options);
+    super(message, options, "STORE_UNAVAILABLE");
   }
 }
 
@@ -143,18 +148,18 @@ export class StoreUnavailableError extends KairosError {
  * The store does not exist and the caller asked not to create it (read-only commands), or the
  * directory meant to hold a new SQLite file does not exist. Nothing was created.
  */
-export class StoreNotFoundError extends KairosError {
+export class StoreNotFoundError extends StoreError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super("STORE_NOT_FOUND", message, options);
+    super(message, options, "STORE_NOT_FOUND");
   }
 }
 
 /** The disk (file system) holding the store is full. Nothing was written; free space and retry. */
-export class StoreDiskFullError extends KairosError {
+export class StoreDiskFullError extends StoreError {
   /** The store file whose write failed. */
   readonly file: string;
   constructor(file: string, message: string, options?: { cause?: unknown }) {
-    super("STORE_DISK_FULL", message, options);
+    super(message, options, "STORE_DISK_FULL");
     this.file = file;
   }
 }
