@@ -6,6 +6,7 @@
  */
 import net from "node:net";
 import pg from "pg";
+import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   StoreNotFoundError,
@@ -66,6 +67,34 @@ describe("connecting to a server that never answers", () => {
       connectTimeoutMs: 500,
     });
     await expect(open).rejects.toThrow(`at 127.0.0.1:${port} within 0.5 s`);
+  });
+});
+
+describe("failed opens logged with pino", () => {
+  it("never carry the URL's password, in the message, the cause or any field", async () => {
+    const lines: string[] = [];
+    const logger = pino({}, { write: (line: string) => lines.push(line) });
+    const port = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, "127.0.0.1", () => {
+        const { port: free } = probe.address() as net.AddressInfo;
+        probe.close(() => resolve(free));
+      });
+    });
+    for (const url of [
+      `postgres://u:s3cr3t-pw@127.0.0.1:${port}/db`,
+      `postgresql://127.0.0.1:${port}/db?user=u&password=s3cr3t-pw`,
+      "postgres://u:s3cr3t-pw@[not-a-host/db",
+      "postgres://u:s3cr3t-pw@h/db?connect_timeout=soon",
+    ]) {
+      const error = await openStores(url).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).not.toBeNull();
+      logger.error({ err: error }, "open failed");
+    }
+    expect(lines).toHaveLength(4);
+    for (const line of lines) expect(line).not.toContain("s3cr3t-pw");
   });
 });
 
