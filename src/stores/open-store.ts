@@ -4,6 +4,7 @@
  * a bare path ending in `.db`/`.sqlite`, and `postgres://` / `postgresql://` URLs (optional
  * `?schema=name`, default `kairos`); PostgreSQL also returns its advisory-lock `leaderLock`.
  */
+import fs from "node:fs";
 import path from "node:path";
 import { ValidationError } from "../core/errors.js";
 import { maskUrl } from "../core/secrets.js";
@@ -41,8 +42,8 @@ export interface OpenStoresOptions {
 
 /**
  * Open the stores a URL names; throws ValidationError naming the accepted forms otherwise.
- * A missing SQLite directory is created only when it is `.kairos` (the default's); any other
- * is a StoreNotFoundError. Error messages show the URL with its credentials masked.
+ * A missing SQLite directory is created only when it is a `.kairos` directory (the default's)
+ * in an existing directory; any other is a StoreNotFoundError. Error messages show the URL with its credentials masked.
  */
 export async function openStores(
   url: string = DEFAULT_STORE_URL,
@@ -53,7 +54,7 @@ export async function openStores(
   if (sqlitePath !== null) {
     return openSqliteStores({
       path: sqlitePath,
-      createDirectory: path.dirname(path.normalize(sqlitePath)) === DEFAULT_DIRECTORY,
+      createDirectory: isCreatableStateDirectory(path.dirname(path.resolve(sqlitePath))),
       ...(options.mustExist === true ? { mustExist: true } : {}),
     });
   }
@@ -70,8 +71,13 @@ export async function openStores(
   );
 }
 
-/** The directory of the default store, the only one created on demand. */
-const DEFAULT_DIRECTORY = ".kairos";
+/** The name of the default store's directory, the only directory created on demand. */
+const STATE_DIRECTORY = ".kairos";
+
+/** A missing `.kairos` directory whose parent exists is created on open; nothing else is. */
+function isCreatableStateDirectory(dir: string): boolean {
+  return path.basename(dir) === STATE_DIRECTORY && fs.existsSync(path.dirname(dir));
+}
 
 /** Open only the job store a URL names (see `openStores`). */
 export async function openStore(url: string = DEFAULT_STORE_URL): Promise<JobStore> {

@@ -21,6 +21,17 @@ describe("opening a SQLite store", () => {
     expect(fs.existsSync(path.join(dir, "no"))).toBe(false);
   });
 
+  it("creates a missing .kairos directory in an existing one, but not its missing parents", async () => {
+    const dir = tempDir();
+    const stores = await openStores(`sqlite:${dir}/.kairos/k.db`);
+    await stores.close();
+    expect(fs.existsSync(path.join(dir, ".kairos", "k.db"))).toBe(true);
+    await expect(openStores(`sqlite:${dir}/missing/.kairos/k.db`)).rejects.toThrow(
+      `the directory ${dir}/missing/.kairos of the SQLite store`,
+    );
+    expect(fs.existsSync(path.join(dir, "missing"))).toBe(false);
+  });
+
   it("creates the missing directory when asked (what openStores does for .kairos/)", async () => {
     const dir = tempDir();
     const file = path.join(dir, "made", "k.db");
