@@ -54,6 +54,16 @@ export interface CreateKairosOptions {
    * retention })` or `retention:` in kairos.yaml.
    */
   readonly retention?: RetentionOption;
+  /**
+   * With a store URL: the store must already exist; a missing one is a StoreNotFoundError and
+   * nothing is created (read-only tools). Default false: the store is created.
+   */
+  readonly mustExist?: boolean;
+  /**
+   * With a PostgreSQL URL: the longest time one statement may run, in ms, after which it fails
+   * with StoreUnavailableError (CLI reads use 30 s). Default none, for long-running workers.
+   */
+  readonly queryTimeoutMs?: number;
 }
 
 /** Open (and migrate) the store and return an engine bound to it. */
@@ -64,10 +74,13 @@ export async function createKairos(options: CreateKairosOptions = {}): Promise<K
   const stores =
     typeof options.store === "object" && options.store !== null
       ? { jobs: options.store, schedules: options.scheduleStore ?? null, close: null }
-      : await openStores(
-          options.store ?? DEFAULT_STORE_URL,
-          options.leaderLeaseMs === undefined ? {} : { leaderLeaseMs: options.leaderLeaseMs },
-        );
+      : await openStores(options.store ?? DEFAULT_STORE_URL, {
+          ...(options.leaderLeaseMs !== undefined ? { leaderLeaseMs: options.leaderLeaseMs } : {}),
+          ...(options.mustExist !== undefined ? { mustExist: options.mustExist } : {}),
+          ...(options.queryTimeoutMs !== undefined
+            ? { queryTimeoutMs: options.queryTimeoutMs }
+            : {}),
+        });
   return new Kairos({
     store: stores.jobs,
     scheduleStore: stores.schedules,
@@ -120,12 +133,17 @@ export {
   NotFoundError,
   DuplicateDefinitionError,
   StoreError,
+  StoreUnavailableError,
+  StoreNotFoundError,
+  StoreDiskFullError,
   JobTimeoutError,
   JobCancelledError,
   UnrecoverableError,
 } from "./core/errors.js";
 export type { KairosErrorCode } from "./core/errors.js";
 export { DEFAULT_STORE_URL, openStore, openStores } from "./stores/open-store.js";
+export type { OpenStoresOptions } from "./stores/open-store.js";
+export { maskUrl } from "./core/secrets.js";
 export type { Schedule, ScheduleInput, SchedulesApi } from "./runtime/schedules-api.js";
 export type { LeadershipStatus } from "./runtime/leader-election.js";
 export type { LeaderLock, LeaderHolder } from "./ports/leader-lock.js";

@@ -11,7 +11,7 @@ export const EXIT = {
   failure: 1,
   /** Bad usage or invalid input (bad flag, bad config, bad cron). */
   usage: 2,
-  /** The named job or schedule does not exist. */
+  /** The named job or schedule does not exist, or the store does not (STORE_NOT_FOUND). */
   notFound: 3,
   /** Conflict or full queue: the request was valid but refused. */
   refused: 4,
@@ -56,10 +56,14 @@ export function exitCodeFor(error: unknown): number {
     case "DUPLICATE_DEFINITION":
       return EXIT.usage;
     case "NOT_FOUND":
+    case "STORE_NOT_FOUND":
       return EXIT.notFound;
     case "CONFLICT":
     case "QUEUE_FULL":
       return EXIT.refused;
+    case "STORE_UNAVAILABLE":
+    case "STORE_DISK_FULL":
+      return EXIT.failure;
     default:
       return EXIT.failure;
   }

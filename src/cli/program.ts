@@ -4,7 +4,14 @@
  * engine facade, and print. Errors become a message on stderr and a stable exit code.
  */
 import { Command, CommanderError } from "commander";
-import { maybeLoadConfig, openEngine, type GlobalOptions, type WithEngine } from "./context.js";
+import {
+  CLI_QUERY_TIMEOUT_MS,
+  maybeLoadConfig,
+  openEngine,
+  type GlobalOptions,
+  type WithEngine,
+} from "./context.js";
+import { maskedIo } from "./masked-io.js";
 import { EXIT, exitCodeFor, type Io } from "./output.js";
 import { registerCron } from "./commands/cron.js";
 import { registerJobs } from "./commands/jobs.js";
@@ -13,8 +20,10 @@ import { registerApply } from "./commands/apply.js";
 import { registerDev } from "./commands/dev.js";
 
 /** Build the program; `setExit` receives the exit code of the command that ran. */
-export function buildProgram(io: Io, setExit: (code: number) => void): Command {
+export function buildProgram(rawIo: Io, setExit: (code: number) => void): Command {
   const program = new Command("kairos");
+  // Everything printed hides credentials (of --store / KAIROS_STORE URLs and any URL).
+  const io = maskedIo(rawIo, () => [program.opts<GlobalOptions>().store, process.env.KAIROS_STORE]);
   program
     .description("Kairos: durable, local-first scheduler for functions and workflows")
     .option("--store <url>", 'store URL, e.g. "sqlite:.kairos/kairos.db" (or env KAIROS_STORE)')
@@ -41,13 +50,15 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const withEngine: WithEngine = (local, body) =>
     run(async () => {
       const config = await maybeLoadConfig(globals());
-      const { kairos, store } = await openEngine(globals(), config, io);
+      const { kairos, store } = await openEngine(globals(), config, io, {
+        queryTimeoutMs: CLI_QUERY_TIMEOUT_MS,
+        ...(local.mustExist === true ? { mustExist: true } : {}),
+      });
       try {
         await body({ kairos, config, store });
       } finally {
         await kairos.stop({ drainMs: 0 });
       }
-      void local;
     });
 
   registerDev(program, io, globals, run);

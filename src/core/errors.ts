@@ -25,7 +25,13 @@ export type KairosErrorCode =
   /** A command executor's process failed: non-zero exit, signal, timeout, or spawn error. */
   | "COMMAND_FAILED"
   /** A module executor could not load its file or find a function export in it. */
-  | "MODULE_LOAD";
+  | "MODULE_LOAD"
+  /** The store's server cannot be reached or did not answer in time (connect or query timeout). */
+  | "STORE_UNAVAILABLE"
+  /** The store (or the directory meant to hold it) does not exist and was not to be created. */
+  | "STORE_NOT_FOUND"
+  /** The disk holding the store is full; nothing was written. */
+  | "STORE_DISK_FULL";
 
 /** Base class of every error Kairos throws on purpose; `code` is stable across releases. */
 export class KairosError extends Error {
@@ -94,8 +100,13 @@ export class DuplicateDefinitionError extends KairosError {
 
 /** The store failed (I/O, corruption, lock timeout); the operation did not take effect. */
 export class StoreError extends KairosError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super("STORE", message, options);
+  constructor(
+    message: string,
+    options?: { cause?: unknown },
+    /** A more precise code, for the subclasses below. */
+    code: "STORE" | "STORE_UNAVAILABLE" | "STORE_NOT_FOUND" | "STORE_DISK_FULL" = "STORE",
+  ) {
+    super(code, message, options);
   }
 }
 
@@ -120,5 +131,35 @@ export class JobCancelledError extends KairosError {
 export class UnrecoverableError extends KairosError {
   constructor(message: string, options?: { cause?: unknown }) {
     super("UNRECOVERABLE", message, options);
+  }
+}
+
+/**
+ * (A StoreError, code STORE_UNAVAILABLE.) The store's server could not be reached, or did not answer within the connect or query
+ * timeout. Nothing was written; retry when the server is reachable.
+ */
+export class StoreUnavailableError extends StoreError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options, "STORE_UNAVAILABLE");
+  }
+}
+
+/**
+ * The store does not exist and the caller asked not to create it (read-only commands), or the
+ * directory meant to hold a new SQLite file does not exist. Nothing was created.
+ */
+export class StoreNotFoundError extends StoreError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options, "STORE_NOT_FOUND");
+  }
+}
+
+/** The disk (file system) holding the store is full. Nothing was written; free space and retry. */
+export class StoreDiskFullError extends StoreError {
+  /** The store file whose write failed. */
+  readonly file: string;
+  constructor(file: string, message: string, options?: { cause?: unknown }) {
+    super(message, options, "STORE_DISK_FULL");
+    this.file = file;
   }
 }

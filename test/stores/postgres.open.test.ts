@@ -5,7 +5,7 @@
  */
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { StoreError, ValidationError } from "../../src/core/errors.js";
+import { StoreError, StoreUnavailableError, ValidationError } from "../../src/core/errors.js";
 import { openStores } from "../../src/stores/open-store.js";
 import { openPostgresStores, parsePostgresUrl } from "../../src/stores/postgres/index.js";
 import { MIGRATIONS } from "../../src/stores/postgres/migrations/index.js";
@@ -113,12 +113,14 @@ describePg("openPostgresStores", () => {
   });
 
   it("fails with StoreError when the server cannot be reached", async () => {
-    await expect(
-      openPostgresStores({
-        url: "postgres://postgres@127.0.0.1:1/postgres",
-        schema: freshSchema(),
-      }),
-    ).rejects.toBeInstanceOf(StoreError);
+    const open = openPostgresStores({
+      url: "postgres://postgres@127.0.0.1:1/postgres",
+      schema: freshSchema(),
+    });
+    await expect(open).rejects.toBeInstanceOf(StoreError);
+    // More precisely: STORE_UNAVAILABLE, naming host and port.
+    await expect(open).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(open).rejects.toThrow(/^cannot connect to PostgreSQL at 127\.0\.0\.1:1: /);
   });
 
   it("openStores opens a postgres:// URL: jobs, schedules and the leader lock on one schema", async () => {

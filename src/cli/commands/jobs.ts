@@ -32,7 +32,7 @@ function registerJobsList(jobs: Command, io: Io, withEngine: WithEngine): void {
       "\nExamples:\n  kairos jobs list --state failed --limit 50\n  kairos jobs list --fn resize --json",
     )
     .action((opts: { state?: string; fn?: string; limit: string; json?: boolean }) =>
-      withEngine(opts, async ({ kairos }) => {
+      withEngine({ ...opts, mustExist: true }, async ({ kairos }) => {
         const states = opts.state?.split(",").map((s) => s.trim()) ?? [];
         for (const s of states)
           if (!isJobState(s)) throw new ValidationError(`unknown state "${s}"`);
@@ -69,7 +69,7 @@ function registerJobsShow(jobs: Command, io: Io, withEngine: WithEngine): void {
     .option("--json", "print JSON")
     .addHelpText("after", "\nExamples:\n  kairos jobs show 42\n  kairos jobs show 42 --json")
     .action((id: string, opts: { json?: boolean }) =>
-      withEngine(opts, async ({ kairos }) => {
+      withEngine({ ...opts, mustExist: true }, async ({ kairos }) => {
         const job = await kairos.jobs.get(id);
         if (!job) throw new NotFoundError(`no job with id ${id}`);
         const logs = await kairos.jobs.logs(id);

@@ -41,7 +41,7 @@ function registerSchedulesList(schedules: Command, io: Io, withEngine: WithEngin
     .option("--json", "print JSON")
     .addHelpText("after", "\nExamples:\n  kairos schedules list\n  kairos schedules list --json")
     .action((opts: { json?: boolean }) =>
-      withEngine(opts, async ({ kairos }) => {
+      withEngine({ ...opts, mustExist: true }, async ({ kairos }) => {
         const list = await kairos.schedules.list();
         if (opts.json) return io.out(JSON.stringify(list));
         io.out(
@@ -77,7 +77,7 @@ function registerSchedulesShow(schedules: Command, io: Io, withEngine: WithEngin
       "\nExamples:\n  kairos schedules show nightly --next 10\n  kairos schedules show nightly --json",
     )
     .action((name: string, opts: { next: string; history: string; json?: boolean }) =>
-      withEngine(opts, async ({ kairos }) => {
+      withEngine({ ...opts, mustExist: true }, async ({ kairos }) => {
         const schedule = await kairos.schedules.get(name);
         if (!schedule) throw new NotFoundError(`no schedule named "${name}"`);
         const count = Number(opts.next);

@@ -14,7 +14,13 @@
  */
 import { createHash } from "node:crypto";
 import pg from "pg";
-import { KairosError, ShuttingDownError, StoreError } from "../../core/errors.js";
+import {
+  KairosError,
+  ShuttingDownError,
+  StoreError,
+  StoreUnavailableError,
+} from "../../core/errors.js";
+import { maskSecrets } from "../../core/secrets.js";
 import { notifyChannel, quoteSchema } from "./identifiers.js";
 
 const INT8_OID = 20;
@@ -39,6 +45,13 @@ export interface PgDatabaseOptions {
   readonly schema: string;
   /** Connections in the pool; default 10. */
   readonly poolSize?: number;
+  /** How long opening a connection may take, in ms; 0 (the default here) waits forever. */
+  readonly connectTimeoutMs?: number;
+  /**
+   * Longest time one statement may run, in ms, enforced by the server (`statement_timeout`)
+   * and the client (`query_timeout`, for a server that stopped answering); default none.
+   */
+  readonly queryTimeoutMs?: number;
 }
 
 /** Something that runs queries: the pool, or a client inside a transaction. */
@@ -89,6 +102,10 @@ export class PgDatabase {
       max: options.poolSize ?? 10,
       types,
       application_name: `kairos:${options.schema}`,
+      ...(options.connectTimeoutMs ? { connectionTimeoutMillis: options.connectTimeoutMs } : {}),
+      ...(options.queryTimeoutMs
+        ? { statement_timeout: options.queryTimeoutMs, query_timeout: options.queryTimeoutMs }
+        : {}),
     });
     // An idle client that loses its connection emits 'error' on the pool; without a listener
     // that would crash the process. The pool drops the client; the next query gets a new one.
@@ -156,7 +173,9 @@ export class PgDatabase {
 /**
  * Pass Kairos errors (ConflictError, QueueFullError, ...) through; wrap anything else
  * (connection refused, a server error) in StoreError with the original as `cause`, naming the
- * operation and the PostgreSQL error code (SQLSTATE) when there is one.
+ * operation and the PostgreSQL error code (SQLSTATE) when there is one. A statement that ran
+ * past the query timeout (the server's 57014 or the client's read timeout) becomes
+ * StoreUnavailableError. Credentials in the message are masked.
  */
 export function toStoreError(
   operation: string,
@@ -165,7 +184,15 @@ export function toStoreError(
 ): KairosError {
   if (error instanceof KairosError) return error;
   const code = (error as { code?: unknown } | null)?.code;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = maskSecrets(error instanceof Error ? error.message : String(error));
+  if ((code === "57014" && /statement timeout/.test(message)) || message === "Query read timeout") {
+    return new StoreUnavailableError(
+      `PostgreSQL ${storeName}: ${operation} got no answer within the query timeout ` +
+        `(${typeof code === "string" ? `${code}: ` : ""}${message}); the server is overloaded, ` +
+        `a lock is held, or it cannot be reached`,
+      { cause: error },
+    );
+  }
   return new StoreError(
     `PostgreSQL ${storeName}: ${operation} failed (${typeof code === "string" ? `${code}: ` : ""}${message})`,
     { cause: error },

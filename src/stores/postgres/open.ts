@@ -7,10 +7,12 @@
  * `kairos`) naming the schema that holds all Kairos tables; it is removed before connecting.
  * Several Kairos installations can share one database under different schemas.
  */
-import { ValidationError } from "../../core/errors.js";
+import { StoreNotFoundError, ValidationError } from "../../core/errors.js";
+import { maskUrl } from "../../core/secrets.js";
 import type { LeaderLock } from "../../ports/leader-lock.js";
 import type { ScheduleStore } from "../../ports/schedule-store.js";
 import { PgCompletionHooks } from "./completion-hooks.js";
+import { connectError, pgEndpoint, type PgEndpoint } from "./connect.js";
 import { PgDatabase, toStoreError } from "./database.js";
 import { DEFAULT_SCHEMA, validateSchemaName } from "./identifiers.js";
 import { PgLeaderLock } from "./leader-lock.js";
@@ -26,6 +28,15 @@ export interface PostgresStoreOptions {
   readonly schema?: string;
   /** Connections in the pool (besides the leader lock's and the listener's); default 10. */
   readonly poolSize?: number;
+  /**
+   * How long connecting may take, in ms (0: forever); default the URL's `connect_timeout`
+   * (seconds), else 10 s. A server that cannot be reached in time is a StoreUnavailableError.
+   */
+  readonly connectTimeoutMs?: number;
+  /** Longest time one statement may run, in ms (see `PgDatabaseOptions`); default none. */
+  readonly queryTimeoutMs?: number;
+  /** The schema must already hold a Kairos store (default false: it is created). */
+  readonly mustExist?: boolean;
 }
 
 /** The stores of one PostgreSQL schema. */
@@ -50,10 +61,11 @@ export function parsePostgresUrl(url: string): { url: string; schema: string | n
   let parsed: URL;
   try {
     parsed = new URL(url);
-  } catch (cause) {
+  } catch {
+    // Not the URL parser's error as cause: it carries the URL, password included.
     throw new ValidationError(
-      `invalid PostgreSQL URL: expected postgres://user:password@host:port/database[?schema=name]`,
-      { cause },
+      `invalid PostgreSQL URL ${JSON.stringify(maskUrl(url))}: expected ` +
+        `postgres://user:password@host:port/database[?schema=name]`,
     );
   }
   const schema = parsed.searchParams.get("schema");
@@ -65,14 +77,15 @@ export function parsePostgresUrl(url: string): { url: string; schema: string | n
 /**
  * Open the stores of a PostgreSQL schema: connect a pool, create or upgrade the schema (safe
  * when several processes do it at once), and build the job store, the schedule store and the
- * leader lock on it. Throws ValidationError for bad options, StoreError when the server cannot
- * be reached or migrated.
+ * leader lock on it. Throws ValidationError for bad options, StoreUnavailableError when the
+ * server cannot be reached within the connect timeout, StoreNotFoundError when `mustExist` and
+ * the schema holds no store, StoreError when the server refuses or migrating fails.
  */
 export async function openPostgresStores(options: PostgresStoreOptions): Promise<PostgresStores> {
   const target = parsePostgresUrl(options.url);
   if (target === null) {
     throw new ValidationError(
-      `not a PostgreSQL URL: ${JSON.stringify(redact(options.url))}; expected ` +
+      `not a PostgreSQL URL: ${JSON.stringify(maskUrl(options.url))}; expected ` +
         `postgres://user:password@host:port/database[?schema=name]`,
     );
   }
@@ -81,8 +94,18 @@ export async function openPostgresStores(options: PostgresStoreOptions): Promise
   if (!Number.isSafeInteger(poolSize) || poolSize < 1) {
     throw new ValidationError(`poolSize must be a positive integer, got ${poolSize}`);
   }
-  const db = new PgDatabase({ url: target.url, schema, poolSize });
+  const endpoint = pgEndpoint(target.url);
+  const connectTimeoutMs = options.connectTimeoutMs ?? endpoint.connectTimeoutMs;
+  const db = new PgDatabase({
+    url: target.url,
+    schema,
+    poolSize,
+    connectTimeoutMs,
+    ...(options.queryTimeoutMs !== undefined ? { queryTimeoutMs: options.queryTimeoutMs } : {}),
+  });
   try {
+    await connectOnce(db, { ...endpoint, connectTimeoutMs });
+    if (options.mustExist === true) await assertStoreExists(db, options.url);
     await migrate(db);
   } catch (error) {
     await db.close().catch(() => undefined);
@@ -116,7 +139,21 @@ export async function openPostgresJobStore(
   return stores.jobs;
 }
 
-/** The URL with its password hidden, for messages. */
-function redact(url: string): string {
-  return url.replace(/\/\/([^:/@]*):[^@/]*@/, "//$1:***@");
+/** Open (and return to the pool) one connection: a failure says where and why (connect.ts). */
+async function connectOnce(db: PgDatabase, at: PgEndpoint): Promise<void> {
+  const client = await db.pool.connect().catch((error: unknown) => {
+    throw connectError(error, at);
+  });
+  client.release();
+}
+
+/** Throw StoreNotFoundError unless the schema holds a Kairos store (its migrations table). */
+async function assertStoreExists(db: PgDatabase, url: string): Promise<void> {
+  const { rows } = await db.query<{ found: string | null }>(
+    "SELECT to_regclass($1)::text AS found",
+    [`${db.s}.kairos_migrations`],
+  );
+  if (rows[0]?.found == null) {
+    throw new StoreNotFoundError(`no store at ${maskUrl(url)} (schema "${db.schema}")`);
+  }
 }

@@ -57,7 +57,7 @@ export async function openSqliteStores(options: SqliteStoresOptions): Promise<Sq
     }
   } catch (error) {
     db.close();
-    throw toStoreError(`open ${options.path}`, error);
+    throw toStoreError(`open ${options.path}`, error, "job store", options.path);
   }
   return {
     jobs,

@@ -13,7 +13,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { ValidationError } from "../../core/errors.js";
+import { StoreNotFoundError, ValidationError } from "../../core/errors.js";
 import { CompletionHooks } from "./completion-hooks.js";
 import { migrate } from "./migrate.js";
 import { registerScheduleCompletion } from "./schedules/completion.js";
@@ -21,16 +21,26 @@ import { SqliteJobStore, toStoreError } from "./sqlite-job-store.js";
 
 /** Options of `openSqliteJobStore`. */
 export interface SqliteJobStoreOptions {
-  /** A file path (its directory is created) or `":memory:"`. */
+  /** A file path or `":memory:"`. */
   readonly path: string;
   /** How long a write waits for another connection's write lock before failing; default 5000. */
   readonly busyTimeoutMs?: number;
+  /**
+   * Create the file's missing directories (default false: a missing directory is a
+   * StoreNotFoundError naming it). `openStores` sets it for the default `.kairos/` only.
+   */
+  readonly createDirectory?: boolean;
+  /**
+   * The file must already exist (default false: it is created). Read-only callers set it so
+   * that looking never creates a store; a missing file is a StoreNotFoundError.
+   */
+  readonly mustExist?: boolean;
 }
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
 /**
- * Open (creating if needed) a SQLite job store and bring its schema up to date. Safe when
+ * Open (creating the file if needed, unless `mustExist`) a SQLite job store and bring its schema up to date. Safe when
  * several processes open the same new file at once. Throws ValidationError for bad options and
  * StoreError when the file cannot be opened or migrated. The completion hooks of the kinds the
  * database's other stores own (`schedule`) are registered too, so a schedule's job finished
@@ -44,7 +54,7 @@ export async function openSqliteJobStore(options: SqliteJobStoreOptions): Promis
     return new SqliteJobStore(db, hooks);
   } catch (error) {
     db.close();
-    throw toStoreError(`open ${options.path}`, error);
+    throw toStoreError(`open ${options.path}`, error, "job store", options.path);
   }
 }
 
@@ -65,12 +75,15 @@ export async function openSqliteConnection(
     throw new ValidationError('path must be a file path or ":memory:", got an empty string');
   }
   const inMemory = options.path === ":memory:";
+  if (!inMemory) prepareLocation(options);
   let db: Database.Database | undefined;
   try {
-    if (!inMemory) fs.mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
     // `timeout` is better-sqlite3's name for SQLite's busy_timeout; setting it here (rather
     // than by a PRAGMA string) covers the pragmas below, which may also wait for a lock.
-    db = new Database(options.path, { timeout: busyTimeoutMs });
+    db = new Database(options.path, {
+      timeout: busyTimeoutMs,
+      fileMustExist: !inMemory && options.mustExist === true,
+    });
     if (!inMemory) await enableWal(db, busyTimeoutMs);
     db.pragma("synchronous = NORMAL");
     db.pragma("foreign_keys = ON");
@@ -78,8 +91,42 @@ export async function openSqliteConnection(
     return db;
   } catch (error) {
     db?.close();
-    throw toStoreError(`open ${options.path}`, error);
+    if (options.mustExist === true && !fs.existsSync(options.path))
+      throw missingStore(options.path);
+    throw toStoreError(`open ${options.path}`, error, "job store", options.path);
   }
+}
+
+/**
+ * Check (or create) what must exist before SQLite opens the file: with `mustExist`, the file;
+ * otherwise its directory, created only with `createDirectory`. Throws StoreNotFoundError
+ * naming what is missing and how to fix it.
+ */
+function prepareLocation(options: SqliteJobStoreOptions): void {
+  if (options.mustExist === true) {
+    if (!fs.existsSync(options.path)) throw missingStore(options.path);
+    return;
+  }
+  const dir = path.dirname(path.resolve(options.path));
+  if (options.createDirectory === true) {
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+    } catch (error) {
+      throw toStoreError(`open ${options.path}`, error, "job store", options.path);
+    }
+    return;
+  }
+  if (!fs.existsSync(dir)) {
+    throw new StoreNotFoundError(
+      `the directory ${dir} of the SQLite store ${options.path} does not exist; create it ` +
+        `(mkdir -p ${dir}) or choose a path in an existing directory (only the default ` +
+        `.kairos/ directory is created on demand)`,
+    );
+  }
+}
+
+function missingStore(file: string): StoreNotFoundError {
+  return new StoreNotFoundError(`no store at ${file}`);
 }
 
 /**

@@ -74,9 +74,10 @@ describe("parseSqliteUrl", () => {
 });
 
 describe("SQLite job store on a file", () => {
-  it("creates missing directories and runs in WAL mode", async () => {
+  it("creates missing directories when asked (createDirectory) and runs in WAL mode", async () => {
     const dbPath = path.join(tempDir(), "nested", "deeper", "kairos.db");
-    const store = await open(dbPath);
+    const store = await openSqliteJobStore({ path: dbPath, createDirectory: true });
+    cleanups.push(() => store.close());
     await store.enqueue([job()], 1);
     expect(fs.existsSync(dbPath)).toBe(true);
     expect(raw(dbPath).pragma("journal_mode", { simple: true })).toBe("wal");

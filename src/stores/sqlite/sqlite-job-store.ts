@@ -35,6 +35,7 @@ import { prepareAttempts } from "./attempts.js";
 import { prepareCancel } from "./cancel.js";
 import { prepareClaim } from "./claim.js";
 import { CompletionHooks } from "./completion-hooks.js";
+import { diskFullError } from "./disk-full.js";
 import { prepareEnqueue } from "./enqueue.js";
 import { prepareFinalize } from "./finalize.js";
 import { prepareHeartbeat } from "./heartbeat.js";
@@ -190,7 +191,7 @@ export class SqliteJobStore implements JobStore {
     try {
       return body();
     } catch (error) {
-      throw toStoreError(operation, error);
+      throw toStoreError(operation, error, "job store", this.#db.name);
     }
   }
 }
@@ -198,14 +199,17 @@ export class SqliteJobStore implements JobStore {
 /**
  * Pass Kairos errors (ConflictError, QueueFullError, ...) through; wrap anything else
  * (SQLITE_BUSY after busy_timeout, I/O errors, corruption) in StoreError with the original as
- * `cause`.
+ * `cause`; a full disk under `file` becomes StoreDiskFullError (see `disk-full.ts`).
  */
 export function toStoreError(
   operation: string,
   error: unknown,
   storeName = "job store",
+  file?: string,
 ): KairosError {
   if (error instanceof KairosError) return error;
+  const full = diskFullError(operation, error, file);
+  if (full !== null) return full;
   const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : String(error);
   const hint =

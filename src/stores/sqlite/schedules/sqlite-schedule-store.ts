@@ -172,7 +172,7 @@ export class SqliteScheduleStore implements ScheduleStore {
     try {
       return body();
     } catch (error) {
-      throw toStoreError(operation, error, "schedule store");
+      throw toStoreError(operation, error, "schedule store", this.#db.name);
     }
   }
 }
