@@ -3,11 +3,16 @@
  * `kairos jobs list|show|cancel` and `kairos enqueue FN --payload JSON`.
  */
 import type { Command } from "commander";
-import { NotFoundError, ValidationError } from "../../core/errors.js";
-import { isJobState, type JobState } from "../../core/jobs/states.js";
+import { NotFoundError } from "../../core/errors.js";
+import type { JobState } from "../../core/jobs/states.js";
 import type { Job } from "../../runtime/kairos.js";
 import { iso, table, type Io } from "../output.js";
 import type { WithEngine } from "../context.js";
+import { instantFlag, intFlag, jsonFlag, statesFlag } from "../flags.js";
+
+/** Priorities are stored as 32-bit integers. */
+const MIN_INT32 = -2_147_483_648;
+const MAX_INT32 = 2_147_483_647;
 
 /** Register `kairos jobs ...` and `kairos enqueue`. */
 export function registerJobs(program: Command, io: Io, withEngine: WithEngine): void {
@@ -23,23 +28,21 @@ function registerJobsList(jobs: Command, io: Io, withEngine: WithEngine): void {
   jobs
     .command("list")
     .description("list jobs, newest first")
-    .option("--state <states>", "comma-separated states, e.g. failed,timed_out")
+    .option("--state <states>", "comma-separated states, e.g. failed,timed_out", statesFlag)
     .option("--fn <name>", "only jobs of this function")
-    .option("--limit <n>", "at most this many", "20")
+    .option("--limit <n>", "at most this many, 1 to 1000", intFlag("--limit", 1, 1000), 20)
     .option("--json", "print JSON")
     .addHelpText(
       "after",
       "\nExamples:\n  kairos jobs list --state failed --limit 50\n  kairos jobs list --fn resize --json",
     )
-    .action((opts: { state?: string; fn?: string; limit: string; json?: boolean }) =>
+    .action((opts: { state?: JobState[]; fn?: string; limit: number; json?: boolean }) =>
       withEngine(opts, async ({ kairos }) => {
-        const states = opts.state?.split(",").map((s) => s.trim()) ?? [];
-        for (const s of states)
-          if (!isJobState(s)) throw new ValidationError(`unknown state "${s}"`);
+        const states = opts.state ?? [];
         const list = await kairos.jobs.list({
-          ...(states.length ? { state: states as JobState[] } : {}),
+          ...(states.length ? { state: states } : {}),
           ...(opts.fn ? { fn: opts.fn } : {}),
-          limit: Number(opts.limit),
+          limit: opts.limit,
         });
         if (opts.json) return io.out(JSON.stringify(list));
         io.out(
@@ -108,40 +111,36 @@ function registerEnqueue(program: Command, io: Io, withEngine: WithEngine): void
     .command("enqueue")
     .description("enqueue a job of a function")
     .argument("<fn>", "function name")
-    .option("--payload <json>", "payload as JSON", "{}")
-    .option("--run-at <iso>", "not before this instant")
-    .option("--priority <n>", "higher runs first")
+    .option(
+      "--payload <json>",
+      "payload: JSON, @FILE to read it from a file, or - to read it from stdin",
+      jsonFlag("--payload", io),
+      {},
+    )
+    .option("--run-at <iso>", "not before this instant", instantFlag("--run-at"))
+    .option("--priority <n>", "higher runs first", intFlag("--priority", MIN_INT32, MAX_INT32))
     .option("--idempotency-key <key>", "at most one job per key")
     .option("--json", "print JSON")
     .addHelpText(
       "after",
-      `\nExamples:\n  kairos enqueue send-report --payload '{"region":"eu"}'\n  kairos enqueue cleanup --run-at 2026-12-01T03:00:00Z --idempotency-key cleanup-dec`,
+      `\nExamples:\n  kairos enqueue send-report --payload '{"region":"eu"}'\n  kairos enqueue import --payload @batch.json\n  cat batch.json | kairos enqueue import --payload -\n  kairos enqueue cleanup --run-at 2026-12-01T03:00:00Z --idempotency-key cleanup-dec`,
     )
     .action(
       (
         fn: string,
         opts: {
-          payload: string;
-          runAt?: string;
-          priority?: string;
+          payload: unknown;
+          runAt?: number;
+          priority?: number;
           idempotencyKey?: string;
           json?: boolean;
         },
       ) =>
         withEngine(opts, async ({ kairos }) => {
-          let payload: unknown;
-          try {
-            payload = JSON.parse(opts.payload);
-          } catch (error) {
-            throw new ValidationError(`--payload is not valid JSON: ${(error as Error).message}`);
-          }
-          const runAt = opts.runAt === undefined ? undefined : Date.parse(opts.runAt);
-          if (runAt !== undefined && Number.isNaN(runAt)) {
-            throw new ValidationError(`--run-at must be an ISO-8601 instant, got ${opts.runAt}`);
-          }
+          const { payload, runAt, priority } = opts;
           const job = await kairos.enqueue(fn, payload, {
             ...(runAt !== undefined ? { runAt } : {}),
-            ...(opts.priority !== undefined ? { priority: Number(opts.priority) } : {}),
+            ...(priority !== undefined ? { priority } : {}),
             ...(opts.idempotencyKey !== undefined ? { idempotencyKey: opts.idempotencyKey } : {}),
           });
           if (opts.json) return io.out(JSON.stringify(job));
