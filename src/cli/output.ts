@@ -77,6 +77,11 @@ export function exitCodeFor(error: unknown): number {
   }
 }
 
+/** `1 function`, `2 functions`, `0 schedules`: the plural only when needed. */
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${count.toLocaleString("en-US")} ${count === 1 ? singular : pluralForm}`;
+}
+
 /** ISO-8601 or "-". */
 export function iso(value: Date | number | null | undefined): string {
   if (value === null || value === undefined) return "-";

@@ -7,12 +7,13 @@ import { Option, type Command } from "commander";
 import { ValidationError } from "../../core/errors.js";
 import { applyConfig } from "../../config/apply.js";
 import { defineConfigFunctions } from "../../config/define-functions.js";
-import { formatPlan } from "../../core/reconcile/index.js";
+import { formatDuration, formatPlan } from "../../core/reconcile/index.js";
 import { maybeLoadConfig, openEngine, type GlobalOptions } from "../context.js";
 import { watchEngine } from "../dev/watch.js";
 import { durationFlag, intFlag } from "../flags.js";
 import { waitForStop } from "../dev/stop-signal.js";
-import type { Io } from "../output.js";
+import { plural, type Io } from "../output.js";
+import { zoneLabel } from "../dev/format.js";
 
 /** Register `kairos dev`. */
 export function registerDev(
@@ -59,10 +60,10 @@ Examples:
           watchEngine(kairos, io);
           await kairos.start({ concurrency });
           io.out(
-            `kairos dev: running ${config.functions.length} functions, ${config.schedules.length} schedules (Ctrl-C to stop)`,
+            `kairos dev: running ${plural(config.functions.length, "function")}, ${plural(config.schedules.length, "schedule")}; times are local (${zoneLabel(Date.now())}) (Ctrl-C to stop)`,
           );
           await waitForStop(opts.for ?? null);
-          io.out(`kairos dev: draining (up to ${drainMs} ms)...`);
+          io.out(`kairos dev: draining (up to ${formatDuration(drainMs)})...`);
         } finally {
           await kairos.stop({ drainMs });
         }

@@ -2,7 +2,7 @@
  * @module cli/commands/jobs
  * `kairos jobs list|show|cancel` and `kairos enqueue FN --payload JSON`.
  */
-import type { Command } from "commander";
+import { InvalidArgumentError, type Command } from "commander";
 import { NotFoundError } from "../../core/errors.js";
 import type { JobState } from "../../core/jobs/states.js";
 import type { Job } from "../../runtime/kairos.js";
@@ -69,22 +69,63 @@ function registerJobsShow(jobs: Command, io: Io, withEngine: WithEngine): void {
     .command("show")
     .description("show one job with its logs")
     .argument("<id>", "job id")
+    .option(
+      "--logs <n|all>",
+      `how many of the last log lines: a count, or "all" (up to ${MAX_LOG_LINES})`,
+      logsFlag,
+      DEFAULT_LOG_LINES,
+    )
     .option("--json", "print JSON")
-    .addHelpText("after", "\nExamples:\n  kairos jobs show 42\n  kairos jobs show 42 --json")
-    .action((id: string, opts: { json?: boolean }) =>
+    .addHelpText(
+      "after",
+      "\nExamples:\n  kairos jobs show 42\n  kairos jobs show 42 --logs all\n  kairos jobs show 42 --json",
+    )
+    .action((id: string, opts: { logs: number | "all"; json?: boolean }) =>
       withEngine(opts, async ({ kairos }) => {
         const job = await kairos.jobs.get(id);
         if (!job) throw new NotFoundError(`no job with id ${id}`);
-        const logs = await kairos.jobs.logs(id);
-        if (opts.json) return io.out(JSON.stringify({ ...job, logs }));
+        const { logs, omitted } = lastLines(await kairos.jobs.logs(id, MAX_LOG_LINES), opts.logs);
+        if (opts.json) return io.out(JSON.stringify({ ...job, logs, logsOmitted: omitted }));
         printJob(io, job);
-        if (logs.length) {
-          io.out("logs:");
-          for (const l of logs)
-            io.out(`  ${iso(l.at)} [${l.level}] (attempt ${l.attempt}) ${l.message}`);
+        if (logs.length || omitted) io.out("logs:");
+        if (omitted) {
+          io.out(
+            `  ... ${omitted.toLocaleString("en-US")} earlier lines not shown (--logs all shows every line)`,
+          );
         }
+        const cut = opts.logs === "all" ? Infinity : MAX_SHOWN_LINE_CHARS;
+        for (const l of logs)
+          io.out(`  ${iso(l.at)} [${l.level}] (attempt ${l.attempt}) ${keepHead(l.message, cut)}`);
       }),
     );
+}
+
+/** Lines `jobs show` prints unless told otherwise. */
+const DEFAULT_LOG_LINES = 100;
+/** The most log lines a store returns for one read. */
+const MAX_LOG_LINES = 100_000;
+/** Longer log lines are cut unless `--logs all`. */
+const MAX_SHOWN_LINE_CHARS = 1_000;
+
+const logsFlag = (value: string): number | "all" => {
+  if (value === "all") return "all";
+  try {
+    return intFlag("--logs", 0, MAX_LOG_LINES)(value);
+  } catch {
+    throw new InvalidArgumentError(
+      `--logs must be "all" or an integer from 0 to ${MAX_LOG_LINES}, got ${JSON.stringify(value)}`,
+    );
+  }
+};
+
+/** The last `limit` lines, and how many earlier ones were left out. */
+function lastLines<T>(lines: readonly T[], limit: number | "all"): { logs: T[]; omitted: number } {
+  const keep = limit === "all" ? lines.length : Math.min(limit, lines.length);
+  return { logs: lines.slice(lines.length - keep), omitted: lines.length - keep };
+}
+
+function keepHead(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…[${text.length - max} more chars]`;
 }
 
 /** `kairos jobs cancel`. */

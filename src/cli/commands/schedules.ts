@@ -4,6 +4,7 @@
  */
 import type { Command } from "commander";
 import { NotFoundError } from "../../core/errors.js";
+import { formatDuration } from "../../core/reconcile/index.js";
 import type { Schedule } from "../../runtime/schedules-api.js";
 import type { ScheduleTiming } from "../../core/schedules/types.js";
 import { iso, table, type Io } from "../output.js";
@@ -16,7 +17,7 @@ export function describeTiming(t: ScheduleTiming): string {
     case "cron":
       return t.timezone === "UTC" ? `cron ${t.cron}` : `cron ${t.cron} (${t.timezone})`;
     case "every":
-      return `every ${t.everyMs} ms`;
+      return `every ${formatDuration(t.everyMs)}`;
     case "at":
       return `at ${iso(t.at)}`;
   }
@@ -168,8 +169,8 @@ function printSchedule(io: Io, s: Schedule): void {
     ["enabled", s.enabled ? "yes" : `no${s.pauseNote ? ` (${s.pauseNote})` : ""}`],
     ["payload", JSON.stringify(s.payload)],
     ["overlap", s.overlap],
-    ["catchup", `${s.catchup} (window ${s.catchupWindowMs} ms)`],
-    ["jitter", `${s.jitterMs} ms`],
+    ["catchup", `${s.catchup} (window ${formatDuration(s.catchupWindowMs)})`],
+    ["jitter", formatDuration(s.jitterMs)],
     ["source", s.source],
     ["next fire", iso(s.nextFireAt)],
     ["last fired", iso(s.lastFiredAt)],
