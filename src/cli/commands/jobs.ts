@@ -6,7 +6,7 @@ import { InvalidArgumentError, type Command } from "commander";
 import { NotFoundError } from "../../core/errors.js";
 import type { JobState } from "../../core/jobs/states.js";
 import type { Job } from "../../runtime/kairos.js";
-import { iso, table, type Io } from "../output.js";
+import { iso, plural, table, type Io } from "../output.js";
 import type { WithEngine } from "../context.js";
 import { instantFlag, intFlag, jsonFlag, statesFlag } from "../flags.js";
 
@@ -90,7 +90,7 @@ function registerJobsShow(jobs: Command, io: Io, withEngine: WithEngine): void {
         if (logs.length || omitted) io.out("logs:");
         if (omitted) {
           io.out(
-            `  ... ${omitted.toLocaleString("en-US")} earlier lines not shown (--logs all shows every line)`,
+            `  ... ${plural(omitted, "earlier line")} not shown (--logs all shows every line)`,
           );
         }
         const cut = opts.logs === "all" ? Infinity : MAX_SHOWN_LINE_CHARS;

@@ -4,6 +4,7 @@
  * names the zone, `zoneLabel`), and an error cut to its first line and last lines so a command
  * that wrote 20,000 lines to stderr prints a dozen lines per attempt, not all of them.
  */
+import { plural } from "../output.js";
 
 /** Lines of an error kept after its first line. */
 const TAIL_LINES = 10;
@@ -36,7 +37,7 @@ export function boundedError(message: string, jobId: string): string {
   const lines = message.split(/\r?\n/).map(cut);
   if (lines.length <= TAIL_LINES + 2) return lines.join(`\n${INDENT}`);
   const omitted = lines.length - 1 - TAIL_LINES;
-  const note = `... ${omitted.toLocaleString("en-US")} more lines (see \`kairos jobs show ${jobId} --logs all\`)`;
+  const note = `... ${plural(omitted, "more line")} (see \`kairos jobs show ${jobId} --logs all\`)`;
   return [lines[0], note, ...lines.slice(-TAIL_LINES)].join(`\n${INDENT}`);
 }
 
