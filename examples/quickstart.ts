@@ -1,11 +1,16 @@
 /**
- * Quickstart: the job engine on the embedded SQLite store (.kairos/kairos.db).
+ * Quickstart: the job engine on the embedded SQLite store, in a file of its own
+ * (.kairos/example.db): `npm run dev` uses .kairos/kairos.db, whose schedules this example
+ * must not fire and whose job list it must not fill.
  * Run with `npm run example`. It defines two functions, enqueues jobs (one delayed, one keyed,
  * one that fails once and is retried), works them, prints what happens, and stops.
  */
+import { mkdirSync } from "node:fs";
 import { createKairos } from "../src/index.js";
 
-const kairos = await createKairos({ store: "sqlite:.kairos/kairos.db" });
+const STORE = "sqlite:.kairos/example.db";
+mkdirSync(".kairos", { recursive: true });
+const kairos = await createKairos({ store: STORE });
 
 kairos.define(
   "resize",
@@ -79,4 +84,4 @@ for (const job of jobs) {
   );
 }
 await kairos.stop({ drainMs: 5_000 });
-console.log("done: state is in .kairos/kairos.db");
+console.log(`done: state is in ${STORE.slice("sqlite:".length)}`);

@@ -23,7 +23,8 @@ export interface GlobalOptions {
 /** The store chosen and where the choice came from. */
 export interface StoreChoice {
   readonly url: string;
-  readonly origin: "--store" | "KAIROS_STORE" | "kairos.yaml" | "default";
+  /** `--store`, `KAIROS_STORE`, `default`, or the config file it came from (as `configOrigin`). */
+  readonly origin: string;
 }
 
 /** What a command body receives (commands get it through `WithEngine`, built in program.ts). */
@@ -73,8 +74,16 @@ export function chooseStore(
     return { url: options.store, origin: "--store" };
   }
   if (env.KAIROS_STORE) return { url: env.KAIROS_STORE, origin: "KAIROS_STORE" };
-  if (config?.store) return { url: config.store, origin: "kairos.yaml" };
+  if (config?.store) return { url: config.store, origin: configOrigin(config.file) };
   return { url: DEFAULT_STORE_URL, origin: "default" };
+}
+
+/** The config file as the user would name it: relative to the working directory when inside it. */
+export function configOrigin(file: string, cwd = process.cwd()): string {
+  const relative = path.relative(cwd, file);
+  return relative === "" || relative.startsWith("..") || path.isAbsolute(relative)
+    ? file
+    : relative;
 }
 
 /** The statement timeout of the engines of one-shot commands (reads, apply, enqueue). */

@@ -17,5 +17,6 @@ export function maskedIo(io: Io, storeUrls: () => readonly (string | undefined)[
   return {
     out: (line) => io.out(maskText(line, secrets())),
     err: (line) => io.err(maskText(line, secrets())),
+    ...(io.readStdin ? { readStdin: io.readStdin.bind(io) } : {}),
   };
 }

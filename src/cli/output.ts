@@ -2,6 +2,7 @@
  * @module cli/output
  * Human tables and JSON for the CLI, and the exit codes scripts can rely on.
  */
+import fs from "node:fs";
 import { KairosError } from "../core/errors.js";
 
 /** Exit codes: stable, documented in docs/cli.md. */
@@ -21,13 +22,24 @@ export const EXIT = {
 export interface Io {
   out(line: string): void;
   err(line: string): void;
+  /** All of standard input as UTF-8 (for `--payload -`); absent where there is none. */
+  readStdin?(): string;
 }
 
-/** The process's stdout/stderr. */
+/** The process's stdout/stderr/stdin. */
 export const processIo: Io = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
+  readStdin: () => fs.readFileSync(0, "utf8"),
 };
+
+/**
+ * An error message as one block on stderr: `kairos: ` before the first line, continuation
+ * lines indented two spaces so they read as part of the same error.
+ */
+export function errorBlock(message: string): string {
+  return `kairos: ${message.replace(/\r?\n/g, "\n  ")}`;
+}
 
 /** Render rows as an aligned text table with a header. */
 export function table(headers: readonly string[], rows: readonly (readonly unknown[])[]): string {
@@ -67,6 +79,11 @@ export function exitCodeFor(error: unknown): number {
     default:
       return EXIT.failure;
   }
+}
+
+/** `1 function`, `2 functions`, `0 schedules`: the plural only when needed. */
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${count.toLocaleString("en-US")} ${count === 1 ? singular : pluralForm}`;
 }
 
 /** ISO-8601 or "-". */

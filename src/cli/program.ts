@@ -3,6 +3,7 @@
  * The `kairos` command tree (commander). Commands hold no logic: they parse flags, call the
  * engine facade, and print. Errors become a message on stderr and a stable exit code.
  */
+import fs from "node:fs";
 import { Command, CommanderError } from "commander";
 import {
   CLI_QUERY_TIMEOUT_MS,
@@ -12,7 +13,7 @@ import {
   type WithEngine,
 } from "./context.js";
 import { maskedIo } from "./masked-io.js";
-import { EXIT, exitCodeFor, type Io } from "./output.js";
+import { EXIT, errorBlock, exitCodeFor, type Io } from "./output.js";
 import { registerCron } from "./commands/cron.js";
 import { registerJobs } from "./commands/jobs.js";
 import { registerSchedules } from "./commands/schedules.js";
@@ -28,7 +29,10 @@ export function buildProgram(rawIo: Io, setExit: (code: number) => void): Comman
     .description("Kairos: durable, local-first scheduler for functions and workflows")
     .option("--store <url>", 'store URL, e.g. "sqlite:.kairos/kairos.db" (or env KAIROS_STORE)')
     .option("--config <file>", "config file (default ./kairos.yaml)")
-    .showHelpAfterError()
+    .version(packageVersion(), "-V, --version", "print the kairos version")
+    // Every subcommand's --help lists --store and --config too.
+    .configureHelp({ showGlobalOptions: true })
+    .showHelpAfterError("(add --help for usage and examples)")
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.out(s.replace(/\n$/, "")),
@@ -42,7 +46,7 @@ export function buildProgram(rawIo: Io, setExit: (code: number) => void): Comman
       await body();
       setExit(EXIT.ok);
     } catch (error) {
-      io.err(`kairos: ${error instanceof Error ? error.message : String(error)}`);
+      io.err(errorBlock(error instanceof Error ? error.message : String(error)));
       setExit(exitCodeFor(error));
     }
   };
@@ -67,6 +71,14 @@ export function buildProgram(rawIo: Io, setExit: (code: number) => void): Comman
   registerJobs(program, io, withEngine);
   registerCron(program, io, run);
   return program;
+}
+
+/** The version in package.json (two levels up from src/cli/ and from dist/cli/). */
+function packageVersion(): string {
+  const pkg = JSON.parse(
+    fs.readFileSync(new URL("../../package.json", import.meta.url), "utf8"),
+  ) as { version: string };
+  return pkg.version;
 }
 
 /** Parse argv and run; resolves with the exit code. */

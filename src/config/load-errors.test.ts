@@ -254,6 +254,21 @@ describe("parseConfig: errors carry file:line:column, the field path and a hint"
     expect(lines[2]).toMatch(/^kairos\.yaml:7:\d+: functions\[0\]\.schedules\[0\]\.cron: /);
   });
 
+  it("caps retries at 999 (1000 attempts in all), naming the line", () => {
+    const text = [
+      "functions:",
+      "  - name: f",
+      "    kind: command",
+      '    command: ["true"]',
+      "    retries: 1000000000",
+      "",
+    ].join("\n");
+    const issue = onlyIssue(text);
+    expect(issue).toMatchObject({ line: 5, path: "functions[0].retries" });
+    expect(issue.message).toMatch(/<= 999, got 1000000000/);
+    expect(() => parseConfig(text.replace("1000000000", "999"), FILE, {})).not.toThrow();
+  });
+
   it("rejects an empty file and a file that is not a mapping", () => {
     expect(onlyIssue("# nothing\n").message).toMatch(/empty/);
     expect(onlyIssue("- a\n- b\n").message).toBe("expected a mapping, got a list");

@@ -11,6 +11,7 @@ import { z } from "zod";
 import { parseRetention } from "../core/retention.js";
 import { parseDuration } from "../core/schedules/duration.js";
 import { parseKeyTemplate } from "../core/jobs/concurrency-key.js";
+import { MAX_ATTEMPTS } from "../core/retry/backoff.js";
 import { isValidTimeZone, suggestTimeZone } from "./timezone.js";
 
 /** Names of functions and schedules. */
@@ -235,7 +236,12 @@ const functionFields = {
   })
     .describe("Attempt timeout; 0 disables (default 30m)")
     .optional(),
-  retries: z.int().min(0).describe("Extra attempts after the first (default 2)").optional(),
+  retries: z
+    .int()
+    .min(0)
+    .max(MAX_ATTEMPTS - 1)
+    .describe(`Extra attempts after the first (default 2, at most ${MAX_ATTEMPTS - 1})`)
+    .optional(),
   backoff: BackoffSchema.optional(),
   concurrency: ConcurrencySchema.optional(),
   maxPending: z

@@ -96,6 +96,18 @@ describe("bounded queues and distinct errors", () => {
     expect(await k.jobs.list({})).toHaveLength(0);
   });
 
+  it("caps maxAttempts at 1000 in define() and in the enqueue override", async () => {
+    const k = await memoryKairos();
+    expect(() => k.define("many", () => null, { maxAttempts: 1_000_000_000 })).toThrow(
+      /maxAttempts must be an integer from 1 to 1000, got 1000000000/,
+    );
+    k.define("ok", () => null, { maxAttempts: 1_000 });
+    const err = await k.enqueue("ok", {}, { maxAttempts: 1_001 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as Error).message).toMatch(/maxAttempts must be an integer from 1 to 1000/);
+    expect(await k.jobs.list({})).toHaveLength(0);
+  });
+
   it("throws ShuttingDownError once stop has begun", async () => {
     const k = await memoryKairos();
     await k.stop();

@@ -6,7 +6,7 @@ import type { Command } from "commander";
 import { explainCron } from "../../core/cron/explain.js";
 import { validateCron } from "../../core/cron/parse.js";
 import { nextFires } from "../../runtime/schedules-api.js";
-import { ValidationError } from "../../core/errors.js";
+import { instantFlag, intFlag } from "../flags.js";
 import type { Io } from "../output.js";
 
 /** Register `kairos cron`. */
@@ -20,8 +20,8 @@ export function registerCron(
     .description("explain a cron expression and print its next fire instants")
     .argument("<expression>", 'cron expression: 5 fields, 6 with leading seconds, or "@daily" etc.')
     .option("--tz <zone>", "IANA timezone the expression is evaluated in", "UTC")
-    .option("--from <iso>", "list fires after this instant (default now)")
-    .option("--next <n>", "how many fire instants", "5")
+    .option("--from <iso>", "list fires after this instant (default now)", instantFlag("--from"))
+    .option("--next <n>", "how many fire instants, 1 to 1000", intFlag("--next", 1, 1000), 5)
     .option("--json", 'print {"expression","timezone","next":[ISO-8601 UTC]}')
     .addHelpText(
       "after",
@@ -32,20 +32,13 @@ Examples:
   kairos cron "30 2 * * *" --tz America/New_York --from 2026-03-07T00:00:00Z --json`,
     )
     .action(
-      (expression: string, opts: { tz: string; from?: string; next: string; json?: boolean }) =>
+      (expression: string, opts: { tz: string; from?: number; next: number; json?: boolean }) =>
         run(async () => {
           validateCron(expression, opts.tz);
-          const count = Number(opts.next);
-          if (!Number.isInteger(count) || count < 1 || count > 1000) {
-            throw new ValidationError(`--next must be an integer in 1..1000, got ${opts.next}`);
-          }
-          const from = opts.from === undefined ? Date.now() : Date.parse(opts.from);
-          if (Number.isNaN(from))
-            throw new ValidationError(`--from must be an ISO-8601 instant, got ${opts.from}`);
           const fires = nextFires(
             { kind: "cron", cron: expression, timezone: opts.tz },
-            count,
-            from,
+            opts.next,
+            opts.from ?? Date.now(),
           ).map((d) => d.toISOString());
           if (opts.json) {
             io.out(JSON.stringify({ expression, timezone: opts.tz, next: fires }));

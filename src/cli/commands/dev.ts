@@ -3,16 +3,17 @@
  * `kairos dev`: load ./kairos.yaml, apply it to the store, run the scheduler and workers, and
  * show fires and job outcomes until Ctrl-C, which drains gracefully.
  */
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { ValidationError } from "../../core/errors.js";
 import { applyConfig } from "../../config/apply.js";
 import { defineConfigFunctions } from "../../config/define-functions.js";
-import { formatPlan } from "../../core/reconcile/index.js";
-import { parseDuration } from "../../core/schedules/duration.js";
+import { formatDuration, formatPlan } from "../../core/reconcile/index.js";
 import { maybeLoadConfig, openEngine, type GlobalOptions } from "../context.js";
 import { watchEngine } from "../dev/watch.js";
+import { durationFlag, intFlag } from "../flags.js";
 import { waitForStop } from "../dev/stop-signal.js";
-import type { Io } from "../output.js";
+import { plural, type Io } from "../output.js";
+import { zoneLabel } from "../dev/format.js";
 
 /** Register `kairos dev`. */
 export function registerDev(
@@ -26,9 +27,13 @@ export function registerDev(
     .description(
       "apply kairos.yaml, then run scheduler + workers and show what happens (Ctrl-C drains)",
     )
-    .option("--concurrency <n>", "jobs running at once", "10")
-    .option("--drain <duration>", "how long Ctrl-C waits for running jobs", "10s")
-    .option("--for <duration>", "stop by itself after this long (demos, CI)")
+    .option("--concurrency <n>", "jobs running at once", intFlag("--concurrency", 1, 1000), 10)
+    .addOption(
+      new Option("--drain <duration>", "how long Ctrl-C waits for running jobs")
+        .argParser(durationFlag("--drain"))
+        .default(10_000, "10s"),
+    )
+    .option("--for <duration>", "stop by itself after this long (demos, CI)", durationFlag("--for"))
     .addHelpText(
       "after",
       `
@@ -37,7 +42,8 @@ Examples:
   kairos dev --config examples/kairos.yaml --concurrency 4
   kairos dev --for 15s          # run 15 seconds, then drain and exit`,
     )
-    .action((opts: { concurrency: string; drain: string; for?: string }) =>
+    // Flags are parsed (and rejected) by commander before this runs: nothing is applied first.
+    .action((opts: { concurrency: number; drain: number; for?: number }) =>
       run(async () => {
         const config = await maybeLoadConfig({
           ...globals(),
@@ -45,13 +51,7 @@ Examples:
         });
         if (!config)
           throw new ValidationError("no kairos.yaml found; create one or pass --config FILE");
-        const drainMs = parseDuration(opts.drain);
-        const concurrency = Number(opts.concurrency);
-        if (!Number.isInteger(concurrency) || concurrency < 1) {
-          throw new ValidationError(
-            `--concurrency must be an integer >= 1, got ${opts.concurrency}`,
-          );
-        }
+        const { drain: drainMs, concurrency } = opts;
         const { kairos } = await openEngine(globals(), config, io);
         try {
           const plan = await applyConfig(kairos, config, { prune: false, dryRun: false });
@@ -60,10 +60,10 @@ Examples:
           watchEngine(kairos, io);
           await kairos.start({ concurrency });
           io.out(
-            `kairos dev: running ${config.functions.length} functions, ${config.schedules.length} schedules (Ctrl-C to stop)`,
+            `kairos dev: running ${plural(config.functions.length, "function")}, ${plural(config.schedules.length, "schedule")}; times are local (${zoneLabel(Date.now())}) (Ctrl-C to stop)`,
           );
-          await waitForStop(opts.for === undefined ? null : parseDuration(opts.for));
-          io.out(`kairos dev: draining (up to ${drainMs} ms)...`);
+          await waitForStop(opts.for ?? null);
+          io.out(`kairos dev: draining (up to ${formatDuration(drainMs)})...`);
         } finally {
           await kairos.stop({ drainMs });
         }

@@ -2,12 +2,17 @@
  * @module cli/commands/jobs
  * `kairos jobs list|show|cancel` and `kairos enqueue FN --payload JSON`.
  */
-import type { Command } from "commander";
-import { NotFoundError, ValidationError } from "../../core/errors.js";
-import { isJobState, type JobState } from "../../core/jobs/states.js";
+import { InvalidArgumentError, type Command } from "commander";
+import { NotFoundError } from "../../core/errors.js";
+import type { JobState } from "../../core/jobs/states.js";
 import type { Job, JobAttempt } from "../../runtime/kairos.js";
-import { iso, table, type Io } from "../output.js";
+import { iso, plural, table, type Io } from "../output.js";
 import type { WithEngine } from "../context.js";
+import { instantFlag, intFlag, jsonFlag, statesFlag } from "../flags.js";
+
+/** Priorities are stored as 32-bit integers. */
+const MIN_INT32 = -2_147_483_648;
+const MAX_INT32 = 2_147_483_647;
 
 /** Register `kairos jobs ...` and `kairos enqueue`. */
 export function registerJobs(program: Command, io: Io, withEngine: WithEngine): void {
@@ -23,23 +28,21 @@ function registerJobsList(jobs: Command, io: Io, withEngine: WithEngine): void {
   jobs
     .command("list")
     .description("list jobs, newest first")
-    .option("--state <states>", "comma-separated states, e.g. failed,timed_out")
+    .option("--state <states>", "comma-separated states, e.g. failed,timed_out", statesFlag)
     .option("--fn <name>", "only jobs of this function")
-    .option("--limit <n>", "at most this many", "20")
+    .option("--limit <n>", "at most this many, 1 to 1000", intFlag("--limit", 1, 1000), 20)
     .option("--json", "print JSON")
     .addHelpText(
       "after",
       "\nExamples:\n  kairos jobs list --state failed --limit 50\n  kairos jobs list --fn resize --json",
     )
-    .action((opts: { state?: string; fn?: string; limit: string; json?: boolean }) =>
+    .action((opts: { state?: JobState[]; fn?: string; limit: number; json?: boolean }) =>
       withEngine({ ...opts, mustExist: true }, async ({ kairos }) => {
-        const states = opts.state?.split(",").map((s) => s.trim()) ?? [];
-        for (const s of states)
-          if (!isJobState(s)) throw new ValidationError(`unknown state "${s}"`);
+        const states = opts.state ?? [];
         const list = await kairos.jobs.list({
-          ...(states.length ? { state: states as JobState[] } : {}),
+          ...(states.length ? { state: states } : {}),
           ...(opts.fn ? { fn: opts.fn } : {}),
-          limit: Number(opts.limit),
+          limit: opts.limit,
         });
         if (opts.json) return io.out(JSON.stringify(list));
         io.out(
@@ -66,24 +69,66 @@ function registerJobsShow(jobs: Command, io: Io, withEngine: WithEngine): void {
     .command("show")
     .description("show one job with its attempts and logs")
     .argument("<id>", "job id")
+    .option(
+      "--logs <n|all>",
+      `how many of the last log lines: a count, or "all" (up to ${MAX_LOG_LINES})`,
+      logsFlag,
+      DEFAULT_LOG_LINES,
+    )
     .option("--json", "print JSON")
-    .addHelpText("after", "\nExamples:\n  kairos jobs show 42\n  kairos jobs show 42 --json")
-    .action((id: string, opts: { json?: boolean }) =>
+    .addHelpText(
+      "after",
+      "\nExamples:\n  kairos jobs show 42\n  kairos jobs show 42 --logs all\n  kairos jobs show 42 --json",
+    )
+    .action((id: string, opts: { logs: number | "all"; json?: boolean }) =>
       withEngine({ ...opts, mustExist: true }, async ({ kairos }) => {
         const job = await kairos.jobs.get(id);
         if (!job) throw new NotFoundError(`no job with id ${id}`);
-        const logs = await kairos.jobs.logs(id);
+        const { logs, omitted } = lastLines(await kairos.jobs.logs(id, MAX_LOG_LINES), opts.logs);
         const attempts = await kairos.jobs.attempts(id);
-        if (opts.json) return io.out(JSON.stringify({ ...job, attempts, logs }));
+        if (opts.json)
+          return io.out(JSON.stringify({ ...job, attempts, logs, logsOmitted: omitted }));
         printJob(io, job);
         printAttempts(io, attempts);
-        if (logs.length) {
-          io.out("logs:");
-          for (const l of logs)
-            io.out(`  ${iso(l.at)} [${l.level}] (attempt ${l.attempt}) ${l.message}`);
+        if (logs.length || omitted) io.out("logs:");
+        if (omitted) {
+          io.out(
+            `  ... ${plural(omitted, "earlier line")} not shown (--logs all shows every line)`,
+          );
         }
+        const cut = opts.logs === "all" ? Infinity : MAX_SHOWN_LINE_CHARS;
+        for (const l of logs)
+          io.out(`  ${iso(l.at)} [${l.level}] (attempt ${l.attempt}) ${keepHead(l.message, cut)}`);
       }),
     );
+}
+
+/** Lines `jobs show` prints unless told otherwise. */
+const DEFAULT_LOG_LINES = 100;
+/** The most log lines a store returns for one read. */
+const MAX_LOG_LINES = 100_000;
+/** Longer log lines are cut unless `--logs all`. */
+const MAX_SHOWN_LINE_CHARS = 1_000;
+
+const logsFlag = (value: string): number | "all" => {
+  if (value === "all") return "all";
+  try {
+    return intFlag("--logs", 0, MAX_LOG_LINES)(value);
+  } catch {
+    throw new InvalidArgumentError(
+      `--logs must be "all" or an integer from 0 to ${MAX_LOG_LINES}, got ${JSON.stringify(value)}`,
+    );
+  }
+};
+
+/** The last `limit` lines, and how many earlier ones were left out. */
+function lastLines<T>(lines: readonly T[], limit: number | "all"): { logs: T[]; omitted: number } {
+  const keep = limit === "all" ? lines.length : Math.min(limit, lines.length);
+  return { logs: lines.slice(lines.length - keep), omitted: lines.length - keep };
+}
+
+function keepHead(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…[${text.length - max} more chars]`;
 }
 
 /** `kairos jobs cancel`. */
@@ -110,40 +155,36 @@ function registerEnqueue(program: Command, io: Io, withEngine: WithEngine): void
     .command("enqueue")
     .description("enqueue a job of a function")
     .argument("<fn>", "function name")
-    .option("--payload <json>", "payload as JSON", "{}")
-    .option("--run-at <iso>", "not before this instant")
-    .option("--priority <n>", "higher runs first")
+    .option(
+      "--payload <json>",
+      "payload: JSON, @FILE to read it from a file, or - to read it from stdin",
+      jsonFlag("--payload", io),
+      {},
+    )
+    .option("--run-at <iso>", "not before this instant", instantFlag("--run-at"))
+    .option("--priority <n>", "higher runs first", intFlag("--priority", MIN_INT32, MAX_INT32))
     .option("--idempotency-key <key>", "at most one job per key")
     .option("--json", "print JSON")
     .addHelpText(
       "after",
-      `\nExamples:\n  kairos enqueue send-report --payload '{"region":"eu"}'\n  kairos enqueue cleanup --run-at 2026-12-01T03:00:00Z --idempotency-key cleanup-dec`,
+      `\nExamples:\n  kairos enqueue send-report --payload '{"region":"eu"}'\n  kairos enqueue import --payload @batch.json\n  cat batch.json | kairos enqueue import --payload -\n  kairos enqueue cleanup --run-at 2026-12-01T03:00:00Z --idempotency-key cleanup-dec`,
     )
     .action(
       (
         fn: string,
         opts: {
-          payload: string;
-          runAt?: string;
-          priority?: string;
+          payload: unknown;
+          runAt?: number;
+          priority?: number;
           idempotencyKey?: string;
           json?: boolean;
         },
       ) =>
         withEngine(opts, async ({ kairos }) => {
-          let payload: unknown;
-          try {
-            payload = JSON.parse(opts.payload);
-          } catch (error) {
-            throw new ValidationError(`--payload is not valid JSON: ${(error as Error).message}`);
-          }
-          const runAt = opts.runAt === undefined ? undefined : Date.parse(opts.runAt);
-          if (runAt !== undefined && Number.isNaN(runAt)) {
-            throw new ValidationError(`--run-at must be an ISO-8601 instant, got ${opts.runAt}`);
-          }
+          const { payload, runAt, priority } = opts;
           const job = await kairos.enqueue(fn, payload, {
             ...(runAt !== undefined ? { runAt } : {}),
-            ...(opts.priority !== undefined ? { priority: Number(opts.priority) } : {}),
+            ...(priority !== undefined ? { priority } : {}),
             ...(opts.idempotencyKey !== undefined ? { idempotencyKey: opts.idempotencyKey } : {}),
           });
           if (opts.json) return io.out(JSON.stringify(job));

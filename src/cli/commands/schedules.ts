@@ -3,11 +3,13 @@
  * `kairos schedules list|show|pause|resume|trigger`.
  */
 import type { Command } from "commander";
-import { NotFoundError, ValidationError } from "../../core/errors.js";
+import { NotFoundError } from "../../core/errors.js";
+import { formatDuration } from "../../core/reconcile/index.js";
 import type { Schedule } from "../../runtime/schedules-api.js";
 import type { ScheduleTiming } from "../../core/schedules/types.js";
 import { iso, table, type Io } from "../output.js";
 import type { WithEngine } from "../context.js";
+import { intFlag } from "../flags.js";
 
 /** How a timing reads in a table. */
 export function describeTiming(t: ScheduleTiming): string {
@@ -15,7 +17,7 @@ export function describeTiming(t: ScheduleTiming): string {
     case "cron":
       return t.timezone === "UTC" ? `cron ${t.cron}` : `cron ${t.cron} (${t.timezone})`;
     case "every":
-      return `every ${t.everyMs} ms`;
+      return `every ${formatDuration(t.everyMs)}`;
     case "at":
       return `at ${iso(t.at)}`;
   }
@@ -69,22 +71,26 @@ function registerSchedulesShow(schedules: Command, io: Io, withEngine: WithEngin
     .command("show")
     .description("show a schedule, its next fires and recent history")
     .argument("<name>", "schedule name")
-    .option("--next <n>", "how many next fires", "5")
-    .option("--history <n>", "how many history entries", "20")
+    .option("--next <n>", "how many next fires, 0 to 1000", intFlag("--next", 0, 1000), 5)
+    .option(
+      "--history <n>",
+      "how many history entries, 1 to 1000",
+      intFlag("--history", 1, 1000),
+      20,
+    )
     .option("--json", 'print JSON (includes "next": [ISO-8601 UTC instants])')
     .addHelpText(
       "after",
       "\nExamples:\n  kairos schedules show nightly --next 10\n  kairos schedules show nightly --json",
     )
-    .action((name: string, opts: { next: string; history: string; json?: boolean }) =>
+    .action((name: string, opts: { next: number; history: number; json?: boolean }) =>
       withEngine({ ...opts, mustExist: true }, async ({ kairos }) => {
         const schedule = await kairos.schedules.get(name);
         if (!schedule) throw new NotFoundError(`no schedule named "${name}"`);
-        const count = Number(opts.next);
-        if (!Number.isInteger(count) || count < 0)
-          throw new ValidationError("--next must be an integer >= 0");
-        const next = (await kairos.schedules.nextFires(name, count)).map((d) => d.toISOString());
-        const history = await kairos.schedules.history(name, Number(opts.history));
+        const next = (await kairos.schedules.nextFires(name, opts.next)).map((d) =>
+          d.toISOString(),
+        );
+        const history = await kairos.schedules.history(name, opts.history);
         if (opts.json) return io.out(JSON.stringify({ ...schedule, next, history }));
         printSchedule(io, schedule);
         io.out("next fires:");
@@ -163,8 +169,8 @@ function printSchedule(io: Io, s: Schedule): void {
     ["enabled", s.enabled ? "yes" : `no${s.pauseNote ? ` (${s.pauseNote})` : ""}`],
     ["payload", JSON.stringify(s.payload)],
     ["overlap", s.overlap],
-    ["catchup", `${s.catchup} (window ${s.catchupWindowMs} ms)`],
-    ["jitter", `${s.jitterMs} ms`],
+    ["catchup", `${s.catchup} (window ${formatDuration(s.catchupWindowMs)})`],
+    ["jitter", formatDuration(s.jitterMs)],
     ["source", s.source],
     ["next fire", iso(s.nextFireAt)],
     ["last fired", iso(s.lastFiredAt)],

@@ -5,10 +5,14 @@
 import type { KairosEventMap } from "../../index.js";
 import type { Kairos } from "../../runtime/kairos.js";
 import type { Io } from "../output.js";
+import { boundedError, clockTime } from "./format.js";
 
-/** Print the engine's events as they happen; lines go to `io.out`. */
+/**
+ * Print the engine's events as they happen; lines go to `io.out`, stamped with local time
+ * (`kairos dev`'s start line names the zone). Job errors print their first and last lines.
+ */
 export function watchEngine(kairos: Kairos, io: Io): void {
-  const t = (ms: number) => new Date(ms).toISOString().slice(11, 23);
+  const t = clockTime;
   kairos.on("schedule:fired", (e) =>
     io.out(
       `${t(e.at)} fired     ${e.schedule} slot ${new Date(e.slotAt).toISOString()} -> job ${e.jobId}${e.catchUp ? " (catch-up)" : ""}`,
@@ -45,10 +49,14 @@ export function watchEngine(kairos: Kairos, io: Io): void {
     io.out(`${t(e.at)} succeeded ${e.fn} job ${e.jobId} in ${e.durationMs} ms`),
   );
   kairos.on("job:retrying", (e) =>
-    io.out(`${t(e.at)} retrying  ${e.fn} job ${e.jobId}: ${e.error.message}`),
+    io.out(
+      `${t(e.at)} retrying  ${e.fn} job ${e.jobId}: ${boundedError(e.error.message, e.jobId)}`,
+    ),
   );
   kairos.on("job:failed", (e) =>
-    io.out(`${t(e.at)} failed    ${e.fn} job ${e.jobId}: ${e.error.message}`),
+    io.out(
+      `${t(e.at)} failed    ${e.fn} job ${e.jobId}: ${boundedError(e.error.message, e.jobId)}`,
+    ),
   );
   kairos.on("job:cancelled", (e) => io.out(`${t(e.at)} cancelled ${e.fn} job ${e.jobId}`));
 }

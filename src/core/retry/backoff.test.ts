@@ -291,10 +291,10 @@ describe("validateMaxAttempts", () => {
     for (const n of [1, 2, 3, 1_000]) expect(validateMaxAttempts(n)).toBe(n);
   });
 
-  it.each([0, -1, 1.5, Number.NaN, Infinity, -Infinity])("rejects %s", (n) => {
+  it.each([0, -1, 1.5, Number.NaN, Infinity, -Infinity, 1_001, 1e9])("rejects %s", (n) => {
     expect(() => validateMaxAttempts(n)).toThrow(ValidationError);
     expect(() => validateMaxAttempts(n, "jobs.retry.maxAttempts")).toThrow(
-      /jobs\.retry\.maxAttempts must be an integer >= 1/,
+      /jobs\.retry\.maxAttempts must be an integer from 1 to 1000, got/,
     );
   });
 });

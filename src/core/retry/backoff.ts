@@ -65,10 +65,18 @@ export function validateBackoff(policy: BackoffPolicy, where = "backoff"): Backo
   return policy;
 }
 
-/** Throws ValidationError unless `maxAttempts` is an integer >= 1. */
+/**
+ * The most attempts a job may have (`retries: 999` in kairos.yaml): a retry loop is bounded,
+ * and a typo such as `retries: 1000000000` is an error rather than a job retried forever.
+ */
+export const MAX_ATTEMPTS = 1_000;
+
+/** Throws ValidationError unless `maxAttempts` is an integer from 1 to MAX_ATTEMPTS. */
 export function validateMaxAttempts(maxAttempts: number, where = "maxAttempts"): number {
-  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
-    throw new ValidationError(`${where} must be an integer >= 1, got ${String(maxAttempts)}`);
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS) {
+    throw new ValidationError(
+      `${where} must be an integer from 1 to ${MAX_ATTEMPTS}, got ${String(maxAttempts)}`,
+    );
   }
   return maxAttempts;
 }
