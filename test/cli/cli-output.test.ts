@@ -188,7 +188,7 @@ describe("cosmetics", () => {
   it("names the config file a store came from", async () => {
     const config = path.join(dir, "kairos-b.yaml");
     fs.writeFileSync(config, `store: sqlite:${db}\nfunctions: []\n`);
-    const r = await cli(["--config", config, "jobs", "list"]);
+    const r = await cli(["--config", config, "apply"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/\(from [^)]*kairos-b\.yaml\)/);
   });
