@@ -120,7 +120,7 @@ function defineLifecycleTests(ctx: ScheduleSuiteContext): void {
 
       // fireSlots is optional; when present it is covered below.
       const scheduleCalls: Record<
-        Exclude<keyof ScheduleStore, "fireSlots">,
+        Exclude<keyof ScheduleStore, "fireSlots" | "functionRegistry">,
         () => Promise<unknown>
       > = {
         migrate: () => schedules.migrate(),

@@ -8,6 +8,7 @@ import { sql as schedulesSql } from "./002-schedules.js";
 import { sql as jobPolicySql } from "./003-job-policy.js";
 import { sql as retentionSql } from "./004-retention.js";
 import { sql as jobOriginSql } from "./005-job-origin.js";
+import { sql as functionRegistrySql } from "./008-function-registry.js";
 
 /** One schema migration: applied once, in version order, inside the runner's transaction. */
 export interface Migration {
@@ -23,4 +24,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: "job-policy", sql: jobPolicySql },
   { version: 4, name: "retention", sql: retentionSql },
   { version: 5, name: "job-origin", sql: jobOriginSql },
+  { version: 8, name: "function-registry", sql: functionRegistrySql },
 ];
