@@ -11,7 +11,7 @@ export const EXIT = {
   failure: 1,
   /** Bad usage or invalid input (bad flag, bad config, bad cron). */
   usage: 2,
-  /** The named job or schedule does not exist. */
+  /** The named job, schedule or function does not exist. */
   notFound: 3,
   /** Conflict or full queue: the request was valid but refused. */
   refused: 4,
@@ -56,6 +56,7 @@ export function exitCodeFor(error: unknown): number {
     case "DUPLICATE_DEFINITION":
       return EXIT.usage;
     case "NOT_FOUND":
+    case "UNKNOWN_FUNCTION":
       return EXIT.notFound;
     case "CONFLICT":
     case "QUEUE_FULL":

@@ -11,6 +11,7 @@ import { registerJobs } from "./commands/jobs.js";
 import { registerSchedules } from "./commands/schedules.js";
 import { registerApply } from "./commands/apply.js";
 import { registerDev } from "./commands/dev.js";
+import { registerFunctions } from "./commands/functions.js";
 
 /** Build the program; `setExit` receives the exit code of the command that ran. */
 export function buildProgram(io: Io, setExit: (code: number) => void): Command {
@@ -54,6 +55,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   registerApply(program, io, withEngine);
   registerSchedules(program, io, withEngine);
   registerJobs(program, io, withEngine);
+  registerFunctions(program, io, withEngine);
   registerCron(program, io, run);
   return program;
 }

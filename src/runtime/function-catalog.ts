@@ -37,6 +37,12 @@ export interface FunctionsApi {
   list(): Promise<FunctionInfo[]>;
   /** The live worker processes that define `fn` (none: its queued jobs wait). */
   liveWorkers(fn: string): Promise<FunctionWorker[]>;
+  /**
+   * Why a queued job of `fn` cannot start now, or null when some live worker can run it:
+   * `no live worker defines fn X; start one that does`, or the error every live worker
+   * reported it unavailable with.
+   */
+  waitingReason(fn: string): Promise<string | null>;
 }
 
 /** What the catalog is handed. */
@@ -95,6 +101,17 @@ export class FunctionCatalog implements FunctionsApi {
   async liveWorkers(fn: string): Promise<FunctionWorker[]> {
     this.deps.assertOpen();
     return this.workers(fn);
+  }
+
+  async waitingReason(fn: string): Promise<string | null> {
+    this.deps.assertOpen();
+    const def = this.deps.registry.get(fn);
+    if (def && def.unavailable === null) return null;
+    const workers = await this.workers(fn);
+    if (workers.some((w) => w.unavailable === null)) return null;
+    const first = workers[0];
+    if (first === undefined) return `no live worker defines fn ${fn}; start one that does`;
+    return `fn ${fn} is unavailable on every live worker: ${first.unavailable ?? ""}`;
   }
 
   private async workers(fn?: string): Promise<FunctionWorker[]> {

@@ -5,12 +5,13 @@
  */
 import type { Command } from "commander";
 import { ValidationError } from "../../core/errors.js";
-import { applyConfig } from "../../config/apply.js";
+import { applyConfig, applyWarnings } from "../../config/apply.js";
 import { defineConfigFunctions } from "../../config/define-functions.js";
 import { formatPlan } from "../../core/reconcile/index.js";
 import { parseDuration } from "../../core/schedules/duration.js";
 import { maybeLoadConfig, openEngine, type GlobalOptions } from "../context.js";
 import { watchEngine } from "../dev/watch.js";
+import { watchWaitingJobs } from "../dev/waiting-jobs.js";
 import { waitForStop } from "../dev/stop-signal.js";
 import type { Io } from "../output.js";
 
@@ -56,12 +57,16 @@ Examples:
         try {
           const plan = await applyConfig(kairos, config, { prune: false, dryRun: false });
           io.out(formatPlan(plan));
-          await defineConfigFunctions(kairos, config);
+          for (const warning of applyWarnings(config)) io.err(`kairos: warning: ${warning}`);
+          const unavailable = await defineConfigFunctions(kairos, config);
+          for (const u of unavailable) io.out(`kairos dev: unavailable ${u.name}: ${u.error}`);
           watchEngine(kairos, io);
+          const waiting = watchWaitingJobs(kairos, io);
           await kairos.start({ concurrency });
           io.out(
             `kairos dev: running ${config.functions.length} functions, ${config.schedules.length} schedules (Ctrl-C to stop)`,
           );
+          await waiting.scan();
           await waitForStop(opts.for === undefined ? null : parseDuration(opts.for));
           io.out(`kairos dev: draining (up to ${drainMs} ms)...`);
         } finally {

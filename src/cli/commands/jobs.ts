@@ -73,8 +73,10 @@ function registerJobsShow(jobs: Command, io: Io, withEngine: WithEngine): void {
         const job = await kairos.jobs.get(id);
         if (!job) throw new NotFoundError(`no job with id ${id}`);
         const logs = await kairos.jobs.logs(id);
-        if (opts.json) return io.out(JSON.stringify({ ...job, logs }));
+        const waiting = isPending(job) ? await kairos.functions.waitingReason(job.fn) : null;
+        if (opts.json) return io.out(JSON.stringify({ ...job, logs, waiting }));
         printJob(io, job);
+        if (waiting !== null) io.out(`waiting: ${waiting}`);
         if (logs.length) {
           io.out("logs:");
           for (const l of logs)
@@ -112,6 +114,7 @@ function registerEnqueue(program: Command, io: Io, withEngine: WithEngine): void
     .option("--run-at <iso>", "not before this instant")
     .option("--priority <n>", "higher runs first")
     .option("--idempotency-key <key>", "at most one job per key")
+    .option("--allow-unknown", "accept a function no worker defines yet (its worker starts later)")
     .option("--json", "print JSON")
     .addHelpText(
       "after",
@@ -125,6 +128,7 @@ function registerEnqueue(program: Command, io: Io, withEngine: WithEngine): void
           runAt?: string;
           priority?: string;
           idempotencyKey?: string;
+          allowUnknown?: boolean;
           json?: boolean;
         },
       ) =>
@@ -143,11 +147,17 @@ function registerEnqueue(program: Command, io: Io, withEngine: WithEngine): void
             ...(runAt !== undefined ? { runAt } : {}),
             ...(opts.priority !== undefined ? { priority: Number(opts.priority) } : {}),
             ...(opts.idempotencyKey !== undefined ? { idempotencyKey: opts.idempotencyKey } : {}),
+            ...(opts.allowUnknown === true ? { allowUnknown: true } : {}),
           });
           if (opts.json) return io.out(JSON.stringify(job));
           io.out(`enqueued job ${job.id} (${job.fn}, ${job.state}, run at ${iso(job.runAt)})`);
         }),
     );
+}
+
+/** Waiting to run: scheduled, queued or retrying. */
+function isPending(j: Job): boolean {
+  return j.state === "queued" || j.state === "scheduled" || j.state === "retrying";
 }
 
 /** `api`, `schedule 3 slot 2024-01-01T00:00:00.000Z`, `schedule 3 (manual)`, `workflow r1 t1`. */
