@@ -125,6 +125,7 @@ describePg("multi-process on PostgreSQL", () => {
     const admin = await engine(url);
     for (let i = 0; i < 100; i++) {
       await admin.schedules.create({
+        allowUnknown: true,
         name: `s${i}`,
         fn: "tick",
         every: "1s",
@@ -175,6 +176,7 @@ describePg("multi-process on PostgreSQL", () => {
     const admin = await engine(url);
     for (let i = 0; i < 20; i++) {
       await admin.schedules.create({
+        allowUnknown: true,
         name: `s${i}`,
         fn: "tick",
         every: "1s",
