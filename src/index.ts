@@ -49,6 +49,11 @@ export interface CreateKairosOptions {
   /** Lease owner id of this process's workers. Default: pid plus a random suffix. */
   readonly workerId?: string;
   /**
+   * How often started workers report the functions they define to the store (ms, default 10 s).
+   * A worker counts as live for 3 intervals after its last report (`kairos.functions`).
+   */
+  readonly presenceIntervalMs?: number;
+  /**
    * How long finished jobs, their logs and schedule history are kept before the leader deletes
    * them: `"7d"` (the default), `"12h"`, ms, or `"forever"`. Per function: `define(..., {
    * retention })` or `retention:` in kairos.yaml.
@@ -94,6 +99,9 @@ export async function createKairos(options: CreateKairosOptions = {}): Promise<K
     logger: options.logger ?? silentLogger,
     random: options.random ?? Math.random,
     ...(options.workerId !== undefined ? { workerId: options.workerId } : {}),
+    ...(options.presenceIntervalMs !== undefined
+      ? { presenceIntervalMs: options.presenceIntervalMs }
+      : {}),
     ...(options.retention !== undefined ? { retention: options.retention } : {}),
   });
 }
@@ -105,6 +113,8 @@ export type {
   JobListOptions,
   CancelResult,
   StartOptions,
+  FunctionInfo,
+  FunctionsApi,
 } from "./runtime/kairos.js";
 export type {
   JobContext,
@@ -132,6 +142,7 @@ export {
   ShuttingDownError,
   NotFoundError,
   DuplicateDefinitionError,
+  UnknownFunctionError,
   StoreError,
   StoreUnavailableError,
   StoreNotFoundError,

@@ -12,7 +12,7 @@ export const EXIT = {
   failure: 1,
   /** Bad usage or invalid input (bad flag, bad config, bad cron). */
   usage: 2,
-  /** The named job or schedule does not exist, or the store does not (STORE_NOT_FOUND). */
+  /** The named job, schedule or function does not exist, or the store does not (STORE_NOT_FOUND). */
   notFound: 3,
   /** Conflict or full queue: the request was valid but refused. */
   refused: 4,
@@ -69,6 +69,7 @@ export function exitCodeFor(error: unknown): number {
       return EXIT.usage;
     case "NOT_FOUND":
     case "STORE_NOT_FOUND":
+    case "UNKNOWN_FUNCTION":
       return EXIT.notFound;
     case "CONFLICT":
     case "QUEUE_FULL":

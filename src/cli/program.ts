@@ -19,6 +19,7 @@ import { registerJobs } from "./commands/jobs.js";
 import { registerSchedules } from "./commands/schedules.js";
 import { registerApply } from "./commands/apply.js";
 import { registerDev } from "./commands/dev.js";
+import { registerFunctions } from "./commands/functions.js";
 
 /** Build the program; `setExit` receives the exit code of the command that ran. */
 export function buildProgram(rawIo: Io, setExit: (code: number) => void): Command {
@@ -69,6 +70,7 @@ export function buildProgram(rawIo: Io, setExit: (code: number) => void): Comman
   registerApply(program, io, withEngine);
   registerSchedules(program, io, withEngine);
   registerJobs(program, io, withEngine);
+  registerFunctions(program, io, withEngine);
   registerCron(program, io, run);
   return program;
 }

@@ -98,6 +98,28 @@ export class DuplicateDefinitionError extends KairosError {
   }
 }
 
+/**
+ * A job was enqueued (or a schedule created) for a function this deployment has never seen:
+ * not declared by `kairos apply` and not defined by any process that started workers. Nothing
+ * was written. Pass `allowUnknown` when its worker will come later.
+ */
+export class UnknownFunctionError extends KairosError {
+  /** The unknown name. */
+  readonly fn: string;
+  /** The closest known name, or null. */
+  readonly suggestion: string | null;
+  constructor(fn: string, suggestion: string | null) {
+    super(
+      "UNKNOWN_FUNCTION",
+      `unknown function ${JSON.stringify(fn)}: it is not declared in kairos.yaml (kairos apply) ` +
+        `nor defined by any worker${suggestion === null ? "" : `; did you mean ${JSON.stringify(suggestion)}?`}. ` +
+        `Declare or define it, or pass allowUnknown (--allow-unknown) if its worker will start later`,
+    );
+    this.fn = fn;
+    this.suggestion = suggestion;
+  }
+}
+
 /** The store failed (I/O, corruption, lock timeout); the operation did not take effect. */
 export class StoreError extends KairosError {
   constructor(

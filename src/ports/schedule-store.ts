@@ -27,6 +27,7 @@
  */
 import type { JobOrigin, NewJob, StoredJob } from "./job-store.js";
 import type { StoredFunction } from "../core/functions/types.js";
+import type { FunctionRegistryStore } from "./function-registry.js";
 import type { ObjectSource } from "../core/object-source.js";
 import type { PlanChange } from "../core/reconcile/types.js";
 import type {
@@ -133,6 +134,8 @@ export interface ScheduleStore {
   getScheduleById(id: string): Promise<StoredSchedule | null>;
   listFunctions(): Promise<StoredFunction[]>;
   getFunction(name: string): Promise<StoredFunction | null>;
+  /** The function registry on the same database (defined functions, live workers), if any. */
+  readonly functionRegistry?: FunctionRegistryStore;
 
   /**
    * Apply a reconcile plan in one transaction: all changes or none. Throws ConflictError when a

@@ -48,6 +48,11 @@ export interface KairosDeps {
   readonly logger: Logger;
   readonly random: RandomSource;
   readonly workerId?: string;
+  /**
+   * How often started workers report the functions they define to the function registry (ms,
+   * default 10 s); a worker counts as live for 3 intervals after its last report.
+   */
+  readonly presenceIntervalMs?: number;
   /** Default retention of finished jobs (default 7 days); see `createKairos`. */
   readonly retention?: RetentionOption;
 }

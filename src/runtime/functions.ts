@@ -6,7 +6,8 @@
  * never again: retries, timeouts and recovery read the policy stamped on the job.
  */
 import { validateBackoff, validateMaxAttempts, type BackoffPolicy } from "../core/retry/backoff.js";
-import { DuplicateDefinitionError, ValidationError } from "../core/errors.js";
+import { canonicalJson } from "../core/canonical-json.js";
+import { DuplicateDefinitionError, UnrecoverableError, ValidationError } from "../core/errors.js";
 import { parseKeyTemplate } from "../core/jobs/concurrency-key.js";
 import type { FunctionJobOptions } from "../core/jobs/policy.js";
 import { parseRetention, type RetentionOption } from "../core/retention.js";
@@ -57,6 +58,11 @@ export interface FunctionDefinition {
   readonly options: FunctionJobOptions;
   /** Retention of its finished jobs in ms, null for forever, undefined for the engine's default. */
   readonly retentionMs: number | null | undefined;
+  /**
+   * Why it cannot run in this process (e.g. its module failed to load), or null. An unavailable
+   * function's jobs fail at once with this reason, without retries.
+   */
+  readonly unavailable: string | null;
 }
 
 /** The functions defined in one instance. */
@@ -86,7 +92,25 @@ export class FunctionRegistry {
         options.retention === undefined
           ? undefined
           : parseRetention(options.retention, `define("${name}"): retention`),
+      unavailable: null,
     };
+    this.defs.set(name, def);
+    return def;
+  }
+
+  /**
+   * Define `name` as unavailable here for `reason` (its module failed to load, ...): its jobs
+   * fail at once with the reason as their error (UnrecoverableError, so not retried).
+   */
+  defineUnavailable<P>(
+    name: string,
+    reason: string,
+    options: FunctionOptions<P> = {},
+  ): FunctionDefinition {
+    const fail = (): never => {
+      throw new UnrecoverableError(`function "${name}" is unavailable: ${reason}`);
+    };
+    const def = { ...this.define(name, fail, options), unavailable: reason };
     this.defs.set(name, def);
     return def;
   }
@@ -105,6 +129,26 @@ export class FunctionRegistry {
   all(): FunctionDefinition[] {
     return [...this.defs.values()];
   }
+}
+
+/**
+ * A definition's options as the store keeps them (`{ options: {...} }`, the shape of a declared
+ * spec's options): a function-valued concurrency key cannot be stored and is left out.
+ */
+export function definitionSpecJson(def: FunctionDefinition): string {
+  const { concurrency, ...rest } = def.options;
+  return canonicalJson(
+    {
+      options: {
+        ...rest,
+        ...(concurrency && typeof concurrency.key === "string"
+          ? { concurrency: { keyTemplate: concurrency.key, limit: concurrency.limit } }
+          : {}),
+        ...(def.retentionMs !== undefined ? { retentionMs: def.retentionMs } : {}),
+      },
+    },
+    `function "${def.name}"`,
+  );
 }
 
 function validateOptions(options: FunctionOptions, where: string): FunctionJobOptions {

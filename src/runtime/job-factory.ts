@@ -46,7 +46,7 @@ export const SPEC_FRESH_MS = 250;
 
 /** Builds new job rows; see the module header. */
 export class JobFactory {
-  private memo = new Map<string, { at: number; spec: Promise<FunctionJobOptions | null> }>();
+  private memo = new Map<string, { at: number; spec: Promise<StoredOptions> }>();
 
   constructor(private readonly caps: JobFactoryCapabilities) {}
 
@@ -61,12 +61,13 @@ export class JobFactory {
     now: number,
     origin: JobOrigin = API_ORIGIN,
   ): Promise<NewJob[]> {
-    const declared = await this.declared(fn);
+    const stored = await this.declared(fn);
     const where = `enqueue("${fn}")`;
     // Everything but the concurrency key is the same for every payload of the call.
     const policy = resolveFunctionPolicy({
-      declared,
-      defined: this.caps.registry.get(fn)?.options ?? null,
+      declared: stored.declared,
+      // define() options here, else those another process registered when it started.
+      defined: this.caps.registry.get(fn)?.options ?? stored.registered,
       call: options,
       where,
     });
@@ -93,22 +94,29 @@ export class JobFactory {
     this.memo.clear();
   }
 
-  private declared(fn: string): Promise<FunctionJobOptions | null> {
+  private declared(fn: string): Promise<StoredOptions> {
     const now = this.caps.now();
     const memo = this.memo.get(fn);
     if (memo && now - memo.at >= 0 && now - memo.at < SPEC_FRESH_MS) return memo.spec;
-    const spec = this.caps
-      .getFunction(fn)
-      .then((stored) =>
-        stored === null || stored.kind === "inline"
-          ? null
-          : jobOptionsFromSpecJson(stored.specJson, fn),
-      );
+    const spec = this.caps.getFunction(fn).then((stored): StoredOptions => {
+      if (stored === null) return { declared: null, registered: null };
+      if (stored.source === "define") {
+        return { declared: null, registered: jobOptionsFromSpecJson(stored.specJson, fn) };
+      }
+      if (stored.kind === "inline") return { declared: null, registered: null };
+      return { declared: jobOptionsFromSpecJson(stored.specJson, fn), registered: null };
+    });
     // A failed read is not kept: the next job reads again.
     spec.catch(() => this.memo.delete(fn));
     this.memo.set(fn, { at: now, spec });
     return spec;
   }
+}
+
+/** A function's options as stored: declared by apply, or registered by a define()ing process. */
+interface StoredOptions {
+  readonly declared: FunctionJobOptions | null;
+  readonly registered: FunctionJobOptions | null;
 }
 
 function runAtOf(runAt: Date | number | undefined, now: number, where: string): number {

@@ -28,6 +28,12 @@ export interface EnqueueOptions extends NewJobOptions {
   readonly key?: string;
   /** Attempts in all (default: the function's, else 3). */
   readonly maxAttempts?: number;
+  /**
+   * Accept a function this deployment does not know yet: neither declared by `kairos apply` nor
+   * defined by any worker (its worker will start later). Without it, enqueue throws
+   * UnknownFunctionError (code UNKNOWN_FUNCTION) with the closest known name.
+   */
+  readonly allowUnknown?: boolean;
 }
 
 /** Filter for `jobs.list`. */
@@ -75,6 +81,8 @@ export interface JobsApiCapabilities {
   readonly events: EventBus;
   readonly clock: Clock;
   assertOpen(): void;
+  /** Throws UnknownFunctionError when the deployment does not know `fn` (runtime/function-catalog). */
+  assertKnown(fn: string): Promise<void>;
   /** Jobs became due at `runAt` (wake this process's workers). */
   due(runAt: number): void;
   /** A job running in this process should see its cancel now. */
@@ -170,6 +178,7 @@ async function enqueue<P>(
       "idempotencyKey applies to one job: enqueue keyed jobs one at a time with enqueue()",
     );
   }
+  if (options.allowUnknown !== true) await caps.assertKnown(fn);
   const now = clock.now();
   const rows = await caps.factory.build(fn, payloads, options, now, origin);
   const outcomes = await store.enqueue(rows, now);

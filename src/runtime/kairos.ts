@@ -25,6 +25,8 @@ import type { EngineStats, KairosDeps, StartOptions } from "./engine-options.js"
 import type { createSchedulerDuty } from "./duties/scheduler.js";
 import { EventBus } from "./event-bus.js";
 import { FunctionRegistry, type FunctionOptions, type JobHandler } from "./functions.js";
+import { FunctionCatalog, type FunctionsApi } from "./function-catalog.js";
+import { FunctionPresence } from "./function-presence.js";
 import { JobFactory } from "./job-factory.js";
 import type { Job } from "./job-view.js";
 import { createJobsApi, type EnqueueOptions, type JobsApi } from "./jobs-api.js";
@@ -37,6 +39,7 @@ import { WorkerPool } from "./worker/worker-pool.js";
 export { toJob, type Job, type JobAttempt } from "./job-view.js";
 export type { CancelResult, EnqueueOptions, JobListOptions, JobsApi } from "./jobs-api.js";
 export type { EngineStats, KairosDeps, StartOptions } from "./engine-options.js";
+export type { FunctionInfo, FunctionsApi } from "./function-catalog.js";
 
 /** The Kairos engine: see the public API in `src/index.ts`. */
 export class Kairos {
@@ -45,6 +48,8 @@ export class Kairos {
   private readonly factory: JobFactory;
   private readonly enqueuer: ReturnType<typeof createJobsApi>;
   private pool: WorkerPool | null = null;
+  private presence: FunctionPresence | null = null;
+  private readonly catalog: FunctionCatalog;
   private leader: Leadership | null = null;
   private scheduler: ReturnType<typeof createSchedulerDuty> | null = null;
   private recovery: ReturnType<typeof createLeaseRecoveryDuty> | null = null;
@@ -56,6 +61,8 @@ export class Kairos {
   readonly schedules: SchedulesApi;
   /** Jobs: read, list, cancel, logs. */
   readonly jobs: JobsApi;
+  /** Functions: every function in the store and the live workers defining each. */
+  readonly functions: FunctionsApi;
 
   constructor(private readonly deps: KairosDeps) {
     this.events = new EventBus(deps.logger);
@@ -65,12 +72,21 @@ export class Kairos {
       getFunction: async (name) => (scheduleStore ? scheduleStore.getFunction(name) : null),
       now: () => deps.clock.now(),
     });
+    this.catalog = new FunctionCatalog({
+      registry: this.registry,
+      store: scheduleStore,
+      clock: deps.clock,
+      presenceIntervalMs: deps.presenceIntervalMs,
+      assertOpen: () => this.assertOpen(),
+    });
+    this.functions = this.catalog;
     this.enqueuer = createJobsApi({
       store: deps.store,
       factory: this.factory,
       events: this.events,
       clock: deps.clock,
       assertOpen: () => this.assertOpen(),
+      assertKnown: (fn) => this.catalog.assertKnown(fn),
       due: (runAt) => this.pool?.notify(runAt),
       cancelLocal: (jobId) => this.pool?.cancelLocal(jobId),
     });
@@ -80,7 +96,8 @@ export class Kairos {
       clock: deps.clock,
       assertOpen: () => this.assertOpen(),
       changed: () => this.loop()?.wake(),
-      trigger: async (schedule) => this.triggerSchedule(schedule),
+      trigger: async (schedule, options) => this.triggerSchedule(schedule, options),
+      assertKnown: (fn) => this.catalog.assertKnown(fn),
     });
     for (const name of ["job:succeeded", "job:failed", "job:cancelled", "job:timed_out"] as const) {
       this.events.on(name, (e) => this.loop()?.jobEnded(e.jobId));
@@ -97,6 +114,18 @@ export class Kairos {
     options: FunctionOptions<P> = {},
   ): this {
     this.registry.define(name, handler, options);
+    void this.presence?.refresh();
+    return this;
+  }
+
+  /** Internal (config): define `name` as unavailable here (FunctionRegistry.defineUnavailable). */
+  defineUnavailable<P = unknown>(
+    name: string,
+    reason: string,
+    options: FunctionOptions<P> = {},
+  ): this {
+    this.registry.defineUnavailable(name, reason, options);
+    void this.presence?.refresh();
     return this;
   }
 
@@ -146,6 +175,7 @@ export class Kairos {
     if (this.started) return;
     this.started = true;
     const { scheduler, workers, leaderCheckMs, recoverIntervalMs, ...poolOptions } = options;
+    const workerId = this.deps.workerId ?? `${process.pid}-${randomUUID().slice(0, 8)}`;
     if (workers !== false) {
       this.pool = new WorkerPool(
         this.deps.store,
@@ -156,10 +186,11 @@ export class Kairos {
         this.deps.random,
         {
           ...poolOptions,
-          workerId: this.deps.workerId ?? `${process.pid}-${randomUUID().slice(0, 8)}`,
+          workerId,
         },
       );
       this.pool.start();
+      this.presence = await FunctionPresence.startFor(this.deps, this.registry, workerId);
     }
     if (scheduler === false) return;
     const leaseMs = poolOptions.leaseMs ?? 30_000;
@@ -229,6 +260,7 @@ export class Kairos {
       this.stopping = (async () => {
         await this.leader?.stop();
         await this.pool?.stop(options.drainMs ?? 10_000);
+        await this.presence?.stop();
         this.closed = true;
         await (this.deps.closeStores ?? (() => this.deps.store.close()))();
       })();
@@ -327,12 +359,15 @@ export class Kairos {
   }
 
   /** A schedule's manual trigger: the enqueue path, with the schedule as the job's origin. */
-  private async triggerSchedule(schedule: StoredSchedule): Promise<{ id: string }> {
+  private async triggerSchedule(
+    schedule: StoredSchedule,
+    options: { readonly allowUnknown?: boolean },
+  ): Promise<{ id: string }> {
     const payload = JSON.parse(schedule.payloadJson) as unknown;
     const [job] = await this.enqueuer.enqueueMany(
       schedule.fn,
       [payload],
-      {},
+      options.allowUnknown === true ? { allowUnknown: true } : {},
       scheduleTriggerOrigin(schedule.id),
     );
     if (!job) throw new Error("unreachable: enqueue returned no job for one payload");

@@ -64,6 +64,17 @@ export interface ScheduleInput {
   readonly catchupWindow?: string | number;
   /** "10s" or ms (default 0). */
   readonly jitter?: string | number;
+  /**
+   * Accept a function this deployment does not know yet (its worker will start later); without
+   * it, creating a schedule of an unknown function throws UnknownFunctionError.
+   */
+  readonly allowUnknown?: boolean;
+}
+
+/** Options of `schedules.trigger`. */
+export interface TriggerOptions {
+  /** Accept a function the deployment does not know yet (else UnknownFunctionError). */
+  readonly allowUnknown?: boolean;
 }
 
 /** Build the `kairos.schedules` facade over a schedule store. */
@@ -74,7 +85,9 @@ export function createSchedulesApi(deps: {
   /** Schedules changed: wake the loop. */
   readonly changed: () => void;
   /** Enqueue a manual run of a schedule now. */
-  readonly trigger: (schedule: StoredSchedule) => Promise<{ id: string }>;
+  readonly trigger: (schedule: StoredSchedule, options: TriggerOptions) => Promise<{ id: string }>;
+  /** Throws UnknownFunctionError for a function the deployment does not know. */
+  readonly assertKnown: (fn: string) => Promise<void>;
 }) {
   const { store, clock } = deps;
   const must = async (name: string): Promise<StoredSchedule> => {
@@ -100,6 +113,7 @@ export function createSchedulesApi(deps: {
       deps.assertOpen();
       const now = clock.now();
       const declaration = toDeclaration(input);
+      if (input.allowUnknown !== true) await deps.assertKnown(declaration.fn);
       const next = nextSlotAfter(declaration.timing, now);
       await store.applyPlan(
         [
@@ -143,7 +157,8 @@ export function createSchedulesApi(deps: {
       return toSchedule(updated ?? (await must(name)));
     },
     /** Run the schedule's function now with its payload, outside its slots. Returns the job id. */
-    trigger: async (name: string): Promise<{ id: string }> => deps.trigger(await must(name)),
+    trigger: async (name: string, options: TriggerOptions = {}): Promise<{ id: string }> =>
+      deps.trigger(await must(name), options),
     /** History of slots and fires, newest first. */
     history: async (name: string, limit = 100): Promise<ScheduleHistoryEntry[]> =>
       store.history((await must(name)).id, limit),

@@ -128,6 +128,11 @@ const OVERLAP: Record<OverlapPolicy, true> = {
 };
 const CATCHUP: Record<CatchupPolicy, true> = { skip: true, latest: true, all: true };
 const SOURCE: Record<ObjectSource, true> = { config: true, api: true };
+const FUNCTION_SOURCE: Record<StoredFunction["source"], true> = {
+  config: true,
+  api: true,
+  define: true,
+};
 const FUNCTION_KIND: Record<StoredFunction["kind"], true> = {
   http: true,
   command: true,
@@ -359,13 +364,13 @@ export function functionToParams(fn: Omit<StoredFunction, "createdAt" | "updated
     name: text(fn.name, "function name"),
     kind: oneOf(FUNCTION_KIND, fn.kind, `${where}: kind`),
     spec: jsonText(fn.specJson, `${where}: specJson`),
-    source: oneOf(SOURCE, fn.source, `${where}: source`),
+    source: oneOf(FUNCTION_SOURCE, fn.source, `${where}: source`),
   };
 }
 
 /** Map a function row to the port's StoredFunction. */
 export function rowToFunction(row: FunctionRow): StoredFunction {
-  if (!isMember(FUNCTION_KIND, row.kind) || !isMember(SOURCE, row.source)) {
+  if (!isMember(FUNCTION_KIND, row.kind) || !isMember(FUNCTION_SOURCE, row.source)) {
     throw new StoreError(
       `function "${row.name}" has unknown kind "${row.kind}" or source "${row.source}" in the database`,
     );

@@ -85,9 +85,11 @@ describePg("multi-process on PostgreSQL", () => {
     fs.writeFileSync(runsLog, "");
     const producer = await engine(url);
     for (let b = 0; b < 20; b++) {
+      // The nodes start later: the function is not known yet.
       await producer.enqueueMany(
         "work",
         Array.from({ length: 1_000 }, (_, i) => ({ n: b * 1_000 + i })),
+        { allowUnknown: true },
       );
     }
     await Promise.all([startNode(url, runsLog), startNode(url, runsLog), startNode(url, runsLog)]);
@@ -123,6 +125,7 @@ describePg("multi-process on PostgreSQL", () => {
     const admin = await engine(url);
     for (let i = 0; i < 100; i++) {
       await admin.schedules.create({
+        allowUnknown: true,
         name: `s${i}`,
         fn: "tick",
         every: "1s",
@@ -173,6 +176,7 @@ describePg("multi-process on PostgreSQL", () => {
     const admin = await engine(url);
     for (let i = 0; i < 20; i++) {
       await admin.schedules.create({
+        allowUnknown: true,
         name: `s${i}`,
         fn: "tick",
         every: "1s",

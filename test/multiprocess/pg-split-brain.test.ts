@@ -46,7 +46,13 @@ describePg("split brain on PostgreSQL", () => {
       await new Promise((r) => setTimeout(r, 20));
     }
     for (let i = 0; i < 30; i++) {
-      await a.schedules.create({ name: `s${i}`, fn: "work", every: "10s", overlap: "allow_all" });
+      await a.schedules.create({
+        allowUnknown: true,
+        name: `s${i}`,
+        fn: "work",
+        every: "10s",
+        overlap: "allow_all",
+      });
     }
     for (let step = 1; step <= 5; step++) {
       clock.set(T0 + step * 10_000);

@@ -13,6 +13,7 @@ import { memoryKairos } from "../helpers/kairos.js";
 describe("idempotency keys", () => {
   it("returns the existing job for the same key, function and payload", async () => {
     const k = await memoryKairos();
+    k.define("send", () => null);
     const a = await k.enqueue(
       "send",
       { to: "x", body: { b: 1, a: 2 } },
@@ -30,6 +31,7 @@ describe("idempotency keys", () => {
 
   it("throws ConflictError for the same key with another payload or function, writing nothing", async () => {
     const k = await memoryKairos();
+    k.define("send", () => null).define("other", () => null);
     const a = await k.enqueue("send", { to: "x" }, { idempotencyKey: "k" });
     const err = await k
       .enqueue("send", { to: "y" }, { idempotencyKey: "k" })
@@ -81,6 +83,7 @@ describe("bounded queues and distinct errors", () => {
 
   it("gives ValidationError for bad input, distinct from the others", async () => {
     const k = await memoryKairos();
+    k.define("f", () => null);
     const bads: Promise<unknown>[] = [
       k.enqueue("f", { n: 10n }),
       k.enqueue("f", {}, { runAt: Number.NaN }),

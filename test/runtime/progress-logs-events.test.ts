@@ -80,6 +80,7 @@ describe("progress, logs and events", () => {
 
   it("lists jobs by state and function, newest first", async () => {
     const k = await memoryKairos();
+    k.define("a", () => null).define("b", () => null);
     const a = await k.enqueue("a", 1);
     const b = await k.enqueue("b", 2);
     const c = await k.enqueue("a", 3, { runAt: Date.now() + 60_000 });

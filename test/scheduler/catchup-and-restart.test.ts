@@ -10,6 +10,7 @@ describe("firing and catch-up", () => {
   it("fires each slot once as time passes, and records runtime state", async () => {
     const { kairos, clock } = await manualScheduler();
     await kairos.schedules.create({
+      allowUnknown: true,
       name: "m",
       fn: "work",
       cron: "* * * * *",
@@ -30,7 +31,13 @@ describe("firing and catch-up", () => {
 
   it("catchup skip: after downtime the missed slots are recorded, not run", async () => {
     const { kairos, clock } = await manualScheduler();
-    await kairos.schedules.create({ name: "s", fn: "work", cron: "0 * * * *", catchup: "skip" });
+    await kairos.schedules.create({
+      allowUnknown: true,
+      name: "s",
+      fn: "work",
+      cron: "0 * * * *",
+      catchup: "skip",
+    });
     clock.set(T0 + 5 * 3_600_000 + 30 * 60_000); // 05:30, slots 01:00..05:00 missed
     await kairos.tickScheduler();
     expect(await jobsOf(kairos, "work")).toHaveLength(0);
@@ -40,7 +47,13 @@ describe("firing and catch-up", () => {
 
   it("catchup latest: one job for the most recent missed slot", async () => {
     const { kairos, clock } = await manualScheduler();
-    await kairos.schedules.create({ name: "l", fn: "work", cron: "0 * * * *", catchup: "latest" });
+    await kairos.schedules.create({
+      allowUnknown: true,
+      name: "l",
+      fn: "work",
+      cron: "0 * * * *",
+      catchup: "latest",
+    });
     clock.set(T0 + 5 * 3_600_000 + 30 * 60_000);
     await kairos.tickScheduler();
     const history = await kairos.schedules.history("l");
@@ -53,6 +66,7 @@ describe("firing and catch-up", () => {
   it("catchup all within the window, with a hard cap and a warning past it", async () => {
     const { kairos, clock } = await manualScheduler();
     await kairos.schedules.create({
+      allowUnknown: true,
       name: "a",
       fn: "work",
       every: "1m",
@@ -74,7 +88,7 @@ describe("firing and catch-up", () => {
 
   it("a paused schedule fires nothing; resuming restarts from the next slot", async () => {
     const { kairos, clock } = await manualScheduler();
-    await kairos.schedules.create({ name: "p", fn: "work", every: "10s" });
+    await kairos.schedules.create({ allowUnknown: true, name: "p", fn: "work", every: "10s" });
     await kairos.schedules.pause("p", "maintenance");
     clock.set(T0 + 60_000);
     await kairos.tickScheduler();
@@ -95,7 +109,12 @@ describe("one job per slot", () => {
     const file = path.join(tempDir(), "k.db");
     const clock = new ManualClock(T0);
     const first = await manualScheduler({ store: `sqlite:${file}`, clock });
-    await first.kairos.schedules.create({ name: "r", fn: "work", every: "10s" });
+    await first.kairos.schedules.create({
+      allowUnknown: true,
+      name: "r",
+      fn: "work",
+      every: "10s",
+    });
     clock.set(T0 + 10_000);
     await first.kairos.tickScheduler();
     await first.kairos.stop();
@@ -113,6 +132,7 @@ describe("one job per slot", () => {
     const b = await manualScheduler(both);
     for (let i = 0; i < 20; i++) {
       await a.kairos.schedules.create({
+        allowUnknown: true,
         name: `s${i}`,
         fn: "work",
         every: "10s",
@@ -142,8 +162,14 @@ describe("the loop cannot die", () => {
         },
       },
     });
-    await kairos.schedules.create({ name: "broken", fn: "bad", every: "10s" });
-    await kairos.schedules.create({ name: "fine", fn: "work", every: "10s", overlap: "allow_all" });
+    await kairos.schedules.create({ allowUnknown: true, name: "broken", fn: "bad", every: "10s" });
+    await kairos.schedules.create({
+      allowUnknown: true,
+      name: "fine",
+      fn: "work",
+      every: "10s",
+      overlap: "allow_all",
+    });
     clock.set(T0 + 10_000);
     await kairos.tickScheduler();
     expect(await jobsOf(kairos, "work")).toHaveLength(1);
@@ -162,6 +188,7 @@ describe("jitter", () => {
   it("delays a slot deterministically, never past the next slot", async () => {
     const { kairos, clock } = await manualScheduler();
     await kairos.schedules.create({
+      allowUnknown: true,
       name: "j",
       fn: "work",
       every: "1m",

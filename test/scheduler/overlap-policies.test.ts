@@ -8,7 +8,14 @@ import { jobsOf, manualScheduler, T0 } from "./helpers.js";
  */
 async function scenario(overlap: OverlapPolicy) {
   const { kairos, clock } = await manualScheduler();
-  await kairos.schedules.create({ name: "s", fn: "work", every: "10s", overlap, bufferLimit: 2 });
+  await kairos.schedules.create({
+    allowUnknown: true,
+    name: "s",
+    fn: "work",
+    every: "10s",
+    overlap,
+    bufferLimit: 2,
+  });
   clock.set(T0 + 10_000);
   await kairos.tickScheduler(); // slot 1 fires: job A active
   clock.set(T0 + 20_000);

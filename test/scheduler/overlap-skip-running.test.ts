@@ -22,7 +22,13 @@ describe("overlap skip with a running job", () => {
       await release.promise;
       return "done";
     });
-    await k.schedules.create({ name: "s", fn: "work", every: "10s", overlap: "skip" });
+    await k.schedules.create({
+      allowUnknown: true,
+      name: "s",
+      fn: "work",
+      every: "10s",
+      overlap: "skip",
+    });
     await k.start();
 
     clock.set(T0 + 10_000);

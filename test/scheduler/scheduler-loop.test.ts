@@ -155,7 +155,13 @@ describe("scheduler loop timing (manual clock)", () => {
 describe("the engine's scheduler on a manual clock, without tickScheduler()", () => {
   it("fires each slot as the clock advances", async () => {
     const { kairos, clock } = await manualScheduler();
-    await kairos.schedules.create({ name: "e", fn: "work", every: "10s", overlap: "allow_all" });
+    await kairos.schedules.create({
+      allowUnknown: true,
+      name: "e",
+      fn: "work",
+      every: "10s",
+      overlap: "allow_all",
+    });
     await clock.advanceAsync(10_000);
     expect(await jobsOf(kairos, "work")).toHaveLength(1);
     await clock.advanceAsync(20_000);
@@ -165,7 +171,7 @@ describe("the engine's scheduler on a manual clock, without tickScheduler()", ()
 
   it("stopping the engine leaves no timer on the clock", async () => {
     const { kairos, clock } = await manualScheduler();
-    await kairos.schedules.create({ name: "e", fn: "work", every: "10s" });
+    await kairos.schedules.create({ allowUnknown: true, name: "e", fn: "work", every: "10s" });
     await clock.advanceAsync(10_000);
     await kairos.stop({ drainMs: 0 });
     expect(clock.pendingTimers()).toBe(0);

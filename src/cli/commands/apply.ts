@@ -4,7 +4,7 @@
  */
 import type { Command } from "commander";
 import { ValidationError } from "../../core/errors.js";
-import { applyConfig } from "../../config/apply.js";
+import { applyConfig, applyWarnings } from "../../config/apply.js";
 import { formatPlan } from "../../core/reconcile/index.js";
 import type { Io } from "../output.js";
 import type { WithEngine } from "../context.js";
@@ -35,6 +35,7 @@ Examples:
     .action((opts: { dryRun?: boolean; prune?: boolean; json?: boolean }) =>
       withEngine(opts, async ({ kairos, config }) => {
         if (!config) throw new ValidationError("no kairos.yaml here; pass --config FILE");
+        for (const warning of applyWarnings(config)) io.err(`kairos: warning: ${warning}`);
         const plan = await applyConfig(kairos, config, {
           prune: opts.prune === true,
           dryRun: opts.dryRun === true,

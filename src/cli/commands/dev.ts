@@ -5,12 +5,13 @@
  */
 import { Option, type Command } from "commander";
 import { ValidationError } from "../../core/errors.js";
-import { applyConfig } from "../../config/apply.js";
+import { applyConfig, applyWarnings } from "../../config/apply.js";
 import { defineConfigFunctions } from "../../config/define-functions.js";
 import { formatDuration, formatPlan } from "../../core/reconcile/index.js";
 import { maybeLoadConfig, openEngine, type GlobalOptions } from "../context.js";
 import { watchEngine } from "../dev/watch.js";
 import { durationFlag, intFlag } from "../flags.js";
+import { watchWaitingJobs } from "../dev/waiting-jobs.js";
 import { waitForStop } from "../dev/stop-signal.js";
 import { plural, type Io } from "../output.js";
 import { zoneLabel } from "../dev/format.js";
@@ -56,12 +57,16 @@ Examples:
         try {
           const plan = await applyConfig(kairos, config, { prune: false, dryRun: false });
           io.out(formatPlan(plan));
-          await defineConfigFunctions(kairos, config);
+          for (const warning of applyWarnings(config)) io.err(`kairos: warning: ${warning}`);
+          const unavailable = await defineConfigFunctions(kairos, config);
+          for (const u of unavailable) io.out(`kairos dev: unavailable ${u.name}: ${u.error}`);
           watchEngine(kairos, io);
+          const waiting = watchWaitingJobs(kairos, io);
           await kairos.start({ concurrency });
           io.out(
             `kairos dev: running ${plural(config.functions.length, "function")}, ${plural(config.schedules.length, "schedule")}; times are local (${zoneLabel(Date.now())}) (Ctrl-C to stop)`,
           );
+          await waiting.scan();
           await waitForStop(opts.for ?? null);
           io.out(`kairos dev: draining (up to ${formatDuration(drainMs)})...`);
         } finally {

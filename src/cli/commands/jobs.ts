@@ -86,9 +86,12 @@ function registerJobsShow(jobs: Command, io: Io, withEngine: WithEngine): void {
         if (!job) throw new NotFoundError(`no job with id ${id}`);
         const { logs, omitted } = lastLines(await kairos.jobs.logs(id, MAX_LOG_LINES), opts.logs);
         const attempts = await kairos.jobs.attempts(id);
-        if (opts.json)
-          return io.out(JSON.stringify({ ...job, attempts, logs, logsOmitted: omitted }));
+        const waiting = isPending(job) ? await kairos.functions.waitingReason(job.fn) : null;
+        if (opts.json) {
+          return io.out(JSON.stringify({ ...job, attempts, logs, logsOmitted: omitted, waiting }));
+        }
         printJob(io, job);
+        if (waiting !== null) io.out(`waiting: ${waiting}`);
         printAttempts(io, attempts);
         if (logs.length || omitted) io.out("logs:");
         if (omitted) {
@@ -164,6 +167,7 @@ function registerEnqueue(program: Command, io: Io, withEngine: WithEngine): void
     .option("--run-at <iso>", "not before this instant", instantFlag("--run-at"))
     .option("--priority <n>", "higher runs first", intFlag("--priority", MIN_INT32, MAX_INT32))
     .option("--idempotency-key <key>", "at most one job per key")
+    .option("--allow-unknown", "accept a function no worker defines yet (its worker starts later)")
     .option("--json", "print JSON")
     .addHelpText(
       "after",
@@ -177,6 +181,7 @@ function registerEnqueue(program: Command, io: Io, withEngine: WithEngine): void
           runAt?: number;
           priority?: number;
           idempotencyKey?: string;
+          allowUnknown?: boolean;
           json?: boolean;
         },
       ) =>
@@ -186,11 +191,17 @@ function registerEnqueue(program: Command, io: Io, withEngine: WithEngine): void
             ...(runAt !== undefined ? { runAt } : {}),
             ...(priority !== undefined ? { priority } : {}),
             ...(opts.idempotencyKey !== undefined ? { idempotencyKey: opts.idempotencyKey } : {}),
+            ...(opts.allowUnknown === true ? { allowUnknown: true } : {}),
           });
           if (opts.json) return io.out(JSON.stringify(job));
           io.out(`enqueued job ${job.id} (${job.fn}, ${job.state}, run at ${iso(job.runAt)})`);
         }),
     );
+}
+
+/** Waiting to run: scheduled, queued or retrying. */
+function isPending(j: Job): boolean {
+  return j.state === "queued" || j.state === "scheduled" || j.state === "retrying";
 }
 
 /** `api`, `schedule 3 slot 2024-01-01T00:00:00.000Z`, `schedule 3 (manual)`, `workflow r1 t1`. */

@@ -89,4 +89,30 @@ describe("planReconcile: sources and prune", () => {
     expect(actions(plan(declared, store))).toContain("would_prune function old");
     expect(() => plan(declared, store, true)).toThrow(/cannot prune function "old": schedule "x"/);
   });
+
+  it("takes over a function registered by define(): the declared spec wins, and is never pruned", () => {
+    const store = empty();
+    store.functions.push({
+      name: "report",
+      kind: "inline",
+      specJson: '{"options":{"maxAttempts":9}}',
+      source: "define",
+      createdAt: 0,
+      updatedAt: 0,
+    });
+    const p = plan({ functions: [fn("report")], schedules: [] }, store);
+    expect(actions(p)).toEqual(["update function report"]);
+    expect(p.items[0]).toMatchObject({
+      fields: expect.arrayContaining([{ field: "source", from: "define", to: "config" }]),
+    });
+    expect(p.changes).toEqual([
+      { op: "upsert_function", fn: expect.objectContaining({ name: "report", source: "config" }) },
+    ]);
+    const after = apply(store, p.changes, NOW);
+    expect(actions(plan({ functions: [fn("report")], schedules: [] }, after))).toEqual([
+      "unchanged function report",
+    ]);
+    // Not declared: a define registration is left alone, even with prune.
+    expect(actions(plan({ functions: [], schedules: [] }, store, true))).toEqual([]);
+  });
 });

@@ -101,16 +101,9 @@ export function planReconcile(input: ReconcileInput): ReconcilePlan {
       op: "upsert_function",
       fn: { name: fn.name, kind: fn.kind, specJson, source: "config" },
     };
-    if (current === undefined) {
-      functionItems.push({ kind: "function", name: fn.name, action: "create" });
-      upserts.push(upsert);
-    } else if (current.kind !== fn.kind || current.specJson !== specJson) {
-      const fields = diffFunction(current, fn.kind, specJson);
-      functionItems.push({ kind: "function", name: fn.name, action: "update", fields });
-      upserts.push(upsert);
-    } else {
-      functionItems.push({ kind: "function", name: fn.name, action: "unchanged" });
-    }
+    const item = functionItem(current, fn.name, fn.kind, specJson);
+    functionItems.push(item);
+    if (item.action !== "unchanged") upserts.push(upsert);
   }
 
   for (const schedule of declared.schedules) {
@@ -162,6 +155,27 @@ export function planReconcile(input: ReconcileInput): ReconcilePlan {
   };
 }
 
+/**
+ * The plan item of a declared function against the stored one. A function registered by a
+ * process's define() (source "define") is taken over: the declared spec wins.
+ */
+function functionItem(
+  current: StoredFunction | undefined,
+  name: string,
+  kind: StoredFunction["kind"],
+  specJson: string,
+): PlanItem {
+  if (current === undefined) return { kind: "function", name, action: "create" };
+  if (current.kind === kind && current.specJson === specJson && current.source === "config") {
+    return { kind: "function", name, action: "unchanged" };
+  }
+  const fields = diffFunction(current, kind, specJson);
+  if (current.source !== "config") {
+    fields.unshift({ field: "source", from: current.source, to: "config" });
+  }
+  return { kind: "function", name, action: "update", fields };
+}
+
 /** Names must be unique, and none may belong to an object created through the API. */
 function checkDeclared(input: ReconcileInput): void {
   const problems: string[] = [];
@@ -178,7 +192,7 @@ function checkDeclared(input: ReconcileInput): void {
     seen.add(s.declaration.name);
   }
   const apiFunctions = new Set(
-    input.stored.functions.filter((f) => f.source !== "config").map((f) => f.name),
+    input.stored.functions.filter((f) => f.source === "api").map((f) => f.name),
   );
   const apiSchedules = new Set(
     input.stored.schedules.filter((s) => s.source !== "config").map((s) => s.name),

@@ -38,6 +38,7 @@ import { defineApplySourceTests } from "./schedule-store-apply-source.js";
 import { defineCompletionTests } from "./schedule-store-completion.js";
 import { defineFireTests } from "./schedule-store-fire.js";
 import { defineFireGuardTests } from "./schedule-store-fire-guards.js";
+import { defineFunctionRegistryTests } from "./schedule-store-function-registry.js";
 import {
   T0,
   createSchedule,
@@ -98,6 +99,7 @@ export function defineScheduleStoreConformance(
     defineCompletionTests(ctx);
     defineHistoryTests(ctx);
     defineRetentionTests(ctx);
+    defineFunctionRegistryTests(ctx);
     defineLifecycleTests(ctx);
   });
 }
@@ -120,7 +122,7 @@ function defineLifecycleTests(ctx: ScheduleSuiteContext): void {
 
       // fireSlots is optional; when present it is covered below.
       const scheduleCalls: Record<
-        Exclude<keyof ScheduleStore, "fireSlots">,
+        Exclude<keyof ScheduleStore, "fireSlots" | "functionRegistry">,
         () => Promise<unknown>
       > = {
         migrate: () => schedules.migrate(),

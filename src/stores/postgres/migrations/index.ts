@@ -15,6 +15,7 @@ import { sql as jobPolicySql } from "./003-job-policy.js";
 import { sql as retentionSql } from "./004-retention.js";
 import { sql as jobOriginSql } from "./005-job-origin.js";
 import { sql as jobAttemptsSql } from "./006-job-attempts.js";
+import { sql as functionRegistrySql } from "./007-function-registry.js";
 
 /** One schema migration: applied once, in version order, inside the runner's transaction. */
 export interface PgMigration {
@@ -32,4 +33,5 @@ export const MIGRATIONS: readonly PgMigration[] = [
   { version: 4, name: "retention", sql: retentionSql },
   { version: 5, name: "job-origin", sql: jobOriginSql },
   { version: 6, name: "job-attempts", sql: jobAttemptsSql },
+  { version: 7, name: "function-registry", sql: functionRegistrySql },
 ];

@@ -44,6 +44,7 @@ import { applyPlan } from "./apply-plan.js";
 import { registerScheduleCompletion } from "./completion.js";
 import { fireSlot, fireSlots } from "./fire-slot.js";
 import { getFunction, listFunctions } from "./functions.js";
+import { PostgresFunctionRegistryStore } from "../function-registry.js";
 import { listHistory } from "./history.js";
 import { deleteScheduleHistory } from "./history-retention.js";
 import {
@@ -62,6 +63,8 @@ import { setEnabled } from "./set-enabled.js";
 export class PostgresScheduleStore implements ScheduleStore {
   readonly #db: PgDatabase;
   #closed = false;
+  /** Defined functions and worker presence, on the same pool. */
+  readonly functionRegistry: PostgresFunctionRegistryStore;
 
   /**
    * `hooks`: the completion hooks of the schema, shared with its PostgresJobStore; this store
@@ -70,6 +73,7 @@ export class PostgresScheduleStore implements ScheduleStore {
   constructor(db: PgDatabase, hooks: PgCompletionHooks) {
     this.#db = db;
     registerScheduleCompletion(hooks);
+    this.functionRegistry = new PostgresFunctionRegistryStore(db);
   }
 
   async migrate(): Promise<void> {

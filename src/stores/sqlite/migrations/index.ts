@@ -10,6 +10,7 @@ import { sql as retentionSql } from "./004-retention.js";
 import { sql as jobOriginSql } from "./005-job-origin.js";
 import { sql as jobAttemptsSql } from "./006-job-attempts.js";
 import { sql as leaderLeaseSql } from "./007-leader-lease.js";
+import { sql as functionRegistrySql } from "./008-function-registry.js";
 
 /** One schema migration: applied once, in version order, inside the runner's transaction. */
 export interface Migration {
@@ -27,4 +28,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: "job-origin", sql: jobOriginSql },
   { version: 6, name: "job-attempts", sql: jobAttemptsSql },
   { version: 7, name: "leader-lease", sql: leaderLeaseSql },
+  { version: 8, name: "function-registry", sql: functionRegistrySql },
 ];

@@ -38,6 +38,7 @@ import { prepareApplyPlan } from "./apply-plan.js";
 import { registerScheduleCompletion } from "./completion.js";
 import { prepareFireSlot } from "./fire-slot.js";
 import { prepareFunctions } from "./functions.js";
+import { SqliteFunctionRegistryStore } from "../function-registry.js";
 import { prepareHistory } from "./history.js";
 import { prepareHistoryRetention } from "./history-retention.js";
 import { prepareScheduleReads } from "./read-schedules.js";
@@ -59,6 +60,8 @@ export class SqliteScheduleStore implements ScheduleStore {
   readonly #setEnabled: ReturnType<typeof prepareSetEnabled>;
   readonly #fireSlot: ReturnType<typeof prepareFireSlot>;
   readonly #recordError: ReturnType<typeof prepareRecordError>;
+  /** Defined functions and worker presence, on the same connection. */
+  readonly functionRegistry: SqliteFunctionRegistryStore;
 
   /**
    * `hooks`: the completion hooks of the connection, shared with its SqliteJobStore; this
@@ -75,6 +78,7 @@ export class SqliteScheduleStore implements ScheduleStore {
     this.#setEnabled = prepareSetEnabled(db);
     this.#fireSlot = prepareFireSlot(db);
     this.#recordError = prepareRecordError(db);
+    this.functionRegistry = new SqliteFunctionRegistryStore(db);
   }
 
   async migrate(): Promise<void> {
