@@ -32,11 +32,27 @@ import type { LeaderDuty } from "./leader-duties.js";
 import { Leadership, type LeadershipReport } from "./leadership.js";
 import type { SchedulerLoop, SchedulerLoopOptions } from "./scheduler/scheduler-loop.js";
 import { createSchedulesApi, type SchedulesApi } from "./schedules-api.js";
+import { monitorStore, StoreHealth } from "./store-health.js";
+import { NOTHING_STOPPED, type StopReport } from "./worker/drain.js";
 import { WorkerPool } from "./worker/worker-pool.js";
 
 export { toJob, type Job } from "./job-view.js";
 export type { CancelResult, EnqueueOptions, JobListOptions, JobsApi } from "./jobs-api.js";
 export type { EngineStats, KairosDeps, StartOptions } from "./engine-options.js";
+export type { StopReport } from "./worker/drain.js";
+
+/** Options of `stop`. */
+export interface StopOptions {
+  /** How long running jobs may take to finish before they are aborted and handed back (default 10 s). */
+  readonly drainMs?: number;
+  /**
+   * Stop at once: skip (or cut short) the drain; running handlers are aborted (a command's
+   * process group is killed) and their jobs handed back in one store write; `stop` then waits
+   * a few seconds for the handlers to return. Calling `stop({ force: true })` while an
+   * earlier `stop()` drains cuts that drain short and returns the same promise.
+   */
+  readonly force?: boolean;
+}
 
 /** The Kairos engine: see the public API in `src/index.ts`. */
 export class Kairos {
@@ -50,7 +66,9 @@ export class Kairos {
   private recovery: ReturnType<typeof createLeaseRecoveryDuty> | null = null;
   private recovered = 0;
   private started = false;
-  private stopping: Promise<void> | null = null;
+  private stopping: Promise<StopReport> | null = null;
+  /** Reports outages of the store calls the engine makes by itself (`store:error`, `store:recovered`). */
+  private readonly health: StoreHealth;
   private closed = false;
   /** Schedules: create, list, pause/resume, trigger, history, next fires. */
   readonly schedules: SchedulesApi;
@@ -59,6 +77,7 @@ export class Kairos {
 
   constructor(private readonly deps: KairosDeps) {
     this.events = new EventBus(deps.logger);
+    this.health = new StoreHealth(this.events, deps.clock);
     const scheduleStore = deps.scheduleStore;
     this.factory = new JobFactory({
       registry: this.registry,
@@ -148,7 +167,7 @@ export class Kairos {
     const { scheduler, workers, leaderCheckMs, recoverIntervalMs, ...poolOptions } = options;
     if (workers !== false) {
       this.pool = new WorkerPool(
-        this.deps.store,
+        monitorStore(this.deps.store, this.health),
         this.registry,
         this.events,
         this.deps.clock,
@@ -182,6 +201,9 @@ export class Kairos {
     const built = createLeaderDuties(
       {
         ...this.deps,
+        store: monitorStore(this.deps.store, this.health),
+        scheduleStore:
+          this.deps.scheduleStore && monitorStore(this.deps.scheduleStore, this.health),
         events: this.events,
         registry: this.registry,
         pool: () => this.pool,
@@ -221,16 +243,19 @@ export class Kairos {
   /**
    * Stop: leadership and its duties end; no new claims; running jobs get `drainMs` (default
    * 10 s) to finish; the rest are aborted and handed back to the queue (attempt not counted)
-   * so another worker can take them at once; then the store is closed. Idempotent; afterwards
-   * every call throws ShuttingDownError.
+   * so another worker can take them at once; then the store is closed. `force` stops at once
+   * (see StopOptions). Resolves with what was handed back. Idempotent; afterwards every call
+   * throws ShuttingDownError.
    */
-  stop(options: { drainMs?: number } = {}): Promise<void> {
+  stop(options: StopOptions = {}): Promise<StopReport> {
+    if (options.force) this.pool?.force();
     if (!this.stopping) {
       this.stopping = (async () => {
         await this.leader?.stop();
-        await this.pool?.stop(options.drainMs ?? 10_000);
+        const report = (await this.pool?.stop(options.drainMs ?? 10_000)) ?? NOTHING_STOPPED;
         this.closed = true;
         await (this.deps.closeStores ?? (() => this.deps.store.close()))();
+        return report;
       })();
     }
     return this.stopping;

@@ -11,7 +11,7 @@ import { formatPlan } from "../../core/reconcile/index.js";
 import { parseDuration } from "../../core/schedules/duration.js";
 import { maybeLoadConfig, openEngine, type GlobalOptions } from "../context.js";
 import { watchEngine } from "../dev/watch.js";
-import { waitForStop } from "../dev/stop-signal.js";
+import { forcedStopLine, onNextStopSignal, waitForStop } from "../dev/stop-signal.js";
 import type { Io } from "../output.js";
 
 /** Register `kairos dev`. */
@@ -53,6 +53,8 @@ Examples:
           );
         }
         const { kairos } = await openEngine(globals(), config, io);
+        let offSecondSignal = (): void => undefined;
+        let report;
         try {
           const plan = await applyConfig(kairos, config, { prune: false, dryRun: false });
           io.out(formatPlan(plan));
@@ -63,10 +65,16 @@ Examples:
             `kairos dev: running ${config.functions.length} functions, ${config.schedules.length} schedules (Ctrl-C to stop)`,
           );
           await waitForStop(opts.for === undefined ? null : parseDuration(opts.for));
-          io.out(`kairos dev: draining (up to ${drainMs} ms)...`);
+          offSecondSignal = onNextStopSignal(() => {
+            io.out("kairos dev: second Ctrl-C: stopping at once");
+            void kairos.stop({ force: true });
+          });
+          io.out(`kairos dev: draining (up to ${drainMs} ms; Ctrl-C again to stop at once)...`);
         } finally {
-          await kairos.stop({ drainMs });
+          report = await kairos.stop({ drainMs });
+          offSecondSignal();
         }
+        if (report.forced) io.out(forcedStopLine(report));
         io.out("kairos dev: stopped");
       }),
     );
