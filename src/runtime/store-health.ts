@@ -77,12 +77,12 @@ export function monitorStore<T extends object>(store: T, health: StoreHealth): T
   return new Proxy(store, {
     get(target, prop) {
       const value: unknown = Reflect.get(target, prop, target);
-      if (typeof value !== "function" || UNMONITORED.has(prop) || typeof prop !== "string") {
-        return value;
-      }
+      if (typeof value !== "function" || typeof prop !== "string") return value;
       let fn = wrapped.get(prop);
       if (!fn) {
-        fn = reporting(prop, value as (...args: unknown[]) => unknown, target, health);
+        // Always called on the store itself, never on the proxy (private fields).
+        const method = value as (...args: unknown[]) => unknown;
+        fn = UNMONITORED.has(prop) ? method.bind(target) : reporting(prop, method, target, health);
         wrapped.set(prop, fn);
       }
       return fn;
