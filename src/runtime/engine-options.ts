@@ -50,4 +50,6 @@ export interface KairosDeps {
   readonly workerId?: string;
   /** Default retention of finished jobs (default 7 days); see `createKairos`. */
   readonly retention?: RetentionOption;
+  /** Largest payload accepted at enqueue, bytes of JSON (default 1 MiB); see `createKairos`. */
+  readonly maxPayloadBytes?: number;
 }

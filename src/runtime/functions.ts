@@ -9,6 +9,7 @@ import { validateBackoff, validateMaxAttempts, type BackoffPolicy } from "../cor
 import { DuplicateDefinitionError, ValidationError } from "../core/errors.js";
 import { parseKeyTemplate } from "../core/jobs/concurrency-key.js";
 import type { FunctionJobOptions } from "../core/jobs/policy.js";
+import { checkMaxPayloadBytes } from "../core/payload.js";
 import { parseRetention, type RetentionOption } from "../core/retention.js";
 
 export { DEFAULT_TIMEOUT_MS } from "../core/jobs/policy.js";
@@ -47,6 +48,11 @@ export interface FunctionOptions<P = unknown> {
    * (default: the engine's `retention`, 7 days). A retention declared in kairos.yaml wins.
    */
   readonly retention?: RetentionOption;
+  /**
+   * Largest payload accepted at enqueue, in bytes of JSON (default: the engine's
+   * `maxPayloadBytes`, 1 MiB). A limit declared in kairos.yaml wins.
+   */
+  readonly maxPayloadBytes?: number;
 }
 
 /** A validated definition. */
@@ -57,6 +63,8 @@ export interface FunctionDefinition {
   readonly options: FunctionJobOptions;
   /** Retention of its finished jobs in ms, null for forever, undefined for the engine's default. */
   readonly retentionMs: number | null | undefined;
+  /** Payload size limit in bytes, undefined for the engine's default. */
+  readonly maxPayloadBytes: number | undefined;
 }
 
 /** The functions defined in one instance. */
@@ -86,6 +94,10 @@ export class FunctionRegistry {
         options.retention === undefined
           ? undefined
           : parseRetention(options.retention, `define("${name}"): retention`),
+      maxPayloadBytes:
+        options.maxPayloadBytes === undefined
+          ? undefined
+          : checkMaxPayloadBytes(options.maxPayloadBytes, `define("${name}")`),
     };
     this.defs.set(name, def);
     return def;

@@ -11,7 +11,6 @@
  * drops what was read at once, and a spec changed by `kairos apply` in another process applies
  * to every job created from `SPEC_FRESH_MS` after it committed.
  */
-import { canonicalJson } from "../core/canonical-json.js";
 import { ValidationError } from "../core/errors.js";
 import {
   concurrencyKeyFor,
@@ -21,6 +20,7 @@ import {
   type FunctionJobOptions,
 } from "../core/jobs/policy.js";
 import { API_ORIGIN, type JobOrigin } from "../core/jobs/origin.js";
+import { DEFAULT_MAX_PAYLOAD_BYTES, payloadJson } from "../core/payload.js";
 import type { NewJob } from "../ports/job-store.js";
 import type { StoredFunction } from "../ports/schedule-store.js";
 import type { FunctionRegistry } from "./functions.js";
@@ -39,6 +39,14 @@ export interface JobFactoryCapabilities {
   getFunction(name: string): Promise<StoredFunction | null>;
   /** The engine's clock (ms since epoch). */
   now(): number;
+  /** The engine's payload size limit (`createKairos({ maxPayloadBytes })`); default 1 MiB. */
+  readonly maxPayloadBytes?: number;
+}
+
+/** What `kairos apply` declared of a function and the factory uses. */
+interface Declared {
+  readonly options: FunctionJobOptions | null;
+  readonly maxPayloadBytes: number | undefined;
 }
 
 /** How long a function's declared spec, once read, serves new jobs (ms). */
@@ -46,7 +54,7 @@ export const SPEC_FRESH_MS = 250;
 
 /** Builds new job rows; see the module header. */
 export class JobFactory {
-  private memo = new Map<string, { at: number; spec: Promise<FunctionJobOptions | null> }>();
+  private memo = new Map<string, { at: number; spec: Promise<Declared> }>();
 
   constructor(private readonly caps: JobFactoryCapabilities) {}
 
@@ -63,18 +71,29 @@ export class JobFactory {
   ): Promise<NewJob[]> {
     const declared = await this.declared(fn);
     const where = `enqueue("${fn}")`;
+    const defined = this.caps.registry.get(fn);
     // Everything but the concurrency key is the same for every payload of the call.
     const policy = resolveFunctionPolicy({
-      declared,
-      defined: this.caps.registry.get(fn)?.options ?? null,
+      declared: declared.options,
+      defined: defined?.options ?? null,
       call: options,
       where,
     });
     const runAt = Math.round(runAtOf(options.runAt, now, where));
     const idempotencyKey = idempotencyKeyOf(options.idempotencyKey, where);
+    const maxBytes =
+      declared.maxPayloadBytes ??
+      defined?.maxPayloadBytes ??
+      this.caps.maxPayloadBytes ??
+      DEFAULT_MAX_PAYLOAD_BYTES;
+    const context = `function "${fn}"`;
     return payloads.map((payload, index) => ({
       fn,
-      payloadJson: canonicalJson(payload, index === 0 ? "payload" : `payloads[${index}]`),
+      payloadJson: payloadJson(payload, {
+        path: index === 0 ? "payload" : `payloads[${index}]`,
+        maxBytes,
+        context,
+      }),
       priority: policy.priority,
       runAt,
       maxAttempts: policy.maxAttempts,
@@ -93,17 +112,18 @@ export class JobFactory {
     this.memo.clear();
   }
 
-  private declared(fn: string): Promise<FunctionJobOptions | null> {
+  private declared(fn: string): Promise<Declared> {
     const now = this.caps.now();
     const memo = this.memo.get(fn);
     if (memo && now - memo.at >= 0 && now - memo.at < SPEC_FRESH_MS) return memo.spec;
-    const spec = this.caps
-      .getFunction(fn)
-      .then((stored) =>
-        stored === null || stored.kind === "inline"
-          ? null
-          : jobOptionsFromSpecJson(stored.specJson, fn),
-      );
+    const spec = this.caps.getFunction(fn).then((stored): Declared =>
+      stored === null || stored.kind === "inline"
+        ? { options: null, maxPayloadBytes: undefined }
+        : {
+            options: jobOptionsFromSpecJson(stored.specJson, fn),
+            maxPayloadBytes: declaredMaxPayloadBytes(stored.specJson),
+          },
+    );
     // A failed read is not kept: the next job reads again.
     spec.catch(() => this.memo.delete(fn));
     this.memo.set(fn, { at: now, spec });
@@ -126,4 +146,11 @@ function idempotencyKeyOf(key: string | undefined, where: string): string | null
     throw new ValidationError(`${where}: idempotencyKey must be a string of 1-512 characters`);
   }
   return key;
+}
+
+/** A stored spec's `options.maxPayloadBytes` (declared in kairos.yaml), if any. */
+function declaredMaxPayloadBytes(specJson: string): number | undefined {
+  const spec = JSON.parse(specJson) as { options?: { maxPayloadBytes?: unknown } } | null;
+  const value = spec?.options?.maxPayloadBytes;
+  return typeof value === "number" && Number.isInteger(value) && value > 0 ? value : undefined;
 }

@@ -83,6 +83,7 @@ export class Kairos {
       registry: this.registry,
       getFunction: async (name) => (scheduleStore ? scheduleStore.getFunction(name) : null),
       now: () => deps.clock.now(),
+      ...(deps.maxPayloadBytes !== undefined ? { maxPayloadBytes: deps.maxPayloadBytes } : {}),
     });
     this.enqueuer = createJobsApi({
       store: deps.store,
@@ -100,6 +101,7 @@ export class Kairos {
       assertOpen: () => this.assertOpen(),
       changed: () => this.loop()?.wake(),
       trigger: async (schedule) => this.triggerSchedule(schedule),
+      ...(deps.maxPayloadBytes !== undefined ? { maxPayloadBytes: deps.maxPayloadBytes } : {}),
     });
     for (const name of ["job:succeeded", "job:failed", "job:cancelled", "job:timed_out"] as const) {
       this.events.on(name, (e) => this.loop()?.jobEnded(e.jobId));
