@@ -77,6 +77,8 @@ export async function openEngine(
     store: store.url,
     // kairos.yaml's top-level retention (null: forever) is the default of this engine.
     ...(retentionMs !== undefined ? { retention: retentionMs ?? "forever" } : {}),
+    // kairos.yaml's top-level maxPayloadBytes is this engine's default limit.
+    ...(config?.maxPayloadBytes !== undefined ? { maxPayloadBytes: config.maxPayloadBytes } : {}),
   });
   return { kairos, store };
 }

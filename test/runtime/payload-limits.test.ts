@@ -4,6 +4,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { PayloadTooLargeError, ValidationError } from "../../src/index.js";
+import { applyConfig } from "../../src/config/apply.js";
+import { parseConfig } from "../../src/config/index.js";
 import { memoryKairos } from "../helpers/kairos.js";
 
 describe("payload limits", () => {
@@ -37,5 +39,29 @@ describe("payload limits", () => {
       k.schedules.create({ name: "s", fn: "f", every: "1h", payload: { s: new Set() } }),
     ).rejects.toThrow(/payload\.s: Set is not a JSON value/);
     expect(await k.jobs.list({ fn: "f" })).toEqual([]);
+  });
+});
+
+describe("payload limits in kairos.yaml", () => {
+  it("a function's declared maxPayloadBytes wins over define() and the engine's", async () => {
+    const k = await memoryKairos({ maxPayloadBytes: 10 });
+    k.define("f", () => null, { maxPayloadBytes: 20 });
+    const config = parseConfig(
+      `maxPayloadBytes: 100
+functions:
+  - name: f
+    kind: command
+    command: ["true"]
+    maxPayloadBytes: 50
+`,
+      "/project/kairos.yaml",
+      {},
+    );
+    expect(config.maxPayloadBytes).toBe(100);
+    await applyConfig(k, config, { prune: false, dryRun: false });
+    await expect(k.enqueue("f", { s: "x".repeat(30) })).resolves.toBeTruthy();
+    await expect(k.enqueue("f", { s: "x".repeat(50) })).rejects.toThrow(
+      /over the limit of 50 bytes \(function "f"\)/,
+    );
   });
 });
