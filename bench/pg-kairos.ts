@@ -69,7 +69,9 @@ async function kairosWorker(
   );
   return {
     start: () => kairos.start({ concurrency, leaseMs: LEASE_MS }),
-    stop: () => kairos.stop({ drainMs: 10_000 }),
+    stop: async () => {
+      await kairos.stop({ drainMs: 10_000 });
+    },
   };
 }
 

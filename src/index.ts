@@ -10,6 +10,7 @@
  * ```
  */
 import type { RandomSource } from "./core/retry/backoff.js";
+import { checkMaxPayloadBytes, DEFAULT_MAX_PAYLOAD_BYTES } from "./core/payload.js";
 import { parseRetention, type RetentionOption } from "./core/retention.js";
 import { systemClock, type Clock } from "./ports/clock.js";
 import type { JobStore } from "./ports/job-store.js";
@@ -69,12 +70,21 @@ export interface CreateKairosOptions {
    * with StoreUnavailableError (CLI reads use 30 s). Default none, for long-running workers.
    */
   readonly queryTimeoutMs?: number;
+  /**
+   * Largest payload accepted by enqueue (and schedule fires, triggers), in bytes of its JSON:
+   * default 1 MiB. Larger ones throw PayloadTooLargeError (code `PAYLOAD_TOO_LARGE`). Per
+   * function: `define(..., { maxPayloadBytes })` or `maxPayloadBytes:` in kairos.yaml, which win.
+   */
+  readonly maxPayloadBytes?: number;
 }
 
 /** Open (and migrate) the store and return an engine bound to it. */
 export async function createKairos(options: CreateKairosOptions = {}): Promise<Kairos> {
   if (options.retention !== undefined) {
     parseRetention(options.retention, "createKairos: retention"); // validated before opening
+  }
+  if (options.maxPayloadBytes !== undefined) {
+    checkMaxPayloadBytes(options.maxPayloadBytes, "createKairos");
   }
   const stores =
     typeof options.store === "object" && options.store !== null
@@ -103,6 +113,7 @@ export async function createKairos(options: CreateKairosOptions = {}): Promise<K
       ? { presenceIntervalMs: options.presenceIntervalMs }
       : {}),
     ...(options.retention !== undefined ? { retention: options.retention } : {}),
+    ...(options.maxPayloadBytes !== undefined ? { maxPayloadBytes: options.maxPayloadBytes } : {}),
   });
 }
 
@@ -139,6 +150,7 @@ export {
   ValidationError,
   ConflictError,
   QueueFullError,
+  PayloadTooLargeError,
   ShuttingDownError,
   NotFoundError,
   DuplicateDefinitionError,
@@ -155,6 +167,8 @@ export type { KairosErrorCode } from "./core/errors.js";
 export { DEFAULT_STORE_URL, openStore, openStores } from "./stores/open-store.js";
 export type { OpenStoresOptions } from "./stores/open-store.js";
 export { maskUrl } from "./core/secrets.js";
+export { DEFAULT_MAX_PAYLOAD_BYTES };
+export type { StopOptions, StopReport } from "./runtime/kairos.js";
 export type { Schedule, ScheduleInput, SchedulesApi } from "./runtime/schedules-api.js";
 export type { LeadershipStatus } from "./runtime/leader-election.js";
 export type { LeaderLock, LeaderHolder } from "./ports/leader-lock.js";

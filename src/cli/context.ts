@@ -117,6 +117,8 @@ export async function openEngine(
       ...(retentionMs !== undefined ? { retention: retentionMs ?? "forever" } : {}),
       ...(mode.mustExist === true ? { mustExist: true } : {}),
       ...(mode.queryTimeoutMs !== undefined ? { queryTimeoutMs: mode.queryTimeoutMs } : {}),
+      // kairos.yaml's top-level maxPayloadBytes is this engine's default limit.
+      ...(config?.maxPayloadBytes !== undefined ? { maxPayloadBytes: config.maxPayloadBytes } : {}),
     });
     return { kairos, store };
   } catch (error) {

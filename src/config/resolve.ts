@@ -41,6 +41,7 @@ export function resolveConfig(
     dir,
     store: data.store ?? null,
     ...(data.retention === undefined ? {} : { retentionMs: data.retention }),
+    ...(data.maxPayloadBytes === undefined ? {} : { maxPayloadBytes: data.maxPayloadBytes }),
     functions,
     schedules,
   };
@@ -67,6 +68,7 @@ function resolveFunction(fn: FunctionOutput, dir: string): ResolvedFunction {
     ...(fn.maxPending === undefined ? {} : { maxPending: fn.maxPending }),
     ...(fn.priority === undefined ? {} : { priority: fn.priority }),
     ...(fn.retention === undefined ? {} : { retentionMs: fn.retention }),
+    ...(fn.maxPayloadBytes === undefined ? {} : { maxPayloadBytes: fn.maxPayloadBytes }),
   };
   const timeoutMs = fn.timeout !== undefined && fn.timeout > 0 ? fn.timeout : null;
   switch (fn.kind) {

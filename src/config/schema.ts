@@ -255,6 +255,13 @@ const functionFields = {
       'How long its finished jobs and their logs are kept: "30d", "12h", or "forever" (default: the top-level retention)',
     )
     .optional(),
+  maxPayloadBytes: z
+    .int()
+    .min(1)
+    .describe(
+      "Largest payload its jobs accept, bytes of JSON (default: the top-level maxPayloadBytes)",
+    )
+    .optional(),
   schedules: z.array(ScheduleSchema).describe("Schedules that run this function").optional(),
 };
 
@@ -320,6 +327,11 @@ export const ConfigSchema = z
       .describe(
         'How long finished jobs, their logs and schedule history are kept: "7d", "30d", or "forever" (default 7d)',
       )
+      .optional(),
+    maxPayloadBytes: z
+      .int()
+      .min(1)
+      .describe("Largest payload enqueue accepts, bytes of JSON (default 1048576, 1 MiB)")
       .optional(),
     functions: z.array(FunctionSchema).describe("Functions and their schedules").optional(),
   })

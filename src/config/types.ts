@@ -52,6 +52,8 @@ export interface ResolvedFunctionOptions {
   readonly priority?: number;
   /** How long its finished jobs are kept, in ms; null: forever. Absent: the global default. */
   readonly retentionMs?: number | null;
+  /** Payload size limit of its jobs, bytes of JSON. Absent: the global default. */
+  readonly maxPayloadBytes?: number;
 }
 
 /** A function declared in the file; `kind` says which executor spec it has. */
@@ -93,6 +95,8 @@ export interface ResolvedConfig {
    * does not say (the library's default applies: 7 days).
    */
   readonly retentionMs?: number | null;
+  /** The top-level payload size limit, bytes of JSON; absent: the library's default (1 MiB). */
+  readonly maxPayloadBytes?: number;
   /** In file order. */
   readonly functions: ResolvedFunction[];
   /** In file order, across all functions. */

@@ -10,6 +10,8 @@ export type KairosErrorCode =
   | "VALIDATION"
   | "CONFLICT"
   | "QUEUE_FULL"
+  /** A payload's JSON is larger than `maxPayloadBytes`. */
+  | "PAYLOAD_TOO_LARGE"
   | "SHUTTING_DOWN"
   | "NOT_FOUND"
   | "DUPLICATE_DEFINITION"
@@ -47,6 +49,24 @@ export class KairosError extends Error {
 export class ValidationError extends KairosError {
   constructor(message: string, options?: { cause?: unknown }) {
     super("VALIDATION", message, options);
+  }
+}
+
+/** A payload's JSON is larger than the function's `maxPayloadBytes`. Nothing was written. */
+export class PayloadTooLargeError extends KairosError {
+  /** The payload's JSON size, UTF-8 bytes. */
+  readonly bytes: number;
+  readonly maxBytes: number;
+  constructor(path: string, bytes: number, maxBytes: number, context: string) {
+    super(
+      "PAYLOAD_TOO_LARGE",
+      `${path} is ${bytes} bytes of JSON, over the limit of ${maxBytes} bytes (${context}); ` +
+        "store large data elsewhere and pass a reference, or raise maxPayloadBytes: per function " +
+        'in define(name, handler, { maxPayloadBytes }) or kairos.yaml "functions[].maxPayloadBytes", ' +
+        'for every function in createKairos({ maxPayloadBytes }) or kairos.yaml "maxPayloadBytes"',
+    );
+    this.bytes = bytes;
+    this.maxBytes = maxBytes;
   }
 }
 

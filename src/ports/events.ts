@@ -88,6 +88,34 @@ export interface KairosEventMap {
   };
   /** An internal error the loop survived. */
   "worker:error": { readonly error: unknown; readonly at: number; readonly where: string };
+  /**
+   * A store operation the engine runs by itself (`where`: claim, finalize, heartbeat,
+   * fireSlots, recoverExpired, ...) started failing (disk full, database gone). Emitted once
+   * per operation per outage; the loops keep retrying (each failure is also a `worker:error`
+   * where the loop reports one).
+   */
+  "store:error": { readonly where: string; readonly error: unknown; readonly at: number };
+  /** An operation reported by `store:error` works again: it was failing for `downForMs`, `failures` times. */
+  "store:recovered": {
+    readonly where: string;
+    readonly downForMs: number;
+    readonly failures: number;
+    readonly at: number;
+  };
+  /**
+   * `stop()`'s drain deadline passed (or a forced stop cut it short) with these jobs still
+   * running: their handlers are aborted and the jobs handed back to the queue.
+   */
+  "worker:drain_timeout": {
+    readonly drainMs: number;
+    readonly forced: boolean;
+    readonly jobs: readonly {
+      readonly jobId: string;
+      readonly fn: string;
+      readonly attempt: number;
+    }[];
+    readonly at: number;
+  };
 }
 
 /** Name of an event. */

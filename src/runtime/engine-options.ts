@@ -55,4 +55,19 @@ export interface KairosDeps {
   readonly presenceIntervalMs?: number;
   /** Default retention of finished jobs (default 7 days); see `createKairos`. */
   readonly retention?: RetentionOption;
+  /** Largest payload accepted at enqueue, bytes of JSON (default 1 MiB); see `createKairos`. */
+  readonly maxPayloadBytes?: number;
+}
+
+/** Options of `stop`. */
+export interface StopOptions {
+  /** How long running jobs may take to finish before they are aborted and handed back (default 10 s). */
+  readonly drainMs?: number;
+  /**
+   * Stop at once: skip (or cut short) the drain; running handlers are aborted (a command's
+   * process group is killed) and their jobs handed back in one store write; `stop` then waits
+   * a few seconds for the handlers to return. Calling `stop({ force: true })` while an
+   * earlier `stop()` drains cuts that drain short and returns the same promise.
+   */
+  readonly force?: boolean;
 }

@@ -10,6 +10,7 @@ import { canonicalJson } from "../core/canonical-json.js";
 import { DuplicateDefinitionError, UnrecoverableError, ValidationError } from "../core/errors.js";
 import { parseKeyTemplate } from "../core/jobs/concurrency-key.js";
 import type { FunctionJobOptions } from "../core/jobs/policy.js";
+import { checkMaxPayloadBytes } from "../core/payload.js";
 import { parseRetention, type RetentionOption } from "../core/retention.js";
 
 export { DEFAULT_TIMEOUT_MS } from "../core/jobs/policy.js";
@@ -48,6 +49,11 @@ export interface FunctionOptions<P = unknown> {
    * (default: the engine's `retention`, 7 days). A retention declared in kairos.yaml wins.
    */
   readonly retention?: RetentionOption;
+  /**
+   * Largest payload accepted at enqueue, in bytes of JSON (default: the engine's
+   * `maxPayloadBytes`, 1 MiB). A limit declared in kairos.yaml wins.
+   */
+  readonly maxPayloadBytes?: number;
 }
 
 /** A validated definition. */
@@ -63,6 +69,8 @@ export interface FunctionDefinition {
    * function's jobs fail at once with this reason, without retries.
    */
   readonly unavailable: string | null;
+  /** Payload size limit in bytes, undefined for the engine's default. */
+  readonly maxPayloadBytes: number | undefined;
 }
 
 /** The functions defined in one instance. */
@@ -93,6 +101,10 @@ export class FunctionRegistry {
           ? undefined
           : parseRetention(options.retention, `define("${name}"): retention`),
       unavailable: null,
+      maxPayloadBytes:
+        options.maxPayloadBytes === undefined
+          ? undefined
+          : checkMaxPayloadBytes(options.maxPayloadBytes, `define("${name}")`),
     };
     this.defs.set(name, def);
     return def;

@@ -11,7 +11,6 @@
  * drops what was read at once, and a spec changed by `kairos apply` in another process applies
  * to every job created from `SPEC_FRESH_MS` after it committed.
  */
-import { canonicalJson } from "../core/canonical-json.js";
 import { ValidationError } from "../core/errors.js";
 import {
   concurrencyKeyFor,
@@ -21,6 +20,7 @@ import {
   type FunctionJobOptions,
 } from "../core/jobs/policy.js";
 import { API_ORIGIN, type JobOrigin } from "../core/jobs/origin.js";
+import { DEFAULT_MAX_PAYLOAD_BYTES, payloadJson } from "../core/payload.js";
 import type { NewJob } from "../ports/job-store.js";
 import type { StoredFunction } from "../ports/schedule-store.js";
 import type { FunctionRegistry } from "./functions.js";
@@ -39,6 +39,8 @@ export interface JobFactoryCapabilities {
   getFunction(name: string): Promise<StoredFunction | null>;
   /** The engine's clock (ms since epoch). */
   now(): number;
+  /** The engine's payload size limit (`createKairos({ maxPayloadBytes })`); default 1 MiB. */
+  readonly maxPayloadBytes?: number;
 }
 
 /** How long a function's declared spec, once read, serves new jobs (ms). */
@@ -63,19 +65,30 @@ export class JobFactory {
   ): Promise<NewJob[]> {
     const stored = await this.declared(fn);
     const where = `enqueue("${fn}")`;
+    const defined = this.caps.registry.get(fn);
     // Everything but the concurrency key is the same for every payload of the call.
     const policy = resolveFunctionPolicy({
       declared: stored.declared,
       // define() options here, else those another process registered when it started.
-      defined: this.caps.registry.get(fn)?.options ?? stored.registered,
+      defined: defined?.options ?? stored.registered,
       call: options,
       where,
     });
     const runAt = Math.round(runAtOf(options.runAt, now, where));
     const idempotencyKey = idempotencyKeyOf(options.idempotencyKey, where);
+    const maxBytes =
+      stored.maxPayloadBytes ??
+      defined?.maxPayloadBytes ??
+      this.caps.maxPayloadBytes ??
+      DEFAULT_MAX_PAYLOAD_BYTES;
+    const context = `function "${fn}"`;
     return payloads.map((payload, index) => ({
       fn,
-      payloadJson: canonicalJson(payload, index === 0 ? "payload" : `payloads[${index}]`),
+      payloadJson: payloadJson(payload, {
+        path: index === 0 ? "payload" : `payloads[${index}]`,
+        maxBytes,
+        context,
+      }),
       priority: policy.priority,
       runAt,
       maxAttempts: policy.maxAttempts,
@@ -99,12 +112,16 @@ export class JobFactory {
     const memo = this.memo.get(fn);
     if (memo && now - memo.at >= 0 && now - memo.at < SPEC_FRESH_MS) return memo.spec;
     const spec = this.caps.getFunction(fn).then((stored): StoredOptions => {
-      if (stored === null) return { declared: null, registered: null };
-      if (stored.source === "define") {
-        return { declared: null, registered: jobOptionsFromSpecJson(stored.specJson, fn) };
+      if (stored === null || (stored.kind === "inline" && stored.source !== "define")) {
+        return NOTHING_STORED;
       }
-      if (stored.kind === "inline") return { declared: null, registered: null };
-      return { declared: jobOptionsFromSpecJson(stored.specJson, fn), registered: null };
+      const options = jobOptionsFromSpecJson(stored.specJson, fn);
+      if (stored.source === "define") return { ...NOTHING_STORED, registered: options };
+      return {
+        declared: options,
+        registered: null,
+        maxPayloadBytes: declaredMaxPayloadBytes(stored.specJson),
+      };
     });
     // A failed read is not kept: the next job reads again.
     spec.catch(() => this.memo.delete(fn));
@@ -117,7 +134,15 @@ export class JobFactory {
 interface StoredOptions {
   readonly declared: FunctionJobOptions | null;
   readonly registered: FunctionJobOptions | null;
+  /** `maxPayloadBytes` declared in kairos.yaml, if any. */
+  readonly maxPayloadBytes: number | undefined;
 }
+
+const NOTHING_STORED: StoredOptions = {
+  declared: null,
+  registered: null,
+  maxPayloadBytes: undefined,
+};
 
 function runAtOf(runAt: Date | number | undefined, now: number, where: string): number {
   if (runAt === undefined) return now;
@@ -134,4 +159,11 @@ function idempotencyKeyOf(key: string | undefined, where: string): string | null
     throw new ValidationError(`${where}: idempotencyKey must be a string of 1-512 characters`);
   }
   return key;
+}
+
+/** A stored spec's `options.maxPayloadBytes` (declared in kairos.yaml), if any. */
+function declaredMaxPayloadBytes(specJson: string): number | undefined {
+  const spec = JSON.parse(specJson) as { options?: { maxPayloadBytes?: unknown } } | null;
+  const value = spec?.options?.maxPayloadBytes;
+  return typeof value === "number" && Number.isInteger(value) && value > 0 ? value : undefined;
 }

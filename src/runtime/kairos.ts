@@ -21,7 +21,8 @@ import type {
 } from "../ports/schedule-store.js";
 import type { createLeaseRecoveryDuty } from "./duties/lease-recovery.js";
 import { createLeaderDuties } from "./engine-duties.js";
-import type { EngineStats, KairosDeps, StartOptions } from "./engine-options.js";
+import type { EngineStats, KairosDeps, StartOptions, StopOptions } from "./engine-options.js";
+import { missingScheduleStore, requireScheduleStore } from "./missing-schedule-store.js";
 import type { createSchedulerDuty } from "./duties/scheduler.js";
 import { EventBus } from "./event-bus.js";
 import { FunctionRegistry, type FunctionOptions, type JobHandler } from "./functions.js";
@@ -34,12 +35,15 @@ import type { LeaderDuty } from "./leader-duties.js";
 import { Leadership, type LeadershipReport } from "./leadership.js";
 import type { SchedulerLoop, SchedulerLoopOptions } from "./scheduler/scheduler-loop.js";
 import { createSchedulesApi, type SchedulesApi } from "./schedules-api.js";
+import { monitorStore, StoreHealth } from "./store-health.js";
+import { NOTHING_STOPPED, type StopReport } from "./worker/drain.js";
 import { WorkerPool } from "./worker/worker-pool.js";
 
 export { toJob, type Job, type JobAttempt } from "./job-view.js";
 export type { CancelResult, EnqueueOptions, JobListOptions, JobsApi } from "./jobs-api.js";
-export type { EngineStats, KairosDeps, StartOptions } from "./engine-options.js";
+export type { EngineStats, KairosDeps, StartOptions, StopOptions } from "./engine-options.js";
 export type { FunctionInfo, FunctionsApi } from "./function-catalog.js";
+export type { StopReport } from "./worker/drain.js";
 
 /** The Kairos engine: see the public API in `src/index.ts`. */
 export class Kairos {
@@ -55,7 +59,9 @@ export class Kairos {
   private recovery: ReturnType<typeof createLeaseRecoveryDuty> | null = null;
   private recovered = 0;
   private started = false;
-  private stopping: Promise<void> | null = null;
+  private stopping: Promise<StopReport> | null = null;
+  /** Reports outages of the store calls the engine makes by itself (`store:error`, `store:recovered`). */
+  private readonly health: StoreHealth;
   private closed = false;
   /** Schedules: create, list, pause/resume, trigger, history, next fires. */
   readonly schedules: SchedulesApi;
@@ -66,11 +72,13 @@ export class Kairos {
 
   constructor(private readonly deps: KairosDeps) {
     this.events = new EventBus(deps.logger);
+    this.health = new StoreHealth(this.events, deps.clock);
     const scheduleStore = deps.scheduleStore;
     this.factory = new JobFactory({
       registry: this.registry,
       getFunction: async (name) => (scheduleStore ? scheduleStore.getFunction(name) : null),
       now: () => deps.clock.now(),
+      ...(deps.maxPayloadBytes !== undefined ? { maxPayloadBytes: deps.maxPayloadBytes } : {}),
     });
     this.catalog = new FunctionCatalog({
       registry: this.registry,
@@ -98,6 +106,7 @@ export class Kairos {
       changed: () => this.loop()?.wake(),
       trigger: async (schedule, options) => this.triggerSchedule(schedule, options),
       assertKnown: (fn) => this.catalog.assertKnown(fn),
+      ...(deps.maxPayloadBytes !== undefined ? { maxPayloadBytes: deps.maxPayloadBytes } : {}),
     });
     for (const name of ["job:succeeded", "job:failed", "job:cancelled", "job:timed_out"] as const) {
       this.events.on(name, (e) => this.loop()?.jobEnded(e.jobId));
@@ -178,7 +187,7 @@ export class Kairos {
     const workerId = this.deps.workerId ?? `${process.pid}-${randomUUID().slice(0, 8)}`;
     if (workers !== false) {
       this.pool = new WorkerPool(
-        this.deps.store,
+        monitorStore(this.deps.store, this.health),
         this.registry,
         this.events,
         this.deps.clock,
@@ -213,6 +222,9 @@ export class Kairos {
     const built = createLeaderDuties(
       {
         ...this.deps,
+        store: monitorStore(this.deps.store, this.health),
+        scheduleStore:
+          this.deps.scheduleStore && monitorStore(this.deps.scheduleStore, this.health),
         events: this.events,
         registry: this.registry,
         pool: () => this.pool,
@@ -252,17 +264,20 @@ export class Kairos {
   /**
    * Stop: leadership and its duties end; no new claims; running jobs get `drainMs` (default
    * 10 s) to finish; the rest are aborted and handed back to the queue (attempt not counted)
-   * so another worker can take them at once; then the store is closed. Idempotent; afterwards
-   * every call throws ShuttingDownError.
+   * so another worker can take them at once; then the store is closed. `force` stops at once
+   * (see StopOptions). Resolves with what was handed back. Idempotent; afterwards every call
+   * throws ShuttingDownError.
    */
-  stop(options: { drainMs?: number } = {}): Promise<void> {
+  stop(options: StopOptions = {}): Promise<StopReport> {
+    if (options.force) this.pool?.force();
     if (!this.stopping) {
       this.stopping = (async () => {
         await this.leader?.stop();
-        await this.pool?.stop(options.drainMs ?? 10_000);
+        const report = (await this.pool?.stop(options.drainMs ?? 10_000)) ?? NOTHING_STOPPED;
         await this.presence?.stop();
         this.closed = true;
         await (this.deps.closeStores ?? (() => this.deps.store.close()))();
+        return report;
       })();
     }
     return this.stopping;
@@ -304,7 +319,7 @@ export class Kairos {
   /** The stored schedules and functions, for planning a reconcile (`kairos apply`). */
   async reconcileState(): Promise<{ schedules: StoredSchedule[]; functions: StoredFunction[] }> {
     this.assertOpen();
-    const store = this.requireScheduleStore();
+    const store = requireScheduleStore(this.deps.scheduleStore);
     const [schedules, functions] = await Promise.all([
       store.listSchedules(),
       store.listFunctions(),
@@ -319,7 +334,7 @@ export class Kairos {
   async applyReconcile(changes: readonly PlanChange[], now: number): Promise<void> {
     this.assertOpen();
     if (changes.length === 0) return;
-    await this.requireScheduleStore().applyPlan(changes, now);
+    await requireScheduleStore(this.deps.scheduleStore).applyPlan(changes, now);
     this.factory.forget();
     this.loop()?.wake();
   }
@@ -374,20 +389,7 @@ export class Kairos {
     return { id: job.id };
   }
 
-  private requireScheduleStore(): ScheduleStore {
-    const store = this.deps.scheduleStore;
-    if (!store) throw new NotFoundError("this store has no schedules; use an SQLite store");
-    return store;
-  }
-
   private assertOpen(): void {
     if (this.stopping || this.closed) throw new ShuttingDownError();
   }
-}
-
-function missingScheduleStore(): ScheduleStore {
-  const fail = (): never => {
-    throw new NotFoundError("this store has no schedules; open Kairos on an SQLite store URL");
-  };
-  return new Proxy({} as ScheduleStore, { get: () => fail });
 }

@@ -3,7 +3,7 @@
  * The `kairos.schedules` facade: create (source `api`), read, pause/resume, trigger, delete,
  * history and next fires. Schedules created here are never touched by `kairos apply`.
  */
-import { canonicalJson } from "../core/canonical-json.js";
+import { DEFAULT_MAX_PAYLOAD_BYTES, payloadJson } from "../core/payload.js";
 import { NotFoundError, ValidationError } from "../core/errors.js";
 import { nextSlotAfter, validateTiming } from "../core/schedules/timing.js";
 import { parseDuration } from "../core/schedules/duration.js";
@@ -88,6 +88,8 @@ export function createSchedulesApi(deps: {
   readonly trigger: (schedule: StoredSchedule, options: TriggerOptions) => Promise<{ id: string }>;
   /** Throws UnknownFunctionError for a function the deployment does not know. */
   readonly assertKnown: (fn: string) => Promise<void>;
+  /** The engine's payload size limit (the function's own applies again at each fire). */
+  readonly maxPayloadBytes?: number;
 }) {
   const { store, clock } = deps;
   const must = async (name: string): Promise<StoredSchedule> => {
@@ -112,7 +114,7 @@ export function createSchedulesApi(deps: {
     create: async (input: ScheduleInput): Promise<Schedule> => {
       deps.assertOpen();
       const now = clock.now();
-      const declaration = toDeclaration(input);
+      const declaration = toDeclaration(input, deps.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES);
       if (input.allowUnknown !== true) await deps.assertKnown(declaration.fn);
       const next = nextSlotAfter(declaration.timing, now);
       await store.applyPlan(
@@ -186,7 +188,7 @@ export function nextFires(timing: ScheduleTiming, count: number, afterMs: number
   return out;
 }
 
-function toDeclaration(input: ScheduleInput): ScheduleDeclaration {
+function toDeclaration(input: ScheduleInput, maxPayloadBytes: number): ScheduleDeclaration {
   const where = `schedule "${String(input.name)}"`;
   if (typeof input.name !== "string" || !/^[A-Za-z0-9_.:-]{1,200}$/.test(input.name)) {
     throw new ValidationError(
@@ -214,7 +216,11 @@ function toDeclaration(input: ScheduleInput): ScheduleDeclaration {
     name: input.name,
     fn: input.fn,
     timing,
-    payloadJson: canonicalJson(input.payload ?? {}),
+    payloadJson: payloadJson(input.payload ?? {}, {
+      path: "payload",
+      maxBytes: maxPayloadBytes,
+      context: `schedule "${input.name}"`,
+    }),
     enabled: input.enabled ?? true,
     pauseNote: null,
     overlap: input.overlap ?? "skip",

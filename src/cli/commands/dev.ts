@@ -12,7 +12,7 @@ import { maybeLoadConfig, openEngine, type GlobalOptions } from "../context.js";
 import { watchEngine } from "../dev/watch.js";
 import { durationFlag, intFlag } from "../flags.js";
 import { watchWaitingJobs } from "../dev/waiting-jobs.js";
-import { waitForStop } from "../dev/stop-signal.js";
+import { forcedStopLine, onNextStopSignal, waitForStop } from "../dev/stop-signal.js";
 import { plural, type Io } from "../output.js";
 import { zoneLabel } from "../dev/format.js";
 
@@ -54,6 +54,8 @@ Examples:
           throw new ValidationError("no kairos.yaml found; create one or pass --config FILE");
         const { drain: drainMs, concurrency } = opts;
         const { kairos } = await openEngine(globals(), config, io);
+        let offSecondSignal = (): void => undefined;
+        let report;
         try {
           const plan = await applyConfig(kairos, config, { prune: false, dryRun: false });
           io.out(formatPlan(plan));
@@ -68,10 +70,18 @@ Examples:
           );
           await waiting.scan();
           await waitForStop(opts.for ?? null);
-          io.out(`kairos dev: draining (up to ${formatDuration(drainMs)})...`);
+          offSecondSignal = onNextStopSignal(() => {
+            io.out("kairos dev: second Ctrl-C: stopping at once");
+            void kairos.stop({ force: true });
+          });
+          io.out(
+            `kairos dev: draining (up to ${formatDuration(drainMs)}; Ctrl-C again to stop at once)...`,
+          );
         } finally {
-          await kairos.stop({ drainMs });
+          report = await kairos.stop({ drainMs });
+          offSecondSignal();
         }
+        if (report.forced) io.out(forcedStopLine(report));
         io.out("kairos dev: stopped");
       }),
     );

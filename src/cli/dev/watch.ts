@@ -6,6 +6,7 @@ import type { KairosEventMap } from "../../index.js";
 import type { Kairos } from "../../runtime/kairos.js";
 import type { Io } from "../output.js";
 import { boundedError, clockTime } from "./format.js";
+import { RateLimitedLines } from "./rate-limited.js";
 
 /**
  * Print the engine's events as they happen; lines go to `io.out`, stamped with local time
@@ -59,6 +60,75 @@ export function watchEngine(kairos: Kairos, io: Io): void {
     ),
   );
   kairos.on("job:cancelled", (e) => io.out(`${t(e.at)} cancelled ${e.fn} job ${e.jobId}`));
+  watchTrouble(kairos, io);
+}
+
+/**
+ * Print store outages, internal errors, lease recoveries, hand-backs and drain timeouts.
+ * Repeats are rate-limited (one line per kind per few seconds, with a count of the
+ * suppressed ones): a loop failing on every pass cannot flood the terminal. While the store
+ * is failing, every error counts as one kind, `store`.
+ */
+export function watchTrouble(kairos: Pick<Kairos, "on">, io: Io): void {
+  const t = (ms: number) => new Date(ms).toISOString().slice(11, 23);
+  const lines = new RateLimitedLines((line) => io.out(line));
+  const down = new Set<string>();
+  kairos.on("store:error", (e) => {
+    down.add(e.where);
+    lines.line(
+      "store",
+      e.at,
+      `${t(e.at)} store     ${e.where} failed: ${messageOf(e.error)}; retrying (jobs wait until the store works again)`,
+    );
+  });
+  kairos.on("store:recovered", (e) => {
+    down.delete(e.where);
+    lines.line(
+      `recovered:${e.where}`,
+      e.at,
+      `${t(e.at)} store     writable again: ${e.where} works after ${seconds(e.downForMs)} (${e.failures} failed ${e.failures === 1 ? "call" : "calls"})`,
+    );
+  });
+  kairos.on("worker:error", (e) =>
+    lines.line(
+      down.size > 0 ? "store" : `error:${e.where}`,
+      e.at,
+      `${t(e.at)} error     ${e.where}: ${messageOf(e.error)}`,
+    ),
+  );
+  kairos.on("job:recovered", (e) =>
+    lines.line(
+      "job:recovered",
+      e.at,
+      `${t(e.at)} recovered ${e.fn} job ${e.jobId}: its worker vanished (lease expired); ${e.outcome}`,
+    ),
+  );
+  kairos.on("job:released", (e) =>
+    lines.line(
+      "job:released",
+      e.at,
+      `${t(e.at)} released  ${e.fn} job ${e.jobId} handed back to the queue`,
+    ),
+  );
+  kairos.on("worker:drain_timeout", (e) => {
+    const jobs = e.jobs.map((j) => `${j.fn} job ${j.jobId}`).join(", ");
+    const why = e.forced ? "drain cut short" : `drain timed out after ${seconds(e.drainMs)}`;
+    io.out(`${t(e.at)} drain     ${why}; still running, handed back: ${jobs}`);
+  });
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === "string" && !error.message.includes(code)
+      ? `${code}: ${error.message}`
+      : error.message;
+  }
+  return String(error);
+}
+
+function seconds(ms: number): string {
+  return ms < 1_000 ? `${ms} ms` : `${(ms / 1_000).toFixed(1)} s`;
 }
 
 /** ": job 42 running, lease until 10:31:05.000" for an overlap skip that names its job. */

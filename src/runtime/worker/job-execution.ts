@@ -39,6 +39,7 @@ export class JobExecution {
   private cancelRequested = false;
   private timeoutTimer: TimerHandle | null = null;
   private graceTimer: TimerHandle | null = null;
+  private handlerDone: Promise<void> = Promise.resolve();
 
   constructor(
     readonly job: ClaimedJob,
@@ -54,6 +55,11 @@ export class JobExecution {
   /** True when the handler has returned or thrown. */
   get settled(): boolean {
     return this.handlerSettled;
+  }
+
+  /** Resolves when the handler has returned or thrown (never rejects). */
+  get handlerReturned(): Promise<void> {
+    return this.handlerDone;
   }
 
   /** True when a cancel reached this attempt. */
@@ -79,7 +85,7 @@ export class JobExecution {
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
       result = Promise.reject(error);
     }
-    result.then(
+    this.handlerDone = result.then(
       (value) => this.settle({ kind: "resolved", value }),
       (error: unknown) =>
         this.settle({

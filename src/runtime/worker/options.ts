@@ -4,6 +4,7 @@
  * is built.
  */
 import { ValidationError } from "../../core/errors.js";
+import type { JobStore } from "../../ports/job-store.js";
 
 /** Options of a worker pool. */
 export interface WorkerPoolOptions {
@@ -65,3 +66,29 @@ function nonNegative(value: number, name: string): number {
   }
   return value;
 }
+
+/** Counters a pool keeps for metrics and tests. */
+export interface WorkerPoolStats {
+  readonly running: number;
+  /** Jobs claimed ahead (prefetched) and not started yet. */
+  readonly buffered: number;
+  readonly claimed: number;
+  readonly finalized: number;
+  /** Results that arrived after the job was already finalized or its lease lost, and were dropped. */
+  readonly droppedResults: number;
+  /** Handlers still executing after their job was finalized (timed out or cancelled, ignoring the signal). */
+  readonly abandonedHandlers: number;
+}
+
+/** The store operations the pool uses. */
+export type WorkerPoolStore = Pick<
+  JobStore,
+  | "claim"
+  | "finalize"
+  | "heartbeat"
+  | "setProgress"
+  | "appendLogs"
+  | "nextRunAt"
+  | "changeToken"
+  | "onChange"
+>;

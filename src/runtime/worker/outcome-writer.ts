@@ -30,6 +30,15 @@ export interface OutcomeWriterCapabilities {
   applied(job: ClaimedJob, finalization: Finalization, started: boolean): void;
 }
 
+/** One attempt whose outcome is known, for `finishMany`. */
+export interface FinishItem {
+  readonly job: ClaimedJob;
+  readonly outcome: AttemptOutcome;
+  readonly cancelRequested: boolean;
+  /** When its handler started here; null for a job that never started (prefetched). */
+  readonly startedAt: number | null;
+}
+
 /** Decides nothing itself beyond `decideFinalization`; writes and reports. */
 export class OutcomeWriter {
   /** Finalizations decided but not yet written. */
@@ -38,6 +47,8 @@ export class OutcomeWriter {
   dropped = 0;
   /** Finalizations of attempts that ran here, applied. */
   finalized = 0;
+  /** Jobs handed back to the queue (finalization `released`), applied. */
+  released = 0;
 
   constructor(private readonly caps: OutcomeWriterCapabilities) {}
 
@@ -64,6 +75,29 @@ export class OutcomeWriter {
     void write.finally(() => this.pending.delete(write));
   }
 
+  /**
+   * Decide several attempts' outcomes and write them together: their log lines in one flush,
+   * then every finalization submitted at once, so the batcher commits them in one store write
+   * (the hand-back at shutdown). Resolves when they are written.
+   */
+  async finishMany(items: readonly FinishItem[]): Promise<void> {
+    const writes: { job: ClaimedJob; f: Finalization; startedAt: number | null }[] = [];
+    const now = this.caps.clock.now();
+    for (const { job, outcome, cancelRequested, startedAt } of items) {
+      const decision = decideFinalization(job, outcome, now, this.caps.random, cancelRequested);
+      if (decision.action === "drop") this.drop(job, decision.reason);
+      else writes.push({ job, f: decision.finalization, startedAt });
+    }
+    if (writes.length === 0) return;
+    const all = (async () => {
+      await this.caps.logs.flush();
+      const applied = await Promise.all(writes.map((w) => this.submit(w.job, w.f)));
+      writes.forEach((w, i) => this.applied(w.job, w.f, w.startedAt, applied[i] ?? false));
+    })();
+    this.pending.add(all);
+    await all.finally(() => this.pending.delete(all));
+  }
+
   /** Count and report a result that will not be written. */
   drop(job: ClaimedJob, reason: DropReason): void {
     this.dropped++;
@@ -86,17 +120,30 @@ export class OutcomeWriter {
 
   private async write(job: ClaimedJob, f: Finalization, startedAt: number | null): Promise<void> {
     await this.caps.logs.flushFor(job.id);
-    const applied = await this.caps.batcher.submit({
+    this.applied(job, f, startedAt, await this.submit(job, f));
+  }
+
+  private submit(job: ClaimedJob, f: Finalization): Promise<boolean> {
+    return this.caps.batcher.submit({
       jobId: job.id,
       leaseToken: job.leaseToken,
       outcome: f,
       originKind: job.origin.kind,
     });
+  }
+
+  private applied(
+    job: ClaimedJob,
+    f: Finalization,
+    startedAt: number | null,
+    applied: boolean,
+  ): void {
     if (!applied) {
       this.drop(job, "lost_race");
       return;
     }
     if (startedAt !== null) this.finalized++;
+    if (f.kind === "released") this.released++;
     this.emit(job, f, startedAt);
     this.caps.applied(job, f, startedAt !== null);
   }
@@ -127,4 +174,9 @@ export class OutcomeWriter {
         return;
     }
   }
+}
+
+/** A job that never started here (prefetched), to finish with `outcome`. */
+export function unstarted(job: ClaimedJob, outcome: AttemptOutcome): FinishItem {
+  return { job, outcome, cancelRequested: job.cancelRequestedAt !== null, startedAt: null };
 }

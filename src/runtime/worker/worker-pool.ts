@@ -30,45 +30,27 @@ import { KairosError, ShuttingDownError } from "../../core/errors.js";
 import type { AttemptOutcome, Finalization } from "../../core/jobs/finalization.js";
 import type { RandomSource } from "../../core/retry/backoff.js";
 import type { Clock } from "../../ports/clock.js";
-import type { ClaimedJob, JobStore } from "../../ports/job-store.js";
+import type { ClaimedJob } from "../../ports/job-store.js";
 import type { Logger } from "../../ports/logger.js";
 import type { EventBus } from "../event-bus.js";
 import { FinalizeBatcher } from "../finalize-batcher.js";
 import type { FunctionRegistry } from "../functions.js";
 import { ClaimLoop } from "./claim-loop.js";
 import { JobExecution, type ExecutionCapabilities } from "./job-execution.js";
+import { Drain, NOTHING_STOPPED, reportDrainTimeout, type StopReport } from "./drain.js";
 import { LeaseKeeper } from "./lease-keeper.js";
 import { LogBuffer } from "./log-buffer.js";
-import { OutcomeWriter } from "./outcome-writer.js";
-import { resolvePoolOptions, type ResolvedPoolOptions, type WorkerPoolOptions } from "./options.js";
+import { OutcomeWriter, unstarted, type FinishItem } from "./outcome-writer.js";
+import {
+  resolvePoolOptions,
+  type ResolvedPoolOptions,
+  type WorkerPoolOptions,
+  type WorkerPoolStats,
+  type WorkerPoolStore,
+} from "./options.js";
 
-export type { WorkerPoolOptions } from "./options.js";
-
-/** Counters a pool keeps for metrics and tests. */
-export interface WorkerPoolStats {
-  readonly running: number;
-  /** Jobs claimed ahead (prefetched) and not started yet. */
-  readonly buffered: number;
-  readonly claimed: number;
-  readonly finalized: number;
-  /** Results that arrived after the job was already finalized or its lease lost, and were dropped. */
-  readonly droppedResults: number;
-  /** Handlers still executing after their job was finalized (timed out or cancelled, ignoring the signal). */
-  readonly abandonedHandlers: number;
-}
-
-/** The store operations the pool uses. */
-export type WorkerPoolStore = Pick<
-  JobStore,
-  | "claim"
-  | "finalize"
-  | "heartbeat"
-  | "setProgress"
-  | "appendLogs"
-  | "nextRunAt"
-  | "changeToken"
-  | "onChange"
->;
+export type { WorkerPoolOptions, WorkerPoolStats, WorkerPoolStore } from "./options.js";
+export type { StopReport } from "./drain.js";
 
 type PoolState = "idle" | "running" | "draining" | "stopped";
 
@@ -92,20 +74,24 @@ export class WorkerPool {
   private readonly claims: ClaimLoop;
   private readonly leases: LeaseKeeper;
   private readonly logs: LogBuffer;
-  private drainWaiters: (() => void)[] = [];
+  private readonly drain: Drain;
+  private stopping: Promise<StopReport> | null = null;
+  /** While set, decided outcomes are collected here to be written together (at shutdown). */
+  private collecting: FinishItem[] | null = null;
   private counters = { claimed: 0, abandonedHandlers: 0 };
 
   constructor(
     private readonly store: WorkerPoolStore,
     private readonly registry: FunctionRegistry,
-    private readonly events: EventBus,
-    private readonly clock: Clock,
-    private readonly logger: Logger,
+    readonly events: EventBus,
+    readonly clock: Clock,
+    readonly logger: Logger,
     private readonly random: RandomSource,
     options: WorkerPoolOptions = {},
   ) {
     this.options = resolvePoolOptions(options);
     this.workerId = options.workerId ?? `worker-${randomUUID()}`;
+    this.drain = new Drain(clock);
     this.batcher = new FinalizeBatcher(store, clock, (e) => this.reportError(e, "finalize"));
     this.logs = new LogBuffer(
       (lines) => store.appendLogs(lines),
@@ -213,31 +199,58 @@ export class WorkerPool {
   }
 
   /**
-   * Stop claiming; let running jobs finish within `drainMs`; abort and hand back the rest so
-   * another worker can take them at once. Idempotent; resolves when nothing is left claimed.
+   * Stop claiming; let running jobs finish within `drainMs` (or until `force()`); abort the
+   * rest and hand them back in one store write, so another worker can take them at once.
+   * Idempotent (concurrent callers share one stop); resolves when nothing is left claimed.
    */
-  async stop(drainMs = 10_000): Promise<void> {
-    if (this.state === "stopped") return;
-    if (this.state === "idle") {
+  stop(drainMs = 10_000): Promise<StopReport> {
+    this.stopping ??= this.shutdown(drainMs);
+    return this.stopping;
+  }
+
+  /**
+   * Cut the drain short, now or when `stop()` comes: running handlers are aborted at once
+   * (a command's process group is killed), their jobs handed back, and `stop()` waits a few
+   * seconds for the handlers to return. Idempotent.
+   */
+  force(): void {
+    this.drain.force();
+  }
+
+  private async shutdown(drainMs: number): Promise<StopReport> {
+    if (this.state !== "running") {
       this.state = "stopped";
-      return;
+      return NOTHING_STOPPED;
     }
-    if (this.state === "running") {
-      this.state = "draining";
-      this.claims.stop();
-      this.releaseBuffer();
-    }
-    if (this.active.size > 0) await this.drained(drainMs);
+    const releasedBefore = this.outcomes.released;
+    this.state = "draining";
+    this.claims.stop();
     this.releaseBuffer();
-    for (const execution of [...this.active.values()]) {
-      execution.abort(new ShuttingDownError("worker is shutting down; job handed back"), {
-        kind: "shutdown",
-      });
-    }
+    if (this.active.size > 0) await this.drain.wait(drainMs);
+    const left = [...this.active.values()];
+    const forced = this.drain.forced;
+    if (left.length > 0) reportDrainTimeout(this, left, drainMs, forced);
+    const reason = new ShuttingDownError(
+      forced
+        ? "Kairos was stopped at once (forced); job handed back"
+        : "worker is shutting down; job handed back",
+    );
+    this.collecting = this.buffer.splice(0).map((job) => unstarted(job, { kind: "shutdown" }));
+    for (const execution of left) execution.abort(reason, { kind: "shutdown" });
+    const handBack = this.outcomes.finishMany(this.collecting);
+    this.collecting = null;
+    if (forced) await this.drain.settle(left.map((e) => e.handlerReturned));
+    await handBack;
     await this.outcomes.settled();
     await this.logs.flush();
     this.leases.stop();
     this.state = "stopped";
+    return {
+      forced,
+      aborted: left.length,
+      handedBack: this.outcomes.released - releasedBefore,
+      stillRunning: left.filter((e) => !e.settled).length,
+    };
   }
 
   // ---- claiming and starting -------------------------------------------------------------
@@ -315,7 +328,14 @@ export class WorkerPool {
     }
     this.active.delete(job.id);
     this.onSlotFreed();
-    this.outcomes.finish(job, outcome, execution.cancelled, execution.startedAt);
+    const item = {
+      job,
+      outcome,
+      cancelRequested: execution.cancelled,
+      startedAt: execution.startedAt,
+    };
+    if (this.collecting) this.collecting.push(item);
+    else this.outcomes.finish(job, outcome, execution.cancelled, execution.startedAt);
   }
 
   /** Finish a job that never started here (prefetched): cancelled or handed back. */
@@ -369,22 +389,8 @@ export class WorkerPool {
     this.wakeDrainIfIdle();
   }
 
-  private drained(drainMs: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const timer = this.clock.setTimer(drainMs, resolve);
-      this.drainWaiters.push(() => {
-        timer.cancel();
-        resolve();
-      });
-    });
-  }
-
   private wakeDrainIfIdle(): void {
-    if (this.active.size === 0 && this.drainWaiters.length > 0) {
-      const waiters = this.drainWaiters;
-      this.drainWaiters = [];
-      for (const w of waiters) w();
-    }
+    if (this.active.size === 0) this.drain.idle();
   }
 
   private reportError(error: unknown, where: string): void {
