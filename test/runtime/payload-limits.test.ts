@@ -11,6 +11,7 @@ import { memoryKairos } from "../helpers/kairos.js";
 describe("payload limits", () => {
   it("refuses a payload over 1 MiB by default with PayloadTooLargeError, and writes nothing", async () => {
     const k = await memoryKairos();
+    k.define("f", () => null);
     const big = { data: "x".repeat(1_048_576) };
     await expect(k.enqueue("f", big)).rejects.toBeInstanceOf(PayloadTooLargeError);
     await expect(k.enqueue("f", big)).rejects.toMatchObject({ code: "PAYLOAD_TOO_LARGE" });
@@ -22,6 +23,7 @@ describe("payload limits", () => {
   it("takes the limit from define() over createKairos's", async () => {
     const k = await memoryKairos({ maxPayloadBytes: 100 });
     k.define("roomy", () => null, { maxPayloadBytes: 10_000 });
+    k.define("other", () => null);
     const payload = { data: "x".repeat(500) };
     await expect(k.enqueue("other", payload)).rejects.toThrow(/over the limit of 100 bytes/);
     await expect(k.enqueue("roomy", payload)).resolves.toBeTruthy();
@@ -30,6 +32,7 @@ describe("payload limits", () => {
 
   it("refuses values JSON would change silently, naming the path", async () => {
     const k = await memoryKairos();
+    k.define("f", () => null);
     await expect(k.enqueue("f", { items: [0, 1, 2, { at: new Date() }] })).rejects.toThrow(
       "payload.items[3].at: Date is not a JSON value; pass an ISO string",
     );
