@@ -168,7 +168,7 @@ describe("kairos dev's lines", () => {
     expect(r.stdout).toMatch(
       /kairos dev: running 1 function, 0 schedules; times are local \(UTC\+05:30\)/,
     );
-    expect(r.stdout).toMatch(/draining \(up to 10s\)/);
+    expect(r.stdout).toMatch(/draining \(up to 10s[;)]/);
   });
 });
 

@@ -1,75 +1,12 @@
 /**
  * The CLI end to end: real `kairos` processes in a temp directory with a kairos.yaml.
  */
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { beforeEach, describe, expect, it } from "vitest";
-import { waitFor } from "../helpers/async.js";
 import { tempDir } from "../helpers/kairos.js";
-
-// The TypeScript sources, never a possibly stale dist/ build.
-const main = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
-// tsx's loader by absolute URL: the commands run in temp directories without node_modules.
-const tsxLoader = new URL("../../node_modules/tsx/dist/loader.mjs", import.meta.url).href;
-const run = promisify(execFile);
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function kairos(
-  cwd: string,
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<Result> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", tsxLoader, main, ...args], {
-      cwd,
-      env: { ...process.env, KAIROS_STORE: "", ...env },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return {
-      code: typeof e.code === "number" ? e.code : -1,
-      stdout: e.stdout ?? "",
-      stderr: e.stderr ?? "",
-    };
-  }
-}
-
-/** A long-running `kairos` process: wait for its output, signal it, await its exit. */
-function startKairos(cwd: string, args: string[]) {
-  const child = spawn(process.execPath, ["--import", tsxLoader, main, ...args], {
-    cwd,
-    env: { ...process.env, KAIROS_STORE: "" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<Result>((resolve) =>
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr })),
-  );
-  return {
-    child,
-    exited,
-    /** Wait until stdout matches (a deadline only for a process that never gets there). */
-    waitForOutput: (pattern: RegExp) =>
-      waitFor(
-        () => pattern.test(stdout),
-        `kairos ${args.join(" ")} to print ${pattern}\n${stdout}\n${stderr}`,
-        120_000,
-      ),
-  };
-}
+import { kairosArgv, runKairos as kairos, startKairos } from "../helpers/cli.js";
 
 const CONFIG = `
 functions:
@@ -268,7 +205,7 @@ describe("kairos CLI", { timeout: 180_000 }, () => {
     expect((await kairos(dir, ["apply"])).code).toBe(0);
     const child = spawn(
       process.execPath,
-      ["--import", tsxLoader, main, "enqueue", "hello", "--payload", "-", "--json"],
+      kairosArgv(["enqueue", "hello", "--payload", "-", "--json"]),
       { cwd: dir, env: { ...process.env, KAIROS_STORE: "" }, stdio: ["pipe", "pipe", "pipe"] },
     );
     let stdout = "";

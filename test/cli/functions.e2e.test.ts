@@ -3,58 +3,12 @@
  * `--allow-unknown`, the "waiting" line of `jobs show`, `kairos dev` with broken module
  * functions, `functions list` and the apply warning. Real `kairos` processes in a temp dir.
  */
-import { execFile, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { beforeEach, describe, expect, it } from "vitest";
 import { waitFor } from "../helpers/async.js";
 import { fileKairos, tempDir } from "../helpers/kairos.js";
-
-const main = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
-const tsxLoader = new URL("../../node_modules/tsx/dist/loader.mjs", import.meta.url).href;
-const run = promisify(execFile);
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function kairos(cwd: string, args: string[]): Promise<Result> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", tsxLoader, main, ...args], {
-      cwd,
-      env: { ...process.env, KAIROS_STORE: "" },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return {
-      code: typeof e.code === "number" ? e.code : -1,
-      stdout: e.stdout ?? "",
-      stderr: e.stderr ?? "",
-    };
-  }
-}
-
-/** A `kairos dev` process whose output is read as it comes. */
-function startDev(cwd: string, args: string[]) {
-  const child = spawn(process.execPath, ["--import", tsxLoader, main, "dev", ...args], {
-    cwd,
-    env: { ...process.env, KAIROS_STORE: "" },
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<Result>((resolve) =>
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr })),
-  );
-  return { child, done, stdout: () => stdout, stderr: () => stderr };
-}
+import { runKairos as kairos, startKairos } from "../helpers/cli.js";
 
 const CONFIG = `
 functions:
@@ -140,7 +94,7 @@ describe("kairos CLI: broken module functions", () => {
       expect(r.code).toBe(0);
       jobIds[fn] = (JSON.parse(r.stdout) as { id: string }).id;
     }
-    const dev = startDev(dir, ["--for", "60s"]);
+    const dev = startKairos(dir, ["dev", "--for", "60s"]);
     try {
       await waitFor(
         () =>
@@ -171,7 +125,7 @@ describe("kairos CLI: broken module functions", () => {
     } finally {
       dev.child.kill("SIGTERM");
     }
-    const r = await dev.done;
+    const r = await dev.exited;
     expect(r.code).toBe(0);
     const job = JSON.parse(
       (await kairos(dir, ["jobs", "show", jobIds.missing!, "--json"])).stdout,

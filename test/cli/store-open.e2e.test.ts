@@ -4,51 +4,17 @@
  * `--store` is a usage error, only the default `.kairos/` is created on demand, and read-only
  * commands never create a store.
  */
-import { execFile } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { tempDir } from "../helpers/kairos.js";
+import { runKairos as kairos, type CliResult } from "../helpers/cli.js";
 import { describePg, freshSchema, pgUrl } from "../helpers/postgres.js";
-
-const main = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
-const tsxLoader = new URL("../../node_modules/tsx/dist/loader.mjs", import.meta.url).href;
-const run = promisify(execFile);
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function kairos(
-  cwd: string,
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<Result> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", tsxLoader, main, ...args], {
-      cwd,
-      env: { ...process.env, KAIROS_STORE: "", ...env },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return {
-      code: typeof e.code === "number" ? e.code : -1,
-      stdout: e.stdout ?? "",
-      stderr: e.stderr ?? "",
-    };
-  }
-}
 
 const SECRET = "s3cr3t-pw";
 
-function expectNoSecret(r: Result): void {
+function expectNoSecret(r: CliResult): void {
   for (const line of `${r.stdout}\n${r.stderr}`.split("\n")) expect(line).not.toContain(SECRET);
 }
 

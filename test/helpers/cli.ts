@@ -2,9 +2,10 @@
  * Drive the real `kairos` CLI as a child process: the TypeScript sources through tsx's loader
  * (never a possibly stale dist/ build), in a directory of the test's choosing.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { waitFor } from "./async.js";
 
 const main = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
 // tsx's loader by absolute URL: the commands run in temp directories without node_modules.
@@ -44,4 +45,40 @@ export async function runKairos(
 /** The argv that starts the CLI (for tests that spawn it themselves, e.g. to send signals). */
 export function kairosArgv(args: readonly string[]): string[] {
   return ["--import", tsxLoader, main, ...args];
+}
+
+/**
+ * A long-running `kairos` process (e.g. `dev`): read its output as it comes, wait for a line,
+ * signal it, await its exit.
+ */
+export function startKairos(
+  cwd: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+) {
+  const child = spawn(process.execPath, kairosArgv(args), {
+    cwd,
+    env: { ...process.env, KAIROS_STORE: "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<CliResult>((resolve) =>
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr })),
+  );
+  return {
+    child,
+    exited,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    /** Wait until stdout matches (a deadline only for a process that never gets there). */
+    waitForOutput: (pattern: RegExp) =>
+      waitFor(
+        () => pattern.test(stdout),
+        `kairos ${args.join(" ")} to print ${pattern}\n${stdout}\n${stderr}`,
+        120_000,
+      ),
+  };
 }
