@@ -269,6 +269,33 @@ describe("parseConfig: errors carry file:line:column, the field path and a hint"
     expect(() => parseConfig(text.replace("1000000000", "999"), FILE, {})).not.toThrow();
   });
 
+  it("refuses a schedule payload over its function's maxPayloadBytes at load, naming the line", () => {
+    const text = [
+      "functions:",
+      "  - name: f",
+      "    kind: command",
+      '    command: ["true"]',
+      "    maxPayloadBytes: 20",
+      "    schedules:",
+      "      - name: s",
+      "        every: 1h",
+      '        payload: { region: "a-region-name-far-too-long" }',
+      "",
+    ].join("\n");
+    const issue = onlyIssue(text);
+    expect(issue).toMatchObject({ line: 9, path: "functions[0].schedules[0].payload" });
+    expect(issue.message).toMatch(/over the limit of 20 bytes/);
+    expect(() => parseConfig(text.replace("20", "200"), FILE, {})).not.toThrow();
+  });
+
+  it("refuses a schedule payload over the file's top-level maxPayloadBytes", () => {
+    const text = [
+      "maxPayloadBytes: 10",
+      ...withSchedule("name: s", "every: 1h", "payload: { region: eu-west }").split("\n"),
+    ].join("\n");
+    expect(onlyIssue(text)).toMatchObject({ path: "functions[0].schedules[0].payload" });
+  });
+
   it("rejects an empty file and a file that is not a mapping", () => {
     expect(onlyIssue("# nothing\n").message).toMatch(/empty/);
     expect(onlyIssue("- a\n- b\n").message).toBe("expected a mapping, got a list");

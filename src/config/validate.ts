@@ -3,11 +3,12 @@
  * The rules of a config file that span fields, checked on the raw data whatever zod said about
  * other parts of the file (so one run reports every problem): unique function names, unique
  * schedule names across the file, exactly one timing per schedule, cron expressions valid in
- * their time zone and able to fire, and payloads that JSON can hold.
+ * their time zone and able to fire, and payloads that JSON can hold within the size limit (the
+ * function's `maxPayloadBytes`, else the file's, else 1 MiB).
  */
-import { canonicalJson } from "../core/canonical-json.js";
 import { CronError, type CronField } from "../core/cron/cron-error.js";
 import { validateCron } from "../core/cron/parse.js";
+import { DEFAULT_MAX_PAYLOAD_BYTES, payloadJson } from "../core/payload.js";
 import { parseDuration } from "../core/schedules/duration.js";
 import { validateTiming } from "../core/schedules/timing.js";
 import type { ScheduleTiming } from "../ports/schedule-store.js";
@@ -29,6 +30,7 @@ export function checkCrossFieldRules(
   if (!isRecord(raw) || !Array.isArray(raw.functions)) return;
   const functionNames = new Map<string, Path>();
   const scheduleNames = new Map<string, Path>();
+  const fileLimit = payloadLimit(raw.maxPayloadBytes) ?? DEFAULT_MAX_PAYLOAD_BYTES;
   raw.functions.forEach((fn: unknown, i) => {
     if (!isRecord(fn)) return;
     const fnPath: Path = ["functions", i];
@@ -38,7 +40,8 @@ export function checkCrossFieldRules(
       if (!isRecord(schedule)) return;
       const path: Path = [...fnPath, "schedules", j];
       checkUnique(schedule.name, [...path, "name"], scheduleNames, "schedule", out, lineOf);
-      checkSchedule(schedule, path, out, cronFieldOffset);
+      const maxBytes = payloadLimit(fn.maxPayloadBytes) ?? fileLimit;
+      checkSchedule(schedule, path, out, cronFieldOffset, maxBytes);
     });
   });
 }
@@ -74,15 +77,25 @@ function checkSchedule(
   path: Path,
   out: IssueCollector,
   cronFieldOffset: CronFieldLocator,
+  maxBytes: number,
 ): void {
   if (schedule.payload !== undefined) {
     try {
-      canonicalJson(schedule.payload, "payload");
+      payloadJson(schedule.payload, {
+        path: "payload",
+        maxBytes,
+        context: "a schedule's payload (maxPayloadBytes of its function or of the file)",
+      });
     } catch (e) {
       out.add([...path, "payload"], e instanceof Error ? e.message : String(e));
     }
   }
   checkTiming(schedule, path, out, cronFieldOffset);
+}
+
+/** A `maxPayloadBytes` value as the schema accepts it, else undefined (zod reports it). */
+function payloadLimit(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isInteger(value) && value > 0 ? value : undefined;
 }
 
 function checkTiming(
