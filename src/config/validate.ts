@@ -40,8 +40,11 @@ export function checkCrossFieldRules(
       if (!isRecord(schedule)) return;
       const path: Path = [...fnPath, "schedules", j];
       checkUnique(schedule.name, [...path, "name"], scheduleNames, "schedule", out, lineOf);
-      const maxBytes = payloadLimit(fn.maxPayloadBytes) ?? fileLimit;
-      checkSchedule(schedule, path, out, cronFieldOffset, maxBytes);
+      const limit = {
+        maxBytes: payloadLimit(fn.maxPayloadBytes) ?? fileLimit,
+        context: `function ${JSON.stringify(fn.name)}`,
+      };
+      checkSchedule(schedule, path, out, cronFieldOffset, limit);
     });
   });
 }
@@ -77,15 +80,11 @@ function checkSchedule(
   path: Path,
   out: IssueCollector,
   cronFieldOffset: CronFieldLocator,
-  maxBytes: number,
+  limit: { maxBytes: number; context: string },
 ): void {
   if (schedule.payload !== undefined) {
     try {
-      payloadJson(schedule.payload, {
-        path: "payload",
-        maxBytes,
-        context: "a schedule's payload (maxPayloadBytes of its function or of the file)",
-      });
+      payloadJson(schedule.payload, { path: "payload", ...limit });
     } catch (e) {
       out.add([...path, "payload"], e instanceof Error ? e.message : String(e));
     }
