@@ -87,6 +87,36 @@ describe("jobs show prints a bounded log", () => {
   });
 });
 
+describe("jobs show bounds a long error and a large payload too", () => {
+  it("prints the first and last lines of a 300-line error, everything with --logs all", async () => {
+    const k = await fileKairos(db);
+    const message = Array.from({ length: 300 }, (_, i) => `e${i}`).join("\n");
+    k.define(
+      "noisy",
+      () => {
+        throw new Error(message);
+      },
+      { maxAttempts: 1 },
+    );
+    const failed = nextEvent(k, "job:failed");
+    const job = await k.enqueue("noisy", { blob: "x".repeat(50_000) });
+    await k.start({ concurrency: 1 });
+    await failed;
+    await k.stop({ drainMs: 1_000 });
+
+    const r = await cli(["--store", `sqlite:${db}`, "jobs", "show", job.id]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split("\n").length).toBeLessThan(60);
+    expect(r.stdout.length).toBeLessThan(10_000);
+    expect(r.stdout).toMatch(/more lines \(--logs all shows everything\)/);
+    expect(r.stdout).toMatch(/^ +e299$/m);
+    expect(r.stdout).not.toMatch(/^ +e150$/m);
+    const all = await cli(["--store", `sqlite:${db}`, "jobs", "show", job.id, "--logs", "all"]);
+    expect(all.stdout).toMatch(/^e150$/m);
+    expect(all.stdout).toContain("x".repeat(50_000));
+  });
+});
+
 describe("kairos dev's lines", () => {
   const tz = process.env.TZ;
   afterEach(() => {

@@ -8,6 +8,7 @@ import type { JobState } from "../../core/jobs/states.js";
 import type { Job, JobAttempt } from "../../runtime/kairos.js";
 import { iso, plural, table, type Io } from "../output.js";
 import type { WithEngine } from "../context.js";
+import { boundedText } from "../dev/format.js";
 import { instantFlag, intFlag, jsonFlag, statesFlag } from "../flags.js";
 
 /** Priorities are stored as 32-bit integers. */
@@ -90,7 +91,7 @@ function registerJobsShow(jobs: Command, io: Io, withEngine: WithEngine): void {
         if (opts.json) {
           return io.out(JSON.stringify({ ...job, attempts, logs, logsOmitted: omitted, waiting }));
         }
-        printJob(io, job);
+        printJob(io, job, opts.logs === "all");
         if (waiting !== null) io.out(`waiting: ${waiting}`);
         printAttempts(io, attempts);
         if (logs.length || omitted) io.out("logs:");
@@ -216,7 +217,12 @@ function formatOrigin(o: Job["origin"]): string {
   return [o.kind, o.id, o.key].filter((part) => part !== null).join(" ");
 }
 
-function printJob(io: Io, j: Job): void {
+/** Lines of `jobs show` longer than this, and multi-line errors, are cut unless `--logs all`. */
+const SHOWN_ERROR_HINT = "--logs all shows everything";
+
+function printJob(io: Io, j: Job, full: boolean): void {
+  const shown = (text: string): string =>
+    full ? text : boundedText(text, SHOWN_ERROR_HINT, " ".repeat(11));
   const rows: [string, unknown][] = [
     ["id", j.id],
     ["fn", j.fn],
@@ -228,9 +234,9 @@ function printJob(io: Io, j: Job): void {
     ["created", iso(j.createdAt)],
     ["started", iso(j.startedAt)],
     ["finished", iso(j.finishedAt)],
-    ["payload", JSON.stringify(j.payload)],
-    ["result", JSON.stringify(j.result)],
-    ["error", j.error ? `${j.error.name}: ${j.error.message}` : "-"],
+    ["payload", shown(JSON.stringify(j.payload))],
+    ["result", shown(JSON.stringify(j.result) ?? "null")],
+    ["error", j.error ? shown(`${j.error.name}: ${j.error.message}`) : "-"],
     ["progress", j.progress ? `${j.progress.percent}% ${j.progress.message ?? ""}` : "-"],
   ];
   for (const [k, v] of rows) io.out(`${k.padEnd(10)} ${String(v)}`);

@@ -34,11 +34,19 @@ export function zoneLabel(ms: number): string {
  * TAIL_LINES lines, with a line saying how many were left out and where to read them.
  */
 export function boundedError(message: string, jobId: string): string {
-  const lines = message.split(/\r?\n/).map(cut);
-  if (lines.length <= TAIL_LINES + 2) return lines.join(`\n${INDENT}`);
+  return boundedText(message, `see \`kairos jobs show ${jobId} --logs all\``, INDENT);
+}
+
+/**
+ * `text` cut to its first line and last 10 lines, each at most 500 characters, with a line
+ * saying how many were left out and `hint` (where to see them); continuation lines indented.
+ */
+export function boundedText(text: string, hint: string, indent: string): string {
+  const lines = text.split(/\r?\n/).map(cut);
+  if (lines.length <= TAIL_LINES + 2) return lines.join(`\n${indent}`);
   const omitted = lines.length - 1 - TAIL_LINES;
-  const note = `... ${plural(omitted, "more line")} (see \`kairos jobs show ${jobId} --logs all\`)`;
-  return [lines[0], note, ...lines.slice(-TAIL_LINES)].join(`\n${INDENT}`);
+  const note = `... ${plural(omitted, "more line")} (${hint})`;
+  return [lines[0], note, ...lines.slice(-TAIL_LINES)].join(`\n${indent}`);
 }
 
 function cut(line: string): string {
