@@ -178,7 +178,9 @@ export function parseWorkflowDate(input: string | number, timezone: string, wher
 
 /** The timezone a workflow's dates are read in: the cron schedule's, else UTC. */
 export function workflowTimeZone(schedule: WorkflowScheduleDeclaration | undefined): string {
-  return schedule !== undefined && "cron" in schedule ? (schedule.timezone ?? "UTC") : "UTC";
+  const isCron =
+    typeof schedule === "object" && (schedule as unknown) !== null && "cron" in schedule;
+  return isCron ? (schedule.timezone ?? "UTC") : "UTC";
 }
 
 /** The task with its defaults applied; throws ValidationError naming the field for a bad duration. */

@@ -167,6 +167,31 @@ describe("validateWorkflow", () => {
     expect(issues.map((i) => formatPath(i.path))).toEqual(["schedule.every", "startDate"]);
   });
 
+  it("reports malformed input (from YAML) as issues instead of crashing", () => {
+    const decl = {
+      name: "w",
+      tasks: [null, "a", { id: "b", fn: "f" }],
+      schedule: "daily",
+    } as unknown as WorkflowDeclaration;
+    expect(validateWorkflow(decl, fns).map((i) => [formatPath(i.path), i.message])).toEqual([
+      ["schedule", 'schedule must be { cron, timezone } or { every: "1h" }'],
+      ["tasks[0]", "a task must be an object with an id and a fn"],
+      ["tasks[1]", "a task must be an object with an id and a fn"],
+    ]);
+    const notList = { name: "w", tasks: "a" } as unknown as WorkflowDeclaration;
+    expect(validateWorkflow(notList, fns)).toEqual([
+      { path: ["tasks"], message: "tasks must be a list of tasks" },
+    ]);
+  });
+
+  it("reads dates in UTC when the schedule's timezone is unknown (reported once, on the schedule)", () => {
+    const decl = wf([t("a")], {
+      schedule: { cron: "0 3 * * *", timezone: "Mars/Olympus" },
+      startDate: "2026-01-01",
+    });
+    expect(validateWorkflow(decl, fns).map((i) => formatPath(i.path))).toEqual(["schedule"]);
+  });
+
   it("assertValidWorkflow throws a ValidationError listing every issue", () => {
     let caught: unknown;
     try {

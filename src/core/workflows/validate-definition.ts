@@ -9,6 +9,7 @@
  * limits and the params. Linear in tasks + dependencies (cycle naming aside, capped).
  */
 import { validateCron } from "../cron/parse.js";
+import { isTimeZone } from "../cron/time-zone.js";
 import { KairosError, ValidationError } from "../errors.js";
 import { MIN_EVERY_MS } from "../schedules/timing.js";
 import { parseDuration } from "../schedules/duration.js";
@@ -24,6 +25,9 @@ import { validateParamsDeclaration } from "./params.js";
 
 /** Names of workflows and tasks: letters, digits and `_ . : -`, 1 to 200 characters. */
 export const WORKFLOW_NAME_PATTERN = /^[A-Za-z0-9_.:-]{1,200}$/;
+
+/** Stands in for a task entry that is not an object (it has no id, so nothing refers to it). */
+const NOT_A_TASK = {} as TaskDeclaration;
 
 /** At most this many cycles are named in one validation. */
 export const MAX_CYCLES_REPORTED = 10;
@@ -65,16 +69,24 @@ export function validateWorkflow(
 ): WorkflowIssue[] {
   const issues: WorkflowIssue[] = [];
   checkWorkflowFields(decl, issues);
-  const tasks: unknown = decl.tasks;
-  if (!Array.isArray(tasks)) {
+  const declared: unknown = decl.tasks;
+  if (!Array.isArray(declared)) {
     issues.push({ path: ["tasks"], message: "tasks must be a list of tasks" });
     return issues;
   }
-  if (decl.tasks.length === 0) {
+  // An entry that is not an object (possible from YAML) is reported and then ignored.
+  const tasks = decl.tasks.map((task: unknown, i): TaskDeclaration => {
+    if (typeof task === "object" && task !== null && !Array.isArray(task)) {
+      return task as TaskDeclaration;
+    }
+    issues.push({ path: ["tasks", i], message: "a task must be an object with an id and a fn" });
+    return NOT_A_TASK;
+  });
+  if (tasks.length === 0) {
     issues.push({ path: ["tasks"], message: "the workflow has no tasks; declare at least one" });
   }
   const firstIndex = new Map<string, number>();
-  decl.tasks.forEach((task, i) => {
+  tasks.forEach((task, i) => {
     if (typeof task.id !== "string") return;
     const seen = firstIndex.get(task.id);
     if (seen === undefined) firstIndex.set(task.id, i);
@@ -84,8 +96,10 @@ export function validateWorkflow(
         message: `duplicate task id "${task.id}" (also tasks[${seen}]); give each task its own id`,
       });
   });
-  decl.tasks.forEach((task, i) => checkTask(task, i, firstIndex, knownFunctions, issues));
-  for (const cycle of findCycles(decl.tasks, firstIndex)) issues.push(cycle);
+  tasks.forEach((task, i) => {
+    if (task !== NOT_A_TASK) checkTask(task, i, firstIndex, knownFunctions, issues);
+  });
+  for (const cycle of findCycles(tasks, firstIndex)) issues.push(cycle);
   return issues;
 }
 
@@ -104,7 +118,8 @@ function checkWorkflowFields(decl: WorkflowDeclaration, issues: WorkflowIssue[])
     add(["name"], `workflow name ${JSON.stringify(decl.name)} ${NAME_RULE}`);
   }
   checkSchedule(decl, add);
-  const tz = workflowTimeZone(decl.schedule);
+  const declaredTz = workflowTimeZone(decl.schedule);
+  const tz = isTimeZone(declaredTz) ? declaredTz : "UTC"; // a bad timezone is the schedule's issue
   const dates: Record<string, number> = {};
   for (const field of ["startDate", "endDate"] as const) {
     const value = decl[field];
@@ -140,7 +155,9 @@ function checkSchedule(
 ): void {
   const schedule = decl.schedule;
   if (schedule === undefined) return;
-  if ("cron" in schedule) {
+  if (typeof schedule !== "object" || schedule === null) {
+    add(["schedule"], 'schedule must be { cron, timezone } or { every: "1h" }');
+  } else if ("cron" in schedule) {
     attempt(() => validateCron(schedule.cron, schedule.timezone ?? "UTC"), ["schedule"], add);
   } else if ("every" in schedule) {
     const ms = attempt(() => parseDuration(schedule.every, "every"), ["schedule", "every"], add);
