@@ -15,8 +15,12 @@
  * - A logical date is never before `startDate` nor after `endDate` (both inclusive, as Airflow).
  * - Catch-up on: one run per due logical date after the latest one that has a run, in order,
  *   at most `cap` per call (`more` says to call again). Catch-up off: only the latest due one
- *   is created and every earlier one not yet run is reported skipped (Airflow drops them
- *   silently; Kairos records them).
+ *   (the latest COMPLETE interval, as Airflow 2 does) is created and every earlier one not yet
+ *   run is reported skipped (Airflow drops them silently; Kairos records them). Airflow 3
+ *   instead starts at the interval in progress, so enabling a workflow runs nothing until that
+ *   interval ends; Kairos keeps Airflow 2's "run the latest complete interval now".
+ * - Manual runs: `manualDataInterval` (Airflow's `infer_manual_data_interval` for cron; for
+ *   `every` the interval is aligned to the anchor, where Airflow takes [date - every, date)).
  */
 import { countSlots, lastSlotAtOrBefore, nextSlotAfter } from "../schedules/timing.js";
 import { ValidationError } from "../errors.js";
