@@ -1,6 +1,12 @@
 /** Tests of workflow params: validation of a manual run's params and merging with defaults. */
 import { describe, expect, it } from "vitest";
-import { jsonTypeOf, mergeParams, validateParamsDeclaration, validateRunParams } from "./params.js";
+import {
+  jsonTypeOf,
+  mergeParams,
+  resolveRunParams,
+  validateParamsDeclaration,
+  validateRunParams,
+} from "./params.js";
 
 const declared = { full: false, region: "eu", limit: 10, tags: [], extra: null, opts: {} };
 
@@ -79,5 +85,20 @@ describe("params declaration and merge", () => {
       null,
       null,
     ]);
+  });
+});
+
+describe("resolveRunParams", () => {
+  it("returns the merged params when the given ones are valid", () => {
+    expect(resolveRunParams("etl", { full: false, region: "eu" }, { full: true })).toEqual({
+      full: true,
+      region: "eu",
+    });
+  });
+
+  it("throws a ValidationError listing every problem", () => {
+    expect(() => resolveRunParams("etl", { full: false }, { full: 1, fulll: true })).toThrow(
+      /workflow "etl" run params are invalid:\n {2}- param "full" must be a boolean.*\n {2}- unknown param "fulll"/,
+    );
   });
 });

@@ -6,6 +6,7 @@
  * unknown names and values of another JSON type are rejected with the param's path. Airflow's
  * `Param` also takes a JSON Schema; Kairos keeps to the type of the default (say so in docs).
  */
+import { ValidationError } from "../errors.js";
 import { didYouMean } from "../suggest.js";
 
 /** Declared params: name -> JSON default. */
@@ -98,6 +99,25 @@ export function mergeParams(
   given: Readonly<Record<string, unknown>> | undefined,
 ): Record<string, unknown> {
   return { ...declared, ...(given ?? {}) };
+}
+
+/**
+ * The run's params (`mergeParams`) after checking the given ones (`validateRunParams`);
+ * throws ValidationError listing every problem, so nothing is created with bad params.
+ */
+export function resolveRunParams(
+  workflow: string,
+  declared: ParamsDeclaration,
+  given: unknown,
+): Record<string, unknown> {
+  const issues = validateRunParams(declared, given);
+  if (issues.length > 0) {
+    throw new ValidationError(
+      `workflow "${workflow}" run params are invalid:\n` +
+        issues.map((i) => `  - ${i.message}`).join("\n"),
+    );
+  }
+  return mergeParams(declared, given as Readonly<Record<string, unknown>> | undefined);
 }
 
 function article(type: JsonType | null): string {

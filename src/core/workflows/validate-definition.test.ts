@@ -5,6 +5,7 @@ import {
   assertValidWorkflow,
   formatPath,
   MAX_CYCLES_REPORTED,
+  resolveWorkflow,
   topologicalOrder,
   validateWorkflow,
   WorkflowValidationError,
@@ -238,5 +239,21 @@ describe("topologicalOrder", () => {
 
   it("throws on a cycle", () => {
     expect(() => topologicalOrder([t("a", ["b"]), t("b", ["a"])])).toThrow(/cycle/);
+  });
+});
+
+describe("resolveWorkflow", () => {
+  it("validates then normalizes", () => {
+    const def = resolveWorkflow(wf([t("a"), t("b", ["a"])]), fns);
+    expect(def.tasks.map((x) => [x.id, x.triggerRule])).toEqual([
+      ["a", "all_success"],
+      ["b", "all_success"],
+    ]);
+  });
+
+  it("throws WorkflowValidationError before normalizing an invalid declaration", () => {
+    expect(() => resolveWorkflow(wf([t("a", [], { timeout: "soon" })]), fns)).toThrow(
+      WorkflowValidationError,
+    );
   });
 });

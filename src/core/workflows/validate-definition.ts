@@ -15,11 +15,13 @@ import { MIN_EVERY_MS } from "../schedules/timing.js";
 import { parseDuration } from "../schedules/duration.js";
 import { didYouMean } from "../suggest.js";
 import {
+  normalizeWorkflow,
   parseWorkflowDate,
   TRIGGER_RULES,
   workflowTimeZone,
   type TaskDeclaration,
   type WorkflowDeclaration,
+  type WorkflowDefinition,
 } from "./definition.js";
 import { validateParamsDeclaration } from "./params.js";
 
@@ -110,6 +112,18 @@ export function assertValidWorkflow(
 ): void {
   const issues = validateWorkflow(decl, knownFunctions);
   if (issues.length > 0) throw new WorkflowValidationError(String(decl.name), issues);
+}
+
+/**
+ * The normalized definition of a valid declaration (`normalizeWorkflow` after
+ * `assertValidWorkflow`); throws WorkflowValidationError listing every issue otherwise.
+ */
+export function resolveWorkflow(
+  decl: WorkflowDeclaration,
+  knownFunctions: ReadonlySet<string>,
+): WorkflowDefinition {
+  assertValidWorkflow(decl, knownFunctions);
+  return normalizeWorkflow(decl);
 }
 
 function checkWorkflowFields(decl: WorkflowDeclaration, issues: WorkflowIssue[]): void {
