@@ -4,7 +4,7 @@
  * normalized definition the engine reads, with every default applied and every duration and
  * date turned into milliseconds. Validation of the graph and names is in
  * `validate-definition.ts`; this module only normalizes (and throws ValidationError naming the
- * field for a value it cannot read).
+ * field for a value it cannot read), and orders tasks (`topologicalOrder`).
  *
  * Defaults, with Airflow's where Kairos has the same knob:
  * - `triggerRule` `all_success`; `retries` 0; `retryDelay` 5m (Airflow's `retry_delay`);
@@ -235,4 +235,62 @@ export function normalizeWorkflow(decl: WorkflowDeclaration): WorkflowDefinition
     maxActiveTasks: decl.maxActiveTasks ?? WORKFLOW_DEFAULTS.maxActiveTasks,
     params: { ...(decl.params ?? {}) },
   };
+}
+
+/**
+ * The upstream task indexes of each task: its known dependencies, resolved through `ids` (id ->
+ * index), without itself or repeats, in dependsOn order. Linear in tasks + dependencies.
+ */
+export function upstreamIndexes(
+  tasks: readonly Pick<TaskDeclaration, "dependsOn">[],
+  ids: ReadonlyMap<string, number>,
+): number[][] {
+  return tasks.map((task, i) => {
+    const out = new Set<number>();
+    if (Array.isArray(task.dependsOn)) {
+      for (const dep of task.dependsOn) {
+        const j = typeof dep === "string" ? ids.get(dep) : undefined;
+        if (j !== undefined && j !== i) out.add(j);
+      }
+    }
+    return [...out];
+  });
+}
+
+/**
+ * Task ids in an order where every task comes after its dependencies; ties keep declaration
+ * order (Kahn's algorithm, linear). Throws ValidationError when there is a cycle; call it on
+ * a validated declaration.
+ */
+export function topologicalOrder(
+  tasks: readonly Pick<TaskDeclaration, "id" | "dependsOn">[],
+): string[] {
+  const ids = new Map<string, number>();
+  tasks.forEach((t, i) => ids.set(t.id, i));
+  const downstream: number[][] = tasks.map(() => []);
+  const pending = new Int32Array(tasks.length);
+  upstreamIndexes(tasks, ids).forEach((ups, i) => {
+    pending[i] = ups.length;
+    for (const u of ups) downstream[u]?.push(i);
+  });
+  const order: string[] = [];
+  const ready: number[] = [];
+  tasks.forEach((_, i) => {
+    if (pending[i] === 0) ready.push(i);
+  });
+  // A FIFO over indexes: ready tasks run in the order they became ready.
+  for (let head = 0; head < ready.length; head++) {
+    const i = ready[head] ?? 0;
+    order.push(tasks[i]?.id ?? "");
+    for (const d of downstream[i] ?? []) {
+      pending[d] = (pending[d] ?? 0) - 1;
+      if (pending[d] === 0) ready.push(d);
+    }
+  }
+  if (order.length !== tasks.length) {
+    throw new ValidationError(
+      "the workflow's dependencies have a cycle; run validateWorkflow to see it named",
+    );
+  }
+  return order;
 }

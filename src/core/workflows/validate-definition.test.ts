@@ -1,12 +1,11 @@
 /** Tests of workflow validation: every kind of issue with its path, cycles named in order, topological order. */
 import { describe, expect, it } from "vitest";
-import type { TaskDeclaration, WorkflowDeclaration } from "./definition.js";
+import { topologicalOrder, type TaskDeclaration, type WorkflowDeclaration } from "./definition.js";
 import {
   assertValidWorkflow,
   formatPath,
   MAX_CYCLES_REPORTED,
   resolveWorkflow,
-  topologicalOrder,
   validateWorkflow,
   WorkflowValidationError,
 } from "./validate-definition.js";
@@ -191,6 +190,19 @@ describe("validateWorkflow", () => {
       startDate: "2026-01-01",
     });
     expect(validateWorkflow(decl, fns).map((i) => formatPath(i.path))).toEqual(["schedule"]);
+  });
+
+  it("rejects a task payload JSON cannot hold, at the payload's path", () => {
+    const issues = validateWorkflow(wf([t("a", [], { payload: { n: Number.NaN } })]), fns);
+    expect(issues).toEqual([
+      {
+        path: ["tasks", 0, "payload"],
+        message: 'task "a" payload.n is NaN, which JSON cannot hold',
+      },
+    ]);
+    expect(
+      validateWorkflow(wf([t("a", [], { payload: { day: "{{ logicalDate }}" } })]), fns),
+    ).toEqual([]);
   });
 
   it("assertValidWorkflow throws a ValidationError listing every issue", () => {

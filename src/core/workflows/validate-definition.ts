@@ -8,6 +8,7 @@
  * trigger rule names (with a "did you mean"), retries, durations, dates, the schedule, the
  * limits and the params. Linear in tasks + dependencies (cycle naming aside, capped).
  */
+import { canonicalJson } from "../canonical-json.js";
 import { validateCron } from "../cron/parse.js";
 import { isTimeZone } from "../cron/time-zone.js";
 import { KairosError, ValidationError } from "../errors.js";
@@ -17,6 +18,7 @@ import { didYouMean } from "../suggest.js";
 import {
   normalizeWorkflow,
   parseWorkflowDate,
+  upstreamIndexes,
   TRIGGER_RULES,
   workflowTimeZone,
   type TaskDeclaration,
@@ -206,6 +208,9 @@ function checkTask(
         (hint === null ? "" : `, or ${hint}`),
     );
   }
+  if (task.payload !== undefined) {
+    attempt(() => canonicalJson(task.payload, `${label} payload`), ["payload"], add);
+  }
   checkDependencies(task, label, ids, add);
   if (task.triggerRule !== undefined && !TRIGGER_RULES.includes(task.triggerRule as never)) {
     const hint = didYouMean(String(task.triggerRule), TRIGGER_RULES);
@@ -276,23 +281,6 @@ function attempt<T>(
   }
 }
 
-/** Upstream task indexes of each task (known, non-self dependencies only, deduplicated). */
-function upstreamIndexes(
-  tasks: readonly TaskDeclaration[],
-  ids: ReadonlyMap<string, number>,
-): number[][] {
-  return tasks.map((task, i) => {
-    const out = new Set<number>();
-    if (Array.isArray(task.dependsOn)) {
-      for (const dep of task.dependsOn) {
-        const j = typeof dep === "string" ? ids.get(dep) : undefined;
-        if (j !== undefined && j !== i) out.add(j);
-      }
-    }
-    return [...out];
-  });
-}
-
 /**
  * One issue per cycle found by an iterative depth-first walk (at most MAX_CYCLES_REPORTED),
  * each naming the cycle in dependency order and pointing at the dependsOn entry closing it.
@@ -352,42 +340,4 @@ function cycleIssue(
     path: ["tasks", node, "dependsOn", j],
     message: `dependency cycle: ${names.join(" -> ")}; remove one of these dependencies`,
   };
-}
-
-/**
- * Task ids in an order where every task comes after its dependencies; ties keep declaration
- * order (Kahn's algorithm, linear). Throws ValidationError when there is a cycle; call it on
- * a validated declaration.
- */
-export function topologicalOrder(
-  tasks: readonly Pick<TaskDeclaration, "id" | "dependsOn">[],
-): string[] {
-  const ids = new Map<string, number>();
-  tasks.forEach((t, i) => ids.set(t.id, i));
-  const downstream: number[][] = tasks.map(() => []);
-  const pending = new Int32Array(tasks.length);
-  upstreamIndexes(tasks as readonly TaskDeclaration[], ids).forEach((ups, i) => {
-    pending[i] = ups.length;
-    for (const u of ups) downstream[u]?.push(i);
-  });
-  const order: string[] = [];
-  const ready: number[] = [];
-  tasks.forEach((_, i) => {
-    if (pending[i] === 0) ready.push(i);
-  });
-  // A FIFO over indexes: ready tasks run in the order they became ready.
-  for (let head = 0; head < ready.length; head++) {
-    const i = ready[head] ?? 0;
-    order.push(tasks[i]?.id ?? "");
-    for (const d of downstream[i] ?? []) {
-      pending[d] = (pending[d] ?? 0) - 1;
-      if (pending[d] === 0) ready.push(d);
-    }
-  }
-  if (order.length !== tasks.length) {
-    throw new ValidationError(
-      "the workflow's dependencies have a cycle; run validateWorkflow to see it named",
-    );
-  }
-  return order;
 }
