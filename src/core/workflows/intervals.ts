@@ -16,9 +16,10 @@
  * - Catch-up on: one run per due logical date after the latest one that has a run, in order,
  *   at most `cap` per call (`more` says to call again). Catch-up off: only the latest due one
  *   (the latest COMPLETE interval, as Airflow 2 does) is created and every earlier one not yet
- *   run is reported skipped (Airflow drops them silently; Kairos records them). Airflow 3
- *   instead starts at the interval in progress, so enabling a workflow runs nothing until that
- *   interval ends; Kairos keeps Airflow 2's "run the latest complete interval now".
+ *   run is reported skipped (Airflow drops them silently; Kairos records them). With
+ *   `trigger` semantics that is the latest fire at or before now (Airflow 2 again). Airflow 3
+ *   instead waits for the next interval end / next fire, so enabling a workflow runs nothing
+ *   at once; Kairos keeps Airflow 2's "run the latest due one now" in both semantics.
  * - Manual runs: `manualDataInterval` (Airflow's `infer_manual_data_interval` for cron; for
  *   `every` the interval is aligned to the anchor, where Airflow takes [date - every, date)).
  */
