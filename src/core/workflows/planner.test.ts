@@ -190,3 +190,16 @@ describe("planRun", () => {
     ]);
   });
 });
+
+describe("planRun: retries without a due time", () => {
+  it("an up_for_retry task with no retryDueAt counts as due, reported with dueAt null", () => {
+    const t = compileTopology([{ id: "a" }]);
+    const plan = planRun(t, { states: new Map([["a", "up_for_retry" as const]]), now: 0 });
+    expect(plan.transitions[0]).toEqual({
+      taskId: "a",
+      from: "up_for_retry",
+      to: "scheduled",
+      reason: { kind: "retry_due", dueAt: null },
+    });
+  });
+});

@@ -53,7 +53,8 @@ export type TransitionReason =
       readonly rule: TriggerRule;
       readonly upstream: UpstreamCounts;
     }
-  | { readonly kind: "retry_due"; readonly dueAt: number }
+  /** `dueAt` is null when the input gave no due time (the retry counts as due). */
+  | { readonly kind: "retry_due"; readonly dueAt: number | null }
   | { readonly kind: "dispatched"; readonly active: number; readonly maxActiveTasks: number };
 
 /** One planned state change of one task. */
@@ -101,20 +102,25 @@ export function planRunDetailed(topology: Topology, input: PlanInput): PlanDetai
   let nextRetryAt: number | null = null;
   for (const i of topology.order) {
     const from = effective[i] ?? "none";
-    let dueAt: number | null = null;
+    let retry: RetryDue | null = null;
     if (from === "up_for_retry") {
-      dueAt = input.retryDueAt?.get(topology.ids[i] ?? "") ?? Number.NEGATIVE_INFINITY;
-      if (dueAt > now) {
+      const dueAt = input.retryDueAt?.get(topology.ids[i] ?? "") ?? null;
+      if (dueAt !== null && dueAt > now) {
         nextRetryAt = nextRetryAt === null ? dueAt : Math.min(nextRetryAt, dueAt);
         continue;
       }
+      retry = { dueAt };
     } else if (from !== "none") continue;
-    const next = decideTask(topology, effective, i, from, dueAt);
+    const next = decideTask(topology, effective, i, from, retry);
     if (next === null) continue;
     effective[i] = next.to;
     transitions.push(next);
   }
   return { ...dispatch(topology, effective, transitions, maxActiveTasks), nextRetryAt };
+}
+
+interface RetryDue {
+  readonly dueAt: number | null;
 }
 
 /** The counts of task i's direct upstreams in `effective`. */
@@ -134,11 +140,11 @@ function decideTask(
   effective: readonly TaskState[],
   i: number,
   from: TaskState,
-  dueAt: number | null,
+  retry: RetryDue | null,
 ): Transition | null {
   const taskId = topology.ids[i] ?? "";
-  if (dueAt !== null) {
-    return { taskId, from, to: "scheduled", reason: { kind: "retry_due", dueAt } };
+  if (retry !== null) {
+    return { taskId, from, to: "scheduled", reason: { kind: "retry_due", dueAt: retry.dueAt } };
   }
   const rule = topology.rules[i] ?? "all_success";
   const upstream = upstreamCounts(topology, effective, i);

@@ -58,7 +58,7 @@ const LETTER: Record<string, TriggerDecision> = {
  * all done and none skipped, skipped at once on a skip; always runs at once.
  */
 const TABLE: Record<TriggerRule, string> = {
-  //                            0123456789abcdefg
+  //                                  0123456789abcdefg
   all_success: /*                 */ "rwuususuusuwwwuuw",
   all_failed: /*                  */ "sswwsssrrsswsssrw",
   all_done: /*                    */ "rwwwwrrrrrrwwrrrw",
