@@ -24,6 +24,9 @@
  * | none_skipped                | every upstream done, none skipped             | skipped at once on a skipped                                                  |
  * | always                      | at once                                       | never                                                                         |
  *
+ * An early decision is final (the planner writes it at once): for all_success that means a
+ * task ended `skipped` by its first skipped upstream stays skipped even if another upstream
+ * fails later, as in Airflow; with both already finished, the failure wins.
  * A task without upstreams always runs, whatever its rule (as in Airflow). A `removed` upstream
  * is done but never a success or failure, so a rule that needs those waits on it forever, as in
  * Airflow for unmapped tasks; the run then ends deadlocked (see run-state.ts).
