@@ -23,37 +23,11 @@ import { ValidationError } from "../errors.js";
 import { resolveWall } from "../cron/time-zone.js";
 import { parseDuration } from "../schedules/duration.js";
 import type { ParamsDeclaration } from "./params.js";
+import { TRIGGER_RULES, type TriggerRule } from "./trigger-rules.js";
 
-/** Airflow's trigger rule names, decided on a task's direct upstreams. */
-export type TriggerRuleName =
-  | "all_success"
-  | "all_failed"
-  | "all_done"
-  | "all_done_min_one_success"
-  | "all_skipped"
-  | "one_success"
-  | "one_failed"
-  | "one_done"
-  | "none_failed"
-  | "none_failed_min_one_success"
-  | "none_skipped"
-  | "always";
-
-/** Every trigger rule name, in Airflow's documentation order. */
-export const TRIGGER_RULES: readonly TriggerRuleName[] = [
-  "all_success",
-  "all_failed",
-  "all_done",
-  "all_done_min_one_success",
-  "all_skipped",
-  "one_success",
-  "one_failed",
-  "one_done",
-  "none_failed",
-  "none_failed_min_one_success",
-  "none_skipped",
-  "always",
-];
+/** Airflow's trigger rule names (defined with their semantics in `trigger-rules.ts`). */
+export type TriggerRuleName = TriggerRule;
+export { TRIGGER_RULES };
 
 /** How a run's logical date relates to its fire time (see `intervals.ts`). */
 export type RunSemantics = "dataInterval" | "trigger";
