@@ -3,11 +3,12 @@
  * process recovers the jobs the dead one held (lease expiry) and finishes the batch; every job
  * ends in exactly one terminal state and none is finalized twice.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { startFixture } from "../helpers/child-fixture.js";
 import { waitFor } from "../helpers/async.js";
 import { fileKairos, tempDir } from "../helpers/kairos.js";
 
@@ -19,18 +20,7 @@ afterEach(() => {
 });
 
 function startWorker(file: string, log: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", fixture, file, log], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let stderr = "";
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve, reject) => {
-    child.stdout.on("data", (d: Buffer) => {
-      if (d.toString().includes("ready")) resolve(child);
-    });
-    child.on("exit", (code) => reject(new Error(`worker exited early (${code}): ${stderr}`)));
-  });
+  return startFixture(fixture, [file, log], "ready", children);
 }
 
 describe("crash: kill -9 mid-run", () => {

@@ -3,10 +3,11 @@
  * lease row stays until it expires; then the standby takes over, catches the missed slots up,
  * and across the two processes every slot fires exactly once, with no overlap skips.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { startFixture } from "../helpers/child-fixture.js";
 import { collect, nextEvent, waitFor } from "../helpers/async.js";
 import { fileKairos, tempDir } from "../helpers/kairos.js";
 
@@ -21,18 +22,7 @@ afterEach(() => {
 
 /** Start the fixture; resolves once it leads. */
 function startLeader(file: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", fixture, file, String(LEASE_MS)], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let stderr = "";
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve, reject) => {
-    child.stdout.on("data", (d: Buffer) => {
-      if (d.toString().includes("leader")) resolve(child);
-    });
-    child.on("exit", (code) => reject(new Error(`leader exited early (${code}): ${stderr}`)));
-  });
+  return startFixture(fixture, [file, String(LEASE_MS)], "leader", children);
 }
 
 describe("crash: the SQLite leader is killed with kill -9", () => {

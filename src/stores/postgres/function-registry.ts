@@ -12,14 +12,8 @@ import type {
   PresenceEntry,
 } from "../../ports/function-registry.js";
 import { functionToParams } from "../schedule-row.js";
+import { toFunctionWorker, type FunctionWorkerRow } from "../function-worker-row.js";
 import { exec, type PgDatabase, toStoreError } from "./database.js";
-
-interface WorkerRow {
-  fn: string;
-  instance: string;
-  unavailable: string | null;
-  last_seen_at: string | number;
-}
 
 /** A FunctionRegistryStore over a PgDatabase migrated to version 7 or later. */
 export class PostgresFunctionRegistryStore implements FunctionRegistryStore {
@@ -97,25 +91,20 @@ export class PostgresFunctionRegistryStore implements FunctionRegistryStore {
     // by fn then instance.
     const { rows } = await this.#run("liveWorkers", () =>
       fn === undefined
-        ? exec<WorkerRow>(
+        ? exec<FunctionWorkerRow>(
             this.#db.pool,
             `SELECT fn, instance, unavailable, last_seen_at FROM ${s}.function_workers
               WHERE last_seen_at >= $1 ORDER BY fn, instance`,
             [since],
           )
-        : exec<WorkerRow>(
+        : exec<FunctionWorkerRow>(
             this.#db.pool,
             `SELECT fn, instance, unavailable, last_seen_at FROM ${s}.function_workers
               WHERE last_seen_at >= $1 AND fn = $2 ORDER BY instance`,
             [since, fn],
           ),
     );
-    return rows.map((row) => ({
-      fn: row.fn,
-      instance: row.instance,
-      unavailable: row.unavailable,
-      lastSeenAt: Number(row.last_seen_at),
-    }));
+    return rows.map(toFunctionWorker);
   }
 
   async #run<T>(operation: string, body: () => Promise<T>): Promise<T> {

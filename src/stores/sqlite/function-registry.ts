@@ -14,14 +14,8 @@ import type {
   PresenceEntry,
 } from "../../ports/function-registry.js";
 import { functionToParams } from "../schedule-row.js";
+import { toFunctionWorker, type FunctionWorkerRow } from "../function-worker-row.js";
 import { toStoreError } from "./sqlite-job-store.js";
-
-interface WorkerRow {
-  fn: string;
-  instance: string;
-  unavailable: string | null;
-  last_seen_at: number;
-}
 
 /** A FunctionRegistryStore over an open connection migrated to version 8 or later. */
 export class SqliteFunctionRegistryStore implements FunctionRegistryStore {
@@ -31,8 +25,8 @@ export class SqliteFunctionRegistryStore implements FunctionRegistryStore {
     (i: string, e: readonly PresenceEntry[], now: number, exp: number) => void
   >;
   readonly #remove: Database.Statement<[string]>;
-  readonly #liveAll: Database.Statement<[number], WorkerRow>;
-  readonly #liveOne: Database.Statement<[number, string], WorkerRow>;
+  readonly #liveAll: Database.Statement<[number], FunctionWorkerRow>;
+  readonly #liveOne: Database.Statement<[number, string], FunctionWorkerRow>;
 
   constructor(db: Database.Database) {
     this.#db = db;
@@ -71,12 +65,12 @@ export class SqliteFunctionRegistryStore implements FunctionRegistryStore {
     );
     this.#remove = remove;
     // Contract: input a bound; presence rows seen at or after it, by fn then instance.
-    this.#liveAll = db.prepare<[number], WorkerRow>(
+    this.#liveAll = db.prepare<[number], FunctionWorkerRow>(
       `SELECT fn, instance, unavailable, last_seen_at FROM function_workers
         WHERE last_seen_at >= ? ORDER BY fn, instance`,
     );
     // Contract: inputs a bound and a function name; its presence rows seen at or after the bound.
-    this.#liveOne = db.prepare<[number, string], WorkerRow>(
+    this.#liveOne = db.prepare<[number, string], FunctionWorkerRow>(
       `SELECT fn, instance, unavailable, last_seen_at FROM function_workers
         WHERE last_seen_at >= ? AND fn = ? ORDER BY instance`,
     );
@@ -101,7 +95,9 @@ export class SqliteFunctionRegistryStore implements FunctionRegistryStore {
 
   async liveWorkers(since: number, fn?: string): Promise<FunctionWorker[]> {
     return this.#run("liveWorkers", () =>
-      (fn === undefined ? this.#liveAll.all(since) : this.#liveOne.all(since, fn)).map(toWorker),
+      (fn === undefined ? this.#liveAll.all(since) : this.#liveOne.all(since, fn)).map(
+        toFunctionWorker,
+      ),
     );
   }
 
@@ -117,13 +113,4 @@ export class SqliteFunctionRegistryStore implements FunctionRegistryStore {
       throw toStoreError(operation, error, "function registry");
     }
   }
-}
-
-function toWorker(row: WorkerRow): FunctionWorker {
-  return {
-    fn: row.fn,
-    instance: row.instance,
-    unavailable: row.unavailable,
-    lastSeenAt: row.last_seen_at,
-  };
 }
