@@ -4,6 +4,7 @@
  * core does not depend on the config module: a `ResolvedConfig` (config/types) is one.
  */
 import type { StoredFunction } from "../functions/types.js";
+import type { WorkflowDefinition } from "../workflows/definition.js";
 import type {
   ScheduleDeclaration,
   ScheduleRuntimeInit,
@@ -88,4 +89,15 @@ export type PlanChange =
     }
   | { readonly op: "delete_schedule"; readonly name: string }
   | { readonly op: "upsert_function"; readonly fn: Omit<StoredFunction, "createdAt" | "updatedAt"> }
-  | { readonly op: "delete_function"; readonly name: string };
+  | { readonly op: "delete_function"; readonly name: string }
+  /**
+   * Create a workflow or replace its definition (runtime state — paused, cursor, runs — kept);
+   * `nextRunAfter` is the scheduler's next look (recomputed by the caller when timing changed).
+   */
+  | {
+      readonly op: "put_workflow";
+      readonly definition: WorkflowDefinition;
+      readonly nextRunAfter: number | null;
+    }
+  /** Delete a config workflow with its runs and history. */
+  | { readonly op: "delete_workflow"; readonly name: string };

@@ -78,6 +78,10 @@ async function applyOne(q: Queryable, s: string, change: PlanChange, now: number
       return upsertFunction(q, s, change.fn, now);
     case "delete_function":
       return deleteFunction(q, s, change.name);
+    case "put_workflow":
+    case "delete_workflow":
+      // Applied by the workflow store (ports/workflow-store) once it is wired in.
+      throw new ValidationError(`plan change ${change.op} needs the workflow store`);
     default: {
       const never: never = change;
       throw new ValidationError(`unknown plan change ${JSON.stringify(never)}`);

@@ -95,6 +95,10 @@ export function prepareApplyPlan(
       case "delete_function":
         functions.remove(change.name);
         return;
+      case "put_workflow":
+      case "delete_workflow":
+        // Applied by the workflow store (ports/workflow-store) once it is wired in.
+        throw new ValidationError(`plan change ${change.op} needs the workflow store`);
       default: {
         const never: never = change;
         throw new ValidationError(`unknown plan change ${JSON.stringify(never)}`);
