@@ -99,6 +99,7 @@ export async function createKairos(options: CreateKairosOptions = {}): Promise<K
   return new Kairos({
     store: stores.jobs,
     scheduleStore: stores.schedules,
+    ...("workflows" in stores && stores.workflows ? { workflowStore: stores.workflows } : {}),
     ...(stores.close ? { closeStores: () => stores.close() } : {}),
     ...(options.leaderLock
       ? { leaderLock: options.leaderLock }
@@ -179,3 +180,28 @@ export type {
   CatchupPolicy,
   ScheduleHistoryEntry,
 } from "./ports/schedule-store.js";
+export { SkipTask, FailTask, TASK_STATES, RUN_STATES, TRIGGER_RULES } from "./core/workflows/index.js";
+export type {
+  RunState,
+  TaskState,
+  TriggerRule,
+  WorkflowDeclaration,
+  WorkflowDefinition,
+} from "./core/workflows/index.js";
+export type { TaskRunContext } from "./ports/executor.js";
+export type { WorkflowStore } from "./ports/workflow-store.js";
+export type {
+  TaskInstance,
+  Workflow,
+  WorkflowHistoryItem,
+  WorkflowRun,
+  WorkflowRunDetail,
+} from "./runtime/workflows/run-view.js";
+export type {
+  BackfillOptions,
+  BackfillProgress,
+  RunsApi,
+  TaskWhy,
+  TriggerRunOptions,
+} from "./runtime/workflows/runs-api.js";
+export type { WorkflowInput, WorkflowOptions, WorkflowsApi } from "./runtime/workflows/workflows-api.js";

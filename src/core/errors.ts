@@ -80,6 +80,16 @@ export class ConflictError extends KairosError {
   }
 }
 
+/** A workflow run for that (workflow, logical date) exists already; nothing was created. */
+export class RunExistsError extends KairosError {
+  /** Id of the run that holds the logical date. */
+  readonly existingRunId: string;
+  constructor(message: string, existingRunId: string) {
+    super("CONFLICT", message);
+    this.existingRunId = existingRunId;
+  }
+}
+
 /** The function's bounded queue (`maxPending`) is full. Nothing was written; retry later. */
 export class QueueFullError extends KairosError {
   readonly fn: string;

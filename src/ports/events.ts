@@ -3,6 +3,7 @@
  * The typed event map of the job engine. Events describe what this process saw happen; a
  * listener that throws is logged and ignored, never breaking the loop that emitted.
  */
+import type { JobOrigin } from "../core/jobs/origin.js";
 import type { JobState } from "../core/jobs/states.js";
 import type { MissedReason, SkipReason } from "../core/schedules/reasons.js";
 import type { JobErrorInfo } from "./job-store.js";
@@ -14,6 +15,8 @@ export interface JobEventBase {
   readonly attempt: number;
   /** When it happened, ms since epoch. */
   readonly at: number;
+  /** Where the job came from; set on the events of jobs this process finishes. */
+  readonly origin?: JobOrigin;
 }
 
 /** Every event Kairos emits, by name. */
@@ -85,6 +88,22 @@ export interface KairosEventMap {
     readonly holderHost: string | null;
     /** When the holder's lease runs out unless renewed (null: the lock has no expiry). */
     readonly leaseExpiresAt: number | null;
+  };
+  /** A workflow run was created (scheduled, manual or backfill); it starts within maxActiveRuns. */
+  "run:created": {
+    readonly runId: string;
+    readonly workflow: string;
+    readonly logicalDate: number;
+    readonly at: number;
+  };
+  /** A queued workflow run started (its first tasks are planned next). */
+  "run:started": { readonly runId: string; readonly workflow: string; readonly at: number };
+  /** A workflow run ended `success` or `failed` (by its tasks, a cancel or a reaper). */
+  "run:finished": {
+    readonly runId: string;
+    readonly workflow: string;
+    readonly state: "queued" | "running" | "success" | "failed";
+    readonly at: number;
   };
   /** An internal error the loop survived. */
   "worker:error": { readonly error: unknown; readonly at: number; readonly where: string };

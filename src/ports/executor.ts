@@ -21,6 +21,23 @@ export interface JobContext {
   progress(percent: number, message?: string): void;
   /** Append a log line to the job's stored log. */
   log(message: string, level?: "debug" | "info" | "warn" | "error"): void;
+  /** For a workflow task's job: the run it belongs to (absent for other jobs). */
+  readonly run?: TaskRunContext;
+}
+
+/** What a workflow task's handler knows of its run (`ctx.run`). */
+export interface TaskRunContext {
+  /** The run's id. */
+  readonly id: string;
+  readonly workflow: string;
+  readonly taskId: string;
+  /** This try's number (1 for the first). */
+  readonly tryNumber: number;
+  readonly logicalDate: Date;
+  readonly dataInterval: { readonly start: Date; readonly end: Date };
+  readonly params: Readonly<Record<string, unknown>>;
+  /** The results of the task's direct upstreams that succeeded, by task id. */
+  readonly upstream: Readonly<Record<string, unknown>>;
 }
 
 /** A job handler: any return value that JSON can hold becomes the job's result. */

@@ -10,6 +10,7 @@ import type { JobStore } from "../ports/job-store.js";
 import type { LeaderLock } from "../ports/leader-lock.js";
 import type { Logger } from "../ports/logger.js";
 import type { ScheduleStore } from "../ports/schedule-store.js";
+import type { WorkflowStore } from "../ports/workflow-store.js";
 import type { SchedulerLoopOptions } from "./scheduler/scheduler-loop.js";
 import type { WorkerPoolOptions, WorkerPoolStats } from "./worker/worker-pool.js";
 
@@ -40,6 +41,8 @@ export interface KairosDeps {
   readonly store: JobStore;
   /** Schedules live here (same database); null disables schedules. */
   readonly scheduleStore: ScheduleStore | null;
+  /** Workflows, runs and task instances on the same database (absent: no workflows). */
+  readonly workflowStore?: WorkflowStore | null;
   /** Leadership among processes sharing the store; omitted: this process always leads. */
   readonly leaderLock?: LeaderLock;
   /** Closes everything the stores hold (default: `store.close()`). */

@@ -98,6 +98,12 @@ export class FunctionCatalog implements FunctionsApi {
     });
   }
 
+  /** Every function name the deployment knows: defined here, declared, or registered by a worker. */
+  async knownNames(): Promise<Set<string>> {
+    const stored = this.deps.store ? await this.deps.store.listFunctions() : [];
+    return new Set([...this.deps.registry.names(), ...stored.map((f) => f.name)]);
+  }
+
   async liveWorkers(fn: string): Promise<FunctionWorker[]> {
     this.deps.assertOpen();
     return this.workers(fn);

@@ -63,7 +63,36 @@ export class JobFactory {
     now: number,
     origin: JobOrigin = API_ORIGIN,
   ): Promise<NewJob[]> {
-    const stored = await this.declared(fn);
+    return this.buildWith(await this.declared(fn), fn, payloads, options, now, origin);
+  }
+
+  /**
+   * Read the specs of `fns` now and return a synchronous builder over them, for callers that
+   * must build rows inside a store transaction (the workflow planner). The builder throws
+   * UnpreparedFunctionError for a function that was not in `fns`.
+   */
+  async prepare(fns: Iterable<string>): Promise<SyncJobBuilder> {
+    const names = [...new Set(fns)];
+    const specs = new Map(
+      await Promise.all(names.map(async (fn) => [fn, await this.declared(fn)] as const)),
+    );
+    return (fn, payload, options, now, origin) => {
+      const stored = specs.get(fn);
+      if (stored === undefined) throw new UnpreparedFunctionError(fn);
+      const [job] = this.buildWith(stored, fn, [payload], options, now, origin);
+      if (!job) throw new Error("unreachable: the job factory built no job for one payload");
+      return { ...job, origin };
+    };
+  }
+
+  private buildWith(
+    stored: StoredOptions,
+    fn: string,
+    payloads: readonly unknown[],
+    options: NewJobOptions,
+    now: number,
+    origin: JobOrigin,
+  ): NewJob[] {
     const where = `enqueue("${fn}")`;
     const defined = this.caps.registry.get(fn);
     // Everything but the concurrency key is the same for every payload of the call.
@@ -102,6 +131,17 @@ export class JobFactory {
     }));
   }
 
+  /** The job of a schedule's slot: its stored payload, the function's policy. */
+  async forSchedule(
+    schedule: { readonly fn: string; readonly payloadJson: string },
+    now: number,
+  ): Promise<NewJob> {
+    const payload = JSON.parse(schedule.payloadJson) as unknown;
+    const [job] = await this.build(schedule.fn, [payload], {}, now);
+    if (!job) throw new Error("unreachable: the job factory built no job for one payload");
+    return job;
+  }
+
   /** Drop what was read this turn (a spec was just changed in this process). */
   forget(): void {
     this.memo.clear();
@@ -127,6 +167,23 @@ export class JobFactory {
     spec.catch(() => this.memo.delete(fn));
     this.memo.set(fn, { at: now, spec });
     return spec;
+  }
+}
+
+/** Builds one job row synchronously from specs read beforehand (`JobFactory.prepare`). */
+export type SyncJobBuilder = (
+  fn: string,
+  payload: unknown,
+  options: NewJobOptions,
+  now: number,
+  origin: JobOrigin,
+) => NewJob & { readonly origin: JobOrigin };
+
+/** A synchronous builder was asked for a function it was not prepared for. */
+export class UnpreparedFunctionError extends Error {
+  constructor(readonly fn: string) {
+    super(`the job builder was not prepared for function "${fn}"`);
+    this.name = "UnpreparedFunctionError";
   }
 }
 

@@ -32,12 +32,18 @@ import { JobFactory } from "./job-factory.js";
 import type { Job } from "./job-view.js";
 import { createJobsApi, type EnqueueOptions, type JobsApi } from "./jobs-api.js";
 import type { LeaderDuty } from "./leader-duties.js";
-import { Leadership, type LeadershipReport } from "./leadership.js";
+import { Leadership, NOT_LEADING, type LeadershipReport } from "./leadership.js";
 import type { SchedulerLoop, SchedulerLoopOptions } from "./scheduler/scheduler-loop.js";
 import { createSchedulesApi, type SchedulesApi } from "./schedules-api.js";
 import { monitorStore, StoreHealth } from "./store-health.js";
 import { NOTHING_STOPPED, type StopReport } from "./worker/drain.js";
+import { NO_POOL_STATS } from "./worker/options.js";
 import { WorkerPool } from "./worker/worker-pool.js";
+import { createWorkflowEngine } from "./workflows/create-workflow-engine.js";
+import type { RunsApi } from "./workflows/runs-api.js";
+import type { Workflow } from "./workflows/run-view.js";
+import type { WorkflowEngine } from "./workflows/workflow-engine.js";
+import type { WorkflowInput, WorkflowOptions, WorkflowsApi } from "./workflows/workflows-api.js";
 
 export { toJob, type Job, type JobAttempt } from "./job-view.js";
 export type { CancelResult, EnqueueOptions, JobListOptions, JobsApi } from "./jobs-api.js";
@@ -69,6 +75,11 @@ export class Kairos {
   readonly jobs: JobsApi;
   /** Functions: every function in the store and the live workers defining each. */
   readonly functions: FunctionsApi;
+  /** Workflows: define from code, list, pause/resume, history. */
+  readonly workflows: WorkflowsApi;
+  /** Workflow runs: trigger, read, cancel, clear, mark, notes, backfill, why. */
+  readonly runs: RunsApi;
+  private readonly wf: WorkflowEngine;
 
   constructor(private readonly deps: KairosDeps) {
     this.events = new EventBus(deps.logger);
@@ -111,6 +122,21 @@ export class Kairos {
     for (const name of ["job:succeeded", "job:failed", "job:cancelled", "job:timed_out"] as const) {
       this.events.on(name, (e) => this.loop()?.jobEnded(e.jobId));
     }
+    this.wf = createWorkflowEngine(deps, this.events, this.factory, this.catalog, {
+      assertOpen: () => this.assertOpen(),
+      jobsCreated: (runAt) => this.pool?.notify(runAt),
+      cancelLocal: (jobId) => this.pool?.cancelLocal(jobId),
+    });
+    this.workflows = this.wf.workflows;
+    this.runs = this.wf.runs;
+  }
+
+  /**
+   * Define (or redefine) a workflow from code: validated as a whole, its functions known (or
+   * `allowUnknown`). Source `api`: `kairos apply` never touches it. See docs/workflows.md.
+   */
+  workflow(name: string, input: WorkflowInput, options?: WorkflowOptions): Promise<Workflow> {
+    return this.wf.define(name, input, options);
   }
 
   /**
@@ -198,6 +224,7 @@ export class Kairos {
           workerId,
         },
       );
+      this.pool.useRunContext((job) => this.wf.runContext(job));
       this.pool.start();
       this.presence = await FunctionPresence.startFor(this.deps, this.registry, workerId);
     }
@@ -229,7 +256,7 @@ export class Kairos {
         registry: this.registry,
         pool: () => this.pool,
         confirmLeadership: () => this.leader?.confirm() ?? Promise.resolve(false),
-        buildJob: (schedule, now) => this.jobForSchedule(schedule, now),
+        buildJob: (schedule, now) => this.factory.forSchedule(schedule, now),
         cancelJob: async (jobId) => {
           await this.jobs.cancel(jobId);
         },
@@ -239,7 +266,7 @@ export class Kairos {
     );
     this.scheduler = built.scheduler;
     this.recovery = built.recovery;
-    return built.duties;
+    return [...built.duties, ...this.wf.duties()];
   }
 
   private loop(): SchedulerLoop | null {
@@ -248,17 +275,7 @@ export class Kairos {
 
   /** Leadership of this process and each leader duty's last run and last error. */
   leadership(): LeadershipReport {
-    return (
-      this.leader?.report() ?? {
-        isLeader: false,
-        stepDowns: 0,
-        acquisitions: 0,
-        lastReacquireMs: null,
-        lastCheckAt: null,
-        schedulerLastTickAt: null,
-        duties: [],
-      }
-    );
+    return this.leader?.report() ?? NOT_LEADING;
   }
 
   /**
@@ -273,6 +290,7 @@ export class Kairos {
     if (!this.stopping) {
       this.stopping = (async () => {
         await this.leader?.stop();
+        this.wf.stop();
         const report = (await this.pool?.stop(options.drainMs ?? 10_000)) ?? NOTHING_STOPPED;
         await this.presence?.stop();
         this.closed = true;
@@ -285,14 +303,7 @@ export class Kairos {
 
   /** Counters of this process's worker pool (zeros before `start`) and its lease recovery. */
   stats(): EngineStats {
-    const pool = this.pool?.stats() ?? {
-      running: 0,
-      buffered: 0,
-      claimed: 0,
-      finalized: 0,
-      droppedResults: 0,
-      abandonedHandlers: 0,
-    };
+    const pool = this.pool?.stats() ?? NO_POOL_STATS;
     return { ...pool, recovered: this.recovered };
   }
 
@@ -345,6 +356,11 @@ export class Kairos {
     return at === null ? null : new Date(at);
   }
 
+  /** Run the leader's workflow pass once now: create due runs, start queued ones, plan (tests, tools). */
+  async tickWorkflows(): Promise<void> {
+    await this.wf.tick();
+  }
+
   /** Run the scheduler loop once now (tests and tools; the loop also runs on its own). */
   async tickScheduler(): Promise<void> {
     this.assertOpen();
@@ -360,17 +376,6 @@ export class Kairos {
    */
   get scheduleStore(): ScheduleStore | null {
     return this.deps.scheduleStore;
-  }
-
-  private async jobForSchedule(schedule: StoredSchedule, now: number): Promise<NewJob> {
-    const [job] = await this.factory.build(
-      schedule.fn,
-      [JSON.parse(schedule.payloadJson) as unknown],
-      {},
-      now,
-    );
-    if (!job) throw new Error("unreachable: the job factory built no job for one payload");
-    return job;
   }
 
   /** A schedule's manual trigger: the enqueue path, with the schedule as the job's origin. */

@@ -21,6 +21,17 @@ export interface LeadershipReport extends LeadershipStatus {
   readonly duties: readonly DutyStatus[];
 }
 
+/** The report of a process that takes no part in leadership (not started, or `scheduler: false`). */
+export const NOT_LEADING: LeadershipReport = Object.freeze({
+  isLeader: false,
+  stepDowns: 0,
+  acquisitions: 0,
+  lastReacquireMs: null,
+  lastCheckAt: null,
+  schedulerLastTickAt: null,
+  duties: [],
+});
+
 /** Runs leader election (when there is a lock) and the duties; see the module header. */
 export class Leadership {
   private readonly runner: DutyRunner;

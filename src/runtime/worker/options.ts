@@ -80,6 +80,16 @@ export interface WorkerPoolStats {
   readonly abandonedHandlers: number;
 }
 
+/** The counters of a process that runs no worker pool. */
+export const NO_POOL_STATS: WorkerPoolStats = Object.freeze({
+  running: 0,
+  buffered: 0,
+  claimed: 0,
+  finalized: 0,
+  droppedResults: 0,
+  abandonedHandlers: 0,
+});
+
 /** The store operations the pool uses. */
 export type WorkerPoolStore = Pick<
   JobStore,

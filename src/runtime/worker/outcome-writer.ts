@@ -151,7 +151,7 @@ export class OutcomeWriter {
   private emit(job: ClaimedJob, f: Finalization, startedAt: number | null): void {
     const { events } = this.caps;
     const at = this.caps.clock.now();
-    const base = { jobId: job.id, fn: job.fn, attempt: job.attempt, at };
+    const base = { jobId: job.id, fn: job.fn, attempt: job.attempt, at, origin: job.origin };
     switch (f.kind) {
       case "succeeded":
         events.emit("job:succeeded", { ...base, durationMs: at - (startedAt ?? at) });

@@ -25,6 +25,7 @@
  *   slot frees, are cancelled or handed back at once, and are never buffered behind long jobs.
  * - Lease recovery is not the pool's: it is a leader duty (`duties/lease-recovery.ts`).
  */
+import { withRunContext, type RunContextLoader } from "./run-context.js";
 import { randomUUID } from "node:crypto";
 import { KairosError, ShuttingDownError } from "../../core/errors.js";
 import type { AttemptOutcome, Finalization } from "../../core/jobs/finalization.js";
@@ -79,6 +80,7 @@ export class WorkerPool {
   /** While set, decided outcomes are collected here to be written together (at shutdown). */
   private collecting: FinishItem[] | null = null;
   private counters = { claimed: 0, abandonedHandlers: 0 };
+  private runContext: RunContextLoader | null = null;
 
   constructor(
     private readonly store: WorkerPoolStore,
@@ -268,6 +270,11 @@ export class WorkerPool {
     this.startFromBuffer();
   }
 
+  /** Give workflow task handlers `ctx.run`, read through `loader` when their job starts. */
+  useRunContext(loader: RunContextLoader): void {
+    this.runContext = loader;
+  }
+
   /** Start buffered jobs while slots are free. */
   private startFromBuffer(): void {
     while (this.active.size < this.options.concurrency && this.buffer.length > 0) {
@@ -296,7 +303,11 @@ export class WorkerPool {
         runAt: job.runAt,
       });
     }
-    execution.start(def.handler);
+    execution.start(
+      job.origin.kind === "workflow" && this.runContext !== null
+        ? withRunContext(def.handler, job, this.runContext)
+        : def.handler,
+    );
     if (job.cancelRequestedAt !== null) execution.cancel(this.options.cancelGraceMs);
   }
 
