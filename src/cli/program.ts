@@ -20,6 +20,8 @@ import { registerSchedules } from "./commands/schedules.js";
 import { registerApply } from "./commands/apply.js";
 import { registerDev } from "./commands/dev.js";
 import { registerFunctions } from "./commands/functions.js";
+import { registerRuns } from "./commands/runs.js";
+import { registerWorkflows } from "./commands/workflows.js";
 
 /** Build the program; `setExit` receives the exit code of the command that ran. */
 export function buildProgram(rawIo: Io, setExit: (code: number) => void): Command {
@@ -71,6 +73,8 @@ export function buildProgram(rawIo: Io, setExit: (code: number) => void): Comman
   registerSchedules(program, io, withEngine);
   registerJobs(program, io, withEngine);
   registerFunctions(program, io, withEngine);
+  registerWorkflows(program, io, withEngine);
+  registerRuns(program, io, withEngine);
   registerCron(program, io, run);
   return program;
 }

@@ -290,7 +290,7 @@ export class Kairos {
     if (!this.stopping) {
       this.stopping = (async () => {
         await this.leader?.stop();
-        this.wf.stop();
+        await this.wf.stop();
         const report = (await this.pool?.stop(options.drainMs ?? 10_000)) ?? NOTHING_STOPPED;
         await this.presence?.stop();
         this.closed = true;

@@ -91,12 +91,16 @@ export class RunAdvancer {
     }
   }
 
-  /** Stop taking wakes and cancel the retry timer; runs left are swept by the leader later. */
-  stop(): void {
+  /**
+   * Stop taking wakes, cancel the retry timer and wait for the advances in flight (runs left
+   * are swept by the leader later).
+   */
+  async stop(): Promise<void> {
     this.stopped = true;
     this.pending.clear();
     this.timer?.timer.cancel();
     this.timer = null;
+    await Promise.allSettled([...this.inFlight.values()]);
   }
 
   private async drain(): Promise<void> {

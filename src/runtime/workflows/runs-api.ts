@@ -292,7 +292,8 @@ async function backfill(
   const def = wf.definition;
   const from = instant(options.from, "from");
   const to = instant(options.to, "to");
-  if (to < from) throw new ValidationError(`backfill: --to (${iso(to)}) is before --from (${iso(from)})`);
+  if (to < from)
+    throw new ValidationError(`backfill: --to (${iso(to)}) is before --from (${iso(from)})`);
   if (def.schedule === null) {
     throw new ValidationError(
       `workflow "${workflow}" has no schedule, so it has no intervals to backfill; ` +
@@ -302,7 +303,7 @@ async function backfill(
   const schedule = def.schedule;
   const anchor = def.startDate ?? wf.createdAt;
   const fires: number[] = [];
-  for (let f = nextSlotAfter(schedule, from - 1, anchor); f !== null && f <= to; ) {
+  for (let f = nextSlotAfter(schedule, from - 1, anchor); f !== null && f <= to;) {
     fires.push(f);
     if (fires.length > 100_000) {
       throw new ValidationError(`backfill: more than 100000 intervals in range; split the range`);

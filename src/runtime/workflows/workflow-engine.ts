@@ -154,9 +154,9 @@ export class WorkflowEngine {
     };
   }
 
-  /** Stop the advancer (engine stop). */
-  stop(): void {
-    this.advancer?.stop();
+  /** Stop the advancer and wait for its advances in flight (engine stop). */
+  async stop(): Promise<void> {
+    await this.advancer?.stop();
   }
 
   private async startQueued(workflow: string): Promise<void> {

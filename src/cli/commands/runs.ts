@@ -1,0 +1,284 @@
+/**
+ * @module cli/commands/runs
+ * `kairos runs list|show|cancel|clear|mark|note|why`. `runs show` draws the run's DAG with
+ * each task's state (cli/dag-render).
+ */
+import type { Command } from "commander";
+import { InvalidArgumentError } from "commander";
+import { NotFoundError } from "../../core/errors.js";
+import { isRunState, type RunState } from "../../core/workflows/index.js";
+import type { WorkflowRun, WorkflowRunDetail } from "../../runtime/workflows/run-view.js";
+import type { WithEngine } from "../context.js";
+import { renderDag } from "../dag-render.js";
+import { instantFlag, intFlag } from "../flags.js";
+import { iso, table, type Io } from "../output.js";
+
+/** One run as a line of `workflows show`. */
+export function printRunLine(io: Io, run: WorkflowRun): void {
+  io.out(
+    `  ${run.id}  ${iso(run.logicalDate)}  ${run.state.padEnd(8)} ${run.runType}${run.note ? `  — ${run.note}` : ""}`,
+  );
+}
+
+const runStateFlag = (value: string): RunState => {
+  if (!isRunState(value)) {
+    throw new InvalidArgumentError(
+      `--state must be one of queued, running, success, failed; got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+};
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** Register `kairos runs ...`. */
+export function registerRuns(program: Command, io: Io, withEngine: WithEngine): void {
+  const runs = program
+    .command("runs")
+    .description("list, inspect, cancel, clear and explain workflow runs");
+  registerList(runs, io, withEngine);
+  registerShow(runs, io, withEngine);
+  registerCancel(runs, io, withEngine);
+  registerClear(runs, io, withEngine);
+  registerMark(runs, io, withEngine);
+  registerNote(runs, io, withEngine);
+  registerWhy(runs, io, withEngine);
+}
+
+function registerList(runs: Command, io: Io, withEngine: WithEngine): void {
+  runs
+    .command("list")
+    .description("list runs, newest logical date first")
+    .option("--workflow <name>", "only this workflow's runs")
+    .option("--state <state>", "queued, running, success or failed", runStateFlag)
+    .option("--limit <n>", "at most this many, 1 to 1000", intFlag("--limit", 1, 1000), 50)
+    .option(
+      "--before <iso>",
+      "only logical dates before this (to page on)",
+      instantFlag("--before"),
+    )
+    .option("--json", "print JSON")
+    .action(
+      (opts: {
+        workflow?: string;
+        state?: RunState;
+        limit: number;
+        before?: number;
+        json?: boolean;
+      }) =>
+        withEngine({ ...opts, mustExist: true }, async ({ kairos }) => {
+          const list = await kairos.runs.list({
+            ...(opts.workflow !== undefined ? { workflow: opts.workflow } : {}),
+            ...(opts.state !== undefined ? { state: opts.state } : {}),
+            ...(opts.before !== undefined ? { before: opts.before } : {}),
+            limit: opts.limit,
+          });
+          if (opts.json) return io.out(JSON.stringify(list));
+          io.out(
+            table(
+              ["ID", "WORKFLOW", "LOGICAL DATE", "STATE", "TYPE", "STARTED", "FINISHED", "NOTE"],
+              list.map((r) => [
+                r.id,
+                r.workflow,
+                iso(r.logicalDate),
+                r.state,
+                r.runType,
+                iso(r.startedAt),
+                iso(r.finishedAt),
+                r.note,
+              ]),
+            ),
+          );
+        }),
+    );
+}
+
+/** The run's header, DAG and task table. */
+export function printRun(io: Io, run: WorkflowRunDetail, color: boolean): void {
+  io.out(`run ${run.id} of ${run.workflow}: ${run.state} (${run.runType})`);
+  io.out(`  logical date:   ${iso(run.logicalDate)}`);
+  io.out(`  data interval:  ${iso(run.dataInterval.start)} .. ${iso(run.dataInterval.end)}`);
+  io.out(`  started:        ${iso(run.startedAt)}   finished: ${iso(run.finishedAt)}`);
+  if (Object.keys(run.params).length > 0) io.out(`  params:         ${JSON.stringify(run.params)}`);
+  if (run.note) io.out(`  note:           ${run.note}`);
+  const byId = new Map(run.tasks.map((t) => [t.taskId, t]));
+  const lines = renderDag(
+    run.tasks.map((t) => ({
+      id: t.taskId,
+      dependsOn: dependsOf(run, t.taskId),
+      state: t.state,
+      ...(t.tryNumber > 1 ? { detail: `try ${t.tryNumber}/${t.maxTries}` } : {}),
+    })),
+    { color, width: process.stdout.columns ?? 100 },
+  );
+  io.out("");
+  for (const line of lines) io.out(line);
+  io.out("");
+  io.out(
+    table(
+      ["TASK", "STATE", "TRY", "JOB", "STARTED", "FINISHED", "ERROR / NOTE"],
+      [...byId.values()].map((t) => [
+        t.taskId,
+        t.state,
+        `${t.tryNumber}/${t.maxTries}`,
+        t.jobId,
+        iso(t.startedAt),
+        iso(t.finishedAt),
+        t.error
+          ? `${t.error.name}: ${t.error.message}`
+          : (t.note ?? (t.retryDueAt ? `retry at ${iso(t.retryDueAt)}` : "")),
+      ]),
+    ),
+  );
+}
+
+function dependsOf(run: WorkflowRunDetail, taskId: string): readonly string[] {
+  return run.tasks.length === 0 ? [] : (definitionOf(run).get(taskId) ?? []);
+}
+
+const definitions = new WeakMap<WorkflowRunDetail, Map<string, readonly string[]>>();
+function definitionOf(run: WorkflowRunDetail): Map<string, readonly string[]> {
+  let map = definitions.get(run);
+  if (map === undefined) {
+    map = new Map(run.definition.tasks.map((t) => [t.id, t.dependsOn]));
+    definitions.set(run, map);
+  }
+  return map;
+}
+
+function registerShow(runs: Command, io: Io, withEngine: WithEngine): void {
+  runs
+    .command("show")
+    .description("show a run: its DAG with each task's state, tries and errors")
+    .argument("<id>", "run id")
+    .option("--json", "print JSON")
+    .action((id: string, opts: { json?: boolean }) =>
+      withEngine({ ...opts, mustExist: true }, async ({ kairos }) => {
+        const run = await kairos.runs.get(id);
+        if (!run) throw new NotFoundError(`no workflow run with id ${id}`);
+        if (opts.json) return io.out(JSON.stringify(run));
+        printRun(io, run, process.stdout.isTTY === true && !process.env["NO_COLOR"]);
+      }),
+    );
+}
+
+function registerCancel(runs: Command, io: Io, withEngine: WithEngine): void {
+  runs
+    .command("cancel")
+    .description("cancel a run: running tasks are aborted, the rest do not run; the run fails")
+    .argument("<id>", "run id")
+    .option("--note <text>", "why (kept on the run)")
+    .option("--json", "print JSON")
+    .action((id: string, opts: { note?: string; json?: boolean }) =>
+      withEngine(opts, async ({ kairos }) => {
+        const run = await kairos.runs.cancel(
+          id,
+          opts.note !== undefined ? { note: opts.note } : {},
+        );
+        if (opts.json) return io.out(JSON.stringify(run));
+        io.out(`run ${id}: ${run.state}`);
+      }),
+    );
+}
+
+function registerClear(runs: Command, io: Io, withEngine: WithEngine): void {
+  runs
+    .command("clear")
+    .description("rerun tasks of a run (and their downstream); a finished run runs again")
+    .argument("<id>", "run id")
+    .requiredOption("--task <id>", "a task to clear (repeat for several)", collect)
+    .option("--downstream", "also clear every task downstream of them")
+    .option("--only-failed", "only the failed ones among them")
+    .option("--json", "print JSON")
+    .addHelpText("after", "\nExamples:\n  kairos runs clear 42 --task load --downstream")
+    .action(
+      (
+        id: string,
+        opts: { task: string[]; downstream?: boolean; onlyFailed?: boolean; json?: boolean },
+      ) =>
+        withEngine(opts, async ({ kairos }) => {
+          const run = await kairos.runs.clear(id, {
+            tasks: opts.task,
+            downstream: opts.downstream === true,
+            onlyFailed: opts.onlyFailed === true,
+          });
+          if (opts.json) return io.out(JSON.stringify(run));
+          io.out(
+            `run ${id}: cleared ${opts.task.join(", ")}${opts.downstream ? " and downstream" : ""}; run is ${run.state}`,
+          );
+        }),
+    );
+}
+
+function registerMark(runs: Command, io: Io, withEngine: WithEngine): void {
+  runs
+    .command("mark")
+    .description("set a task's state by hand (its job, if active, is cancelled)")
+    .argument("<id>", "run id")
+    .argument("<task>", "task id")
+    .requiredOption("--state <state>", "success, failed or skipped", (v: string) => {
+      if (v !== "success" && v !== "failed" && v !== "skipped") {
+        throw new InvalidArgumentError(
+          `--state must be success, failed or skipped; got ${JSON.stringify(v)}`,
+        );
+      }
+      return v;
+    })
+    .option("--downstream", "also mark every task downstream")
+    .option("--json", "print JSON")
+    .action(
+      (
+        id: string,
+        task: string,
+        opts: { state: "success" | "failed" | "skipped"; downstream?: boolean; json?: boolean },
+      ) =>
+        withEngine(opts, async ({ kairos }) => {
+          const run = await kairos.runs.mark(id, task, opts.state, {
+            downstream: opts.downstream === true,
+          });
+          if (opts.json) return io.out(JSON.stringify(run));
+          io.out(`run ${id}: ${task} marked ${opts.state}; run is ${run.state}`);
+        }),
+    );
+}
+
+function registerNote(runs: Command, io: Io, withEngine: WithEngine): void {
+  runs
+    .command("note")
+    .description("set the note of a run or of one of its tasks (empty text clears it)")
+    .argument("<id>", "run id")
+    .argument("<text>", "the note")
+    .option("--task <id>", "the task's note instead of the run's")
+    .option("--json", "print JSON")
+    .action((id: string, text: string, opts: { task?: string; json?: boolean }) =>
+      withEngine(opts, async ({ kairos }) => {
+        const run = await kairos.runs.note(
+          id,
+          text === "" ? null : text,
+          opts.task !== undefined ? { task: opts.task } : {},
+        );
+        if (opts.json) return io.out(JSON.stringify(run));
+        io.out(
+          `run ${id}: note ${text === "" ? "cleared" : "set"}${opts.task ? ` on ${opts.task}` : ""}`,
+        );
+      }),
+    );
+}
+
+function registerWhy(runs: Command, io: Io, withEngine: WithEngine): void {
+  runs
+    .command("why")
+    .description("why isn't this task running? (upstreams, rules, limits, retries, pause, leader)")
+    .argument("<id>", "run id")
+    .argument("<task>", "task id")
+    .option("--json", "print JSON")
+    .addHelpText("after", "\nExamples:\n  kairos runs why 42 load")
+    .action((id: string, task: string, opts: { json?: boolean }) =>
+      withEngine({ ...opts, mustExist: true }, async ({ kairos }) => {
+        const why = await kairos.runs.why(id, task);
+        if (opts.json) return io.out(JSON.stringify(why));
+        io.out(`${task} (${why.state}): ${why.summary}`);
+        for (const line of why.lines) io.out(`  - ${line}`);
+      }),
+    );
+}
