@@ -105,7 +105,7 @@ export function printRun(io: Io, run: WorkflowRunDetail, color: boolean): void {
   const lines = renderDag(
     run.tasks.map((t) => ({
       id: t.taskId,
-      dependsOn: dependsOf(run, t.taskId),
+      dependsOn: t.dependsOn,
       state: t.state,
       ...(t.tryNumber > 1 ? { detail: `try ${t.tryNumber}/${t.maxTries}` } : {}),
     })),
@@ -130,20 +130,6 @@ export function printRun(io: Io, run: WorkflowRunDetail, color: boolean): void {
       ]),
     ),
   );
-}
-
-function dependsOf(run: WorkflowRunDetail, taskId: string): readonly string[] {
-  return run.tasks.length === 0 ? [] : (definitionOf(run).get(taskId) ?? []);
-}
-
-const definitions = new WeakMap<WorkflowRunDetail, Map<string, readonly string[]>>();
-function definitionOf(run: WorkflowRunDetail): Map<string, readonly string[]> {
-  let map = definitions.get(run);
-  if (map === undefined) {
-    map = new Map(run.definition.tasks.map((t) => [t.id, t.dependsOn]));
-    definitions.set(run, map);
-  }
-  return map;
 }
 
 function registerShow(runs: Command, io: Io, withEngine: WithEngine): void {

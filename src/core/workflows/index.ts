@@ -53,3 +53,31 @@ export {
   type TryIdentity,
 } from "./retry-delay.js";
 export { explainTask, type UpstreamState, type WhyAnswer } from "./why.js";
+// Definitions, validation, intervals, params and the stored records (used by the runtime).
+export {
+  WORKFLOW_DEFAULTS,
+  normalizeWorkflow,
+  parseWorkflowDate,
+  type RunSemantics,
+  type TaskDeclaration,
+  type TaskDefinition,
+  type WorkflowDeclaration,
+  type WorkflowDefinition,
+  type WorkflowSchedule,
+} from "./definition.js";
+export {
+  WORKFLOW_NAME_PATTERN,
+  WorkflowValidationError,
+  resolveWorkflow,
+  validateWorkflow,
+  type WorkflowIssue,
+} from "./validate-definition.js";
+export {
+  manualDataInterval,
+  planScheduledRuns,
+  type DataInterval,
+  type RunSlot,
+  type ScheduledRunsPlan,
+} from "./intervals.js";
+export { resolveRunParams, validateRunParams, type ParamsDeclaration } from "./params.js";
+export type * from "./store-types.js";

@@ -125,23 +125,25 @@ export class RunAdvancer {
     for (let round = 0; round < 4; round++) {
       const now = this.caps.clock.now();
       const build = await this.jobBuilder(now);
-      let missing: string | null = null;
-      let change: RunChange | null = null;
+      const box: { missing: string | null; change: RunChange | null } = {
+        missing: null,
+        change: null,
+      };
       let outcome;
       try {
         outcome = await this.caps.store.updateRun(
           runId,
           (snapshot) => {
             try {
-              change = decideAdvance(snapshot, {
+              box.change = decideAdvance(snapshot, {
                 now,
                 buildJob: (request) => taskJob(build, request, now),
               });
-              return change;
+              return box.change;
             } catch (error) {
               if (!(error instanceof UnpreparedFunctionError)) throw error;
-              missing = error.fn;
-              change = null;
+              box.missing = error.fn;
+              box.change = null;
               return null;
             }
           },
@@ -154,12 +156,12 @@ export class RunAdvancer {
         this.retryAt(now + 1_000, runId);
         return { changed: false, jobsQueued: 0, run: null };
       }
-      if (missing !== null) {
-        await this.addFunction(missing);
+      if (box.missing !== null) {
+        await this.addFunction(box.missing);
         continue;
       }
       if (outcome.kind === "not_found") return { changed: false, jobsQueued: 0, run: null };
-      return this.after(outcome.run, change, now);
+      return this.after(outcome.run, box.change, now);
     }
     throw new Error(`advancing run ${runId}: the job specs kept changing; will retry`);
   }

@@ -34,6 +34,8 @@ export interface Workflow {
 /** One task of a run. */
 export interface TaskInstance {
   readonly taskId: string;
+  /** Its direct upstream task ids, from the run's definition. */
+  readonly dependsOn: readonly string[];
   readonly state: TaskState;
   readonly tryNumber: number;
   readonly maxTries: number;
@@ -123,6 +125,7 @@ export function liveTaskState(
 /** The public view of a run with its tasks, in the definition's order. */
 export function toRunDetail(r: RunDetail): WorkflowRunDetail {
   const order = new Map(r.definition.tasks.map((t, i) => [t.id, i]));
+  const upstream = new Map(r.definition.tasks.map((t) => [t.id, t.dependsOn]));
   const tasks = [...r.tasks].sort(
     (a, b) => (order.get(a.taskId) ?? 0) - (order.get(b.taskId) ?? 0),
   );
@@ -132,6 +135,7 @@ export function toRunDetail(r: RunDetail): WorkflowRunDetail {
       const job = t.jobId === null ? undefined : r.jobs.get(t.jobId);
       return {
         taskId: t.taskId,
+        dependsOn: upstream.get(t.taskId) ?? [],
         state: liveTaskState(t, r.jobs),
         tryNumber: t.tryNumber,
         maxTries: t.maxTries,

@@ -148,17 +148,17 @@ export function createRunsApi(deps: RunsApiDeps): RunsApi {
   ): Promise<{ run: StoredRun; change: RunChange | null }> => {
     deps.assertOpen();
     const now = clock.now();
-    let decided: RunChange | null = null;
+    const box: { decided: RunChange | null } = { decided: null };
     const outcome = await store().updateRun(
       id,
       (s) => {
-        decided = decide(s, now);
-        return decided;
+        box.decided = decide(s, now);
+        return box.decided;
       },
       now,
     );
     if (outcome.kind === "not_found") throw new NotFoundError(`no workflow run with id ${id}`);
-    const applied: RunChange | null = decided;
+    const applied = box.decided;
     for (const jobId of applied?.cancelJobs ?? []) deps.cancelLocal(jobId);
     if (applied !== null) deps.wake(id);
     return { run: outcome.run, change: applied };
