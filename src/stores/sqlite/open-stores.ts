@@ -10,16 +10,20 @@
 import type { JobStore } from "../../ports/job-store.js";
 import type { LeaderLock } from "../../ports/leader-lock.js";
 import type { ScheduleStore } from "../../ports/schedule-store.js";
+import type { WorkflowStore } from "../../ports/workflow-store.js";
 import { CompletionHooks } from "./completion-hooks.js";
 import { SqliteLeaderLock } from "./leader-lock.js";
 import { openSqliteConnection, type SqliteJobStoreOptions } from "./open.js";
 import { SqliteScheduleStore } from "./schedules/sqlite-schedule-store.js";
 import { SqliteJobStore, toStoreError } from "./sqlite-job-store.js";
+import { SqliteWorkflowStore } from "./workflows/sqlite-workflow-store.js";
 
 /** The stores of one SQLite database. */
 export interface SqliteStores {
   readonly jobs: JobStore;
   readonly schedules: ScheduleStore;
+  /** Workflows, runs and task instances, on the same connection (owns the `workflow` kind). */
+  readonly workflows: WorkflowStore;
   /** Leadership among the processes sharing the file (absent in memory: this process leads). */
   readonly leaderLock?: LeaderLock;
   /**
@@ -44,11 +48,13 @@ export async function openSqliteStores(options: SqliteStoresOptions): Promise<Sq
   const db = await openSqliteConnection(options);
   let jobs: SqliteJobStore;
   let schedules: SqliteScheduleStore;
+  let workflows: SqliteWorkflowStore;
   let leaderLock: SqliteLeaderLock | null = null;
   try {
     const hooks = new CompletionHooks();
     jobs = new SqliteJobStore(db, hooks);
     schedules = new SqliteScheduleStore(db, hooks);
+    workflows = new SqliteWorkflowStore(db, hooks);
     if (options.path !== ":memory:") {
       leaderLock = new SqliteLeaderLock(
         db,
@@ -62,9 +68,11 @@ export async function openSqliteStores(options: SqliteStoresOptions): Promise<Sq
   return {
     jobs,
     schedules,
+    workflows,
     ...(leaderLock ? { leaderLock } : {}),
     close: async () => {
       await leaderLock?.close();
+      workflows.close();
       schedules.close();
       await jobs.close();
     },

@@ -11,6 +11,7 @@ import { sql as jobOriginSql } from "./005-job-origin.js";
 import { sql as jobAttemptsSql } from "./006-job-attempts.js";
 import { sql as leaderLeaseSql } from "./007-leader-lease.js";
 import { sql as functionRegistrySql } from "./008-function-registry.js";
+import { sql as workflowsSql } from "./009-workflows.js";
 
 /** One schema migration: applied once, in version order, inside the runner's transaction. */
 export interface Migration {
@@ -29,4 +30,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: "job-attempts", sql: jobAttemptsSql },
   { version: 7, name: "leader-lease", sql: leaderLeaseSql },
   { version: 8, name: "function-registry", sql: functionRegistrySql },
+  { version: 9, name: "workflows", sql: workflowsSql },
 ];

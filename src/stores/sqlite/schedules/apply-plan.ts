@@ -13,6 +13,9 @@
  *   delete_schedule  delete with its history (cascade); its jobs are kept. NotFoundError when
  *                    the name is missing
  *   upsert_function / delete_function  see functions.ts (delete: NotFoundError when missing)
+ *   put_workflow     create (source config) or replace a workflow keeping its runtime state
+ *                    (../workflows/workflow-writes.ts); ConflictError over an api workflow
+ *   delete_workflow  delete a workflow with its runs and history; NotFoundError when missing
  */
 import type Database from "better-sqlite3";
 import { ConflictError, NotFoundError, ValidationError } from "../../../core/errors.js";
@@ -21,6 +24,7 @@ import type {
   ScheduleDeclaration,
   ScheduleRuntimeInit,
 } from "../../../ports/schedule-store.js";
+import { prepareWorkflowWrites } from "../workflows/workflow-writes.js";
 import { prepareFunctions } from "./functions.js";
 import { type NewHistoryEntry, prepareHistory } from "./history.js";
 import {
@@ -51,6 +55,7 @@ export function prepareApplyPlan(
 ): (changes: readonly PlanChange[], now: number) => void {
   const functions = prepareFunctions(db);
   const history = prepareHistory(db);
+  const workflows = prepareWorkflowWrites(db);
   const { byName, insert, updateDeclared, updateCursor, remove } = prepareStatements(db);
 
   const mustFind = (name: string, op: string): ScheduleRow => {
@@ -96,9 +101,16 @@ export function prepareApplyPlan(
         functions.remove(change.name);
         return;
       case "put_workflow":
+        workflows.put(change.definition, "config", change.nextRunAfter, now);
+        return;
       case "delete_workflow":
-        // Applied by the workflow store (ports/workflow-store) once it is wired in.
-        throw new ValidationError(`plan change ${change.op} needs the workflow store`);
+        if (!workflows.remove(change.name)) {
+          throw new NotFoundError(
+            `workflow "${change.name}" does not exist, so delete_workflow cannot apply; ` +
+              `nothing of the plan was applied`,
+          );
+        }
+        return;
       default: {
         const never: never = change;
         throw new ValidationError(`unknown plan change ${JSON.stringify(never)}`);

@@ -1,0 +1,55 @@
+/**
+ * The WorkflowStore conformance suite against the SQLite adapter (in memory and on a file),
+ * plus SQLite-specific tests: two connections on one file racing for a logical date, and the
+ * shared connection's lifecycle.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { ShuttingDownError } from "../../../core/errors.js";
+import { defineWorkflowStoreConformance } from "../../conformance/workflow-store-suite.js";
+import { T0, definition, newRun, putWorkflow } from "../../conformance/workflow-store-fixtures.js";
+import { openSqliteStores, type SqliteStores } from "../index.js";
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function tempDbPath(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kairos-workflows-"));
+  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return path.join(dir, "kairos.db");
+}
+
+defineWorkflowStoreConformance("sqlite memory", () => openSqliteStores({ path: ":memory:" }));
+defineWorkflowStoreConformance("sqlite file", () => openSqliteStores({ path: tempDbPath() }));
+
+async function open(dbPath: string): Promise<SqliteStores> {
+  const stores = await openSqliteStores({ path: dbPath });
+  cleanups.push(() => stores.close());
+  return stores;
+}
+
+describe("SQLite workflow store on a file", () => {
+  it("creates one run when two connections create the same logical date", async () => {
+    const dbPath = tempDbPath();
+    const a = await open(dbPath);
+    const b = await open(dbPath);
+    await putWorkflow(a.workflows);
+    const first = await a.workflows.createRun(newRun(definition(), T0), T0);
+    const second = await b.workflows.createRun(newRun(definition(), T0), T0 + 1);
+    expect(first.kind).toBe("created");
+    expect(second).toEqual({ kind: "duplicate", run: first.run });
+  });
+});
+
+describe("SQLite workflow store lifecycle", () => {
+  it("throws ShuttingDownError once the job store closed the shared connection", async () => {
+    const stores = await openSqliteStores({ path: ":memory:" });
+    await stores.jobs.close();
+    await expect(stores.workflows.listWorkflows()).rejects.toBeInstanceOf(ShuttingDownError);
+    await stores.close();
+  });
+});
