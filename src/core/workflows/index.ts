@@ -53,3 +53,14 @@ export {
   type TryIdentity,
 } from "./retry-delay.js";
 export { explainTask, type UpstreamState, type WhyAnswer } from "./why.js";
+export {
+  FailTask,
+  SkipTask,
+  TASK_FAILED_CODE,
+  TASK_SKIPPED_CODE,
+  parseTaskTryKey,
+  taskTryOrigin,
+} from "./task-errors.js";
+export { renderTaskPayload, templateIssues, type TaskTemplateVars } from "./payload-template.js";
+export { taskDefinitionOf, topologyOf } from "./run-topology.js";
+export { decideAdvance, type AdvanceContext, type TaskJobRequest } from "./advance.js";
