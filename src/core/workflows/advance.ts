@@ -8,7 +8,7 @@
  *    (TASK_SKIPPED), `failed` for a FailTask (TASK_FAILED), else `up_for_retry` due at
  *    end + delay while tries remain (retry-delay.ts), else `failed`; cancelled -> `failed`.
  *    An outcome reaching a task that is no longer queued/running (marked by hand, cancelled
- *    with its run) keeps the task's state and only records the job's error.
+ *    with its run) keeps the task's state (a `failed` one without an error gets the job's).
  *    A `queued` task whose job has started is written `running` (startedAt from the job).
  * 2. Plan. `planRun` with the definition's `maxActiveTasks`; a task dispatched gets try
  *    `tryNumber + 1` and its job from `ctx.buildJob` (payload rendered for that try). A payload
@@ -128,7 +128,8 @@ function applyOutcome(
   }
   const row = rows.get(task.taskId);
   if (!isActiveTask(task.state)) {
-    rows.set({ ...row, error: row.error ?? job?.error ?? null });
+    const error = row.state === "failed" ? (row.error ?? job?.error ?? null) : row.error;
+    rows.set({ ...row, error });
     return;
   }
   const definition = taskDefinitionOf(snapshot.run.definition, task.taskId);

@@ -64,3 +64,12 @@ export {
 export { renderTaskPayload, templateIssues, type TaskTemplateVars } from "./payload-template.js";
 export { taskDefinitionOf, topologyOf } from "./run-topology.js";
 export { decideAdvance, type AdvanceContext, type TaskJobRequest } from "./advance.js";
+export {
+  decideCancel,
+  decideClear,
+  decideMark,
+  decideNote,
+  withDownstream,
+  type ClearOptions,
+} from "./operations.js";
+export { decideDispatchLost, decideOrphan } from "./reapers.js";
