@@ -73,3 +73,4 @@ export {
   type ClearOptions,
 } from "./operations.js";
 export { decideDispatchLost, decideOrphan } from "./reapers.js";
+export { explainRunTask, type RunWhyAnswer, type RunWhyContext } from "./run-why.js";
