@@ -81,3 +81,24 @@ export {
 } from "./intervals.js";
 export { resolveRunParams, validateRunParams, type ParamsDeclaration } from "./params.js";
 export type * from "./store-types.js";
+export {
+  FailTask,
+  SkipTask,
+  TASK_FAILED_CODE,
+  TASK_SKIPPED_CODE,
+  parseTaskTryKey,
+  taskTryOrigin,
+} from "./task-errors.js";
+export { renderTaskPayload, templateIssues, type TaskTemplateVars } from "./payload-template.js";
+export { taskDefinitionOf, topologyOf } from "./run-topology.js";
+export { decideAdvance, type AdvanceContext, type TaskJobRequest } from "./advance.js";
+export {
+  decideCancel,
+  decideClear,
+  decideMark,
+  decideNote,
+  withDownstream,
+  type ClearOptions,
+} from "./operations.js";
+export { decideDispatchLost, decideOrphan } from "./reapers.js";
+export { explainRunTask, type RunWhyAnswer, type RunWhyContext } from "./run-why.js";

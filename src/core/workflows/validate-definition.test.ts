@@ -205,6 +205,23 @@ describe("validateWorkflow", () => {
     ).toEqual([]);
   });
 
+  it("rejects payload placeholders the renderer would reject, at the payload's path", () => {
+    const decl = wf(
+      [
+        t("a", undefined, { payload: { day: "{{ logicalDate }}", x: ["{{ ds }}"] } }),
+        t("b", undefined, { payload: "{{ params.full }} {{ params.region }}" }),
+      ],
+      { params: { full: false } },
+    );
+    expect(validateWorkflow(decl, fns).map((i) => [formatPath(i.path), i.message])).toEqual([
+      [
+        "tasks[0].payload",
+        expect.stringMatching(/^task "a" payload\.x\[0\]: unknown placeholder "\{\{ ds \}\}"/),
+      ],
+      ["tasks[1].payload", expect.stringMatching(/^task "b" payload: .*declare "region"/)],
+    ]);
+  });
+
   it("assertValidWorkflow throws a ValidationError listing every issue", () => {
     let caught: unknown;
     try {

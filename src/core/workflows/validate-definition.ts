@@ -26,6 +26,7 @@ import {
   type WorkflowDefinition,
 } from "./definition.js";
 import { validateParamsDeclaration } from "./params.js";
+import { templateIssues } from "./payload-template.js";
 
 /** Names of workflows and tasks: letters, digits and `_ . : -`, 1 to 200 characters. */
 export const WORKFLOW_NAME_PATTERN = /^[A-Za-z0-9_.:-]{1,200}$/;
@@ -103,8 +104,31 @@ export function validateWorkflow(
   tasks.forEach((task, i) => {
     if (task !== NOT_A_TASK) checkTask(task, i, firstIndex, knownFunctions, issues);
   });
+  checkPayloadTemplates(decl, tasks, issues);
   for (const cycle of findCycles(tasks, firstIndex)) issues.push(cycle);
   return issues;
+}
+
+/** Placeholders `renderTaskPayload` would reject (payload-template.ts), at each payload's path. */
+function checkPayloadTemplates(
+  decl: WorkflowDeclaration,
+  tasks: readonly TaskDeclaration[],
+  issues: WorkflowIssue[],
+): void {
+  const params = decl.params;
+  const names =
+    typeof params === "object" && params !== null && !Array.isArray(params)
+      ? Object.keys(params)
+      : [];
+  tasks.forEach((task, i) => {
+    if (task === NOT_A_TASK || task.payload === undefined) return;
+    for (const message of templateIssues(task.payload, names)) {
+      issues.push({
+        path: ["tasks", i, "payload"],
+        message: `task "${String(task.id)}" ${message}`,
+      });
+    }
+  });
 }
 
 /** Throws WorkflowValidationError listing every issue unless the declaration is valid. */
