@@ -117,6 +117,13 @@ export interface JobListQuery {
   readonly beforeId?: string;
 }
 
+/** A job's place in the claim order: highest priority first, then earliest runAt, then id. */
+export interface ClaimOrderPosition {
+  readonly jobId: string;
+  readonly priority: number;
+  readonly runAt: number;
+}
+
 /**
  * Which finished jobs one `deleteFinishedJobs` call deletes: jobs in a terminal state
  * (succeeded, failed, cancelled, timed_out) whose `finishedAt` is before `finishedBefore`.
@@ -207,6 +214,21 @@ export interface JobStore {
   get(jobId: string): Promise<StoredJob | null>;
 
   list(query: JobListQuery): Promise<StoredJob[]>;
+
+  /**
+   * Running jobs whose concurrency key is `key`, oldest id first, at most `limit`: who holds
+   * the key's slots ("why isn't it running?"). Index-driven: the cost grows with the key's
+   * running jobs, which worker capacity bounds.
+   */
+  listRunningWithKey(key: string, limit: number): Promise<StoredJob[]>;
+
+  /**
+   * How many queued jobs (of any fn) sort ahead of `position` in the claim order, counted up to
+   * `limit` (a result of `limit` means at least that many). Jobs still `scheduled`/`retrying`
+   * are not counted, due or not (a claim promotes the due ones of its fns first). Index-driven:
+   * the cost grows with `limit`, not with the queue.
+   */
+  countQueuedAhead(position: ClaimOrderPosition, limit: number): Promise<number>;
 
   /** The earliest `runAt` among scheduled/retrying jobs of the given fns, or null. */
   nextRunAt(fns: readonly string[]): Promise<number | null>;

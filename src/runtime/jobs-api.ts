@@ -1,7 +1,7 @@
 /**
  * @module runtime/jobs-api
  * The jobs half of the engine's client interface: enqueue (one or many, in one transaction),
- * read, list, cancel, logs. Beside `schedules-api.ts`; the facade (`kairos.ts`) exposes both.
+ * read, list, cancel, logs, why. Beside `schedules-api.ts`; the facade (`kairos.ts`) exposes both.
  * Every new job is built by the JobFactory, so its policy is resolved once and stamped on it.
  */
 import { ValidationError } from "../core/errors.js";
@@ -12,6 +12,10 @@ import type { JobLogLine, JobStore } from "../ports/job-store.js";
 import type { EventBus } from "./event-bus.js";
 import type { JobFactory, NewJobOptions } from "./job-factory.js";
 import { toJob, toJobAttempt, type Job, type JobAttempt } from "./job-view.js";
+import type { JobWhy } from "../core/jobs/why.js";
+import { explainStoredJob, type FunctionStatus } from "./job-why.js";
+
+export type { JobWhy, JobWhyCode, JobWhyReason } from "../core/jobs/why.js";
 
 /** Options of one enqueue. */
 export interface EnqueueOptions extends NewJobOptions {
@@ -72,6 +76,13 @@ export interface JobsApi {
    * error, duration), then the one running now, if any (outcome `running`). [] for an unknown id.
    */
   attempts(id: string): Promise<JobAttempt[]>;
+  /**
+   * Why the job is not running, in words: `{ jobId, state, summary, reasons: [{ code, message
+   * }] }` with stable codes (scheduled_later, retry_backoff, concurrency_key, no_live_worker,
+   * unknown_function, waiting_for_slot, cancel_requested, running, stopped, and the terminal
+   * states; see core/jobs/why). Null for an unknown id.
+   */
+  why(id: string): Promise<JobWhy | null>;
 }
 
 /** What the jobs API is handed. */
@@ -83,6 +94,8 @@ export interface JobsApiCapabilities {
   assertOpen(): void;
   /** Throws UnknownFunctionError when the deployment does not know `fn` (runtime/function-catalog). */
   assertKnown(fn: string): Promise<void>;
+  /** Whether `fn` is known and why no live worker can run it (runtime/job-why). */
+  functionStatus(fn: string): Promise<FunctionStatus>;
   /** Jobs became due at `runAt` (wake this process's workers). */
   due(runAt: number): void;
   /** A job running in this process should see its cancel now. */
@@ -155,6 +168,10 @@ function readApi(caps: JobsApiCapabilities): JobsApi {
     attempts: async (id) => {
       caps.assertOpen();
       return (await store.getAttempts(String(id))).map(toJobAttempt);
+    },
+    why: async (id) => {
+      caps.assertOpen();
+      return explainStoredJob(caps, id);
     },
   };
 }

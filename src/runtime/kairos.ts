@@ -31,6 +31,7 @@ import { FunctionPresence } from "./function-presence.js";
 import { JobFactory } from "./job-factory.js";
 import type { Job } from "./job-view.js";
 import { createJobsApi, type EnqueueOptions, type JobsApi } from "./jobs-api.js";
+import { functionStatus } from "./job-why.js";
 import type { LeaderDuty } from "./leader-duties.js";
 import { Leadership, NOT_LEADING, type LeadershipReport } from "./leadership.js";
 import type { SchedulerLoop, SchedulerLoopOptions } from "./scheduler/scheduler-loop.js";
@@ -47,6 +48,7 @@ import type { WorkflowInput, WorkflowOptions, WorkflowsApi } from "./workflows/w
 
 export { toJob, type Job, type JobAttempt } from "./job-view.js";
 export type { CancelResult, EnqueueOptions, JobListOptions, JobsApi } from "./jobs-api.js";
+export type { JobWhy, JobWhyCode, JobWhyReason } from "./jobs-api.js";
 export type { EngineStats, KairosDeps, StartOptions, StopOptions } from "./engine-options.js";
 export type { FunctionInfo, FunctionsApi } from "./function-catalog.js";
 export type { StopReport } from "./worker/drain.js";
@@ -71,7 +73,7 @@ export class Kairos {
   private closed = false;
   /** Schedules: create, list, pause/resume, trigger, history, next fires. */
   readonly schedules: SchedulesApi;
-  /** Jobs: read, list, cancel, logs. */
+  /** Jobs: read, list, cancel, logs, why. */
   readonly jobs: JobsApi;
   /** Functions: every function in the store and the live workers defining each. */
   readonly functions: FunctionsApi;
@@ -106,6 +108,7 @@ export class Kairos {
       clock: deps.clock,
       assertOpen: () => this.assertOpen(),
       assertKnown: (fn) => this.catalog.assertKnown(fn),
+      functionStatus: (fn) => functionStatus(this.catalog, fn),
       due: (runAt) => this.pool?.notify(runAt),
       cancelLocal: (jobId) => this.pool?.cancelLocal(jobId),
     });

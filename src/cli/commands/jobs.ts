@@ -1,6 +1,6 @@
 /**
  * @module cli/commands/jobs
- * `kairos jobs list|show|cancel` and `kairos enqueue FN --payload JSON`.
+ * `kairos jobs list|show|cancel|why` and `kairos enqueue FN --payload JSON`.
  */
 import { InvalidArgumentError, type Command } from "commander";
 import { NotFoundError } from "../../core/errors.js";
@@ -17,10 +17,11 @@ const MAX_INT32 = 2_147_483_647;
 
 /** Register `kairos jobs ...` and `kairos enqueue`. */
 export function registerJobs(program: Command, io: Io, withEngine: WithEngine): void {
-  const jobs = program.command("jobs").description("list, show and cancel jobs");
+  const jobs = program.command("jobs").description("list, show, cancel jobs and say why they wait");
   registerJobsList(jobs, io, withEngine);
   registerJobsShow(jobs, io, withEngine);
   registerJobsCancel(jobs, io, withEngine);
+  registerJobsWhy(jobs, io, withEngine);
   registerEnqueue(program, io, withEngine);
 }
 
@@ -149,6 +150,26 @@ function registerJobsCancel(jobs: Command, io: Io, withEngine: WithEngine): void
         if (!res) throw new NotFoundError(`no job with id ${id}`);
         if (opts.json) return io.out(JSON.stringify(res));
         io.out(`job ${id}: ${res.outcome.replace("_", " ")} (state ${res.job.state})`);
+      }),
+    );
+}
+
+/** `kairos jobs why`: the summary, then one line per reason (code, message). */
+function registerJobsWhy(jobs: Command, io: Io, withEngine: WithEngine): void {
+  jobs
+    .command("why")
+    .description("say why a job is not running (or what it is doing, or how it ended)")
+    .argument("<id>", "job id")
+    .option("--json", "print JSON: { jobId, state, summary, reasons: [{ code, message }] }")
+    .addHelpText("after", "\nExamples:\n  kairos jobs why 42\n  kairos jobs why 42 --json")
+    .action((id: string, opts: { json?: boolean }) =>
+      withEngine({ ...opts, mustExist: true }, async ({ kairos }) => {
+        const why = await kairos.jobs.why(id);
+        if (!why) throw new NotFoundError(`no job with id ${id}`);
+        if (opts.json) return io.out(JSON.stringify(why));
+        io.out(why.summary);
+        const width = Math.max(...why.reasons.map((r) => r.code.length));
+        for (const r of why.reasons) io.out(`  ${r.code.padEnd(width)}  ${r.message}`);
       }),
     );
 }

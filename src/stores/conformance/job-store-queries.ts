@@ -1,7 +1,7 @@
 /**
  * @module stores/conformance/job-store-queries
  * Conformance of the remaining JobStore calls: progress, logs, get, list, nextRunAt,
- * changeToken, and the lifecycle (idempotent migrate, ShuttingDown after close).
+ * listRunningWithKey, countQueuedAhead, changeToken, and the lifecycle (idempotent migrate, ShuttingDown after close).
  */
 import { describe, expect, it } from "vitest";
 import { ShuttingDownError } from "../../core/errors.js";
@@ -226,6 +226,49 @@ export function defineQueryTests(ctx: SuiteContext): void {
       // Once the scheduled "c" job runs it no longer counts.
       await claimOne(store, { fns: ["c"], now: T0 + 500 });
       expect(await store.nextRunAt(["c"])).toBeNull();
+    });
+  });
+
+  describe("listRunningWithKey", () => {
+    it("lists the running jobs of one key, oldest first, within the limit", async () => {
+      const store = ctx.store();
+      const key = { concurrencyKey: "db", concurrencyLimit: 3 };
+      const [a, b, c] = await enqueueMany(store, 3, () => key);
+      await enqueueOne(store, { fn: "other", concurrencyKey: "db", concurrencyLimit: 3 }); // queued
+      await enqueueOne(store, { concurrencyKey: "dbx", concurrencyLimit: 3 });
+      await enqueueOne(store); // no key
+      await claim(store, { limit: 6 });
+      expect(ids(await store.listRunningWithKey("db", 10))).toEqual(ids([a!, b!, c!]));
+      expect(ids(await store.listRunningWithKey("db", 2))).toEqual(ids([a!, b!]));
+      expect((await store.listRunningWithKey("db", 10))[0]).toMatchObject({
+        state: "running",
+        leaseOwner: "w1",
+      });
+      expect(await store.listRunningWithKey("none", 10)).toEqual([]);
+    });
+  });
+
+  describe("countQueuedAhead", () => {
+    it("counts the queued jobs ahead in claim order: priority, then runAt, then id", async () => {
+      const store = ctx.store();
+      const high = await enqueueOne(store, { priority: 5, runAt: T0 - 10 });
+      const early = await enqueueOne(store, { runAt: T0 - 100 });
+      const me = await enqueueOne(store, { runAt: T0 - 50 });
+      const tie = await enqueueOne(store, { runAt: T0 - 50, fn: "other" });
+      await enqueueOne(store, { priority: -1, runAt: T0 - 1_000 }); // lower priority: behind
+      await enqueueOne(store, { priority: 9, runAt: T0 + 60_000 }); // scheduled: not counted
+      const at = (j: typeof me) => ({ jobId: j.id, priority: j.priority, runAt: j.runAt });
+      expect(await store.countQueuedAhead(at(me), 100)).toBe(2);
+      expect(await store.countQueuedAhead(at(tie), 100)).toBe(3);
+      expect(await store.countQueuedAhead(at(high), 100)).toBe(0);
+      expect(await store.countQueuedAhead(at(early), 100)).toBe(1);
+      expect(await store.countQueuedAhead(at(tie), 2)).toBe(2);
+      // A running job is no longer queued.
+      await claimOne(store);
+      expect(await store.countQueuedAhead(at(me), 100)).toBe(1);
+      // A due job not yet promoted finds its place among the queued ones.
+      const due = { jobId: "999999", priority: 0, runAt: T0 - 60 };
+      expect(await store.countQueuedAhead(due, 100)).toBe(1);
     });
   });
 

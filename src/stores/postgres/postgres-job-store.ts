@@ -15,6 +15,7 @@
 import type {
   CancelOutcome,
   ClaimedJob,
+  ClaimOrderPosition,
   ClaimRequest,
   EnqueueOutcome,
   FinalizeRequest,
@@ -40,7 +41,14 @@ import { appendLogs, getLogs } from "./logs.js";
 import { migrate } from "./migrate.js";
 import { ChangeListener } from "./notifications.js";
 import { setProgress } from "./progress.js";
-import { getJob, listExpired, listJobs, nextRunAt } from "./read-jobs.js";
+import {
+  countQueuedAhead,
+  getJob,
+  listExpired,
+  listJobs,
+  listRunningWithKey,
+  nextRunAt,
+} from "./read-jobs.js";
 import { deleteFinishedJobs } from "./retention.js";
 
 /** A JobStore over a PgDatabase (its pool). Build it with `openPostgresStores`. */
@@ -148,6 +156,14 @@ export class PostgresJobStore implements JobStore {
 
   async list(query: JobListQuery): Promise<StoredJob[]> {
     return this.#run("list", () => listJobs(this.#db, query));
+  }
+
+  async listRunningWithKey(key: string, limit: number): Promise<StoredJob[]> {
+    return this.#run("listRunningWithKey", () => listRunningWithKey(this.#db, key, limit));
+  }
+
+  async countQueuedAhead(position: ClaimOrderPosition, limit: number): Promise<number> {
+    return this.#run("countQueuedAhead", () => countQueuedAhead(this.#db, position, limit));
   }
 
   async nextRunAt(fns: readonly string[]): Promise<number | null> {

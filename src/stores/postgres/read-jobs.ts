@@ -1,10 +1,11 @@
 /**
  * @module stores/postgres/read-jobs
- * Statement family: reads of `jobs` (get, list, expired leases, next run-at). Single SELECTs on
+ * Statement family: reads of `jobs` (get, list, expired leases, next run-at, a key's running
+ * jobs, the queue ahead of a job). Single SELECTs on
  * a pooled connection, each a consistent snapshot on its own; none locks a row.
  */
 import { ValidationError } from "../../core/errors.js";
-import type { JobListQuery, StoredJob } from "../../ports/job-store.js";
+import type { ClaimOrderPosition, JobListQuery, StoredJob } from "../../ports/job-store.js";
 import { clampLimit, parseId } from "./arguments.js";
 import type { PgDatabase } from "./database.js";
 import { type JobRow, jobColumns, rowToJob } from "./job-row.js";
@@ -91,4 +92,46 @@ export async function nextRunAt(db: PgDatabase, fns: readonly string[]): Promise
     [[...fns]],
   );
   return rows[0]?.run_at ?? null;
+}
+
+/**
+ * Contract: inputs a concurrency key and a limit; its running jobs, oldest id first. Uses
+ * jobs_running_key_idx; worker capacity bounds them.
+ */
+export async function listRunningWithKey(
+  db: PgDatabase,
+  key: string,
+  limit: number,
+): Promise<StoredJob[]> {
+  const { rows } = await db.query<JobRow>(
+    `SELECT ${COLS} FROM ${db.s}.jobs
+      WHERE state = 'running' AND concurrency_key = $1
+      ORDER BY id LIMIT $2`,
+    [key, clampLimit(limit, DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT)],
+  );
+  return rows.map(rowToJob);
+}
+
+/**
+ * Contract: inputs a claim-order position and a limit; the queued jobs ahead of it, up to the
+ * limit from each of the two ranges of jobs_queued_claim_idx it walks: higher priorities, then
+ * the same priority with an earlier (run_at, id).
+ */
+export async function countQueuedAhead(
+  db: PgDatabase,
+  position: ClaimOrderPosition,
+  limit: number,
+): Promise<number> {
+  const cap = clampLimit(limit, DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT);
+  const id = parseId(position.jobId) ?? "9223372036854775807";
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT
+       (SELECT count(*) FROM (SELECT 1 FROM ${db.s}.jobs
+          WHERE state = 'queued' AND priority > $1 LIMIT $4) a)::int
+     + (SELECT count(*) FROM (SELECT 1 FROM ${db.s}.jobs
+          WHERE state = 'queued' AND priority = $1 AND (run_at, id) < ($2, $3::bigint)
+          LIMIT $4) b)::int AS n`,
+    [position.priority, position.runAt, id, cap],
+  );
+  return Math.min(cap, Number(rows[0]?.n ?? 0));
 }

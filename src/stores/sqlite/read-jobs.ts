@@ -1,13 +1,14 @@
 /**
  * @module stores/sqlite/read-jobs
- * Statement family: reads of `jobs` (get, list, expired leases, next run-at). Single SELECTs,
+ * Statement family: reads of `jobs` (get, list, expired leases, next run-at, a key's running
+ * jobs, the queue ahead of a job). Single SELECTs,
  * each a consistent snapshot on its own; none takes the write lock. Rows are read in raw mode
  * (`JOB_COLUMNS`, see job-row).
  */
 import type Database from "better-sqlite3";
 import { ValidationError } from "../../core/errors.js";
 import { JOB_STATES, type JobState } from "../../core/jobs/states.js";
-import type { JobListQuery, StoredJob } from "../../ports/job-store.js";
+import type { ClaimOrderPosition, JobListQuery, StoredJob } from "../../ports/job-store.js";
 import { clampLimit, parseJobId } from "./arguments.js";
 import { JOB_COLUMNS, type JobTuple, tupleToJob } from "./job-row.js";
 
@@ -21,6 +22,8 @@ export interface JobReads {
   list(query: JobListQuery): StoredJob[];
   listExpired(now: number, limit: number): StoredJob[];
   nextRunAt(fns: readonly string[]): number | null;
+  listRunningWithKey(key: string, limit: number): StoredJob[];
+  countQueuedAhead(position: ClaimOrderPosition, limit: number): number;
 }
 
 /** Which index lists jobs of a state (see migration 001). */
@@ -178,7 +181,50 @@ export function prepareReads(db: Database.Database): JobReads {
     listExpired: (now, limit) =>
       expired.all(now, clampLimit(limit, DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT)).map(tupleToJob),
 
+    ...prepareQueueReads(db),
+
     nextRunAt: (fns) =>
       fns.length === 0 ? null : (earliest.get(JSON.stringify(fns))?.run_at ?? null),
+  };
+}
+
+/** The reads behind "why isn't it running?": a key's running jobs, the queue ahead of a job. */
+function prepareQueueReads(
+  db: Database.Database,
+): Pick<JobReads, "listRunningWithKey" | "countQueuedAhead"> {
+  // Contract: inputs a concurrency key and a limit; its running jobs, oldest id first. Uses
+  // jobs_running_key_idx (its condition repeated word for word); worker capacity bounds them.
+  const runningWithKey = db
+    .prepare<[string, number], JobTuple>(
+      `SELECT ${JOB_COLUMNS} FROM jobs INDEXED BY jobs_running_key_idx
+        WHERE state = 'running' AND concurrency_key IS NOT NULL AND concurrency_key = ?
+        ORDER BY id LIMIT ? + 0`,
+    )
+    .raw();
+
+  // Contract: inputs a claim-order position (@p priority, @r run_at, @id) and @limit; the
+  // queued jobs ahead of it, up to @limit from each of the two ranges of jobs_queued_claim_idx
+  // it walks: higher priorities, then the same priority with an earlier (run_at, id).
+  const queuedAhead = db.prepare<Record<string, number>, { n: number }>(
+    `SELECT
+       (SELECT count(*) FROM (SELECT 1 FROM jobs INDEXED BY jobs_queued_claim_idx
+          WHERE state = 'queued' AND priority > @p LIMIT @limit + 0))
+     + (SELECT count(*) FROM (SELECT 1 FROM jobs INDEXED BY jobs_queued_claim_idx
+          WHERE state = 'queued' AND priority = @p AND (run_at, id) < (@r, @id)
+          LIMIT @limit + 0)) AS n`,
+  );
+
+  return {
+    listRunningWithKey: (key, limit) =>
+      runningWithKey
+        .all(key, clampLimit(limit, DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT))
+        .map(tupleToJob),
+
+    countQueuedAhead: (position, limit) => {
+      const id = parseJobId(position.jobId) ?? Number.MAX_SAFE_INTEGER;
+      const cap = clampLimit(limit, DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT);
+      const params = { p: position.priority, r: position.runAt, id, limit: cap };
+      return Math.min(cap, queuedAhead.get(params)?.n ?? 0);
+    },
   };
 }

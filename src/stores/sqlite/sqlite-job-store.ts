@@ -18,6 +18,7 @@ import { KairosError, ShuttingDownError, StoreError } from "../../core/errors.js
 import type {
   CancelOutcome,
   ClaimedJob,
+  ClaimOrderPosition,
   ClaimRequest,
   EnqueueOutcome,
   FinalizeRequest,
@@ -154,6 +155,14 @@ export class SqliteJobStore implements JobStore {
 
   async list(query: JobListQuery): Promise<StoredJob[]> {
     return this.#run("list", () => this.#reads.list(query));
+  }
+
+  async listRunningWithKey(key: string, limit: number): Promise<StoredJob[]> {
+    return this.#run("listRunningWithKey", () => this.#reads.listRunningWithKey(key, limit));
+  }
+
+  async countQueuedAhead(position: ClaimOrderPosition, limit: number): Promise<number> {
+    return this.#run("countQueuedAhead", () => this.#reads.countQueuedAhead(position, limit));
   }
 
   async nextRunAt(fns: readonly string[]): Promise<number | null> {
