@@ -32,7 +32,7 @@ CREATE TABLE workflows (
   updated_at          INTEGER NOT NULL
 );
 
-CREATE INDEX workflows_due_idx ON workflows (next_run_after)
+CREATE INDEX workflows_due_idx ON workflows (next_run_after, name)
   WHERE paused = 0 AND next_run_after IS NOT NULL;
 
 CREATE TABLE workflow_runs (
@@ -63,7 +63,7 @@ CREATE INDEX workflow_runs_plan_idx ON workflow_runs (updated_at, id)
   WHERE state = 'running' AND needs_plan = 1;
 CREATE INDEX workflow_runs_plan_at_idx ON workflow_runs (next_plan_at)
   WHERE state = 'running' AND next_plan_at IS NOT NULL;
-CREATE INDEX workflow_runs_progress_idx ON workflow_runs (last_progress_at)
+CREATE INDEX workflow_runs_progress_idx ON workflow_runs (last_progress_at, id)
   WHERE state = 'running';
 
 CREATE TABLE task_instances (

@@ -12,21 +12,27 @@ import { type RunRow, rowToRun } from "./rows.js";
 
 /** Prepare the planner's and reapers' queries once. */
 export function preparePlannerQueries(db: Database.Database) {
-  // Contract: running runs to plan, oldest change first (workflow_runs_plan_idx and
-  // workflow_runs_plan_at_idx).
-  const toPlan = db.prepare<[number, number], { id: number }>(
-    `SELECT id FROM workflow_runs
-      WHERE state = 'running' AND (needs_plan = 1 OR (next_plan_at IS NOT NULL AND next_plan_at <= ?))
-      ORDER BY updated_at, id LIMIT ?`,
+  // Contract: running runs to plan, oldest change first: the flagged ones
+  // (workflow_runs_plan_idx) and those whose planned look is due (workflow_runs_plan_at_idx).
+  // INDEXED BY: without statistics SQLite would scan every running run instead.
+  const toPlan = db.prepare<{ now: number; limit: number }, { id: number }>(
+    `SELECT id, updated_at FROM workflow_runs INDEXED BY workflow_runs_plan_idx
+      WHERE state = 'running' AND needs_plan = 1
+     UNION
+     SELECT id, updated_at FROM workflow_runs INDEXED BY workflow_runs_plan_at_idx
+      WHERE state = 'running' AND next_plan_at IS NOT NULL AND next_plan_at <= @now
+     ORDER BY updated_at, id LIMIT @limit`,
   );
-  // Contract: the earliest next_plan_at of running runs (workflow_runs_plan_at_idx).
+  // Contract: the earliest next_plan_at of running runs (first entry of workflow_runs_plan_at_idx).
   const nextPlan = db.prepare<[], { at: number | null }>(
-    `SELECT MIN(next_plan_at) AS at FROM workflow_runs
+    `SELECT MIN(next_plan_at) AS at FROM workflow_runs INDEXED BY workflow_runs_plan_at_idx
       WHERE state = 'running' AND next_plan_at IS NOT NULL`,
   );
-  // Contract: running runs without progress since the cutoff (workflow_runs_progress_idx).
+  // Contract: running runs without progress since the cutoff, in index order
+  // (workflow_runs_progress_idx).
   const stalled = db.prepare<[number, number], { id: number }>(
-    `SELECT id FROM workflow_runs WHERE state = 'running' AND last_progress_at < ?
+    `SELECT id FROM workflow_runs INDEXED BY workflow_runs_progress_idx
+      WHERE state = 'running' AND last_progress_at < ?
       ORDER BY last_progress_at, id LIMIT ?`,
   );
   // Contract: queued tasks queued before the cutoff whose job has never started
@@ -54,7 +60,7 @@ export function preparePlannerQueries(db: Database.Database) {
 
   return {
     runsToPlan(now: number, limit: number): string[] {
-      return toPlan.all(now, clampLimit(limit, 100, 10_000)).map((r) => String(r.id));
+      return toPlan.all({ now, limit: clampLimit(limit, 100, 10_000) }).map((r) => String(r.id));
     },
     nextPlanAt(): number | null {
       return nextPlan.get()?.at ?? null;

@@ -43,6 +43,20 @@ describe("SQLite workflow store on a file", () => {
     expect(first.kind).toBe("created");
     expect(second).toEqual({ kind: "duplicate", run: first.run });
   });
+
+  it("keeps maxActiveRuns across two connections starting queued runs", async () => {
+    const dbPath = tempDbPath();
+    const a = await open(dbPath);
+    const b = await open(dbPath);
+    await putWorkflow(a.workflows, { maxActiveRuns: 2 });
+    const def = definition({ maxActiveRuns: 2 });
+    for (let i = 0; i < 4; i++) await a.workflows.createRun(newRun(def, T0 + i), T0);
+    const startedA = await a.workflows.startQueuedRuns("etl", T0 + 10);
+    const startedB = await b.workflows.startQueuedRuns("etl", T0 + 10);
+    expect(startedA.map((r) => r.logicalDate)).toEqual([T0, T0 + 1]);
+    expect(startedB).toEqual([]);
+    expect(await b.workflows.listRuns({ state: "running" })).toHaveLength(2);
+  });
 });
 
 describe("SQLite workflow store lifecycle", () => {
