@@ -12,7 +12,6 @@ import { randomUUID } from "node:crypto";
 import { NotFoundError, ShuttingDownError } from "../core/errors.js";
 import { scheduleTriggerOrigin } from "../core/jobs/origin.js";
 import type { KairosEventName, KairosListener } from "../ports/events.js";
-import type { NewJob } from "../ports/job-store.js";
 import type {
   PlanChange,
   ScheduleStore,
@@ -134,10 +133,7 @@ export class Kairos {
     this.runs = this.wf.runs;
   }
 
-  /**
-   * Define (or redefine) a workflow from code: validated as a whole, its functions known (or
-   * `allowUnknown`). Source `api`: `kairos apply` never touches it. See docs/workflows.md.
-   */
+  /** Define (or redefine) a workflow from code (source `api`); see docs/workflows.md. */
   workflow(name: string, input: WorkflowInput, options?: WorkflowOptions): Promise<Workflow> {
     return this.wf.define(name, input, options);
   }

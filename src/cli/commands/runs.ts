@@ -7,7 +7,7 @@ import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
 import { NotFoundError } from "../../core/errors.js";
 import { isRunState, type RunState } from "../../core/workflows/index.js";
-import type { WorkflowRun, WorkflowRunDetail } from "../../runtime/workflows/run-view.js";
+import type { WorkflowRun, WorkflowRunDetail } from "../../index.js";
 import type { WithEngine } from "../context.js";
 import { renderDag } from "../dag-render.js";
 import { instantFlag, intFlag } from "../flags.js";

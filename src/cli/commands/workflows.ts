@@ -6,7 +6,7 @@ import type { Command } from "commander";
 import { NotFoundError, ValidationError } from "../../core/errors.js";
 import { formatDuration } from "../../core/reconcile/index.js";
 import type { WorkflowDefinition } from "../../core/workflows/index.js";
-import type { Workflow } from "../../runtime/workflows/run-view.js";
+import type { Workflow } from "../../index.js";
 import type { WithEngine } from "../context.js";
 import { instantFlag, intFlag, jsonFlag } from "../flags.js";
 import { iso, table, type Io } from "../output.js";

@@ -11,6 +11,7 @@
  * attempt was decided is reported as abandoned-then-settled (`onLateSettle`) so its result is
  * dropped and counted, never written.
  */
+import { withRunContext, type RunContextLoader } from "./run-context.js";
 import { JobCancelledError, JobTimeoutError, UnrecoverableError } from "../../core/errors.js";
 import type { AttemptOutcome } from "../../core/jobs/finalization.js";
 import type { Clock, TimerHandle } from "../../ports/clock.js";
@@ -29,6 +30,8 @@ export interface ExecutionCapabilities {
   onDecided(execution: JobExecution, outcome: AttemptOutcome): void;
   /** The handler settled after the outcome was decided without it. */
   onLateSettle(execution: JobExecution): void;
+  /** `ctx.run` for a workflow task's job (runtime/worker/run-context); absent: none. */
+  readonly runContext?: RunContextLoader;
 }
 
 /** One running attempt; see the module header. */
@@ -79,7 +82,9 @@ export class JobExecution {
     let result: Promise<unknown>;
     try {
       const payload: unknown = JSON.parse(this.job.payloadJson);
-      result = Promise.resolve(handler(payload, this.context()));
+      const load = this.job.origin.kind === "workflow" ? this.caps.runContext : undefined;
+      const run = load ? withRunContext(handler, this.job, load) : handler;
+      result = Promise.resolve(run(payload, this.context()));
     } catch (error) {
       // Keep whatever was thrown (even a non-Error) so the stored error describes it.
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors

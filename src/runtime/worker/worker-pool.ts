@@ -25,7 +25,8 @@
  *   slot frees, are cancelled or handed back at once, and are never buffered behind long jobs.
  * - Lease recovery is not the pool's: it is a leader duty (`duties/lease-recovery.ts`).
  */
-import { withRunContext, type RunContextLoader } from "./run-context.js";
+import type { RunContextLoader } from "./run-context.js";
+import { reportProgress } from "./progress.js";
 import { randomUUID } from "node:crypto";
 import { KairosError, ShuttingDownError } from "../../core/errors.js";
 import type { AttemptOutcome, Finalization } from "../../core/jobs/finalization.js";
@@ -71,7 +72,7 @@ export class WorkerPool {
   private readonly batcher: FinalizeBatcher;
   private readonly outcomes: OutcomeWriter;
   /** What every execution is handed (built once: the hot path allocates no closures per job). */
-  private readonly executionCaps: ExecutionCapabilities;
+  private executionCaps: ExecutionCapabilities;
   private readonly claims: ClaimLoop;
   private readonly leases: LeaseKeeper;
   private readonly logs: LogBuffer;
@@ -80,7 +81,6 @@ export class WorkerPool {
   /** While set, decided outcomes are collected here to be written together (at shutdown). */
   private collecting: FinishItem[] | null = null;
   private counters = { claimed: 0, abandonedHandlers: 0 };
-  private runContext: RunContextLoader | null = null;
 
   constructor(
     private readonly store: WorkerPoolStore,
@@ -101,7 +101,10 @@ export class WorkerPool {
     );
     this.executionCaps = {
       clock,
-      progress: (j, percent, message) => this.progress(j, percent, message),
+      progress: (j, percent, message) =>
+        reportProgress({ store, events, clock }, j, percent, message, (e) =>
+          this.reportError(e, "progress"),
+        ),
       log: (line) => this.logs.push(line),
       onDecided: (e, outcome) => this.decided(e, outcome),
       onLateSettle: (e) => {
@@ -272,7 +275,7 @@ export class WorkerPool {
 
   /** Give workflow task handlers `ctx.run`, read through `loader` when their job starts. */
   useRunContext(loader: RunContextLoader): void {
-    this.runContext = loader;
+    this.executionCaps = { ...this.executionCaps, runContext: loader };
   }
 
   /** Start buffered jobs while slots are free. */
@@ -303,27 +306,8 @@ export class WorkerPool {
         runAt: job.runAt,
       });
     }
-    execution.start(
-      job.origin.kind === "workflow" && this.runContext !== null
-        ? withRunContext(def.handler, job, this.runContext)
-        : def.handler,
-    );
+    execution.start(def.handler);
     if (job.cancelRequestedAt !== null) execution.cancel(this.options.cancelGraceMs);
-  }
-
-  private progress(job: ClaimedJob, percent: number, message: string | null): void {
-    const now = this.clock.now();
-    this.store
-      .setProgress(job.id, job.leaseToken, percent, message, now)
-      .catch((error: unknown) => this.reportError(error, "progress"));
-    this.events.emit("job:progress", {
-      jobId: job.id,
-      fn: job.fn,
-      attempt: job.attempt,
-      at: now,
-      percent,
-      message,
-    });
   }
 
   // ---- outcomes ---------------------------------------------------------------------------

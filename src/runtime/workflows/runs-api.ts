@@ -22,7 +22,12 @@ import {
 } from "../../core/workflows/index.js";
 import type { Clock } from "../../ports/clock.js";
 import type { RunState } from "../../core/workflows/index.js";
-import type { NewRun, StoredRun, WorkflowStore } from "../../ports/workflow-store.js";
+import type {
+  NewRun,
+  StoredRun,
+  StoredWorkflow,
+  WorkflowStore,
+} from "../../ports/workflow-store.js";
 import type { EventBus } from "../event-bus.js";
 import { toRun, toRunDetail, type WorkflowRun, type WorkflowRunDetail } from "./run-view.js";
 
@@ -142,65 +147,9 @@ export function createRunsApi(deps: RunsApiDeps): RunsApi {
     if (!found) throw new NotFoundError(`no workflow run with id ${id}`);
     return toRunDetail(found);
   };
-  const change = async (
-    id: string,
-    decide: (s: RunSnapshot, now: number) => RunChange | null,
-  ): Promise<{ run: StoredRun; change: RunChange | null }> => {
-    deps.assertOpen();
-    const now = clock.now();
-    const box: { decided: RunChange | null } = { decided: null };
-    const outcome = await store().updateRun(
-      id,
-      (s) => {
-        box.decided = decide(s, now);
-        return box.decided;
-      },
-      now,
-    );
-    if (outcome.kind === "not_found") throw new NotFoundError(`no workflow run with id ${id}`);
-    const applied = box.decided;
-    for (const jobId of applied?.cancelJobs ?? []) deps.cancelLocal(jobId);
-    if (applied !== null) deps.wake(id);
-    return { run: outcome.run, change: applied };
-  };
+  const change = (id: string, decide: Decide) => changeRun(deps, id, decide);
   return {
-    trigger: async (workflow, options = {}) => {
-      const wf = await mustWorkflow(workflow);
-      const def = wf.definition;
-      const now = clock.now();
-      const logicalDate =
-        options.logicalDate === undefined ? now : instant(options.logicalDate, "logicalDate");
-      const run: NewRun = {
-        workflow,
-        logicalDate,
-        dataInterval: manualDataInterval(
-          def.schedule,
-          def.runSemantics,
-          logicalDate,
-          def.startDate ?? wf.createdAt,
-        ),
-        runType: "manual",
-        params: resolveRunParams(workflow, def.params, options.params),
-        definition: def,
-        note: options.note ?? null,
-      };
-      const outcome = await store().createRun(run, now);
-      if (outcome.kind === "duplicate") {
-        throw new RunExistsError(
-          `workflow "${workflow}" already has run ${outcome.run.id} for logical date ` +
-            `${new Date(logicalDate).toISOString()}; clear it to run it again, or pick another logical date`,
-          outcome.run.id,
-        );
-      }
-      deps.events.emit("run:created", {
-        runId: outcome.run.id,
-        workflow,
-        logicalDate,
-        at: now,
-      });
-      await deps.startQueued(workflow);
-      return toRun((await store().getRun(outcome.run.id)) ?? outcome.run);
-    },
+    trigger: (workflow, options = {}) => triggerRun(deps, mustWorkflow, workflow, options),
     get: async (id) => {
       deps.assertOpen();
       const found = await store().getRun(id);
@@ -254,37 +203,14 @@ export function createRunsApi(deps: RunsApiDeps): RunsApi {
       await change(id, (s, now) => decideNote(s, options.task ?? null, note, now));
       return detail(id);
     },
-    why: async (id, taskId) => {
-      deps.assertOpen();
-      const found = await store().getRun(id);
-      if (!found) throw new NotFoundError(`no workflow run with id ${id}`);
-      const snapshot: RunSnapshot = { run: found, tasks: found.tasks, jobs: found.jobs };
-      const wf = await store().getWorkflow(found.workflow);
-      const running = await store().listRuns({
-        workflow: found.workflow,
-        state: "running",
-        limit: 1_000,
-      });
-      const ctx: RunWhyContext = {
-        now: clock.now(),
-        workflowPaused: wf?.paused ?? false,
-        leaderKnown: true,
-        runningRuns: running.length,
-        ...(await deps.whyContext(snapshot, taskId)),
-      };
-      const answer = explainRunTask(snapshot, taskId, ctx);
-      return { runId: id, taskId, ...answer };
-    },
+    why: (id, taskId) => whyTask(deps, id, taskId),
     backfill: (workflow, options) => backfill(deps, mustWorkflow, workflow, options),
   };
 }
 
 async function backfill(
   deps: RunsApiDeps,
-  mustWorkflow: (name: string) => Promise<{
-    readonly definition: NewRun["definition"];
-    readonly createdAt: number;
-  }>,
+  mustWorkflow: MustWorkflow,
   workflow: string,
   options: BackfillOptions,
 ): Promise<BackfillProgress> {
@@ -342,3 +268,100 @@ async function backfill(
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
+
+type MustWorkflow = (name: string) => Promise<StoredWorkflow>;
+
+async function triggerRun(
+  deps: RunsApiDeps,
+  mustWorkflow: MustWorkflow,
+  workflow: string,
+  options: TriggerRunOptions,
+): Promise<WorkflowRun> {
+  const store = () => deps.store();
+  const { clock } = deps;
+  const wf = await mustWorkflow(workflow);
+  const def = wf.definition;
+  const now = clock.now();
+  const logicalDate =
+    options.logicalDate === undefined ? now : instant(options.logicalDate, "logicalDate");
+  const run: NewRun = {
+    workflow,
+    logicalDate,
+    dataInterval: manualDataInterval(
+      def.schedule,
+      def.runSemantics,
+      logicalDate,
+      def.startDate ?? wf.createdAt,
+    ),
+    runType: "manual",
+    params: resolveRunParams(workflow, def.params, options.params),
+    definition: def,
+    note: options.note ?? null,
+  };
+  const outcome = await store().createRun(run, now);
+  if (outcome.kind === "duplicate") {
+    throw new RunExistsError(
+      `workflow "${workflow}" already has run ${outcome.run.id} for logical date ` +
+        `${new Date(logicalDate).toISOString()}; clear it to run it again, or pick another logical date`,
+      outcome.run.id,
+    );
+  }
+  deps.events.emit("run:created", {
+    runId: outcome.run.id,
+    workflow,
+    logicalDate,
+    at: now,
+  });
+  await deps.startQueued(workflow);
+  return toRun((await store().getRun(outcome.run.id)) ?? outcome.run);
+}
+
+async function whyTask(deps: RunsApiDeps, id: string, taskId: string): Promise<TaskWhy> {
+  const store = () => deps.store();
+  const { clock } = deps;
+  deps.assertOpen();
+  const found = await store().getRun(id);
+  if (!found) throw new NotFoundError(`no workflow run with id ${id}`);
+  const snapshot: RunSnapshot = { run: found, tasks: found.tasks, jobs: found.jobs };
+  const wf = await store().getWorkflow(found.workflow);
+  const running = await store().listRuns({
+    workflow: found.workflow,
+    state: "running",
+    limit: 1_000,
+  });
+  const ctx: RunWhyContext = {
+    now: clock.now(),
+    workflowPaused: wf?.paused ?? false,
+    leaderKnown: true,
+    runningRuns: running.length,
+    ...(await deps.whyContext(snapshot, taskId)),
+  };
+  const answer = explainRunTask(snapshot, taskId, ctx);
+  return { runId: id, taskId, ...answer };
+}
+
+type Decide = (s: RunSnapshot, now: number) => RunChange | null;
+
+/** One operation on a run through `updateRun`; cancelled jobs aborted here, the run re-planned. */
+async function changeRun(
+  deps: RunsApiDeps,
+  id: string,
+  decide: Decide,
+): Promise<{ run: StoredRun; change: RunChange | null }> {
+  deps.assertOpen();
+  const now = deps.clock.now();
+  const box: { decided: RunChange | null } = { decided: null };
+  const outcome = await deps.store().updateRun(
+    id,
+    (s) => {
+      box.decided = decide(s, now);
+      return box.decided;
+    },
+    now,
+  );
+  if (outcome.kind === "not_found") throw new NotFoundError(`no workflow run with id ${id}`);
+  const applied = box.decided;
+  for (const jobId of applied?.cancelJobs ?? []) deps.cancelLocal(jobId);
+  if (applied !== null) deps.wake(id);
+  return { run: outcome.run, change: applied };
+}

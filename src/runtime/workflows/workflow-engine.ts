@@ -96,7 +96,7 @@ export class WorkflowEngine {
       knownFunctions: () => caps.knownFunctions(),
       changed: () => undefined,
     });
-    this.defineWorkflow = built.define;
+    this.defineWorkflow = (name, input, options) => built.define(name, input, options);
     this.workflows = built.api;
     this.runs = createRunsApi({
       store,

@@ -82,7 +82,11 @@ export function createWorkflowsApi(deps: WorkflowsApiDeps): {
       }
       const known = new Set(await deps.knownFunctions());
       if (options.allowUnknown === true) {
-        for (const task of Array.isArray(input.tasks) ? input.tasks : []) known.add(task.fn);
+        const tasks: readonly unknown[] = Array.isArray(input.tasks) ? input.tasks : [];
+        for (const task of tasks) {
+          const fn = (task as { fn?: unknown } | null)?.fn;
+          if (typeof fn === "string") known.add(fn);
+        }
       }
       const definition = resolveWorkflow({ ...input, name }, known);
       const stored = await deps.store().getWorkflow(name);

@@ -209,6 +209,21 @@ export function defineUpdateRunTests(ctx: WorkflowSuiteContext): void {
       expect((await store.getRun(run.id))?.needsPlan).toBe(true);
     });
 
+    it("sets needsPlan again when a change is not planned (a clear must be planned)", async () => {
+      const store = ctx.workflows();
+      await putWorkflow(store);
+      const run = await runningRun(store, definition(), T0);
+      await store.updateRun(run.id, () => ({ planned: true }), T0 + 1);
+      expect((await store.getRun(run.id))?.needsPlan).toBe(false);
+      const outcome = await store.updateRun(
+        run.id,
+        () => ({ run: { note: "cleared" }, planned: false }),
+        T0 + 2,
+      );
+      expect(outcome.kind === "applied" && outcome.run.needsPlan).toBe(true);
+      expect(await store.runsToPlan(T0 + 2, 10)).toContain(run.id);
+    });
+
     it("writes nothing when decide throws, and rethrows its error", async () => {
       const store = ctx.workflows();
       await putWorkflow(store);

@@ -12,7 +12,7 @@
  *   jobs        each job inserted through the job store's enqueue path unless a job with its
  *               origin exists (then that job is kept); the task's `job_id` is set to it. The
  *               origin must be `{ kind: "workflow", id: <this run> }` with a key
- *   run         the given fields; `needs_plan` cleared when `planned`; `updated_at` = now
+ *   run         the given fields; `needs_plan` cleared when `planned`, set otherwise; `updated_at` = now
  *
  * If `decide` throws, the transaction rolls back and its error is rethrown as a DecideFailure
  * (the store unwraps it). `decide` returning null writes nothing (`unchanged`).
@@ -98,7 +98,7 @@ export function prepareUpdateRun(
       note: given.note !== undefined ? given.note : row.note,
       lastProgressAt: given.lastProgressAt ?? row.last_progress_at,
       nextPlanAt: given.nextPlanAt !== undefined ? given.nextPlanAt : row.next_plan_at,
-      needsPlan: change.planned ? 0 : row.needs_plan,
+      needsPlan: change.planned ? 0 : 1,
       now,
     });
   };
