@@ -19,6 +19,7 @@ import { PgLeaderLock } from "./leader-lock.js";
 import { migrate } from "./migrate.js";
 import { PostgresJobStore } from "./postgres-job-store.js";
 import { PostgresScheduleStore } from "./schedules/postgres-schedule-store.js";
+import { PostgresWorkflowStore } from "./workflows/postgres-workflow-store.js";
 
 /** Options of `openPostgresStores`. */
 export interface PostgresStoreOptions {
@@ -45,6 +46,8 @@ export interface PostgresStores {
   readonly jobs: PostgresJobStore;
   /** The schedule store on the same pool (a fire and its job insert share a transaction). */
   readonly schedules: ScheduleStore;
+  /** Workflows, runs and task instances on the same pool (a task try's job shares its transaction). */
+  readonly workflows: PostgresWorkflowStore;
   /** Leadership among the processes using this schema (a dedicated connection). */
   readonly leaderLock: LeaderLock;
   /** Close the leader lock, the listener and the pool. Idempotent. */
@@ -115,15 +118,18 @@ export async function openPostgresStores(options: PostgresStoreOptions): Promise
   const hooks = new PgCompletionHooks();
   const jobs = new PostgresJobStore(db, hooks);
   const schedules = new PostgresScheduleStore(db, hooks);
+  const workflows = new PostgresWorkflowStore(db, hooks);
   const leaderLock = new PgLeaderLock({ url: target.url, schema });
   let closing: Promise<void> | null = null;
   return {
     jobs,
     schedules,
+    workflows,
     leaderLock,
     close: () =>
       (closing ??= (async () => {
         schedules.close();
+        workflows.close();
         await leaderLock.close().catch(() => undefined);
         await jobs.close();
       })()),
