@@ -10,7 +10,8 @@
  * - `outcome` = the job's terminal state on the task instance of that run whose `job_id` is the
  *   job (none when the task has moved on to another job). A job is the current job of at most
  *   one task, so no task row is updated twice;
- * - the run's `needs_plan` is set and `last_progress_at` = the finish instant — aggregated per
+ * - for the runs where such a task was found (only those: a job the task has moved on from
+ *   changes nothing), `needs_plan` is set and `last_progress_at` = the finish instant — aggregated per
  *   run (the latest finish of the batch), because a batch may finish several tasks of one run
  *   and a statement must not update a row twice.
  * Nothing else. An origin id that is not a run id names no run (the guarded cast never fails).
@@ -32,10 +33,14 @@ export function registerWorkflowCompletion(hooks: PgCompletionHooks): void {
       `UPDATE ${s}.task_instances AS t SET outcome = f.state
          FROM ${input} AS f
         WHERE t.run_id = ${RUN_ID} AND t.job_id = f.id`,
-      // Contract: each run with a finished job needs a plan; progress = its latest finish.
+      // Contract: each run with a finished current job of a task needs a plan; progress = its
+      // latest finish. (The join reads job_id as of the statement's snapshot: the stage above
+      // does not change it.)
       `UPDATE ${s}.workflow_runs AS r SET needs_plan = true, last_progress_at = f.finished_at
-         FROM (SELECT ${RUN_ID} AS run_id, max(f.finished_at) AS finished_at
-                 FROM ${input} AS f GROUP BY 1) AS f
+         FROM (SELECT t.run_id, max(f.finished_at) AS finished_at
+                 FROM ${input} AS f
+                 JOIN ${s}.task_instances AS t ON t.run_id = ${RUN_ID} AND t.job_id = f.id
+                GROUP BY t.run_id) AS f
         WHERE r.id = f.run_id`,
     ],
   });

@@ -43,10 +43,7 @@ export interface WorkflowRow {
 export function rowToWorkflow(row: WorkflowRow): StoredWorkflow {
   return {
     name: row.name,
-    definition: parseJson(
-      row.definition,
-      `workflow "${row.name}" definition`,
-    ) as WorkflowDefinition,
+    definition: parseDefinition(row.definition, `workflow "${row.name}" definition`),
     source: row.source as ObjectSource,
     paused: row.paused,
     pauseNote: row.pause_note,
@@ -115,7 +112,7 @@ export function rowToRun(row: RunRow): StoredRun {
     runType: row.run_type as RunType,
     state: row.state as RunState,
     params: parseJson(row.params, `${what} params`) as Record<string, unknown>,
-    definition: parseJson(row.definition, `${what} definition`) as WorkflowDefinition,
+    definition: parseDefinition(row.definition, `${what} definition`),
     note: row.note,
     createdAt: row.created_at,
     startedAt: row.started_at,
@@ -217,6 +214,18 @@ export function rowToHistory(row: HistoryRow): WorkflowHistoryEntry {
     logicalDate: row.logical_date,
     runId: row.run_id === null ? null : String(row.run_id),
     reason: row.reason,
+  };
+}
+
+/**
+ * A stored definition. JSON has no `undefined`: a task without a declared payload comes back
+ * without the key, so it is put back (`payload: undefined`, as `normalizeWorkflow` makes it).
+ */
+function parseDefinition(text: string, what: string): WorkflowDefinition {
+  const definition = parseJson(text, what) as WorkflowDefinition;
+  return {
+    ...definition,
+    tasks: definition.tasks.map((task) => ({ ...task, payload: task.payload })),
   };
 }
 
