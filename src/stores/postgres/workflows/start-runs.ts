@@ -25,19 +25,24 @@ export function startQueuedRuns(
   const { s } = db;
   return db.transaction(async (client): Promise<StoredRun[]> => {
     // Contract: input a name; its definition and pause flag, the row locked until the end of
-    // the transaction, and (read after the lock) how many of its runs are running.
-    const { rows } = await exec<{ definition: string; paused: boolean; running: number }>(
+    // the transaction.
+    const { rows } = await exec<{ definition: string; paused: boolean }>(
       client,
-      `SELECT w.definition, w.paused,
-              (SELECT count(*) FROM ${s}.workflow_runs AS r
-                WHERE r.workflow = w.name AND r.state = 'running') AS running
-         FROM ${s}.workflows AS w WHERE w.name = $1 FOR UPDATE OF w`,
+      `SELECT definition, paused FROM ${s}.workflows WHERE name = $1 FOR UPDATE`,
       [workflow],
     );
     const row = rows[0];
     if (row === undefined || row.paused) return [];
+    // Contract: input a name; how many of its runs are running. A statement of its own, after
+    // the lock: its snapshot includes the starts of the transaction we waited for (a subquery
+    // of the locking SELECT would read the snapshot taken before the wait).
+    const counted = await exec<{ n: number }>(
+      client,
+      `SELECT count(*) AS n FROM ${s}.workflow_runs WHERE workflow = $1 AND state = 'running'`,
+      [workflow],
+    );
     const { maxActiveRuns } = JSON.parse(row.definition) as WorkflowDefinition;
-    const free = maxActiveRuns - row.running;
+    const free = maxActiveRuns - (counted.rows[0]?.n ?? 0);
     if (free <= 0) return [];
     // Contract: inputs workflow, now, how many; the oldest queued runs become running.
     const started = await exec<RunRow>(
