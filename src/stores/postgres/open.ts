@@ -85,6 +85,48 @@ export function parsePostgresUrl(url: string): { url: string; schema: string | n
  * the schema holds no store, StoreError when the server refuses or migrating fails.
  */
 export async function openPostgresStores(options: PostgresStoreOptions): Promise<PostgresStores> {
+  const { db, url, schema } = await openDatabase(options);
+  // The schedule and workflow stores register their completion hooks (the `schedule` and
+  // `workflow` kinds) in `hooks`.
+  const hooks = new PgCompletionHooks();
+  const jobs = new PostgresJobStore(db, hooks);
+  const schedules = new PostgresScheduleStore(db, hooks);
+  const workflows = new PostgresWorkflowStore(db, hooks);
+  const leaderLock = new PgLeaderLock({ url, schema });
+  let closing: Promise<void> | null = null;
+  return {
+    jobs,
+    schedules,
+    workflows,
+    leaderLock,
+    close: () =>
+      (closing ??= (async () => {
+        schedules.close();
+        workflows.close();
+        await leaderLock.close().catch(() => undefined);
+        await jobs.close();
+      })()),
+  };
+}
+
+/**
+ * Open only the job store of a PostgreSQL schema (see `openPostgresStores`), with the
+ * `schedule` hook registered as before; the `workflow` kind is left free (no workflow store).
+ */
+export async function openPostgresJobStore(
+  options: PostgresStoreOptions,
+): Promise<PostgresJobStore> {
+  const { db } = await openDatabase(options);
+  const hooks = new PgCompletionHooks();
+  const jobs = new PostgresJobStore(db, hooks);
+  new PostgresScheduleStore(db, hooks);
+  return jobs;
+}
+
+/** Validate the options, connect the pool and migrate the schema (see `openPostgresStores`). */
+async function openDatabase(
+  options: PostgresStoreOptions,
+): Promise<{ db: PgDatabase; url: string; schema: string }> {
   const target = parsePostgresUrl(options.url);
   if (target === null) {
     throw new ValidationError(
@@ -114,35 +156,7 @@ export async function openPostgresStores(options: PostgresStoreOptions): Promise
     await db.close().catch(() => undefined);
     throw toStoreError(`open schema "${schema}"`, error);
   }
-  // The schedule store registers its completion hook (the `schedule` kind) in `hooks`.
-  const hooks = new PgCompletionHooks();
-  const jobs = new PostgresJobStore(db, hooks);
-  const schedules = new PostgresScheduleStore(db, hooks);
-  const workflows = new PostgresWorkflowStore(db, hooks);
-  const leaderLock = new PgLeaderLock({ url: target.url, schema });
-  let closing: Promise<void> | null = null;
-  return {
-    jobs,
-    schedules,
-    workflows,
-    leaderLock,
-    close: () =>
-      (closing ??= (async () => {
-        schedules.close();
-        workflows.close();
-        await leaderLock.close().catch(() => undefined);
-        await jobs.close();
-      })()),
-  };
-}
-
-/** Open only the job store of a PostgreSQL schema (see `openPostgresStores`). */
-export async function openPostgresJobStore(
-  options: PostgresStoreOptions,
-): Promise<PostgresJobStore> {
-  const stores = await openPostgresStores(options);
-  await stores.leaderLock.close();
-  return stores.jobs;
+  return { db, url: target.url, schema };
 }
 
 /** Open (and return to the pool) one connection: a failure says where and why (connect.ts). */
