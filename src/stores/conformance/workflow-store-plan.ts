@@ -36,8 +36,9 @@ export function definePlanTests(ctx: WorkflowSuiteContext): void {
         [{ op: "put_workflow", definition: changed, nextRunAfter: T0 + 3 * HOUR }],
         T0 + 2,
       );
-      expect(await store.getWorkflow("etl")).toMatchObject({
-        definition: changed,
+      const replaced = await store.getWorkflow("etl");
+      expect(replaced?.definition).toEqual(changed);
+      expect(replaced).toMatchObject({
         source: "config",
         paused: true,
         pauseNote: "hold",

@@ -28,6 +28,7 @@
 import { afterEach, beforeEach, describe } from "vitest";
 import { defineCompletionHookTests } from "./workflow-store-completion.js";
 import type { OpenedWorkflowStores, WorkflowSuiteContext } from "./workflow-store-fixtures.js";
+import { defineLifecycleTests } from "./workflow-store-lifecycle.js";
 import { definePlanTests } from "./workflow-store-plan.js";
 import { defineQueryTests } from "./workflow-store-queries.js";
 import { defineRunTests } from "./workflow-store-runs.js";
@@ -80,5 +81,6 @@ export function defineWorkflowStoreConformance(
     defineCompletionHookTests(ctx);
     defineQueryTests(ctx);
     definePlanTests(ctx);
+    defineLifecycleTests(ctx);
   });
 }
