@@ -157,6 +157,44 @@ describePg("postgres workflow store across processes", () => {
     expect(after.needsPlan).toBe(true);
   });
 
+  it("records both outcomes when one finalize batch finishes two tasks of one run", async () => {
+    const stores = await open(freshSchema());
+    await putWorkflow(stores.workflows);
+    const run = await runningRun(stores.workflows, definition(), T0);
+    const ctx = {
+      workflows: () => stores.workflows,
+      jobs: () => stores.jobs,
+      schedules: () => stores.schedules,
+      close: () => stores.close(),
+    };
+    const first = await queueTask(ctx, run.id, "extract", T0 + 1);
+    const second = await queueTask(ctx, run.id, "transform", T0 + 1);
+    const claimed = await stores.jobs.claim({
+      workerId: "w1",
+      fns: ["etl"],
+      limit: 2,
+      now: T0 + 2,
+      leaseMs: 30_000,
+    });
+    expect(claimed.map((j) => j.id).sort()).toEqual([first.id, second.id].sort());
+    const done = await stores.jobs.finalize(
+      claimed.map((job) => ({
+        jobId: job.id,
+        leaseToken: job.leaseToken,
+        outcome:
+          job.id === first.id
+            ? { kind: "succeeded" as const, resultJson: "1" }
+            : { kind: "failed" as const, error: { name: "Error", message: "x" } },
+      })),
+      T0 + 3,
+    );
+    expect(done).toEqual([true, true]);
+    const after = await mustGetRun(stores.workflows, run.id);
+    expect(taskOf(after, "extract").outcome).toBe("succeeded");
+    expect(taskOf(after, "transform").outcome).toBe("failed");
+    expect(after).toMatchObject({ needsPlan: true, lastProgressAt: T0 + 3 });
+  });
+
   it("uses its indexes for the scheduler's, planner's and reapers' reads", async () => {
     const schema = freshSchema();
     await open(schema);
