@@ -11,8 +11,8 @@ import { ValidationError } from "../core/errors.js";
 import { maskUrl } from "../core/secrets.js";
 import type { JobStore } from "../ports/job-store.js";
 import type { ScheduleStore } from "../ports/schedule-store.js";
-import type { LeaderLock } from "../ports/leader-lock.js";
 import type { WorkflowStore } from "../ports/workflow-store.js";
+import type { LeaderLock } from "../ports/leader-lock.js";
 import { openPostgresStores, parsePostgresUrl } from "./postgres/index.js";
 import { openSqliteStores, parseSqliteUrl } from "./sqlite/index.js";
 
