@@ -23,7 +23,7 @@ export const DEFAULT_STORE_URL = "sqlite:.kairos/kairos.db";
 export interface OpenedStores {
   readonly jobs: JobStore;
   readonly schedules: ScheduleStore;
-  /** Workflows and their runs (absent while an adapter has none). */
+  /** Workflows, runs and task instances on the same database. */
   readonly workflows?: WorkflowStore;
   /** Leadership among processes sharing the store (absent: single-process store). */
   readonly leaderLock?: LeaderLock;

@@ -14,4 +14,5 @@ export {
 export { PgLeaderLock, type PgLeaderLockOptions } from "./leader-lock.js";
 export { DEFAULT_SCHEMA } from "./identifiers.js";
 export type { PostgresJobStore } from "./postgres-job-store.js";
+export type { PostgresWorkflowStore } from "./workflows/postgres-workflow-store.js";
 export { PgCompletionHooks, type PgCompletionHook } from "./completion-hooks.js";

@@ -19,6 +19,7 @@ import { PgLeaderLock } from "./leader-lock.js";
 import { migrate } from "./migrate.js";
 import { PostgresJobStore } from "./postgres-job-store.js";
 import { PostgresScheduleStore } from "./schedules/postgres-schedule-store.js";
+import { PostgresWorkflowStore } from "./workflows/postgres-workflow-store.js";
 
 /** Options of `openPostgresStores`. */
 export interface PostgresStoreOptions {
@@ -45,6 +46,8 @@ export interface PostgresStores {
   readonly jobs: PostgresJobStore;
   /** The schedule store on the same pool (a fire and its job insert share a transaction). */
   readonly schedules: ScheduleStore;
+  /** Workflows, runs and task instances on the same pool (a task try's job shares its transaction). */
+  readonly workflows: PostgresWorkflowStore;
   /** Leadership among the processes using this schema (a dedicated connection). */
   readonly leaderLock: LeaderLock;
   /** Close the leader lock, the listener and the pool. Idempotent. */
@@ -82,6 +85,48 @@ export function parsePostgresUrl(url: string): { url: string; schema: string | n
  * the schema holds no store, StoreError when the server refuses or migrating fails.
  */
 export async function openPostgresStores(options: PostgresStoreOptions): Promise<PostgresStores> {
+  const { db, url, schema } = await openDatabase(options);
+  // The schedule and workflow stores register their completion hooks (the `schedule` and
+  // `workflow` kinds) in `hooks`.
+  const hooks = new PgCompletionHooks();
+  const jobs = new PostgresJobStore(db, hooks);
+  const schedules = new PostgresScheduleStore(db, hooks);
+  const workflows = new PostgresWorkflowStore(db, hooks);
+  const leaderLock = new PgLeaderLock({ url, schema });
+  let closing: Promise<void> | null = null;
+  return {
+    jobs,
+    schedules,
+    workflows,
+    leaderLock,
+    close: () =>
+      (closing ??= (async () => {
+        schedules.close();
+        workflows.close();
+        await leaderLock.close().catch(() => undefined);
+        await jobs.close();
+      })()),
+  };
+}
+
+/**
+ * Open only the job store of a PostgreSQL schema (see `openPostgresStores`), with the
+ * `schedule` hook registered as before; the `workflow` kind is left free (no workflow store).
+ */
+export async function openPostgresJobStore(
+  options: PostgresStoreOptions,
+): Promise<PostgresJobStore> {
+  const { db } = await openDatabase(options);
+  const hooks = new PgCompletionHooks();
+  const jobs = new PostgresJobStore(db, hooks);
+  new PostgresScheduleStore(db, hooks);
+  return jobs;
+}
+
+/** Validate the options, connect the pool and migrate the schema (see `openPostgresStores`). */
+async function openDatabase(
+  options: PostgresStoreOptions,
+): Promise<{ db: PgDatabase; url: string; schema: string }> {
   const target = parsePostgresUrl(options.url);
   if (target === null) {
     throw new ValidationError(
@@ -111,32 +156,7 @@ export async function openPostgresStores(options: PostgresStoreOptions): Promise
     await db.close().catch(() => undefined);
     throw toStoreError(`open schema "${schema}"`, error);
   }
-  // The schedule store registers its completion hook (the `schedule` kind) in `hooks`.
-  const hooks = new PgCompletionHooks();
-  const jobs = new PostgresJobStore(db, hooks);
-  const schedules = new PostgresScheduleStore(db, hooks);
-  const leaderLock = new PgLeaderLock({ url: target.url, schema });
-  let closing: Promise<void> | null = null;
-  return {
-    jobs,
-    schedules,
-    leaderLock,
-    close: () =>
-      (closing ??= (async () => {
-        schedules.close();
-        await leaderLock.close().catch(() => undefined);
-        await jobs.close();
-      })()),
-  };
-}
-
-/** Open only the job store of a PostgreSQL schema (see `openPostgresStores`). */
-export async function openPostgresJobStore(
-  options: PostgresStoreOptions,
-): Promise<PostgresJobStore> {
-  const stores = await openPostgresStores(options);
-  await stores.leaderLock.close();
-  return stores.jobs;
+  return { db, url: target.url, schema };
 }
 
 /** Open (and return to the pool) one connection: a failure says where and why (connect.ts). */

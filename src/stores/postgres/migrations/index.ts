@@ -16,6 +16,7 @@ import { sql as retentionSql } from "./004-retention.js";
 import { sql as jobOriginSql } from "./005-job-origin.js";
 import { sql as jobAttemptsSql } from "./006-job-attempts.js";
 import { sql as functionRegistrySql } from "./007-function-registry.js";
+import { sql as workflowsSql } from "./008-workflows.js";
 
 /** One schema migration: applied once, in version order, inside the runner's transaction. */
 export interface PgMigration {
@@ -34,4 +35,5 @@ export const MIGRATIONS: readonly PgMigration[] = [
   { version: 5, name: "job-origin", sql: jobOriginSql },
   { version: 6, name: "job-attempts", sql: jobAttemptsSql },
   { version: 7, name: "function-registry", sql: functionRegistrySql },
+  { version: 8, name: "workflows", sql: workflowsSql },
 ];

@@ -13,6 +13,9 @@
  *   delete_schedule  delete with its history (cascade); its jobs are kept. NotFoundError when
  *                    missing
  *   upsert_function / delete_function  see functions.ts (delete: NotFoundError when missing)
+ *   put_workflow / delete_workflow  see ../workflows/put-workflow.ts (put: a `config`
+ *                    workflow, ConflictError over an `api` one; delete: NotFoundError when
+ *                    missing)
  *
  * Concurrency (READ COMMITTED): an update locks its schedule row (`FOR UPDATE`) before reading
  * the declaration it merges into, so a concurrent fireSlot or setEnabled on the same schedule
@@ -22,6 +25,7 @@
 import { ConflictError, NotFoundError, ValidationError } from "../../../core/errors.js";
 import type { PlanChange, ScheduleDeclaration } from "../../../ports/schedule-store.js";
 import { exec, type PgDatabase, type Queryable } from "../database.js";
+import { deleteWorkflow, putWorkflow } from "../workflows/put-workflow.js";
 import { deleteFunction, upsertFunction } from "./functions.js";
 import { appendHistory } from "./history.js";
 import {
@@ -79,9 +83,18 @@ async function applyOne(q: Queryable, s: string, change: PlanChange, now: number
     case "delete_function":
       return deleteFunction(q, s, change.name);
     case "put_workflow":
+      // Contract (put-workflow.ts): a config workflow; ConflictError over an api one.
+      await putWorkflow(q, s, change.definition, "config", change.nextRunAfter, now);
+      return;
     case "delete_workflow":
-      // Applied by the workflow store (ports/workflow-store) once it is wired in.
-      throw new ValidationError(`plan change ${change.op} needs the workflow store`);
+      // Contract (put-workflow.ts): deletes it with its runs, tasks and history.
+      if (!(await deleteWorkflow(q, s, change.name))) {
+        throw new NotFoundError(
+          `workflow "${change.name}" does not exist, so delete_workflow cannot apply; ` +
+            `nothing of the plan was applied`,
+        );
+      }
+      return;
     default: {
       const never: never = change;
       throw new ValidationError(`unknown plan change ${JSON.stringify(never)}`);

@@ -1,0 +1,302 @@
+/**
+ * @module stores/postgres/workflows/update-run
+ * Statement family: `updateRun`, the one way a run and its tasks change after creation. ONE
+ * transaction:
+ *
+ *   1. lock the run's active task jobs (`FOR UPDATE`, in id order), then the run row
+ *      (`SELECT ... FOR UPDATE`): two engines deciding one run serialize on the run row, and
+ *      the second reads the first's writes;
+ *   2. read the tasks and their jobs (the snapshot), call the caller's pure `decide` once
+ *      (synchronously); a throw rolls back and is rethrown, null writes nothing;
+ *   3. apply, in order: cancelJobs through the job store's cancel statement (a pending job
+ *      ends `cancelled` and the completion hooks run in this transaction), the task rows (one
+ *      UPDATE over unnest arrays; `outcome` cleared, updated_at = now), the jobs (those whose
+ *      origin exists are not inserted again: the task gets the existing job's id; the others
+ *      through `insertJobs`, then each task's job_id in one UPDATE), and the run row.
+ *
+ * Lock order: finalize and cancel lock job rows and then (the `workflow` hook) task and run
+ * rows. Locking the run first and then cancelling one of its jobs would be the reverse order,
+ * a deadlock against a worker finishing that job. So step 1 locks the run's active jobs before
+ * the run. If, under the run's lock, the run has an active job that step 1 did not lock (a
+ * concurrent updateRun queued it in between), the transaction rolls back and starts again
+ * (bounded; the last attempt goes on without the check).
+ *
+ * `needs_plan` after the change: false when `planned`, true otherwise — and true when a cancel
+ * of this change finished a task's job and the change did not write that task (its outcome is
+ * new to the planner).
+ */
+import { ValidationError } from "../../../core/errors.js";
+import { isTerminal } from "../../../core/jobs/states.js";
+import type {
+  RunChange,
+  RunSnapshot,
+  StoredTaskInstance,
+  TaskJobInsert,
+  TaskInstanceWrite,
+} from "../../../core/workflows/store-types.js";
+import type { UpdateRunOutcome } from "../../../ports/workflow-store.js";
+import { parseId } from "../arguments.js";
+import { cancelInTransaction } from "../cancel.js";
+import type { PgCompletionHooks } from "../completion-hooks.js";
+import { exec, type PgDatabase, type Queryable } from "../database.js";
+import { insertJobs } from "../enqueue.js";
+import { errorToJson } from "../job-row.js";
+import { readJobs, readTasks } from "./read-runs.js";
+import { rowToRun, runColumns, type RunRow } from "./workflow-row.js";
+
+const RUN_COLUMNS = runColumns();
+const ATTEMPTS = 4;
+
+/** Thrown inside the transaction when the run gained an active job step 1 did not lock. */
+class LockSetChanged extends Error {}
+
+/**
+ * What `updateRun` throws when `decide` threw (after the ROLLBACK): the caller rethrows
+ * `error` as it was, not wrapped in StoreError.
+ */
+export class DecideFailed extends Error {
+  constructor(readonly error: unknown) {
+    super("decide threw");
+  }
+}
+
+/** See the module header. */
+export async function updateRun(
+  db: PgDatabase,
+  hooks: PgCompletionHooks,
+  runId: string,
+  decide: (snapshot: RunSnapshot) => RunChange | null,
+  now: number,
+): Promise<UpdateRunOutcome> {
+  const id = parseId(runId);
+  if (id === null) return { kind: "not_found" };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction((client) =>
+        decideAndApply(client, db, hooks, id, decide, now, attempt < ATTEMPTS),
+      );
+    } catch (error) {
+      if (!(error instanceof LockSetChanged)) throw error;
+    }
+  }
+}
+
+async function decideAndApply(
+  client: Queryable,
+  db: PgDatabase,
+  hooks: PgCompletionHooks,
+  id: string,
+  decide: (snapshot: RunSnapshot) => RunChange | null,
+  now: number,
+  checkLocks: boolean,
+): Promise<UpdateRunOutcome> {
+  const { s } = db;
+  // Contract: input a run id; locks its tasks' jobs that are not finished, in id order (the
+  // state is re-checked on the locked version), before the run row (see the module header).
+  const locked = await exec<{ id: number }>(
+    client,
+    `SELECT id FROM ${s}.jobs
+      WHERE id IN (SELECT job_id FROM ${s}.task_instances WHERE run_id = $1 AND job_id IS NOT NULL)
+        AND state NOT IN ('succeeded', 'failed', 'cancelled', 'timed_out')
+      ORDER BY id FOR UPDATE`,
+    [id],
+  );
+  // Contract: input a run id; the row, locked until the transaction ends.
+  const found = await exec<RunRow>(
+    client,
+    `SELECT ${RUN_COLUMNS} FROM ${s}.workflow_runs WHERE id = $1 FOR UPDATE`,
+    [id],
+  );
+  if (found.rows[0] === undefined) return { kind: "not_found" };
+  const run = rowToRun(found.rows[0]);
+  const tasks = await readTasks(client, s, run.id);
+  const jobs = await readJobs(client, s, tasks);
+  if (checkLocks) {
+    const lockedIds = new Set(locked.rows.map((r) => String(r.id)));
+    for (const job of jobs.values()) {
+      if (!isTerminal(job.state) && !lockedIds.has(job.id)) throw new LockSetChanged();
+    }
+  }
+  let change: RunChange | null;
+  try {
+    change = decide({ run, tasks, jobs });
+  } catch (error) {
+    throw new DecideFailed(error);
+  }
+  if (change === null) return { kind: "unchanged", run };
+
+  const cancelled = await cancelJobs(client, db, hooks, change.cancelJobs ?? [], now);
+  const written = new Set<string>();
+  await writeTasks(client, s, run.id, tasks, change.tasks ?? [], now, written);
+  await insertTaskJobs(client, db, run.id, change.jobs ?? [], now, written);
+  const unseen = tasks.some(
+    (t) => t.jobId !== null && cancelled.has(t.jobId) && !written.has(t.taskId),
+  );
+  const updated = await writeRun(client, s, run.id, change, !change.planned || unseen, now);
+  return { kind: "applied", run: updated };
+}
+
+/** Cancel through the job store's statement; returns the ids of jobs that ended `cancelled`. */
+async function cancelJobs(
+  client: Queryable,
+  db: PgDatabase,
+  hooks: PgCompletionHooks,
+  ids: readonly string[],
+  now: number,
+): Promise<Set<string>> {
+  const cancelled = new Set<string>();
+  for (const jobId of ids) {
+    const id = parseId(jobId);
+    if (id === null) continue;
+    const outcome = await cancelInTransaction(client, db, hooks, id, now);
+    if (outcome.kind === "cancelled") cancelled.add(outcome.job.id);
+  }
+  return cancelled;
+}
+
+/** Overwrite the given task rows in one statement; ValidationError for an unknown or repeated id. */
+async function writeTasks(
+  client: Queryable,
+  s: string,
+  runId: string,
+  tasks: readonly StoredTaskInstance[],
+  writes: readonly TaskInstanceWrite[],
+  now: number,
+  written: Set<string>,
+): Promise<void> {
+  if (writes.length === 0) return;
+  const known = new Set(tasks.map((t) => t.taskId));
+  for (const w of writes) {
+    if (!known.has(w.taskId) || written.has(w.taskId)) {
+      throw new ValidationError(
+        `updateRun of run ${runId}: task "${w.taskId}" is ${known.has(w.taskId) ? "written twice" : "not a task of the run"}; ` +
+          `a change writes each task of the run at most once; nothing was written`,
+      );
+    }
+    written.add(w.taskId);
+  }
+  const col = <T>(f: (w: TaskInstanceWrite) => T): T[] => writes.map(f);
+  // Contract: inputs run id, now and one array per column; overwrites those task rows (all
+  // columns but the keys), clears their outcome.
+  await exec(
+    client,
+    `UPDATE ${s}.task_instances AS t
+        SET state = u.state, try_number = u.try_number, max_tries = u.max_tries,
+            job_id = u.job_id, retry_due_at = u.retry_due_at, queued_at = u.queued_at,
+            started_at = u.started_at, finished_at = u.finished_at, error = u.error,
+            note = u.note, outcome = NULL, updated_at = $2
+       FROM unnest($3::text[], $4::text[], $5::int[], $6::int[], $7::bigint[], $8::bigint[],
+                   $9::bigint[], $10::bigint[], $11::bigint[], $12::text[], $13::text[])
+            AS u(task_id, state, try_number, max_tries, job_id, retry_due_at, queued_at,
+                 started_at, finished_at, error, note)
+      WHERE t.run_id = $1 AND t.task_id = u.task_id`,
+    [
+      runId,
+      now,
+      col((w) => w.taskId),
+      col((w) => w.state),
+      col((w) => w.tryNumber),
+      col((w) => w.maxTries),
+      col((w) => (w.jobId === null ? null : parseId(w.jobId))),
+      col((w) => w.retryDueAt),
+      col((w) => w.queuedAt),
+      col((w) => w.startedAt),
+      col((w) => w.finishedAt),
+      col((w) => (w.error === null ? null : errorToJson(w.error))),
+      col((w) => w.note),
+    ],
+  );
+}
+
+/**
+ * Insert the task tries' jobs (a job whose origin exists is not inserted again: its id is
+ * used) and set each task's job_id, outcome cleared, updated_at = now.
+ */
+async function insertTaskJobs(
+  client: Queryable,
+  db: PgDatabase,
+  runId: string,
+  inserts: readonly TaskJobInsert[],
+  now: number,
+  written: Set<string>,
+): Promise<void> {
+  if (inserts.length === 0) return;
+  const { s } = db;
+  // Contract: inputs origin triples; the ids of the jobs already holding them (jobs_origin_key_idx).
+  const { rows } = await exec<{ ord: number; id: number }>(
+    client,
+    `SELECT u.ord, j.id
+       FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS u(kind, oid, okey, ord)
+       JOIN ${s}.jobs AS j
+         ON j.origin_kind = u.kind AND j.origin_id = u.oid AND j.origin_key = u.okey`,
+    [
+      inserts.map((i) => i.job.origin.kind),
+      inserts.map((i) => i.job.origin.id),
+      inserts.map((i) => i.job.origin.key),
+    ],
+  );
+  const jobIds: (string | null)[] = inserts.map(() => null);
+  for (const row of rows) jobIds[row.ord - 1] = String(row.id);
+  const fresh = inserts.flatMap((insert, index) => (jobIds[index] === null ? [index] : []));
+  const outcomes = await insertJobs(
+    client,
+    db,
+    fresh.map((index) => inserts[index]!.job),
+    now,
+  );
+  fresh.forEach((index, k) => (jobIds[index] = outcomes[k]!.job.id));
+  for (const insert of inserts) written.add(insert.taskId);
+  // Contract: inputs run id, now, task ids and job ids; sets each task's current job.
+  await exec(
+    client,
+    `UPDATE ${s}.task_instances AS t SET job_id = u.job_id, outcome = NULL, updated_at = $2
+       FROM unnest($3::text[], $4::bigint[]) AS u(task_id, job_id)
+      WHERE t.run_id = $1 AND t.task_id = u.task_id`,
+    [runId, now, inserts.map((i) => i.taskId), jobIds],
+  );
+}
+
+/** Write the run's given fields, needs_plan and updated_at; returns the row. */
+async function writeRun(
+  client: Queryable,
+  s: string,
+  runId: string,
+  change: RunChange,
+  needsPlan: boolean,
+  now: number,
+): Promise<ReturnType<typeof rowToRun>> {
+  const r = change.run ?? {};
+  // Contract: inputs run id, now, needs_plan, then (given?, value) per optional field; the run
+  // row is locked by this transaction.
+  const { rows } = await exec<RunRow>(
+    client,
+    `UPDATE ${s}.workflow_runs
+        SET state = CASE WHEN $4::boolean THEN $5::text ELSE state END,
+            started_at = CASE WHEN $6::boolean THEN $7::bigint ELSE started_at END,
+            finished_at = CASE WHEN $8::boolean THEN $9::bigint ELSE finished_at END,
+            note = CASE WHEN $10::boolean THEN $11::text ELSE note END,
+            last_progress_at = CASE WHEN $12::boolean THEN $13::bigint ELSE last_progress_at END,
+            next_plan_at = CASE WHEN $14::boolean THEN $15::bigint ELSE next_plan_at END,
+            needs_plan = $3, updated_at = $2
+      WHERE id = $1
+      RETURNING ${RUN_COLUMNS}`,
+    [
+      runId,
+      now,
+      needsPlan,
+      r.state !== undefined,
+      r.state ?? null,
+      r.startedAt !== undefined,
+      r.startedAt ?? null,
+      r.finishedAt !== undefined,
+      r.finishedAt ?? null,
+      r.note !== undefined,
+      r.note ?? null,
+      r.lastProgressAt !== undefined,
+      r.lastProgressAt ?? null,
+      r.nextPlanAt !== undefined,
+      r.nextPlanAt ?? null,
+    ],
+  );
+  return rowToRun(rows[0]!);
+}
