@@ -134,18 +134,21 @@ export class RunAdvancer {
         outcome = await this.caps.store.updateRun(
           runId,
           (snapshot) => {
-            try {
-              box.change = decideAdvance(snapshot, {
-                now,
-                buildJob: (request) => taskJob(build, request, now),
-              });
-              return box.change;
-            } catch (error) {
-              if (!(error instanceof UnpreparedFunctionError)) throw error;
-              box.missing = error.fn;
-              box.change = null;
-              return null;
-            }
+            // A function the builder was not prepared for: note it, discard this decision
+            // (the decision turns a build error into a failed try), prepare it and decide again.
+            const change = decideAdvance(snapshot, {
+              now,
+              buildJob: (request) => {
+                try {
+                  return taskJob(build, request, now);
+                } catch (error) {
+                  if (error instanceof UnpreparedFunctionError) box.missing = error.fn;
+                  throw error;
+                }
+              },
+            });
+            box.change = box.missing === null ? change : null;
+            return box.change;
           },
           now,
         );
