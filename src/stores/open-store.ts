@@ -11,6 +11,7 @@ import { ValidationError } from "../core/errors.js";
 import { maskUrl } from "../core/secrets.js";
 import type { JobStore } from "../ports/job-store.js";
 import type { ScheduleStore } from "../ports/schedule-store.js";
+import type { WorkflowStore } from "../ports/workflow-store.js";
 import type { LeaderLock } from "../ports/leader-lock.js";
 import { openPostgresStores, parsePostgresUrl } from "./postgres/index.js";
 import { openSqliteStores, parseSqliteUrl } from "./sqlite/index.js";
@@ -22,6 +23,8 @@ export const DEFAULT_STORE_URL = "sqlite:.kairos/kairos.db";
 export interface OpenedStores {
   readonly jobs: JobStore;
   readonly schedules: ScheduleStore;
+  /** Workflows, runs and task instances on the same database. */
+  readonly workflows?: WorkflowStore;
   /** Leadership among processes sharing the store (absent: single-process store). */
   readonly leaderLock?: LeaderLock;
   close(): Promise<void>;
