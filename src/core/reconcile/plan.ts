@@ -15,6 +15,7 @@
  * - Objects with source "api" are never touched; declaring one of their names is an error.
  * - Config-sourced objects the file no longer declares are deleted only with `prune`;
  *   otherwise they are reported as `would_prune`.
+ * - Workflows are planned by `plan-workflows` (whole definitions, runtime state kept).
  * Applying the plan and planning again yields only `unchanged` items.
  */
 import { canonicalJson } from "../canonical-json.js";
