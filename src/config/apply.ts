@@ -3,26 +3,69 @@
  * Apply a resolved kairos.yaml to a store: read what is stored, plan (pure, in core/reconcile),
  * then write every change in one transaction. A bad file never gets here (validation happens
  * while loading), and a failure while writing leaves the store exactly as it was.
+ *
+ * Workflows are read from `stores.workflows` (the OpenedStores of the engine's database) and
+ * their changes go into the same `applyPlan` call as the rest. A task function the file does
+ * not declare must be known to the store (stored or defined by a worker), unless `allowUnknown`.
  */
 import { existsSync } from "node:fs";
 import { relative } from "node:path";
 import type { Kairos } from "../runtime/kairos.js";
 import { NotFoundError } from "../core/errors.js";
 import { planReconcile, type ReconcilePlan } from "../core/reconcile/index.js";
+import type { WorkflowStore } from "../ports/workflow-store.js";
+import { ConfigError } from "./errors.js";
 import type { ResolvedConfig } from "./index.js";
+import { unknownWorkflowFunctions } from "./validate-workflows.js";
 
-/** Plan and (unless `dryRun`) apply `config`; returns the plan. */
+/** How `applyConfig` runs. */
+export interface ApplyOptions {
+  readonly prune: boolean;
+  readonly dryRun: boolean;
+  readonly now?: number;
+  /** Accept task functions neither the file nor the store knows (their worker starts later). */
+  readonly allowUnknown?: boolean;
+  /** The engine's stores; `workflows` is read for the stored workflows (absent: none). */
+  readonly stores?: { readonly workflows?: Pick<WorkflowStore, "listWorkflows"> | undefined };
+}
+
+/**
+ * Plan and (unless `dryRun`) apply `config`; returns the plan. Throws NotFoundError when the
+ * file declares workflows and the store has none, and ConfigError (file:line per task) for
+ * task functions nobody knows.
+ */
 export async function applyConfig(
   kairos: Kairos,
   config: ResolvedConfig,
-  options: { prune: boolean; dryRun: boolean; now?: number },
+  options: ApplyOptions,
 ): Promise<ReconcilePlan> {
   if (!kairos.hasSchedules) {
     throw new NotFoundError("this store has no schedules; use an SQLite store");
   }
+  const workflowStore = options.stores?.workflows;
+  if (config.workflows.length > 0 && workflowStore === undefined) {
+    const names = config.workflows.map((w) => JSON.stringify(w.name)).join(", ");
+    throw new NotFoundError(
+      `${config.file} declares workflows (${names}) but this store has no workflows; ` +
+        `use an SQLite or PostgreSQL store opened by this version of Kairos, or remove the workflows: section`,
+    );
+  }
   const now = options.now ?? Date.now();
   const stored = await kairos.reconcileState();
-  const plan = planReconcile({ declared: config, stored, prune: options.prune, now });
+  const unknown = unknownWorkflowFunctions(
+    config.workflowFunctionRefs ?? [],
+    new Set(stored.functions.map((f) => f.name)),
+    config.functions.map((f) => f.name),
+    options.allowUnknown === true,
+  );
+  if (unknown.length > 0) throw new ConfigError(unknown);
+  const workflows = workflowStore === undefined ? [] : await workflowStore.listWorkflows();
+  const plan = planReconcile({
+    declared: config,
+    stored: { ...stored, workflows },
+    prune: options.prune,
+    now,
+  });
   if (!options.dryRun) await kairos.applyReconcile(plan.changes, now);
   return plan;
 }

@@ -233,6 +233,7 @@ function knownKeys(path: Path, raw: unknown): readonly string[] | null {
   const last = path.at(-1);
   const parent = path.at(-2);
   if (path.length === 0) return KNOWN_KEYS.top;
+  if (path[0] === "workflows") return workflowKnownKeys(path);
   if (typeof last === "number" && parent === "functions") {
     const kind = valueAt(raw, [...path, "kind"]);
     return typeof kind === "string" && kind in KNOWN_KEYS.function
@@ -242,6 +243,17 @@ function knownKeys(path: Path, raw: unknown): readonly string[] | null {
   if (typeof last === "number" && parent === "schedules") return KNOWN_KEYS.schedule;
   if (last === "backoff") return KNOWN_KEYS.backoff;
   if (last === "concurrency") return KNOWN_KEYS.concurrency;
+  return null;
+}
+
+/** The keys of the workflow object at `path` (["workflows", 0, "tasks", 1, "concurrency"]). */
+function workflowKnownKeys(path: Path): readonly string[] | null {
+  const keys = KNOWN_KEYS.workflow;
+  const last = path.at(-1);
+  if (path.length === 2) return keys.workflow;
+  if (last === "schedule" && path.length === 3) return keys.schedule;
+  if (typeof last === "number" && path.at(-2) === "tasks") return keys.task;
+  if (last === "concurrency") return keys.concurrency;
   return null;
 }
 
@@ -260,6 +272,7 @@ function guessKind(fn: Record<string, unknown>): string | null {
 function expectedLabel(expected: string): string {
   switch (expected) {
     case "object":
+    case "record":
       return "a mapping";
     case "array":
       return "a list";

@@ -43,4 +43,21 @@ describe("schema/kairos.schema.json", () => {
       expect(field.description).toMatch(/"forever"/);
     }
   });
+
+  it("describes workflows strictly: their keys, task keys and the trigger rule names", () => {
+    type Obj = { additionalProperties: boolean; properties: Record<string, unknown> };
+    const schema = configJsonSchema() as {
+      properties: { workflows: { items: Obj & { properties: { tasks: { items: Obj } } } } };
+    };
+    const workflow = schema.properties.workflows.items;
+    const task = workflow.properties.tasks.items;
+    expect(workflow.additionalProperties).toBe(false);
+    expect(task.additionalProperties).toBe(false);
+    expect(Object.keys(workflow.properties)).toEqual(
+      expect.arrayContaining(["name", "tasks", "schedule", "startDate", "catchup", "params"]),
+    );
+    expect(task.properties.triggerRule).toMatchObject({
+      enum: expect.arrayContaining(["all_success", "none_failed_min_one_success", "always"]),
+    });
+  });
 });

@@ -8,13 +8,14 @@
 import { readFile } from "node:fs/promises";
 import { isScalar, LineCounter, parseDocument, type Document } from "yaml";
 import type { CronField } from "../core/cron/cron-error.js";
-import { ConfigError } from "./errors.js";
+import { ConfigError, formatPath } from "./errors.js";
 import { interpolateDocument } from "./interpolate.js";
 import { addZodIssues, IssueCollector } from "./issues.js";
 import { resolveConfig } from "./resolve.js";
 import { ConfigSchema } from "./schema.js";
 import type { ResolvedConfig } from "./types.js";
 import { checkCrossFieldRules } from "./validate.js";
+import { checkWorkflows } from "./validate-workflows.js";
 import { offsetOfPath, positionAt } from "./yaml-position.js";
 
 /** The environment `${VAR}`s are read from. */
@@ -54,9 +55,14 @@ export function parseConfig(text: string, file: string, env: ConfigEnv): Resolve
   const lineOf = (path: (string | number)[]): number =>
     positionAt(lineCounter, offsetOfPath(doc, path)).line;
   checkCrossFieldRules(raw, out, lineOf, (path, field) => cronFieldOffset(doc, text, path, field));
+  const functionRefs = checkWorkflows(raw, out, lineOf, (path) => ({
+    file,
+    ...positionAt(lineCounter, offsetOfPath(doc, path)),
+    path: formatPath(path),
+  }));
 
   if (out.size > 0 || !parsed.success) throw new ConfigError(out.issues());
-  return resolveConfig(parsed.data, file, lineOf);
+  return resolveConfig(parsed.data, file, lineOf, functionRefs);
 }
 
 /** Read and validate a config file; throws ConfigError (also when the file cannot be read). */

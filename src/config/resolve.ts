@@ -8,7 +8,13 @@ import path from "node:path";
 import { canonicalJson } from "../core/canonical-json.js";
 import { DEFAULT_BACKOFF } from "../core/retry/backoff.js";
 import type { ScheduleDeclaration, ScheduleTiming } from "../ports/schedule-store.js";
+import {
+  normalizeWorkflow,
+  type WorkflowDeclaration,
+  type WorkflowDefinition,
+} from "../core/workflows/definition.js";
 import type { ConfigOutput } from "./schema.js";
+import type { WorkflowFunctionRef } from "./validate-workflows.js";
 import {
   SCHEDULE_DEFAULTS,
   type ResolvedConfig,
@@ -19,12 +25,17 @@ import {
 
 type FunctionOutput = NonNullable<ConfigOutput["functions"]>[number];
 type ScheduleOutput = NonNullable<FunctionOutput["schedules"]>[number];
+type WorkflowOutput = NonNullable<ConfigOutput["workflows"]>[number];
 
-/** Build the resolved config; `lineOf` gives the line of a field path in the file. */
+/**
+ * Build the resolved config; `lineOf` gives the line of a field path in the file, and
+ * `functionRefs` are the task functions the file does not declare (see config/validate-workflows).
+ */
 export function resolveConfig(
   data: ConfigOutput,
   file: string,
   lineOf: (path: (string | number)[]) => number,
+  functionRefs: readonly WorkflowFunctionRef[] = [],
 ): ResolvedConfig {
   const absolute = path.resolve(file);
   const dir = path.dirname(absolute);
@@ -44,7 +55,22 @@ export function resolveConfig(
     ...(data.maxPayloadBytes === undefined ? {} : { maxPayloadBytes: data.maxPayloadBytes }),
     functions,
     schedules,
+    workflows: (data.workflows ?? []).map(resolveWorkflow),
+    ...(functionRefs.length === 0 ? {} : { workflowFunctionRefs: functionRefs }),
   };
+}
+
+/** A validated workflow of the file, normalized with every default applied. */
+function resolveWorkflow(w: WorkflowOutput): WorkflowDefinition {
+  const s = w.schedule;
+  const schedule: WorkflowDeclaration["schedule"] =
+    s === undefined
+      ? undefined
+      : s.cron !== undefined
+        ? { cron: s.cron, ...(s.timezone === undefined ? {} : { timezone: s.timezone }) }
+        : { every: s.every ?? 0 };
+  const { schedule: _written, ...rest } = w;
+  return normalizeWorkflow({ ...rest, ...(schedule === undefined ? {} : { schedule }) });
 }
 
 function resolveFunction(fn: FunctionOutput, dir: string): ResolvedFunction {

@@ -13,6 +13,7 @@ import { parseDuration } from "../core/schedules/duration.js";
 import { parseKeyTemplate } from "../core/jobs/concurrency-key.js";
 import { MAX_ATTEMPTS } from "../core/retry/backoff.js";
 import { isValidTimeZone, suggestTimeZone } from "./timezone.js";
+import { WORKFLOW_KNOWN_KEYS, WorkflowSchema } from "./workflow-schema.js";
 
 /** Names of functions and schedules. */
 export const NAME_PATTERN = /^[A-Za-z0-9_.:-]{1,200}$/;
@@ -334,6 +335,10 @@ export const ConfigSchema = z
       .describe("Largest payload enqueue accepts, bytes of JSON (default 1048576, 1 MiB)")
       .optional(),
     functions: z.array(FunctionSchema).describe("Functions and their schedules").optional(),
+    workflows: z
+      .array(WorkflowSchema)
+      .describe("Workflows: DAGs of tasks running the functions (see docs/workflows.md)")
+      .optional(),
   })
   .describe("Kairos declarative config (kairos.yaml)");
 
@@ -353,4 +358,5 @@ export const KNOWN_KEYS = {
   schedule: Object.keys(ScheduleSchema.shape),
   backoff: Object.keys(BackoffSchema.shape),
   concurrency: Object.keys(ConcurrencySchema.shape),
+  workflow: WORKFLOW_KNOWN_KEYS,
 } as const;

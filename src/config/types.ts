@@ -7,6 +7,8 @@
  */
 import type { BackoffPolicy } from "../core/retry/backoff.js";
 import type { ScheduleDeclaration } from "../ports/schedule-store.js";
+import type { WorkflowDefinition } from "../core/workflows/definition.js";
+import type { WorkflowFunctionRef } from "./validate-workflows.js";
 
 /** The kinds of function a config file can declare. */
 export type ConfigFunctionKind = "http" | "command" | "module";
@@ -101,6 +103,13 @@ export interface ResolvedConfig {
   readonly functions: ResolvedFunction[];
   /** In file order, across all functions. */
   readonly schedules: ResolvedSchedule[];
+  /** In file order, normalized (`normalizeWorkflow`); apply stores them with source "config". */
+  readonly workflows: WorkflowDefinition[];
+  /**
+   * Task functions the file does not declare, placed in the file: apply checks them against
+   * the store (`unknownWorkflowFunctions`). Absent or empty: every task's function is declared.
+   */
+  readonly workflowFunctionRefs?: readonly WorkflowFunctionRef[];
 }
 
 /** Defaults of a schedule declaration, applied when the file omits a field and the schedule is created. */

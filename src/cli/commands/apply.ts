@@ -19,6 +19,10 @@ export function registerApply(program: Command, io: Io, withEngine: WithEngine):
     .option("--dry-run", "print the plan only")
     .option("--prune", "delete config-sourced schedules and functions missing from the file")
     .option("--json", "print the plan as JSON")
+    .option(
+      "--allow-unknown",
+      "accept workflow task functions neither the file nor the store knows (their worker starts later)",
+    )
     .addHelpText(
       "after",
       `
@@ -32,13 +36,14 @@ Examples:
   kairos apply
   kairos apply --prune --config deploy/kairos.yaml`,
     )
-    .action((opts: { dryRun?: boolean; prune?: boolean; json?: boolean }) =>
+    .action((opts: { dryRun?: boolean; prune?: boolean; json?: boolean; allowUnknown?: boolean }) =>
       withEngine(opts, async ({ kairos, config }) => {
         if (!config) throw new ValidationError("no kairos.yaml here; pass --config FILE");
         for (const warning of applyWarnings(config)) io.err(`kairos: warning: ${warning}`);
         const plan = await applyConfig(kairos, config, {
           prune: opts.prune === true,
           dryRun: opts.dryRun === true,
+          allowUnknown: opts.allowUnknown === true,
         });
         if (opts.json)
           return io.out(JSON.stringify({ dryRun: opts.dryRun === true, items: plan.items }));

@@ -1,7 +1,7 @@
 /**
  * @module core/reconcile/format
- * Print a reconcile plan like Terraform: one line per object with a sign for its action, the
- * changed fields of each update, and a summary line.
+ * Print a reconcile plan like Terraform: one line per object (function, schedule, workflow)
+ * with a sign for its action, the changed fields of each update, and a summary line.
  */
 import { canonicalJson } from "../canonical-json.js";
 import type { PlanFieldChange, PlanItem, ReconcilePlan } from "./types.js";
@@ -14,8 +14,18 @@ const SIGNS: Record<PlanItem["action"], string> = {
   would_prune: "! would prune",
 };
 
-/** Fields whose values are durations in ms (shown as "30s", "1h"). */
-const DURATION_FIELDS = new Set(["every", "catchupWindow", "jitter"]);
+/** Fields whose values are durations in ms (shown as "30s", "1h"); matched on the last segment. */
+const DURATION_FIELDS = new Set([
+  "every",
+  "catchupWindow",
+  "jitter",
+  "retryDelay",
+  "maxRetryDelay",
+  "timeout",
+]);
+
+/** Fields whose values are instants in ms (shown as ISO 8601). */
+const INSTANT_FIELDS = new Set(["at", "startDate", "endDate"]);
 
 /** The plan as text, one line per item, then `Plan: N to create, N to update, N unchanged, N to prune.` */
 export function formatPlan(plan: ReconcilePlan): string {
@@ -46,8 +56,9 @@ function formatField(change: PlanFieldChange): string {
 function formatValue(field: string, value: unknown): string {
   if (value === null || value === undefined) return "(none)";
   if (typeof value === "number") {
-    if (DURATION_FIELDS.has(field) || /Ms$/.test(field)) return formatDuration(value);
-    if (field === "at") return new Date(value).toISOString();
+    const last = field.split(".").at(-1) ?? field;
+    if (DURATION_FIELDS.has(last) || /Ms$/.test(field)) return formatDuration(value);
+    if (INSTANT_FIELDS.has(last)) return new Date(value).toISOString();
     return String(value);
   }
   if (typeof value === "string" || typeof value === "boolean") return JSON.stringify(value);

@@ -6,6 +6,7 @@
  */
 import type { StoredFunction } from "../functions/types.js";
 import type { ScheduleDeclaration, StoredSchedule } from "../schedules/types.js";
+import type { StoredWorkflow } from "../workflows/store-types.js";
 import { planReconcile } from "./plan.js";
 import type {
   DeclaredConfig,
@@ -60,14 +61,16 @@ export function sched(
 export interface Store {
   schedules: StoredSchedule[];
   functions: StoredFunction[];
+  workflows?: StoredWorkflow[];
 }
 
-export const empty = (): Store => ({ schedules: [], functions: [] });
+export const empty = (): Store => ({ schedules: [], functions: [], workflows: [] });
 
 /** What ScheduleStore.applyPlan does, in memory. */
 export function apply(store: Store, changes: readonly PlanChange[], now: number): Store {
   let schedules = [...store.schedules];
   let functions = [...store.functions];
+  let workflows = [...(store.workflows ?? [])];
   for (const c of changes) {
     switch (c.op) {
       case "create_schedule":
@@ -105,9 +108,29 @@ export function apply(store: Store, changes: readonly PlanChange[], now: number)
       case "delete_function":
         functions = functions.filter((f) => f.name !== c.name);
         break;
+      case "put_workflow": {
+        const prev = workflows.find((w) => w.name === c.definition.name);
+        const put: StoredWorkflow = {
+          paused: false,
+          pauseNote: null,
+          latestLogicalDate: null,
+          createdAt: now,
+          source: "config",
+          ...prev,
+          name: c.definition.name,
+          definition: c.definition,
+          nextRunAfter: c.nextRunAfter,
+          updatedAt: now,
+        };
+        workflows = [...workflows.filter((w) => w.name !== put.name), put];
+        break;
+      }
+      case "delete_workflow":
+        workflows = workflows.filter((w) => w.name !== c.name);
+        break;
     }
   }
-  return { schedules, functions };
+  return { schedules, functions, workflows };
 }
 
 export function plan(

@@ -15,6 +15,7 @@
  * - Objects with source "api" are never touched; declaring one of their names is an error.
  * - Config-sourced objects the file no longer declares are deleted only with `prune`;
  *   otherwise they are reported as `would_prune`.
+ * - Workflows are planned by `plan-workflows` (whole definitions, runtime state kept).
  * Applying the plan and planning again yields only `unchanged` items.
  */
 import { canonicalJson } from "../canonical-json.js";
@@ -27,6 +28,7 @@ import type {
   ScheduleTiming,
   StoredSchedule,
 } from "../schedules/types.js";
+import { planWorkflows, workflowProblems, workflowsUsing } from "./plan-workflows.js";
 import type {
   DeclaredFunction,
   DeclaredSchedule,
@@ -137,7 +139,7 @@ export function planReconcile(input: ReconcileInput): ReconcilePlan {
   const orphanFunctions = stored.functions
     .filter((f) => f.source === "config" && !declaredFunctions.has(f.name))
     .sort((a, b) => compare(a.name, b.name));
-  if (prune) checkPrunable(orphanFunctions, stored.schedules, declared.schedules);
+  if (prune) checkPrunable(orphanFunctions, stored.schedules, declared.schedules, input);
   const action = prune ? "prune" : "would_prune";
   for (const s of orphanSchedules) {
     scheduleItems.push({ kind: "schedule", name: s.name, action });
@@ -148,10 +150,18 @@ export function planReconcile(input: ReconcileInput): ReconcilePlan {
     if (prune) functionDeletes.push({ op: "delete_function", name: f.name });
   }
 
+  const workflows = planWorkflows(declared.workflows ?? [], stored.workflows ?? [], prune, now);
   return {
-    items: [...functionItems, ...scheduleItems],
-    // Functions exist before the schedules that use them; schedules go before their functions.
-    changes: [...upserts, ...scheduleChanges, ...scheduleDeletes, ...functionDeletes],
+    items: [...functionItems, ...scheduleItems, ...workflows.items],
+    // Functions exist before the schedules and workflows that use them, which go before them.
+    changes: [
+      ...upserts,
+      ...scheduleChanges,
+      ...workflows.puts,
+      ...scheduleDeletes,
+      ...workflows.deletes,
+      ...functionDeletes,
+    ],
   };
 }
 
@@ -205,6 +215,8 @@ function checkDeclared(input: ReconcileInput): void {
       problems.push(apiClash("schedule", s.declaration.name));
     }
   }
+  const workflows = input.declared.workflows ?? [];
+  problems.push(...workflowProblems(workflows, input.stored.workflows ?? [], apiClash));
   if (problems.length > 0) throw new ValidationError(problems.join("\n"));
 }
 
@@ -216,11 +228,12 @@ function apiClash(kind: string, name: string): string {
   );
 }
 
-/** A pruned function must not leave a remaining schedule pointing at it. */
+/** A pruned function must not leave a remaining schedule or workflow task pointing at it. */
 function checkPrunable(
   functions: readonly StoredFunction[],
   stored: readonly StoredSchedule[],
   declared: readonly DeclaredSchedule[],
+  input: ReconcileInput,
 ): void {
   const pruned = new Set(functions.map((f) => f.name));
   // What remains after apply: API schedules as they are, and the declared schedules.
@@ -235,6 +248,8 @@ function checkPrunable(
         `cannot prune function "${s.fn}": schedule "${s.name}" (source "${s.source}") still uses ` +
         `it; delete that schedule or keep the function in the config file`,
     );
+  const workflows = input.declared.workflows ?? [];
+  problems.push(...workflowsUsing(pruned, workflows, input.stored.workflows ?? []));
   if (problems.length > 0) throw new ValidationError(problems.join("\n"));
 }
 

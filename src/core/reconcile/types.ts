@@ -5,6 +5,7 @@
  */
 import type { StoredFunction } from "../functions/types.js";
 import type { WorkflowDefinition } from "../workflows/definition.js";
+import type { StoredWorkflow } from "../workflows/store-types.js";
 import type {
   ScheduleDeclaration,
   ScheduleRuntimeInit,
@@ -32,6 +33,8 @@ export interface DeclaredSchedule {
 export interface DeclaredConfig {
   readonly functions: readonly DeclaredFunction[];
   readonly schedules: readonly DeclaredSchedule[];
+  /** Normalized workflow definitions (source "config"); absent: none. */
+  readonly workflows?: readonly WorkflowDefinition[];
 }
 
 export interface ReconcileInput {
@@ -40,6 +43,8 @@ export interface ReconcileInput {
   readonly stored: {
     readonly schedules: readonly StoredSchedule[];
     readonly functions: readonly StoredFunction[];
+    /** Stored workflows of both sources; absent: the store has none. */
+    readonly workflows?: readonly StoredWorkflow[];
   };
   /** Delete config-sourced objects the file no longer declares (otherwise they are reported). */
   readonly prune: boolean;
@@ -59,7 +64,7 @@ export interface PlanFieldChange {
 
 /** One line of a plan. */
 export interface PlanItem {
-  readonly kind: "function" | "schedule";
+  readonly kind: "function" | "schedule" | "workflow";
   readonly name: string;
   readonly action: PlanAction;
   /** For an update: the declared fields that change. */
