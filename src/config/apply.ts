@@ -42,8 +42,10 @@ export async function applyConfig(
   if (!kairos.hasSchedules) {
     throw new NotFoundError("this store has no schedules; use an SQLite store");
   }
-  const workflowStore = options.stores?.workflows;
-  if (config.workflows.length > 0 && workflowStore === undefined) {
+  const storedWorkflows = options.stores?.workflows
+    ? await options.stores.workflows.listWorkflows()
+    : await kairos.workflows.storedForReconcile();
+  if (config.workflows.length > 0 && storedWorkflows === null) {
     const names = config.workflows.map((w) => JSON.stringify(w.name)).join(", ");
     throw new NotFoundError(
       `${config.file} declares workflows (${names}) but this store has no workflows; ` +
@@ -59,7 +61,7 @@ export async function applyConfig(
     options.allowUnknown === true,
   );
   if (unknown.length > 0) throw new ConfigError(unknown);
-  const workflows = workflowStore === undefined ? [] : await workflowStore.listWorkflows();
+  const workflows = storedWorkflows ?? [];
   const plan = planReconcile({
     declared: config,
     stored: { ...stored, workflows },

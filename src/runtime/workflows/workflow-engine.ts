@@ -91,6 +91,7 @@ export class WorkflowEngine {
           };
     const built = createWorkflowsApi({
       store,
+      hasStore: () => caps.store !== null,
       clock: caps.clock,
       assertOpen: caps.assertOpen,
       knownFunctions: () => caps.knownFunctions(),

@@ -42,11 +42,15 @@ export interface WorkflowsApi {
   resume(name: string, options?: { readonly note?: string }): Promise<Workflow>;
   /** Newest first: runs created, intervals skipped, pauses and resumes. */
   history(name: string, options?: { readonly limit?: number }): Promise<WorkflowHistoryItem[]>;
+  /** Internal (`kairos apply`): the stored records, or null when the store has no workflows. */
+  storedForReconcile(): Promise<StoredWorkflow[] | null>;
 }
 
 /** What the API is handed. */
 export interface WorkflowsApiDeps {
   readonly store: () => WorkflowStore;
+  /** False when the database has no workflow store. */
+  readonly hasStore: () => boolean;
   readonly clock: Clock;
   readonly assertOpen: () => void;
   /** Every function name the deployment knows (defined, declared, registered). */
@@ -110,6 +114,10 @@ export function createWorkflowsApi(deps: WorkflowsApiDeps): {
       },
       pause: (name, options = {}) => setPaused(name, true, options.note),
       resume: (name, options = {}) => setPaused(name, false, options.note),
+      storedForReconcile: async () => {
+        deps.assertOpen();
+        return deps.hasStore() ? deps.store().listWorkflows() : null;
+      },
       history: async (name, options = {}) => {
         await must(name);
         const entries = await deps.store().workflowHistory(name, options.limit ?? 50);
