@@ -183,7 +183,13 @@ export type {
   CatchupPolicy,
   ScheduleHistoryEntry,
 } from "./ports/schedule-store.js";
-export { SkipTask, FailTask, TASK_STATES, RUN_STATES, TRIGGER_RULES } from "./core/workflows/index.js";
+export {
+  SkipTask,
+  FailTask,
+  TASK_STATES,
+  RUN_STATES,
+  TRIGGER_RULES,
+} from "./core/workflows/index.js";
 export type {
   RunState,
   TaskState,
@@ -207,4 +213,8 @@ export type {
   TaskWhy,
   TriggerRunOptions,
 } from "./runtime/workflows/runs-api.js";
-export type { WorkflowInput, WorkflowOptions, WorkflowsApi } from "./runtime/workflows/workflows-api.js";
+export type {
+  WorkflowInput,
+  WorkflowOptions,
+  WorkflowsApi,
+} from "./runtime/workflows/workflows-api.js";
