@@ -11,7 +11,7 @@ import { ConfigError } from "../../src/config/errors.js";
 import { NotFoundError } from "../../src/core/errors.js";
 import { normalizeWorkflow } from "../../src/core/workflows/definition.js";
 import type { StoredWorkflow } from "../../src/core/workflows/store-types.js";
-import type { Kairos } from "../../src/index.js";
+import { createKairos, openStores, type Kairos } from "../../src/index.js";
 import { memoryKairos } from "../helpers/kairos.js";
 
 const NOW = Date.UTC(2026, 0, 1, 10, 30);
@@ -54,7 +54,9 @@ const stores = (...workflows: StoredWorkflow[]) => ({
 
 describe("applyConfig: workflows", () => {
   it("refuses a file with workflows when the store has none, clearly", async () => {
-    kairos = await memoryKairos();
+    // A job store and schedule store handed in without a workflow store.
+    const opened = await openStores("sqlite::memory:");
+    kairos = await createKairos({ store: opened.jobs, scheduleStore: opened.schedules });
     const config = parseConfig(TEXT, FILE, {});
     const err = await applyConfig(kairos, config, { prune: false, dryRun: true, now: NOW }).catch(
       (e: unknown) => e,
