@@ -60,6 +60,7 @@ describe("decideClear", () => {
   it("reruns the cleared tasks to success when the advance follows it", () => {
     const run = new MemoryRun(failedRun());
     run.apply(decideClear(run.snapshot, ["b"], { downstream: true }, NOW), NOW);
+    expect(run.snapshot.run.needsPlan).toBe(true);
     run.apply(decideAdvance(run.snapshot, advanceCtx(NOW))!, NOW);
     const b = run.snapshot.tasks.find((t) => t.taskId === "b")!;
     expect(b).toMatchObject({ state: "queued", tryNumber: 4 });

@@ -164,7 +164,8 @@ export class MemoryRun {
     const run: StoredRun = {
       ...this.snapshot.run,
       ...(change.run ?? {}),
-      needsPlan: change.planned ? false : this.snapshot.run.needsPlan,
+      // The contract (store-types.ts): `planned: false` means the change itself needs a plan.
+      needsPlan: !change.planned,
       updatedAt: now,
     };
     this.snapshot = { ...this.snapshot, run, tasks };
