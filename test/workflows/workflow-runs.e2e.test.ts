@@ -208,6 +208,27 @@ function suite(backend: Backend): void {
     expect(after?.tasks[0]?.tryNumber).toBe(2);
   });
 
+  it("why names the concurrency key a task waits on and the job holding it", async () => {
+    const k = await engine(backend.url());
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    k.define("hold", () => held);
+    k.define("ok", () => "ok");
+    await k.workflow("keyed", {
+      tasks: [{ id: "t", fn: "ok", concurrency: { key: "warehouse", limit: 1 } }],
+    });
+    await k.start(fast);
+    const holder = await k.enqueue("hold", {}, { key: "warehouse" });
+    await waitFor(async () => (await k.jobs.get(holder.id))?.state === "running", "holder runs");
+    const run = await k.runs.trigger("keyed");
+    await waitFor(async () => (await k.runs.get(run.id))?.tasks[0]?.jobId, "task queued");
+    const why = await k.runs.why(run.id, "t");
+    expect(why.lines.join("\n")).toMatch(/warehouse/);
+    expect(why.lines.join("\n")).toContain(holder.id);
+    release();
+    expect((await nextEvent(k, "run:finished", (e) => e.runId === run.id)).state).toBe("success");
+  });
+
   it("why explains a task waiting on its upstream", async () => {
     const k = await engine(backend.url());
     k.define("ok", () => "ok");

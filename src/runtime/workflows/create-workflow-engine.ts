@@ -38,17 +38,51 @@ export function createWorkflowEngine(
     knownFunctions: () => catalog.knownNames(),
     jobsCreated: hooks.jobsCreated,
     cancelLocal: hooks.cancelLocal,
-    whyContext: (snapshot, taskId) => whyContext(catalog, snapshot, taskId),
+    whyContext: (snapshot, taskId) => whyContext(deps, catalog, snapshot, taskId),
   });
 }
 
+/** A run left unplanned this long means no engine leads (the leader sweeps every second). */
+const LEADER_SILENCE_MS = 15_000;
+
 async function whyContext(
+  deps: KairosDeps,
   catalog: FunctionCatalog,
   snapshot: RunSnapshot,
   taskId: string,
 ): Promise<Partial<RunWhyContext>> {
-  const task = snapshot.run.definition.tasks.find((t) => t.id === taskId);
-  if (task === undefined) return {};
+  const now = deps.clock.now();
+  const { run } = snapshot;
+  const leaderKnown = !(
+    (run.needsPlan && now - run.updatedAt > LEADER_SILENCE_MS) ||
+    (run.nextPlanAt !== null && now - run.nextPlanAt > LEADER_SILENCE_MS)
+  );
+  const task = run.definition.tasks.find((t) => t.id === taskId);
+  if (task === undefined) return { leaderKnown };
   const workers = await catalog.liveWorkers(task.fn);
-  return { liveWorkers: workers.length };
+  return {
+    leaderKnown,
+    liveWorkers: workers.length,
+    concurrencyHolder: await concurrencyHolder(deps, snapshot, taskId),
+  };
+}
+
+/** The running jobs holding the concurrency key the task's waiting job needs, when it is full. */
+async function concurrencyHolder(
+  deps: KairosDeps,
+  snapshot: RunSnapshot,
+  taskId: string,
+): Promise<RunWhyContext["concurrencyHolder"]> {
+  const jobId = snapshot.tasks.find((t) => t.taskId === taskId)?.jobId ?? null;
+  const view = jobId === null ? undefined : snapshot.jobs.get(jobId);
+  if (jobId === null || view === undefined || view.state !== "queued") return null;
+  const job = await deps.store.get(jobId);
+  if (job === null || job.concurrencyKey === null) return null;
+  const holders = await deps.store.listRunningWithKey(job.concurrencyKey, 20);
+  if (holders.length < job.concurrencyLimit) return null;
+  return {
+    key: job.concurrencyKey,
+    limit: job.concurrencyLimit,
+    jobIds: holders.map((h) => h.id),
+  };
 }
