@@ -42,6 +42,27 @@ const iso = (d: Date | null | undefined): string | undefined => d?.toISOString()
 const byDate = (a: WorkflowRun, b: WorkflowRun): number =>
   a.logicalDate.getTime() - b.logicalDate.getTime();
 
+/**
+ * waitFor with a manual clock that creeps forward 5 ms per poll: the workers' poll timers run
+ * on that clock, and on PostgreSQL a worker on a frozen clock was seen to miss a wake-up (see
+ * the report); the exact instants asserted below are read from the store, not assumed.
+ */
+async function settle<T>(
+  check: () => Promise<T>,
+  what: string,
+  clock: ManualClock,
+): Promise<NonNullable<T>> {
+  return waitFor(
+    async () => {
+      const value = await check();
+      if (!value) await clock.advanceAsync(5);
+      return value;
+    },
+    what,
+    20_000,
+  );
+}
+
 async function runsOf(k: Kairos, workflow: string): Promise<WorkflowRun[]> {
   return (await k.runs.list({ workflow, limit: 10_000 })).sort(byDate);
 }
@@ -143,10 +164,10 @@ function suite(backend: Backend): void {
       });
       await k.start({ scheduler: false, pollIntervalMs: 20 });
       await k.tickWorkflows();
-      await waitFor(
+      await settle(
         async () => (await runsOf(k, "daily")).every((r) => r.state === "success"),
         "every catch-up run succeeded",
-        30_000,
+        clock,
       );
       const runs = await runsOf(k, "daily");
       expect(runs).toHaveLength(5);
@@ -274,11 +295,15 @@ function suite(backend: Backend): void {
     const run = await k.runs.trigger("r");
     await k.tickWorkflows();
     for (const tryNumber of [1, 2]) {
-      const task = await waitFor(async () => {
-        const t = (await k.runs.get(run.id))?.tasks[0];
-        return t?.state === "up_for_retry" && t.tryNumber === tryNumber ? t : null;
-      }, `try ${tryNumber} up_for_retry`);
-      const end = clock.now();
+      const task = await settle(
+        async () => {
+          const t = (await k.runs.get(run.id))?.tasks[0];
+          return t?.state === "up_for_retry" && t.tryNumber === tryNumber ? t : null;
+        },
+        `try ${tryNumber} up_for_retry`,
+        clock,
+      );
+      const end = task.finishedAt?.getTime() ?? 0;
       expect(task.retryDueAt?.getTime()).toBe(end + 30_000);
       clock.set(end + 29_999);
       clock.runDue();
@@ -288,9 +313,13 @@ function suite(backend: Backend): void {
       clock.set(end + 30_000);
       clock.runDue();
       await k.tickWorkflows();
-      await waitFor(() => calls === tryNumber + 1, `try ${tryNumber + 1} ran`);
+      await settle(async () => calls === tryNumber + 1, `try ${tryNumber + 1} ran`, clock);
     }
-    await waitFor(async () => (await k.runs.get(run.id))?.state === "success", "run succeeded");
+    await settle(
+      async () => (await k.runs.get(run.id))?.state === "success",
+      "run succeeded",
+      clock,
+    );
     expect((await k.runs.get(run.id))?.tasks[0]).toMatchObject({ state: "success", tryNumber: 3 });
   });
 
@@ -316,17 +345,21 @@ function suite(backend: Backend): void {
     await k.tickWorkflows();
     const delays: number[] = [];
     for (const tryNumber of [1, 2, 3]) {
-      const task = await waitFor(async () => {
-        const t = (await k.runs.get(run.id))?.tasks[0];
-        return t?.state === "up_for_retry" && t.tryNumber === tryNumber ? t : null;
-      }, `try ${tryNumber} up_for_retry`);
+      const task = await settle(
+        async () => {
+          const t = (await k.runs.get(run.id))?.tasks[0];
+          return t?.state === "up_for_retry" && t.tryNumber === tryNumber ? t : null;
+        },
+        `try ${tryNumber} up_for_retry`,
+        clock,
+      );
       const due = task.retryDueAt?.getTime() ?? 0;
-      delays.push(due - clock.now());
+      delays.push(due - (task.finishedAt?.getTime() ?? 0));
       clock.set(due);
       clock.runDue();
       await k.tickWorkflows();
     }
-    await waitFor(async () => (await k.runs.get(run.id))?.state === "failed", "run failed");
+    await settle(async () => (await k.runs.get(run.id))?.state === "failed", "run failed", clock);
     expect(delays[0]).toBeGreaterThanOrEqual(10_000);
     expect(delays[1]).toBeGreaterThan(delays[0] ?? Infinity);
     expect(delays[2]).toBeGreaterThan(delays[1] ?? Infinity);
