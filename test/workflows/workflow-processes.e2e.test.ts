@@ -61,8 +61,9 @@ function readLog(log: string): string[][] {
   return text === "" ? [] : text.split("\n").map((l) => l.split(" "));
 }
 
-function start(url: string, log: string): Promise<ChildProcess> {
-  return startFixture(fixture, [url, log], "ready", children);
+/** A worker process; `leaseMs` short enough for a kill to be recovered quickly. */
+function start(url: string, log: string, leaseMs = 1_500): Promise<ChildProcess> {
+  return startFixture(fixture, [url, log, String(leaseMs)], "ready", children);
 }
 
 const leaderOnly = {
@@ -140,6 +141,7 @@ function killSuite(url: () => string): void {
           "",
       );
       expect(firstJob?.state).toBe("failed");
+      expect(firstJob?.error?.code).toBe("WORKER_LOST");
     }
     // No (task, try) ran to completion twice; every task's final try is logged once.
     const keys = readLog(log).map(([, task, tryNumber]) => `${task}#${tryNumber}`);
@@ -169,7 +171,9 @@ describePg("workflows across processes on PostgreSQL", () => {
       { allowUnknown: true },
     );
     await k.start(leaderOnly);
-    await Promise.all([start(shared, log), start(shared, log), start(shared, log)]);
+    // A long lease: three processes, the database and the leader share two cores here, and a
+    // starved worker must not lose its (single) tries to lease recovery.
+    await Promise.all([0, 1, 2].map(() => start(shared, log, 15_000)));
     const run = await k.runs.trigger("big");
     const done = await waitFor(
       async () => {
@@ -179,6 +183,7 @@ describePg("workflows across processes on PostgreSQL", () => {
       "the big run finished",
       80_000,
     );
+
     expect(done.state).toBe("success");
     expect(done.tasks.filter((t) => t.state === "success" && t.tryNumber === 1)).toHaveLength(
       1_000,
