@@ -146,6 +146,30 @@ function suite(backend: Backend): void {
       expect((await runsOf(k, "daily")).map((r) => iso(r.logicalDate))).toEqual(FIRES.slice(1, 8));
     });
 
+    it("dataInterval across the spring change (2026-03-29): the short interval is 23 h", async () => {
+      const clock = new ManualClock(Date.parse("2026-03-31T12:00:00Z"));
+      const k = await engine(backend.url(), { clock });
+      k.define("ok", () => "ok");
+      await k.workflow("spring", {
+        tasks: [{ id: "t", fn: "ok" }],
+        schedule: { cron: "0 3 * * *", timezone: "Europe/Paris" },
+        startDate: "2026-03-27",
+        catchup: true,
+      });
+      await k.tickWorkflows();
+      const runs = await runsOf(k, "spring");
+      expect(runs.map((r) => iso(r.logicalDate))).toEqual([
+        "2026-03-27T02:00:00.000Z",
+        "2026-03-28T02:00:00.000Z",
+        "2026-03-29T01:00:00.000Z",
+        "2026-03-30T01:00:00.000Z",
+      ]);
+      const hours = runs.map(
+        (r) => (r.dataInterval.end.getTime() - r.dataInterval.start.getTime()) / H,
+      );
+      expect(hours).toEqual([24, 23, 24, 24]);
+    });
+
     it("maxActiveRuns 1 runs the backlog one at a time in logical-date order", async () => {
       const clock = new ManualClock(Date.parse("2026-10-27T12:00:00Z"));
       const k = await engine(backend.url(), { clock });
