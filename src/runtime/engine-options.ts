@@ -11,6 +11,7 @@ import type { LeaderLock } from "../ports/leader-lock.js";
 import type { Logger } from "../ports/logger.js";
 import type { ScheduleStore } from "../ports/schedule-store.js";
 import type { WorkflowStore } from "../ports/workflow-store.js";
+import type { WorkflowDutyOptions } from "./workflows/workflow-duties.js";
 import type { SchedulerLoopOptions } from "./scheduler/scheduler-loop.js";
 import type { WorkerPoolOptions, WorkerPoolStats } from "./worker/worker-pool.js";
 
@@ -28,6 +29,8 @@ export type StartOptions = Omit<WorkerPoolOptions, "workerId"> & {
   readonly leaderCheckMs?: number;
   /** How often the leader looks for jobs whose lease expired (default leaseMs / 2, at least 250 ms). */
   readonly recoverIntervalMs?: number;
+  /** Timings of the leader's workflow duties and reapers (see WorkflowDutyOptions). */
+  readonly workflows?: WorkflowDutyOptions;
 };
 
 /** Counters of this process's workers and of the leader's lease recovery. */

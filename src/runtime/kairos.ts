@@ -65,7 +65,8 @@ export class Kairos {
   private scheduler: ReturnType<typeof createSchedulerDuty> | null = null;
   private recovery: ReturnType<typeof createLeaseRecoveryDuty> | null = null;
   private recovered = 0;
-  private started = false;
+  /** The options of `start()`, once started (null before). */
+  private started: StartOptions | null = null;
   private stopping: Promise<StopReport> | null = null;
   /** Reports outages of the store calls the engine makes by itself (`store:error`, `store:recovered`). */
   private readonly health: StoreHealth;
@@ -207,7 +208,7 @@ export class Kairos {
   async start(options: StartOptions = {}): Promise<void> {
     this.assertOpen();
     if (this.started) return;
-    this.started = true;
+    this.started = options;
     const { scheduler, workers, leaderCheckMs, recoverIntervalMs, ...poolOptions } = options;
     const workerId = this.deps.workerId ?? `${process.pid}-${randomUUID().slice(0, 8)}`;
     if (workers !== false) {
@@ -265,7 +266,7 @@ export class Kairos {
     );
     this.scheduler = built.scheduler;
     this.recovery = built.recovery;
-    return [...built.duties, ...this.wf.duties()];
+    return [...built.duties, ...this.wf.duties(this.started?.workflows)];
   }
 
   private loop(): SchedulerLoop | null {
