@@ -5,13 +5,13 @@
  */
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
-import { NotFoundError } from "../../core/errors.js";
 import { isRunState, type RunState } from "../../core/workflows/index.js";
 import type { WorkflowRun, WorkflowRunDetail } from "../../index.js";
 import type { WithEngine } from "../context.js";
 import { renderDag } from "../dag-render.js";
 import { instantFlag, intFlag } from "../flags.js";
 import { iso, table, type Io } from "../output.js";
+import { noSuchRun, noSuchWorkflow } from "../../core/workflows/not-found.js";
 
 /** One run as a line of `workflows show`. */
 export function printRunLine(io: Io, run: WorkflowRun): void {
@@ -67,6 +67,10 @@ function registerList(runs: Command, io: Io, withEngine: WithEngine): void {
         json?: boolean;
       }) =>
         withEngine({ ...opts, mustExist: true }, async ({ kairos }) => {
+          // An unknown name would list nothing: say it is unknown instead.
+          if (opts.workflow !== undefined && !(await kairos.workflows.get(opts.workflow))) {
+            throw noSuchWorkflow(opts.workflow);
+          }
           const list = await kairos.runs.list({
             ...(opts.workflow !== undefined ? { workflow: opts.workflow } : {}),
             ...(opts.state !== undefined ? { state: opts.state } : {}),
@@ -93,8 +97,34 @@ function registerList(runs: Command, io: Io, withEngine: WithEngine): void {
     );
 }
 
+/** How `runs show` draws the DAG. */
+export interface DagStyle {
+  readonly color: boolean;
+  readonly width: number;
+}
+
+/**
+ * Colour only on a terminal, unless NO_COLOR is set and non-empty (no-color.org) or TERM is
+ * `dumb`; the width of the terminal, or (piped) COLUMNS when it is a positive integer, else 100.
+ */
+export function dagStyle(
+  stream: { readonly isTTY?: boolean; readonly columns?: number },
+  env: Readonly<Record<string, string | undefined>>,
+): DagStyle {
+  const tty = stream.isTTY === true;
+  const color = tty && !env["NO_COLOR"] && env["TERM"] !== "dumb";
+  const columns = Number(env["COLUMNS"]);
+  const width =
+    tty && stream.columns !== undefined && stream.columns > 0
+      ? stream.columns
+      : Number.isInteger(columns) && columns > 0
+        ? columns
+        : 100;
+  return { color, width };
+}
+
 /** The run's header, DAG and task table. */
-export function printRun(io: Io, run: WorkflowRunDetail, color: boolean): void {
+export function printRun(io: Io, run: WorkflowRunDetail, style: DagStyle): void {
   io.out(`run ${run.id} of ${run.workflow}: ${run.state} (${run.runType})`);
   io.out(`  logical date:   ${iso(run.logicalDate)}`);
   io.out(`  data interval:  ${iso(run.dataInterval.start)} .. ${iso(run.dataInterval.end)}`);
@@ -109,7 +139,7 @@ export function printRun(io: Io, run: WorkflowRunDetail, color: boolean): void {
       state: t.state,
       ...(t.tryNumber > 1 ? { detail: `try ${t.tryNumber}/${t.maxTries}` } : {}),
     })),
-    { color, width: process.stdout.columns ?? 100 },
+    style,
   );
   io.out("");
   for (const line of lines) io.out(line);
@@ -141,9 +171,9 @@ function registerShow(runs: Command, io: Io, withEngine: WithEngine): void {
     .action((id: string, opts: { json?: boolean }) =>
       withEngine({ ...opts, mustExist: true }, async ({ kairos }) => {
         const run = await kairos.runs.get(id);
-        if (!run) throw new NotFoundError(`no workflow run with id ${id}`);
+        if (!run) throw noSuchRun(id);
         if (opts.json) return io.out(JSON.stringify(run));
-        printRun(io, run, process.stdout.isTTY === true && !process.env["NO_COLOR"]);
+        printRun(io, run, dagStyle(process.stdout, process.env));
       }),
     );
 }
@@ -264,7 +294,7 @@ function registerWhy(runs: Command, io: Io, withEngine: WithEngine): void {
         const why = await kairos.runs.why(id, task);
         if (opts.json) return io.out(JSON.stringify(why));
         io.out(`${task} (${why.state}): ${why.summary}`);
-        for (const line of why.lines) io.out(`  - ${line}`);
+        for (const line of why.lines) if (line !== why.summary) io.out(`  - ${line}`);
       }),
     );
 }

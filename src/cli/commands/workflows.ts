@@ -3,7 +3,7 @@
  * `kairos workflows list|show|trigger|pause|resume|backfill`.
  */
 import type { Command } from "commander";
-import { NotFoundError, ValidationError } from "../../core/errors.js";
+import { ValidationError } from "../../core/errors.js";
 import { formatDuration } from "../../core/reconcile/index.js";
 import type { WorkflowDefinition } from "../../core/workflows/index.js";
 import type { Workflow } from "../../index.js";
@@ -11,6 +11,7 @@ import type { WithEngine } from "../context.js";
 import { instantFlag, intFlag, jsonFlag } from "../flags.js";
 import { iso, table, type Io } from "../output.js";
 import { printRunLine } from "./runs.js";
+import { noSuchWorkflow } from "../../core/workflows/not-found.js";
 
 /** How a workflow's schedule reads in a table. */
 export function describeWorkflowSchedule(d: WorkflowDefinition): string {
@@ -23,6 +24,17 @@ export function describeWorkflowSchedule(d: WorkflowDefinition): string {
         : `cron ${s.cron} (${s.timezone})`
       : `every ${formatDuration(s.everyMs)}`;
   return `${when}${d.catchup ? ", catch-up" : ""}`;
+}
+
+/** `--params` checked to be a JSON object (the runtime checks each param against the declaration). */
+function paramsObject(value: unknown): Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new ValidationError(
+      `--params must be a JSON object, got ${JSON.stringify(value)}; ` +
+        `write the params by name, e.g. --params '{"full":true}'`,
+    );
+  }
+  return value as Record<string, unknown>;
 }
 
 /** Register `kairos workflows ...`. */
@@ -85,7 +97,7 @@ function registerShow(workflows: Command, io: Io, withEngine: WithEngine): void 
     .action((name: string, opts: { runs: number; history: number; json?: boolean }) =>
       withEngine({ ...opts, mustExist: true }, async ({ kairos }) => {
         const workflow = await kairos.workflows.get(name);
-        if (!workflow) throw new NotFoundError(`no workflow named "${name}"`);
+        if (!workflow) throw noSuchWorkflow(name);
         const runs =
           opts.runs === 0 ? [] : await kairos.runs.list({ workflow: name, limit: opts.runs });
         const history =
@@ -160,18 +172,8 @@ function registerTrigger(workflows: Command, io: Io, withEngine: WithEngine): vo
         opts: { params?: unknown; logicalDate?: number; note?: string; json?: boolean },
       ) =>
         withEngine(opts, async ({ kairos }) => {
-          if (
-            opts.params !== undefined &&
-            (typeof opts.params !== "object" || opts.params === null || Array.isArray(opts.params))
-          ) {
-            throw new ValidationError(
-              `--params must be a JSON object, got ${JSON.stringify(opts.params)}`,
-            );
-          }
           const run = await kairos.runs.trigger(name, {
-            ...(opts.params !== undefined
-              ? { params: opts.params as Record<string, unknown> }
-              : {}),
+            ...(opts.params !== undefined ? { params: paramsObject(opts.params) } : {}),
             ...(opts.logicalDate !== undefined ? { logicalDate: opts.logicalDate } : {}),
             ...(opts.note !== undefined ? { note: opts.note } : {}),
           });
@@ -224,7 +226,7 @@ function registerBackfill(workflows: Command, io: Io, withEngine: WithEngine): v
         const result = await kairos.runs.backfill(name, {
           from: opts.from,
           to: opts.to,
-          ...(opts.params !== undefined ? { params: opts.params as Record<string, unknown> } : {}),
+          ...(opts.params !== undefined ? { params: paramsObject(opts.params) } : {}),
           onProgress: (p) => {
             const done = p.created + p.existing;
             const step = Math.max(1, Math.floor(p.total / 20));

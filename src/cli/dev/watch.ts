@@ -7,6 +7,7 @@ import type { Kairos } from "../../runtime/kairos.js";
 import type { Io } from "../output.js";
 import { boundedError, clockTime } from "./format.js";
 import { RateLimitedLines } from "./rate-limited.js";
+import { watchRuns } from "./workflow-lines.js";
 
 /**
  * Print the engine's events as they happen; lines go to `io.out`, stamped with local time
@@ -14,6 +15,7 @@ import { RateLimitedLines } from "./rate-limited.js";
  */
 export function watchEngine(kairos: Kairos, io: Io): void {
   const t = clockTime;
+  const runs = watchRuns(kairos, io, t);
   kairos.on("schedule:fired", (e) =>
     io.out(
       `${t(e.at)} fired     ${e.schedule} slot ${new Date(e.slotAt).toISOString()} -> job ${e.jobId}${e.catchUp ? " (catch-up)" : ""}`,
@@ -44,22 +46,26 @@ export function watchEngine(kairos: Kairos, io: Io): void {
     io.out(`${t(e.at)} follower  leadership lost (${e.reason}); leader duties stopped`),
   );
   kairos.on("job:started", (e) =>
-    io.out(`${t(e.at)} started   ${e.fn} job ${e.jobId} on ${e.workerId}`),
+    io.out(`${t(e.at)} started   ${e.fn} job ${e.jobId}${runs.tag(e.origin)} on ${e.workerId}`),
   );
   kairos.on("job:succeeded", (e) =>
-    io.out(`${t(e.at)} succeeded ${e.fn} job ${e.jobId} in ${e.durationMs} ms`),
+    io.out(
+      `${t(e.at)} succeeded ${e.fn} job ${e.jobId}${runs.tag(e.origin)} in ${e.durationMs} ms`,
+    ),
   );
   kairos.on("job:retrying", (e) =>
     io.out(
-      `${t(e.at)} retrying  ${e.fn} job ${e.jobId}: ${boundedError(e.error.message, e.jobId)}`,
+      `${t(e.at)} retrying  ${e.fn} job ${e.jobId}${runs.tag(e.origin)}: ${boundedError(e.error.message, e.jobId)}`,
     ),
   );
   kairos.on("job:failed", (e) =>
     io.out(
-      `${t(e.at)} failed    ${e.fn} job ${e.jobId}: ${boundedError(e.error.message, e.jobId)}`,
+      `${t(e.at)} failed    ${e.fn} job ${e.jobId}${runs.tag(e.origin)}: ${boundedError(e.error.message, e.jobId)}`,
     ),
   );
-  kairos.on("job:cancelled", (e) => io.out(`${t(e.at)} cancelled ${e.fn} job ${e.jobId}`));
+  kairos.on("job:cancelled", (e) =>
+    io.out(`${t(e.at)} cancelled ${e.fn} job ${e.jobId}${runs.tag(e.origin)}`),
+  );
   watchTrouble(kairos, io);
 }
 

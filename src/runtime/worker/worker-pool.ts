@@ -304,6 +304,7 @@ export class WorkerPool {
         at: startedAt,
         workerId: this.workerId,
         runAt: job.runAt,
+        origin: job.origin,
       });
     }
     execution.start(def.handler);

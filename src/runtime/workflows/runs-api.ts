@@ -6,7 +6,7 @@
  * task running?". Every change goes through `WorkflowStore.updateRun` with a pure decision from
  * core/workflows, so it serializes with the planner and other replicas.
  */
-import { NotFoundError, RunExistsError, ValidationError } from "../../core/errors.js";
+import { RunExistsError, ValidationError } from "../../core/errors.js";
 import { nextSlotAfter } from "../../core/schedules/timing.js";
 import {
   decideCancel,
@@ -30,6 +30,7 @@ import type {
 } from "../../ports/workflow-store.js";
 import type { EventBus } from "../event-bus.js";
 import { toRun, toRunDetail, type WorkflowRun, type WorkflowRunDetail } from "./run-view.js";
+import { noSuchRun, noSuchWorkflow } from "../../core/workflows/not-found.js";
 
 /** Options of `runs.trigger`. */
 export interface TriggerRunOptions {
@@ -139,12 +140,12 @@ export function createRunsApi(deps: RunsApiDeps): RunsApi {
   const mustWorkflow = async (name: string) => {
     deps.assertOpen();
     const found = await store().getWorkflow(name);
-    if (!found) throw new NotFoundError(`no workflow named "${name}"`);
+    if (!found) throw noSuchWorkflow(name);
     return found;
   };
   const detail = async (id: string): Promise<WorkflowRunDetail> => {
     const found = await store().getRun(id);
-    if (!found) throw new NotFoundError(`no workflow run with id ${id}`);
+    if (!found) throw noSuchRun(id);
     return toRunDetail(found);
   };
   const change = (id: string, decide: Decide) => changeRun(deps, id, decide);
@@ -219,7 +220,9 @@ async function backfill(
   const from = instant(options.from, "from");
   const to = instant(options.to, "to");
   if (to < from)
-    throw new ValidationError(`backfill: --to (${iso(to)}) is before --from (${iso(from)})`);
+    throw new ValidationError(
+      `backfill: --to (${iso(to)}) is before --from (${iso(from)}); swap them (both are inclusive)`,
+    );
   if (def.schedule === null) {
     throw new ValidationError(
       `workflow "${workflow}" has no schedule, so it has no intervals to backfill; ` +
@@ -321,7 +324,7 @@ async function whyTask(deps: RunsApiDeps, id: string, taskId: string): Promise<T
   const { clock } = deps;
   deps.assertOpen();
   const found = await store().getRun(id);
-  if (!found) throw new NotFoundError(`no workflow run with id ${id}`);
+  if (!found) throw noSuchRun(id);
   const snapshot: RunSnapshot = { run: found, tasks: found.tasks, jobs: found.jobs };
   const wf = await store().getWorkflow(found.workflow);
   const running = await store().listRuns({
@@ -359,7 +362,7 @@ async function changeRun(
     },
     now,
   );
-  if (outcome.kind === "not_found") throw new NotFoundError(`no workflow run with id ${id}`);
+  if (outcome.kind === "not_found") throw noSuchRun(id);
   const applied = box.decided;
   for (const jobId of applied?.cancelJobs ?? []) deps.cancelLocal(jobId);
   if (applied !== null) deps.wake(id);

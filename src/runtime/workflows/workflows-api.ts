@@ -11,7 +11,7 @@
  * a changed declaration replaces the definition: runs already created keep the definition they
  * started with (as Airflow 3 keeps a run's DAG version).
  */
-import { NotFoundError, ValidationError } from "../../core/errors.js";
+import { ValidationError } from "../../core/errors.js";
 import {
   resolveWorkflow,
   type WorkflowDeclaration,
@@ -20,6 +20,7 @@ import {
 import type { Clock } from "../../ports/clock.js";
 import type { StoredWorkflow, WorkflowStore } from "../../ports/workflow-store.js";
 import { toHistoryItem, toWorkflow, type Workflow, type WorkflowHistoryItem } from "./run-view.js";
+import { noSuchWorkflow } from "../../core/workflows/not-found.js";
 
 /** Options of `kairos.workflow`. */
 export interface WorkflowOptions {
@@ -68,13 +69,13 @@ export function createWorkflowsApi(deps: WorkflowsApiDeps): {
   const must = async (name: string): Promise<StoredWorkflow> => {
     deps.assertOpen();
     const found = await deps.store().getWorkflow(name);
-    if (!found) throw new NotFoundError(`no workflow named "${name}"`);
+    if (!found) throw noSuchWorkflow(name);
     return found;
   };
   const setPaused = async (name: string, paused: boolean, note: string | undefined) => {
     await must(name);
     const updated = await deps.store().setWorkflowPaused(name, paused, note ?? null, clock.now());
-    if (!updated) throw new NotFoundError(`no workflow named "${name}"`);
+    if (!updated) throw noSuchWorkflow(name);
     deps.changed();
     return toWorkflow(updated);
   };
