@@ -67,3 +67,16 @@ describe("SQLite workflow store lifecycle", () => {
     await stores.close();
   });
 });
+
+describe("SQLite workflow store run definitions", () => {
+  it("parses a run's definition once and hands every read the same frozen object", async () => {
+    const stores = await open(":memory:");
+    await putWorkflow(stores.workflows);
+    const created = await stores.workflows.createRun(newRun(definition(), T0), T0);
+    const first = await stores.workflows.getRun(created.run.id);
+    const second = await stores.workflows.getRun(created.run.id);
+    expect(second?.definition).toEqual(definition());
+    expect(second?.definition).toBe(first?.definition);
+    expect(Object.isFrozen(first?.definition.tasks[0])).toBe(true);
+  });
+});
