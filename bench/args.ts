@@ -5,10 +5,13 @@
  */
 import { parseArgs } from "node:util";
 import { PG_SCENARIO_NAMES, PG_SYSTEMS, type PgScenarioName } from "./pg-types.js";
-import { isWorkflowScenario, SCENARIOS, WORKFLOW_SCENARIOS, type ScenarioName } from "./types.js";
+import { isWorkflowScenario, SCENARIOS, type ScenarioName } from "./types.js";
 
-/** Workflow scenarios of a `--store postgres` run without --only. */
-const DEFAULT_PG_WORKFLOW_SCENARIOS: readonly ScenarioName[] = WORKFLOW_SCENARIOS;
+/**
+ * Workflow scenarios of a `--store postgres` run without --only: wf-fanout is left out, it does
+ * not finish in 10 minutes on PostgreSQL yet (see docs/benchmarks.md); `--only wf-fanout` runs it.
+ */
+const DEFAULT_PG_WORKFLOW_SCENARIOS: readonly ScenarioName[] = ["wf-chain"];
 
 export const USAGE = `usage: npm run bench -- [--json] [--quick] [--store sqlite|postgres] [--rounds N] [--sched-rounds N] [--retained N] [--only a,b] [--cpu-prof DIR]
 

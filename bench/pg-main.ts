@@ -146,7 +146,8 @@ export async function runPostgresBench(options: BenchOptions): Promise<number> {
         null,
         2,
       )
-    : renderPgTable(rows, outcomes, options, server) + renderPgWorkflows(wfOutcomes, options);
+    : (options.pgScenarios.length > 0 ? renderPgTable(rows, outcomes, options, server) : "") +
+      renderPgWorkflows(wfOutcomes, options);
   process.stdout.write(`${text}\n`);
   return crashed ? 1 : 0;
 }
