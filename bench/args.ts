@@ -175,7 +175,7 @@ function selectPgScenarios(only: string | undefined): PgScenarioName[] {
   if (unknown.length > 0) {
     throw new UsageError(
       `--only: unknown scenario ${unknown.join(", ")}; known with --store postgres: ` +
-        PG_SCENARIO_NAMES.join(", "),
+        [...PG_SCENARIO_NAMES, "wf-chain", "wf-fanout"].join(", "),
     );
   }
   return PG_SCENARIO_NAMES.filter((n) => wanted.some((t) => matches(t, n)));

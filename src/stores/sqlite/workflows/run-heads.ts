@@ -15,7 +15,7 @@ import type { StoredRun } from "../../../ports/workflow-store.js";
 import { type RunHeadRow, rowToRunWith } from "./rows.js";
 
 /** Parsed definitions kept per connection (the runs being planned at once). */
-const CACHED_DEFINITIONS = 64;
+const CACHED_DEFINITIONS = 16;
 
 interface Entry {
   readonly stamp: string;
