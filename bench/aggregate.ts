@@ -13,6 +13,7 @@ import type {
   ScenarioRuns,
   ScheduleResult,
   ThroughputResult,
+  WorkflowResult,
 } from "./types.js";
 
 export function median(values: readonly number[]): number {
@@ -57,6 +58,7 @@ function mergeResults(results: readonly ScenarioResult[]): ScenarioResult {
     };
   }
   if (first.kind === "schedule") return mergeSchedule(results as readonly ScheduleResult[]);
+  if (first.kind === "workflow") return mergeWorkflow(results as readonly WorkflowResult[]);
   const all = results as readonly LagResult[];
   const events = all.map((r) => r.eventLag).filter((e): e is LatencySummary => e !== null);
   return {
@@ -102,6 +104,25 @@ function mergeSchedule(all: readonly ScheduleResult[]): ScheduleResult {
     skipped: sum((r) => r.skipped),
     errors: sum((r) => r.errors),
     windowPeakRssBytes: Math.max(...all.map((r) => r.windowPeakRssBytes)),
+  };
+}
+
+/** Workflow rounds: the median of each figure (hand-off percentiles taken per round). */
+function mergeWorkflow(all: readonly WorkflowResult[]): WorkflowResult {
+  const summaries = (pick: (r: WorkflowResult) => LatencySummary | null) => {
+    const present = all.map(pick).filter((s): s is LatencySummary => s !== null);
+    return present.length > 0 ? medianSummary(present) : null;
+  };
+  const m = (pick: (r: WorkflowResult) => number) => median(all.map(pick));
+  return {
+    ...all[0]!,
+    totalMs: m((r) => r.totalMs),
+    handoff: summaries((r) => r.handoff),
+    handlerHandoff: summaries((r) => r.handlerHandoff),
+    updateRuns: m((r) => r.updateRuns),
+    updateRunMs: m((r) => r.updateRunMs),
+    decideMs: m((r) => r.decideMs),
+    cpuMs: m((r) => r.cpuMs),
   };
 }
 

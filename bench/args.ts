@@ -5,7 +5,13 @@
  */
 import { parseArgs } from "node:util";
 import { PG_SCENARIO_NAMES, PG_SYSTEMS, type PgScenarioName } from "./pg-types.js";
-import { SCENARIOS, type ScenarioName } from "./types.js";
+import { isWorkflowScenario, SCENARIOS, type ScenarioName } from "./types.js";
+
+/**
+ * Workflow scenarios of a `--store postgres` run without --only: wf-fanout is left out, it does
+ * not finish in 10 minutes on PostgreSQL yet (see docs/benchmarks.md); `--only wf-fanout` runs it.
+ */
+const DEFAULT_PG_WORKFLOW_SCENARIOS: readonly ScenarioName[] = ["wf-chain"];
 
 export const USAGE = `usage: npm run bench -- [--json] [--quick] [--store sqlite|postgres] [--rounds N] [--sched-rounds N] [--retained N] [--only a,b] [--cpu-prof DIR]
 
@@ -27,7 +33,8 @@ export const USAGE = `usage: npm run bench -- [--json] [--quick] [--store sqlite
                    postgres: <system>-<shape>[-x3], system kairos or graphile, shape enqueue,
                    process-c10, process-c100, lag-burst, lag-spread; -x3: three worker
                    processes. A shape alone (process-c10, process-c10-x3) selects both
-                   systems; a system alone (kairos, graphile) selects all its scenarios
+                   systems; a system alone (kairos, graphile) selects all its scenarios;
+                   wf-chain, wf-fanout: the workflow scenarios (Kairos only)
   --cpu-prof DIR   run each scenario's process with node --cpu-prof, writing profiles to DIR
                    (postgres: the worker processes' profiles go to DIR/<scenario>/worker-<i>)`;
 
@@ -38,7 +45,10 @@ export interface BenchOptions {
   readonly json: boolean;
   readonly quick: boolean;
   readonly store: StoreKind;
-  /** The SQLite store's scenarios (empty with `--store postgres`). */
+  /**
+   * The SQLite store's scenarios; with `--store postgres`, only the workflow scenarios
+   * (wf-chain, wf-fanout), which run on the same throwaway server.
+   */
   readonly scenarios: readonly ScenarioName[];
   /** The PostgreSQL store's scenarios (empty with `--store sqlite`). */
   readonly pgScenarios: readonly PgScenarioName[];
@@ -93,8 +103,16 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | "help" {
   let scenarios: ScenarioName[] = [...SCENARIOS];
   let pgScenarios: PgScenarioName[] = [];
   if (store === "postgres") {
-    scenarios = [];
-    pgScenarios = selectPgScenarios(values.only);
+    const tokens = values.only?.split(",").map((s) => s.trim());
+    const wf = tokens?.filter(isWorkflowScenario);
+    const rest = tokens?.filter((t) => !isWorkflowScenario(t));
+    scenarios = wf === undefined ? [...DEFAULT_PG_WORKFLOW_SCENARIOS] : wf;
+    pgScenarios =
+      rest === undefined
+        ? selectPgScenarios(undefined)
+        : rest.length > 0
+          ? selectPgScenarios(rest.join(","))
+          : [];
   } else if (values.only !== undefined) {
     const wanted = values.only.split(",").map((s) => s.trim());
     const unknown = wanted.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
@@ -157,7 +175,7 @@ function selectPgScenarios(only: string | undefined): PgScenarioName[] {
   if (unknown.length > 0) {
     throw new UsageError(
       `--only: unknown scenario ${unknown.join(", ")}; known with --store postgres: ` +
-        PG_SCENARIO_NAMES.join(", "),
+        [...PG_SCENARIO_NAMES, "wf-chain", "wf-fanout"].join(", "),
     );
   }
   return PG_SCENARIO_NAMES.filter((n) => wanted.some((t) => matches(t, n)));

@@ -9,6 +9,7 @@
  * JIT warm-up and garbage from one scenario out of the next one's timing. The child's stdout is
  * wired to the parent's stderr, so `--json` output stays clean.
  */
+import path from "node:path";
 import { RssSampler } from "./rss.js";
 import type { ChildOutcome, ScenarioRequest, ScenarioResult } from "./types.js";
 
@@ -39,6 +40,17 @@ async function run(
       const schedules = await import("./schedule-scenarios.js");
       const baselineRssBytes = process.memoryUsage.rss();
       const ran = await schedules.runScheduleScenario(request.scenario, request);
+      return { ...ran, baselineRssBytes };
+    }
+    case "wf-chain":
+    case "wf-fanout": {
+      const workflows = await import("./workflow-scenarios.js");
+      const baselineRssBytes = process.memoryUsage.rss();
+      const ran = await workflows.runWorkflowScenario(
+        request.scenario === "wf-chain" ? "chain" : "fanout",
+        request.storeUrl ?? `sqlite:${path.join(request.dir, "kairos.db")}`,
+        request.timeoutMs ?? 540_000,
+      );
       return { ...ran, baselineRssBytes };
     }
     default: {

@@ -63,6 +63,9 @@ export async function runKairosScenario(request: ScenarioRequest): Promise<Ran> 
     case "sched-10k":
     case "sched-100k":
       throw new Error(`${request.scenario} is a schedule scenario: see schedule-scenarios.ts`);
+    case "wf-chain":
+    case "wf-fanout":
+      throw new Error(`${request.scenario} is a workflow scenario: see workflow-scenarios.ts`);
   }
 }
 

@@ -28,7 +28,9 @@ import {
   type PgScenarioName,
   type PgScenarioRequest,
 } from "./pg-types.js";
+import { pgWorkflowsJson, renderPgWorkflows, runPgWorkflows } from "./pg-workflows.js";
 import { childExecArgv, forkOnce } from "./runner.js";
+import type { WfOutcomes } from "./wf-report.js";
 
 const PG_CHILD = fileURLToPath(new URL("./pg-child.ts", import.meta.url));
 
@@ -105,6 +107,7 @@ export async function runPostgresBench(options: BenchOptions): Promise<number> {
   const outcomes: PgOutcomes = {};
   for (const name of options.pgScenarios) outcomes[name] = { runs: [] };
   let crashed = false;
+  let wfOutcomes: WfOutcomes = {};
   try {
     for (let round = 1; round <= options.rounds; round++) {
       for (const scenario of roundOrder(options.pgScenarios, round)) {
@@ -123,6 +126,9 @@ export async function runPostgresBench(options: BenchOptions): Promise<number> {
         process.stderr.write(outcome.ok ? ` done in ${took} s\n` : ` FAILED after ${took} s\n`);
       }
     }
+    const wf = await runPgWorkflows(server, options);
+    wfOutcomes = wf.outcomes;
+    crashed ||= wf.crashed;
   } finally {
     stop();
     process.removeListener("exit", stop);
@@ -132,8 +138,16 @@ export async function runPostgresBench(options: BenchOptions): Promise<number> {
 
   const rows = buildPgRows(outcomes, options);
   const text = options.json
-    ? renderPgJson(rows, outcomes, options, server)
-    : renderPgTable(rows, outcomes, options, server);
+    ? JSON.stringify(
+        {
+          ...(JSON.parse(renderPgJson(rows, outcomes, options, server)) as object),
+          workflows: pgWorkflowsJson(wfOutcomes, options),
+        },
+        null,
+        2,
+      )
+    : (options.pgScenarios.length > 0 ? renderPgTable(rows, outcomes, options, server) : "") +
+      renderPgWorkflows(wfOutcomes, options);
   process.stdout.write(`${text}\n`);
   return crashed ? 1 : 0;
 }

@@ -7,8 +7,10 @@
 import os from "node:os";
 import type { BenchOptions } from "./args.js";
 import { aggregate } from "./aggregate.js";
+import { workflowLabel, workflowNote, workflowRows, workflowTargets } from "./wf-report.js";
 import {
   isScheduleScenario,
+  isWorkflowScenario,
   SCHEDULE_COUNTS,
   type ChildReport,
   type LatencySummary,
@@ -66,6 +68,9 @@ function label(name: ScenarioName, options: BenchOptions): string {
       return `kairos start lag, ${lag} due at one instant`;
     case "lag-spread":
       return `kairos start lag, ${lag} spread over 2 s`;
+    case "wf-chain":
+    case "wf-fanout":
+      return workflowLabel(name);
     case "sched-1k":
     case "sched-10k":
     case "sched-100k":
@@ -104,7 +109,7 @@ function check(value: number | null, ok: (v: number) => boolean): Status {
   return value === null ? "n/a" : ok(value) ? "PASS" : "MISS";
 }
 
-/** The targets: three for jobs, one for schedules. */
+/** The targets: three for jobs, two for workflows, one for schedules. */
 export function checkTargets(outcomes: Outcomes): TargetCheck[] {
   const c10VsA = ratio(throughput(outcomes, "process-c10"), throughput(outcomes, "floor-a"));
   const spreadP99 = lag(outcomes, "lag-spread")?.p99 ?? null;
@@ -139,6 +144,7 @@ export function checkTargets(outcomes: Outcomes): TargetCheck[] {
       threshold: 50,
       status: check(sched10kP99, (v) => v < 50),
     },
+    ...workflowTargets(outcomes, "sqlite"),
   ];
 }
 
@@ -158,6 +164,11 @@ export function buildRows(outcomes: Outcomes, options: BenchOptions): Row[] {
       continue;
     }
     const peakRssMb = r.peakRssBytes / MB;
+    if (r.result.kind === "workflow" && isWorkflowScenario(name)) {
+      const wf = workflowRows(name, r.result, [...targets.values()]);
+      rows.push(...wf.map((w, i) => ({ ...blank, ...w, peakRssMb: i === 0 ? peakRssMb : null })));
+      continue;
+    }
     if (r.result.kind === "schedule") {
       rows.push(...scheduleRows(scenario, r.result, peakRssMb, targets.get("sched-10k-p99"), name));
       continue;
@@ -177,7 +188,7 @@ export function buildRows(outcomes: Outcomes, options: BenchOptions): Row[] {
         status: t ? t.status : null,
         peakRssMb,
       });
-    } else {
+    } else if (r.result.kind === "lag") {
       const t = targets.get(name === "lag-spread" ? "lag-spread-p99" : "lag-burst-p99");
       const s = r.result.lag;
       rows.push({ ...blank, scenario, figure: "p50", value: s.p50, unit: "ms", peakRssMb });
@@ -268,6 +279,7 @@ function scheduleRows(
 function formatValue(value: number | null, unit: string): string {
   if (value === null) return "-";
   if (unit === "jobs/s" || unit === "µs") return Math.round(value).toLocaleString("en-US");
+  if (unit === "ms" && value < 10 && !Number.isInteger(value)) return value.toFixed(3);
   return value.toFixed(1);
 }
 
@@ -325,6 +337,7 @@ export function renderTable(
 }
 
 function roundFigure(result: ScenarioResult): string {
+  if (result.kind === "workflow") return `${Math.round(result.totalMs)} ms`;
   if (result.kind === "throughput") return Math.round(result.jobsPerSec).toLocaleString("en-US");
   if (result.lag === null) return "-";
   return `${result.lag.p50}/${result.lag.p99}/${result.lag.max}`;
@@ -362,6 +375,10 @@ function noteLines(outcomes: Outcomes, options: BenchOptions): string[] {
       lines.push(`${name}: FAILED: ${error.split("\n").slice(0, 6).join("\n    ")}`);
     }
     if (agg === null) continue;
+    if (isWorkflowScenario(name)) {
+      lines.push(workflowNote(name, runs));
+      continue;
+    }
     const r = agg.report;
     const unit = r.result.kind === "throughput" ? "jobs/s" : "ms p50/p99/max";
     if (r.result.kind === "schedule") {

@@ -21,6 +21,8 @@ export interface RunOptions {
   readonly timeoutMs: number;
   /** When set, children run with `--cpu-prof` and write profiles here. */
   readonly cpuProfDir: string | undefined;
+  /** Workflow scenarios: the store URL to use instead of a SQLite file in the temp dir. */
+  readonly storeUrl?: string;
 }
 
 /**
@@ -87,6 +89,9 @@ export async function runInChild(
     schedWindowMs: options.schedWindowMs,
     retainedJobs: options.retainedJobs,
     dir,
+    ...(options.storeUrl !== undefined ? { storeUrl: options.storeUrl } : {}),
+    // The child gives up first, so that it can still report what went wrong.
+    timeoutMs: Math.max(options.timeoutMs - 30_000, options.timeoutMs / 2),
   };
   try {
     const ran = await forkOnce<ChildOutcome>(CHILD, request, {

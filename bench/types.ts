@@ -16,13 +16,24 @@ export const JOB_SCENARIOS = [
   "lag-spread",
 ] as const;
 
+/**
+ * The workflow scenarios (bench/workflow-scenarios.ts): they run after the job scenarios,
+ * `--rounds` times; with `--store postgres` too, on the throwaway server.
+ */
+export const WORKFLOW_SCENARIOS = ["wf-chain", "wf-fanout"] as const;
+
 /** The schedule-firing scenarios; they run after the others, `--sched-rounds` times. */
 export const SCHEDULE_SCENARIOS = ["sched-1k", "sched-10k", "sched-100k"] as const;
 
 /** Every scenario the bench knows, in the order it runs them. */
-export const SCENARIOS = [...JOB_SCENARIOS, ...SCHEDULE_SCENARIOS] as const;
+export const SCENARIOS = [...JOB_SCENARIOS, ...WORKFLOW_SCENARIOS, ...SCHEDULE_SCENARIOS] as const;
 
 export type ScenarioName = (typeof SCENARIOS)[number];
+export type WorkflowScenarioName = (typeof WORKFLOW_SCENARIOS)[number];
+
+export function isWorkflowScenario(name: string): name is WorkflowScenarioName {
+  return (WORKFLOW_SCENARIOS as readonly string[]).includes(name);
+}
 export type ScheduleScenarioName = (typeof SCHEDULE_SCENARIOS)[number];
 
 /** Enabled schedules created by each schedule scenario. */
@@ -54,6 +65,10 @@ export interface ScenarioRequest {
   readonly retainedJobs: number;
   /** A fresh temp dir created (and removed) by the parent; the SQLite file lives in it. */
   readonly dir: string;
+  /** Workflow scenarios only: a store URL to use instead of a SQLite file in `dir`. */
+  readonly storeUrl?: string;
+  /** Workflow scenarios only: give up after this long. */
+  readonly timeoutMs?: number;
 }
 
 /** Jobs per second over a timed section. */
@@ -126,7 +141,27 @@ export interface ScheduleResult {
   readonly windowPeakRssBytes: number;
 }
 
-export type ScenarioResult = ThroughputResult | LagResult | ScheduleResult;
+/** One workflow run (wf-chain, wf-fanout); see bench/workflow-scenarios.ts. */
+export interface WorkflowResult {
+  readonly kind: "workflow";
+  readonly shape: "chain" | "fanout";
+  readonly tasks: number;
+  /** `runs.trigger` called -> `run:finished` seen, in ms. */
+  readonly totalMs: number;
+  /** Chain only: successor's `job:started` at minus predecessor's `job:succeeded` at (ms). */
+  readonly handoff: LatencySummary | null;
+  /** Chain only: the same from the handlers' own end and start (performance.now). */
+  readonly handlerHandoff: LatencySummary | null;
+  /** `updateRun` calls during the run, and their summed wall time (ms). */
+  readonly updateRuns: number;
+  readonly updateRunMs: number;
+  /** Summed time inside `updateRun`'s decide callback (decideAdvance + building jobs), ms. */
+  readonly decideMs: number;
+  /** Process CPU (user + system) from trigger to run:finished, ms. */
+  readonly cpuMs: number;
+}
+
+export type ScenarioResult = ThroughputResult | LagResult | ScheduleResult | WorkflowResult;
 
 /** What a child reports back. */
 export interface ChildReport {

@@ -8,7 +8,7 @@
 import type Database from "better-sqlite3";
 import type { QueuedTaskRef, TaskContextRecord } from "../../../ports/workflow-store.js";
 import { clampLimit, parseJobId } from "../arguments.js";
-import { type RunRow, rowToRun } from "./rows.js";
+import { prepareRunHeads } from "./run-heads.js";
 
 /** Prepare the planner's and reapers' queries once. */
 export function preparePlannerQueries(db: Database.Database) {
@@ -51,7 +51,7 @@ export function preparePlannerQueries(db: Database.Database) {
   const taskOfJob = db.prepare<[number], { run_id: number; task_id: string }>(
     "SELECT run_id, task_id FROM task_instances WHERE job_id = ? LIMIT 1",
   );
-  const runById = db.prepare<[number], RunRow>("SELECT * FROM workflow_runs WHERE id = ?");
+  const runHead = prepareRunHeads(db);
   // Contract: a task's current job's state and result (primary keys).
   const upstreamJob = db.prepare<[number, string], { state: string; result: string | null }>(
     `SELECT j.state, j.result FROM task_instances t JOIN jobs j ON j.id = t.job_id
@@ -80,9 +80,8 @@ export function preparePlannerQueries(db: Database.Database) {
       const id = parseJobId(jobId);
       const task = id === null ? undefined : taskOfJob.get(id);
       if (task === undefined) return null;
-      const runRow = runById.get(task.run_id);
-      if (runRow === undefined) return null;
-      const run = rowToRun(runRow);
+      const run = runHead(task.run_id);
+      if (run === null) return null;
       const upstream = run.definition.tasks.find((t) => t.id === task.task_id)?.dependsOn ?? [];
       const upstreamResults: Record<string, unknown> = {};
       for (const up of upstream) {

@@ -21,11 +21,10 @@ import {
   type TaskJobRow,
   type TaskRow,
 } from "./rows.js";
+import { prepareRunHeads } from "./run-heads.js";
 
 /** Prepare the run reads once. */
 export function prepareRunReads(db: Database.Database) {
-  // Contract: one run by id.
-  const byId = db.prepare<[number], RunRow>("SELECT * FROM workflow_runs WHERE id = ?");
   // Contract: the run of (workflow, logical date), through the unique index.
   const byDate = db.prepare<[string, number], RunRow>(
     "SELECT * FROM workflow_runs WHERE workflow = ? AND logical_date = ?",
@@ -53,20 +52,19 @@ export function prepareRunReads(db: Database.Database) {
       ORDER BY logical_date DESC, id DESC LIMIT @limit`,
   );
 
+  const runHead = prepareRunHeads(db);
+
   const snapshot = (id: number): RunSnapshot | null => {
-    const row = byId.get(id);
-    if (row === undefined) return null;
+    const run = runHead(id);
+    if (run === null) return null;
     const jobs = new Map<string, TaskJobView>();
     for (const job of jobsOf.all(id)) jobs.set(String(job.id), rowToJobView(job));
-    return { run: rowToRun(row), tasks: tasksOf.all(id).map(rowToTask), jobs };
+    return { run, tasks: tasksOf.all(id).map(rowToTask), jobs };
   };
 
   return {
-    /** The run by its rowid, or null. */
-    runById(id: number): StoredRun | null {
-      const row = byId.get(id);
-      return row === undefined ? null : rowToRun(row);
-    },
+    /** The run by its rowid, or null (its definition shared and frozen, see run-heads.ts). */
+    runById: runHead,
     snapshot,
     detail(id: string): RunDetail | null {
       const rowid = parseJobId(id);

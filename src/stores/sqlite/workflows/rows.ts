@@ -2,7 +2,8 @@
  * @module stores/sqlite/workflows/rows
  * The mapping between workflow rows (workflows, workflow_runs, task_instances, the jobs a task
  * points at) and the port's records. JSON columns (definitions, params, errors) are parsed and
- * written here and nowhere else in this directory.
+ * written here and nowhere else in this directory, but for the cached run definitions of
+ * run-heads.ts.
  */
 import type { ObjectSource } from "../../../core/object-source.js";
 import type { WorkflowDefinition } from "../../../core/workflows/definition.js";
@@ -52,6 +53,9 @@ export interface RunRow {
   next_plan_at: number | null;
 }
 
+/** A `workflow_runs` row without its definition (see run-heads.ts). */
+export type RunHeadRow = Omit<RunRow, "definition">;
+
 /** A `task_instances` row. */
 export interface TaskRow {
   run_id: number;
@@ -98,6 +102,11 @@ export function rowToWorkflow(row: WorkflowRow): StoredWorkflow {
 
 /** The stored run of a row. */
 export function rowToRun(row: RunRow): StoredRun {
+  return rowToRunWith(row, JSON.parse(row.definition) as WorkflowDefinition);
+}
+
+/** The stored run of a row whose definition was parsed elsewhere (run-heads.ts). */
+export function rowToRunWith(row: RunHeadRow, definition: WorkflowDefinition): StoredRun {
   return {
     id: String(row.id),
     workflow: row.workflow,
@@ -106,7 +115,7 @@ export function rowToRun(row: RunRow): StoredRun {
     runType: row.run_type as RunType,
     state: row.state as RunState,
     params: JSON.parse(row.params) as Record<string, unknown>,
-    definition: JSON.parse(row.definition) as WorkflowDefinition,
+    definition,
     note: row.note,
     createdAt: row.created_at,
     startedAt: row.started_at,

@@ -3,14 +3,26 @@
  * plus SQLite-specific tests: two connections on one file racing for a logical date, and the
  * shared connection's lifecycle.
  */
+import Database from "better-sqlite3";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { ShuttingDownError } from "../../../core/errors.js";
 import { defineWorkflowStoreConformance } from "../../conformance/workflow-store-suite.js";
-import { T0, definition, newRun, putWorkflow } from "../../conformance/workflow-store-fixtures.js";
+import {
+  T0,
+  definition,
+  mustGetRun,
+  newRun,
+  putWorkflow,
+  queueTask,
+  runningRun,
+  succeedJob,
+  type WorkflowSuiteContext,
+} from "../../conformance/workflow-store-fixtures.js";
 import { openSqliteStores, type SqliteStores } from "../index.js";
+import { PROGRESS_STEP_MS, WORKFLOW_COMPLETION_SQL } from "./completion.js";
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -65,5 +77,60 @@ describe("SQLite workflow store lifecycle", () => {
     await stores.jobs.close();
     await expect(stores.workflows.listWorkflows()).rejects.toBeInstanceOf(ShuttingDownError);
     await stores.close();
+  });
+});
+
+describe("SQLite workflow store run definitions", () => {
+  it("parses a run's definition once and hands every read the same frozen object", async () => {
+    const stores = await open(":memory:");
+    await putWorkflow(stores.workflows);
+    const created = await stores.workflows.createRun(newRun(definition(), T0), T0);
+    const first = await stores.workflows.getRun(created.run.id);
+    const second = await stores.workflows.getRun(created.run.id);
+    expect(second?.definition).toEqual(definition());
+    expect(second?.definition).toBe(first?.definition);
+    expect(Object.isFrozen(first?.definition.tasks[0])).toBe(true);
+  });
+});
+
+describe("SQLite workflow completion hook", () => {
+  it("finds the finished job's task by primary key, not by walking the run's tasks", async () => {
+    const file = tempDbPath();
+    await (await openSqliteStores({ path: file })).close();
+    const db = new Database(file);
+    cleanups.push(() => void db.close());
+    const plan = db
+      .prepare(`EXPLAIN QUERY PLAN ${WORKFLOW_COMPLETION_SQL.setOutcome}`)
+      .all("succeeded", 1, "t1", 2)
+      .map((row) => (row as { detail: string }).detail)
+      .join("\n");
+    expect(plan).toMatch(/USING PRIMARY KEY \(run_id=\? AND task_id=\?\)/);
+  });
+});
+
+describe("SQLite workflow run flag on task completion", () => {
+  it("rewrites a flagged run at most once per progress step, not once per finished task", async () => {
+    const stores = await open(":memory:");
+    const ctx = {
+      workflows: () => stores.workflows,
+      jobs: () => stores.jobs,
+    } as unknown as WorkflowSuiteContext;
+    const tasks = [
+      { id: "a", fn: "etl" },
+      { id: "b", fn: "etl" },
+      { id: "c", fn: "etl" },
+    ];
+    await putWorkflow(stores.workflows, { tasks });
+    const run = await runningRun(stores.workflows, definition({ tasks }), T0);
+    const a = await queueTask(ctx, run.id, "a", T0 + 1);
+    const b = await queueTask(ctx, run.id, "b", T0 + 1);
+    const c = await queueTask(ctx, run.id, "c", T0 + 1);
+    await succeedJob(stores.jobs, a.id, T0 + 10);
+    await succeedJob(stores.jobs, b.id, T0 + 20);
+    expect((await mustGetRun(stores.workflows, run.id)).lastProgressAt).toBe(T0 + 10);
+    await succeedJob(stores.jobs, c.id, T0 + 10 + PROGRESS_STEP_MS);
+    const after = await mustGetRun(stores.workflows, run.id);
+    expect(after.lastProgressAt).toBe(T0 + 10 + PROGRESS_STEP_MS);
+    expect(after.needsPlan).toBe(true);
   });
 });

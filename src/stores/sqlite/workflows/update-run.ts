@@ -31,7 +31,7 @@ import type { CompletionHooks } from "../completion-hooks.js";
 import { prepareEnqueue } from "../enqueue.js";
 import { errorToJson } from "../job-row.js";
 import { prepareRunReads } from "./read-runs.js";
-import { type RunRow, rowToRun } from "./rows.js";
+import type { RunRow } from "./rows.js";
 
 /** The error `decide` threw, carried out of the transaction so the store rethrows it as is. */
 export class DecideFailure extends Error {
@@ -117,7 +117,7 @@ export function prepareUpdateRun(
     for (const task of change.tasks ?? []) applyTask(runId, task, now);
     applyJobs(runId, change, now);
     applyRun(runId, change, now);
-    return { kind: "applied", run: rowToRun(runRow.get(runId)!) };
+    return { kind: "applied", run: reads.runById(runId)! };
   });
 
   return (runId, decide, now) => {
