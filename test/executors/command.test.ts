@@ -188,20 +188,18 @@ describe("command executor", () => {
 
   it("kills the process when its own timeout elapses", async () => {
     const pidFile = join(dir, "timeout.pid");
+    // sh writes its pid within milliseconds even on a loaded machine (a node child took more
+    // than the timeout to start under load, and was killed before it wrote the file).
     const handler = createCommandHandler({
-      command: [
-        node,
-        "-e",
-        "require('fs').writeFileSync(process.argv[1], String(process.pid)); setInterval(() => {}, 1000)",
-        pidFile,
-      ],
-      timeoutMs: 300,
+      command: ["sh", "-c", 'echo $$ > "$PIDFILE"; sleep 30'],
+      env: { PIDFILE: pidFile },
+      timeoutMs: 1_000,
     });
     const run = handler({}, testContext().ctx);
     const pid = await pidFrom(pidFile);
     const error = await failure(run);
     expect(error.failure).toBe("timeout");
-    expect(error.message).toMatch(/timed out after 300 ms .*its process group was killed/);
+    expect(error.message).toMatch(/timed out after 1000 ms .*its process group was killed/);
     expect(isAlive(pid)).toBe(false);
   });
 
