@@ -18,32 +18,45 @@ import {
   rowToTask,
   rowToTaskJob,
   runColumns,
+  type RunHeadRow,
   type RunRow,
   TASK_COLUMNS,
   TASK_JOB_COLUMNS,
   type TaskJobRow,
   type TaskRow,
 } from "./workflow-row.js";
+import { type RunDefinitionCache, runFromHead, runHeadColumns } from "./run-heads.js";
 
 const RUN_COLUMNS = runColumns();
+const RUN_HEAD_COLUMNS = runHeadColumns();
 const MAX_LIMIT = 10_000;
 
-/** The run `id` (not locked), or null. */
-export async function runById(q: Queryable, s: string, id: string): Promise<StoredRun | null> {
+/** The run `id` (not locked), or null; its definition from `cache` (see run-heads.ts). */
+export async function runById(
+  q: Queryable,
+  s: string,
+  cache: RunDefinitionCache,
+  id: string,
+): Promise<StoredRun | null> {
   const runId = parseId(id);
   if (runId === null) return null;
-  // Contract: input a run id; its row.
-  const { rows } = await exec<RunRow>(
+  // Contract: input a run id; its row but the definition.
+  const { rows } = await exec<RunHeadRow>(
     q,
-    `SELECT ${RUN_COLUMNS} FROM ${s}.workflow_runs WHERE id = $1`,
+    `SELECT ${RUN_HEAD_COLUMNS} FROM ${s}.workflow_runs WHERE id = $1`,
     [runId],
   );
-  return rows[0] === undefined ? null : rowToRun(rows[0]);
+  return rows[0] === undefined ? null : runFromHead(q, s, cache, rows[0]);
 }
 
 /** A run with its tasks and their jobs, or null. */
-export async function getRun(q: Queryable, s: string, id: string): Promise<RunDetail | null> {
-  const run = await runById(q, s, id);
+export async function getRun(
+  q: Queryable,
+  s: string,
+  cache: RunDefinitionCache,
+  id: string,
+): Promise<RunDetail | null> {
+  const run = await runById(q, s, cache, id);
   if (run === null) return null;
   const tasks = await readTasks(q, s, run.id);
   const jobs = await readJobs(q, s, tasks);
