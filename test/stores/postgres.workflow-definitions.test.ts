@@ -4,7 +4,8 @@
  * run's definition never changes after creation, and is megabytes for a 10,000-task
  * fan-out), and a task's context finds the task in it by id.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import pg from "pg";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   T0,
   definition,
@@ -76,6 +77,21 @@ describePg("postgres workflow store run definitions", () => {
     const ctx = await stores.workflows.taskContext(job.id);
     expect(ctx?.taskId).toBe("transform");
     expect(ctx?.upstreamResults).toEqual({ extract: null });
+  });
+
+  it("reads a run with its tasks and their jobs in two statements once its definition is cached", async () => {
+    const stores = await open();
+    await putWorkflow(stores.workflows);
+    const run = await runningRun(stores.workflows, definition(), T0);
+    await queueTask(context(stores), run.id, "extract", T0 + 1);
+    await mustGetRun(stores.workflows, run.id);
+    const query = vi.spyOn(pg.Client.prototype, "query");
+    cleanups.push(async () => query.mockRestore());
+    const detail = await mustGetRun(stores.workflows, run.id);
+    expect(query).toHaveBeenCalledTimes(2);
+    const extract = detail.tasks.find((t) => t.taskId === "extract");
+    expect(detail.jobs.get(extract!.jobId!)?.state).toBe("queued");
+    expect(detail.jobs.size).toBe(1);
   });
 });
 

@@ -6,7 +6,7 @@
  *   1. lock the run's active task jobs (`FOR UPDATE`, in id order), then the run row
  *      (`SELECT ... FOR UPDATE`): two engines deciding one run serialize on the run row, and
  *      the second reads the first's writes;
- *   2. read the tasks and their jobs (the snapshot), call the caller's pure `decide` once
+ *   2. read the tasks and their jobs (the snapshot, one statement), call the caller's pure `decide` once
  *      (synchronously); a throw rolls back and is rethrown, null writes nothing;
  *   3. apply, in order: cancelJobs through the job store's cancel statement (a pending job
  *      ends `cancelled` and the completion hooks run in this transaction), the task rows (one
@@ -41,7 +41,7 @@ import type { PgCompletionHooks } from "../completion-hooks.js";
 import { exec, type PgDatabase, type Queryable } from "../database.js";
 import { insertJobs } from "../enqueue.js";
 import { errorToJson } from "../job-row.js";
-import { readJobs, readTasks } from "./read-runs.js";
+import { readTasksWithJobs } from "./read-runs.js";
 import { definitionOf, type RunDefinitionCache, runHeadColumns } from "./run-heads.js";
 import { rowToRunWith, type RunHeadRow } from "./workflow-row.js";
 
@@ -117,8 +117,7 @@ async function decideAndApply(
   if (cached === null) return { kind: "not_found" };
   const { definition } = cached;
   const run = rowToRunWith(head, definition);
-  const tasks = await readTasks(client, s, run.id);
-  const jobs = await readJobs(client, s, tasks);
+  const { tasks, jobs } = await readTasksWithJobs(client, s, run.id);
   if (checkLocks) {
     const lockedIds = new Set(locked.rows.map((r) => String(r.id)));
     for (const job of jobs.values()) {
