@@ -8,8 +8,9 @@ import { PG_SCENARIO_NAMES, PG_SYSTEMS, type PgScenarioName } from "./pg-types.j
 import { isWorkflowScenario, SCENARIOS, type ScenarioName } from "./types.js";
 
 /**
- * Workflow scenarios of a `--store postgres` run without --only: wf-fanout is left out, it does
- * not finish in 10 minutes on PostgreSQL yet (see docs/benchmarks.md); `--only wf-fanout` runs it.
+ * Workflow scenarios of a `--store postgres` run without --only: wf-fanout is left out, it takes
+ * minutes and its run does not succeed on PostgreSQL yet (see docs/benchmarks.md);
+ * `--only wf-fanout` runs it.
  */
 const DEFAULT_PG_WORKFLOW_SCENARIOS: readonly ScenarioName[] = ["wf-chain"];
 

@@ -178,8 +178,15 @@ export async function runWorkflowScenario(
       decideMs: counters.decideMs,
       cpuMs: (cpu.user + cpu.system) / 1000,
     };
+    const errors = new Map<string, number>();
+    for (const t of detail?.tasks ?? []) {
+      if (t.state !== "failed") continue;
+      const key = t.error === null ? "(no error)" : `${t.error.name}: ${t.error.message}`;
+      errors.set(key, (errors.get(key) ?? 0) + 1);
+    }
     const notes = [
       `run ${state}; tasks ${[...byState].map(([s, n]) => `${s}=${n}`).join(", ")}`,
+      ...[...errors].slice(0, 3).map(([e, n]) => `${n} tasks failed with ${e.slice(0, 200)}`),
       ...(failedJobs > 0 ? [`${failedJobs} jobs FAILED`] : []),
       ...(setupCalls > 0 ? [`${setupCalls} updateRun calls before the trigger`] : []),
     ];

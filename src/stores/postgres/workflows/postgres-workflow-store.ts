@@ -43,6 +43,7 @@ import { createRun, createScheduledRuns } from "./create-runs.js";
 import { deleteWorkflow, putWorkflow, setWorkflowPaused } from "./put-workflow.js";
 import * as runs from "./read-runs.js";
 import * as read from "./read-workflows.js";
+import { RunDefinitionCache } from "./run-heads.js";
 import { startQueuedRuns, workflowsWithQueuedRuns } from "./start-runs.js";
 import { taskContext } from "./task-context.js";
 import { DecideFailed, updateRun } from "./update-run.js";
@@ -51,6 +52,8 @@ import { DecideFailed, updateRun } from "./update-run.js";
 export class PostgresWorkflowStore implements WorkflowStore {
   readonly #db: PgDatabase;
   readonly #hooks: PgCompletionHooks;
+  /** Parsed run definitions (they never change after a run is created): see run-heads.ts. */
+  readonly #definitions = new RunDefinitionCache();
   #closed = false;
 
   /** `hooks`: the schema's completion hooks, shared with its job store; `workflow` is registered. */
@@ -129,7 +132,7 @@ export class PostgresWorkflowStore implements WorkflowStore {
   }
 
   getRun(id: string): Promise<RunDetail | null> {
-    return this.#run("getRun", () => runs.getRun(this.#db.pool, this.#db.s, id));
+    return this.#run("getRun", () => runs.getRun(this.#db.pool, this.#db.s, this.#definitions, id));
   }
 
   findRun(workflow: string, logicalDate: number): Promise<StoredRun | null> {
@@ -155,7 +158,7 @@ export class PostgresWorkflowStore implements WorkflowStore {
   ): Promise<UpdateRunOutcome> {
     try {
       return await this.#run("updateRun", () =>
-        updateRun(this.#db, this.#hooks, runId, decide, now),
+        updateRun(this.#db, this.#hooks, this.#definitions, runId, decide, now),
       );
     } catch (error) {
       if (error instanceof DecideFailed) throw error.error;
@@ -172,7 +175,9 @@ export class PostgresWorkflowStore implements WorkflowStore {
   }
 
   taskContext(jobId: string): Promise<TaskContextRecord | null> {
-    return this.#run("taskContext", () => taskContext(this.#db.pool, this.#db.s, jobId));
+    return this.#run("taskContext", () =>
+      taskContext(this.#db.pool, this.#db.s, this.#definitions, jobId),
+    );
   }
 
   stalledRuns(before: number, limit: number): Promise<string[]> {

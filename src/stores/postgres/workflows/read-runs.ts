@@ -18,70 +18,94 @@ import {
   rowToTask,
   rowToTaskJob,
   runColumns,
+  type RunHeadRow,
   type RunRow,
   TASK_COLUMNS,
   TASK_JOB_COLUMNS,
   type TaskJobRow,
   type TaskRow,
 } from "./workflow-row.js";
+import { type RunDefinitionCache, runFromHead, runHeadColumns } from "./run-heads.js";
 
 const RUN_COLUMNS = runColumns();
+const RUN_HEAD_COLUMNS = runHeadColumns();
 const MAX_LIMIT = 10_000;
 
-/** The run `id` (not locked), or null. */
-export async function runById(q: Queryable, s: string, id: string): Promise<StoredRun | null> {
+/** The run `id` (not locked), or null; its definition from `cache` (see run-heads.ts). */
+export async function runById(
+  q: Queryable,
+  s: string,
+  cache: RunDefinitionCache,
+  id: string,
+): Promise<StoredRun | null> {
   const runId = parseId(id);
   if (runId === null) return null;
-  // Contract: input a run id; its row.
-  const { rows } = await exec<RunRow>(
+  // Contract: input a run id; its row but the definition.
+  const { rows } = await exec<RunHeadRow>(
     q,
-    `SELECT ${RUN_COLUMNS} FROM ${s}.workflow_runs WHERE id = $1`,
+    `SELECT ${RUN_HEAD_COLUMNS} FROM ${s}.workflow_runs WHERE id = $1`,
     [runId],
   );
-  return rows[0] === undefined ? null : rowToRun(rows[0]);
+  return rows[0] === undefined ? null : runFromHead(q, s, cache, rows[0]);
 }
 
 /** A run with its tasks and their jobs, or null. */
-export async function getRun(q: Queryable, s: string, id: string): Promise<RunDetail | null> {
-  const run = await runById(q, s, id);
+export async function getRun(
+  q: Queryable,
+  s: string,
+  cache: RunDefinitionCache,
+  id: string,
+): Promise<RunDetail | null> {
+  const run = await runById(q, s, cache, id);
   if (run === null) return null;
-  const tasks = await readTasks(q, s, run.id);
-  const jobs = await readJobs(q, s, tasks);
-  return { ...run, tasks, jobs };
+  return { ...run, ...(await readTasksWithJobs(q, s, run.id)) };
 }
 
-/** Every task instance of a run, in definition order. */
-export async function readTasks(
+/** The job columns of TASK_JOB_COLUMNS, read through the alias `j` as `j_<column>`. */
+const JOINED_JOB_COLUMNS = TASK_JOB_COLUMNS.split(", ")
+  .map((c) => `j.${c} AS j_${c}`)
+  .join(", ");
+
+type JoinedRow = TaskRow & { [K in keyof TaskJobRow as `j_${K}`]: TaskJobRow[K] | null };
+
+/**
+ * Every task instance of a run, in definition order, and the current jobs of those whose
+ * `jobId` is set, by id: one statement (the tasks by primary key prefix, each job by its
+ * primary key), not a second one sending every job id back.
+ */
+export async function readTasksWithJobs(
   q: Queryable,
   s: string,
   runId: string,
-): Promise<StoredTaskInstance[]> {
-  // Contract: input a run id; its task rows (primary key prefix), definition order.
-  const { rows } = await exec<TaskRow>(
+): Promise<{ tasks: StoredTaskInstance[]; jobs: Map<string, TaskJobView> }> {
+  // Contract: input a run id; its task rows in definition order, each with its current job's
+  // decision columns (NULLs when it has none).
+  const { rows } = await exec<JoinedRow>(
     q,
-    `SELECT ${TASK_COLUMNS} FROM ${s}.task_instances WHERE run_id = $1 ORDER BY position`,
+    `SELECT ${TASK_COLUMNS.split(", ")
+      .map((c) => `t.${c}`)
+      .join(", ")}, ${JOINED_JOB_COLUMNS}
+       FROM ${s}.task_instances AS t LEFT JOIN ${s}.jobs AS j ON j.id = t.job_id
+      WHERE t.run_id = $1 ORDER BY t.position`,
     [runId],
   );
-  return rows.map(rowToTask);
-}
-
-/** The jobs of the tasks whose `jobId` is set, by id. */
-export async function readJobs(
-  q: Queryable,
-  s: string,
-  tasks: readonly StoredTaskInstance[],
-): Promise<Map<string, TaskJobView>> {
-  const ids = tasks.flatMap((t) => (t.jobId === null ? [] : [t.jobId]));
+  const tasks: StoredTaskInstance[] = [];
   const jobs = new Map<string, TaskJobView>();
-  if (ids.length === 0) return jobs;
-  // Contract: input job ids; their decision columns (primary key).
-  const { rows } = await exec<TaskJobRow>(
-    q,
-    `SELECT ${TASK_JOB_COLUMNS} FROM ${s}.jobs WHERE id = ANY($1::bigint[])`,
-    [ids],
-  );
-  for (const row of rows) jobs.set(String(row.id), rowToTaskJob(row));
-  return jobs;
+  for (const row of rows) {
+    tasks.push(rowToTask(row));
+    if (row.j_id === null || row.j_state === null) continue;
+    const job = rowToTaskJob({
+      id: row.j_id,
+      state: row.j_state,
+      started_at: row.j_started_at,
+      finished_at: row.j_finished_at,
+      error: row.j_error,
+      result: row.j_result,
+      cancel_requested_at: row.j_cancel_requested_at,
+    });
+    jobs.set(job.id, job);
+  }
+  return { tasks, jobs };
 }
 
 /** The run of (workflow, logicalDate), or null (the unique identity index). */

@@ -3,36 +3,44 @@
  * Statement family: what a task's handler gets as `ctx.run` — the run of the task whose
  * current job is `jobId`, and the results of its direct upstream tasks' last jobs (parsed
  * JSON; null when that job did not succeed or has no result). Two reads (the task and its run
- * by the job id through task_instances_job_idx, then the upstream tasks' jobs).
+ * by the job id through task_instances_job_idx, then the upstream tasks' jobs). The run's
+ * definition is not read: it comes from the store's cache (see run-heads.ts), and the task is
+ * found in it by id, not by a scan of the task list.
  */
 import { StoreError } from "../../../core/errors.js";
 import type { TaskContextRecord } from "../../../ports/workflow-store.js";
 import { parseId } from "../arguments.js";
 import { exec, type Queryable } from "../database.js";
-import { rowToRun, runColumns, type RunRow } from "./workflow-row.js";
+import { definitionOf, type RunDefinitionCache, runHeadColumns } from "./run-heads.js";
+import { rowToRunWith, type RunHeadRow } from "./workflow-row.js";
 
-const RUN_COLUMNS = runColumns("r");
+const RUN_HEAD_COLUMNS = runHeadColumns("r");
 
 /** The context of the task whose current job is `jobId`, or null. */
 export async function taskContext(
   q: Queryable,
   s: string,
+  cache: RunDefinitionCache,
   jobId: string,
 ): Promise<TaskContextRecord | null> {
   const id = parseId(jobId);
   if (id === null) return null;
-  // Contract: input a job id; the task holding it as its current job, with its run.
-  const { rows } = await exec<RunRow & { task_id: string }>(
+  // Contract: input a job id; the task holding it as its current job, with its run (but the
+  // run's definition).
+  const { rows } = await exec<RunHeadRow & { task_id: string }>(
     q,
-    `SELECT t.task_id, ${RUN_COLUMNS}
+    `SELECT t.task_id, ${RUN_HEAD_COLUMNS}
        FROM ${s}.task_instances AS t JOIN ${s}.workflow_runs AS r ON r.id = t.run_id
       WHERE t.job_id = $1`,
     [id],
   );
   const row = rows[0];
   if (row === undefined) return null;
-  const run = rowToRun(row);
-  const task = run.definition.tasks.find((t) => t.id === row.task_id);
+  const { task_id: taskId, ...head } = row;
+  const cached = await definitionOf(q, s, cache, head);
+  if (cached === null) return null;
+  const run = rowToRunWith(head, cached.definition);
+  const task = cached.tasks.get(taskId);
   const upstream = task?.dependsOn ?? [];
   const upstreamResults: Record<string, unknown> = {};
   for (const taskId of upstream) upstreamResults[taskId] = null;
@@ -51,7 +59,7 @@ export async function taskContext(
       }
     }
   }
-  return { run, taskId: row.task_id, upstreamResults };
+  return { run, taskId, upstreamResults };
 }
 
 function parseResult(text: string, jobId: string): unknown {

@@ -6,7 +6,7 @@
  *   1. lock the run's active task jobs (`FOR UPDATE`, in id order), then the run row
  *      (`SELECT ... FOR UPDATE`): two engines deciding one run serialize on the run row, and
  *      the second reads the first's writes;
- *   2. read the tasks and their jobs (the snapshot), call the caller's pure `decide` once
+ *   2. read the tasks and their jobs (the snapshot, one statement), call the caller's pure `decide` once
  *      (synchronously); a throw rolls back and is rethrown, null writes nothing;
  *   3. apply, in order: cancelJobs through the job store's cancel statement (a pending job
  *      ends `cancelled` and the completion hooks run in this transaction), the task rows (one
@@ -41,10 +41,12 @@ import type { PgCompletionHooks } from "../completion-hooks.js";
 import { exec, type PgDatabase, type Queryable } from "../database.js";
 import { insertJobs } from "../enqueue.js";
 import { errorToJson } from "../job-row.js";
-import { readJobs, readTasks } from "./read-runs.js";
-import { rowToRun, runColumns, type RunRow } from "./workflow-row.js";
+import { readTasksWithJobs } from "./read-runs.js";
+import { definitionOf, type RunDefinitionCache, runHeadColumns } from "./run-heads.js";
+import { rowToRunWith, type RunHeadRow } from "./workflow-row.js";
 
-const RUN_COLUMNS = runColumns();
+/** The run row's columns but its definition, which never changes (see run-heads.ts). */
+const RUN_HEAD_COLUMNS = runHeadColumns();
 const ATTEMPTS = 4;
 
 /** Thrown inside the transaction when the run gained an active job step 1 did not lock. */
@@ -64,6 +66,7 @@ export class DecideFailed extends Error {
 export async function updateRun(
   db: PgDatabase,
   hooks: PgCompletionHooks,
+  cache: RunDefinitionCache,
   runId: string,
   decide: (snapshot: RunSnapshot) => RunChange | null,
   now: number,
@@ -73,7 +76,7 @@ export async function updateRun(
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction((client) =>
-        decideAndApply(client, db, hooks, id, decide, now, attempt < ATTEMPTS),
+        decideAndApply(client, db, hooks, cache, id, decide, now, attempt < ATTEMPTS),
       );
     } catch (error) {
       if (!(error instanceof LockSetChanged)) throw error;
@@ -85,6 +88,7 @@ async function decideAndApply(
   client: Queryable,
   db: PgDatabase,
   hooks: PgCompletionHooks,
+  cache: RunDefinitionCache,
   id: string,
   decide: (snapshot: RunSnapshot) => RunChange | null,
   now: number,
@@ -101,16 +105,19 @@ async function decideAndApply(
       ORDER BY id FOR UPDATE`,
     [id],
   );
-  // Contract: input a run id; the row, locked until the transaction ends.
-  const found = await exec<RunRow>(
+  // Contract: input a run id; the row (but its definition), locked until the transaction ends.
+  const found = await exec<RunHeadRow>(
     client,
-    `SELECT ${RUN_COLUMNS} FROM ${s}.workflow_runs WHERE id = $1 FOR UPDATE`,
+    `SELECT ${RUN_HEAD_COLUMNS} FROM ${s}.workflow_runs WHERE id = $1 FOR UPDATE`,
     [id],
   );
-  if (found.rows[0] === undefined) return { kind: "not_found" };
-  const run = rowToRun(found.rows[0]);
-  const tasks = await readTasks(client, s, run.id);
-  const jobs = await readJobs(client, s, tasks);
+  const head = found.rows[0];
+  if (head === undefined) return { kind: "not_found" };
+  const cached = await definitionOf(client, s, cache, head);
+  if (cached === null) return { kind: "not_found" };
+  const { definition } = cached;
+  const run = rowToRunWith(head, definition);
+  const { tasks, jobs } = await readTasksWithJobs(client, s, run.id);
   if (checkLocks) {
     const lockedIds = new Set(locked.rows.map((r) => String(r.id)));
     for (const job of jobs.values()) {
@@ -132,8 +139,8 @@ async function decideAndApply(
   const unseen = tasks.some(
     (t) => t.jobId !== null && cancelled.has(t.jobId) && !written.has(t.taskId),
   );
-  const updated = await writeRun(client, s, run.id, change, !change.planned || unseen, now);
-  return { kind: "applied", run: updated };
+  const row = await writeRun(client, s, run.id, change, !change.planned || unseen, now);
+  return { kind: "applied", run: rowToRunWith(row, definition) };
 }
 
 /** Cancel through the job store's statement; returns the ids of jobs that ended `cancelled`. */
@@ -256,7 +263,7 @@ async function insertTaskJobs(
   );
 }
 
-/** Write the run's given fields, needs_plan and updated_at; returns the row. */
+/** Write the run's given fields, needs_plan and updated_at; returns the row but its definition. */
 async function writeRun(
   client: Queryable,
   s: string,
@@ -264,11 +271,11 @@ async function writeRun(
   change: RunChange,
   needsPlan: boolean,
   now: number,
-): Promise<ReturnType<typeof rowToRun>> {
+): Promise<RunHeadRow> {
   const r = change.run ?? {};
   // Contract: inputs run id, now, needs_plan, then (given?, value) per optional field; the run
   // row is locked by this transaction.
-  const { rows } = await exec<RunRow>(
+  const { rows } = await exec<RunHeadRow>(
     client,
     `UPDATE ${s}.workflow_runs
         SET state = CASE WHEN $4::boolean THEN $5::text ELSE state END,
@@ -279,7 +286,7 @@ async function writeRun(
             next_plan_at = CASE WHEN $14::boolean THEN $15::bigint ELSE next_plan_at END,
             needs_plan = $3, updated_at = $2
       WHERE id = $1
-      RETURNING ${RUN_COLUMNS}`,
+      RETURNING ${RUN_HEAD_COLUMNS}`,
     [
       runId,
       now,
@@ -298,5 +305,5 @@ async function writeRun(
       r.nextPlanAt ?? null,
     ],
   );
-  return rowToRun(rows[0]!);
+  return rows[0]!;
 }

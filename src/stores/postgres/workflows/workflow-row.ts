@@ -101,8 +101,16 @@ export interface RunRow {
   next_plan_at: number | null;
 }
 
+/** One `workflow_runs` row without its definition (see run-heads.ts). */
+export type RunHeadRow = Omit<RunRow, "definition">;
+
 /** The row as the port's StoredRun. */
 export function rowToRun(row: RunRow): StoredRun {
+  return rowToRunWith(row, parseDefinition(row.definition, `run ${row.id} definition`));
+}
+
+/** A head row and its (already parsed) definition as the port's StoredRun. */
+export function rowToRunWith(row: RunHeadRow, definition: WorkflowDefinition): StoredRun {
   const what = `run ${row.id}`;
   return {
     id: String(row.id),
@@ -112,7 +120,7 @@ export function rowToRun(row: RunRow): StoredRun {
     runType: row.run_type as RunType,
     state: row.state as RunState,
     params: parseJson(row.params, `${what} params`) as Record<string, unknown>,
-    definition: parseDefinition(row.definition, `${what} definition`),
+    definition,
     note: row.note,
     createdAt: row.created_at,
     startedAt: row.started_at,
@@ -221,7 +229,7 @@ export function rowToHistory(row: HistoryRow): WorkflowHistoryEntry {
  * A stored definition. JSON has no `undefined`: a task without a declared payload comes back
  * without the key, so it is put back (`payload: undefined`, as `normalizeWorkflow` makes it).
  */
-function parseDefinition(text: string, what: string): WorkflowDefinition {
+export function parseDefinition(text: string, what: string): WorkflowDefinition {
   const definition = parseJson(text, what) as WorkflowDefinition;
   return {
     ...definition,
