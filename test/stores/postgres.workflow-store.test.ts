@@ -99,6 +99,34 @@ describePg("postgres workflow store across processes", () => {
     expect((await mustGetRun(a.workflows, run.id)).note).toBe(String(2 * rounds));
   });
 
+  it("plans a run without waiting for the locks of its live jobs (lease renewals go on)", async () => {
+    const schema = freshSchema();
+    const engine = await open(schema);
+    await putWorkflow(engine.workflows);
+    const run = await runningRun(engine.workflows, definition(), T0);
+    const ctx = {
+      workflows: () => engine.workflows,
+      jobs: () => engine.jobs,
+      schedules: () => engine.schedules,
+      close: () => engine.close(),
+    };
+    const job = await queueTask(ctx, run.id, "extract", T0 + 1);
+    await claimEtl(engine.jobs, T0 + 2, job.id);
+    // Another connection holds the running job's row (a worker renewing its lease, or
+    // finishing it), and keeps holding it while the run is planned.
+    const holder = await rawClient();
+    await holder.query("BEGIN");
+    await holder.query(`SELECT 1 FROM "${schema}".jobs WHERE id = $1 FOR UPDATE`, [job.id]);
+    const outcome = await engine.workflows.updateRun(
+      run.id,
+      () => ({ run: { note: "planned meanwhile" }, planned: true }),
+      T0 + 3,
+    );
+    expect(outcome.kind).toBe("applied");
+    await holder.query("COMMIT");
+    expect((await mustGetRun(engine.workflows, run.id)).note).toBe("planned meanwhile");
+  });
+
   it("ends without a deadlock when a worker finishes a task's job while updateRun cancels it", async () => {
     const schema = freshSchema();
     const worker = await open(schema);

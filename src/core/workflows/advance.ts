@@ -9,7 +9,9 @@
  *    end + delay while tries remain (retry-delay.ts), else `failed`; cancelled -> `failed`.
  *    An outcome reaching a task that is no longer queued/running (marked by hand, cancelled
  *    with its run) keeps the task's state (a `failed` one without an error gets the job's).
- *    A `queued` task whose job has started is written `running` (startedAt from the job).
+ *    A task whose job is still live is never written here (its row is left to the hook and
+ *    the job: readers show `running` from the job's state), so planning never touches a row a
+ *    finishing job is about to update.
  * 2. Plan. `planRun` with the definition's `maxActiveTasks`; a task dispatched gets try
  *    `tryNumber + 1` and its job from `ctx.buildJob` (payload rendered for that try). A payload
  *    that cannot be rendered fails that try at once (error VALIDATION) instead of blocking the run.
@@ -119,13 +121,8 @@ function applyOutcome(
   rows: TaskRows,
   now: number,
 ): void {
+  if (task.outcome === null) return;
   const job = task.jobId === null ? undefined : snapshot.jobs.get(task.jobId);
-  if (task.outcome === null) {
-    if (task.state === "queued" && job !== undefined && job.startedAt !== null) {
-      rows.set({ ...rows.get(task.taskId), state: "running", startedAt: job.startedAt });
-    }
-    return;
-  }
   const row = rows.get(task.taskId);
   if (!isActiveTask(task.state)) {
     const error = row.state === "failed" ? (row.error ?? job?.error ?? null) : row.error;

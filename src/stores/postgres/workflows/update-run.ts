@@ -3,9 +3,8 @@
  * Statement family: `updateRun`, the one way a run and its tasks change after creation. ONE
  * transaction:
  *
- *   1. lock the run's active task jobs (`FOR UPDATE`, in id order), then the run row
- *      (`SELECT ... FOR UPDATE`): two engines deciding one run serialize on the run row, and
- *      the second reads the first's writes;
+ *   1. lock the run row (`SELECT ... FOR UPDATE`): two engines deciding one run serialize on
+ *      it, and the second reads the first's writes;
  *   2. read the tasks and their jobs (the snapshot, one statement), call the caller's pure `decide` once
  *      (synchronously); a throw rolls back and is rethrown, null writes nothing;
  *   3. apply, in order: cancelJobs through the job store's cancel statement (a pending job
@@ -14,13 +13,17 @@
  *      origin exists are not inserted again: the task gets the existing job's id; the others
  *      through `insertJobs`, then each task's job_id in one UPDATE), and the run row.
  *
- * Lock order: finalize and cancel lock job rows and then (the `workflow` hook) task and run
- * rows. Locking the run first and then cancelling one of its jobs would be the reverse order,
- * a deadlock against a worker finishing that job. So step 1 locks the run's active jobs before
- * the run. If, under the run's lock, the run has an active job that step 1 did not lock (a
- * concurrent updateRun queued it in between), the transaction rolls back and starts again
- * (bounded; the last attempt goes on without the check).
- *
+ * Lock order: finalize and cancel lock a job row and then (the `workflow` hook) its task row and
+ * the run row. Planning holds the run row and writes task rows, the reverse order, so before
+ * writing anything it locks, `NOWAIT`, the live jobs the change touches: those it cancels and
+ * those of tasks it writes whose job has not ended (decideAdvance never writes such a task; the
+ * operations do, with a cancel). A job busy finishing makes the lock fail: the transaction rolls
+ * back (releasing the run, so that finish completes) and starts again. No other job is locked,
+ * so workers keep claiming, renewing leases and finishing the run's other jobs while it is
+ * planned (locking every live job of a 10,000-task run starved their lease renewals). The
+ * last attempt locks every live job of the run before the run row instead (the safe, slow
+ * order), with no retry.
+
  * `needs_plan` after the change: false when `planned`, true otherwise — and true when a cancel
  * of this change finished a task's job and the change did not write that task (its outcome is
  * new to the planner).
@@ -49,8 +52,8 @@ import { rowToRunWith, type RunHeadRow } from "./workflow-row.js";
 const RUN_HEAD_COLUMNS = runHeadColumns();
 const ATTEMPTS = 4;
 
-/** Thrown inside the transaction when the run gained an active job step 1 did not lock. */
-class LockSetChanged extends Error {}
+/** Thrown inside the transaction when a live job the change touches is busy: start again. */
+class JobBusy extends Error {}
 
 /**
  * What `updateRun` throws when `decide` threw (after the ROLLBACK): the caller rethrows
@@ -76,10 +79,10 @@ export async function updateRun(
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction((client) =>
-        decideAndApply(client, db, hooks, cache, id, decide, now, attempt < ATTEMPTS),
+        decideAndApply(client, db, hooks, cache, id, decide, now, attempt === ATTEMPTS),
       );
     } catch (error) {
-      if (!(error instanceof LockSetChanged)) throw error;
+      if (!(error instanceof JobBusy)) throw error;
     }
   }
 }
@@ -92,19 +95,21 @@ async function decideAndApply(
   id: string,
   decide: (snapshot: RunSnapshot) => RunChange | null,
   now: number,
-  checkLocks: boolean,
+  lockAllLiveJobs: boolean,
 ): Promise<UpdateRunOutcome> {
   const { s } = db;
-  // Contract: input a run id; locks its tasks' jobs that are not finished, in id order (the
-  // state is re-checked on the locked version), before the run row (see the module header).
-  const locked = await exec<{ id: number }>(
-    client,
-    `SELECT id FROM ${s}.jobs
-      WHERE id IN (SELECT job_id FROM ${s}.task_instances WHERE run_id = $1 AND job_id IS NOT NULL)
-        AND state NOT IN ('succeeded', 'failed', 'cancelled', 'timed_out')
-      ORDER BY id FOR UPDATE`,
-    [id],
-  );
+  if (lockAllLiveJobs) {
+    // Contract: input a run id; locks its tasks' jobs that are not finished, in id order,
+    // before the run row (the last attempt's order; see the module header).
+    await exec(
+      client,
+      `SELECT id FROM ${s}.jobs
+        WHERE id IN (SELECT job_id FROM ${s}.task_instances WHERE run_id = $1 AND job_id IS NOT NULL)
+          AND state NOT IN ('succeeded', 'failed', 'cancelled', 'timed_out')
+        ORDER BY id FOR UPDATE`,
+      [id],
+    );
+  }
   // Contract: input a run id; the row (but its definition), locked until the transaction ends.
   const found = await exec<RunHeadRow>(
     client,
@@ -118,12 +123,6 @@ async function decideAndApply(
   const { definition } = cached;
   const run = rowToRunWith(head, definition);
   const { tasks, jobs } = await readTasksWithJobs(client, s, run.id);
-  if (checkLocks) {
-    const lockedIds = new Set(locked.rows.map((r) => String(r.id)));
-    for (const job of jobs.values()) {
-      if (!isTerminal(job.state) && !lockedIds.has(job.id)) throw new LockSetChanged();
-    }
-  }
   let change: RunChange | null;
   try {
     change = decide({ run, tasks, jobs });
@@ -131,6 +130,7 @@ async function decideAndApply(
     throw new DecideFailed(error);
   }
   if (change === null) return { kind: "unchanged", run };
+  if (!lockAllLiveJobs) await lockTouchedJobs(client, s, change, tasks, jobs);
 
   const cancelled = await cancelJobs(client, db, hooks, change.cancelJobs ?? [], now);
   const written = new Set<string>();
@@ -306,4 +306,34 @@ async function writeRun(
     ],
   );
   return rows[0]!;
+}
+
+/** The live jobs `change` touches, locked NOWAIT (JobBusy when one is locked by a finisher). */
+async function lockTouchedJobs(
+  client: Queryable,
+  s: string,
+  change: RunChange,
+  tasks: readonly StoredTaskInstance[],
+  jobs: RunSnapshot["jobs"],
+): Promise<void> {
+  const ids = new Set(change.cancelJobs ?? []);
+  const byTask = new Map(tasks.map((t) => [t.taskId, t.jobId]));
+  for (const write of change.tasks ?? []) {
+    const jobId = byTask.get(write.taskId) ?? null;
+    const job = jobId === null ? undefined : jobs.get(jobId);
+    if (jobId !== null && job !== undefined && !isTerminal(job.state)) ids.add(jobId);
+  }
+  const numeric = [...ids].map(parseId).filter((v): v is string => v !== null);
+  if (numeric.length === 0) return;
+  try {
+    // Contract: input job ids; locks them in id order, failing at once when one is locked.
+    await exec(
+      client,
+      `SELECT id FROM ${s}.jobs WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE NOWAIT`,
+      [numeric],
+    );
+  } catch (error) {
+    if ((error as { code?: unknown }).code === "55P03") throw new JobBusy();
+    throw error;
+  }
 }
