@@ -29,6 +29,9 @@ import type { StoredRun, WorkflowStore } from "../../ports/workflow-store.js";
 import type { EventBus } from "../event-bus.js";
 import { SPEC_FRESH_MS, UnpreparedFunctionError, type SyncJobBuilder } from "../job-factory.js";
 
+/** The longest rest between two advances of one run (see `RunAdvancer.paced`). */
+const MAX_REST_MS = 1_000;
+
 /** What the advancer is handed. */
 export interface RunAdvancerCaps {
   readonly store: WorkflowStore;
@@ -58,6 +61,9 @@ export class RunAdvancer {
   private stopped = false;
   private builder: { fns: Set<string>; at: number; build: SyncJobBuilder } | null = null;
   private timer: { at: number; timer: TimerHandle } | null = null;
+  /** Per run: no wake advances it before this instant (see `paced`). */
+  private readonly restUntil = new Map<string, number>();
+  private readonly resting = new Map<string, TimerHandle>();
 
   constructor(private readonly caps: RunAdvancerCaps) {}
 
@@ -100,6 +106,8 @@ export class RunAdvancer {
     this.pending.clear();
     this.timer?.timer.cancel();
     this.timer = null;
+    for (const rest of this.resting.values()) rest.cancel();
+    this.resting.clear();
     await Promise.allSettled([...this.inFlight.values()]);
   }
 
@@ -110,15 +118,45 @@ export class RunAdvancer {
         const [runId] = this.pending;
         if (runId === undefined) break;
         this.pending.delete(runId);
+        if (this.paced(runId)) continue;
+        const started = this.caps.clock.now();
         try {
           await this.advanceNow(runId);
         } catch (error) {
           this.caps.logger.warn({ err: error, runId }, "advancing a workflow run failed");
         }
+        const ended = this.caps.clock.now();
+        this.restUntil.set(runId, ended + Math.min(MAX_REST_MS, ended - started));
       }
     } finally {
       this.draining = false;
     }
+  }
+
+  /**
+   * True when `runId` was advanced less than one advance's duration ago: it is woken again
+   * when that rest ends. A large run (an advance reads every task) is then advanced at most
+   * half the time, with every outcome that arrived meanwhile in one pass, leaving the process
+   * the other half for its jobs and lease renewals; a small run's rest is a millisecond or two.
+   */
+  private paced(runId: string): boolean {
+    const until = this.restUntil.get(runId);
+    const now = this.caps.clock.now();
+    if (until === undefined || until <= now) {
+      this.restUntil.delete(runId);
+      return false;
+    }
+    if (!this.resting.has(runId)) {
+      this.resting.set(
+        runId,
+        this.caps.clock.setTimer(until - now, () => {
+          this.resting.delete(runId);
+          this.restUntil.delete(runId);
+          this.wake(runId);
+        }),
+      );
+    }
+    return true;
   }
 
   private async advance(runId: string): Promise<AdvanceResult> {
