@@ -12,7 +12,7 @@ import { parseRetention } from "../core/retention.js";
 import { parseDuration } from "../core/schedules/duration.js";
 import { parseKeyTemplate } from "../core/jobs/concurrency-key.js";
 import { MAX_ATTEMPTS } from "../core/retry/backoff.js";
-import { isValidTimeZone, suggestTimeZone } from "./timezone.js";
+import { TimeZoneSchema } from "./timezone.js";
 import { WORKFLOW_KNOWN_KEYS, WorkflowSchema } from "./workflow-schema.js";
 
 /** Names of functions and schedules. */
@@ -132,19 +132,9 @@ const instant = z
   })
   .describe('An ISO 8601 instant with an offset, e.g. "2026-12-01T09:00:00Z", or ms since epoch');
 
-const timezone = z
-  .string()
-  .superRefine((value, ctx) => {
-    if (isValidTimeZone(value)) return;
-    const match = suggestTimeZone(value);
-    ctx.addIssue({
-      code: "custom",
-      message: `unknown time zone ${JSON.stringify(value)}; expected an IANA name such as "Europe/Paris" or "UTC"`,
-      input: value,
-      params: match === null ? {} : { suggestion: `did you mean ${JSON.stringify(match)}?` },
-    });
-  })
-  .describe('IANA time zone the cron expression is evaluated in (default "UTC")');
+const timezone = TimeZoneSchema.describe(
+  'IANA time zone the cron expression is evaluated in (default "UTC")',
+);
 
 /** Values of `env` and `headers`: numbers and booleans are taken as their text. */
 const textValue = z

@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import { TRIGGER_RULES } from "../core/workflows/trigger-rules.js";
-import { isValidTimeZone, suggestTimeZone } from "./timezone.js";
+import { TimeZoneSchema } from "./timezone.js";
 
 const WORKFLOW_NAME = /^[A-Za-z0-9_.:-]{1,200}$/;
 const NAME_RULE = 'must be 1-200 characters of letters, digits, "_", ".", ":" or "-"';
@@ -36,19 +36,9 @@ const date = (what: string) =>
       `${what}: "2026-01-01" (midnight in the schedule's timezone), a date-time with Z or an offset, or ms since the epoch`,
     );
 
-const timezone = z
-  .string()
-  .superRefine((value, ctx) => {
-    if (isValidTimeZone(value)) return;
-    const match = suggestTimeZone(value);
-    ctx.addIssue({
-      code: "custom",
-      message: `unknown time zone ${JSON.stringify(value)}; expected an IANA name such as "Europe/Paris" or "UTC"`,
-      input: value,
-      params: match === null ? {} : { suggestion: `did you mean ${JSON.stringify(match)}?` },
-    });
-  })
-  .describe('IANA time zone the cron expression and date-only dates are read in (default "UTC")');
+const timezone = TimeZoneSchema.describe(
+  'IANA time zone the cron expression and date-only dates are read in (default "UTC")',
+);
 
 /** A task's per-key concurrency limit. */
 export const TaskConcurrencySchema = z

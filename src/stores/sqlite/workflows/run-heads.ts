@@ -12,31 +12,16 @@
 import type Database from "better-sqlite3";
 import type { WorkflowDefinition } from "../../../core/workflows/definition.js";
 import type { StoredRun } from "../../../ports/workflow-store.js";
+import { RunDefinitionCache } from "../../workflow-row.js";
 import { type RunHeadRow, rowToRunWith } from "./rows.js";
 
-/** Parsed definitions kept per connection (the runs being planned at once). */
-const CACHED_DEFINITIONS = 16;
-
-interface Entry {
-  readonly stamp: string;
-  readonly definition: WorkflowDefinition;
-}
-
-const caches = new WeakMap<Database.Database, Map<number, Entry>>();
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
+const caches = new WeakMap<Database.Database, RunDefinitionCache>();
 
 /** Prepare the reads once; the returned function reads run `id` (null when there is none). */
 export function prepareRunHeads(db: Database.Database): (id: number) => StoredRun | null {
   let cache = caches.get(db);
   if (cache === undefined) {
-    cache = new Map();
+    cache = new RunDefinitionCache();
     caches.set(db, cache);
   }
   const entries = cache;
@@ -53,16 +38,10 @@ export function prepareRunHeads(db: Database.Database): (id: number) => StoredRu
     .pluck();
 
   const definition = (row: RunHeadRow): WorkflowDefinition | null => {
-    const stamp = `${row.workflow}\u0000${row.logical_date}\u0000${row.created_at}`;
-    const hit = entries.get(row.id);
-    if (hit !== undefined && hit.stamp === stamp) return hit.definition;
+    const hit = entries.get(row);
+    if (hit !== undefined) return hit.definition;
     const text = definitionOf.get(row.id);
-    if (text === undefined) return null;
-    const parsed = deepFreeze(JSON.parse(text) as WorkflowDefinition);
-    entries.delete(row.id);
-    entries.set(row.id, { stamp, definition: parsed });
-    if (entries.size > CACHED_DEFINITIONS) entries.delete(entries.keys().next().value!);
-    return parsed;
+    return text === undefined ? null : entries.put(row, text).definition;
   };
 
   return (id) => {
