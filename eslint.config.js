@@ -21,6 +21,7 @@ const RUNTIME_FACADE = [
   "./runtime/kairos.ts",
   "./runtime/functions.ts",
   "./runtime/schedules-api.ts",
+  "./runtime/client.ts",
 ];
 
 const LAYERS = [
@@ -65,14 +66,32 @@ const LAYERS = [
     "Config resolves declarations and registers functions through the runtime facade.",
   ),
   layer(
+    "contract",
+    ["./core", ...RUNTIME_FACADE],
+    "The wire contract: zod schemas of the facade types, routes with scopes, the error table.",
+  ),
+  layer(
     "api",
-    ["./core", ...RUNTIME_FACADE, "./index.ts"],
-    "The HTTP API serves the runtime facade.",
+    ["./core", "./contract", ...RUNTIME_FACADE, "./index.ts"],
+    "The HTTP API serves the runtime facade through a KairosClient.",
+  ),
+  layer(
+    "client",
+    ["./core", "./config", "./contract", ...RUNTIME_FACADE, "./index.ts"],
+    "Clients of the facade: the local engine and the HTTP API.",
   ),
   layer(
     "cli",
-    ["./core", "./config", "./index.ts", "./stores/open-store.ts", ...RUNTIME_FACADE],
-    "Commands call the facade (or the API client).",
+    [
+      "./core",
+      "./config",
+      "./client",
+      "./api",
+      "./index.ts",
+      "./stores/open-store.ts",
+      ...RUNTIME_FACADE,
+    ],
+    "Commands call a KairosClient (local or HTTP).",
   ),
 ];
 
@@ -143,7 +162,13 @@ export default tseslint.config(
   },
   {
     // The store is reached through ports inside the runtime only.
-    files: ["src/config/**/*.ts", "src/cli/**/*.ts", "src/api/**/*.ts"],
+    files: [
+      "src/config/**/*.ts",
+      "src/cli/**/*.ts",
+      "src/api/**/*.ts",
+      "src/client/**/*.ts",
+      "src/contract/**/*.ts",
+    ],
     rules: {
       "no-restricted-syntax": [
         "error",

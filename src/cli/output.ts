@@ -16,6 +16,8 @@ export const EXIT = {
   notFound: 3,
   /** Conflict or full queue: the request was valid but refused. */
   refused: 4,
+  /** The server refused the API token (missing, invalid, or read-only for a write). */
+  auth: 5,
 } as const;
 
 /** Where the CLI writes; injected so tests and `kairos dev` can capture it. */
@@ -74,6 +76,9 @@ export function exitCodeFor(error: unknown): number {
     case "CONFLICT":
     case "QUEUE_FULL":
       return EXIT.refused;
+    case "UNAUTHORIZED":
+    case "FORBIDDEN":
+      return EXIT.auth;
     case "STORE_UNAVAILABLE":
     case "STORE_DISK_FULL":
       return EXIT.failure;

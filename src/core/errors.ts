@@ -33,7 +33,11 @@ export type KairosErrorCode =
   /** The store (or the directory meant to hold it) does not exist and was not to be created. */
   | "STORE_NOT_FOUND"
   /** The disk holding the store is full; nothing was written. */
-  | "STORE_DISK_FULL";
+  | "STORE_DISK_FULL"
+  /** No valid API token was given (missing, malformed, unknown or revoked). */
+  | "UNAUTHORIZED"
+  /** The API token is valid but its scope does not allow the request (a read token writing). */
+  | "FORBIDDEN";
 
 /** Base class of every error Kairos throws on purpose; `code` is stable across releases. */
 export class KairosError extends Error {
@@ -108,6 +112,29 @@ export class QueueFullError extends KairosError {
 export class ShuttingDownError extends KairosError {
   constructor(message = "Kairos is shutting down and accepts no new work; use a running instance") {
     super("SHUTTING_DOWN", message);
+  }
+}
+
+/** The request carried no valid API token: missing, malformed, unknown or revoked. */
+export class UnauthorizedError extends KairosError {
+  constructor(
+    message = "a valid API token is required: send Authorization: Bearer <token> (KAIROS_TOKEN for the CLI; create one with kairos tokens create)",
+  ) {
+    super("UNAUTHORIZED", message);
+  }
+}
+
+/** The API token is valid but its scope does not allow the request. */
+export class ForbiddenError extends KairosError {
+  /** The scope the request needs. */
+  readonly required: "read" | "write";
+  constructor(required: "read" | "write", message?: string) {
+    super(
+      "FORBIDDEN",
+      message ??
+        `this request needs a ${required} token; the token given is read-only (create one with kairos tokens create --scope ${required})`,
+    );
+    this.required = required;
   }
 }
 
