@@ -44,6 +44,11 @@ export function createLogger(options: LoggerOptions): PinoLogger {
   return pino(base, pino.destination({ sync: false }));
 }
 
+/** The engine's logger (`createKairos({ logger })`): the server's, with `component: "engine"`. */
+export function engineLogger(root: PinoLogger): PinoLogger {
+  return root.child({ component: "engine" });
+}
+
 /** The route label of a request that matched no endpoint. */
 export const UNMATCHED_ROUTE = "unmatched";
 

@@ -5,7 +5,7 @@
 import { Writable } from "node:stream";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import { createLogger, requestLog } from "../../src/api/logging.js";
+import { createLogger, engineLogger, requestLog } from "../../src/api/logging.js";
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
@@ -87,5 +87,12 @@ describe("request log", () => {
       ["POST", "/api/v1/jobs", "500"],
       ["GET", "unmatched", "404"],
     ]);
+  });
+
+  it("tags the engine's lines with component engine", () => {
+    const { lines, logger } = capture();
+    engineLogger(logger).warn({ where: "claim" }, "store error");
+    logger.flush();
+    expect(lines[0]).toMatchObject({ component: "engine", where: "claim", msg: "store error" });
   });
 });
