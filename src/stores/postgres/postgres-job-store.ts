@@ -189,6 +189,15 @@ export class PostgresJobStore implements JobStore {
     return this.#changes.subscribe(listener);
   }
 
+  /**
+   * Call `listener` soon after any process appends to the event feed (`feed:` notifications;
+   * they do not move `changeToken`). Starts the LISTEN connection.
+   */
+  onFeed(listener: () => void): () => void {
+    this.#db.assertOpen("onFeed");
+    return this.#changes.subscribeFeed(listener);
+  }
+
   /** Close the listener and the pool. Idempotent; every other method then throws ShuttingDownError. */
   async close(): Promise<void> {
     if (this.#db.closed) return;
