@@ -24,6 +24,7 @@ import type {
   JobListQuery,
   JobLogLine,
   JobStore,
+  LiveJobCounts,
   NewJob,
   StoredJob,
   StoredJobAttempt,
@@ -37,6 +38,7 @@ import { type PgDatabase, toStoreError } from "./database.js";
 import { enqueue } from "./enqueue.js";
 import { finalize } from "./finalize.js";
 import { heartbeat } from "./heartbeat.js";
+import { liveCounts } from "./live-counts.js";
 import { appendLogs, getLogs } from "./logs.js";
 import { migrate } from "./migrate.js";
 import { ChangeListener } from "./notifications.js";
@@ -172,6 +174,10 @@ export class PostgresJobStore implements JobStore {
 
   async deleteFinishedJobs(deletion: FinishedJobsDeletion): Promise<number> {
     return this.#run("deleteFinishedJobs", () => deleteFinishedJobs(this.#db, deletion));
+  }
+
+  async liveCounts(now: number): Promise<LiveJobCounts> {
+    return this.#run("liveCounts", () => liveCounts(this.#db, now));
   }
 
   /**
