@@ -14,6 +14,7 @@
  * the same database (the suite closes it).
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ShuttingDownError } from "../../core/errors.js";
 import type { FeedRecord } from "../../core/feed/types.js";
 import type { EventFeedStore } from "../../ports/event-feed-store.js";
 import { T0 } from "./job-store-fixtures.js";
@@ -72,6 +73,7 @@ export function defineEventFeedStoreConformance(
     });
     const ctx: FeedSuiteContext = {
       feed,
+      close: () => opened!.close(),
       async openPeer() {
         if (opened?.peer === undefined) return null;
         const other = await opened.peer();
@@ -88,6 +90,8 @@ export function defineEventFeedStoreConformance(
 
 interface FeedSuiteContext {
   feed(): EventFeedStore;
+  /** Close the running test's store (the suite's afterEach closes it again: idempotent). */
+  close(): Promise<void>;
   /** Another instance on the same database, or null when the adapter cannot open one. */
   openPeer(): Promise<EventFeedStore | null>;
 }
@@ -227,6 +231,25 @@ function defineRetentionTests(ctx: FeedSuiteContext): void {
 }
 
 function defineWakeUpTests(ctx: FeedSuiteContext): void {
+  it("throws ShuttingDownError from every method after close", async () => {
+    const feed = ctx.feed();
+    await ctx.close();
+    const calls: Record<keyof EventFeedStore, () => Promise<unknown>> = {
+      appendEvents: () => feed.appendEvents([feedRecord(1)]),
+      readEvents: () => feed.readEvents(0, {}, 10),
+      feedBounds: () => feed.feedBounds(),
+      deleteEventsBefore: () => feed.deleteEventsBefore(T0, 10),
+      onEventsAppended: async () => feed.onEventsAppended(() => undefined),
+    };
+    for (const [name, call] of Object.entries(calls)) {
+      const error = await call().then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error, `${name} after close`).toBeInstanceOf(ShuttingDownError);
+    }
+  });
+
   it("tells listeners of a local append; unsubscribe stops it", async () => {
     let calls = 0;
     const off = ctx.feed().onEventsAppended(() => (calls += 1));

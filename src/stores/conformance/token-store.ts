@@ -10,7 +10,7 @@
  * `open` is called once per test and must return an empty, migrated store.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ConflictError } from "../../core/errors.js";
+import { ConflictError, ShuttingDownError } from "../../core/errors.js";
 import type { TokenRow, TokenStore } from "../../ports/token-store.js";
 import { T0 } from "./job-store-fixtures.js";
 
@@ -110,6 +110,26 @@ export function defineTokenStoreConformance(
       await store().createToken(tokenRow({ id: "tok0000002", name: "b" }));
       await store().revokeToken("tok0000002", T0);
       expect(await store().countActiveTokens()).toBe(1);
+    });
+
+    it("throws ShuttingDownError from every method after close", async () => {
+      const tokens = store();
+      await opened!.close();
+      const calls: Record<keyof TokenStore, () => Promise<unknown>> = {
+        createToken: () => tokens.createToken(tokenRow()),
+        getToken: () => tokens.getToken("tok0000001"),
+        listTokens: () => tokens.listTokens(),
+        revokeToken: () => tokens.revokeToken("tok0000001", T0),
+        countActiveTokens: () => tokens.countActiveTokens(),
+        touchToken: () => tokens.touchToken("tok0000001", T0),
+      };
+      for (const [name, call] of Object.entries(calls)) {
+        const error = await call().then(
+          () => null,
+          (e: unknown) => e,
+        );
+        expect(error, `${name} after close`).toBeInstanceOf(ShuttingDownError);
+      }
     });
 
     it("records the last use with touchToken", async () => {
