@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { defineEventFeedStoreConformance } from "../../src/stores/conformance/event-feed-store.js";
 import { defineTokenStoreConformance } from "../../src/stores/conformance/token-store.js";
 import { openSqliteStores } from "../../src/stores/sqlite/index.js";
@@ -45,4 +45,31 @@ defineEventFeedStoreConformance("sqlite file", async () => {
       return { feed: other.feed, close: () => other.close() };
     },
   };
+});
+
+describe("SQLite event feed polling", () => {
+  it("polls data_version only while a listener is subscribed, and stops on close", async () => {
+    const stores = await openSqliteStores({ path: tempDbPath() });
+    const started = vi.spyOn(globalThis, "setInterval");
+    const stopped = vi.spyOn(globalThis, "clearInterval");
+    try {
+      const offA = stores.feed.onEventsAppended(() => undefined);
+      const offB = stores.feed.onEventsAppended(() => undefined);
+      expect(started).toHaveBeenCalledTimes(1);
+      const timer = started.mock.results[0]!.value as NodeJS.Timeout;
+      expect(timer.hasRef()).toBe(false);
+      offA();
+      expect(stopped).not.toHaveBeenCalled();
+      offB();
+      expect(stopped).toHaveBeenCalledWith(timer);
+      stores.feed.onEventsAppended(() => undefined);
+      expect(started).toHaveBeenCalledTimes(2);
+      await stores.close();
+      expect(stopped).toHaveBeenCalledWith(started.mock.results[1]!.value);
+    } finally {
+      started.mockRestore();
+      stopped.mockRestore();
+      await stores.close();
+    }
+  });
 });
