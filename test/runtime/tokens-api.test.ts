@@ -132,4 +132,24 @@ describe("tokens api", () => {
     expect(store.calls.touch).toBe(2);
     expect(store.rows.get(info.id)!.lastUsedAt).toBe(T0 + 60_000);
   });
+
+  it("does not cache a row read before a revoke through the same api finished", async () => {
+    const { api, store } = setup();
+    const { token, info } = await api.create({ scope: "write" });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const getToken = store.getToken.bind(store);
+    store.getToken = async (id) => {
+      const row = await getToken(id);
+      await gate;
+      return row;
+    };
+    const slow = api.verify(token); // reads the row before the revoke, returns after it
+    await new Promise((r) => setImmediate(r));
+    store.getToken = getToken;
+    await api.revoke(info.id);
+    release();
+    await slow;
+    expect(await api.verify(token)).toBeNull();
+  });
 });
