@@ -32,8 +32,8 @@ export async function* subscribeFeed(
     );
   }
   if (signal?.aborted) return;
-  const aborted = abortPromise(signal);
   await tailer.acquire();
+  const aborted = abortPromise(signal);
   try {
     const bounds = await store.feedBounds();
     const newest = bounds.newestId ?? 0;
