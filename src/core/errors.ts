@@ -74,11 +74,15 @@ export class PayloadTooLargeError extends KairosError {
   }
 }
 
-/** An idempotency key is already used by a job with a different function or payload. Nothing was written. */
+/**
+ * The request conflicts with what exists, and nothing was written: an idempotency key already
+ * used by a job with a different function or payload (`existingJobId` says which), a name
+ * already taken, or an object owned by kairos.yaml changed through the API.
+ */
 export class ConflictError extends KairosError {
-  /** Id of the job that already holds the key. */
-  readonly existingJobId: string;
-  constructor(message: string, existingJobId: string) {
+  /** Id of the job that already holds the idempotency key (idempotency conflicts only). */
+  readonly existingJobId: string | undefined;
+  constructor(message: string, existingJobId?: string) {
     super("CONFLICT", message);
     this.existingJobId = existingJobId;
   }

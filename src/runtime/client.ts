@@ -13,9 +13,40 @@ import type { FunctionsApi } from "./function-catalog.js";
 import type { Job } from "./job-view.js";
 import type { EnqueueOptions, JobsApi } from "./jobs-api.js";
 import type { ScheduleHistoryEntry } from "../ports/schedule-store.js";
-import type { Schedule, ScheduleInput, TriggerOptions } from "./schedules-api.js";
+import type { Schedule, ScheduleInput, SchedulePatch, TriggerOptions } from "./schedules-api.js";
 import type { BackfillOptions, BackfillProgress, RunsApi } from "./workflows/runs-api.js";
 import type { WorkflowsApi } from "./workflows/workflows-api.js";
+
+// The facade types a client's callers (CLI commands, the wire contract) see, in one place.
+export type { FeedEvent, FeedFilter, FeedKind } from "../core/feed/types.js";
+export type { TokenInfo, TokenScope } from "../core/tokens.js";
+export type { PlanItem } from "../core/reconcile/types.js";
+export type { FunctionInfo, FunctionsApi } from "./function-catalog.js";
+export type { Job, JobAttempt } from "./job-view.js";
+export type {
+  CancelResult,
+  EnqueueOptions,
+  JobListOptions,
+  JobsApi,
+  JobWhy,
+  JobWhyCode,
+  JobWhyReason,
+} from "./jobs-api.js";
+export type { ScheduleHistoryEntry } from "../ports/schedule-store.js";
+export type { Schedule, ScheduleInput, TriggerOptions } from "./schedules-api.js";
+export type {
+  TaskInstance,
+  Workflow,
+  WorkflowHistoryItem,
+  WorkflowRun,
+  WorkflowRunDetail,
+} from "./workflows/run-view.js";
+export type {
+  BackfillOptions,
+  BackfillProgress,
+  TaskWhy,
+  TriggerRunOptions,
+} from "./workflows/runs-api.js";
 
 /** What a client talks to: an engine on a local store, or a server. */
 export type ClientTarget =
@@ -32,8 +63,7 @@ export interface EnqueueOutcome<P = unknown> {
   readonly created: readonly boolean[];
 }
 
-/** The fields of an `api` schedule that `schedules.update` may change (omitted: unchanged). */
-export type SchedulePatch = Partial<Omit<ScheduleInput, "name">>;
+export type { SchedulePatch } from "./schedules-api.js";
 
 /** `client.schedules`: the facade's schedules API plus update, and resume with a note. */
 export interface ClientSchedulesApi {

@@ -105,13 +105,16 @@ export interface JobsApiCapabilities {
 /** The jobs API and the enqueue path over the given capabilities. */
 export function createJobsApi(caps: JobsApiCapabilities): {
   readonly api: JobsApi;
-  /** `origin`: who creates the jobs (default an api job; a schedule's manual trigger, ...). */
+  /**
+   * `origin`: who creates the jobs (default an api job; a schedule's manual trigger, ...).
+   * `created[i]` is false when an idempotency key matched a job that already existed.
+   */
   enqueueMany<P>(
     fn: string,
     payloads: readonly P[],
     options: EnqueueOptions,
     origin?: JobOrigin,
-  ): Promise<Job<P>[]>;
+  ): Promise<{ jobs: Job<P>[]; created: boolean[] }>;
 } {
   return {
     api: readApi(caps),
@@ -183,7 +186,7 @@ async function enqueue<P>(
   payloads: readonly P[],
   options: EnqueueOptions,
   origin?: JobOrigin,
-): Promise<Job<P>[]> {
+): Promise<{ jobs: Job<P>[]; created: boolean[] }> {
   const { store, clock, events } = caps;
   caps.assertOpen();
   if (typeof fn !== "string" || fn.length === 0) {
@@ -214,5 +217,8 @@ async function enqueue<P>(
     }
   }
   if (earliest !== Number.POSITIVE_INFINITY) caps.due(earliest);
-  return outcomes.map(({ job }) => toJob<P>(job));
+  return {
+    jobs: outcomes.map(({ job }) => toJob<P>(job)),
+    created: outcomes.map(({ created }) => created),
+  };
 }

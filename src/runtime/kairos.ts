@@ -9,8 +9,7 @@
  * idempotent; a concurrent caller of `stop` gets the same in-flight promise.
  */
 import { randomUUID } from "node:crypto";
-import { NotFoundError, ShuttingDownError } from "../core/errors.js";
-import { scheduleTriggerOrigin } from "../core/jobs/origin.js";
+import { NotFoundError, ShuttingDownError, StoreUnavailableError } from "../core/errors.js";
 import type { KairosEventName, KairosListener } from "../ports/events.js";
 import type {
   PlanChange,
@@ -19,9 +18,11 @@ import type {
   StoredSchedule,
 } from "../ports/schedule-store.js";
 import type { createLeaseRecoveryDuty } from "./duties/lease-recovery.js";
+import type { EngineTokensApi, EnqueueOutcome, EventFeedApi } from "./client.js";
+import { createEngineApis } from "./engine-apis.js";
 import { createLeaderDuties } from "./engine-duties.js";
 import type { EngineStats, KairosDeps, StartOptions, StopOptions } from "./engine-options.js";
-import { missingScheduleStore, requireScheduleStore } from "./missing-schedule-store.js";
+import { requireScheduleStore } from "./missing-schedule-store.js";
 import type { createSchedulerDuty } from "./duties/scheduler.js";
 import { EventBus } from "./event-bus.js";
 import { FunctionRegistry, type FunctionOptions, type JobHandler } from "./functions.js";
@@ -30,16 +31,15 @@ import { FunctionPresence } from "./function-presence.js";
 import { JobFactory } from "./job-factory.js";
 import type { Job } from "./job-view.js";
 import { createJobsApi, type EnqueueOptions, type JobsApi } from "./jobs-api.js";
-import { functionStatus } from "./job-why.js";
 import type { LeaderDuty } from "./leader-duties.js";
 import { Leadership, NOT_LEADING, type LeadershipReport } from "./leadership.js";
 import type { SchedulerLoop, SchedulerLoopOptions } from "./scheduler/scheduler-loop.js";
-import { createSchedulesApi, type SchedulesApi } from "./schedules-api.js";
+import type { SchedulesApi } from "./schedules-api.js";
 import { monitorStore, StoreHealth } from "./store-health.js";
+import { unavailableFeed, unavailableTokens } from "./unavailable-services.js";
 import { NOTHING_STOPPED, type StopReport } from "./worker/drain.js";
 import { NO_POOL_STATS } from "./worker/options.js";
 import { WorkerPool } from "./worker/worker-pool.js";
-import { createWorkflowEngine } from "./workflows/create-workflow-engine.js";
 import type { RunsApi } from "./workflows/runs-api.js";
 import type { Workflow } from "./workflows/run-view.js";
 import type { WorkflowEngine } from "./workflows/workflow-engine.js";
@@ -82,54 +82,26 @@ export class Kairos {
   /** Workflow runs: trigger, read, cancel, clear, mark, notes, backfill, why. */
   readonly runs: RunsApi;
   private readonly wf: WorkflowEngine;
+  /** API tokens of the store (hashed at rest): create, list, revoke, verify. */
+  readonly tokens: EngineTokensApi = unavailableTokens();
+  /** The store's durable event feed: read by id, follow live. */
+  readonly feed: EventFeedApi = unavailableFeed();
 
   constructor(private readonly deps: KairosDeps) {
     this.events = new EventBus(deps.logger);
     this.health = new StoreHealth(this.events, deps.clock);
-    const scheduleStore = deps.scheduleStore;
-    this.factory = new JobFactory({
-      registry: this.registry,
-      getFunction: async (name) => (scheduleStore ? scheduleStore.getFunction(name) : null),
-      now: () => deps.clock.now(),
-      ...(deps.maxPayloadBytes !== undefined ? { maxPayloadBytes: deps.maxPayloadBytes } : {}),
-    });
-    this.catalog = new FunctionCatalog({
-      registry: this.registry,
-      store: scheduleStore,
-      clock: deps.clock,
-      presenceIntervalMs: deps.presenceIntervalMs,
+    const apis = createEngineApis(deps, this.events, this.registry, {
       assertOpen: () => this.assertOpen(),
+      pool: () => this.pool,
+      loop: () => this.loop(),
     });
-    this.functions = this.catalog;
-    this.enqueuer = createJobsApi({
-      store: deps.store,
-      factory: this.factory,
-      events: this.events,
-      clock: deps.clock,
-      assertOpen: () => this.assertOpen(),
-      assertKnown: (fn) => this.catalog.assertKnown(fn),
-      functionStatus: (fn) => functionStatus(this.catalog, fn),
-      due: (runAt) => this.pool?.notify(runAt),
-      cancelLocal: (jobId) => this.pool?.cancelLocal(jobId),
-    });
-    this.jobs = this.enqueuer.api;
-    this.schedules = createSchedulesApi({
-      store: scheduleStore ?? missingScheduleStore(),
-      clock: deps.clock,
-      assertOpen: () => this.assertOpen(),
-      changed: () => this.loop()?.wake(),
-      trigger: async (schedule, options) => this.triggerSchedule(schedule, options),
-      assertKnown: (fn) => this.catalog.assertKnown(fn),
-      ...(deps.maxPayloadBytes !== undefined ? { maxPayloadBytes: deps.maxPayloadBytes } : {}),
-    });
-    for (const name of ["job:succeeded", "job:failed", "job:cancelled", "job:timed_out"] as const) {
-      this.events.on(name, (e) => this.loop()?.jobEnded(e.jobId));
-    }
-    this.wf = createWorkflowEngine(deps, this.events, this.factory, this.catalog, {
-      assertOpen: () => this.assertOpen(),
-      jobsCreated: (runAt) => this.pool?.notify(runAt),
-      cancelLocal: (jobId) => this.pool?.cancelLocal(jobId),
-    });
+    this.factory = apis.factory;
+    this.catalog = apis.catalog;
+    this.functions = apis.catalog;
+    this.enqueuer = apis.enqueuer;
+    this.jobs = apis.enqueuer.api;
+    this.schedules = apis.schedules;
+    this.wf = apis.wf;
     this.workflows = this.wf.workflows;
     this.runs = this.wf.runs;
   }
@@ -183,11 +155,20 @@ export class Kairos {
    * reached) or ShuttingDownError; each has a stable `code`. An idempotency key applies to the
    * first payload only when several are given.
    */
-  enqueueMany<P = unknown>(
+  async enqueueMany<P = unknown>(
     fn: string,
     payloads: readonly P[],
     options: EnqueueOptions = {},
   ): Promise<Job<P>[]> {
+    return (await this.enqueuer.enqueueMany(fn, payloads, options)).jobs;
+  }
+
+  /** `enqueueMany`, also saying per job whether it was created now or an idempotency key matched. */
+  enqueueDetailed<P = unknown>(
+    fn: string,
+    payloads: readonly P[],
+    options: EnqueueOptions = {},
+  ): Promise<EnqueueOutcome<P>> {
     return this.enqueuer.enqueueMany(fn, payloads, options);
   }
 
@@ -350,6 +331,25 @@ export class Kairos {
     this.loop()?.wake();
   }
 
+  /**
+   * Resolves when the store answers a trivial read within `timeoutMs` (readiness probes);
+   * rejects with StoreUnavailableError when it does not, or with the store's own error.
+   */
+  async ping(timeoutMs = 1_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new StoreUnavailableError(`the store did not answer within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+    });
+    try {
+      await Promise.race([this.deps.store.get("0"), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** When the scheduler loop last ticked (null if it does not run here), for health checks. */
   schedulerLastTick(): Date | null {
     const at = this.leadership().schedulerLastTickAt;
@@ -376,22 +376,6 @@ export class Kairos {
    */
   get scheduleStore(): ScheduleStore | null {
     return this.deps.scheduleStore;
-  }
-
-  /** A schedule's manual trigger: the enqueue path, with the schedule as the job's origin. */
-  private async triggerSchedule(
-    schedule: StoredSchedule,
-    options: { readonly allowUnknown?: boolean },
-  ): Promise<{ id: string }> {
-    const payload = JSON.parse(schedule.payloadJson) as unknown;
-    const [job] = await this.enqueuer.enqueueMany(
-      schedule.fn,
-      [payload],
-      options.allowUnknown === true ? { allowUnknown: true } : {},
-      scheduleTriggerOrigin(schedule.id),
-    );
-    if (!job) throw new Error("unreachable: enqueue returned no job for one payload");
-    return { id: job.id };
   }
 
   private assertOpen(): void {

@@ -4,7 +4,7 @@
  * history and next fires. Schedules created here are never touched by `kairos apply`.
  */
 import { DEFAULT_MAX_PAYLOAD_BYTES, payloadJson } from "../core/payload.js";
-import { NotFoundError, ValidationError } from "../core/errors.js";
+import { ConflictError, NotFoundError, ValidationError } from "../core/errors.js";
 import { nextSlotAfter, validateTiming } from "../core/schedules/timing.js";
 import { parseDuration } from "../core/schedules/duration.js";
 import type { Clock } from "../ports/clock.js";
@@ -71,14 +71,17 @@ export interface ScheduleInput {
   readonly allowUnknown?: boolean;
 }
 
+/** The fields of an `api` schedule that `schedules.update` may change (omitted: unchanged). */
+export type SchedulePatch = Partial<Omit<ScheduleInput, "name">>;
+
 /** Options of `schedules.trigger`. */
 export interface TriggerOptions {
   /** Accept a function the deployment does not know yet (else UnknownFunctionError). */
   readonly allowUnknown?: boolean;
 }
 
-/** Build the `kairos.schedules` facade over a schedule store. */
-export function createSchedulesApi(deps: {
+/** What the schedules facade is handed. */
+export interface SchedulesApiDeps {
   readonly store: ScheduleStore;
   readonly clock: Clock;
   readonly assertOpen: () => void;
@@ -90,7 +93,10 @@ export function createSchedulesApi(deps: {
   readonly assertKnown: (fn: string) => Promise<void>;
   /** The engine's payload size limit (the function's own applies again at each fire). */
   readonly maxPayloadBytes?: number;
-}) {
+}
+
+/** Build the `kairos.schedules` facade over a schedule store. */
+export function createSchedulesApi(deps: SchedulesApiDeps) {
   const { store, clock } = deps;
   const must = async (name: string): Promise<StoredSchedule> => {
     deps.assertOpen();
@@ -116,6 +122,11 @@ export function createSchedulesApi(deps: {
       const now = clock.now();
       const declaration = toDeclaration(input, deps.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES);
       if (input.allowUnknown !== true) await deps.assertKnown(declaration.fn);
+      if (await store.getSchedule(declaration.name)) {
+        throw new ConflictError(
+          `a schedule named "${declaration.name}" exists already: pick another name, or update it`,
+        );
+      }
       const next = nextSlotAfter(declaration.timing, now);
       await store.applyPlan(
         [
@@ -132,7 +143,7 @@ export function createSchedulesApi(deps: {
     },
     /** Delete a schedule and its history; its jobs stay. */
     delete: async (name: string): Promise<void> => {
-      await must(name);
+      ownedByApi(await must(name), "delete");
       await store.applyPlan([{ op: "delete_schedule", name }], clock.now());
       deps.changed();
     },
@@ -147,16 +158,25 @@ export function createSchedulesApi(deps: {
      * Resume: firing restarts from the first slot after now; the slots of the pause are not
      * run (the `resumed` history entry says from when).
      */
-    resume: async (name: string): Promise<Schedule> => {
+    resume: async (name: string, note?: string): Promise<Schedule> => {
       const schedule = await must(name);
       const now = clock.now();
       const next = nextSlotAfter(schedule.timing, now);
-      const updated = await store.setEnabled(name, true, null, now, {
+      const updated = await store.setEnabled(name, true, note ?? null, now, {
         nextSlotAt: next,
         nextDueAt: next,
       });
       deps.changed();
       return toSchedule(updated ?? (await must(name)));
+    },
+    /**
+     * Change an `api` schedule (omitted fields keep their value); one from kairos.yaml is a
+     * ConflictError. A timing change restarts firing from the first slot after now; `enabled`
+     * pauses or resumes as `pause`/`resume` do.
+     */
+    update: async (name: string, patch: SchedulePatch): Promise<Schedule> => {
+      await updateSchedule(deps, ownedByApi(await must(name), "update"), patch);
+      return toSchedule(await must(name));
     },
     /** Run the schedule's function now with its payload, outside its slots. Returns the job id. */
     trigger: async (name: string, options: TriggerOptions = {}): Promise<{ id: string }> =>
@@ -231,6 +251,95 @@ function toDeclaration(input: ScheduleInput, maxPayloadBytes: number): ScheduleD
     jitterMs: input.jitter === undefined ? 0 : parseDuration(input.jitter),
     source: "api",
   };
+}
+
+/** Apply a patch to an `api` schedule; see `schedules.update`. */
+async function updateSchedule(
+  deps: SchedulesApiDeps,
+  current: StoredSchedule,
+  patch: SchedulePatch,
+): Promise<void> {
+  const { store, clock } = deps;
+  const name = current.name;
+  const merged = mergePatch(current, patch);
+  const declaration = toDeclaration(merged, deps.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES);
+  if (patch.fn !== undefined && patch.allowUnknown !== true) await deps.assertKnown(declaration.fn);
+  const fields = changedFields(current, declaration);
+  const now = clock.now();
+  const next = nextSlotAfter(declaration.timing, now);
+  const cursor = { nextSlotAt: next, nextDueAt: next };
+  if (Object.keys(fields).length > 0) {
+    await store.applyPlan(
+      [{ op: "update_schedule", name, fields, ...(fields.timing ? { cursor } : {}) }],
+      now,
+    );
+  }
+  if (patch.enabled !== undefined && patch.enabled !== current.enabled) {
+    await store.setEnabled(name, patch.enabled, null, now, patch.enabled ? cursor : undefined);
+  }
+  deps.changed();
+}
+
+/** The schedule, when the API may change it; one from kairos.yaml is a ConflictError. */
+function ownedByApi(schedule: StoredSchedule, verb: "update" | "delete"): StoredSchedule {
+  if (schedule.source === "api") return schedule;
+  throw new ConflictError(
+    `schedule "${schedule.name}" comes from kairos.yaml and cannot be ${verb}d through the API: ` +
+      (verb === "delete"
+        ? "remove it from the file and run kairos apply --prune"
+        : "change the file and run kairos apply"),
+  );
+}
+
+/** The stored schedule as an input, with the patch's fields over it. */
+function mergePatch(current: StoredSchedule, patch: SchedulePatch): ScheduleInput {
+  const t = current.timing;
+  const timingGiven =
+    patch.cron !== undefined || patch.every !== undefined || patch.at !== undefined;
+  const timing: Pick<ScheduleInput, "cron" | "every" | "at" | "timezone"> = timingGiven
+    ? {
+        ...(patch.cron !== undefined ? { cron: patch.cron } : {}),
+        ...(patch.every !== undefined ? { every: patch.every } : {}),
+        ...(patch.at !== undefined ? { at: patch.at } : {}),
+      }
+    : t.kind === "cron"
+      ? { cron: t.cron, timezone: t.timezone }
+      : t.kind === "every"
+        ? { every: t.everyMs }
+        : { at: new Date(t.at) };
+  return {
+    name: current.name,
+    fn: patch.fn ?? current.fn,
+    ...timing,
+    ...(patch.timezone !== undefined ? { timezone: patch.timezone } : {}),
+    payload:
+      patch.payload !== undefined ? patch.payload : (JSON.parse(current.payloadJson) as unknown),
+    overlap: patch.overlap ?? current.overlap,
+    bufferLimit: patch.bufferLimit ?? current.bufferLimit,
+    catchup: patch.catchup ?? current.catchup,
+    catchupWindow: patch.catchupWindow ?? current.catchupWindowMs,
+    jitter: patch.jitter ?? current.jitterMs,
+  };
+}
+
+/** The declared fields of `next` that differ from `current` (for an update_schedule change). */
+function changedFields(
+  current: StoredSchedule,
+  next: ScheduleDeclaration,
+): Partial<Omit<ScheduleDeclaration, "name" | "source">> {
+  const fields: Partial<Record<keyof ScheduleDeclaration, unknown>> = {};
+  const keys = [
+    "fn",
+    "payloadJson",
+    "overlap",
+    "bufferLimit",
+    "catchup",
+    "catchupWindowMs",
+    "jitterMs",
+  ] as const;
+  for (const key of keys) if (current[key] !== next[key]) fields[key] = next[key];
+  if (JSON.stringify(current.timing) !== JSON.stringify(next.timing)) fields.timing = next.timing;
+  return fields as Partial<Omit<ScheduleDeclaration, "name" | "source">>;
 }
 
 /** Convert a stored schedule to the public shape. */
