@@ -1,0 +1,91 @@
+/**
+ * @module api/handlers/jobs
+ * /jobs: enqueue (201 created, 200 idempotent hit), batch, list with cursor, get, cancel, logs,
+ * attempts, progress, why.
+ */
+import { jobRoutes as R } from "../../contract/routes.js";
+import {
+  EnqueueBatchBody,
+  EnqueueBody,
+  JobListQuery,
+  LogsQuery,
+} from "../../contract/schemas/jobs.js";
+import type { JobState } from "../../core/jobs/states.js";
+import type { KairosClient } from "../../runtime/client.js";
+import type { ApiApp } from "../types.js";
+import { bodyOf, csv, defined, found, instant, on, queryOf, send } from "./kit.js";
+
+/** Default page size of GET /jobs (as `kairos jobs list`). */
+export const DEFAULT_JOB_LIMIT = 100;
+
+const noJob = (id: string) => `no job with id "${id}"`;
+
+function options(b: {
+  runAt?: string | number | undefined;
+  priority?: number | undefined;
+  key?: string | undefined;
+  maxAttempts?: number | undefined;
+  allowUnknown?: boolean | undefined;
+}) {
+  return defined({
+    runAt: b.runAt === undefined ? undefined : instant(b.runAt, "runAt"),
+    priority: b.priority,
+    key: b.key,
+    maxAttempts: b.maxAttempts,
+    allowUnknown: b.allowUnknown,
+  });
+}
+
+/** Register the job routes. */
+export function registerJobs(app: ApiApp, client: KairosClient): void {
+  on(app, R.enqueue, async (c, input) => {
+    const b = bodyOf(input, EnqueueBody);
+    const out = await client.enqueue(b.fn, [b.payload], {
+      ...options(b),
+      ...defined({ idempotencyKey: b.idempotencyKey }),
+    });
+    return send(c, out.jobs[0], out.created[0] === false ? 200 : 201);
+  });
+  on(app, R.enqueueBatch, async (c, input) => {
+    const b = bodyOf(input, EnqueueBatchBody);
+    const out = await client.enqueue(b.fn, b.payloads, options(b));
+    return send(c, { items: out.jobs }, 201);
+  });
+  on(app, R.listJobs, async (c, input) => {
+    const q = queryOf(input, JobListQuery);
+    const limit = q.limit ?? DEFAULT_JOB_LIMIT;
+    const items = await client.jobs.list(
+      defined({
+        state: csv(q.state) as JobState[] | undefined,
+        fn: q.fn,
+        limit,
+        beforeId: q.cursor,
+      }),
+    );
+    const nextCursor = items.length === limit ? items[items.length - 1]!.id : null;
+    return send(c, { items, nextCursor });
+  });
+  on(app, R.getJob, async (c, { params }) =>
+    send(c, found(await client.jobs.get(params.id!), noJob(params.id!))),
+  );
+  on(app, R.cancelJob, async (c, { params }) =>
+    send(c, found(await client.jobs.cancel(params.id!), noJob(params.id!))),
+  );
+  on(app, R.jobLogs, async (c, input) => {
+    const id = input.params.id!;
+    found(await client.jobs.get(id), noJob(id));
+    const q = queryOf(input, LogsQuery);
+    return send(c, { items: await client.jobs.logs(id, q.limit) });
+  });
+  on(app, R.jobAttempts, async (c, { params }) => {
+    found(await client.jobs.get(params.id!), noJob(params.id!));
+    return send(c, { items: await client.jobs.attempts(params.id!) });
+  });
+  on(app, R.jobProgress, async (c, { params }) => {
+    const job = found(await client.jobs.get(params.id!), noJob(params.id!));
+    return send(c, { state: job.state, progress: job.progress });
+  });
+  on(app, R.jobWhy, async (c, { params }) =>
+    send(c, found(await client.jobs.why(params.id!), noJob(params.id!))),
+  );
+}

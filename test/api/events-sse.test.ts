@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { apiFixture } from "./fixture.js";
+
+const ev = (subject: string, kind: "job" | "run" = "job") => ({
+  at: new Date(0),
+  name: `${kind}:x`,
+  kind,
+  fn: kind === "job" ? "send-email" : null,
+  workflow: kind === "run" ? "etl" : null,
+  subject,
+  instance: "i",
+  data: {},
+});
+
+async function readUntil(res: Response, done: (text: string) => boolean): Promise<string> {
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  while (!done(text)) {
+    const { value, done: end } = await reader.read();
+    if (end) break;
+    text += decoder.decode(value, { stream: true });
+  }
+  await reader.cancel();
+  return text;
+}
+
+describe("GET /api/v1/events", () => {
+  it("sends retry, a reset when Last-Event-ID is older than the feed holds, filtered events with ids, and keepalives", async () => {
+    const f = await apiFixture();
+    f.feed.push(ev("a"));
+    f.feed.push(ev("b"));
+    f.feed.oldestId = 2;
+    f.feed.push(ev("r", "run"));
+    f.feed.push(ev("c"));
+    const res = await f.call("GET", "/api/v1/events?kind=job", {
+      token: f.read,
+      headers: { "last-event-id": "0" },
+    });
+    expect(res.headers.get("content-type")).toContain("text/event-stream");
+    const text = await readUntil(res, (t) => t.includes(": keepalive"));
+    expect(text).toContain("retry: 3000");
+    expect(text.indexOf("event: reset")).toBeLessThan(text.indexOf("id: 2"));
+    expect(text).toContain('data: {"oldestId":2}');
+    expect(text).toContain("id: 4");
+    expect(text).not.toContain("id: 3");
+  });
+
+  it("rejects an unknown kind with 422 and answers /events/recent with a page", async () => {
+    const f = await apiFixture();
+    f.feed.push(ev("a"));
+    f.feed.push(ev("r", "run"));
+    expect((await f.call("GET", "/api/v1/events?kind=nope", { token: f.read })).status).toBe(422);
+    const page = (await (
+      await f.call("GET", "/api/v1/events/recent?kind=run", { token: f.read })
+    ).json()) as {
+      items: { subject: string }[];
+      nextAfter: number;
+    };
+    expect(page.items.map((i) => i.subject)).toEqual(["r"]);
+    expect(page.nextAfter).toBe(2);
+  });
+});
