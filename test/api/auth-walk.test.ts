@@ -19,7 +19,8 @@ async function walk() {
     JSON.stringify({
       jobs: await f.kairos.jobs.list({ limit: 1000 }),
       schedules: await f.kairos.schedules.list(),
-      tokens: await f.tokens.list(),
+      // A token's use is recorded (lastUsedAt); that is not a write the request asked for.
+      tokens: (await f.tokens.list()).map(({ lastUsedAt: _used, ...rest }) => rest),
     });
   return { ...f, ops, snapshot };
 }

@@ -3,7 +3,7 @@ import path from "node:path";
 import { createApp } from "../../src/api/app.js";
 import type { AuthOptions } from "../../src/api/types.js";
 import { LocalClient } from "../../src/client/local.js";
-import { FakeFeed, FakeTokens } from "../helpers/fake-tokens.js";
+import { FakeFeed } from "../helpers/fake-tokens.js";
 import { fileKairos, tempDir } from "../helpers/kairos.js";
 
 /** Build the fixture; `peer` is the peer address the auth middleware sees. */
@@ -13,19 +13,20 @@ export async function apiFixture(
     peer?: string;
     maxBodyBytes?: number;
     tokens?: boolean;
+    /** Serve the engine's own event feed instead of a fake one tests push events into. */
+    realFeed?: boolean;
   } = {},
 ) {
   const file = path.join(tempDir(), "kairos.db");
   const kairos = await fileKairos(file, { workers: false } as never);
   kairos.define("send-email", async () => "sent");
-  // The store's token and feed modules are not on main yet: fakes stand in for both.
-  const tokens = new FakeTokens();
+  const tokens = kairos.tokens;
+  // Most event tests push hand-made events into a fake feed; `realFeed` serves the store's.
   const feed = new FakeFeed();
   const client = new LocalClient({
     kairos,
     target: { kind: "local", store: file, origin: "test" },
   });
-  Object.defineProperty(client, "tokens", { value: tokens });
   const write =
     options.tokens === false ? null : (await tokens.create({ scope: "write", name: "w" })).token;
   const read =
@@ -34,7 +35,7 @@ export async function apiFixture(
   const app = createApp({
     client,
     tokens,
-    feed,
+    feed: options.realFeed === true ? kairos.feed : feed,
     auth: { mode: options.mode ?? "tokens", peerAddress: () => peer.address },
     limits: { maxBodyBytes: options.maxBodyBytes ?? 2 * 1024 * 1024 },
     info: { version: "test", store: "sqlite" },
