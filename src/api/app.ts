@@ -31,6 +31,7 @@ export { requireScope } from "./middleware/auth.js";
 /** Build the app; see the module header. */
 export function createApp(options: AppOptions & { readonly signal?: AbortSignal }): ApiApp {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook as never });
+  if (options.requestLog) app.use("*", options.requestLog);
   app.use("*", requestId());
   app.use("/api/v1/*", limitBody(options.limits.maxBodyBytes));
   app.use("/api/v1/*", jsonOnly());
@@ -43,7 +44,12 @@ export function createApp(options: AppOptions & { readonly signal?: AbortSignal 
   registerRuns(app, client);
   registerConfig(app, client);
   registerTokens(app, client);
-  registerEvents(app, options.feed, { keepaliveMs: options.keepaliveMs, signal: options.signal });
+  registerEvents(app, options.feed, {
+    keepaliveMs: options.keepaliveMs,
+    signal: options.signal,
+    maxStreams: options.maxStreams,
+    onStreams: options.onStreams,
+  });
   on(app, systemRoutes.whoami, async (c) => {
     const auth = c.get("auth");
     return send(c, {

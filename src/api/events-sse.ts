@@ -52,13 +52,41 @@ function mustFeed(feed: EventFeedApi | null): EventFeedApi {
   return feed;
 }
 
+/** How the event streams run. */
+export interface StreamOptions {
+  readonly keepaliveMs?: number | undefined;
+  /** Aborting it ends every open stream (server shutdown). */
+  readonly signal?: AbortSignal | undefined;
+  /** At most this many open streams per process (default 200); more answer 503. */
+  readonly maxStreams?: number | undefined;
+  /** Told the number of open streams whenever it changes (metrics). */
+  readonly onStreams?: ((open: number) => void) | undefined;
+}
+
+/** Default cap on open event streams per process. */
+export const SSE_MAX_STREAMS = 200;
+
 /** Register /events and /events/recent. */
 export function registerEvents(
   app: ApiApp,
   feed: EventFeedApi | null,
-  options: { keepaliveMs?: number | undefined; signal?: AbortSignal | undefined },
+  options: StreamOptions,
 ): void {
-  on(app, R.events, async (c, input) => stream(c, input, mustFeed(feed), options));
+  let open = 0;
+  const counted = {
+    ...options,
+    opened: () => options.onStreams?.(++open),
+    closed: () => options.onStreams?.(--open),
+  };
+  on(app, R.events, async (c, input) => {
+    const max = options.maxStreams ?? SSE_MAX_STREAMS;
+    if (open >= max) {
+      throw new ShuttingDownError(
+        `this server already serves ${max} event streams; retry later or connect to another replica`,
+      );
+    }
+    return stream(c, input, mustFeed(feed), counted);
+  });
   on(app, R.recentEvents, async (c, input) => {
     const q = queryOf(input, RecentEventQuery);
     const page = await mustFeed(feed).read(feedFilter(q), q.after ?? 0, q.limit ?? 100);
@@ -74,16 +102,18 @@ async function stream(
   c: ApiContext,
   input: Input,
   feed: EventFeedApi,
-  options: { keepaliveMs?: number | undefined; signal?: AbortSignal | undefined },
+  options: StreamOptions & { opened(): void; closed(): void },
 ): Promise<Response> {
   const q = queryOf(input, EventQuery);
   const filter = feedFilter(q);
   const after = startAfter(c, q.after);
   const ac = new AbortController();
+  const stop = () => ac.abort();
   if (options.signal?.aborted) ac.abort();
-  options.signal?.addEventListener("abort", () => ac.abort(), { once: true });
+  options.signal?.addEventListener("abort", stop, { once: true });
+  options.opened();
   return streamSSE(c, async (sse) => {
-    sse.onAbort(() => ac.abort());
+    sse.onAbort(stop);
     const keepalive = setInterval(
       () => void sse.write(": keepalive\n\n"),
       options.keepaliveMs ?? SSE_KEEPALIVE_MS,
@@ -96,6 +126,8 @@ async function stream(
       }
     } finally {
       clearInterval(keepalive);
+      options.signal?.removeEventListener("abort", stop);
+      options.closed();
       await sse.close();
     }
   });

@@ -2,7 +2,7 @@
  * @module api/types
  * What the API app is built from and what its requests carry.
  */
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { TokenScope } from "../core/tokens.js";
 import type { EngineTokensApi, EventFeedApi, KairosClient } from "../runtime/client.js";
@@ -57,4 +57,10 @@ export interface AppOptions {
   readonly info: { readonly version: string; readonly store: string };
   /** SSE keepalive period (default 15 s); tests shorten it. */
   readonly keepaliveMs?: number;
+  /** At most this many open event streams (default 200; more answer 503). */
+  readonly maxStreams?: number;
+  /** Told the number of open event streams when it changes (the metrics gauge). */
+  readonly onStreams?: (open: number) => void;
+  /** Runs first on every request, before request ids, limits and auth (the request log). */
+  readonly requestLog?: MiddlewareHandler;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { waitFor } from "../helpers/async.js";
 import { apiFixture } from "./fixture.js";
 
 const ev = (subject: string, kind: "job" | "run" = "job") => ({
@@ -59,5 +60,33 @@ describe("GET /api/v1/events", () => {
     };
     expect(page.items.map((i) => i.subject)).toEqual(["r"]);
     expect(page.nextAfter).toBe(2);
+  });
+
+  it("caps open streams (503 past the cap) and reports the open count as they open and close", async () => {
+    const counts: number[] = [];
+    const f = await apiFixture({
+      realFeed: true,
+      app: { maxStreams: 1, onStreams: (n) => counts.push(n) },
+    });
+    const first = await f.call("GET", "/api/v1/events?after=0", { token: f.read });
+    expect(first.status).toBe(200);
+    const second = await f.call("GET", "/api/v1/events", { token: f.read });
+    expect(second.status).toBe(503);
+    await readUntil(first, (t) => t.includes("retry: 3000"));
+    await waitFor(() => counts.at(-1) === 0, "the stream to close");
+    expect(counts).toEqual([1, 0]);
+    expect((await f.call("GET", "/api/v1/events", { token: f.read })).status).toBe(200);
+  });
+
+  it("streams what the engine records (the real feed): a job enqueued through the API", async () => {
+    const f = await apiFixture({ realFeed: true });
+    const res = await f.call("GET", "/api/v1/events?kind=job&after=0", { token: f.read });
+    const posted = await f.call("POST", "/api/v1/jobs", {
+      token: f.write,
+      body: { fn: "send-email", payload: { to: "x" } },
+    });
+    expect(posted.status).toBe(201);
+    const text = await readUntil(res, (t) => t.includes("event: job:queued"));
+    expect(text).toMatch(/event: job:queued\ndata: \{.*"fn":"send-email".*\}\nid: \d+\n/);
   });
 });

@@ -15,6 +15,8 @@ export async function apiFixture(
     tokens?: boolean;
     /** Serve the engine's own event feed instead of a fake one tests push events into. */
     realFeed?: boolean;
+    /** More createApp options (stream cap, ...). */
+    app?: Partial<Parameters<typeof createApp>[0]>;
   } = {},
 ) {
   const file = path.join(tempDir(), "kairos.db");
@@ -40,6 +42,7 @@ export async function apiFixture(
     limits: { maxBodyBytes: options.maxBodyBytes ?? 2 * 1024 * 1024 },
     info: { version: "test", store: "sqlite" },
     keepaliveMs: 50,
+    ...options.app,
   });
   const call = (
     method: string,
