@@ -63,11 +63,15 @@ Examples:
  * name: the absolute path locally (messages unchanged), the base name for a server (which
  * places it in its own config directory).
  */
-async function configSource(config: ResolvedConfig, target: ClientTarget): Promise<ConfigSource> {
+export async function configSource(
+  config: Pick<ResolvedConfig, "file">,
+  target: Pick<ClientTarget, "kind">,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ConfigSource> {
   const text = await readFile(config.file, "utf8");
   const vars: Record<string, string> = {};
   for (const name of referencedVariables(text)) {
-    const value = process.env[name];
+    const value = env[name];
     if (value !== undefined) vars[name] = value;
   }
   const file = target.kind === "local" ? config.file : path.basename(config.file);
