@@ -36,6 +36,8 @@ export const USAGE = `usage: npm run bench -- [--json] [--quick] [--store sqlite
                    processes. A shape alone (process-c10, process-c10-x3) selects both
                    systems; a system alone (kairos, graphile) selects all its scenarios;
                    wf-chain, wf-fanout: the workflow scenarios (Kairos only)
+                   http: enqueue over HTTP next to the library's enqueue, alone
+                   (its options: npm run bench -- --only http --help)
   --cpu-prof DIR   run each scenario's process with node --cpu-prof, writing profiles to DIR
                    (postgres: the worker processes' profiles go to DIR/<scenario>/worker-<i>)`;
 

@@ -4,11 +4,13 @@
  * then prints an aligned table (or, with --json, one JSON object and nothing else on stdout).
  * Progress goes to stderr. Figures are reported, never asserted: exit code 0 on a target MISS;
  * non-zero only for bad usage or when a scenario crashed. `--store postgres` hands over to
- * bench/pg-main.ts (Kairos's PostgreSQL store against Graphile Worker).
+ * bench/pg-main.ts (Kairos's PostgreSQL store against Graphile Worker); `--only http` to
+ * bench/http.ts (enqueue over HTTP next to the library's own enqueue).
  */
 import fs from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseBenchArgs, USAGE, UsageError, type BenchOptions } from "./args.js";
+import { isHttpBench, runHttpBench } from "./http.js";
 import { runPostgresBench } from "./pg-main.js";
 import { buildRows, renderJson, renderTable, type Outcomes } from "./report.js";
 import { runInChild } from "./runner.js";
@@ -26,6 +28,8 @@ function childTimeoutMs(options: BenchOptions, scenario: ScenarioName): number {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
+  // `--only http` is the HTTP enqueue bench, with options of its own (bench/http.ts).
+  if (isHttpBench(argv)) return runHttpBench(argv);
   let options: BenchOptions | "help";
   try {
     options = parseBenchArgs(argv);

@@ -61,6 +61,11 @@ export interface CreateKairosOptions {
    */
   readonly retention?: RetentionOption;
   /**
+   * How long the store's event feed keeps events (what SSE clients and `kairos jobs watch`
+   * resume from): a duration ("1d", "12h", ms) or "forever"; default 1 day.
+   */
+  readonly eventRetention?: RetentionOption;
+  /**
    * With a store URL: the store must already exist; a missing one is a StoreNotFoundError and
    * nothing is created (read-only tools). Default false: the store is created.
    */
@@ -83,6 +88,9 @@ export async function createKairos(options: CreateKairosOptions = {}): Promise<K
   if (options.retention !== undefined) {
     parseRetention(options.retention, "createKairos: retention"); // validated before opening
   }
+  if (options.eventRetention !== undefined) {
+    parseRetention(options.eventRetention, "createKairos: eventRetention");
+  }
   if (options.maxPayloadBytes !== undefined) {
     checkMaxPayloadBytes(options.maxPayloadBytes, "createKairos");
   }
@@ -100,6 +108,8 @@ export async function createKairos(options: CreateKairosOptions = {}): Promise<K
     store: stores.jobs,
     scheduleStore: stores.schedules,
     ...("workflows" in stores && stores.workflows ? { workflowStore: stores.workflows } : {}),
+    ...("tokens" in stores && stores.tokens ? { tokenStore: stores.tokens } : {}),
+    ...("feed" in stores && stores.feed ? { feedStore: stores.feed } : {}),
     ...(stores.close ? { closeStores: () => stores.close() } : {}),
     ...(options.leaderLock
       ? { leaderLock: options.leaderLock }
@@ -114,6 +124,7 @@ export async function createKairos(options: CreateKairosOptions = {}): Promise<K
       ? { presenceIntervalMs: options.presenceIntervalMs }
       : {}),
     ...(options.retention !== undefined ? { retention: options.retention } : {}),
+    ...(options.eventRetention !== undefined ? { eventRetention: options.eventRetention } : {}),
     ...(options.maxPayloadBytes !== undefined ? { maxPayloadBytes: options.maxPayloadBytes } : {}),
   });
 }

@@ -52,6 +52,7 @@ export function resolveConfig(
     dir,
     store: data.store ?? null,
     ...(data.retention === undefined ? {} : { retentionMs: data.retention }),
+    ...(data.eventRetention === undefined ? {} : { eventRetentionMs: data.eventRetention }),
     ...(data.maxPayloadBytes === undefined ? {} : { maxPayloadBytes: data.maxPayloadBytes }),
     functions,
     schedules,

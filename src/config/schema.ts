@@ -319,6 +319,11 @@ export const ConfigSchema = z
         'How long finished jobs, their logs and schedule history are kept: "7d", "30d", or "forever" (default 7d)',
       )
       .optional(),
+    eventRetention: retention
+      .describe(
+        'How long the event feed (live events, kairos jobs watch, SSE resume) keeps events: "1d" (default), "12h", or "forever"',
+      )
+      .optional(),
     maxPayloadBytes: z
       .int()
       .min(1)

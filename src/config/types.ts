@@ -97,6 +97,8 @@ export interface ResolvedConfig {
    * does not say (the library's default applies: 7 days).
    */
   readonly retentionMs?: number | null;
+  /** Top-level `eventRetention` in ms (null: forever); absent when the file does not say. */
+  readonly eventRetentionMs?: number | null;
   /** The top-level payload size limit, bytes of JSON; absent: the library's default (1 MiB). */
   readonly maxPayloadBytes?: number;
   /** In file order. */

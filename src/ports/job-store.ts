@@ -139,6 +139,20 @@ export interface FinishedJobsDeletion {
   readonly limit: number;
 }
 
+/** What `JobStore.liveCounts` returns, sorted by fn then state (code-point order). */
+export interface LiveJobCounts {
+  readonly jobs: readonly {
+    readonly fn: string;
+    readonly state: JobState;
+    readonly count: number;
+  }[];
+  readonly queues: readonly {
+    readonly fn: string;
+    readonly depth: number;
+    readonly oldestRunAt: number | null;
+  }[];
+}
+
 /** The job store port. */
 export interface JobStore {
   /** Create or upgrade the schema. Idempotent. */
@@ -255,6 +269,15 @@ export interface JobStore {
    * it are polled through `changeToken`.
    */
   onChange?(listener: () => void): () => void;
+
+  /**
+   * Optional, for metrics: jobs in live states (scheduled, queued, running, retrying) counted
+   * per function and state (groups with no job are absent), and per function the jobs due and
+   * waiting for a worker (`queued`, or `retrying` with `runAt <= now`): how many, and the
+   * earliest `runAt` among them. One grouped read over the live-state indexes; its cost grows
+   * with the live jobs, never with the finished ones.
+   */
+  liveCounts?(now: number): Promise<LiveJobCounts>;
 
   /** Release connections. Further calls throw ShuttingDownError. */
   close(): Promise<void>;

@@ -173,6 +173,12 @@ export interface WorkflowStore {
   stalledRuns(before: number, limit: number): Promise<string[]>;
   /** Reaper: tasks `queued` before `before` whose job is still waiting (never started). */
   queuedTasksBefore(before: number, limit: number): Promise<QueuedTaskRef[]>;
+
+  /**
+   * Optional, for metrics: runs `queued` and `running`, counted per workflow and state (groups
+   * with no run are absent), sorted by workflow then state (code-point order). Index-driven.
+   */
+  liveRunCounts?(): Promise<{ workflow: string; state: RunState; count: number }[]>;
 }
 
 /** The reconcile changes a workflow store applies inside `ScheduleStore.applyPlan`. */

@@ -4,7 +4,9 @@
  * loop (when the store has schedules), lease recovery and retention. The workflow planner and
  * reapers join this list; nothing else in the engine changes when a duty is added.
  */
-import type { RetentionOption } from "../core/retention.js";
+import { parseRetention, type RetentionOption } from "../core/retention.js";
+import type { EventFeedStore } from "../ports/event-feed-store.js";
+import { createEventRetentionDuty, EVENT_RETENTION_MS } from "./duties/event-retention.js";
 import type { RandomSource } from "../core/retry/backoff.js";
 import type { Clock } from "../ports/clock.js";
 import type { JobStore, NewJob } from "../ports/job-store.js";
@@ -28,6 +30,10 @@ export interface EngineDutyContext {
   readonly logger: Logger;
   readonly random: RandomSource;
   readonly retention?: RetentionOption;
+  /** The event feed (absent: no feed retention). */
+  readonly feedStore?: EventFeedStore | null;
+  /** How long feed events are kept (default 1 day). */
+  readonly eventRetention?: RetentionOption;
   readonly events: EventBus;
   readonly registry: FunctionRegistry;
   /** This process's worker pool, if it runs one. */
@@ -71,6 +77,20 @@ export function createLeaderDuties(
     options.recoverIntervalMs,
   );
   const duties: LeaderDuty[] = [...(scheduler ? [scheduler] : []), recovery, retentionDuty(ctx)];
+  const feed = ctx.feedStore;
+  if (feed) {
+    duties.push(
+      createEventRetentionDuty({
+        deleteEventsBefore: (before, batch) => feed.deleteEventsBefore(before, batch),
+        retentionMs:
+          ctx.eventRetention === undefined
+            ? EVENT_RETENTION_MS
+            : parseRetention(ctx.eventRetention, "eventRetention"),
+        now: () => ctx.clock.now(),
+        logger: ctx.logger,
+      }),
+    );
+  }
   return { duties, scheduler, recovery };
 }
 

@@ -3,6 +3,8 @@
  * The engine's option and report types: what `createKairos` builds it from, what `start()`
  * takes, what `stats()` returns.
  */
+import type { EventFeedStore } from "../ports/event-feed-store.js";
+import type { TokenStore } from "../ports/token-store.js";
 import type { RetentionOption } from "../core/retention.js";
 import type { RandomSource } from "../core/retry/backoff.js";
 import type { Clock } from "../ports/clock.js";
@@ -46,6 +48,10 @@ export interface KairosDeps {
   readonly scheduleStore: ScheduleStore | null;
   /** Workflows, runs and task instances on the same database (absent: no workflows). */
   readonly workflowStore?: WorkflowStore | null;
+  /** API tokens live here (same database); absent: none can be created, none verify. */
+  readonly tokenStore?: TokenStore | null;
+  /** The durable event feed (same database); absent: nothing is recorded or read. */
+  readonly feedStore?: EventFeedStore | null;
   /** Leadership among processes sharing the store; omitted: this process always leads. */
   readonly leaderLock?: LeaderLock;
   /** Closes everything the stores hold (default: `store.close()`). */
@@ -61,6 +67,8 @@ export interface KairosDeps {
   readonly presenceIntervalMs?: number;
   /** Default retention of finished jobs (default 7 days); see `createKairos`. */
   readonly retention?: RetentionOption;
+  /** How long event-feed events are kept (default 1 day; "forever" keeps them). */
+  readonly eventRetention?: RetentionOption;
   /** Largest payload accepted at enqueue, bytes of JSON (default 1 MiB); see `createKairos`. */
   readonly maxPayloadBytes?: number;
 }

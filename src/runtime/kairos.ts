@@ -18,8 +18,9 @@ import type {
   StoredSchedule,
 } from "../ports/schedule-store.js";
 import type { createLeaseRecoveryDuty } from "./duties/lease-recovery.js";
-import type { EngineTokensApi, EnqueueOutcome, EventFeedApi } from "./client.js";
+import type { EngineTokensApi, EnqueueOutcome, EventFeedApi, MetricsSnapshot } from "./client.js";
 import { createEngineApis } from "./engine-apis.js";
+import { createEngineFeedParts, type EngineFeedParts } from "./engine-feed.js";
 import { createLeaderDuties } from "./engine-duties.js";
 import type { EngineStats, KairosDeps, StartOptions, StopOptions } from "./engine-options.js";
 import { requireScheduleStore } from "./missing-schedule-store.js";
@@ -36,7 +37,6 @@ import { Leadership, NOT_LEADING, type LeadershipReport } from "./leadership.js"
 import type { SchedulerLoop, SchedulerLoopOptions } from "./scheduler/scheduler-loop.js";
 import type { SchedulesApi } from "./schedules-api.js";
 import { monitorStore, StoreHealth } from "./store-health.js";
-import { unavailableFeed, unavailableTokens } from "./unavailable-services.js";
 import { NOTHING_STOPPED, type StopReport } from "./worker/drain.js";
 import { NO_POOL_STATS } from "./worker/options.js";
 import { WorkerPool } from "./worker/worker-pool.js";
@@ -83,12 +83,18 @@ export class Kairos {
   readonly runs: RunsApi;
   private readonly wf: WorkflowEngine;
   /** API tokens of the store (hashed at rest): create, list, revoke, verify. */
-  readonly tokens: EngineTokensApi = unavailableTokens();
-  /** The store's durable event feed: read by id, follow live. */
-  readonly feed: EventFeedApi = unavailableFeed();
+  readonly tokens: EngineTokensApi;
+  /** The store's durable event feed (every engine records its events): read by id, follow live. */
+  readonly feed: EventFeedApi;
+  private readonly feedParts: EngineFeedParts;
+  private readonly workerId: string;
 
   constructor(private readonly deps: KairosDeps) {
     this.events = new EventBus(deps.logger);
+    this.workerId = deps.workerId ?? `${process.pid}-${randomUUID().slice(0, 8)}`;
+    this.feedParts = createEngineFeedParts(deps, this.events, this.workerId);
+    this.tokens = this.feedParts.tokens;
+    this.feed = this.feedParts.feed;
     this.health = new StoreHealth(this.events, deps.clock);
     const apis = createEngineApis(deps, this.events, this.registry, {
       assertOpen: () => this.assertOpen(),
@@ -191,7 +197,7 @@ export class Kairos {
     if (this.started) return;
     this.started = options;
     const { scheduler, workers, leaderCheckMs, recoverIntervalMs, ...poolOptions } = options;
-    const workerId = this.deps.workerId ?? `${process.pid}-${randomUUID().slice(0, 8)}`;
+    const workerId = this.workerId;
     if (workers !== false) {
       this.pool = new WorkerPool(
         monitorStore(this.deps.store, this.health),
@@ -274,6 +280,7 @@ export class Kairos {
         await this.wf.stop();
         const report = (await this.pool?.stop(options.drainMs ?? 10_000)) ?? NOTHING_STOPPED;
         await this.presence?.stop();
+        await this.feedParts.stopRecorder();
         this.closed = true;
         await (this.deps.closeStores ?? (() => this.deps.store.close()))();
         return report;
@@ -348,6 +355,15 @@ export class Kairos {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Live job and run counts of the whole store, for metrics (one grouped read each). */
+  async metricsSnapshot(): Promise<MetricsSnapshot> {
+    const [jobs, runs] = await Promise.all([
+      this.deps.store.liveCounts?.(this.deps.clock.now()),
+      this.deps.workflowStore?.liveRunCounts?.(),
+    ]);
+    return { jobs: jobs?.jobs ?? [], queues: jobs?.queues ?? [], runs: runs ?? [] };
   }
 
   /** When the scheduler loop last ticked (null if it does not run here), for health checks. */

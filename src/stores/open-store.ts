@@ -13,6 +13,8 @@ import type { JobStore } from "../ports/job-store.js";
 import type { ScheduleStore } from "../ports/schedule-store.js";
 import type { WorkflowStore } from "../ports/workflow-store.js";
 import type { LeaderLock } from "../ports/leader-lock.js";
+import type { TokenStore } from "../ports/token-store.js";
+import type { EventFeedStore } from "../ports/event-feed-store.js";
 import { openPostgresStores, parsePostgresUrl } from "./postgres/index.js";
 import { openSqliteStores, parseSqliteUrl } from "./sqlite/index.js";
 
@@ -27,6 +29,10 @@ export interface OpenedStores {
   readonly workflows?: WorkflowStore;
   /** Leadership among processes sharing the store (absent: single-process store). */
   readonly leaderLock?: LeaderLock;
+  /** API tokens of the HTTP server, on the same database. */
+  readonly tokens?: TokenStore;
+  /** The durable event feed, on the same database. */
+  readonly feed?: EventFeedStore;
   close(): Promise<void>;
 }
 

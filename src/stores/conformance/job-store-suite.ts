@@ -32,6 +32,7 @@ import { defineEnqueueTests } from "./job-store-enqueue.js";
 import type { SuiteContext } from "./job-store-fixtures.js";
 import { defineFinalizeTests } from "./job-store-finalize.js";
 import { defineLeaseTests } from "./job-store-leases.js";
+import { defineLiveCountTests } from "./job-store-live-counts.js";
 import { type CompletionHookProbe, defineOriginTests } from "./job-store-origin.js";
 import { defineQueryTests } from "./job-store-queries.js";
 import { defineRaceTests } from "./job-store-races.js";
@@ -81,5 +82,6 @@ export function defineJobStoreConformance(
     defineRetentionTests(ctx);
     defineOriginTests(ctx, probe);
     defineAttemptTests(ctx);
+    defineLiveCountTests(ctx);
   });
 }

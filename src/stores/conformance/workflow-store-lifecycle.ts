@@ -64,6 +64,7 @@ export function defineLifecycleTests(ctx: WorkflowSuiteContext): void {
         taskContext: () => store.taskContext("1"),
         stalledRuns: () => store.stalledRuns(T0, 10),
         queuedTasksBefore: () => store.queuedTasksBefore(T0, 10),
+        liveRunCounts: async () => store.liveRunCounts!(),
       };
       for (const [name, call] of Object.entries(calls)) {
         const error = await call().then(

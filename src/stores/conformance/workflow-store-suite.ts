@@ -29,6 +29,7 @@ import { afterEach, beforeEach, describe } from "vitest";
 import { defineCompletionHookTests } from "./workflow-store-completion.js";
 import type { OpenedWorkflowStores, WorkflowSuiteContext } from "./workflow-store-fixtures.js";
 import { defineLifecycleTests } from "./workflow-store-lifecycle.js";
+import { defineLiveRunCountTests } from "./workflow-store-live-counts.js";
 import { definePlanTests } from "./workflow-store-plan.js";
 import { defineQueryTests } from "./workflow-store-queries.js";
 import { defineRunTests } from "./workflow-store-runs.js";
@@ -82,5 +83,6 @@ export function defineWorkflowStoreConformance(
     defineQueryTests(ctx);
     definePlanTests(ctx);
     defineLifecycleTests(ctx);
+    defineLiveRunCountTests(ctx);
   });
 }

@@ -13,6 +13,11 @@
  * network loss), it is reopened with a capped backoff; notifications sent meanwhile are lost,
  * so a reconnect counts as a change (the token moves and listeners are called), which makes
  * the workers look for work once. Polling remains the fallback in the runtime.
+ *
+ * Feed appends (`stores/postgres/feed.ts`) notify on the same channel with the payload
+ * `feed:<lastId>`: those go to the feed subscribers only (`subscribeFeed`) and do not move the
+ * change counter, so idle workers never wake for feed traffic. A reconnect calls the feed
+ * subscribers too (feed notifications may have been missed meanwhile).
  */
 import pg from "pg";
 
@@ -26,6 +31,7 @@ export class ChangeListener {
   /** Shown as the connection's application_name (`kairos-listen:<schema>`). */
   readonly #schemaTag: string;
   readonly #listeners = new Set<() => void>();
+  readonly #feedListeners = new Set<() => void>();
   #counter = 0;
   #client: pg.Client | null = null;
   #starting: Promise<void> | null = null;
@@ -55,10 +61,20 @@ export class ChangeListener {
     };
   }
 
+  /** Call `listener` on every `feed:` notification (and reconnect); returns the unsubscribe. */
+  subscribeFeed(listener: () => void): () => void {
+    this.#feedListeners.add(listener);
+    void this.#ensure();
+    return () => {
+      this.#feedListeners.delete(listener);
+    };
+  }
+
   /** Close the connection and stop reconnecting. Idempotent. */
   async close(): Promise<void> {
     this.#closed = true;
     this.#listeners.clear();
+    this.#feedListeners.clear();
     if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
     this.#retryTimer = null;
     await this.#starting?.catch(() => undefined);
@@ -95,7 +111,9 @@ export class ChangeListener {
     client.on("error", onDrop);
     client.on("end", onDrop);
     client.on("notification", (message) => {
-      if (message.channel === this.#channel) this.#changed();
+      if (message.channel !== this.#channel) return;
+      if (message.payload?.startsWith("feed:") === true) callAll(this.#feedListeners);
+      else this.#changed();
     });
     try {
       await client.connect();
@@ -111,7 +129,10 @@ export class ChangeListener {
     this.#client = client;
     this.#retryMs = MIN_RETRY_MS;
     // After a drop, notifications may have been missed: count the reconnect as a change.
-    if (this.#everConnected) this.#changed();
+    if (this.#everConnected) {
+      this.#changed();
+      callAll(this.#feedListeners);
+    }
     this.#everConnected = true;
   }
 
@@ -128,12 +149,17 @@ export class ChangeListener {
 
   #changed(): void {
     this.#counter += 1;
-    for (const listener of [...this.#listeners]) {
-      try {
-        listener();
-      } catch {
-        // A throwing listener must not break delivery to the others.
-      }
+    callAll(this.#listeners);
+  }
+}
+
+/** Call every listener of a set; a throwing listener must not break delivery to the others. */
+function callAll(listeners: ReadonlySet<() => void>): void {
+  for (const listener of [...listeners]) {
+    try {
+      listener();
+    } catch {
+      // ignored: see above
     }
   }
 }

@@ -11,15 +11,19 @@ import { StoreNotFoundError, ValidationError } from "../../core/errors.js";
 import { maskUrl } from "../../core/secrets.js";
 import type { LeaderLock } from "../../ports/leader-lock.js";
 import type { ScheduleStore } from "../../ports/schedule-store.js";
+import type { TokenStore } from "../../ports/token-store.js";
+import type { EventFeedStore } from "../../ports/event-feed-store.js";
 import { PgCompletionHooks } from "./completion-hooks.js";
 import { connectError, pgEndpoint, type PgEndpoint } from "./connect.js";
 import { PgDatabase, toStoreError } from "./database.js";
+import { PostgresEventFeedStore } from "./feed.js";
 import { DEFAULT_SCHEMA, validateSchemaName } from "./identifiers.js";
 import { PgLeaderLock } from "./leader-lock.js";
 import { migrate } from "./migrate.js";
 import { PostgresJobStore } from "./postgres-job-store.js";
 import { PostgresScheduleStore } from "./schedules/postgres-schedule-store.js";
 import { PostgresWorkflowStore } from "./workflows/postgres-workflow-store.js";
+import { PostgresTokenStore } from "./tokens.js";
 
 /** Options of `openPostgresStores`. */
 export interface PostgresStoreOptions {
@@ -50,6 +54,10 @@ export interface PostgresStores {
   readonly workflows: PostgresWorkflowStore;
   /** Leadership among the processes using this schema (a dedicated connection). */
   readonly leaderLock: LeaderLock;
+  /** API tokens on the same pool. */
+  readonly tokens: TokenStore;
+  /** The durable event feed on the same pool (woken by the job store's LISTEN connection). */
+  readonly feed: EventFeedStore;
   /** Close the leader lock, the listener and the pool. Idempotent. */
   close(): Promise<void>;
 }
@@ -92,6 +100,8 @@ export async function openPostgresStores(options: PostgresStoreOptions): Promise
   const jobs = new PostgresJobStore(db, hooks);
   const schedules = new PostgresScheduleStore(db, hooks);
   const workflows = new PostgresWorkflowStore(db, hooks);
+  const tokens = new PostgresTokenStore(db);
+  const feed = new PostgresEventFeedStore(db, (listener) => jobs.onFeed(listener));
   const leaderLock = new PgLeaderLock({ url, schema });
   let closing: Promise<void> | null = null;
   return {
@@ -99,8 +109,12 @@ export async function openPostgresStores(options: PostgresStoreOptions): Promise
     schedules,
     workflows,
     leaderLock,
+    tokens,
+    feed,
     close: () =>
       (closing ??= (async () => {
+        feed.close();
+        tokens.close();
         schedules.close();
         workflows.close();
         await leaderLock.close().catch(() => undefined);

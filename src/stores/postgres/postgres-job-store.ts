@@ -24,6 +24,7 @@ import type {
   JobListQuery,
   JobLogLine,
   JobStore,
+  LiveJobCounts,
   NewJob,
   StoredJob,
   StoredJobAttempt,
@@ -37,6 +38,7 @@ import { type PgDatabase, toStoreError } from "./database.js";
 import { enqueue } from "./enqueue.js";
 import { finalize } from "./finalize.js";
 import { heartbeat } from "./heartbeat.js";
+import { liveCounts } from "./live-counts.js";
 import { appendLogs, getLogs } from "./logs.js";
 import { migrate } from "./migrate.js";
 import { ChangeListener } from "./notifications.js";
@@ -174,6 +176,10 @@ export class PostgresJobStore implements JobStore {
     return this.#run("deleteFinishedJobs", () => deleteFinishedJobs(this.#db, deletion));
   }
 
+  async liveCounts(now: number): Promise<LiveJobCounts> {
+    return this.#run("liveCounts", () => liveCounts(this.#db, now));
+  }
+
   /**
    * A counter of the notifications heard on the schema's channel (enqueues, releases and
    * cancels of any process, this one included) and of listener reconnects. Starts the LISTEN
@@ -187,6 +193,15 @@ export class PostgresJobStore implements JobStore {
   onChange(listener: () => void): () => void {
     this.#db.assertOpen("onChange");
     return this.#changes.subscribe(listener);
+  }
+
+  /**
+   * Call `listener` soon after any process appends to the event feed (`feed:` notifications;
+   * they do not move `changeToken`). Starts the LISTEN connection.
+   */
+  onFeed(listener: () => void): () => void {
+    this.#db.assertOpen("onFeed");
+    return this.#changes.subscribeFeed(listener);
   }
 
   /** Close the listener and the pool. Idempotent; every other method then throws ShuttingDownError. */

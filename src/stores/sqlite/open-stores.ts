@@ -11,7 +11,11 @@ import type { JobStore } from "../../ports/job-store.js";
 import type { LeaderLock } from "../../ports/leader-lock.js";
 import type { ScheduleStore } from "../../ports/schedule-store.js";
 import type { WorkflowStore } from "../../ports/workflow-store.js";
+import type { TokenStore } from "../../ports/token-store.js";
+import type { EventFeedStore } from "../../ports/event-feed-store.js";
 import { CompletionHooks } from "./completion-hooks.js";
+import { SqliteEventFeedStore } from "./feed.js";
+import { SqliteTokenStore } from "./tokens.js";
 import { SqliteLeaderLock } from "./leader-lock.js";
 import { openSqliteConnection, type SqliteJobStoreOptions } from "./open.js";
 import { SqliteScheduleStore } from "./schedules/sqlite-schedule-store.js";
@@ -26,6 +30,10 @@ export interface SqliteStores {
   readonly workflows: WorkflowStore;
   /** Leadership among the processes sharing the file (absent in memory: this process leads). */
   readonly leaderLock?: LeaderLock;
+  /** API tokens, on the same connection. */
+  readonly tokens: TokenStore;
+  /** The durable event feed, on the same connection (polls `data_version` while listened to). */
+  readonly feed: EventFeedStore;
   /**
    * Close the shared connection. Idempotent; afterwards every method of both stores throws
    * ShuttingDownError. (`jobs.close()` alone has the same effect on both.)
@@ -49,12 +57,16 @@ export async function openSqliteStores(options: SqliteStoresOptions): Promise<Sq
   let jobs: SqliteJobStore;
   let schedules: SqliteScheduleStore;
   let workflows: SqliteWorkflowStore;
+  let tokens: SqliteTokenStore;
+  let feed: SqliteEventFeedStore;
   let leaderLock: SqliteLeaderLock | null = null;
   try {
     const hooks = new CompletionHooks();
     jobs = new SqliteJobStore(db, hooks);
     schedules = new SqliteScheduleStore(db, hooks);
     workflows = new SqliteWorkflowStore(db, hooks);
+    tokens = new SqliteTokenStore(db);
+    feed = new SqliteEventFeedStore(db);
     if (options.path !== ":memory:") {
       leaderLock = new SqliteLeaderLock(
         db,
@@ -69,9 +81,13 @@ export async function openSqliteStores(options: SqliteStoresOptions): Promise<Sq
     jobs,
     schedules,
     workflows,
+    tokens,
+    feed,
     ...(leaderLock ? { leaderLock } : {}),
     close: async () => {
       await leaderLock?.close();
+      feed.close();
+      tokens.close();
       workflows.close();
       schedules.close();
       await jobs.close();

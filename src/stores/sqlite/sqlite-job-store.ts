@@ -27,6 +27,7 @@ import type {
   JobListQuery,
   JobLogLine,
   JobStore,
+  LiveJobCounts,
   NewJob,
   StoredJob,
   StoredJobAttempt,
@@ -40,6 +41,7 @@ import { diskFullError } from "./disk-full.js";
 import { prepareEnqueue } from "./enqueue.js";
 import { prepareFinalize } from "./finalize.js";
 import { prepareHeartbeat } from "./heartbeat.js";
+import { prepareLiveCounts } from "./live-counts.js";
 import { prepareLogs } from "./logs.js";
 import { migrate } from "./migrate.js";
 import { prepareSetProgress } from "./progress.js";
@@ -63,6 +65,7 @@ export class SqliteJobStore implements JobStore {
   readonly #reads: ReturnType<typeof prepareReads>;
   readonly #retention: ReturnType<typeof prepareRetention>;
   readonly #attempts: ReturnType<typeof prepareAttempts>;
+  readonly #liveCounts: ReturnType<typeof prepareLiveCounts>;
 
   /**
    * The completion hooks of this connection (ports/job-store, "Completion hooks"): the owner of
@@ -88,6 +91,7 @@ export class SqliteJobStore implements JobStore {
     this.#reads = prepareReads(db);
     this.#retention = prepareRetention(db);
     this.#attempts = prepareAttempts(db);
+    this.#liveCounts = prepareLiveCounts(db);
   }
 
   async migrate(): Promise<void> {
@@ -171,6 +175,10 @@ export class SqliteJobStore implements JobStore {
 
   async deleteFinishedJobs(deletion: FinishedJobsDeletion): Promise<number> {
     return this.#run("deleteFinishedJobs", () => this.#retention(deletion));
+  }
+
+  async liveCounts(now: number): Promise<LiveJobCounts> {
+    return this.#run("liveCounts", () => this.#liveCounts(now));
   }
 
   /**

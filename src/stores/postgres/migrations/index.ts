@@ -17,6 +17,8 @@ import { sql as jobOriginSql } from "./005-job-origin.js";
 import { sql as jobAttemptsSql } from "./006-job-attempts.js";
 import { sql as functionRegistrySql } from "./007-function-registry.js";
 import { sql as workflowsSql } from "./008-workflows.js";
+import { sql as apiTokensSql } from "./009-api-tokens.js";
+import { sql as eventFeedSql } from "./010-event-feed.js";
 
 /** One schema migration: applied once, in version order, inside the runner's transaction. */
 export interface PgMigration {
@@ -36,4 +38,6 @@ export const MIGRATIONS: readonly PgMigration[] = [
   { version: 6, name: "job-attempts", sql: jobAttemptsSql },
   { version: 7, name: "function-registry", sql: functionRegistrySql },
   { version: 8, name: "workflows", sql: workflowsSql },
+  { version: 9, name: "api-tokens", sql: apiTokensSql },
+  { version: 10, name: "event-feed", sql: eventFeedSql },
 ];

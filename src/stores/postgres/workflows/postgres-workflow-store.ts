@@ -37,7 +37,9 @@ import type {
 } from "../../../ports/workflow-store.js";
 import type { PgCompletionHooks } from "../completion-hooks.js";
 import { type PgDatabase, toStoreError } from "../database.js";
+import { liveRunCounts } from "../live-counts.js";
 import { migrate } from "../migrate.js";
+import type { RunState } from "../../../core/workflows/states.js";
 import { registerWorkflowCompletion } from "./completion.js";
 import { createRun, createScheduledRuns } from "./create-runs.js";
 import { deleteWorkflow, putWorkflow, setWorkflowPaused } from "./put-workflow.js";
@@ -190,6 +192,10 @@ export class PostgresWorkflowStore implements WorkflowStore {
     return this.#run("queuedTasksBefore", () =>
       runs.queuedTasksBefore(this.#db.pool, this.#db.s, before, limit),
     );
+  }
+
+  async liveRunCounts(): Promise<{ workflow: string; state: RunState; count: number }[]> {
+    return this.#run("liveRunCounts", () => liveRunCounts(this.#db));
   }
 
   /** Refuse further calls (ShuttingDownError); the pool is the job store's. Idempotent. */

@@ -12,6 +12,8 @@ import { sql as jobAttemptsSql } from "./006-job-attempts.js";
 import { sql as leaderLeaseSql } from "./007-leader-lease.js";
 import { sql as functionRegistrySql } from "./008-function-registry.js";
 import { sql as workflowsSql } from "./009-workflows.js";
+import { sql as apiTokensSql } from "./010-api-tokens.js";
+import { sql as eventFeedSql } from "./011-event-feed.js";
 
 /** One schema migration: applied once, in version order, inside the runner's transaction. */
 export interface Migration {
@@ -31,4 +33,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: "leader-lease", sql: leaderLeaseSql },
   { version: 8, name: "function-registry", sql: functionRegistrySql },
   { version: 9, name: "workflows", sql: workflowsSql },
+  { version: 10, name: "api-tokens", sql: apiTokensSql },
+  { version: 11, name: "event-feed", sql: eventFeedSql },
 ];

@@ -36,6 +36,8 @@ import type {
 import type { CompletionHooks } from "../completion-hooks.js";
 import { migrate } from "../migrate.js";
 import { toStoreError } from "../sqlite-job-store.js";
+import { prepareLiveRunCounts } from "../live-counts.js";
+import type { RunState } from "../../../core/workflows/states.js";
 import { registerWorkflowCompletion } from "./completion.js";
 import { prepareCreateRuns } from "./create-runs.js";
 import { prepareWorkflowHistory } from "./history.js";
@@ -56,6 +58,7 @@ export class SqliteWorkflowStore implements WorkflowStore {
   readonly #writes: ReturnType<typeof prepareWorkflowWrites>;
   readonly #workflows: ReturnType<typeof prepareWorkflowReads>;
   readonly #runs: ReturnType<typeof prepareRunReads>;
+  readonly #liveRuns: ReturnType<typeof prepareLiveRunCounts>;
   readonly #history: ReturnType<typeof prepareWorkflowHistory>;
   readonly #create: ReturnType<typeof prepareCreateRuns>;
   readonly #start: ReturnType<typeof prepareStartRuns>;
@@ -69,6 +72,7 @@ export class SqliteWorkflowStore implements WorkflowStore {
     this.#writes = prepareWorkflowWrites(db);
     this.#workflows = prepareWorkflowReads(db);
     this.#runs = prepareRunReads(db);
+    this.#liveRuns = prepareLiveRunCounts(db);
     this.#history = prepareWorkflowHistory(db);
     this.#create = prepareCreateRuns(db);
     this.#start = prepareStartRuns(db);
@@ -184,6 +188,10 @@ export class SqliteWorkflowStore implements WorkflowStore {
 
   async queuedTasksBefore(before: number, limit: number): Promise<QueuedTaskRef[]> {
     return this.#run("queuedTasksBefore", () => this.#planner.queuedTasksBefore(before, limit));
+  }
+
+  async liveRunCounts(): Promise<{ workflow: string; state: RunState; count: number }[]> {
+    return this.#run("liveRunCounts", () => this.#liveRuns());
   }
 
   /** Refuse further calls (ShuttingDownError); the connection belongs to the job store. */

@@ -1,0 +1,305 @@
+/**
+ * @module bench/http
+ * `npm run bench -- --only http [--json] [--check] [--duration S] [--connections N]`: the HTTP
+ * enqueue path. Each measurement gets a fresh SQLite file in a temp dir, an engine started with
+ * a no-op function (so the workers drain what is enqueued, as in production), and an HTTP
+ * server on 127.0.0.1:0. autocannon runs in a child process (bench/http-load.ts) so the load
+ * generator does not steal the server's event loop: 50 connections, pipelining 1, 10 s:
+ * (1) POST /api/v1/jobs, one job per request; (2) POST /api/v1/jobs/batch, 100 jobs per request;
+ * (3) the library's own `kairos.enqueue` from 50 concurrent callers in-process, same duration.
+ * Prints a table (or one JSON object with --json). `--check` exits 1 when single enqueue is
+ * below 5,000 req/s or its p99 above 20 ms; without it, figures are reported, never asserted.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { serve, type ServerType } from "@hono/node-server";
+import { createKairos, type Kairos } from "../src/index.js";
+import { buildBenchApp } from "./http-app.js";
+import type { LoadRequest, LoadResult } from "./http-load.js";
+import { childExecArgv, forkOnce } from "./runner.js";
+import { summarize } from "./stats.js";
+
+const LOAD_CHILD = fileURLToPath(new URL("./http-load.ts", import.meta.url));
+const BATCH = 100;
+/** `--check` floors. */
+const MIN_SINGLE_REQ_PER_SEC = 5_000;
+const MAX_SINGLE_P99_MS = 20;
+
+export const HTTP_USAGE = `usage: npm run bench -- --only http [--json] [--check] [--duration S] [--connections N]
+
+  --json           print one JSON object on stdout (progress goes to stderr)
+  --check          exit 1 when single enqueue is below ${MIN_SINGLE_REQ_PER_SEC} req/s or its p99 is above ${MAX_SINGLE_P99_MS} ms
+  --duration S     seconds of load per measurement (default 10)
+  --connections N  concurrent connections, and library callers (default 50)`;
+
+interface HttpBenchOptions {
+  readonly json: boolean;
+  readonly check: boolean;
+  readonly durationS: number;
+  readonly connections: number;
+}
+
+/** One line of the report. */
+export interface HttpRow {
+  readonly scenario: string;
+  readonly jobsPerSec: number;
+  readonly reqPerSec: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly failures: number;
+  readonly error?: string;
+}
+
+/** True when argv selects the HTTP bench (`--only http`). */
+export function isHttpBench(argv: readonly string[]): boolean {
+  const i = argv.findIndex((a) => a === "--only" || a.startsWith("--only="));
+  if (i < 0) return false;
+  const value = argv[i]!.startsWith("--only=") ? argv[i]!.slice(7) : argv[i + 1];
+  return value?.trim() === "http";
+}
+
+function parseHttpArgs(
+  argv: readonly string[],
+): HttpBenchOptions | "help" | { readonly usage: string } {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        only: { type: "string" },
+        json: { type: "boolean", default: false },
+        check: { type: "boolean", default: false },
+        duration: { type: "string", default: "10" },
+        connections: { type: "string", default: "50" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    }));
+  } catch (error) {
+    return { usage: error instanceof Error ? error.message : String(error) };
+  }
+  if (values.help) return "help";
+  const durationS = Number(values.duration);
+  const connections = Number(values.connections);
+  if (!Number.isInteger(durationS) || durationS < 1 || durationS > 600) {
+    return { usage: `--duration must be an integer from 1 to 600 seconds, got ${values.duration}` };
+  }
+  if (!Number.isInteger(connections) || connections < 1 || connections > 1_000) {
+    return { usage: `--connections must be an integer from 1 to 1000, got ${values.connections}` };
+  }
+  return { json: values.json, check: values.check, durationS, connections };
+}
+
+/** A fresh engine on a new SQLite file, working a no-op function; removed by `close`. */
+async function freshEngine(): Promise<{ kairos: Kairos; close: () => Promise<void> }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kairos-bench-http-"));
+  const kairos = await createKairos({ store: `sqlite:${path.join(dir, "kairos.db")}` });
+  kairos.define("noop", () => undefined);
+  await kairos.start({ concurrency: 10 });
+  return {
+    kairos,
+    close: async () => {
+      await kairos.stop({ drainMs: 1_000 });
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function listen(kairos: Kairos): Promise<{ server: ServerType; port: number }> {
+  const app = buildBenchApp(kairos);
+  return new Promise((resolve) => {
+    const server = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 }, (info) =>
+      resolve({ server, port: info.port }),
+    );
+  });
+}
+
+/** Serve a fresh engine and load `route` with `body` from a child process. */
+async function measureHttp(
+  options: HttpBenchOptions,
+  scenario: string,
+  route: string,
+  body: unknown,
+  jobsPerRequest: number,
+): Promise<HttpRow> {
+  const engine = await freshEngine();
+  const { server, port } = await listen(engine.kairos);
+  try {
+    const request: LoadRequest = {
+      url: `http://127.0.0.1:${port}${route}`,
+      body: JSON.stringify(body),
+      durationS: options.durationS,
+      connections: options.connections,
+    };
+    const ran = await forkOnce<LoadResult>(LOAD_CHILD, request, {
+      execArgv: childExecArgv(undefined, scenario),
+      timeoutMs: options.durationS * 1000 + 60_000,
+    });
+    const r: LoadResult = "message" in ran ? ran.message : { ...FAILED_LOAD, error: ran.error };
+    return {
+      scenario,
+      jobsPerSec: r.reqPerSec * jobsPerRequest,
+      reqPerSec: r.reqPerSec,
+      p50Ms: r.p50Ms,
+      p99Ms: r.p99Ms,
+      failures: r.non2xx + r.errors + r.timeouts,
+      ...(r.ok ? {} : { error: r.error ?? "the load generator failed" }),
+    };
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await engine.close();
+  }
+}
+
+const FAILED_LOAD: LoadResult = {
+  ok: false,
+  reqPerSec: 0,
+  requests: 0,
+  p50Ms: 0,
+  p99Ms: 0,
+  maxMs: 0,
+  non2xx: 0,
+  errors: 0,
+  timeouts: 0,
+};
+
+/** `kairos.enqueue` from `connections` concurrent callers for the same duration. */
+async function measureLibrary(options: HttpBenchOptions): Promise<HttpRow> {
+  const engine = await freshEngine();
+  try {
+    const latencies: number[] = [];
+    const started = performance.now();
+    const deadline = started + options.durationS * 1000;
+    const caller = async () => {
+      while (performance.now() < deadline) {
+        const t0 = performance.now();
+        await engine.kairos.enqueue("noop", { n: 1 });
+        latencies.push(performance.now() - t0);
+      }
+    };
+    await Promise.all(Array.from({ length: options.connections }, caller));
+    const elapsed = performance.now() - started;
+    const s = summarize(latencies);
+    const rate = (latencies.length * 1000) / elapsed;
+    return {
+      scenario: "library kairos.enqueue",
+      jobsPerSec: rate,
+      reqPerSec: rate,
+      p50Ms: s.p50,
+      p99Ms: s.p99,
+      failures: 0,
+    };
+  } finally {
+    await engine.close();
+  }
+}
+
+function checkFailures(single: HttpRow): string[] {
+  const failures: string[] = [];
+  if (single.reqPerSec < MIN_SINGLE_REQ_PER_SEC) {
+    failures.push(
+      `single enqueue ${Math.round(single.reqPerSec)} req/s < ${MIN_SINGLE_REQ_PER_SEC}`,
+    );
+  }
+  if (single.p99Ms > MAX_SINGLE_P99_MS) {
+    failures.push(`single enqueue p99 ${single.p99Ms} ms > ${MAX_SINGLE_P99_MS} ms`);
+  }
+  return failures;
+}
+
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+function renderTable(
+  rows: readonly HttpRow[],
+  options: HttpBenchOptions,
+  failures: string[] | null,
+): string {
+  const header = ["scenario", "jobs/s", "req/s", "p50 ms", "p99 ms", "failed req"];
+  const body = rows.map((r) => [
+    r.error ? `${r.scenario} (FAILED: ${r.error})` : r.scenario,
+    fmt(r.jobsPerSec),
+    fmt(r.reqPerSec),
+    fmt(r.p50Ms, 2),
+    fmt(r.p99Ms, 2),
+    String(r.failures),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" | ")} |`;
+  const out = [
+    `HTTP enqueue, SQLite file store, ${options.connections} connections, ${options.durationS} s each, no auth (temporary app)`,
+    "",
+    line(header),
+    `|${widths.map((w, i) => (i === 0 ? "-".repeat(w + 2) : `${"-".repeat(w + 1)}:`)).join("|")}|`,
+    ...body.map(line),
+  ];
+  if (failures !== null) {
+    out.push(
+      "",
+      failures.length === 0 ? "check: passed" : `check: FAILED (${failures.join("; ")})`,
+    );
+  }
+  return out.join("\n");
+}
+
+/** Run the HTTP bench; resolves with the exit code. */
+export async function runHttpBench(argv: readonly string[]): Promise<number> {
+  const options = parseHttpArgs(argv);
+  if (options === "help") {
+    process.stdout.write(`${HTTP_USAGE}\n`);
+    return 0;
+  }
+  if ("usage" in options) {
+    process.stderr.write(`bench: ${options.usage}\n\n${HTTP_USAGE}\n`);
+    return 2;
+  }
+  const rows: HttpRow[] = [];
+  const step = async (name: string, run: () => Promise<HttpRow>) => {
+    process.stderr.write(`bench: http ${name} ...`);
+    const row = await run();
+    rows.push(row);
+    process.stderr.write(row.error ? ` FAILED\n` : ` done\n`);
+    return row;
+  };
+  const single = await step("single", () =>
+    measureHttp(
+      options,
+      "HTTP POST /api/v1/jobs",
+      "/api/v1/jobs",
+      { fn: "noop", payload: { n: 1 } },
+      1,
+    ),
+  );
+  await step("batch", () =>
+    measureHttp(
+      options,
+      `HTTP POST /api/v1/jobs/batch x${BATCH}`,
+      "/api/v1/jobs/batch",
+      { fn: "noop", payloads: Array.from({ length: BATCH }, (_, n) => ({ n })) },
+      BATCH,
+    ),
+  );
+  await step("library", () => measureLibrary(options));
+  const failures = options.check ? checkFailures(single) : null;
+  const text = options.json
+    ? JSON.stringify(
+        {
+          scenario: "http",
+          durationS: options.durationS,
+          connections: options.connections,
+          rows,
+          check: failures === null ? null : { passed: failures.length === 0, failures },
+        },
+        null,
+        2,
+      )
+    : renderTable(rows, options, failures);
+  process.stdout.write(`${text}\n`);
+  const crashed = rows.some((r) => r.error !== undefined || r.failures > 0);
+  return crashed || (failures !== null && failures.length > 0) ? 1 : 0;
+}
