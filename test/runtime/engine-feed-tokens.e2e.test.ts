@@ -89,10 +89,11 @@ function suite(url: () => string): void {
     const k = await engine(url(), { eventRetention: "1ms" });
     k.define("noop", async () => null);
     await k.enqueue("noop", {});
-    await waitFor(async () => (await k.feed.bounds()).newestId !== null);
+    await waitFor(async () => (await k.feed.bounds()).newestId !== null, "a recorded event");
     await k.start({ pollIntervalMs: 20 });
-    await waitFor(async () =>
-      k.leadership().duties.some((d) => d.name === "event-retention" && d.runs > 0),
+    await waitFor(
+      async () => k.leadership().duties.some((d) => d.name === "event-retention" && d.runs > 0),
+      "an event-retention run",
     );
     const page = await k.feed.read({}, 0, 100);
     expect(page.items.filter((e) => e.name === "job:queued")).toEqual([]);
