@@ -19,9 +19,7 @@ describe("kairos tokens: flags", { timeout: 120_000 }, () => {
   });
 });
 
-// Waits for the real token module: on main, kairos.tokens is a placeholder that throws
-// NotFoundError. Unskip once the integrator wires runtime/tokens-api into the engine.
-describe.skip("kairos tokens", { timeout: 180_000 }, () => {
+describe("kairos tokens", { timeout: 180_000 }, () => {
   it("create prints the token once, with a warning on stderr that it is shown only once", async () => {
     const r = await kairos(dir, ["tokens", "create", "--scope", "write", "--name", "deploy"]);
     expect(r.code).toBe(0);

@@ -45,9 +45,7 @@ async function actUntilSeen(
   );
 }
 
-// Waits for the real event feed: on main, kairos.feed is a placeholder that throws
-// NotFoundError. Unskip once the integrator wires runtime/event-feed into the engine.
-describe.skip("kairos jobs watch / runs watch", { timeout: 240_000 }, () => {
+describe("kairos jobs watch / runs watch", { timeout: 240_000 }, () => {
   it("jobs watch --fn --json prints one JSON object per event of that function; SIGINT exits 0", async () => {
     expect((await kairos(dir, ["apply"])).code).toBe(0);
     const watcher = startKairos(dir, ["jobs", "watch", "--fn", "hello", "--json"]);

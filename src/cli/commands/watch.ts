@@ -133,15 +133,20 @@ export function jobStateAfter(e: FeedEvent): JobState | null {
   }
 }
 
-/** Follow until SIGINT or SIGTERM. */
+/**
+ * Follow until SIGINT or SIGTERM. The feed's own timers are unref'd (a library must not hold
+ * its process open), so a ref'd timer keeps the CLI alive while it watches.
+ */
 async function untilStopped(run: (signal: AbortSignal) => Promise<void>): Promise<void> {
   const controller = new AbortController();
   const stop = (): void => controller.abort();
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  const keepAlive = setInterval(() => undefined, 60_000);
   try {
     await run(controller.signal);
   } finally {
+    clearInterval(keepAlive);
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);
   }
