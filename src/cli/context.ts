@@ -1,12 +1,15 @@
 /**
  * @module cli/context
- * What every CLI command needs: which config file, which store (and why), an engine on it.
+ * What every CLI command needs: which config file, which target (and why), a client on it.
+ * Target: `--server` over `KAIROS_SERVER` (unless `--store` is given) over a local store.
  * Store precedence: `--store` over `KAIROS_STORE` over `store:` in kairos.yaml over the
  * default `.kairos/kairos.db`.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { createKairos, type Kairos } from "../index.js";
+import { LocalClient } from "../client/local.js";
+import type { ClientTarget, KairosClient } from "../runtime/client.js";
 import { loadConfig, type ResolvedConfig } from "../config/index.js";
 import { StoreNotFoundError, ValidationError } from "../core/errors.js";
 import { maskUrl } from "../core/secrets.js";
@@ -16,6 +19,8 @@ import type { Io } from "./output.js";
 /** Options every command accepts. */
 export interface GlobalOptions {
   readonly store?: string;
+  /** `--server URL`: talk to a Kairos server instead of opening a store. */
+  readonly server?: string;
   readonly config?: string;
   readonly json?: boolean;
 }
@@ -27,21 +32,62 @@ export interface StoreChoice {
   readonly origin: string;
 }
 
-/** What a command body receives (commands get it through `WithEngine`, built in program.ts). */
-export interface EngineContext {
-  readonly kairos: Kairos;
+/**
+ * What a command body receives (commands get it through `WithClient`, built in program.ts):
+ * a client on the chosen target (a local store or a server), the local kairos.yaml if any,
+ * and the target.
+ */
+export interface ClientContext {
+  readonly client: KairosClient;
   readonly config: ResolvedConfig | null;
-  readonly store: StoreChoice;
+  readonly target: ClientTarget;
 }
 
 /**
- * Run `body` with an engine on the chosen store; always stops the engine. `mustExist`: a
- * read-only command, which fails on a missing store instead of creating it.
+ * Run `body` with a client on the chosen target; always closes it. `mustExist`: a read-only
+ * command, which fails on a missing local store instead of creating it (local only).
  */
-export type WithEngine = (
+export type WithClient = (
   local: { json?: boolean; mustExist?: boolean },
-  body: (ctx: EngineContext) => Promise<void>,
+  body: (ctx: ClientContext) => Promise<void>,
 ) => Promise<void>;
+
+/** The server chosen and where the choice came from. */
+export interface ServerChoice {
+  readonly url: string;
+  /** `--server` or `KAIROS_SERVER`. */
+  readonly origin: string;
+}
+
+/**
+ * The server to talk to, or null for a local store: `--server`, else `KAIROS_SERVER` unless
+ * `--store` names a local store (a flag beats the environment). `--server` with `--store`, and
+ * an empty `--server`, are ValidationErrors.
+ */
+export function chooseServer(
+  options: GlobalOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): ServerChoice | null {
+  if (options.server !== undefined) {
+    if (options.store !== undefined) {
+      throw new ValidationError(
+        "--server and --store cannot be used together: --server talks to a Kairos server " +
+          "(which has its own store), --store opens a store here; give one of them",
+      );
+    }
+    if (options.server.trim() === "") {
+      throw new ValidationError(
+        "--server is empty: give the server's URL (e.g. --server http://127.0.0.1:7070), " +
+          "or leave --server out to use a local store",
+      );
+    }
+    return { url: options.server, origin: "--server" };
+  }
+  if (env.KAIROS_SERVER && options.store === undefined) {
+    return { url: env.KAIROS_SERVER, origin: "KAIROS_SERVER" };
+  }
+  return null;
+}
 
 /** The config file path: `--config`, else `./kairos.yaml`. */
 export function configPath(options: GlobalOptions, cwd = process.cwd()): string {
@@ -107,6 +153,12 @@ export async function openEngine(
   io: Io,
   mode: OpenMode = {},
 ): Promise<{ kairos: Kairos; store: StoreChoice }> {
+  if (options.server !== undefined) {
+    throw new ValidationError(
+      "--server does not apply here: this command runs an engine on a local store; " +
+        "use --store (or KAIROS_STORE) to pick the store",
+    );
+  }
   const store = chooseStore(options, config);
   io.err(`kairos: using store ${maskUrl(store.url)} (from ${store.origin})`);
   const retentionMs = config?.retentionMs;
@@ -130,4 +182,36 @@ export async function openEngine(
     }
     throw error;
   }
+}
+
+/** What `client/http.js` exports (imported lazily: local commands never load it). */
+interface HttpClientModule {
+  readonly HttpClient: new (options: { url: string; token?: string }) => KairosClient;
+}
+
+/** The HTTP client module's path, kept out of the type checker's and bundlers' static view. */
+const HTTP_CLIENT_MODULE = "../client/http.js";
+
+/**
+ * A client on the chosen target, saying which on stderr (not in --json output), credentials
+ * masked: a server (`--server` / `KAIROS_SERVER`, token from `KAIROS_TOKEN`), else an engine
+ * on the chosen store (owned by the client: closing it stops the engine).
+ */
+export async function openClient(
+  options: GlobalOptions,
+  config: ResolvedConfig | null,
+  io: Io,
+  mode: OpenMode = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<KairosClient> {
+  const server = chooseServer(options, env);
+  if (server === null) {
+    const { kairos, store } = await openEngine(options, config, io, mode);
+    const target: ClientTarget = { kind: "local", store: store.url, origin: store.origin };
+    return new LocalClient({ kairos, target, ownsEngine: true });
+  }
+  io.err(`kairos: using server ${maskUrl(server.url)} (from ${server.origin})`);
+  const { HttpClient } = (await import(HTTP_CLIENT_MODULE)) as HttpClientModule;
+  const token = env.KAIROS_TOKEN;
+  return new HttpClient({ url: server.url, ...(token ? { token } : {}) });
 }

@@ -1,16 +1,16 @@
 /**
  * @module cli/program
- * The `kairos` command tree (commander). Commands hold no logic: they parse flags, call the
- * engine facade, and print. Errors become a message on stderr and a stable exit code.
+ * The `kairos` command tree (commander). Commands hold no logic: they parse flags, call a
+ * KairosClient (an engine on a local store, or a server), and print. Errors become a message on stderr and a stable exit code.
  */
 import fs from "node:fs";
 import { Command, CommanderError } from "commander";
 import {
   CLI_QUERY_TIMEOUT_MS,
   maybeLoadConfig,
-  openEngine,
+  openClient,
   type GlobalOptions,
-  type WithEngine,
+  type WithClient,
 } from "./context.js";
 import { maskedIo } from "./masked-io.js";
 import { EXIT, errorBlock, exitCodeFor, type Io } from "./output.js";
@@ -22,15 +22,25 @@ import { registerDev } from "./commands/dev.js";
 import { registerFunctions } from "./commands/functions.js";
 import { registerRuns } from "./commands/runs.js";
 import { registerWorkflows } from "./commands/workflows.js";
+import { registerTokens } from "./commands/tokens.js";
 
 /** Build the program; `setExit` receives the exit code of the command that ran. */
 export function buildProgram(rawIo: Io, setExit: (code: number) => void): Command {
   const program = new Command("kairos");
-  // Everything printed hides credentials (of --store / KAIROS_STORE URLs and any URL).
-  const io = maskedIo(rawIo, () => [program.opts<GlobalOptions>().store, process.env.KAIROS_STORE]);
+  // Everything printed hides credentials (of --store / KAIROS_STORE / server URLs and any URL).
+  const io = maskedIo(rawIo, () => [
+    program.opts<GlobalOptions>().store,
+    process.env.KAIROS_STORE,
+    program.opts<GlobalOptions>().server,
+    process.env.KAIROS_SERVER,
+  ]);
   program
     .description("Kairos: durable, local-first scheduler for functions and workflows")
     .option("--store <url>", 'store URL, e.g. "sqlite:.kairos/kairos.db" (or env KAIROS_STORE)')
+    .option(
+      "--server <url>",
+      'a Kairos server instead of a store, e.g. "http://127.0.0.1:7070" (or env KAIROS_SERVER; token: env KAIROS_TOKEN)',
+    )
     .option("--config <file>", "config file (default ./kairos.yaml)")
     .version(packageVersion(), "-V, --version", "print the kairos version")
     // Every subcommand's --help lists --store and --config too.
@@ -54,27 +64,28 @@ export function buildProgram(rawIo: Io, setExit: (code: number) => void): Comman
     }
   };
 
-  const withEngine: WithEngine = (local, body) =>
+  const withClient: WithClient = (local, body) =>
     run(async () => {
       const config = await maybeLoadConfig(globals());
-      const { kairos, store } = await openEngine(globals(), config, io, {
+      const client = await openClient(globals(), config, io, {
         queryTimeoutMs: CLI_QUERY_TIMEOUT_MS,
         ...(local.mustExist === true ? { mustExist: true } : {}),
       });
       try {
-        await body({ kairos, config, store });
+        await body({ client, config, target: client.target });
       } finally {
-        await kairos.stop({ drainMs: 0 });
+        await client.close();
       }
     });
 
   registerDev(program, io, globals, run);
-  registerApply(program, io, withEngine);
-  registerSchedules(program, io, withEngine);
-  registerJobs(program, io, withEngine);
-  registerFunctions(program, io, withEngine);
-  registerWorkflows(program, io, withEngine);
-  registerRuns(program, io, withEngine);
+  registerApply(program, io, withClient);
+  registerSchedules(program, io, withClient);
+  registerJobs(program, io, withClient);
+  registerFunctions(program, io, withClient);
+  registerWorkflows(program, io, withClient);
+  registerRuns(program, io, withClient);
+  registerTokens(program, io, withClient);
   registerCron(program, io, run);
   return program;
 }

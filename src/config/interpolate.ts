@@ -5,7 +5,7 @@
  * variable is an error at the place it is written (a set but empty variable is the empty
  * string). Keys are never interpolated; numbers and booleans are left as YAML typed them.
  */
-import { isPair, isScalar, isSeq, visit, type Document } from "yaml";
+import { isPair, isScalar, isSeq, parseDocument, visit, type Document } from "yaml";
 
 /** A problem found while interpolating: the source offset and what was wrong. */
 export interface InterpolationProblem {
@@ -46,6 +46,40 @@ export function interpolateDocument(
     },
   });
   return problems;
+}
+
+/**
+ * The names of the `${NAME}` variables the string values of a kairos.yaml text reference, each
+ * once, sorted: exactly the variables interpolation would read (keys, comments, `$${` escapes
+ * and malformed references are not references). A remote `kairos apply` sends only these.
+ */
+export function referencedVariables(text: string): string[] {
+  const names = new Set<string>();
+  visit(parseDocument(text), {
+    Scalar(key, node) {
+      if (key === "key" || typeof node.value !== "string") return;
+      for (const name of namesIn(node.value)) names.add(name);
+    },
+  });
+  return [...names].sort();
+}
+
+/** The well-formed `${NAME}` references of one string, in order. */
+function namesIn(text: string): string[] {
+  const names: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    if (text.startsWith("$${", i)) i += 3;
+    else if (!text.startsWith("${", i)) i += 1;
+    else {
+      const end = text.indexOf("}", i + 2);
+      if (end < 0) break;
+      const name = text.slice(i + 2, end);
+      if (NAME.test(name)) names.push(name);
+      i = end + 1;
+    }
+  }
+  return names;
 }
 
 /** Interpolate one string; the problems carry the offending token so the caller can place it. */

@@ -1,8 +1,15 @@
 /**
  * Drive the real `kairos` CLI as a child process: the TypeScript sources through tsx's loader
  * (never a possibly stale dist/ build), in a directory of the test's choosing.
+ *
+ * With KAIROS_CLI_MODE=remote (`npm run test:cli-remote`), `runKairos` runs each command
+ * against a `kairos server` on the same store instead (started once per directory and store,
+ * reused, killed when the test process exits): `--store X` becomes `--server URL`, so the
+ * same assertions pin that a command prints the same against a server. `dev`, `cron`,
+ * `server`, `--help` and `--version` stay local, and so do `startKairos` and `kairosArgv`; a
+ * test that pins local-store behaviour passes `{ KAIROS_CLI_MODE: "local" }` in `env`.
  */
-import { execFile, spawn } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { waitFor } from "./async.js";
@@ -25,8 +32,9 @@ export async function runKairos(
   args: readonly string[],
   env: Record<string, string> = {},
 ): Promise<CliResult> {
+  const argv = REMOTE && env.KAIROS_CLI_MODE !== "local" ? await remoteArgs(cwd, args, env) : args;
   try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", tsxLoader, main, ...args], {
+    const { stdout, stderr } = await run(process.execPath, ["--import", tsxLoader, main, ...argv], {
       cwd,
       env: { ...process.env, KAIROS_STORE: "", ...env },
       timeout: 60_000,
@@ -81,4 +89,72 @@ export function startKairos(
         120_000,
       ),
   };
+}
+
+/** Whether `runKairos` talks to a `kairos server` (see the module header). */
+const REMOTE = process.env.KAIROS_CLI_MODE === "remote";
+
+/** Commands (and flags) that never talk to a server. */
+const LOCAL_ONLY = new Set(["dev", "cron", "server", "--help", "-h", "help", "--version", "-V"]);
+
+/** The servers started, by directory and store; each answers at its URL. */
+const servers = new Map<string, Promise<string>>();
+const children: ChildProcess[] = [];
+process.once("exit", () => {
+  for (const child of children) child.kill("SIGKILL");
+});
+
+/**
+ * `args` with `--store X` replaced by `--server URL` of a server on that store (started in
+ * `cwd` with `env`, so a default or kairos.yaml store resolves as it would locally).
+ */
+async function remoteArgs(
+  cwd: string,
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<readonly string[]> {
+  if (args.some((a) => LOCAL_ONLY.has(a)) || args.includes("--server")) return args;
+  const rest: string[] = [];
+  let store: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--store") store = args[++i];
+    else if (arg.startsWith("--store=")) store = arg.slice("--store=".length);
+    else rest.push(arg);
+  }
+  const key = JSON.stringify([cwd, store ?? null, env.KAIROS_STORE ?? null]);
+  let url = servers.get(key);
+  if (!url) {
+    url = startServer(cwd, store, env);
+    servers.set(key, url);
+  }
+  return ["--server", await url, ...rest];
+}
+
+/** Start `kairos server --port 0` (no workers, like the CLI) and read its URL from stdout. */
+function startServer(
+  cwd: string,
+  store: string | undefined,
+  env: Record<string, string>,
+): Promise<string> {
+  const args = ["server", ...(store !== undefined ? ["--store", store] : [])];
+  const child = spawn(process.execPath, kairosArgv([...args, "--port", "0", "--no-workers"]), {
+    cwd,
+    env: { ...process.env, KAIROS_STORE: "", KAIROS_SERVER: "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  let output = "";
+  return new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const match = /kairos: serving (http:\/\/\S+)/.exec(output);
+      if (match) resolve(match[1]!);
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.on("close", (code) =>
+      reject(new Error(`kairos ${args.join(" ")} exited (${code}) before serving:\n${output}`)),
+    );
+  });
 }

@@ -2,15 +2,19 @@
  * @module cli/commands/apply
  * `kairos apply [--dry-run] [--prune]`: reconcile kairos.yaml into the store like Terraform.
  */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import type { Command } from "commander";
 import { ValidationError } from "../../core/errors.js";
-import { applyConfig, applyWarnings } from "../../config/apply.js";
+import type { ResolvedConfig } from "../../config/index.js";
+import { referencedVariables } from "../../config/interpolate.js";
 import { formatPlan } from "../../core/reconcile/index.js";
+import type { ClientTarget, ConfigSource } from "../../runtime/client.js";
 import type { Io } from "../output.js";
-import type { WithEngine } from "../context.js";
+import type { WithClient } from "../context.js";
 
 /** Register `kairos apply`. */
-export function registerApply(program: Command, io: Io, withEngine: WithEngine): void {
+export function registerApply(program: Command, io: Io, withClient: WithClient): void {
   program
     .command("apply")
     .description(
@@ -37,18 +41,39 @@ Examples:
   kairos apply --prune --config deploy/kairos.yaml`,
     )
     .action((opts: { dryRun?: boolean; prune?: boolean; json?: boolean; allowUnknown?: boolean }) =>
-      withEngine(opts, async ({ kairos, config }) => {
+      withClient(opts, async ({ client, config, target }) => {
         if (!config) throw new ValidationError("no kairos.yaml here; pass --config FILE");
-        for (const warning of applyWarnings(config)) io.err(`kairos: warning: ${warning}`);
-        const plan = await applyConfig(kairos, config, {
+        const result = await client.apply(await configSource(config, target), {
           prune: opts.prune === true,
           dryRun: opts.dryRun === true,
           allowUnknown: opts.allowUnknown === true,
         });
+        for (const warning of result.warnings) io.err(`kairos: warning: ${warning}`);
         if (opts.json)
-          return io.out(JSON.stringify({ dryRun: opts.dryRun === true, items: plan.items }));
-        io.out(formatPlan(plan));
+          return io.out(JSON.stringify({ dryRun: opts.dryRun === true, items: result.items }));
+        io.out(formatPlan({ items: result.items, changes: [] }));
         io.out(opts.dryRun ? "Dry run: nothing changed." : "Applied.");
       }),
     );
+}
+
+/**
+ * The loaded (and so already validated) kairos.yaml as a client posts it: its text, the
+ * values of exactly the variables it references (from this process's environment), and its
+ * name: the absolute path locally (messages unchanged), the base name for a server (which
+ * places it in its own config directory).
+ */
+export async function configSource(
+  config: Pick<ResolvedConfig, "file">,
+  target: Pick<ClientTarget, "kind">,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ConfigSource> {
+  const text = await readFile(config.file, "utf8");
+  const vars: Record<string, string> = {};
+  for (const name of referencedVariables(text)) {
+    const value = env[name];
+    if (value !== undefined) vars[name] = value;
+  }
+  const file = target.kind === "local" ? config.file : path.basename(config.file);
+  return { file, text, vars };
 }

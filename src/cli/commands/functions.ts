@@ -6,10 +6,10 @@
  */
 import type { Command } from "commander";
 import { table, type Io } from "../output.js";
-import type { WithEngine } from "../context.js";
+import type { WithClient } from "../context.js";
 
 /** Register `kairos functions ...`. */
-export function registerFunctions(program: Command, io: Io, withEngine: WithEngine): void {
+export function registerFunctions(program: Command, io: Io, withClient: WithClient): void {
   const functions = program
     .command("functions")
     .description("list the functions the store knows and the workers running them");
@@ -29,8 +29,8 @@ Examples:
   kairos functions list --json`,
     )
     .action((opts: { json?: boolean }) =>
-      withEngine(opts, async ({ kairos }) => {
-        const list = await kairos.functions.list();
+      withClient(opts, async ({ client }) => {
+        const list = await client.functions.list();
         if (opts.json) return io.out(JSON.stringify(list));
         io.out(
           table(

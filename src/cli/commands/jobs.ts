@@ -5,28 +5,30 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { NotFoundError } from "../../core/errors.js";
 import type { JobState } from "../../core/jobs/states.js";
-import type { Job, JobAttempt } from "../../runtime/kairos.js";
+import type { Job, JobAttempt } from "../../runtime/client.js";
 import { iso, plural, table, type Io } from "../output.js";
-import type { WithEngine } from "../context.js";
+import type { WithClient } from "../context.js";
 import { boundedText } from "../dev/format.js";
 import { instantFlag, intFlag, jsonFlag, statesFlag } from "../flags.js";
+import { registerJobsWatch } from "./watch.js";
 
 /** Priorities are stored as 32-bit integers. */
 const MIN_INT32 = -2_147_483_648;
 const MAX_INT32 = 2_147_483_647;
 
 /** Register `kairos jobs ...` and `kairos enqueue`. */
-export function registerJobs(program: Command, io: Io, withEngine: WithEngine): void {
+export function registerJobs(program: Command, io: Io, withClient: WithClient): void {
   const jobs = program.command("jobs").description("list, show, cancel jobs and say why they wait");
-  registerJobsList(jobs, io, withEngine);
-  registerJobsShow(jobs, io, withEngine);
-  registerJobsCancel(jobs, io, withEngine);
-  registerJobsWhy(jobs, io, withEngine);
-  registerEnqueue(program, io, withEngine);
+  registerJobsList(jobs, io, withClient);
+  registerJobsShow(jobs, io, withClient);
+  registerJobsCancel(jobs, io, withClient);
+  registerJobsWhy(jobs, io, withClient);
+  registerJobsWatch(jobs, io, withClient);
+  registerEnqueue(program, io, withClient);
 }
 
 /** `kairos jobs list`. */
-function registerJobsList(jobs: Command, io: Io, withEngine: WithEngine): void {
+function registerJobsList(jobs: Command, io: Io, withClient: WithClient): void {
   jobs
     .command("list")
     .description("list jobs, newest first")
@@ -39,9 +41,9 @@ function registerJobsList(jobs: Command, io: Io, withEngine: WithEngine): void {
       "\nExamples:\n  kairos jobs list --state failed --limit 50\n  kairos jobs list --fn resize --json",
     )
     .action((opts: { state?: JobState[]; fn?: string; limit: number; json?: boolean }) =>
-      withEngine({ ...opts, mustExist: true }, async ({ kairos }) => {
+      withClient({ ...opts, mustExist: true }, async ({ client }) => {
         const states = opts.state ?? [];
-        const list = await kairos.jobs.list({
+        const list = await client.jobs.list({
           ...(states.length ? { state: states } : {}),
           ...(opts.fn ? { fn: opts.fn } : {}),
           limit: opts.limit,
@@ -66,7 +68,7 @@ function registerJobsList(jobs: Command, io: Io, withEngine: WithEngine): void {
 }
 
 /** `kairos jobs show`. */
-function registerJobsShow(jobs: Command, io: Io, withEngine: WithEngine): void {
+function registerJobsShow(jobs: Command, io: Io, withClient: WithClient): void {
   jobs
     .command("show")
     .description("show one job with its attempts and logs")
@@ -83,12 +85,12 @@ function registerJobsShow(jobs: Command, io: Io, withEngine: WithEngine): void {
       "\nExamples:\n  kairos jobs show 42\n  kairos jobs show 42 --logs all\n  kairos jobs show 42 --json",
     )
     .action((id: string, opts: { logs: number | "all"; json?: boolean }) =>
-      withEngine({ ...opts, mustExist: true }, async ({ kairos }) => {
-        const job = await kairos.jobs.get(id);
+      withClient({ ...opts, mustExist: true }, async ({ client }) => {
+        const job = await client.jobs.get(id);
         if (!job) throw new NotFoundError(`no job with id ${id}`);
-        const { logs, omitted } = lastLines(await kairos.jobs.logs(id, MAX_LOG_LINES), opts.logs);
-        const attempts = await kairos.jobs.attempts(id);
-        const waiting = isPending(job) ? await kairos.functions.waitingReason(job.fn) : null;
+        const { logs, omitted } = lastLines(await client.jobs.logs(id, MAX_LOG_LINES), opts.logs);
+        const attempts = await client.jobs.attempts(id);
+        const waiting = isPending(job) ? await client.functions.waitingReason(job.fn) : null;
         if (opts.json) {
           return io.out(JSON.stringify({ ...job, attempts, logs, logsOmitted: omitted, waiting }));
         }
@@ -137,7 +139,7 @@ function keepHead(text: string, max: number): string {
 }
 
 /** `kairos jobs cancel`. */
-function registerJobsCancel(jobs: Command, io: Io, withEngine: WithEngine): void {
+function registerJobsCancel(jobs: Command, io: Io, withClient: WithClient): void {
   jobs
     .command("cancel")
     .description("cancel a job: a pending one at once, a running one via its AbortSignal")
@@ -145,8 +147,8 @@ function registerJobsCancel(jobs: Command, io: Io, withEngine: WithEngine): void
     .option("--json", "print JSON")
     .addHelpText("after", "\nExamples:\n  kairos jobs cancel 42")
     .action((id: string, opts: { json?: boolean }) =>
-      withEngine(opts, async ({ kairos }) => {
-        const res = await kairos.jobs.cancel(id);
+      withClient(opts, async ({ client }) => {
+        const res = await client.jobs.cancel(id);
         if (!res) throw new NotFoundError(`no job with id ${id}`);
         if (opts.json) return io.out(JSON.stringify(res));
         io.out(`job ${id}: ${res.outcome.replace("_", " ")} (state ${res.job.state})`);
@@ -155,7 +157,7 @@ function registerJobsCancel(jobs: Command, io: Io, withEngine: WithEngine): void
 }
 
 /** `kairos jobs why`: the summary, then one line per reason (code, message). */
-function registerJobsWhy(jobs: Command, io: Io, withEngine: WithEngine): void {
+function registerJobsWhy(jobs: Command, io: Io, withClient: WithClient): void {
   jobs
     .command("why")
     .description("say why a job is not running (or what it is doing, or how it ended)")
@@ -163,8 +165,8 @@ function registerJobsWhy(jobs: Command, io: Io, withEngine: WithEngine): void {
     .option("--json", "print JSON: { jobId, state, summary, reasons: [{ code, message }] }")
     .addHelpText("after", "\nExamples:\n  kairos jobs why 42\n  kairos jobs why 42 --json")
     .action((id: string, opts: { json?: boolean }) =>
-      withEngine({ ...opts, mustExist: true }, async ({ kairos }) => {
-        const why = await kairos.jobs.why(id);
+      withClient({ ...opts, mustExist: true }, async ({ client }) => {
+        const why = await client.jobs.why(id);
         if (!why) throw new NotFoundError(`no job with id ${id}`);
         if (opts.json) return io.out(JSON.stringify(why));
         io.out(why.summary);
@@ -175,7 +177,7 @@ function registerJobsWhy(jobs: Command, io: Io, withEngine: WithEngine): void {
 }
 
 /** `kairos enqueue`. */
-function registerEnqueue(program: Command, io: Io, withEngine: WithEngine): void {
+function registerEnqueue(program: Command, io: Io, withClient: WithClient): void {
   program
     .command("enqueue")
     .description("enqueue a job of a function")
@@ -207,14 +209,16 @@ function registerEnqueue(program: Command, io: Io, withEngine: WithEngine): void
           json?: boolean;
         },
       ) =>
-        withEngine(opts, async ({ kairos }) => {
+        withClient(opts, async ({ client }) => {
           const { payload, runAt, priority } = opts;
-          const job = await kairos.enqueue(fn, payload, {
+          const { jobs } = await client.enqueue(fn, [payload], {
             ...(runAt !== undefined ? { runAt } : {}),
             ...(priority !== undefined ? { priority } : {}),
             ...(opts.idempotencyKey !== undefined ? { idempotencyKey: opts.idempotencyKey } : {}),
             ...(opts.allowUnknown === true ? { allowUnknown: true } : {}),
           });
+          const job = jobs[0];
+          if (!job) throw new Error("unreachable: enqueue returned no job for one payload");
           if (opts.json) return io.out(JSON.stringify(job));
           io.out(`enqueued job ${job.id} (${job.fn}, ${job.state}, run at ${iso(job.runAt)})`);
         }),

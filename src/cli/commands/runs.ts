@@ -7,11 +7,12 @@ import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
 import { isRunState, type RunState } from "../../core/workflows/index.js";
 import type { WorkflowRun, WorkflowRunDetail } from "../../index.js";
-import type { WithEngine } from "../context.js";
+import type { WithClient } from "../context.js";
 import { renderDag } from "../dag-render.js";
 import { instantFlag, intFlag } from "../flags.js";
 import { iso, table, type Io } from "../output.js";
 import { noSuchRun, noSuchWorkflow } from "../../core/workflows/not-found.js";
+import { registerRunsWatch } from "./watch.js";
 
 /** One run as a line of `workflows show`. */
 export function printRunLine(io: Io, run: WorkflowRun): void {
@@ -32,20 +33,21 @@ const runStateFlag = (value: string): RunState => {
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** Register `kairos runs ...`. */
-export function registerRuns(program: Command, io: Io, withEngine: WithEngine): void {
+export function registerRuns(program: Command, io: Io, withClient: WithClient): void {
   const runs = program
     .command("runs")
     .description("list, inspect, cancel, clear and explain workflow runs");
-  registerList(runs, io, withEngine);
-  registerShow(runs, io, withEngine);
-  registerCancel(runs, io, withEngine);
-  registerClear(runs, io, withEngine);
-  registerMark(runs, io, withEngine);
-  registerNote(runs, io, withEngine);
-  registerWhy(runs, io, withEngine);
+  registerList(runs, io, withClient);
+  registerShow(runs, io, withClient);
+  registerCancel(runs, io, withClient);
+  registerClear(runs, io, withClient);
+  registerMark(runs, io, withClient);
+  registerNote(runs, io, withClient);
+  registerWhy(runs, io, withClient);
+  registerRunsWatch(runs, io, withClient);
 }
 
-function registerList(runs: Command, io: Io, withEngine: WithEngine): void {
+function registerList(runs: Command, io: Io, withClient: WithClient): void {
   runs
     .command("list")
     .description("list runs, newest logical date first")
@@ -66,12 +68,12 @@ function registerList(runs: Command, io: Io, withEngine: WithEngine): void {
         before?: number;
         json?: boolean;
       }) =>
-        withEngine({ ...opts, mustExist: true }, async ({ kairos }) => {
+        withClient({ ...opts, mustExist: true }, async ({ client }) => {
           // An unknown name would list nothing: say it is unknown instead.
-          if (opts.workflow !== undefined && !(await kairos.workflows.get(opts.workflow))) {
+          if (opts.workflow !== undefined && !(await client.workflows.get(opts.workflow))) {
             throw noSuchWorkflow(opts.workflow);
           }
-          const list = await kairos.runs.list({
+          const list = await client.runs.list({
             ...(opts.workflow !== undefined ? { workflow: opts.workflow } : {}),
             ...(opts.state !== undefined ? { state: opts.state } : {}),
             ...(opts.before !== undefined ? { before: opts.before } : {}),
@@ -162,15 +164,15 @@ export function printRun(io: Io, run: WorkflowRunDetail, style: DagStyle): void 
   );
 }
 
-function registerShow(runs: Command, io: Io, withEngine: WithEngine): void {
+function registerShow(runs: Command, io: Io, withClient: WithClient): void {
   runs
     .command("show")
     .description("show a run: its DAG with each task's state, tries and errors")
     .argument("<id>", "run id")
     .option("--json", "print JSON")
     .action((id: string, opts: { json?: boolean }) =>
-      withEngine({ ...opts, mustExist: true }, async ({ kairos }) => {
-        const run = await kairos.runs.get(id);
+      withClient({ ...opts, mustExist: true }, async ({ client }) => {
+        const run = await client.runs.get(id);
         if (!run) throw noSuchRun(id);
         if (opts.json) return io.out(JSON.stringify(run));
         printRun(io, run, dagStyle(process.stdout, process.env));
@@ -178,7 +180,7 @@ function registerShow(runs: Command, io: Io, withEngine: WithEngine): void {
     );
 }
 
-function registerCancel(runs: Command, io: Io, withEngine: WithEngine): void {
+function registerCancel(runs: Command, io: Io, withClient: WithClient): void {
   runs
     .command("cancel")
     .description("cancel a run: running tasks are aborted, the rest do not run; the run fails")
@@ -186,8 +188,8 @@ function registerCancel(runs: Command, io: Io, withEngine: WithEngine): void {
     .option("--note <text>", "why (kept on the run)")
     .option("--json", "print JSON")
     .action((id: string, opts: { note?: string; json?: boolean }) =>
-      withEngine(opts, async ({ kairos }) => {
-        const run = await kairos.runs.cancel(
+      withClient(opts, async ({ client }) => {
+        const run = await client.runs.cancel(
           id,
           opts.note !== undefined ? { note: opts.note } : {},
         );
@@ -197,7 +199,7 @@ function registerCancel(runs: Command, io: Io, withEngine: WithEngine): void {
     );
 }
 
-function registerClear(runs: Command, io: Io, withEngine: WithEngine): void {
+function registerClear(runs: Command, io: Io, withClient: WithClient): void {
   runs
     .command("clear")
     .description("rerun tasks of a run (and their downstream); a finished run runs again")
@@ -212,8 +214,8 @@ function registerClear(runs: Command, io: Io, withEngine: WithEngine): void {
         id: string,
         opts: { task: string[]; downstream?: boolean; onlyFailed?: boolean; json?: boolean },
       ) =>
-        withEngine(opts, async ({ kairos }) => {
-          const run = await kairos.runs.clear(id, {
+        withClient(opts, async ({ client }) => {
+          const run = await client.runs.clear(id, {
             tasks: opts.task,
             downstream: opts.downstream === true,
             onlyFailed: opts.onlyFailed === true,
@@ -226,7 +228,7 @@ function registerClear(runs: Command, io: Io, withEngine: WithEngine): void {
     );
 }
 
-function registerMark(runs: Command, io: Io, withEngine: WithEngine): void {
+function registerMark(runs: Command, io: Io, withClient: WithClient): void {
   runs
     .command("mark")
     .description("set a task's state by hand (its job, if active, is cancelled)")
@@ -248,8 +250,8 @@ function registerMark(runs: Command, io: Io, withEngine: WithEngine): void {
         task: string,
         opts: { state: "success" | "failed" | "skipped"; downstream?: boolean; json?: boolean },
       ) =>
-        withEngine(opts, async ({ kairos }) => {
-          const run = await kairos.runs.mark(id, task, opts.state, {
+        withClient(opts, async ({ client }) => {
+          const run = await client.runs.mark(id, task, opts.state, {
             downstream: opts.downstream === true,
           });
           if (opts.json) return io.out(JSON.stringify(run));
@@ -258,7 +260,7 @@ function registerMark(runs: Command, io: Io, withEngine: WithEngine): void {
     );
 }
 
-function registerNote(runs: Command, io: Io, withEngine: WithEngine): void {
+function registerNote(runs: Command, io: Io, withClient: WithClient): void {
   runs
     .command("note")
     .description("set the note of a run or of one of its tasks (empty text clears it)")
@@ -267,8 +269,8 @@ function registerNote(runs: Command, io: Io, withEngine: WithEngine): void {
     .option("--task <id>", "the task's note instead of the run's")
     .option("--json", "print JSON")
     .action((id: string, text: string, opts: { task?: string; json?: boolean }) =>
-      withEngine(opts, async ({ kairos }) => {
-        const run = await kairos.runs.note(
+      withClient(opts, async ({ client }) => {
+        const run = await client.runs.note(
           id,
           text === "" ? null : text,
           opts.task !== undefined ? { task: opts.task } : {},
@@ -281,7 +283,7 @@ function registerNote(runs: Command, io: Io, withEngine: WithEngine): void {
     );
 }
 
-function registerWhy(runs: Command, io: Io, withEngine: WithEngine): void {
+function registerWhy(runs: Command, io: Io, withClient: WithClient): void {
   runs
     .command("why")
     .description("why isn't this task running? (upstreams, rules, limits, retries, pause, leader)")
@@ -290,8 +292,8 @@ function registerWhy(runs: Command, io: Io, withEngine: WithEngine): void {
     .option("--json", "print JSON")
     .addHelpText("after", "\nExamples:\n  kairos runs why 42 load")
     .action((id: string, task: string, opts: { json?: boolean }) =>
-      withEngine({ ...opts, mustExist: true }, async ({ kairos }) => {
-        const why = await kairos.runs.why(id, task);
+      withClient({ ...opts, mustExist: true }, async ({ client }) => {
+        const why = await client.runs.why(id, task);
         if (opts.json) return io.out(JSON.stringify(why));
         io.out(`${task} (${why.state}): ${why.summary}`);
         for (const line of why.lines) if (line !== why.summary) io.out(`  - ${line}`);

@@ -5,10 +5,10 @@
 import type { Command } from "commander";
 import { NotFoundError } from "../../core/errors.js";
 import { formatDuration } from "../../core/reconcile/index.js";
-import type { Schedule } from "../../runtime/schedules-api.js";
+import type { Schedule } from "../../runtime/client.js";
 import type { ScheduleTiming } from "../../core/schedules/types.js";
 import { iso, table, type Io } from "../output.js";
-import type { WithEngine } from "../context.js";
+import type { WithClient } from "../context.js";
 import { intFlag } from "../flags.js";
 
 /** How a timing reads in a table. */
@@ -24,27 +24,27 @@ export function describeTiming(t: ScheduleTiming): string {
 }
 
 /** Register `kairos schedules ...`. */
-export function registerSchedules(program: Command, io: Io, withEngine: WithEngine): void {
+export function registerSchedules(program: Command, io: Io, withClient: WithClient): void {
   const schedules = program
     .command("schedules")
     .description("list, inspect, pause, resume and trigger schedules");
-  registerSchedulesList(schedules, io, withEngine);
-  registerSchedulesShow(schedules, io, withEngine);
-  registerSchedulesPause(schedules, io, withEngine);
-  registerSchedulesResume(schedules, io, withEngine);
-  registerSchedulesTrigger(schedules, io, withEngine);
+  registerSchedulesList(schedules, io, withClient);
+  registerSchedulesShow(schedules, io, withClient);
+  registerSchedulesPause(schedules, io, withClient);
+  registerSchedulesResume(schedules, io, withClient);
+  registerSchedulesTrigger(schedules, io, withClient);
 }
 
 /** `kairos schedules list`. */
-function registerSchedulesList(schedules: Command, io: Io, withEngine: WithEngine): void {
+function registerSchedulesList(schedules: Command, io: Io, withClient: WithClient): void {
   schedules
     .command("list")
     .description("list schedules with their next fire and last status")
     .option("--json", "print JSON")
     .addHelpText("after", "\nExamples:\n  kairos schedules list\n  kairos schedules list --json")
     .action((opts: { json?: boolean }) =>
-      withEngine({ ...opts, mustExist: true }, async ({ kairos }) => {
-        const list = await kairos.schedules.list();
+      withClient({ ...opts, mustExist: true }, async ({ client }) => {
+        const list = await client.schedules.list();
         if (opts.json) return io.out(JSON.stringify(list));
         io.out(
           table(
@@ -66,7 +66,7 @@ function registerSchedulesList(schedules: Command, io: Io, withEngine: WithEngin
 }
 
 /** `kairos schedules show`. */
-function registerSchedulesShow(schedules: Command, io: Io, withEngine: WithEngine): void {
+function registerSchedulesShow(schedules: Command, io: Io, withClient: WithClient): void {
   schedules
     .command("show")
     .description("show a schedule, its next fires and recent history")
@@ -84,13 +84,13 @@ function registerSchedulesShow(schedules: Command, io: Io, withEngine: WithEngin
       "\nExamples:\n  kairos schedules show nightly --next 10\n  kairos schedules show nightly --json",
     )
     .action((name: string, opts: { next: number; history: number; json?: boolean }) =>
-      withEngine({ ...opts, mustExist: true }, async ({ kairos }) => {
-        const schedule = await kairos.schedules.get(name);
+      withClient({ ...opts, mustExist: true }, async ({ client }) => {
+        const schedule = await client.schedules.get(name);
         if (!schedule) throw new NotFoundError(`no schedule named "${name}"`);
-        const next = (await kairos.schedules.nextFires(name, opts.next)).map((d) =>
+        const next = (await client.schedules.nextFires(name, opts.next)).map((d) =>
           d.toISOString(),
         );
-        const history = await kairos.schedules.history(name, opts.history);
+        const history = await client.schedules.history(name, opts.history);
         if (opts.json) return io.out(JSON.stringify({ ...schedule, next, history }));
         printSchedule(io, schedule);
         io.out("next fires:");
@@ -107,7 +107,7 @@ function registerSchedulesShow(schedules: Command, io: Io, withEngine: WithEngin
 }
 
 /** `kairos schedules pause`. */
-function registerSchedulesPause(schedules: Command, io: Io, withEngine: WithEngine): void {
+function registerSchedulesPause(schedules: Command, io: Io, withClient: WithClient): void {
   schedules
     .command("pause")
     .description("pause a schedule: no slot fires until resumed")
@@ -119,8 +119,8 @@ function registerSchedulesPause(schedules: Command, io: Io, withEngine: WithEngi
       '\nExamples:\n  kairos schedules pause nightly --note "db migration tonight"',
     )
     .action((name: string, opts: { note?: string; json?: boolean }) =>
-      withEngine(opts, async ({ kairos }) => {
-        const s = await kairos.schedules.pause(name, opts.note);
+      withClient(opts, async ({ client }) => {
+        const s = await client.schedules.pause(name, opts.note);
         if (opts.json) return io.out(JSON.stringify(s));
         io.out(`paused ${name}${opts.note ? ` (${opts.note})` : ""}`);
       }),
@@ -128,24 +128,30 @@ function registerSchedulesPause(schedules: Command, io: Io, withEngine: WithEngi
 }
 
 /** `kairos schedules resume`. */
-function registerSchedulesResume(schedules: Command, io: Io, withEngine: WithEngine): void {
+function registerSchedulesResume(schedules: Command, io: Io, withClient: WithClient): void {
   schedules
     .command("resume")
     .description("resume a paused schedule from its next slot (paused slots are not run)")
     .argument("<name>", "schedule name")
+    .option("--note <text>", "why (shown in history)")
     .option("--json", "print JSON")
-    .addHelpText("after", "\nExamples:\n  kairos schedules resume nightly")
-    .action((name: string, opts: { json?: boolean }) =>
-      withEngine(opts, async ({ kairos }) => {
-        const s = await kairos.schedules.resume(name);
+    .addHelpText(
+      "after",
+      '\nExamples:\n  kairos schedules resume nightly\n  kairos schedules resume nightly --note "migration done"',
+    )
+    .action((name: string, opts: { note?: string; json?: boolean }) =>
+      withClient(opts, async ({ client }) => {
+        const s = await client.schedules.resume(name, opts.note);
         if (opts.json) return io.out(JSON.stringify(s));
-        io.out(`resumed ${name}; next fire ${iso(s.nextFireAt)}`);
+        io.out(
+          `resumed ${name}${opts.note ? ` (${opts.note})` : ""}; next fire ${iso(s.nextFireAt)}`,
+        );
       }),
     );
 }
 
 /** `kairos schedules trigger`. */
-function registerSchedulesTrigger(schedules: Command, io: Io, withEngine: WithEngine): void {
+function registerSchedulesTrigger(schedules: Command, io: Io, withClient: WithClient): void {
   schedules
     .command("trigger")
     .description("run a schedule's function now with its payload, outside its slots")
@@ -153,8 +159,8 @@ function registerSchedulesTrigger(schedules: Command, io: Io, withEngine: WithEn
     .option("--json", "print JSON")
     .addHelpText("after", "\nExamples:\n  kairos schedules trigger nightly")
     .action((name: string, opts: { json?: boolean }) =>
-      withEngine(opts, async ({ kairos }) => {
-        const job = await kairos.schedules.trigger(name);
+      withClient(opts, async ({ client }) => {
+        const job = await client.schedules.trigger(name);
         if (opts.json) return io.out(JSON.stringify(job));
         io.out(`triggered ${name}: job ${job.id}`);
       }),

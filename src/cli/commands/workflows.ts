@@ -7,7 +7,7 @@ import { ValidationError } from "../../core/errors.js";
 import { formatDuration } from "../../core/reconcile/index.js";
 import type { WorkflowDefinition } from "../../core/workflows/index.js";
 import type { Workflow } from "../../index.js";
-import type { WithEngine } from "../context.js";
+import type { WithClient } from "../context.js";
 import { instantFlag, intFlag, jsonFlag } from "../flags.js";
 import { iso, table, type Io } from "../output.js";
 import { printRunLine } from "./runs.js";
@@ -38,26 +38,26 @@ function paramsObject(value: unknown): Record<string, unknown> {
 }
 
 /** Register `kairos workflows ...`. */
-export function registerWorkflows(program: Command, io: Io, withEngine: WithEngine): void {
+export function registerWorkflows(program: Command, io: Io, withClient: WithClient): void {
   const workflows = program
     .command("workflows")
     .description("list, inspect, trigger, pause, resume and backfill workflows");
-  registerList(workflows, io, withEngine);
-  registerShow(workflows, io, withEngine);
-  registerTrigger(workflows, io, withEngine);
-  registerPause(workflows, io, withEngine, true);
-  registerPause(workflows, io, withEngine, false);
-  registerBackfill(workflows, io, withEngine);
+  registerList(workflows, io, withClient);
+  registerShow(workflows, io, withClient);
+  registerTrigger(workflows, io, withClient);
+  registerPause(workflows, io, withClient, true);
+  registerPause(workflows, io, withClient, false);
+  registerBackfill(workflows, io, withClient);
 }
 
-function registerList(workflows: Command, io: Io, withEngine: WithEngine): void {
+function registerList(workflows: Command, io: Io, withClient: WithClient): void {
   workflows
     .command("list")
     .description("list workflows with their schedule and next run")
     .option("--json", "print JSON")
     .action((opts: { json?: boolean }) =>
-      withEngine({ ...opts, mustExist: true }, async ({ kairos }) => {
-        const list = await kairos.workflows.list();
+      withClient({ ...opts, mustExist: true }, async ({ client }) => {
+        const list = await client.workflows.list();
         if (opts.json) return io.out(JSON.stringify(list));
         io.out(
           table(
@@ -77,7 +77,7 @@ function registerList(workflows: Command, io: Io, withEngine: WithEngine): void 
     );
 }
 
-function registerShow(workflows: Command, io: Io, withEngine: WithEngine): void {
+function registerShow(workflows: Command, io: Io, withClient: WithClient): void {
   workflows
     .command("show")
     .description("show a workflow: its tasks, recent runs and history")
@@ -95,13 +95,13 @@ function registerShow(workflows: Command, io: Io, withEngine: WithEngine): void 
       "\nExamples:\n  kairos workflows show etl\n  kairos workflows show etl --json",
     )
     .action((name: string, opts: { runs: number; history: number; json?: boolean }) =>
-      withEngine({ ...opts, mustExist: true }, async ({ kairos }) => {
-        const workflow = await kairos.workflows.get(name);
+      withClient({ ...opts, mustExist: true }, async ({ client }) => {
+        const workflow = await client.workflows.get(name);
         if (!workflow) throw noSuchWorkflow(name);
         const runs =
-          opts.runs === 0 ? [] : await kairos.runs.list({ workflow: name, limit: opts.runs });
+          opts.runs === 0 ? [] : await client.runs.list({ workflow: name, limit: opts.runs });
         const history =
-          opts.history === 0 ? [] : await kairos.workflows.history(name, { limit: opts.history });
+          opts.history === 0 ? [] : await client.workflows.history(name, { limit: opts.history });
         if (opts.json) return io.out(JSON.stringify({ ...workflow, runs, history }));
         printWorkflow(io, workflow);
         io.out("recent runs (newest logical date first):");
@@ -145,7 +145,7 @@ function printWorkflow(io: Io, w: Workflow): void {
   );
 }
 
-function registerTrigger(workflows: Command, io: Io, withEngine: WithEngine): void {
+function registerTrigger(workflows: Command, io: Io, withClient: WithClient): void {
   workflows
     .command("trigger")
     .description("create a manual run now (it starts within maxActiveRuns)")
@@ -171,8 +171,8 @@ function registerTrigger(workflows: Command, io: Io, withEngine: WithEngine): vo
         name: string,
         opts: { params?: unknown; logicalDate?: number; note?: string; json?: boolean },
       ) =>
-        withEngine(opts, async ({ kairos }) => {
-          const run = await kairos.runs.trigger(name, {
+        withClient(opts, async ({ client }) => {
+          const run = await client.runs.trigger(name, {
             ...(opts.params !== undefined ? { params: paramsObject(opts.params) } : {}),
             ...(opts.logicalDate !== undefined ? { logicalDate: opts.logicalDate } : {}),
             ...(opts.note !== undefined ? { note: opts.note } : {}),
@@ -184,7 +184,7 @@ function registerTrigger(workflows: Command, io: Io, withEngine: WithEngine): vo
     );
 }
 
-function registerPause(workflows: Command, io: Io, withEngine: WithEngine, pause: boolean): void {
+function registerPause(workflows: Command, io: Io, withClient: WithClient, pause: boolean): void {
   workflows
     .command(pause ? "pause" : "resume")
     .description(
@@ -196,18 +196,18 @@ function registerPause(workflows: Command, io: Io, withEngine: WithEngine, pause
     .option("--note <text>", "why (shown in show and history)")
     .option("--json", "print JSON")
     .action((name: string, opts: { note?: string; json?: boolean }) =>
-      withEngine(opts, async ({ kairos }) => {
+      withClient(opts, async ({ client }) => {
         const options = opts.note !== undefined ? { note: opts.note } : {};
         const w = pause
-          ? await kairos.workflows.pause(name, options)
-          : await kairos.workflows.resume(name, options);
+          ? await client.workflows.pause(name, options)
+          : await client.workflows.resume(name, options);
         if (opts.json) return io.out(JSON.stringify(w));
         io.out(`${pause ? "paused" : "resumed"} workflow ${name}`);
       }),
     );
 }
 
-function registerBackfill(workflows: Command, io: Io, withEngine: WithEngine): void {
+function registerBackfill(workflows: Command, io: Io, withClient: WithClient): void {
   workflows
     .command("backfill")
     .description("create one run per interval of a date range, in order, within maxActiveRuns")
@@ -221,9 +221,9 @@ function registerBackfill(workflows: Command, io: Io, withEngine: WithEngine): v
       "\nExamples:\n  kairos workflows backfill etl --from 2026-11-01 --to 2026-11-30",
     )
     .action((name: string, opts: { from: number; to: number; params?: unknown; json?: boolean }) =>
-      withEngine(opts, async ({ kairos }) => {
+      withClient(opts, async ({ client }) => {
         let shown = -1;
-        const result = await kairos.runs.backfill(name, {
+        const result = await client.runs.backfill(name, {
           from: opts.from,
           to: opts.to,
           ...(opts.params !== undefined ? { params: paramsObject(opts.params) } : {}),
