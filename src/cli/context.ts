@@ -7,7 +7,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { createKairos, type Kairos } from "../index.js";
+import { createKairos, type Kairos, type Logger } from "../index.js";
 import { LocalClient } from "../client/local.js";
 import type { ClientTarget, KairosClient } from "../runtime/client.js";
 import { loadConfig, type ResolvedConfig } from "../config/index.js";
@@ -141,6 +141,8 @@ export interface OpenMode {
   readonly mustExist?: boolean;
   /** Per-statement timeout (PostgreSQL); none for `kairos dev`'s long-running workers. */
   readonly queryTimeoutMs?: number;
+  /** The engine's logger (`kairos server`: JSON lines); default silent. */
+  readonly logger?: Logger;
 }
 
 /**
@@ -167,6 +169,10 @@ export async function openEngine(
       store: store.url,
       // kairos.yaml's top-level retention (null: forever) is the default of this engine.
       ...(retentionMs !== undefined ? { retention: retentionMs ?? "forever" } : {}),
+      ...(config?.eventRetentionMs !== undefined
+        ? { eventRetention: config.eventRetentionMs ?? "forever" }
+        : {}),
+      ...(mode.logger !== undefined ? { logger: mode.logger } : {}),
       ...(mode.mustExist === true ? { mustExist: true } : {}),
       ...(mode.queryTimeoutMs !== undefined ? { queryTimeoutMs: mode.queryTimeoutMs } : {}),
       // kairos.yaml's top-level maxPayloadBytes is this engine's default limit.

@@ -19,6 +19,7 @@ import { registerJobs } from "./commands/jobs.js";
 import { registerSchedules } from "./commands/schedules.js";
 import { registerApply } from "./commands/apply.js";
 import { registerDev } from "./commands/dev.js";
+import { registerServer } from "./commands/server.js";
 import { registerFunctions } from "./commands/functions.js";
 import { registerRuns } from "./commands/runs.js";
 import { registerWorkflows } from "./commands/workflows.js";
@@ -79,6 +80,7 @@ export function buildProgram(rawIo: Io, setExit: (code: number) => void): Comman
     });
 
   registerDev(program, io, globals, run);
+  registerServer(program, io, globals, run, packageVersion());
   registerApply(program, io, withClient);
   registerSchedules(program, io, withClient);
   registerJobs(program, io, withClient);

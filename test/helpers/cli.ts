@@ -138,7 +138,7 @@ function startServer(
   env: Record<string, string>,
 ): Promise<string> {
   const args = ["server", ...(store !== undefined ? ["--store", store] : [])];
-  const child = spawn(process.execPath, kairosArgv([...args, "--port", "0", "--no-workers"]), {
+  const child = spawn(process.execPath, kairosArgv([...args, "--port", "0", "--api-only"]), {
     cwd,
     env: { ...process.env, KAIROS_STORE: "", KAIROS_SERVER: "", ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,0 +1,141 @@
+/**
+ * @module cli/serve-api
+ * Serve the API, metrics and probes of an engine on a socket: what `kairos server` and
+ * `kairos dev` share. The handlers call a LocalClient over the engine, so the server answers
+ * exactly what the CLI would locally. Auth: on a loopback address, open to loopback callers
+ * until the first token exists; on any other address, a token is always required.
+ */
+import path from "node:path";
+import { getConnInfo } from "@hono/node-server/conninfo";
+import type { Logger as PinoLogger } from "pino";
+import { createApp, requireScope } from "../api/app.js";
+import { createHealth, mountOps } from "../api/health.js";
+import { isLoopbackHost, listen, type Listening } from "../api/listen.js";
+import { requestLog } from "../api/logging.js";
+import { createMetrics } from "../api/metrics.js";
+import type { AuthOptions } from "../api/types.js";
+import { LocalClient } from "../client/local.js";
+import type { Kairos } from "../runtime/kairos.js";
+import type { ClientTarget } from "../runtime/client.js";
+
+/** Default address and port of `kairos server` and `kairos dev`. */
+export const DEFAULT_HOST = "127.0.0.1";
+export const DEFAULT_PORT = 7070;
+/** Default request body limit: 2 MiB (payloads are capped at 1 MiB by default). */
+export const DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024;
+
+/** How to serve. */
+export interface ServeApiOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly maxBodyBytes: number;
+  /** Serve /metrics without a token even when auth is on. */
+  readonly publicMetrics: boolean;
+  /** Where a posted kairos.yaml is placed, so its module paths resolve. */
+  readonly configDir: string;
+  /** The store's kind for `kairos_info` and whoami: "sqlite" or "postgres". */
+  readonly storeKind: string;
+  readonly version: string;
+  /** This process's worker slots (its concurrency), when it runs workers. */
+  readonly workerSlots?: number;
+  /** The scheduler's poll interval (ms), for the readiness check of the leader. */
+  readonly schedulerIntervalMs?: number;
+  /** Request and error lines; `requestLevel` debug keeps `kairos dev` quiet. */
+  readonly logger: PinoLogger;
+  readonly requestLevel: "info" | "debug";
+}
+
+/** A serving API. */
+export interface ServingApi {
+  readonly url: string;
+  readonly port: number;
+  /** The auth line printed at start: "auth on (N tokens)", "loopback only, no tokens yet", ... */
+  authLine(): Promise<string>;
+  /**
+   * Shutting down: /readyz answers 503 from now on, event streams end, the socket stops
+   * accepting and open requests get `graceMs` to finish. The engine is the caller's to stop.
+   */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Serve the engine's API; rejects (nothing left open) when the address is refused or taken. */
+export async function serveApi(
+  kairos: Kairos,
+  target: ClientTarget,
+  options: ServeApiOptions,
+): Promise<ServingApi> {
+  let stopping = false;
+  const shutdown = new AbortController();
+  const loopback = isLoopbackHost(options.host);
+  const auth: AuthOptions = {
+    mode: loopback ? "loopback-open" : "tokens",
+    peerAddress: (c) => getConnInfo(c).remote.address,
+  };
+  const metrics = createMetrics({
+    kairos,
+    snapshot: () => kairos.metricsSnapshot(),
+    version: options.version,
+    store: options.storeKind,
+    logger: options.logger,
+    ...(options.workerSlots !== undefined ? { workerSlots: options.workerSlots } : {}),
+  });
+  const health = createHealth({
+    kairos,
+    ping: (ms) => kairos.ping(ms),
+    clock: { now: () => Date.now() },
+    isStopping: () => stopping,
+    schedulerIntervalMs: options.schedulerIntervalMs ?? 1_000,
+  });
+  const app = createApp({
+    client: new LocalClient({ kairos, target, configDir: path.resolve(options.configDir) }),
+    tokens: kairos.tokens,
+    feed: kairos.feed,
+    auth,
+    limits: { maxBodyBytes: options.maxBodyBytes },
+    logger: options.logger,
+    info: { version: options.version, store: options.storeKind },
+    signal: shutdown.signal,
+    onStreams: (open) => metrics.setSseClients(open),
+    requestLog: requestLog(options.logger, {
+      metrics,
+      level: options.requestLevel,
+      fields: (c) => {
+        const who = (c.get as (key: string) => { tokenId: string | null } | undefined)("auth");
+        return who?.tokenId ? { tokenId: who.tokenId } : {};
+      },
+    }),
+    extraRoutes: (a) =>
+      mountOps(a, {
+        metrics,
+        health,
+        ...(options.publicMetrics
+          ? {}
+          : { metricsAuth: requireScope(kairos.tokens, auth, "read") }),
+      }),
+  });
+  const authOn = !loopback || (await kairos.tokens.activeCount()) > 0;
+  let served: Listening;
+  try {
+    served = await listen(app, { host: options.host, port: options.port, authOn });
+  } catch (error) {
+    metrics.close();
+    throw error;
+  }
+  return {
+    url: served.url,
+    port: served.port,
+    authLine: async () => {
+      const active = await kairos.tokens.activeCount();
+      if (active > 0) return `auth on (${active} active token${active === 1 ? "" : "s"})`;
+      return loopback
+        ? "no tokens yet: loopback only (kairos tokens create --scope write turns auth on)"
+        : "auth on (no active token: every request is refused until one is created)";
+    },
+    close: async (graceMs) => {
+      stopping = true;
+      shutdown.abort();
+      await served.close(graceMs);
+      metrics.close();
+    },
+  };
+}
