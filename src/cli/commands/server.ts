@@ -30,6 +30,7 @@ interface ServerFlags {
   apiOnly?: boolean;
   maxBodyBytes: number;
   publicMetrics?: boolean;
+  configDir?: string;
   logLevel: LogLevel;
   drain: number;
   for?: number;
@@ -58,6 +59,10 @@ export function registerServer(
       DEFAULT_MAX_BODY_BYTES,
     )
     .option("--public-metrics", "serve /metrics without a token even when auth is on")
+    .option(
+      "--config-dir <dir>",
+      "where a kairos.yaml posted by apply --server is placed, so its module paths resolve (default: the directory of --config, else the working directory)",
+    )
     .addOption(
       new Option("--log-level <level>", "log level of the JSON logs on stdout")
         .choices(LOG_LEVELS)
@@ -120,7 +125,7 @@ async function runServer(
         port: opts.port,
         maxBodyBytes: opts.maxBodyBytes,
         publicMetrics: opts.publicMetrics === true,
-        configDir: config ? config.dir : process.cwd(),
+        configDir: opts.configDir ?? (config ? config.dir : process.cwd()),
         storeKind: store.url.startsWith("postgres") ? "postgres" : "sqlite",
         version,
         ...(opts.workers && !opts.apiOnly ? { workerSlots: opts.concurrency } : {}),
