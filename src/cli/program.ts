@@ -79,7 +79,7 @@ export function buildProgram(rawIo: Io, setExit: (code: number) => void): Comman
       }
     });
 
-  registerDev(program, io, globals, run);
+  registerDev(program, io, globals, run, packageVersion());
   registerServer(program, io, globals, run, packageVersion());
   registerApply(program, io, withClient);
   registerSchedules(program, io, withClient);

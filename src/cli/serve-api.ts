@@ -113,7 +113,8 @@ export async function serveApi(
           : { metricsAuth: requireScope(kairos.tokens, auth, "read") }),
       }),
   });
-  const authOn = !loopback || (await kairos.tokens.activeCount()) > 0;
+  // Auth is on once a token exists: only then may the server listen beyond the loopback.
+  const authOn = (await kairos.tokens.activeCount()) > 0;
   let served: Listening;
   try {
     served = await listen(app, { host: options.host, port: options.port, authOn });
@@ -128,8 +129,8 @@ export async function serveApi(
       const active = await kairos.tokens.activeCount();
       if (active > 0) return `auth on (${active} active token${active === 1 ? "" : "s"})`;
       return loopback
-        ? "no tokens yet: loopback only (kairos tokens create --scope write turns auth on)"
-        : "auth on (no active token: every request is refused until one is created)";
+        ? "no tokens yet: loopback only; kairos tokens create --scope write turns auth on"
+        : "auth on (no active token now: every request is refused until one is created)";
     },
     close: async (graceMs) => {
       stopping = true;

@@ -8,7 +8,17 @@ import { ValidationError } from "../../core/errors.js";
 import { applyConfig, applyWarnings } from "../../config/apply.js";
 import { defineConfigFunctions } from "../../config/define-functions.js";
 import { formatDuration, formatPlan } from "../../core/reconcile/index.js";
-import { maybeLoadConfig, openEngine, type GlobalOptions } from "../context.js";
+import type { ResolvedConfig } from "../../config/index.js";
+import { createLogger } from "../../api/logging.js";
+import type { Kairos } from "../../runtime/kairos.js";
+import { maybeLoadConfig, openEngine, type GlobalOptions, type StoreChoice } from "../context.js";
+import {
+  DEFAULT_HOST,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_PORT,
+  serveApi,
+  type ServingApi,
+} from "../serve-api.js";
 import { watchEngine } from "../dev/watch.js";
 import { durationFlag, intFlag } from "../flags.js";
 import { watchWaitingJobs } from "../dev/waiting-jobs.js";
@@ -22,6 +32,7 @@ export function registerDev(
   io: Io,
   globals: () => GlobalOptions,
   run: (body: () => Promise<void>) => Promise<void>,
+  version: string,
 ): void {
   program
     .command("dev")
@@ -35,6 +46,14 @@ export function registerDev(
         .default(10_000, "10s"),
     )
     .option("--for <duration>", "stop by itself after this long (demos, CI)", durationFlag("--for"))
+    .option("--host <address>", "address the API listens on", DEFAULT_HOST)
+    .option(
+      "--port <n>",
+      "port of the API (0 picks a free one)",
+      intFlag("--port", 0, 65535),
+      DEFAULT_PORT,
+    )
+    .option("--no-api", "do not serve the HTTP API")
     .addHelpText(
       "after",
       `
@@ -44,7 +63,7 @@ Examples:
   kairos dev --for 15s          # run 15 seconds, then drain and exit`,
     )
     // Flags are parsed (and rejected) by commander before this runs: nothing is applied first.
-    .action((opts: { concurrency: number; drain: number; for?: number }) =>
+    .action((opts: DevFlags) =>
       run(async () => {
         const config = await maybeLoadConfig({
           ...globals(),
@@ -53,7 +72,8 @@ Examples:
         if (!config)
           throw new ValidationError("no kairos.yaml found; create one or pass --config FILE");
         const { drain: drainMs, concurrency } = opts;
-        const { kairos } = await openEngine(globals(), config, io);
+        const { kairos, store } = await openEngine(globals(), config, io);
+        let api: ServingApi | null = null;
         let offSecondSignal = (): void => undefined;
         let report;
         try {
@@ -68,6 +88,7 @@ Examples:
           io.out(
             `kairos dev: running ${plural(config.functions.length, "function")}, ${plural(config.schedules.length, "schedule")}; times are local (${zoneLabel(Date.now())}) (Ctrl-C to stop)`,
           );
+          api = await serveDevApi(kairos, store, config, opts, io, version);
           await waiting.scan();
           await waitForStop(opts.for ?? null);
           offSecondSignal = onNextStopSignal(() => {
@@ -78,6 +99,7 @@ Examples:
             `kairos dev: draining (up to ${formatDuration(drainMs)}; Ctrl-C again to stop at once)...`,
           );
         } finally {
+          await api?.close(0);
           report = await kairos.stop({ drainMs });
           offSecondSignal();
         }
@@ -85,4 +107,56 @@ Examples:
         io.out("kairos dev: stopped");
       }),
     );
+}
+
+/** Flags of `kairos dev`. */
+interface DevFlags {
+  concurrency: number;
+  drain: number;
+  for?: number;
+  host: string;
+  port: number;
+  api: boolean;
+}
+
+/**
+ * Serve the API beside dev's own output (requests are not logged; errors are, pretty); a port
+ * in use or a refused address is a line, not a failure: dev runs on without the API.
+ */
+async function serveDevApi(
+  kairos: Kairos,
+  store: StoreChoice,
+  config: ResolvedConfig,
+  opts: DevFlags,
+  io: Io,
+  version: string,
+): Promise<ServingApi | null> {
+  if (!opts.api) return null;
+  try {
+    const api = await serveApi(
+      kairos,
+      { kind: "local", store: store.url, origin: store.origin },
+      {
+        host: opts.host,
+        port: opts.port,
+        maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+        publicMetrics: false,
+        configDir: config.dir,
+        storeKind: store.url.startsWith("postgres") ? "postgres" : "sqlite",
+        version,
+        workerSlots: opts.concurrency,
+        logger: createLogger({ level: "warn", pretty: true }),
+        requestLevel: "debug",
+      },
+    );
+    io.out(`kairos dev: API ${api.url}/api/v1 (${await api.authLine()})`);
+    return api;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const inUse = (error as NodeJS.ErrnoException).code === "EADDRINUSE";
+    io.out(
+      `kairos dev: API not served: ${inUse ? `${opts.host}:${opts.port} is in use` : message} (--port N picks another, --no-api turns it off)`,
+    );
+    return null;
+  }
 }
