@@ -10,6 +10,8 @@ import { createRequire } from "node:module";
 export interface LoadRequest {
   readonly url: string;
   readonly body: string;
+  /** Sent as `Authorization: Bearer <token>` (auth is on in the bench, as in production). */
+  readonly token?: string;
   readonly durationS: number;
   readonly connections: number;
 }
@@ -48,7 +50,10 @@ async function main(): Promise<void> {
     const r = await autocannon({
       url: request.url,
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: {
+        "content-type": "application/json",
+        ...(request.token ? { authorization: `Bearer ${request.token}` } : {}),
+      },
       body: request.body,
       connections: request.connections,
       pipelining: 1,

@@ -15,9 +15,9 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { serve, type ServerType } from "@hono/node-server";
 import { createKairos, type Kairos } from "../src/index.js";
-import { buildBenchApp } from "./http-app.js";
+import { createLogger } from "../src/api/logging.js";
+import { DEFAULT_MAX_BODY_BYTES, serveApi, type ServingApi } from "../src/cli/serve-api.js";
 import type { LoadRequest, LoadResult } from "./http-load.js";
 import { childExecArgv, forkOnce } from "./runner.js";
 import { summarize } from "./stats.js";
@@ -109,13 +109,29 @@ async function freshEngine(): Promise<{ kairos: Kairos; close: () => Promise<voi
   };
 }
 
-function listen(kairos: Kairos): Promise<{ server: ServerType; port: number }> {
-  const app = buildBenchApp(kairos);
-  return new Promise((resolve) => {
-    const server = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 }, (info) =>
-      resolve({ server, port: info.port }),
-    );
-  });
+/**
+ * Serve the real API (the same stack as `kairos server`: request log, limits, auth, handlers,
+ * metrics) with auth on: one write token, sent with every request.
+ */
+async function listen(kairos: Kairos): Promise<{ api: ServingApi; token: string }> {
+  const { token } = await kairos.tokens.create({ scope: "write", name: "bench" });
+  const api = await serveApi(
+    kairos,
+    { kind: "local", store: "bench", origin: "bench" },
+    {
+      host: "127.0.0.1",
+      port: 0,
+      maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+      publicMetrics: false,
+      configDir: os.tmpdir(),
+      storeKind: "sqlite",
+      version: "bench",
+      workerSlots: 10,
+      logger: createLogger({ level: "warn" }),
+      requestLevel: "debug",
+    },
+  );
+  return { api, token };
 }
 
 /** Serve a fresh engine and load `route` with `body` from a child process. */
@@ -127,11 +143,12 @@ async function measureHttp(
   jobsPerRequest: number,
 ): Promise<HttpRow> {
   const engine = await freshEngine();
-  const { server, port } = await listen(engine.kairos);
+  const { api, token } = await listen(engine.kairos);
   try {
     const request: LoadRequest = {
-      url: `http://127.0.0.1:${port}${route}`,
+      url: `${api.url}${route}`,
       body: JSON.stringify(body),
+      token,
       durationS: options.durationS,
       connections: options.connections,
     };
@@ -150,7 +167,7 @@ async function measureHttp(
       ...(r.ok ? {} : { error: r.error ?? "the load generator failed" }),
     };
   } finally {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await api.close(0);
     await engine.close();
   }
 }

@@ -94,7 +94,7 @@ describe("kairos server", () => {
     // The file uses a variable only the client has; the server runs elsewhere on the same store.
     fs.writeFileSync(
       path.join(dir, "kairos.yaml"),
-      CONFIG.replace("console.log('hi')", "console.log('hi \${GREETING}')"),
+      CONFIG.replace("console.log('hi')", "console.log('hi ${GREETING}')"),
     );
     const store = `sqlite:${path.join(dir, ".kairos", "kairos.db")}`;
     const s = await server(["--api-only", "--store", store, "--config-dir", dir], tempDir());
