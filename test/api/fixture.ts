@@ -3,7 +3,7 @@ import path from "node:path";
 import { createApp } from "../../src/api/app.js";
 import type { AuthOptions } from "../../src/api/types.js";
 import { LocalClient } from "../../src/client/local.js";
-import { FakeFeed } from "../helpers/fake-tokens.js";
+import { FakeFeed } from "../helpers/fake-feed.js";
 import { fileKairos, tempDir } from "../helpers/kairos.js";
 
 /** Build the fixture; `peer` is the peer address the auth middleware sees. */
