@@ -99,6 +99,12 @@ export function startKairos(
 /** Whether `runKairos` talks to a `kairos server` (see the module header). */
 const REMOTE = process.env.KAIROS_CLI_MODE === "remote";
 
+/** Whether this run drives the CLI against a server (`KAIROS_CLI_MODE=remote`). */
+export const remoteMode: boolean = REMOTE;
+
+/** Pass as `env` to pin local-store behaviour (choosing, opening, creating a store). */
+export const LOCAL: Readonly<Record<string, string>> = { KAIROS_CLI_MODE: "local" };
+
 /** Commands (and flags) that never talk to a server. */
 const LOCAL_ONLY = new Set(["dev", "cron", "server", "--help", "-h", "help", "--version", "-V"]);
 
