@@ -4,14 +4,46 @@ import { defineConfig } from "vitest/config";
 // globalSetup starts one throwaway PostgreSQL server per run (test/helpers/postgres.ts), and
 // arms a wall-clock limit for the whole run (test/helpers/run-watchdog.ts): testTimeout cannot
 // fire in a worker spinning in synchronous code, so without it a hang would never end.
+//
+// Two projects: `kairos` (every test, the CLI against local stores) and `cli-remote` (the CLI
+// e2e files again, each command sent to a `kairos server`, see test/helpers/cli.ts), so
+// `npm test` pins that the CLI prints the same in both modes. Left out of `cli-remote`: files
+// whose every command is local by construction (store choosing/opening, target selection,
+// `dev`, `npm run example`), which would only run twice. Each project runs the globalSetup.
+const E2E = "test/cli/*.e2e.test.ts";
+const LOCAL_ONLY_E2E = [
+  "test/cli/store-open.e2e.test.ts",
+  "test/cli/client-target.e2e.test.ts",
+  "test/cli/dev-second-signal.e2e.test.ts",
+  "test/cli/example.e2e.test.ts",
+  "test/cli/workflows-dev-lines.e2e.test.ts",
+];
 export default defineConfig({
   test: {
-    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     globalSetup: ["test/helpers/run-watchdog.ts", "test/helpers/postgres-global-setup.ts"],
     pool: "forks",
     maxWorkers: 2,
     minWorkers: 1,
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "kairos",
+          include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+          env: { KAIROS_CLI_MODE: "local" },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "cli-remote",
+          include: [E2E],
+          exclude: LOCAL_ONLY_E2E,
+          env: { KAIROS_CLI_MODE: "remote" },
+        },
+      },
+    ],
   },
 });

@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { tempDir } from "../helpers/kairos.js";
-import { kairosArgv, runKairos as kairos, startKairos } from "../helpers/cli.js";
+import { LOCAL, kairosArgv, runKairos as kairos, remoteMode, startKairos } from "../helpers/cli.js";
 
 const CONFIG = `
 functions:
@@ -66,7 +66,11 @@ describe("kairos CLI", { timeout: 180_000 }, () => {
     const dry = await kairos(dir, ["apply", "--dry-run"]);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toMatch(/create schedule every-second/);
-    expect(dry.stderr).toMatch(/using store sqlite:\.kairos\/kairos\.db \(from default\)/);
+    expect(dry.stderr).toMatch(
+      remoteMode
+        ? /using server http:\S+ \(from --server\)/
+        : /using store sqlite:\.kairos\/kairos\.db \(from default\)/,
+    );
     const listAfterDry = await kairos(dir, ["schedules", "list", "--json"]);
     expect(JSON.parse(listAfterDry.stdout)).toEqual([]);
 
@@ -143,13 +147,18 @@ describe("kairos CLI", { timeout: 180_000 }, () => {
     expect((await kairos(dir, ["enqueue", "hello", "--payload", "{bad"])).code).toBe(2);
   });
 
+  // Choosing a local store: always local (a server has its own store).
   it("chooses the store by --store over KAIROS_STORE over kairos.yaml over the default", async () => {
     fs.writeFileSync(path.join(dir, "kairos.yaml"), `store: sqlite:from-yaml.db\n${CONFIG}`);
-    const yaml = await kairos(dir, ["jobs", "list"]);
+    const yaml = await kairos(dir, ["jobs", "list"], LOCAL);
     expect(yaml.stderr).toMatch(/sqlite:from-yaml\.db \(from kairos\.yaml\)/);
-    const env = await kairos(dir, ["jobs", "list"], { KAIROS_STORE: "sqlite:from-env.db" });
+    const env = await kairos(dir, ["jobs", "list"], {
+      ...LOCAL,
+      KAIROS_STORE: "sqlite:from-env.db",
+    });
     expect(env.stderr).toMatch(/sqlite:from-env\.db \(from KAIROS_STORE\)/);
     const flag = await kairos(dir, ["--store", "sqlite:from-flag.db", "jobs", "list"], {
+      ...LOCAL,
       KAIROS_STORE: "sqlite:from-env.db",
     });
     expect(flag.stderr).toMatch(/sqlite:from-flag\.db \(from --store\)/);

@@ -9,8 +9,13 @@ import net from "node:net";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { tempDir } from "../helpers/kairos.js";
-import { runKairos as kairos, type CliResult } from "../helpers/cli.js";
+import { LOCAL, runKairos, type CliResult } from "../helpers/cli.js";
 import { describePg, freshSchema, pgUrl } from "../helpers/postgres.js";
+
+// Every test here is about opening a local store, so it runs locally in both CLI modes (a
+// `kairos server` opens its own store; its errors are the server's to report).
+const kairos = (cwd: string, args: readonly string[], env: Record<string, string> = {}) =>
+  runKairos(cwd, args, { ...LOCAL, ...env });
 
 const SECRET = "s3cr3t-pw";
 

@@ -36,32 +36,49 @@ describe("kairos tokens", { timeout: 180_000 }, () => {
     expect(created).toMatchObject({ name: `token-${created.id}`, scope: "read" });
   });
 
+  // Once a token exists a server requires one: later calls send a write token, as a user
+  // would (harmless against a local store, which never asks).
   it("list shows every token without a secret; revoke marks one revoked", async () => {
+    const admin = await createWrite("admin");
     const created = JSON.parse(
-      (await kairos(dir, ["tokens", "create", "--scope", "write", "--name", "ci", "--json"]))
-        .stdout,
+      (
+        await kairos(dir, ["tokens", "create", "--scope", "write", "--name", "ci", "--json"], {
+          KAIROS_TOKEN: admin,
+        })
+      ).stdout,
     ) as { token: string; id: string };
-    const list = await kairos(dir, ["tokens", "list"]);
+    const auth = { KAIROS_TOKEN: admin };
+    const list = await kairos(dir, ["tokens", "list"], auth);
     expect(list.code).toBe(0);
     expect(list.stdout).toMatch(/^ID\s+NAME\s+SCOPE\s+CREATED\s+LAST USED\s+REVOKED/);
     expect(list.stdout).toMatch(new RegExp(`${created.id}\\s+ci\\s+write\\s+\\S+\\s+-\\s+-`));
     expect(list.stdout).not.toContain(created.token);
 
-    const revoked = await kairos(dir, ["tokens", "revoke", created.id, "--json"]);
+    const revoked = await kairos(dir, ["tokens", "revoke", created.id, "--json"], auth);
     expect(revoked.code).toBe(0);
     expect(JSON.parse(revoked.stdout)).toMatchObject({ id: created.id, name: "ci" });
-    const after = JSON.parse((await kairos(dir, ["tokens", "list", "--json"])).stdout) as {
+    const after = JSON.parse((await kairos(dir, ["tokens", "list", "--json"], auth)).stdout) as {
       id: string;
+      name: string;
       revokedAt: string | null;
     }[];
-    expect(after).toEqual([expect.objectContaining({ id: created.id })]);
-    expect(after[0]!.revokedAt).toMatch(/^\d{4}-/);
+    expect(after.map((t) => t.name)).toEqual(["admin", "ci"]);
+    expect(after[0]!.revokedAt).toBeNull();
+    expect(after[1]).toMatchObject({ id: created.id });
+    expect(after[1]!.revokedAt).toMatch(/^\d{4}-/);
     expect(JSON.stringify(after)).not.toContain(created.token);
   });
 
   it("revoke of an unknown id exits 3", async () => {
-    expect((await kairos(dir, ["tokens", "create", "--scope", "read"])).code).toBe(0);
-    const r = await kairos(dir, ["tokens", "revoke", "nosuchtoken0"]);
+    const admin = await createWrite("admin");
+    const r = await kairos(dir, ["tokens", "revoke", "nosuchtoken0"], { KAIROS_TOKEN: admin });
     expect(r.code).toBe(3);
   });
 });
+
+/** Create a write token named `name` and return its secret. */
+async function createWrite(name: string): Promise<string> {
+  const r = await kairos(dir, ["tokens", "create", "--scope", "write", "--name", name, "--json"]);
+  expect(r.code).toBe(0);
+  return (JSON.parse(r.stdout) as { token: string }).token;
+}

@@ -42,7 +42,7 @@ function write(yaml: string): void {
 
 async function ok(args: string[]): Promise<string> {
   const r = await kairos(dir, args);
-  expect(r.stderr).not.toMatch(/kairos: (?!using store)/);
+  expect(r.stderr).not.toMatch(/kairos: (?!using (store|server) )/);
   expect(r.code).toBe(0);
   return r.stdout;
 }
@@ -55,7 +55,7 @@ async function json<T>(args: string[]): Promise<T> {
 async function fails(args: string[]): Promise<{ code: number; message: string }> {
   const r = await kairos(dir, args);
   expect(r.code).not.toBe(0);
-  return { code: r.code, message: r.stderr.replace(/^kairos: using store.*\n/m, "") };
+  return { code: r.code, message: r.stderr.replace(/^kairos: using (store|server) .*\n/m, "") };
 }
 
 interface Run {

@@ -81,6 +81,16 @@ describe("HttpClient against the API over a LocalClient", () => {
     expect(all).toHaveLength(1200);
     expect(new Set(all.map((j) => j.id)).size).toBe(1200);
   });
+
+  it("asks for as many log lines as the facade accepts (jobs show reads up to 100,000)", async () => {
+    const { http, local, kairos, call, read } = await both();
+    const [job] = await kairos.enqueueMany("send-email", [{}]);
+    expect(await http.jobs.logs(job!.id, 100_000)).toEqual(await local.jobs.logs(job!.id, 100_000));
+    const res = await call("GET", `/api/v1/jobs/${job!.id}/logs?limit=100000`, { token: read });
+    expect(res.status).toBe(200);
+    const over = await call("GET", `/api/v1/jobs/${job!.id}/logs?limit=100001`, { token: read });
+    expect(over.status).toBe(400);
+  });
 });
 
 describe("HttpClient.subscribe over a real socket", () => {

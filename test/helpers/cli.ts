@@ -4,14 +4,19 @@
  *
  * With KAIROS_CLI_MODE=remote (`npm run test:cli-remote`), `runKairos` runs each command
  * against a `kairos server` on the same store instead (started once per directory and store,
- * reused, killed when the test process exits): `--store X` becomes `--server URL`, so the
+ * in an empty directory of its own with `--config-dir` the test's directory, reused, killed
+ * when the test process exits): `--store X` becomes `--server URL`, so the
  * same assertions pin that a command prints the same against a server. `dev`, `cron`,
  * `server`, `--help` and `--version` stay local, and so do `startKairos` and `kairosArgv`; a
  * test that pins local-store behaviour passes `{ KAIROS_CLI_MODE: "local" }` in `env`.
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { DEFAULT_STORE_URL } from "../../src/stores/open-store.js";
 import { waitFor } from "./async.js";
 
 const main = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
@@ -94,19 +99,27 @@ export function startKairos(
 /** Whether `runKairos` talks to a `kairos server` (see the module header). */
 const REMOTE = process.env.KAIROS_CLI_MODE === "remote";
 
+/** Whether this run drives the CLI against a server (`KAIROS_CLI_MODE=remote`). */
+export const remoteMode: boolean = REMOTE;
+
+/** Pass as `env` to pin local-store behaviour (choosing, opening, creating a store). */
+export const LOCAL: Readonly<Record<string, string>> = { KAIROS_CLI_MODE: "local" };
+
 /** Commands (and flags) that never talk to a server. */
 const LOCAL_ONLY = new Set(["dev", "cron", "server", "--help", "-h", "help", "--version", "-V"]);
 
 /** The servers started, by directory and store; each answers at its URL. */
 const servers = new Map<string, Promise<string>>();
 const children: ChildProcess[] = [];
+const serverDirs: string[] = [];
 process.once("exit", () => {
   for (const child of children) child.kill("SIGKILL");
+  for (const dir of serverDirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 /**
- * `args` with `--store X` replaced by `--server URL` of a server on that store (started in
- * `cwd` with `env`, so a default or kairos.yaml store resolves as it would locally).
+ * `args` with `--store X` replaced by `--server URL` of a server on that store (see
+ * `startServer`); one server per directory and store, reused by later calls.
  */
 async function remoteArgs(
   cwd: string,
@@ -122,25 +135,34 @@ async function remoteArgs(
     else if (arg.startsWith("--store=")) store = arg.slice("--store=".length);
     else rest.push(arg);
   }
-  const key = JSON.stringify([cwd, store ?? null, env.KAIROS_STORE ?? null]);
-  let url = servers.get(key);
-  if (!url) {
-    url = startServer(cwd, store, env);
-    servers.set(key, url);
+  const url = absoluteStore(cwd, store ?? (env.KAIROS_STORE || DEFAULT_STORE_URL));
+  const key = JSON.stringify([cwd, url]);
+  let serving = servers.get(key);
+  if (!serving) {
+    serving = startServer(cwd, url, env);
+    servers.set(key, serving);
   }
-  return ["--server", await url, ...rest];
+  return ["--server", await serving, ...rest];
 }
 
-/** Start `kairos server --port 0` (no workers, like the CLI) and read its URL from stdout. */
-function startServer(
-  cwd: string,
-  store: string | undefined,
-  env: Record<string, string>,
-): Promise<string> {
-  const args = ["server", ...(store !== undefined ? ["--store", store] : [])];
-  const child = spawn(process.execPath, kairosArgv([...args, "--port", "0", "--api-only"]), {
-    cwd,
-    env: { ...process.env, KAIROS_STORE: "", KAIROS_SERVER: "", ...env },
+/** A store URL as the CLI in `cwd` would resolve it: a relative SQLite path made absolute. */
+function absoluteStore(cwd: string, url: string): string {
+  if (url === "sqlite::memory:" || url.includes("://")) return url;
+  const file = url.startsWith("sqlite:") ? url.slice("sqlite:".length) : url;
+  return `sqlite:${path.resolve(cwd, file)}`;
+}
+
+/**
+ * Start `kairos server --port 0 --api-only` (no workers, like the CLI) on `store` and read its
+ * URL from stdout. It runs in an empty directory of its own (so a test's broken kairos.yaml
+ * cannot stop it) with `--config-dir` the test's directory: a posted kairos.yaml resolves its
+ * module paths, and names its file in errors, exactly as the CLI run in that directory would.
+ */
+function startServer(cwd: string, store: string, env: Record<string, string>): Promise<string> {
+  const args = ["server", "--store", store, "--config-dir", cwd, "--port", "0", "--api-only"];
+  const child = spawn(process.execPath, kairosArgv(args), {
+    cwd: serverDir(),
+    env: { ...process.env, ...env, KAIROS_STORE: "", KAIROS_SERVER: "" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);
@@ -157,4 +179,11 @@ function startServer(
       reject(new Error(`kairos ${args.join(" ")} exited (${code}) before serving:\n${output}`)),
     );
   });
+}
+
+/** A new empty directory for one server (removed when the test process exits). */
+function serverDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kairos-server-"));
+  serverDirs.push(dir);
+  return dir;
 }

@@ -134,5 +134,10 @@ export const JobWhy = z
   })
   .openapi("JobWhy");
 
-/** GET /jobs/{id}/logs query. */
-export const LogsQuery = z.object({ limit: z.coerce.number().int().min(1).max(10_000).optional() });
+/** The most log lines one GET /jobs/{id}/logs returns: what the stores return at most. */
+export const MAX_LOG_LIMIT = 100_000;
+
+/** GET /jobs/{id}/logs query: `limit` in 1..MAX_LOG_LIMIT. */
+export const LogsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(MAX_LOG_LIMIT).optional(),
+});
