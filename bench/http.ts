@@ -249,7 +249,7 @@ function renderTable(
   const line = (cells: string[]) =>
     `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" | ")} |`;
   const out = [
-    `HTTP enqueue, SQLite file store, ${options.connections} connections, ${options.durationS} s each, no auth (temporary app)`,
+    `HTTP enqueue, SQLite file store, ${options.connections} connections, ${options.durationS} s each, the API with auth (write token)`,
     "",
     line(header),
     `|${widths.map((w, i) => (i === 0 ? "-".repeat(w + 2) : `${"-".repeat(w + 1)}:`)).join("|")}|`,
