@@ -1,13 +1,18 @@
 /**
  * @module bench/http
  * `npm run bench -- --only http [--json] [--check] [--duration S] [--connections N]`: the HTTP
- * enqueue path. Each measurement gets a fresh SQLite file in a temp dir, an engine started with
- * a no-op function (so the workers drain what is enqueued, as in production), and an HTTP
- * server on 127.0.0.1:0. autocannon runs in a child process (bench/http-load.ts) so the load
- * generator does not steal the server's event loop: 50 connections, pipelining 1, 10 s:
- * (1) POST /api/v1/jobs, one job per request; (2) POST /api/v1/jobs/batch, 100 jobs per request;
- * (3) the library's own `kairos.enqueue` from 50 concurrent callers in-process, same duration.
- * Prints a table (or one JSON object with --json). `--check` exits 1 when single enqueue is
+ * enqueue path. Each measurement gets a fresh SQLite file in a temp dir, an engine with a no-op
+ * function, and an HTTP server on 127.0.0.1:0. autocannon runs in a child process
+ * (bench/http-load.ts) so the load generator does not steal the server's event loop:
+ * 50 connections, pipelining 1, 10 s:
+ * (1) POST /api/v1/jobs, one job per request, on a server that only takes work in
+ *     (`kairos server --no-workers`, workers elsewhere): the enqueue path alone;
+ * (2) the same with 10 workers in the same process draining what is enqueued (every job is
+ *     also claimed, run and finalized on the server's one core);
+ * (3) POST /api/v1/jobs/batch, 100 jobs per request, workers draining;
+ * (4) the library's own `kairos.enqueue` from 50 concurrent callers in-process, same duration,
+ *     workers draining.
+ * Prints a table (or one JSON object with --json). `--check` exits 1 when single enqueue (1) is
  * below 5,000 req/s or its p99 above 20 ms; without it, figures are reported, never asserted.
  */
 import fs from "node:fs";
@@ -94,12 +99,20 @@ function parseHttpArgs(
   return { json: values.json, check: values.check, durationS, connections };
 }
 
-/** A fresh engine on a new SQLite file, working a no-op function; removed by `close`. */
-async function freshEngine(): Promise<{ kairos: Kairos; close: () => Promise<void> }> {
+/** Whether the measured process also runs workers. */
+type Workers = "none" | "draining";
+
+/**
+ * A fresh engine on a new SQLite file with a no-op function, started (10 workers) when
+ * `workers` is "draining"; removed by `close`.
+ */
+async function freshEngine(
+  workers: Workers,
+): Promise<{ kairos: Kairos; close: () => Promise<void> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kairos-bench-http-"));
   const kairos = await createKairos({ store: `sqlite:${path.join(dir, "kairos.db")}` });
   kairos.define("noop", () => undefined);
-  await kairos.start({ concurrency: 10 });
+  if (workers === "draining") await kairos.start({ concurrency: 10 });
   return {
     kairos,
     close: async () => {
@@ -113,7 +126,10 @@ async function freshEngine(): Promise<{ kairos: Kairos; close: () => Promise<voi
  * Serve the real API (the same stack as `kairos server`: request log, limits, auth, handlers,
  * metrics) with auth on: one write token, sent with every request.
  */
-async function listen(kairos: Kairos): Promise<{ api: ServingApi; token: string }> {
+async function listen(
+  kairos: Kairos,
+  workers: Workers,
+): Promise<{ api: ServingApi; token: string }> {
   const { token } = await kairos.tokens.create({ scope: "write", name: "bench" });
   const api = await serveApi(
     kairos,
@@ -126,7 +142,7 @@ async function listen(kairos: Kairos): Promise<{ api: ServingApi; token: string 
       configDir: os.tmpdir(),
       storeKind: "sqlite",
       version: "bench",
-      workerSlots: 10,
+      ...(workers === "draining" ? { workerSlots: 10 } : {}),
       logger: createLogger({ level: "warn" }),
       requestLevel: "debug",
     },
@@ -141,9 +157,10 @@ async function measureHttp(
   route: string,
   body: unknown,
   jobsPerRequest: number,
+  workers: Workers,
 ): Promise<HttpRow> {
-  const engine = await freshEngine();
-  const { api, token } = await listen(engine.kairos);
+  const engine = await freshEngine(workers);
+  const { api, token } = await listen(engine.kairos, workers);
   try {
     const request: LoadRequest = {
       url: `${api.url}${route}`,
@@ -186,7 +203,7 @@ const FAILED_LOAD: LoadResult = {
 
 /** `kairos.enqueue` from `connections` concurrent callers for the same duration. */
 async function measureLibrary(options: HttpBenchOptions): Promise<HttpRow> {
-  const engine = await freshEngine();
+  const engine = await freshEngine("draining");
   try {
     const latencies: number[] = [];
     const started = performance.now();
@@ -203,7 +220,7 @@ async function measureLibrary(options: HttpBenchOptions): Promise<HttpRow> {
     const s = summarize(latencies);
     const rate = (latencies.length * 1000) / elapsed;
     return {
-      scenario: "library kairos.enqueue",
+      scenario: "library kairos.enqueue, workers draining",
       jobsPerSec: rate,
       reqPerSec: rate,
       p50Ms: s.p50,
@@ -283,22 +300,28 @@ export async function runHttpBench(argv: readonly string[]): Promise<number> {
     process.stderr.write(row.error ? ` FAILED\n` : ` done\n`);
     return row;
   };
+  const one = { fn: "noop", payload: { n: 1 } };
   const single = await step("single", () =>
+    measureHttp(options, "HTTP POST /api/v1/jobs, API only", "/api/v1/jobs", one, 1, "none"),
+  );
+  await step("single+workers", () =>
     measureHttp(
       options,
-      "HTTP POST /api/v1/jobs",
+      "HTTP POST /api/v1/jobs, workers draining",
       "/api/v1/jobs",
-      { fn: "noop", payload: { n: 1 } },
+      one,
       1,
+      "draining",
     ),
   );
   await step("batch", () =>
     measureHttp(
       options,
-      `HTTP POST /api/v1/jobs/batch x${BATCH}`,
+      `HTTP POST /api/v1/jobs/batch x${BATCH}, workers draining`,
       "/api/v1/jobs/batch",
       { fn: "noop", payloads: Array.from({ length: BATCH }, (_, n) => ({ n })) },
       BATCH,
+      "draining",
     ),
   );
   await step("library", () => measureLibrary(options));

@@ -77,7 +77,7 @@ describe("bad request bodies on every operation with a body", () => {
     expect(b.error.message).toContain("position 11");
   });
 
-  it("answers 413 PAYLOAD_TOO_LARGE to a 10 MB body with and without Content-Length (real socket)", async () => {
+  it("answers 413 PAYLOAD_TOO_LARGE to a 10 MB body with and without Content-Length (real socket); a declared length is refused before the body is sent", async () => {
     const { f, ops } = await bodyOps();
     const server = serve({ fetch: f.app.fetch, hostname: "127.0.0.1", port: 0 });
     closers.push(() => new Promise((r) => server.close(() => r())));
@@ -114,7 +114,11 @@ function send(
         let body = "";
         res.setEncoding("utf8");
         res.on("data", (d: string) => (body += d));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on("end", () => {
+          resolve({ status: res.statusCode ?? 0, body });
+          // A declared body is judged by its header: the upload was never finished.
+          if (!chunked) req.destroy();
+        });
       },
     );
     let answered = false;
@@ -127,6 +131,10 @@ function send(
       const piece = big.subarray(0, 64 * 1024);
       for (let i = 0; i < big.length / piece.length; i++) req.write(piece);
       req.end();
-    } else req.end(big);
+    } else {
+      // Only the headers and a first piece: the answer must come without the other 10 MB
+      // (sending them all would race the server's close of an unread upload).
+      req.write(big.subarray(0, 64 * 1024));
+    }
   });
 }

@@ -12,6 +12,7 @@ import { ConflictError, QueueFullError } from "../../core/errors.js";
 import { checkOrigin } from "../../core/jobs/origin.js";
 import type { EnqueueOutcome, NewJob } from "../../ports/job-store.js";
 import { backoffToJson } from "../job-row.js";
+import type { Settled } from "./group-commit.js";
 import { type JobRow, rowToJob } from "./job-row.js";
 
 interface InsertParams {
@@ -52,10 +53,60 @@ type InsertTuple = [
   originKey: string | null,
 ];
 
+/** One enqueue call's jobs, as handed to a group commit. */
+export interface EnqueueCall {
+  readonly jobs: readonly NewJob[];
+  readonly now: number;
+}
+
 /** Prepare the enqueue statements once; the returned function inserts a batch atomically. */
 export function prepareEnqueue(
   db: Database.Database,
 ): (jobs: readonly NewJob[], now: number) => EnqueueOutcome[] {
+  const batch = prepareEnqueueBatch(db);
+  return (jobs, now) => (jobs.length === 0 ? [] : batch.immediate(jobs, now));
+}
+
+/**
+ * Prepare a group commit of enqueue calls: the returned function runs every call in one
+ * `BEGIN IMMEDIATE` transaction, each call under a savepoint of its own, so a call that throws
+ * (idempotency conflict, queue full) is rolled back alone and settles with its error while the
+ * others commit. A failure that ends the whole transaction (the commit, or SQLite rolling back
+ * by itself, e.g. disk full) throws: then no call of the group was committed.
+ */
+export function prepareEnqueueGroup(
+  db: Database.Database,
+): (calls: readonly EnqueueCall[]) => Settled<EnqueueOutcome[]>[] {
+  const batch = prepareEnqueueBatch(db);
+  const group = db.transaction((calls: readonly EnqueueCall[]) =>
+    calls.map((call): Settled<EnqueueOutcome[]> => {
+      try {
+        return { ok: true, value: batch(call.jobs, call.now) };
+      } catch (error) {
+        // SQLite may have rolled the whole transaction back (SQLITE_FULL, SQLITE_IOERR): the
+        // calls before this one are gone too, so the group fails as one.
+        if (!db.inTransaction) throw error;
+        return { ok: false, error };
+      }
+    }),
+  );
+  return (calls) => (calls.length === 1 ? [settle(calls[0]!, batch)] : group.immediate(calls));
+}
+
+/** A single call needs no savepoint: its own immediate transaction. */
+function settle(
+  call: EnqueueCall,
+  batch: ReturnType<typeof prepareEnqueueBatch>,
+): Settled<EnqueueOutcome[]> {
+  try {
+    return { ok: true, value: batch.immediate(call.jobs, call.now) };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+/** The enqueue transaction function (not yet begun): one batch, all or nothing. */
+function prepareEnqueueBatch(db: Database.Database) {
   // Contract: input an idempotency key; returns the job holding it, if any. Keys are global
   // (across fns) and held while the row exists. Runs under the batch's write lock.
   const findByKey = db.prepare<[string], JobRow>("SELECT * FROM jobs WHERE idempotency_key = ?");
@@ -84,7 +135,7 @@ export function prepareEnqueue(
      VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
 
-  const batch = db.transaction((jobs: readonly NewJob[], now: number): EnqueueOutcome[] => {
+  return db.transaction((jobs: readonly NewJob[], now: number): EnqueueOutcome[] => {
     const pending = new Map<string, number>();
     const outcomes: EnqueueOutcome[] = [];
     for (const job of jobs) {
@@ -134,8 +185,6 @@ export function prepareEnqueue(
     }
     return outcomes;
   });
-
-  return (jobs, now) => (jobs.length === 0 ? [] : batch.immediate(jobs, now));
 }
 
 /** The row an insert with these parameters stores (the column defaults of the INSERT above). */

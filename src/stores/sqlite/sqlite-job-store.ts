@@ -5,6 +5,10 @@
  *
  * better-sqlite3 is synchronous, so every method runs to completion before it returns its
  * promise: calls on one store never interleave, and each write method is one transaction.
+ * The exception is `enqueue`: calls made in the same event-loop turn are committed together
+ * at the end of it (group-commit.ts), each under its own savepoint, so each call is still all
+ * or nothing on its own and its promise settles only after the commit; `close` commits what is
+ * pending first.
  * Clock: the process clock of the caller is authoritative (`now` is always passed in); SQLite's
  * clock is never used for job times.
  *
@@ -38,8 +42,9 @@ import { prepareCancel } from "./cancel.js";
 import { prepareClaim } from "./claim.js";
 import { CompletionHooks } from "./completion-hooks.js";
 import { diskFullError } from "./disk-full.js";
-import { prepareEnqueue } from "./enqueue.js";
+import { type EnqueueCall, prepareEnqueueGroup } from "./enqueue.js";
 import { prepareFinalize } from "./finalize.js";
+import { createGroupCommit, type GroupCommit } from "./group-commit.js";
 import { prepareHeartbeat } from "./heartbeat.js";
 import { prepareLiveCounts } from "./live-counts.js";
 import { prepareLogs } from "./logs.js";
@@ -55,7 +60,7 @@ import { prepareRetention } from "./retention.js";
 export class SqliteJobStore implements JobStore {
   readonly #db: Database.Database;
   #closed = false;
-  readonly #enqueue: ReturnType<typeof prepareEnqueue>;
+  readonly #enqueue: GroupCommit<EnqueueCall, EnqueueOutcome[]>;
   readonly #claim: ReturnType<typeof prepareClaim>;
   readonly #finalize: ReturnType<typeof prepareFinalize>;
   readonly #heartbeat: ReturnType<typeof prepareHeartbeat>;
@@ -81,7 +86,12 @@ export class SqliteJobStore implements JobStore {
   constructor(db: Database.Database, hooks: CompletionHooks = new CompletionHooks()) {
     this.#db = db;
     this.completionHooks = hooks;
-    this.#enqueue = prepareEnqueue(db);
+    const enqueueGroup = prepareEnqueueGroup(db);
+    this.#enqueue = createGroupCommit((calls: readonly EnqueueCall[]) =>
+      this.#run("enqueue", () => enqueueGroup(calls)).map((s) =>
+        s.ok ? s : { ok: false, error: toStoreError("enqueue", s.error, "job store", db.name) },
+      ),
+    );
     this.#claim = prepareClaim(db);
     this.#finalize = prepareFinalize(db, hooks);
     this.#heartbeat = prepareHeartbeat(db);
@@ -99,7 +109,9 @@ export class SqliteJobStore implements JobStore {
   }
 
   async enqueue(jobs: readonly NewJob[], now: number): Promise<EnqueueOutcome[]> {
-    return this.#run("enqueue", () => this.#enqueue(jobs, now));
+    this.#assertOpen("enqueue");
+    if (jobs.length === 0) return [];
+    return this.#enqueue.submit({ jobs, now });
   }
 
   async claim(request: ClaimRequest): Promise<ClaimedJob[]> {
@@ -195,16 +207,21 @@ export class SqliteJobStore implements JobStore {
   /** Close the connection. Idempotent; every other method then throws ShuttingDownError. */
   async close(): Promise<void> {
     if (this.#closed) return;
+    this.#enqueue.flush();
     this.#closed = true;
     this.#run("close", () => this.#db.close(), { allowClosed: true });
   }
 
-  #run<T>(operation: string, body: () => T, options?: { allowClosed: boolean }): T {
-    if (this.#closed && options?.allowClosed !== true) {
+  #assertOpen(operation: string): void {
+    if (this.#closed) {
       throw new ShuttingDownError(
         `the SQLite job store is closed; ${operation} was called after close()`,
       );
     }
+  }
+
+  #run<T>(operation: string, body: () => T, options?: { allowClosed: boolean }): T {
+    if (options?.allowClosed !== true) this.#assertOpen(operation);
     try {
       return body();
     } catch (error) {
