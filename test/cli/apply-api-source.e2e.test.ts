@@ -6,20 +6,17 @@
 import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { createKairos, type Kairos } from "../../src/index.js";
+import { kairosArgv } from "../helpers/cli.js";
 import { tempDir } from "../helpers/kairos.js";
 
-// The TypeScript sources, never a possibly stale dist/ build (as in cli.e2e.test.ts).
-const main = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
-const tsxLoader = new URL("../../node_modules/tsx/dist/loader.mjs", import.meta.url).href;
 const run = promisify(execFile);
 
 async function kairos(cwd: string, args: string[]): Promise<{ code: number; stdout: string }> {
   try {
-    const { stdout } = await run(process.execPath, ["--import", tsxLoader, main, ...args], {
+    const { stdout } = await run(process.execPath, kairosArgv(args), {
       cwd,
       env: { ...process.env, KAIROS_STORE: "" },
       timeout: 60_000,

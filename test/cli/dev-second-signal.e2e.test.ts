@@ -6,15 +6,13 @@
 import { execFile, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { waitFor } from "../helpers/async.js";
+import { kairosArgv } from "../helpers/cli.js";
 import { tempDir } from "../helpers/kairos.js";
 import { openStores } from "../../src/index.js";
 
-const main = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
-const tsxLoader = new URL("../../node_modules/tsx/dist/loader.mjs", import.meta.url).href;
 const run = promisify(execFile);
 
 // A command that starts a long-lived grandchild in its process group, writes the grandchild's
@@ -49,7 +47,7 @@ describe("kairos dev, second Ctrl-C", () => {
     fs.writeFileSync(path.join(dir, "kairos.yaml"), CONFIG);
     const pidFile = path.join(dir, "grandchild.pid");
     const env = { ...process.env, KAIROS_STORE: "" };
-    const dev = spawn(process.execPath, ["--import", tsxLoader, main, "dev", "--drain", "60s"], {
+    const dev = spawn(process.execPath, kairosArgv(["dev", "--drain", "60s"]), {
       cwd: dir,
       env,
       stdio: ["ignore", "pipe", "pipe"],
@@ -63,7 +61,7 @@ describe("kairos dev, second Ctrl-C", () => {
       await waitFor(() => /kairos dev: running/.test(out), "dev running", 30_000);
       const enqueued = await run(
         process.execPath,
-        ["--import", tsxLoader, main, "enqueue", "long", "--payload", JSON.stringify({ pidFile })],
+        kairosArgv(["enqueue", "long", "--payload", JSON.stringify({ pidFile })]),
         { cwd: dir, env },
       );
       expect(enqueued.stdout).toBeTruthy();
