@@ -138,14 +138,13 @@ async function listen(
   const { token } = await kairos.tokens.create({ scope: "write", name: "bench" });
   const api = await serveApi(
     kairos,
-    { kind: "local", store: "bench", origin: "bench" },
+    { url: "sqlite:bench", origin: "bench" },
     {
       host: "127.0.0.1",
       port: 0,
       maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
       publicMetrics: false,
       configDir: os.tmpdir(),
-      storeKind: "sqlite",
       version: "bench",
       ...(workers === "draining" ? { workerSlots: 10 } : {}),
       logger: createLogger({ level: "warn" }),

@@ -7,16 +7,19 @@
  */
 import path from "node:path";
 import { getConnInfo } from "@hono/node-server/conninfo";
+import type { Command } from "commander";
 import type { Logger as PinoLogger } from "pino";
 import { createApp, requireScope } from "../api/app.js";
 import { createHealth, mountOps } from "../api/health.js";
 import { isLoopbackHost, listen, type Listening } from "../api/listen.js";
 import { requestLog } from "../api/logging.js";
 import { createMetrics } from "../api/metrics.js";
-import type { AuthOptions } from "../api/types.js";
+import type { ApiApp, AuthOptions } from "../api/types.js";
 import { LocalClient } from "../client/local.js";
 import type { Kairos } from "../runtime/kairos.js";
 import type { ClientTarget } from "../runtime/client.js";
+import type { StoreChoice } from "./context.js";
+import { intFlag } from "./flags.js";
 
 /** Default address and port of `kairos server` and `kairos dev`. */
 export const DEFAULT_HOST = "127.0.0.1";
@@ -33,8 +36,6 @@ export interface ServeApiOptions {
   readonly publicMetrics: boolean;
   /** Where a posted kairos.yaml is placed, so its module paths resolve. */
   readonly configDir: string;
-  /** The store's kind for `kairos_info` and whoami: "sqlite" or "postgres". */
-  readonly storeKind: string;
   readonly version: string;
   /** This process's worker slots (its concurrency), when it runs workers. */
   readonly workerSlots?: number;
@@ -58,10 +59,34 @@ export interface ServingApi {
   close(graceMs?: number): Promise<void>;
 }
 
-/** Serve the engine's API; rejects (nothing left open) when the address is refused or taken. */
+/** `--host` and `--port` as `kairos server` and `kairos dev` both take them. */
+export function addListenFlags(command: Command): Command {
+  return command
+    .option(
+      "--host <address>",
+      "address the API listens on (beyond the loopback, only with a token)",
+      DEFAULT_HOST,
+    )
+    .option(
+      "--port <n>",
+      "port of the API (0 picks a free one)",
+      intFlag("--port", 0, 65535),
+      DEFAULT_PORT,
+    );
+}
+
+/** The store's kind as `kairos_info` and whoami report it. */
+export function storeKindOf(url: string): "postgres" | "sqlite" {
+  return url.startsWith("postgres") ? "postgres" : "sqlite";
+}
+
+/**
+ * Serve the engine's API on `store` (the one it was opened on, reported by whoami and
+ * `kairos_info`); rejects (nothing left open) when the address is refused or taken.
+ */
 export async function serveApi(
   kairos: Kairos,
-  target: ClientTarget,
+  store: StoreChoice,
   options: ServeApiOptions,
 ): Promise<ServingApi> {
   let stopping = false;
@@ -75,7 +100,7 @@ export async function serveApi(
     kairos,
     snapshot: () => kairos.metricsSnapshot(),
     version: options.version,
-    store: options.storeKind,
+    store: storeKindOf(store.url),
     logger: options.logger,
     ...(options.workerSlots !== undefined ? { workerSlots: options.workerSlots } : {}),
   });
@@ -86,24 +111,10 @@ export async function serveApi(
     isStopping: () => stopping,
     schedulerIntervalMs: options.schedulerIntervalMs ?? 1_000,
   });
-  const app = createApp({
-    client: new LocalClient({ kairos, target, configDir: path.resolve(options.configDir) }),
-    tokens: kairos.tokens,
-    feed: kairos.feed,
+  const app = buildApp(kairos, store, options, {
     auth,
-    limits: { maxBodyBytes: options.maxBodyBytes },
-    logger: options.logger,
-    info: { version: options.version, store: options.storeKind },
     signal: shutdown.signal,
-    onStreams: (open) => metrics.setSseClients(open),
-    requestLog: requestLog(options.logger, {
-      metrics,
-      level: options.requestLevel,
-      fields: (c) => {
-        const who = (c.get as (key: string) => { tokenId: string | null } | undefined)("auth");
-        return who?.tokenId ? { tokenId: who.tokenId } : {};
-      },
-    }),
+    metrics,
     extraRoutes: (a) =>
       mountOps(a, {
         metrics,
@@ -125,13 +136,7 @@ export async function serveApi(
   return {
     url: served.url,
     port: served.port,
-    authLine: async () => {
-      const active = await kairos.tokens.activeCount();
-      if (active > 0) return `auth on (${active} active token${active === 1 ? "" : "s"})`;
-      return loopback
-        ? "no tokens yet: loopback only; kairos tokens create --scope write turns auth on"
-        : "auth on (no active token now: every request is refused until one is created)";
-    },
+    authLine: () => authLine(kairos, loopback),
     close: async (graceMs) => {
       stopping = true;
       shutdown.abort();
@@ -139,4 +144,48 @@ export async function serveApi(
       metrics.close();
     },
   };
+}
+
+/** The app of `serveApi`: a LocalClient over the engine behind the full middleware stack. */
+function buildApp(
+  kairos: Kairos,
+  store: StoreChoice,
+  options: ServeApiOptions,
+  parts: {
+    readonly auth: AuthOptions;
+    readonly signal: AbortSignal;
+    readonly metrics: ReturnType<typeof createMetrics>;
+    readonly extraRoutes: (app: ApiApp) => void;
+  },
+): ApiApp {
+  const target: ClientTarget = { kind: "local", store: store.url, origin: store.origin };
+  return createApp({
+    client: new LocalClient({ kairos, target, configDir: path.resolve(options.configDir) }),
+    tokens: kairos.tokens,
+    feed: kairos.feed,
+    auth: parts.auth,
+    limits: { maxBodyBytes: options.maxBodyBytes },
+    logger: options.logger,
+    info: { version: options.version, store: storeKindOf(store.url) },
+    signal: parts.signal,
+    onStreams: (open) => parts.metrics.setSseClients(open),
+    requestLog: requestLog(options.logger, {
+      metrics: parts.metrics,
+      level: options.requestLevel,
+      fields: (c) => {
+        const who = (c.get as (key: string) => { tokenId: string | null } | undefined)("auth");
+        return who?.tokenId ? { tokenId: who.tokenId } : {};
+      },
+    }),
+    extraRoutes: parts.extraRoutes,
+  });
+}
+
+/** The auth line printed at start. */
+async function authLine(kairos: Kairos, loopback: boolean): Promise<string> {
+  const active = await kairos.tokens.activeCount();
+  if (active > 0) return `auth on (${active} active token${active === 1 ? "" : "s"})`;
+  return loopback
+    ? "no tokens yet: loopback only; kairos tokens create --scope write turns auth on"
+    : "auth on (no active token now: every request is refused until one is created)";
 }

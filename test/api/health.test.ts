@@ -25,7 +25,23 @@ async function leader(clock: ManualClock): Promise<Kairos> {
   return k;
 }
 
-function app(options: HealthOptions): Hono {
+/** The probes over `kairos` on `clock`: healthy defaults, with `over` changing what a test pins. */
+function app(
+  kairos: Kairos,
+  clock: ManualClock,
+  over: Partial<Omit<HealthOptions, "kairos" | "clock">> = {},
+): Hono {
+  return appWith({
+    kairos,
+    clock,
+    ping: async () => {},
+    isStopping: () => false,
+    schedulerIntervalMs: 1_000,
+    ...over,
+  });
+}
+
+function appWith(options: HealthOptions): Hono {
   const a = new Hono();
   const metrics = createMetrics({
     kairos: options.kairos as Kairos,
@@ -46,13 +62,7 @@ describe("health probes", () => {
   it("are ready on a healthy leader and report each check", async () => {
     const clock = new ManualClock(T0);
     const k = await leader(clock);
-    const a = app({
-      kairos: k,
-      ping: async () => {},
-      clock,
-      isStopping: () => false,
-      schedulerIntervalMs: 1_000,
-    });
+    const a = app(k, clock);
     expect(await probe(a, "/healthz")).toEqual({ status: 200, body: { status: "ok" } });
     const ready = await probe(a, "/readyz");
     expect(ready.status).toBe(200);
@@ -66,13 +76,7 @@ describe("health probes", () => {
     const clock = new ManualClock(T0);
     const k = await leader(clock);
     let stopping = false;
-    const a = app({
-      kairos: k,
-      ping: async () => {},
-      clock,
-      isStopping: () => stopping,
-      schedulerIntervalMs: 1_000,
-    });
+    const a = app(k, clock, { isStopping: () => stopping });
     expect((await probe(a, "/readyz")).status).toBe(200);
     stopping = true;
     const ready = await probe(a, "/readyz");
@@ -91,7 +95,7 @@ describe("health probes", () => {
       expect(timeoutMs).toBe(1_000);
       if (failing) throw new Error("connection refused");
     };
-    const a = app({ kairos: k, ping, clock, isStopping: () => false, schedulerIntervalMs: 1_000 });
+    const a = app(k, clock, { ping });
     const ready = await probe(a, "/readyz");
     expect(ready.status).toBe(503);
     expect(ready.body).toMatchObject({
@@ -110,13 +114,7 @@ describe("health probes", () => {
   it("are not ready when the store ping does not answer within 1 s", async () => {
     const clock = new ManualClock(T0);
     const k = await leader(clock);
-    const a = app({
-      kairos: k,
-      ping: () => new Promise<void>(() => {}),
-      clock,
-      isStopping: () => false,
-      schedulerIntervalMs: 1_000,
-    });
+    const a = app(k, clock, { ping: () => new Promise<void>(() => {}) });
     const ready = await probe(a, "/readyz");
     expect(ready.status).toBe(503);
     expect(ready.body).toMatchObject({
@@ -127,13 +125,7 @@ describe("health probes", () => {
   it("are not ready when the leader's scheduler tick is older than max(30 s, 10 x interval)", async () => {
     const clock = new ManualClock(T0);
     const k = await leader(clock);
-    const a = app({
-      kairos: k,
-      ping: async () => {},
-      clock,
-      isStopping: () => false,
-      schedulerIntervalMs: 1_000,
-    });
+    const a = app(k, clock);
     await k.tickScheduler();
     expect(k.schedulerLastTick()?.getTime()).toBe(T0);
     clock.set(T0 + 30_000);
@@ -154,13 +146,7 @@ describe("health probes", () => {
   it("use 10 x the scheduler interval when that is above 30 s", async () => {
     const clock = new ManualClock(T0);
     const k = await leader(clock);
-    const a = app({
-      kairos: k,
-      ping: async () => {},
-      clock,
-      isStopping: () => false,
-      schedulerIntervalMs: 5_000,
-    });
+    const a = app(k, clock, { schedulerIntervalMs: 5_000 });
     await k.tickScheduler();
     clock.set(T0 + 50_000);
     expect((await probe(a, "/readyz")).status).toBe(200);
@@ -173,13 +159,7 @@ describe("health probes", () => {
     const k = await createKairos({ store: "sqlite::memory:", clock });
     open.push(k);
     await k.start({ workers: false, scheduler: false });
-    const a = app({
-      kairos: k,
-      ping: async () => {},
-      clock,
-      isStopping: () => false,
-      schedulerIntervalMs: 1_000,
-    });
+    const a = app(k, clock);
     clock.set(T0 + 3_600_000);
     const ready = await probe(a, "/readyz");
     expect(ready.status).toBe(200);

@@ -12,13 +12,7 @@ import type { ResolvedConfig } from "../../config/index.js";
 import { createLogger } from "../../api/logging.js";
 import type { Kairos } from "../../runtime/kairos.js";
 import { maybeLoadConfig, openEngine, type GlobalOptions, type StoreChoice } from "../context.js";
-import {
-  DEFAULT_HOST,
-  DEFAULT_MAX_BODY_BYTES,
-  DEFAULT_PORT,
-  serveApi,
-  type ServingApi,
-} from "../serve-api.js";
+import { addListenFlags, DEFAULT_MAX_BODY_BYTES, serveApi, type ServingApi } from "../serve-api.js";
 import { watchEngine } from "../dev/watch.js";
 import { durationFlag, intFlag } from "../flags.js";
 import { watchWaitingJobs } from "../dev/waiting-jobs.js";
@@ -34,7 +28,7 @@ export function registerDev(
   run: (body: () => Promise<void>) => Promise<void>,
   version: string,
 ): void {
-  program
+  const command = program
     .command("dev")
     .description(
       "apply kairos.yaml, then run scheduler + workers and show what happens (Ctrl-C drains)",
@@ -45,14 +39,12 @@ export function registerDev(
         .argParser(durationFlag("--drain"))
         .default(10_000, "10s"),
     )
-    .option("--for <duration>", "stop by itself after this long (demos, CI)", durationFlag("--for"))
-    .option("--host <address>", "address the API listens on", DEFAULT_HOST)
     .option(
-      "--port <n>",
-      "port of the API (0 picks a free one)",
-      intFlag("--port", 0, 65535),
-      DEFAULT_PORT,
-    )
+      "--for <duration>",
+      "stop by itself after this long (demos, CI)",
+      durationFlag("--for"),
+    );
+  addListenFlags(command)
     .option("--no-api", "do not serve the HTTP API")
     .addHelpText(
       "after",
@@ -133,22 +125,17 @@ async function serveDevApi(
 ): Promise<ServingApi | null> {
   if (!opts.api) return null;
   try {
-    const api = await serveApi(
-      kairos,
-      { kind: "local", store: store.url, origin: store.origin },
-      {
-        host: opts.host,
-        port: opts.port,
-        maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
-        publicMetrics: false,
-        configDir: config.dir,
-        storeKind: store.url.startsWith("postgres") ? "postgres" : "sqlite",
-        version,
-        workerSlots: opts.concurrency,
-        logger: createLogger({ level: "warn", pretty: true }),
-        requestLevel: "debug",
-      },
-    );
+    const api = await serveApi(kairos, store, {
+      host: opts.host,
+      port: opts.port,
+      maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+      publicMetrics: false,
+      configDir: config.dir,
+      version,
+      workerSlots: opts.concurrency,
+      logger: createLogger({ level: "warn", pretty: true }),
+      requestLevel: "debug",
+    });
     io.out(`kairos dev: API ${api.url}/api/v1 (${await api.authLine()})`);
     return api;
   } catch (error) {

@@ -13,13 +13,7 @@ import { maybeLoadConfig, openEngine, type GlobalOptions } from "../context.js";
 import { forcedStopLine, onNextStopSignal, waitForStop } from "../dev/stop-signal.js";
 import { durationFlag, intFlag } from "../flags.js";
 import type { Io } from "../output.js";
-import {
-  DEFAULT_HOST,
-  DEFAULT_MAX_BODY_BYTES,
-  DEFAULT_PORT,
-  serveApi,
-  type ServingApi,
-} from "../serve-api.js";
+import { addListenFlags, DEFAULT_MAX_BODY_BYTES, serveApi, type ServingApi } from "../serve-api.js";
 
 /** Flags of `kairos server`. */
 interface ServerFlags {
@@ -44,11 +38,10 @@ export function registerServer(
   run: (body: () => Promise<void>) => Promise<void>,
   version: string,
 ): void {
-  program
+  const command = program
     .command("server")
-    .description("run workers and the leader's duties on the store, and serve the HTTP API")
-    .option("--host <address>", "address to listen on (non-loopback needs a token)", DEFAULT_HOST)
-    .option("--port <n>", "port (0 picks a free one)", intFlag("--port", 0, 65535), DEFAULT_PORT)
+    .description("run workers and the leader's duties on the store, and serve the HTTP API");
+  addListenFlags(command)
     .option("--concurrency <n>", "jobs running at once", intFlag("--concurrency", 1, 1000), 10)
     .option("--no-workers", "run no jobs here (the leader's duties still run)")
     .option("--api-only", "serve the API only: no jobs, no schedules, no leader duties here")
@@ -117,22 +110,17 @@ async function runServer(
     if (!opts.apiOnly) {
       await kairos.start({ concurrency: opts.concurrency, workers: opts.workers });
     }
-    serving = await serveApi(
-      kairos,
-      { kind: "local", store: store.url, origin: store.origin },
-      {
-        host: opts.host,
-        port: opts.port,
-        maxBodyBytes: opts.maxBodyBytes,
-        publicMetrics: opts.publicMetrics === true,
-        configDir: opts.configDir ?? (config ? config.dir : process.cwd()),
-        storeKind: store.url.startsWith("postgres") ? "postgres" : "sqlite",
-        version,
-        ...(opts.workers && !opts.apiOnly ? { workerSlots: opts.concurrency } : {}),
-        logger,
-        requestLevel: "info",
-      },
-    );
+    serving = await serveApi(kairos, store, {
+      host: opts.host,
+      port: opts.port,
+      maxBodyBytes: opts.maxBodyBytes,
+      publicMetrics: opts.publicMetrics === true,
+      configDir: opts.configDir ?? (config ? config.dir : process.cwd()),
+      version,
+      ...(opts.workers && !opts.apiOnly ? { workerSlots: opts.concurrency } : {}),
+      logger,
+      requestLevel: "info",
+    });
     io.out(`kairos: serving ${serving.url} (${await serving.authLine()})`);
     await waitForStop(opts.for ?? null);
     offSecondSignal = onNextStopSignal(() => void kairos.stop({ force: true }));
