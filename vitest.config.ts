@@ -8,8 +8,9 @@ import { defineConfig } from "vitest/config";
 // Two projects: `kairos` (every test, the CLI against local stores) and `cli-remote` (the CLI
 // e2e files again, each command sent to a `kairos server`, see test/helpers/cli.ts), which
 // pins that the CLI prints the same in both modes. `npm test` runs `kairos`; `npm run
-// test:cli-remote` runs `cli-remote` (about 5 minutes on 2 cores: every command is a server
-// round trip from a fresh process, so it is kept out of the default run). Left out of it: files
+// test:cli-remote` runs `cli-remote` (3 minutes on 2 cores with KAIROS_CLI_BUILT=1, 5 without:
+// every command is a fresh process and a server round trip, so it is a command of its own;
+// `.ci/run` runs both). Left out of it: files
 // whose every command is local by construction (store choosing/opening, target selection,
 // `dev`, `npm run example`), which would only run twice. Each project runs the globalSetup.
 const E2E = "test/cli/*.e2e.test.ts";

@@ -19,6 +19,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { afterAll } from "vitest";
 import { DEFAULT_STORE_URL } from "../../src/stores/open-store.js";
 import { waitFor } from "./async.js";
 
@@ -122,6 +123,25 @@ const LOCAL_ONLY = new Set(["dev", "cron", "server", "--help", "-h", "help", "--
 const servers = new Map<string, Promise<string>>();
 const children: ChildProcess[] = [];
 const serverDirs: string[] = [];
+/** Kill every server this file started and remove their directories. */
+async function stopServers(): Promise<void> {
+  const running = children.splice(0);
+  servers.clear();
+  await Promise.all(
+    running.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once("exit", () => resolve());
+          child.kill("SIGKILL");
+        }),
+    ),
+  );
+  for (const dir of serverDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+// After each test file (vitest may end a worker process by a signal, which skips "exit"
+// handlers: servers would outlive the run); "exit" still covers a process that ends normally.
+if (REMOTE) afterAll(stopServers);
 process.once("exit", () => {
   for (const child of children) child.kill("SIGKILL");
   for (const dir of serverDirs) fs.rmSync(dir, { recursive: true, force: true });
