@@ -54,7 +54,7 @@ describe("decideStop", () => {
 
   it("answers the same stop when asked twice for one generation, in every phase", () => {
     for (const phase of PHASES) {
-      for (const status of ["pending", "completed"] as const) {
+      for (const status of ["pending", "completed", "failed"] as const) {
         const stop = request("stop", 2, status);
         expect(decideStop(at(phase, 2), [stop], "job 7"), `${phase} ${status}`).toEqual({
           action: "existing",
@@ -126,11 +126,18 @@ describe("decideStart", () => {
     }
   });
 
-  it("may be asked again after a start failed (the target is stopped again)", () => {
-    const failed = request("start", 2, "failed");
-    expect(decideStart(at("stopped", 1), [failed], "job 7")).toMatchObject({
+  it("may be asked again after a start failed: the target is stopped at the failed generation", () => {
+    const requests = [request("stop", 1, "completed"), request("start", 2, "failed")];
+    expect(decideStart(at("stopped", 2), requests, "job 7")).toMatchObject({
+      action: "create",
+      generation: 3,
+    });
+    // A stop asked then is recorded as done: the target is stopped already.
+    expect(decideStop(at("stopped", 2), requests, "job 7")).toMatchObject({
       action: "create",
       generation: 2,
+      status: "completed",
+      effect: "stop_now",
     });
   });
 

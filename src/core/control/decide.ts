@@ -12,7 +12,9 @@
  *   the target is observed stopped, and creates generation + 1 (the target is queued again).
  *   Nothing starts by itself after a stop. A start of a target already running the generation
  *   a start created returns that start; a finished target cannot be started.
- * - Asking twice for the same (target, kind, generation) returns the first request.
+ * - Asking twice for the same (target, kind, generation) returns the first request. A start
+ *   moves the target to its new generation when it is recorded, so a start that fails leaves
+ *   the target stopped at that generation and the next start creates the one after.
  * - Every report (result, heartbeat, progress, checkpoint, stop delivery) carries its
  *   generation; one from an older generation is stale: dropped and counted, never applied.
  */
@@ -53,9 +55,7 @@ export function decideStop(
   label: string,
 ): ControlDecision {
   const existing = find(requests, "stop", target.generation);
-  if (existing !== undefined && existing.status !== "failed") {
-    return { action: "existing", request: existing };
-  }
+  if (existing !== undefined) return { action: "existing", request: existing };
   switch (target.phase) {
     case "finished":
       return refuse(
@@ -63,8 +63,8 @@ export function decideStop(
         `${label} has finished; only a running or waiting one can be stopped`,
       );
     case "stopped":
-      // Stopped without a live stop of this generation (its stop failed): stopping again is
-      // recorded and done at once.
+      // Stopped without a stop of this generation (a start of it failed and put it back):
+      // the stop is recorded, already done.
       return {
         action: "create",
         generation: target.generation,
