@@ -75,6 +75,7 @@ export function exitCodeFor(error: unknown): number {
       return EXIT.notFound;
     case "CONFLICT":
     case "QUEUE_FULL":
+    case "CONTROL_REFUSED":
       return EXIT.refused;
     case "UNAUTHORIZED":
     case "FORBIDDEN":

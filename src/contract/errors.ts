@@ -6,6 +6,7 @@
  */
 import {
   ConflictError,
+  ControlRefusedError,
   ForbiddenError,
   KairosError,
   NotFoundError,
@@ -45,6 +46,7 @@ const STATUS: Partial<Record<KairosErrorCode | "INTERNAL", number>> = {
   UNKNOWN_FUNCTION: 422,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  CONTROL_REFUSED: 409,
   DUPLICATE_DEFINITION: 409,
   QUEUE_FULL: 429,
   PAYLOAD_TOO_LARGE: 413,
@@ -69,6 +71,9 @@ function detailsOf(err: KairosError): Record<string, unknown> | undefined {
   if (err instanceof PayloadTooLargeError) return { bytes: err.bytes, maxBytes: err.maxBytes };
   if (err instanceof UnknownFunctionError) return { fn: err.fn, suggestion: err.suggestion };
   if (err instanceof ForbiddenError) return { required: err.required };
+  if (err instanceof ControlRefusedError) {
+    return { reason: err.reason, ...(err.stopId === undefined ? {} : { stopId: err.stopId }) };
+  }
   const issues = (err as { issues?: unknown }).issues;
   if (Array.isArray(issues)) return { issues };
   return undefined;
@@ -140,6 +145,12 @@ function build(code: string, message: string, d: Readonly<Record<string, unknown
       return new UnknownFunctionError(
         str(d.fn),
         typeof d.suggestion === "string" ? d.suggestion : null,
+      );
+    case "CONTROL_REFUSED":
+      return new ControlRefusedError(
+        d.reason === "finished" || d.reason === "stop_unresolved" ? d.reason : "not_stopped",
+        message,
+        typeof d.stopId === "string" ? d.stopId : undefined,
       );
     case "UNAUTHORIZED":
       return new UnauthorizedError(message);

@@ -37,7 +37,9 @@ export type KairosErrorCode =
   /** No valid API token was given (missing, malformed, unknown or revoked). */
   | "UNAUTHORIZED"
   /** The API token is valid but its scope does not allow the request (a read token writing). */
-  | "FORBIDDEN";
+  | "FORBIDDEN"
+  /** A stop or start was refused: the target finished, is not stopped, or is still stopping. */
+  | "CONTROL_REFUSED";
 
 /** Base class of every error Kairos throws on purpose; `code` is stable across releases. */
 export class KairosError extends Error {
@@ -85,6 +87,23 @@ export class ConflictError extends KairosError {
   constructor(message: string, existingJobId?: string) {
     super("CONFLICT", message);
     this.existingJobId = existingJobId;
+  }
+}
+
+/** Why a stop or start was refused (see core/control/decide). */
+export type ControlRefusalReason = "finished" | "stop_unresolved" | "not_stopped";
+
+/**
+ * A stop or start of a job or run was refused; nothing was recorded. `reason` says which rule
+ * refused it; `stopId` names the unresolved stop when that was the reason.
+ */
+export class ControlRefusedError extends KairosError {
+  readonly reason: ControlRefusalReason;
+  readonly stopId: string | undefined;
+  constructor(reason: ControlRefusalReason, message: string, stopId?: string) {
+    super("CONTROL_REFUSED", message);
+    this.reason = reason;
+    this.stopId = stopId;
   }
 }
 

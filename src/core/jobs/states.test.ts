@@ -32,7 +32,8 @@ const COLUMNS = [
  * Allowed transitions, row = from, column = to ("x" allowed, "." forbidden). Sources in
  * DESIGN.md:
  * - scheduled -> queued; queued -> running; running -> succeeded|failed|cancelled|timed_out.
- * - running -> stopped (stop request); stopped -> queued (start request).
+ * - running -> stopped (stop request); stopped -> queued (start request). A waiting job
+ *   (scheduled, queued, retrying) stops at once (issue 11: "a queued job stops at once").
  * - running|timed_out -> queued again while retry budget remains, via retrying until due:
  *   running -> retrying, timed_out -> retrying, retrying -> queued, and timed_out -> queued.
  * - running -> queued: graceful shutdown hands running jobs back.
@@ -42,10 +43,10 @@ const COLUMNS = [
  */
 const MATRIX = `
   from \\ to   sch que run ret suc fai can tmo stp
-  scheduled     .   x   .   .   .   .   x   .   .
-  queued        .   .   x   .   .   .   x   .   .
+  scheduled     .   x   .   .   .   .   x   .   x
+  queued        .   .   x   .   .   .   x   .   x
   running       .   x   .   x   x   x   x   x   x
-  retrying      .   x   .   .   .   .   x   .   .
+  retrying      .   x   .   .   .   .   x   .   x
   succeeded     .   .   .   .   .   .   .   .   .
   failed        .   .   .   .   .   .   .   .   .
   cancelled     .   .   .   .   .   .   .   .   .

@@ -2,12 +2,12 @@
  * @module core/jobs/states
  * The job state machine as a pure transition table.
  *
- *   scheduled  waiting for its `runAt`           -> queued, cancelled
- *   queued     ready to be claimed               -> running, cancelled
+ *   scheduled  waiting for its `runAt`           -> queued, cancelled, stopped (stop request)
+ *   queued     ready to be claimed               -> running, cancelled, stopped
  *   running    claimed by a worker under a lease -> succeeded, failed, cancelled, timed_out,
  *                                                   retrying (attempts remain), queued (handed
  *                                                   back at shutdown), stopped (stop request)
- *   retrying   waiting for its backoff to pass   -> queued, cancelled
+ *   retrying   waiting for its backoff to pass   -> queued, cancelled, stopped
  *   timed_out  terminal unless attempts remain   -> retrying, queued
  *   stopped    paused by a stop request          -> queued (start request), cancelled
  *   succeeded, failed, cancelled                 terminal: never change
@@ -44,10 +44,10 @@ export const TERMINAL_STATES: readonly JobState[] = [
 ];
 
 const TRANSITIONS: Readonly<Record<JobState, readonly JobState[]>> = {
-  scheduled: ["queued", "cancelled"],
-  queued: ["running", "cancelled"],
+  scheduled: ["queued", "cancelled", "stopped"],
+  queued: ["running", "cancelled", "stopped"],
   running: ["succeeded", "failed", "cancelled", "timed_out", "retrying", "queued", "stopped"],
-  retrying: ["queued", "cancelled"],
+  retrying: ["queued", "cancelled", "stopped"],
   timed_out: ["retrying", "queued"],
   stopped: ["queued", "cancelled"],
   succeeded: [],
