@@ -14,6 +14,8 @@ import type { WorkflowStore } from "../../ports/workflow-store.js";
 import type { TokenStore } from "../../ports/token-store.js";
 import type { EventFeedStore } from "../../ports/event-feed-store.js";
 import { CompletionHooks } from "./completion-hooks.js";
+import type { ControlStore } from "../../ports/control-store.js";
+import { SqliteControlStore } from "./control.js";
 import { SqliteEventFeedStore } from "./feed.js";
 import { SqliteTokenStore } from "./tokens.js";
 import { SqliteLeaderLock } from "./leader-lock.js";
@@ -34,6 +36,8 @@ export interface SqliteStores {
   readonly tokens: TokenStore;
   /** The durable event feed, on the same connection (polls `data_version` while listened to). */
   readonly feed: EventFeedStore;
+  /** Stop/start control requests and job generations, on the same connection. */
+  readonly control: ControlStore;
   /**
    * Close the shared connection. Idempotent; afterwards every method of both stores throws
    * ShuttingDownError. (`jobs.close()` alone has the same effect on both.)
@@ -59,6 +63,7 @@ export async function openSqliteStores(options: SqliteStoresOptions): Promise<Sq
   let workflows: SqliteWorkflowStore;
   let tokens: SqliteTokenStore;
   let feed: SqliteEventFeedStore;
+  let control: SqliteControlStore;
   let leaderLock: SqliteLeaderLock | null = null;
   try {
     const hooks = new CompletionHooks();
@@ -67,6 +72,7 @@ export async function openSqliteStores(options: SqliteStoresOptions): Promise<Sq
     workflows = new SqliteWorkflowStore(db, hooks);
     tokens = new SqliteTokenStore(db);
     feed = new SqliteEventFeedStore(db);
+    control = new SqliteControlStore(db);
     if (options.path !== ":memory:") {
       leaderLock = new SqliteLeaderLock(
         db,
@@ -83,9 +89,11 @@ export async function openSqliteStores(options: SqliteStoresOptions): Promise<Sq
     workflows,
     tokens,
     feed,
+    control,
     ...(leaderLock ? { leaderLock } : {}),
     close: async () => {
       await leaderLock?.close();
+      control.close();
       feed.close();
       tokens.close();
       workflows.close();

@@ -14,6 +14,7 @@ import { sql as functionRegistrySql } from "./008-function-registry.js";
 import { sql as workflowsSql } from "./009-workflows.js";
 import { sql as apiTokensSql } from "./010-api-tokens.js";
 import { sql as eventFeedSql } from "./011-event-feed.js";
+import { sql as controlSql } from "./012-control.js";
 
 /** One schema migration: applied once, in version order, inside the runner's transaction. */
 export interface Migration {
@@ -35,4 +36,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 9, name: "workflows", sql: workflowsSql },
   { version: 10, name: "api-tokens", sql: apiTokensSql },
   { version: 11, name: "event-feed", sql: eventFeedSql },
+  { version: 12, name: "control", sql: controlSql },
 ];

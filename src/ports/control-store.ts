@@ -1,0 +1,69 @@
+/**
+ * @module ports/control-store
+ * Durable stop and start of jobs (docs/control.md): control requests, and each job's
+ * generation and checkpoint. Every method decides with core/control/decide inside one write
+ * transaction over the rows it read, so two callers racing get one request between them.
+ *
+ * A job that was never stopped has generation 1 and no checkpoint, and no row of its own:
+ * control state lives beside the jobs table, never in the row that claims update.
+ */
+import type { ControlRequest, ControlTargetKind } from "../core/control/types.js";
+import type { StoredJob } from "../core/jobs/types.js";
+
+export type { ControlRequest, ControlTargetKind } from "../core/control/types.js";
+
+/** What a stop or start answered. */
+export interface ControlOutcome {
+  /** The request: new, or the one asked for before (same target, kind and generation). */
+  readonly request: ControlRequest;
+  /** True when this call recorded the request. */
+  readonly created: boolean;
+  /** The job after the call (stopped at once, queued again, or unchanged). */
+  readonly job: StoredJob;
+}
+
+/** A job's control state. */
+export interface JobControl {
+  /** 1 until a start creates the next. */
+  readonly generation: number;
+  /** JSON text of the last saved checkpoint, or null. */
+  readonly checkpointJson: string | null;
+}
+
+/** Durable control requests and job generations. */
+export interface ControlStore {
+  /**
+   * Ask to stop a job as `requestedBy`. A waiting job (scheduled, queued, retrying) is
+   * stopped in the same transaction and the request is completed; a running job gets a
+   * pending request, carried to its worker through the store; a stopped one answers the stop
+   * that stopped it. Throws NotFoundError for an unknown job and ControlRefusedError for a
+   * finished one.
+   */
+  stopJob(jobId: string, requestedBy: string, now: number): Promise<ControlOutcome>;
+
+  /**
+   * Ask to start a stopped job as `requestedBy`: it is queued again (runnable at `now`) as
+   * generation + 1, with a pending start request that completes when a worker begins it.
+   * Asking again answers the same request. Throws NotFoundError for an unknown job and
+   * ControlRefusedError when the job is still stopping, not stopped, or finished.
+   */
+  startJob(jobId: string, requestedBy: string, now: number): Promise<ControlOutcome>;
+
+  /** A target's requests, oldest first. */
+  listRequests(targetKind: ControlTargetKind, targetId: string): Promise<ControlRequest[]>;
+
+  /** A job's generation and checkpoint (generation 1 and none for a job never started again). */
+  jobControl(jobId: string): Promise<JobControl>;
+
+  /**
+   * Save a running job's checkpoint (JSON text), durable when this resolves. Written only when
+   * the job is running under `leaseToken` at `generation`; false (nothing written) otherwise.
+   */
+  saveCheckpoint(
+    jobId: string,
+    leaseToken: string,
+    generation: number,
+    checkpointJson: string,
+    now: number,
+  ): Promise<boolean>;
+}

@@ -1,0 +1,203 @@
+/**
+ * @module stores/conformance/control-store
+ * The contract suite every ControlStore adapter runs (ports/control-store). Ports only: jobs
+ * are made and claimed through the JobStore of the same open.
+ *
+ *   defineControlStoreConformance("sqlite memory", async () => {
+ *     const s = await openSqliteStores({ path: ":memory:" });
+ *     return { jobs: s.jobs, control: s.control, close: () => s.close() };
+ *   });
+ *
+ * `open` is called once per test and must return empty, migrated stores.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ControlRefusedError, NotFoundError } from "../../core/errors.js";
+import type { ControlStore } from "../../ports/control-store.js";
+import type { JobStore } from "../../ports/job-store.js";
+import { claimOne, enqueueOne, mustGet, T0 } from "./job-store-fixtures.js";
+
+/** What the suite opens per test. */
+export interface OpenedControlStore {
+  readonly jobs: JobStore;
+  readonly control: ControlStore;
+  close(): Promise<void>;
+}
+
+/** Declare the ControlStore conformance tests for one adapter. */
+export function defineControlStoreConformance(
+  adapterName: string,
+  open: () => Promise<OpenedControlStore>,
+): void {
+  describe(`ControlStore conformance: ${adapterName}`, () => {
+    let s: OpenedControlStore;
+    beforeEach(async () => {
+      s = await open();
+    });
+    afterEach(async () => {
+      await s.close();
+    });
+
+    async function refusal(promise: Promise<unknown>): Promise<ControlRefusedError> {
+      const error = await promise.then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ControlRefusedError);
+      return error as ControlRefusedError;
+    }
+
+    it("stops a queued job at once: the request is completed and no worker claims it", async () => {
+      const job = await enqueueOne(s.jobs);
+      const stopped = await s.control.stopJob(job.id, "cli", T0 + 1);
+      expect(stopped.created).toBe(true);
+      expect(stopped.request).toMatchObject({
+        targetKind: "job",
+        targetId: job.id,
+        kind: "stop",
+        generation: 1,
+        status: "completed",
+        requestedBy: "cli",
+        createdAt: T0 + 1,
+        resolvedAt: T0 + 1,
+        error: null,
+      });
+      expect(stopped.job.state).toBe("stopped");
+      expect((await mustGet(s.jobs, job.id)).state).toBe("stopped");
+      expect(
+        await s.jobs.claim({
+          workerId: "w",
+          fns: ["email"],
+          limit: 5,
+          now: T0 + 2,
+          leaseMs: 1_000,
+        }),
+      ).toEqual([]);
+      expect(await s.control.listRequests("job", job.id)).toEqual([stopped.request]);
+    });
+
+    it("records a pending stop for a running job and leaves it running; asking again answers it", async () => {
+      const job = await enqueueOne(s.jobs);
+      await claimOne(s.jobs);
+      const first = await s.control.stopJob(job.id, "alice", T0 + 5);
+      expect(first.request).toMatchObject({ status: "pending", generation: 1, resolvedAt: null });
+      expect(first.job.state).toBe("running");
+      const again = await s.control.stopJob(job.id, "bob", T0 + 6);
+      expect(again.created).toBe(false);
+      expect(again.request).toEqual(first.request);
+    });
+
+    it("refuses a start while the stop of a running job is unresolved, naming the stop", async () => {
+      const job = await enqueueOne(s.jobs);
+      await claimOne(s.jobs);
+      const stop = await s.control.stopJob(job.id, "cli", T0 + 5);
+      const error = await refusal(s.control.startJob(job.id, "cli", T0 + 6));
+      expect(error.reason).toBe("stop_unresolved");
+      expect(error.stopId).toBe(stop.request.id);
+      expect(error.message).toMatch(new RegExp(`^job ${job.id} is still stopping`));
+      expect(await s.control.listRequests("job", job.id)).toHaveLength(1);
+    });
+
+    it("starts a stopped job as generation 2: queued at once, claimable, the start pending", async () => {
+      const job = await enqueueOne(s.jobs, { runAt: T0 + 60_000 });
+      await s.control.stopJob(job.id, "cli", T0 + 1);
+      const started = await s.control.startJob(job.id, "cli", T0 + 2);
+      expect(started.created).toBe(true);
+      expect(started.request).toMatchObject({ kind: "start", generation: 2, status: "pending" });
+      expect(started.job).toMatchObject({ state: "queued", runAt: T0 + 2 });
+      expect(await s.control.jobControl(job.id)).toEqual({ generation: 2, checkpointJson: null });
+      const again = await s.control.startJob(job.id, "cli", T0 + 3);
+      expect(again).toMatchObject({ created: false, request: started.request });
+      expect((await claimOne(s.jobs, { now: T0 + 3 })).id).toBe(job.id);
+      const requests = await s.control.listRequests("job", job.id);
+      expect(requests.map((r) => `${r.kind}:${r.generation}`)).toEqual(["stop:1", "start:2"]);
+    });
+
+    it("gives two racing starts one request, and two racing stops one", async () => {
+      const job = await enqueueOne(s.jobs);
+      const stops = await Promise.all([
+        s.control.stopJob(job.id, "a", T0 + 1),
+        s.control.stopJob(job.id, "b", T0 + 1),
+      ]);
+      expect(stops.filter((o) => o.created)).toHaveLength(1);
+      expect(stops[0].request.id).toBe(stops[1].request.id);
+      const starts = await Promise.all([
+        s.control.startJob(job.id, "a", T0 + 2),
+        s.control.startJob(job.id, "b", T0 + 2),
+      ]);
+      expect(starts.filter((o) => o.created)).toHaveLength(1);
+      expect(starts[0].request.id).toBe(starts[1].request.id);
+      expect(await s.control.jobControl(job.id)).toMatchObject({ generation: 2 });
+    });
+
+    it("refuses what the job's state does not allow, and unknown jobs", async () => {
+      const waiting = await enqueueOne(s.jobs);
+      expect((await refusal(s.control.startJob(waiting.id, "cli", T0))).reason).toBe("not_stopped");
+      const claimed = await claimOne(s.jobs);
+      expect((await refusal(s.control.startJob(waiting.id, "cli", T0))).reason).toBe("not_stopped");
+      const done = { kind: "succeeded", resultJson: "null" } as const;
+      await s.jobs.finalize(
+        [{ jobId: waiting.id, leaseToken: claimed.leaseToken!, outcome: done }],
+        T0 + 2,
+      );
+      expect((await mustGet(s.jobs, waiting.id)).state).toBe("succeeded");
+      expect((await refusal(s.control.stopJob(waiting.id, "cli", T0 + 3))).reason).toBe("finished");
+      expect((await refusal(s.control.startJob(waiting.id, "cli", T0 + 3))).reason).toBe(
+        "finished",
+      );
+      for (const id of ["999999", "not-a-number"]) {
+        await expect(s.control.stopJob(id, "cli", T0)).rejects.toBeInstanceOf(NotFoundError);
+        await expect(s.control.startJob(id, "cli", T0)).rejects.toBeInstanceOf(NotFoundError);
+      }
+      expect(await s.control.listRequests("job", waiting.id)).toEqual([]);
+    });
+
+    it("saves a checkpoint only under the running lease at the current generation", async () => {
+      const job = await enqueueOne(s.jobs);
+      const claimed = await claimOne(s.jobs);
+      const token = claimed.leaseToken!;
+      expect(await s.control.saveCheckpoint(job.id, token, 1, '{"step":3}', T0 + 1)).toBe(true);
+      expect(await s.control.saveCheckpoint(job.id, "other-token", 1, '{"step":9}', T0 + 2)).toBe(
+        false,
+      );
+      expect(await s.control.saveCheckpoint(job.id, token, 2, '{"step":9}', T0 + 2)).toBe(false);
+      expect(await s.control.saveCheckpoint("999999", token, 1, "1", T0 + 2)).toBe(false);
+      expect(await s.control.jobControl(job.id)).toEqual({
+        generation: 1,
+        checkpointJson: '{"step":3}',
+      });
+      expect(await s.control.saveCheckpoint(job.id, token, 1, '{"step":4}', T0 + 3)).toBe(true);
+      expect((await s.control.jobControl(job.id)).checkpointJson).toBe('{"step":4}');
+    });
+
+    it("keeps the checkpoint across stop and start, and the new generation's lease may save", async () => {
+      const job = await enqueueOne(s.jobs);
+      const first = await claimOne(s.jobs);
+      await s.control.saveCheckpoint(job.id, first.leaseToken!, 1, '{"step":10}', T0 + 1);
+      // Handed back unfinished (as at shutdown), then stopped while queued.
+      await s.jobs.finalize(
+        [{ jobId: job.id, leaseToken: first.leaseToken!, outcome: { kind: "released" } }],
+        T0 + 2,
+      );
+      await s.control.stopJob(job.id, "cli", T0 + 3);
+      await s.control.startJob(job.id, "cli", T0 + 4);
+      expect(await s.control.jobControl(job.id)).toEqual({
+        generation: 2,
+        checkpointJson: '{"step":10}',
+      });
+      const second = await claimOne(s.jobs, { now: T0 + 5 });
+      expect(
+        await s.control.saveCheckpoint(job.id, second.leaseToken!, 1, '{"old":1}', T0 + 6),
+      ).toBe(false);
+      expect(
+        await s.control.saveCheckpoint(job.id, second.leaseToken!, 2, '{"step":11}', T0 + 6),
+      ).toBe(true);
+      expect((await s.control.jobControl(job.id)).checkpointJson).toBe('{"step":11}');
+    });
+
+    it("answers generation 1 and no checkpoint for a job never controlled, or unknown", async () => {
+      const job = await enqueueOne(s.jobs);
+      expect(await s.control.jobControl(job.id)).toEqual({ generation: 1, checkpointJson: null });
+      expect(await s.control.jobControl("424242")).toEqual({ generation: 1, checkpointJson: null });
+    });
+  });
+}
