@@ -50,16 +50,24 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 /**
+ * Throws ValidationError for a non-loopback `host` while auth is off (no active token): the
+ * rule `listen` applies, for callers that check before starting anything.
+ */
+export function assertMayListen(host: string, authOn: boolean): void {
+  if (!authOn && !isLoopbackHost(host)) {
+    throw new ValidationError(
+      `refusing to listen on ${host} without auth: create a token first ` +
+        `(kairos tokens create --scope write), or listen on 127.0.0.1`,
+    );
+  }
+}
+
+/**
  * Listen; throws ValidationError (before opening any socket) for a non-loopback host while
  * auth is off, and rejects with the socket's error (port in use, ...) otherwise.
  */
 export async function listen(app: FetchApp, options: ListenOptions): Promise<Listening> {
-  if (!options.authOn && !isLoopbackHost(options.host)) {
-    throw new ValidationError(
-      `refusing to listen on ${options.host} without auth: create a token first ` +
-        `(kairos tokens create --scope write), or listen on 127.0.0.1`,
-    );
-  }
+  assertMayListen(options.host, options.authOn);
   const server = createAdaptorServer({ fetch: (req, env) => app.fetch(req, env) }) as Server;
   server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 65_000;
   server.headersTimeout = server.keepAliveTimeout + 1_000;

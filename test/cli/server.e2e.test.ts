@@ -66,6 +66,8 @@ describe("kairos server", () => {
     const refused = await runKairos(dir, ["server", "--host", "0.0.0.0", "--port", "0"], local);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("refusing to listen on 0.0.0.0 without auth");
+    // Refused before anything ran: no leader duty started, no engine log line.
+    expect(refused.stdout).not.toContain("became leader");
     const created = await runKairos(
       dir,
       ["tokens", "create", "--scope", "read", "--name", "probe", "--json"],

@@ -7,6 +7,7 @@
  */
 import { Option, type Command } from "commander";
 import { defineConfigFunctions } from "../../config/define-functions.js";
+import { assertMayListen } from "../../api/listen.js";
 import { createLogger, engineLogger, LOG_LEVELS, type LogLevel } from "../../api/logging.js";
 import { formatDuration } from "../../core/reconcile/index.js";
 import { maybeLoadConfig, openEngine, type GlobalOptions } from "../context.js";
@@ -102,6 +103,8 @@ async function runServer(
   let offSecondSignal = (): void => undefined;
   let report;
   try {
+    // Refused before any worker or leader duty starts (listen checks again).
+    assertMayListen(opts.host, (await kairos.tokens.activeCount()) > 0);
     if (config && !opts.apiOnly && opts.workers) {
       for (const u of await defineConfigFunctions(kairos, config)) {
         io.err(`kairos: function ${u.name} is unavailable here: ${u.error}`);
