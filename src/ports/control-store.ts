@@ -56,6 +56,28 @@ export interface ControlStore {
   jobControl(jobId: string): Promise<JobControl>;
 
   /**
+   * Which of these jobs have a stop pending at their current generation: what a worker
+   * holding them must carry out (read after each lease renewal, so a stop recorded by any
+   * process reaches the process that runs the job).
+   */
+  stopsRequested(jobIds: readonly string[]): Promise<string[]>;
+
+  /**
+   * A running job's handler ended after its stop was delivered (or ignored it past the
+   * grace period): in one transaction the job becomes `stopped` (its lease cleared, the
+   * attempt not counted, progress and checkpoint kept) and its pending stop `completed`.
+   * Null (nothing written) when the job no longer runs under `leaseToken`.
+   */
+  completeStop(jobId: string, leaseToken: string, now: number): Promise<StoredJob | null>;
+
+  /**
+   * What freshly claimed jobs need before they run: the control state of those that have one
+   * (absent ones are generation 1, no checkpoint). A pending start of a job's current
+   * generation is completed here: a worker has picked the job up.
+   */
+  claimedControl(jobIds: readonly string[], now: number): Promise<Map<string, JobControl>>;
+
+  /**
    * Save a running job's checkpoint (JSON text), durable when this resolves. Written only when
    * the job is running under `leaseToken` at `generation`; false (nothing written) otherwise.
    */

@@ -194,6 +194,59 @@ export function defineControlStoreConformance(
       expect((await s.control.jobControl(job.id)).checkpointJson).toBe('{"step":11}');
     });
 
+    it("tells a worker which of its jobs have a stop pending, and completes the stop with the job", async () => {
+      const a = await enqueueOne(s.jobs);
+      const b = await enqueueOne(s.jobs);
+      const running = await s.jobs.claim({
+        workerId: "w1",
+        fns: ["email"],
+        limit: 2,
+        now: T0,
+        leaseMs: 60_000,
+      });
+      expect(running).toHaveLength(2);
+      await s.control.stopJob(a.id, "cli", T0 + 1);
+      expect(await s.control.stopsRequested([a.id, b.id, "999999", "x"])).toEqual([a.id]);
+      const tokenA = running.find((j) => j.id === a.id)!.leaseToken;
+      expect(await s.control.completeStop(a.id, "not-the-lease", T0 + 2)).toBeNull();
+      expect((await mustGet(s.jobs, a.id)).state).toBe("running");
+      const stopped = await s.control.completeStop(a.id, tokenA, T0 + 3);
+      expect(stopped).toMatchObject({ id: a.id, state: "stopped", attempt: 0, leaseToken: null });
+      const [stop] = await s.control.listRequests("job", a.id);
+      expect(stop).toMatchObject({ status: "completed", resolvedAt: T0 + 3 });
+      expect(await s.control.stopsRequested([a.id, b.id])).toEqual([]);
+      expect(await s.control.completeStop(a.id, tokenA, T0 + 4)).toBeNull();
+    });
+
+    it("hands a claimed job its generation and checkpoint and completes its start", async () => {
+      const plain = await enqueueOne(s.jobs);
+      const resumed = await enqueueOne(s.jobs);
+      const first = await s.jobs.claim({
+        workerId: "w1",
+        fns: ["email"],
+        limit: 2,
+        now: T0,
+        leaseMs: 60_000,
+      });
+      const tokenOf = (id: string) => first.find((j) => j.id === id)!.leaseToken;
+      await s.control.saveCheckpoint(resumed.id, tokenOf(resumed.id), 1, '{"at":5}', T0 + 1);
+      await s.control.stopJob(resumed.id, "cli", T0 + 2);
+      await s.control.completeStop(resumed.id, tokenOf(resumed.id), T0 + 3);
+      const start = await s.control.startJob(resumed.id, "cli", T0 + 4);
+      const again = await claimOne(s.jobs, { now: T0 + 5 });
+      expect(again.id).toBe(resumed.id);
+      const control = await s.control.claimedControl([plain.id, resumed.id], T0 + 6);
+      expect([...control.entries()]).toEqual([
+        [resumed.id, { generation: 2, checkpointJson: '{"at":5}' }],
+      ]);
+      const requests = await s.control.listRequests("job", resumed.id);
+      expect(requests.find((r) => r.id === start.request.id)).toMatchObject({
+        status: "completed",
+        resolvedAt: T0 + 6,
+      });
+      expect((await s.control.claimedControl([], T0)).size).toBe(0);
+    });
+
     it("answers generation 1 and no checkpoint for a job never controlled, or unknown", async () => {
       const job = await enqueueOne(s.jobs);
       expect(await s.control.jobControl(job.id)).toEqual({ generation: 1, checkpointJson: null });

@@ -33,6 +33,13 @@ interface CheckpointParams {
   now: number;
 }
 
+interface ResolveParams {
+  id: string;
+  kind: "stop" | "start";
+  generation: number;
+  now: number;
+}
+
 interface InsertParams {
   targetId: string;
   kind: "stop" | "start";
@@ -57,6 +64,15 @@ export class SqliteControlStore implements ControlStore {
   readonly #requeue: Database.Statement<{ id: number; now: number }, JobRow>;
   readonly #setGeneration: Database.Statement<{ id: number; generation: number }>;
   readonly #checkpoint: Database.Statement<CheckpointParams>;
+  readonly #pendingStop: Database.Statement<{ id: number; key: string }, { n: number }>;
+  readonly #stopRunning: Database.Statement<{ id: number; token: string; now: number }, JobRow>;
+  readonly #resolve: Database.Statement<ResolveParams>;
+  readonly #completeStop: Database.Transaction<
+    (id: number, token: string, now: number) => StoredJob | null
+  >;
+  readonly #claimed: Database.Transaction<
+    (found: ReadonlyMap<string, JobControl>, now: number) => void
+  >;
   readonly #apply: Database.Transaction<
     (id: number, jobId: string, by: string, now: number, decide: Decide) => ControlOutcome
   >;
@@ -108,6 +124,42 @@ export class SqliteControlStore implements ControlStore {
        ON CONFLICT (job_id) DO UPDATE
          SET checkpoint = excluded.checkpoint, checkpoint_at = excluded.checkpoint_at`,
     );
+    // Contract: input a job id (as a number and as its target_id text: a bound JS number is a
+    // REAL, which CAST would print as "1.0"); 1 when a stop of its current generation is
+    // pending (control_requests_target_idx).
+    this.#pendingStop = db.prepare(
+      `SELECT count(*) AS n FROM control_requests
+        WHERE target_kind = 'job' AND target_id = @key AND kind = 'stop'
+          AND status = 'pending'
+          AND generation = coalesce((SELECT generation FROM job_control WHERE job_id = @id), 1)`,
+    );
+    // Contract: a job running under the lease becomes stopped, its attempt not counted (as a
+    // job handed back at shutdown), progress kept.
+    this.#stopRunning = db.prepare(
+      `UPDATE jobs
+          SET state = 'stopped', attempt = attempt - 1, started_at = NULL, updated_at = @now,
+              lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
+        WHERE id = @id AND state = 'running' AND lease_token = @token
+        RETURNING *`,
+    );
+    // Contract: completes the job's pending request of that kind and generation, if any.
+    this.#resolve = db.prepare(
+      `UPDATE control_requests SET status = 'completed', resolved_at = @now
+        WHERE target_kind = 'job' AND target_id = @id AND kind = @kind
+          AND generation = @generation AND status = 'pending'`,
+    );
+    this.#completeStop = db.transaction((id: number, token: string, now: number) => {
+      const row = this.#stopRunning.get({ id, token, now });
+      if (row === undefined) return null;
+      const generation = this.#control.get(id)?.generation ?? 1;
+      this.#resolve.run({ id: String(id), kind: "stop", generation, now });
+      return rowToJob(row);
+    });
+    this.#claimed = db.transaction((found: ReadonlyMap<string, JobControl>, now: number) => {
+      for (const [id, control] of found) {
+        this.#resolve.run({ id, kind: "start", generation: control.generation, now });
+      }
+    });
     this.#apply = db.transaction((id, jobId, by, now, decide) => {
       const row = this.#findJob.get(id);
       if (row === undefined) throw jobNotFound(jobId);
@@ -138,6 +190,36 @@ export class SqliteControlStore implements ControlStore {
       const id = parseJobId(jobId);
       const row = id === null ? undefined : this.#control.get(id);
       return { generation: row?.generation ?? 1, checkpointJson: row?.checkpoint ?? null };
+    });
+  }
+
+  async stopsRequested(jobIds: readonly string[]): Promise<string[]> {
+    return this.#run("stopsRequested", () =>
+      jobIds.filter((jobId) => {
+        const id = parseJobId(jobId);
+        return id !== null && (this.#pendingStop.get({ id, key: String(id) })?.n ?? 0) > 0;
+      }),
+    );
+  }
+
+  async completeStop(jobId: string, leaseToken: string, now: number): Promise<StoredJob | null> {
+    return this.#run("completeStop", () => {
+      const id = parseJobId(jobId);
+      return id === null ? null : this.#completeStop.immediate(id, leaseToken, now);
+    });
+  }
+
+  async claimedControl(jobIds: readonly string[], now: number): Promise<Map<string, JobControl>> {
+    return this.#run("claimedControl", () => {
+      // Most jobs were never stopped: reading is enough, and takes no write lock.
+      const found = new Map<string, JobControl>();
+      for (const jobId of jobIds) {
+        const id = parseJobId(jobId);
+        const row = id === null ? undefined : this.#control.get(id);
+        if (row) found.set(jobId, { generation: row.generation, checkpointJson: row.checkpoint });
+      }
+      if (found.size > 0) this.#claimed.immediate(found, now);
+      return found;
     });
   }
 
