@@ -13,6 +13,7 @@ import type { LeaderLock } from "../../ports/leader-lock.js";
 import type { ScheduleStore } from "../../ports/schedule-store.js";
 import type { TokenStore } from "../../ports/token-store.js";
 import type { EventFeedStore } from "../../ports/event-feed-store.js";
+import type { ControlStore } from "../../ports/control-store.js";
 import { PgCompletionHooks } from "./completion-hooks.js";
 import { connectError, pgEndpoint, type PgEndpoint } from "./connect.js";
 import { PgDatabase, toStoreError } from "./database.js";
@@ -24,6 +25,7 @@ import { PostgresJobStore } from "./postgres-job-store.js";
 import { PostgresScheduleStore } from "./schedules/postgres-schedule-store.js";
 import { PostgresWorkflowStore } from "./workflows/postgres-workflow-store.js";
 import { PostgresTokenStore } from "./tokens.js";
+import { PostgresControlStore } from "./control.js";
 
 /** Options of `openPostgresStores`. */
 export interface PostgresStoreOptions {
@@ -58,6 +60,8 @@ export interface PostgresStores {
   readonly tokens: TokenStore;
   /** The durable event feed on the same pool (woken by the job store's LISTEN connection). */
   readonly feed: EventFeedStore;
+  /** Stop/start control requests and job generations, on the same pool. */
+  readonly control: ControlStore;
   /** Close the leader lock, the listener and the pool. Idempotent. */
   close(): Promise<void>;
 }
@@ -102,6 +106,7 @@ export async function openPostgresStores(options: PostgresStoreOptions): Promise
   const workflows = new PostgresWorkflowStore(db, hooks);
   const tokens = new PostgresTokenStore(db);
   const feed = new PostgresEventFeedStore(db, (listener) => jobs.onFeed(listener));
+  const control = new PostgresControlStore(db);
   const leaderLock = new PgLeaderLock({ url, schema });
   let closing: Promise<void> | null = null;
   return {
@@ -111,9 +116,11 @@ export async function openPostgresStores(options: PostgresStoreOptions): Promise
     leaderLock,
     tokens,
     feed,
+    control,
     close: () =>
       (closing ??= (async () => {
         feed.close();
+        control.close();
         tokens.close();
         schedules.close();
         workflows.close();
