@@ -100,6 +100,94 @@ export class PostgresControlStore implements ControlStore {
     });
   }
 
+  async stopsRequested(jobIds: readonly string[]): Promise<string[]> {
+    return this.#run("stopsRequested", async () => {
+      const ids = jobIds.filter((id) => parseId(id) !== null);
+      if (ids.length === 0) return [];
+      const { s } = this.#db;
+      // Contract: input job ids (text); those with a stop pending at their current generation
+      // (control_requests_pending_idx / _target_idx; a job without a control row is at 1).
+      const { rows } = await this.#db.query<{ target_id: string }>(
+        `SELECT r.target_id FROM ${s}.control_requests r
+          WHERE r.target_kind = 'job' AND r.kind = 'stop' AND r.status = 'pending'
+            AND r.target_id = ANY($1::text[])
+            AND r.generation = coalesce(
+              (SELECT c.generation FROM ${s}.job_control c WHERE c.job_id = r.target_id::bigint), 1)`,
+        [ids],
+      );
+      const pending = new Set(rows.map((r) => r.target_id));
+      return jobIds.filter((id) => pending.has(id));
+    });
+  }
+
+  async completeStop(jobId: string, leaseToken: string, now: number): Promise<StoredJob | null> {
+    return this.#run("completeStop", async () => {
+      const id = parseId(jobId);
+      if (id === null) return null;
+      const { s } = this.#db;
+      return this.#db.transaction(async (client) => {
+        // Contract: inputs (id, token, now); the job running under that lease becomes stopped,
+        // its attempt not counted (as one handed back at shutdown), progress kept.
+        const { rows } = await exec<JobRow>(
+          client,
+          `UPDATE ${s}.jobs
+              SET state = 'stopped', attempt = attempt - 1, started_at = NULL, updated_at = $3,
+                  lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
+            WHERE id = $1 AND state = 'running' AND lease_token = $2
+            RETURNING ${COLS}`,
+          [id, leaseToken, now],
+        );
+        if (rows[0] === undefined) return null;
+        // Contract: inputs (id, now); completes the job's pending stop of its generation.
+        await exec(
+          client,
+          `UPDATE ${s}.control_requests SET status = 'completed', resolved_at = $2
+            WHERE target_kind = 'job' AND target_id = $1::text AND kind = 'stop'
+              AND status = 'pending'
+              AND generation = coalesce(
+                (SELECT generation FROM ${s}.job_control WHERE job_id = $1::bigint), 1)`,
+          [id, now],
+        );
+        return rowToJob(rows[0]);
+      });
+    });
+  }
+
+  async claimedControl(jobIds: readonly string[], now: number): Promise<Map<string, JobControl>> {
+    return this.#run("claimedControl", async () => {
+      const ids = jobIds.filter((id) => parseId(id) !== null);
+      const found = new Map<string, JobControl>();
+      if (ids.length === 0) return found;
+      const { s } = this.#db;
+      // Contract: inputs (job ids, now); the control rows of those jobs that have one, and
+      // their pending start of that generation completed, in one statement.
+      const { rows } = await this.#db.query<{
+        job_id: string;
+        generation: number;
+        checkpoint: string | null;
+      }>(
+        `WITH c AS (
+           SELECT job_id, generation, checkpoint FROM ${s}.job_control
+            WHERE job_id = ANY($1::bigint[])
+         ), acked AS (
+           UPDATE ${s}.control_requests r SET status = 'completed', resolved_at = $2
+             FROM c
+            WHERE r.target_kind = 'job' AND r.target_id = c.job_id::text AND r.kind = 'start'
+              AND r.generation = c.generation AND r.status = 'pending'
+         )
+         SELECT job_id::text AS job_id, generation, checkpoint FROM c`,
+        [ids, now],
+      );
+      for (const row of rows) {
+        found.set(row.job_id, {
+          generation: Number(row.generation),
+          checkpointJson: row.checkpoint,
+        });
+      }
+      return found;
+    });
+  }
+
   /** Refuse further calls (ShuttingDownError); the pool is the job store's. Idempotent. */
   close(): void {
     this.#closed = true;
