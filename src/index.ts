@@ -110,6 +110,7 @@ export async function createKairos(options: CreateKairosOptions = {}): Promise<K
     ...("workflows" in stores && stores.workflows ? { workflowStore: stores.workflows } : {}),
     ...("tokens" in stores && stores.tokens ? { tokenStore: stores.tokens } : {}),
     ...("feed" in stores && stores.feed ? { feedStore: stores.feed } : {}),
+    ...("control" in stores && stores.control ? { controlStore: stores.control } : {}),
     ...(stores.close ? { closeStores: () => stores.close() } : {}),
     ...(options.leaderLock
       ? { leaderLock: options.leaderLock }

@@ -5,11 +5,12 @@
 import type { FunctionWorker } from "../core/functions/types.js";
 import type { JobLogLine } from "../core/jobs/types.js";
 import type { FunctionInfo, FunctionsApi } from "../index.js";
-import type { JobAttempt, JobsApi } from "../runtime/kairos.js";
+import type { ClientJobsApi } from "../runtime/client.js";
+import type { JobAttempt } from "../runtime/kairos.js";
 import type { Caller } from "./http.js";
 
 /** `client.jobs` over HTTP: null (or []) for an unknown id, as the facade answers. */
-export function httpJobs(c: Caller): JobsApi {
+export function httpJobs(c: Caller): ClientJobsApi {
   const id = (value: string) => ({ params: { id: String(value) } });
   return {
     get: (jobId) => c.orNull("getJob", id(jobId), "job"),

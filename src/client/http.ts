@@ -22,12 +22,13 @@ import type {
   FeedItem,
   FeedPage,
   FeedSubscribeOptions,
+  ClientJobsApi,
   KairosClient,
   TokensApi,
 } from "../runtime/client.js";
 import type { FeedEvent } from "../core/feed/types.js";
 import type { FunctionsApi } from "../index.js";
-import type { EnqueueOptions, Job, JobsApi } from "../runtime/kairos.js";
+import type { EnqueueOptions, Job } from "../runtime/kairos.js";
 import {
   baseHeaders,
   call,
@@ -111,7 +112,7 @@ export function caller(options: HttpTransportOptions): Caller {
 /** The KairosClient over HTTP; see the module header. */
 export class HttpClient implements KairosClient {
   readonly target: ClientTarget;
-  readonly jobs: JobsApi;
+  readonly jobs: ClientJobsApi;
   readonly functions: FunctionsApi;
   readonly schedules: ClientSchedulesApi;
   readonly workflows: ClientWorkflowsApi;

@@ -22,7 +22,7 @@ import type {
   FeedPage,
   FeedSubscribeOptions,
   FunctionsApi,
-  JobsApi,
+  ClientJobsApi,
   KairosClient,
   TokensApi,
 } from "../runtime/client.js";
@@ -44,7 +44,7 @@ export interface LocalClientOptions {
 /** The KairosClient over an engine; see the module header. */
 export class LocalClient implements KairosClient {
   readonly target: ClientTarget;
-  readonly jobs: JobsApi;
+  readonly jobs: ClientJobsApi;
   readonly functions: FunctionsApi;
   readonly schedules: ClientSchedulesApi;
   readonly workflows: ClientWorkflowsApi;

@@ -39,7 +39,9 @@ export type KairosErrorCode =
   /** The API token is valid but its scope does not allow the request (a read token writing). */
   | "FORBIDDEN"
   /** A stop or start was refused: the target finished, is not stopped, or is still stopping. */
-  | "CONTROL_REFUSED";
+  | "CONTROL_REFUSED"
+  /** A running job's stop was delivered: the reason its handler's signal aborted with. */
+  | "JOB_STOPPED";
 
 /** Base class of every error Kairos throws on purpose; `code` is stable across releases. */
 export class KairosError extends Error {
@@ -87,6 +89,17 @@ export class ConflictError extends KairosError {
   constructor(message: string, existingJobId?: string) {
     super("CONFLICT", message);
     this.existingJobId = existingJobId;
+  }
+}
+
+/**
+ * The reason a stopped job's AbortSignal fires: save a checkpoint and return; the job ends
+ * `stopped` and a later start resumes it. `reason` is always "stop".
+ */
+export class JobStoppedError extends KairosError {
+  readonly reason = "stop" as const;
+  constructor() {
+    super("JOB_STOPPED", "the job was stopped: save a checkpoint and return; a start resumes it");
   }
 }
 

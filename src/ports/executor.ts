@@ -13,10 +13,20 @@ export interface JobContext {
   readonly attempt: number;
   readonly maxAttempts: number;
   /**
-   * Aborted when the job times out, is cancelled, its lease is lost, or the worker shuts down
-   * past its drain deadline; `signal.reason` says which (a KairosError with a stable code).
+   * Aborted when the job times out, is cancelled, is stopped (a JobStoppedError, `reason`
+   * "stop": save a checkpoint and return), its lease is lost, or the worker shuts down past its
+   * drain deadline; `signal.reason` says which (a KairosError with a stable code).
    */
   readonly signal: AbortSignal;
+  /** 1, and one more for every start after a stop (docs/control.md). */
+  readonly generation: number;
+  /** The last checkpoint saved by an earlier run of this job (null when none). */
+  readonly checkpoint: unknown;
+  /**
+   * Save a checkpoint (any JSON value): durable when the promise resolves; a later start of
+   * the job hands it back as `ctx.checkpoint`. Rejects when this run no longer owns the job.
+   */
+  saveCheckpoint(value: unknown): Promise<void>;
   /** Record progress (0..100) with an optional message; stored with the job. */
   progress(percent: number, message?: string): void;
   /** Append a log line to the job's stored log. */

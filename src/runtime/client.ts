@@ -157,6 +157,9 @@ export type FeedItem =
   | { readonly type: "event"; readonly event: FeedEvent }
   | { readonly type: "reset"; readonly oldestId: number | null };
 
+/** The jobs API as clients offer it. */
+export type ClientJobsApi = Omit<JobsApi, "stop" | "start" | "requests">;
+
 /** The one client interface; see the module header. */
 export interface KairosClient {
   readonly target: ClientTarget;
@@ -166,7 +169,8 @@ export interface KairosClient {
     payloads: readonly P[],
     options?: EnqueueOptions,
   ): Promise<EnqueueOutcome<P>>;
-  readonly jobs: JobsApi;
+  /** The jobs API; stop/start are the library's for now (no route or CLI command yet). */
+  readonly jobs: ClientJobsApi;
   readonly functions: FunctionsApi;
   readonly schedules: ClientSchedulesApi;
   readonly workflows: ClientWorkflowsApi;

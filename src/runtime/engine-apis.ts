@@ -11,6 +11,7 @@ import type { EventBus } from "./event-bus.js";
 import { FunctionCatalog } from "./function-catalog.js";
 import type { FunctionRegistry } from "./functions.js";
 import { JobFactory } from "./job-factory.js";
+import { createJobControlApi } from "./job-control-api.js";
 import { createJobsApi } from "./jobs-api.js";
 import { functionStatus } from "./job-why.js";
 import { missingScheduleStore } from "./missing-schedule-store.js";
@@ -58,7 +59,15 @@ export function createEngineApis(
     presenceIntervalMs: deps.presenceIntervalMs,
     assertOpen,
   });
+  const control = createJobControlApi({
+    control: deps.controlStore ?? null,
+    clock: deps.clock,
+    assertOpen,
+    stopLocal: (jobId) => hooks.pool()?.stopLocal(jobId),
+    due: (runAt) => hooks.pool()?.notify(runAt),
+  });
   const enqueuer = createJobsApi({
+    control,
     store: deps.store,
     factory,
     events,

@@ -4,6 +4,7 @@
  * takes, what `stats()` returns.
  */
 import type { EventFeedStore } from "../ports/event-feed-store.js";
+import type { ControlStore } from "../ports/control-store.js";
 import type { TokenStore } from "../ports/token-store.js";
 import type { RetentionOption } from "../core/retention.js";
 import type { RandomSource } from "../core/retry/backoff.js";
@@ -52,6 +53,8 @@ export interface KairosDeps {
   readonly tokenStore?: TokenStore | null;
   /** The durable event feed (same database); absent: nothing is recorded or read. */
   readonly feedStore?: EventFeedStore | null;
+  /** Stop/start control requests (same database); absent: jobs cannot be stopped. */
+  readonly controlStore?: ControlStore | null;
   /** Leadership among processes sharing the store; omitted: this process always leads. */
   readonly leaderLock?: LeaderLock;
   /** Closes everything the stores hold (default: `store.close()`). */

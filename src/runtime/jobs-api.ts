@@ -14,6 +14,7 @@ import type { JobFactory, NewJobOptions } from "./job-factory.js";
 import { toJob, toJobAttempt, type Job, type JobAttempt } from "./job-view.js";
 import type { JobWhy } from "../core/jobs/why.js";
 import { explainStoredJob, type FunctionStatus } from "./job-why.js";
+import type { JobControlApi } from "./job-control-api.js";
 
 export type { JobWhy, JobWhyCode, JobWhyReason } from "../core/jobs/why.js";
 
@@ -58,7 +59,7 @@ export interface CancelResult {
 }
 
 /** Reading, listing and cancelling jobs. */
-export interface JobsApi {
+export interface JobsApi extends JobControlApi {
   /** The job with this id, or null. */
   get<P = unknown, R = unknown>(id: string): Promise<Job<P, R> | null>;
   /** Jobs matching the filter, newest first. */
@@ -87,6 +88,8 @@ export interface JobsApi {
 
 /** What the jobs API is handed. */
 export interface JobsApiCapabilities {
+  /** Stop and start (runtime/job-control-api), part of the jobs API. */
+  readonly control: JobControlApi;
   readonly store: JobStore;
   readonly factory: JobFactory;
   readonly events: EventBus;
@@ -126,6 +129,9 @@ export function createJobsApi(caps: JobsApiCapabilities): {
 function readApi(caps: JobsApiCapabilities): JobsApi {
   const { store, clock, events } = caps;
   return {
+    stop: (id, options) => caps.control.stop(id, options),
+    start: (id, options) => caps.control.start(id, options),
+    requests: (id) => caps.control.requests(id),
     get: async <P = unknown, R = unknown>(id: string) => {
       caps.assertOpen();
       const job = await store.get(String(id));

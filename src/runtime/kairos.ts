@@ -206,12 +206,10 @@ export class Kairos {
         this.deps.clock,
         this.deps.logger,
         this.deps.random,
-        {
-          ...poolOptions,
-          workerId,
-        },
+        { ...poolOptions, workerId },
       );
       this.pool.useRunContext((job) => this.wf.runContext(job));
+      if (this.deps.controlStore) this.pool.useControl(this.deps.controlStore);
       this.pool.start();
       this.presence = await FunctionPresence.startFor(this.deps, this.registry, workerId);
     }

@@ -14,6 +14,7 @@ import type { ScheduleStore } from "../ports/schedule-store.js";
 import type { WorkflowStore } from "../ports/workflow-store.js";
 import type { LeaderLock } from "../ports/leader-lock.js";
 import type { TokenStore } from "../ports/token-store.js";
+import type { ControlStore } from "../ports/control-store.js";
 import type { EventFeedStore } from "../ports/event-feed-store.js";
 import { openPostgresStores, parsePostgresUrl } from "./postgres/index.js";
 import { openSqliteStores, parseSqliteUrl } from "./sqlite/index.js";
@@ -33,6 +34,8 @@ export interface OpenedStores {
   readonly tokens?: TokenStore;
   /** The durable event feed, on the same database. */
   readonly feed?: EventFeedStore;
+  /** Stop/start control requests and job generations, on the same database. */
+  readonly control?: ControlStore;
   close(): Promise<void>;
 }
 

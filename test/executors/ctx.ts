@@ -29,6 +29,9 @@ export function testContext(
     attempt: fields.attempt ?? 1,
     maxAttempts: fields.maxAttempts ?? 3,
     signal: controller.signal,
+    generation: 1,
+    checkpoint: null,
+    saveCheckpoint: () => Promise.resolve(),
     progress: (percent, message) =>
       progress.push(message === undefined ? { percent } : { percent, message }),
     log: (message, level = "info") => logs.push({ message, level }),

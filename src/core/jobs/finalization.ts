@@ -26,6 +26,12 @@ export type AttemptOutcome =
   | { readonly kind: "timeout" }
   /** A cancel was requested and the handler ignored its signal for `graceMs`. */
   | { readonly kind: "cancel_grace"; readonly graceMs: number }
+  /**
+   * A stop was delivered and the handler ignored its signal for `graceMs`. The worker pool
+   * ends a stopped attempt through the control store (the job becomes `stopped`); only without
+   * one does it reach this decision, which hands the job back like a shutdown.
+   */
+  | { readonly kind: "stop_grace"; readonly graceMs: number }
   /** Cancelled before its handler started (a prefetched job). */
   | { readonly kind: "cancelled_unstarted" }
   /** Another finalization took the job (lease lost): this attempt's result must be dropped. */
@@ -109,6 +115,7 @@ function finalizationFor(
     case "cancelled_unstarted":
       return { kind: "cancelled", error: cancelledError(job) };
     case "shutdown":
+    case "stop_grace":
       return { kind: "released" };
     case "lease_lost":
       return null;

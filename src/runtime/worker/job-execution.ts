@@ -12,7 +12,13 @@
  * dropped and counted, never written.
  */
 import { withRunContext, type RunContextLoader } from "./run-context.js";
-import { JobCancelledError, JobTimeoutError, UnrecoverableError } from "../../core/errors.js";
+import {
+  JobCancelledError,
+  JobStoppedError,
+  JobTimeoutError,
+  KairosError,
+  UnrecoverableError,
+} from "../../core/errors.js";
 import type { AttemptOutcome } from "../../core/jobs/finalization.js";
 import type { Clock, TimerHandle } from "../../ports/clock.js";
 import type { ClaimedJob, JobLogLine } from "../../ports/job-store.js";
@@ -32,7 +38,17 @@ export interface ExecutionCapabilities {
   onLateSettle(execution: JobExecution): void;
   /** `ctx.run` for a workflow task's job (runtime/worker/run-context); absent: none. */
   readonly runContext?: RunContextLoader;
+  /** Save the job's checkpoint under its lease at `generation`; false when not written. */
+  saveCheckpoint?(job: ClaimedJob, generation: number, json: string): Promise<boolean>;
 }
+
+/** A job's generation and last checkpoint as its handler is given them. */
+export interface ExecutionControl {
+  readonly generation: number;
+  readonly checkpointJson: string | null;
+}
+
+const FIRST_GENERATION: ExecutionControl = { generation: 1, checkpointJson: null };
 
 /** One running attempt; see the module header. */
 export class JobExecution {
@@ -40,6 +56,7 @@ export class JobExecution {
   private decidedOutcome: AttemptOutcome | null = null;
   private handlerSettled = false;
   private cancelRequested = false;
+  private stopRequested = false;
   private timeoutTimer: TimerHandle | null = null;
   private graceTimer: TimerHandle | null = null;
   private handlerDone: Promise<void> = Promise.resolve();
@@ -48,6 +65,7 @@ export class JobExecution {
     readonly job: ClaimedJob,
     readonly startedAt: number,
     private readonly caps: ExecutionCapabilities,
+    readonly control: ExecutionControl = FIRST_GENERATION,
   ) {}
 
   /** True once the outcome is known. */
@@ -68,6 +86,11 @@ export class JobExecution {
   /** True when a cancel reached this attempt. */
   get cancelled(): boolean {
     return this.cancelRequested;
+  }
+
+  /** True when a stop reached this attempt (and no cancel came first). */
+  get stopped(): boolean {
+    return this.stopRequested && !this.cancelRequested;
   }
 
   /** Run the handler; arms the job's stamped timeout. */
@@ -114,11 +137,39 @@ export class JobExecution {
     );
   }
 
+  /**
+   * Stop: the signal aborts with JobStoppedError (reason "stop"); whatever the handler does
+   * next (return, throw) ends the attempt as stopped, and if it has not settled after
+   * `graceMs` it is stopped anyway. Idempotent; no effect once a cancel came.
+   */
+  stop(graceMs: number): void {
+    if (this.decided || this.stopRequested || this.cancelRequested) return;
+    this.stopRequested = true;
+    this.controller.abort(new JobStoppedError());
+    this.graceTimer = this.caps.clock.setTimer(graceMs, () =>
+      this.decide({ kind: "stop_grace", graceMs }),
+    );
+  }
+
   /** End the attempt from outside (lost lease, shutdown): abort the signal with `reason`, decide `outcome`. */
   abort(reason: Error, outcome: AttemptOutcome): void {
     if (this.decided) return;
     this.controller.abort(reason);
     this.decide(outcome);
+  }
+
+  private async saveCheckpoint(value: unknown): Promise<void> {
+    const json = JSON.stringify(value ?? null);
+    const saved =
+      !this.decided &&
+      this.caps.saveCheckpoint !== undefined &&
+      (await this.caps.saveCheckpoint(this.job, this.control.generation, json));
+    if (!saved) {
+      throw new KairosError(
+        "JOB_CANCELLED",
+        `checkpoint of job ${this.job.id} not saved: this run no longer owns the job`,
+      );
+    }
   }
 
   private settle(outcome: AttemptOutcome): void {
@@ -146,6 +197,12 @@ export class JobExecution {
       attempt: job.attempt,
       maxAttempts: job.maxAttempts,
       signal: this.controller.signal,
+      generation: this.control.generation,
+      checkpoint:
+        this.control.checkpointJson === null
+          ? null
+          : (JSON.parse(this.control.checkpointJson) as unknown),
+      saveCheckpoint: (value: unknown) => this.saveCheckpoint(value),
       progress: (percent: number, message?: string) => {
         if (this.decided) return;
         const clamped = Math.max(0, Math.min(100, Number(percent) || 0));

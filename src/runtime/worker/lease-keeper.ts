@@ -4,7 +4,8 @@
  * `leaseMs / 3` it renews them in one store call, so a lease only expires when this process
  * stops renewing it (dead, or its event loop blocked for more than two intervals). The store's
  * answer says which leases were lost (another finalization took the job: stop it, drop its
- * result) and which jobs had a cancel requested by another process.
+ * result) and which jobs had a cancel requested by another process; then `renewed` looks for
+ * stops pending for the jobs still held.
  */
 import type { Clock, TimerHandle } from "../../ports/clock.js";
 import type { HeartbeatOutcome } from "../../ports/job-store.js";
@@ -19,6 +20,8 @@ export interface LeaseKeeperCapabilities {
   lost(jobIds: readonly string[]): void;
   /** A cancel was requested for these jobs. */
   cancelRequested(jobIds: readonly string[]): void;
+  /** After a renewal, with the jobs still held: look for stops pending in the store. */
+  renewed?(jobIds: readonly string[]): Promise<void> | undefined;
   reportError(error: unknown): void;
 }
 
@@ -66,6 +69,8 @@ export class LeaseKeeper {
       const outcome = await this.caps.renew(leases);
       if (outcome.lost.length > 0) this.caps.lost(outcome.lost);
       if (outcome.cancelRequested.length > 0) this.caps.cancelRequested(outcome.cancelRequested);
+      const lost = new Set(outcome.lost);
+      await this.caps.renewed?.(leases.map((l) => l.jobId).filter((id) => !lost.has(id)));
     } catch (error) {
       this.caps.reportError(error);
     } finally {

@@ -180,3 +180,10 @@ export class OutcomeWriter {
 export function unstarted(job: ClaimedJob, outcome: AttemptOutcome): FinishItem {
   return { job, outcome, cancelRequested: job.cancelRequestedAt !== null, startedAt: null };
 }
+
+/** Emit `job:started` for a job starting here (only when someone listens). */
+export function emitStarted(events: EventBus, job: ClaimedJob, at: number, workerId: string): void {
+  if (!events.has("job:started")) return;
+  const { id: jobId, fn, attempt, runAt, origin } = job;
+  events.emit("job:started", { jobId, fn, attempt, at, workerId, runAt, origin });
+}

@@ -28,7 +28,7 @@
 import type { RunContextLoader } from "./run-context.js";
 import { reportProgress } from "./progress.js";
 import { randomUUID } from "node:crypto";
-import { KairosError, ShuttingDownError } from "../../core/errors.js";
+import { ShuttingDownError } from "../../core/errors.js";
 import type { AttemptOutcome, Finalization } from "../../core/jobs/finalization.js";
 import type { RandomSource } from "../../core/retry/backoff.js";
 import type { Clock } from "../../ports/clock.js";
@@ -40,9 +40,12 @@ import type { FunctionRegistry } from "../functions.js";
 import { ClaimLoop } from "./claim-loop.js";
 import { JobExecution, type ExecutionCapabilities } from "./job-execution.js";
 import { Drain, NOTHING_STOPPED, reportDrainTimeout, type StopReport } from "./drain.js";
+import { HeldJobs } from "./held-jobs.js";
 import { LeaseKeeper } from "./lease-keeper.js";
+import { WorkerControl } from "./stop-control.js";
+import type { ControlStore } from "../../ports/control-store.js";
 import { LogBuffer } from "./log-buffer.js";
-import { OutcomeWriter, unstarted, type FinishItem } from "./outcome-writer.js";
+import { emitStarted, OutcomeWriter, unstarted, type FinishItem } from "./outcome-writer.js";
 import {
   resolvePoolOptions,
   type ResolvedPoolOptions,
@@ -64,9 +67,7 @@ export class WorkerPool {
   readonly workerId: string;
   private state: PoolState = "idle";
   private readonly options: ResolvedPoolOptions;
-  private readonly active = new Map<string, JobExecution>();
-  /** Claimed, not yet started (prefetched); leased like running jobs. */
-  private buffer: ClaimedJob[] = [];
+  private readonly held = new HeldJobs();
   /** Moving average of handler durations, ms; null until a job finished. */
   private avgDurationMs: number | null = null;
   private readonly batcher: FinalizeBatcher;
@@ -81,6 +82,8 @@ export class WorkerPool {
   /** While set, decided outcomes are collected here to be written together (at shutdown). */
   private collecting: FinishItem[] | null = null;
   private counters = { claimed: 0, abandonedHandlers: 0 };
+  /** Stop and start (`useControl`); null: this store has no control requests. */
+  private control: WorkerControl | null = null;
 
   constructor(
     private readonly store: WorkerPoolStore,
@@ -124,9 +127,10 @@ export class WorkerPool {
       {
         renew: (leases) =>
           store.heartbeat(this.workerId, leases, clock.now(), this.options.leaseMs),
-        held: () => this.heldLeases(),
-        lost: (ids) => this.leasesLost(ids),
+        held: () => this.held.leases(),
+        lost: (ids) => this.held.dropLost(ids),
         cancelRequested: (ids) => ids.forEach((id) => this.cancelLocal(id)),
+        renewed: (ids) => this.control?.stopPending(ids),
         reportError: (e) => this.reportError(e, "heartbeat"),
       },
       clock,
@@ -167,8 +171,8 @@ export class WorkerPool {
   /** Current counters. */
   stats(): WorkerPoolStats {
     return {
-      running: this.active.size,
-      buffered: this.buffer.length,
+      running: this.held.active.size,
+      buffered: this.held.buffer.length,
       claimed: this.counters.claimed,
       finalized: this.outcomes.finalized,
       droppedResults: this.outcomes.dropped,
@@ -178,7 +182,7 @@ export class WorkerPool {
 
   /** True while the job is running or prefetched in this pool. */
   isRunningHere(jobId: string): boolean {
-    return this.active.has(jobId) || this.buffer.some((j) => j.id === jobId);
+    return this.held.has(jobId);
   }
 
   /** A job became due (local enqueue, retry): claim now, or wake at `runAt`. */
@@ -191,13 +195,12 @@ export class WorkerPool {
    * not settled after the grace period the job is finalized `cancelled` anyway.
    */
   cancelLocal(jobId: string): boolean {
-    const buffered = this.buffer.findIndex((j) => j.id === jobId);
-    if (buffered >= 0) {
-      const [job] = this.buffer.splice(buffered, 1);
-      if (job) this.finishUnstarted(job, { kind: "cancelled_unstarted" });
+    const buffered = this.held.takeBuffered(jobId);
+    if (buffered) {
+      this.finishUnstarted(buffered, { kind: "cancelled_unstarted" });
       return true;
     }
-    const execution = this.active.get(jobId);
+    const execution = this.held.active.get(jobId);
     if (!execution || execution.decided) return false;
     execution.cancel(this.options.cancelGraceMs);
     return true;
@@ -230,9 +233,9 @@ export class WorkerPool {
     const releasedBefore = this.outcomes.released;
     this.state = "draining";
     this.claims.stop();
-    this.releaseBuffer();
-    if (this.active.size > 0) await this.drain.wait(drainMs);
-    const left = [...this.active.values()];
+    for (const job of this.held.buffer.splice(0)) this.finishUnstarted(job, { kind: "shutdown" });
+    if (this.held.active.size > 0) await this.drain.wait(drainMs);
+    const left = [...this.held.active.values()];
     const forced = this.drain.forced;
     if (left.length > 0) reportDrainTimeout(this, left, drainMs, forced);
     const reason = new ShuttingDownError(
@@ -240,7 +243,7 @@ export class WorkerPool {
         ? "Kairos was stopped at once (forced); job handed back"
         : "worker is shutting down; job handed back",
     );
-    this.collecting = this.buffer.splice(0).map((job) => unstarted(job, { kind: "shutdown" }));
+    this.collecting = this.held.buffer.splice(0).map((job) => unstarted(job, { kind: "shutdown" }));
     for (const execution of left) execution.abort(reason, { kind: "shutdown" });
     const handBack = this.outcomes.finishMany(this.collecting);
     this.collecting = null;
@@ -261,7 +264,7 @@ export class WorkerPool {
   // ---- claiming and starting -------------------------------------------------------------
 
   private capacity(): { want: number; free: number; prefetch: number } {
-    const free = this.options.concurrency - this.active.size - this.buffer.length;
+    const free = this.options.concurrency - this.held.active.size - this.held.buffer.length;
     const short = this.avgDurationMs !== null && this.avgDurationMs <= PREFETCH_MAX_AVG_MS;
     const prefetch = short ? this.options.prefetch : 0;
     return { want: free + prefetch, free, prefetch };
@@ -269,8 +272,40 @@ export class WorkerPool {
 
   private accept(jobs: ClaimedJob[]): void {
     this.counters.claimed += jobs.length;
-    for (const job of jobs) this.buffer.push(job);
-    this.startFromBuffer();
+    for (const job of jobs) this.held.buffer.push(job);
+    // Held (leased, handed back at drain) while their generation is read; started after.
+    if (this.control) void this.control.load(jobs).then((ok) => this.loaded(jobs, ok));
+    else this.startFromBuffer();
+  }
+
+  /** A batch's generations were read (ok) or not: start it, or hand it back unstarted. */
+  private loaded(jobs: readonly ClaimedJob[], ok: boolean): void {
+    for (const job of ok ? [] : jobs) {
+      const taken = this.held.takeBuffered(job.id);
+      if (taken) this.finishUnstarted(taken, { kind: "shutdown" });
+    }
+    if (this.state === "running") this.startFromBuffer();
+  }
+
+  /** Carry out stops and starts through `control` (the engine's store has control requests). */
+  useControl(control: ControlStore): void {
+    const graceMs = this.options.cancelGraceMs;
+    const worker = new WorkerControl(control, this.clock, { ...this.hooks, graceMs });
+    this.control = worker;
+    const saveCheckpoint = worker.saveCheckpoint;
+    this.executionCaps = { ...this.executionCaps, saveCheckpoint };
+  }
+
+  private readonly hooks = {
+    execution: (id: string) => this.held.active.get(id),
+    takeBuffered: (id: string) => this.held.takeBuffered(id),
+    onStopped: () => this.wakeDrainIfIdle(),
+    reportError: (e: unknown) => this.reportError(e, "control"),
+  };
+
+  /** Stop a job held here (see WorkerControl.stopLocal); false when not held or no control. */
+  stopLocal(jobId: string): boolean {
+    return this.control?.stopLocal(jobId) ?? false;
   }
 
   /** Give workflow task handlers `ctx.run`, read through `loader` when their job starts. */
@@ -280,8 +315,9 @@ export class WorkerPool {
 
   /** Start buffered jobs while slots are free. */
   private startFromBuffer(): void {
-    while (this.active.size < this.options.concurrency && this.buffer.length > 0) {
-      const job = this.buffer.shift();
+    while (this.held.active.size < this.options.concurrency && this.held.buffer.length > 0) {
+      if (this.control?.isLoading(this.held.buffer[0]!.id)) break;
+      const job = this.held.buffer.shift();
       if (job) this.run(job);
     }
   }
@@ -294,19 +330,10 @@ export class WorkerPool {
       return;
     }
     const startedAt = this.clock.now();
-    const execution = new JobExecution(job, startedAt, this.executionCaps);
-    this.active.set(job.id, execution);
-    if (this.events.has("job:started")) {
-      this.events.emit("job:started", {
-        jobId: job.id,
-        fn: job.fn,
-        attempt: job.attempt,
-        at: startedAt,
-        workerId: this.workerId,
-        runAt: job.runAt,
-        origin: job.origin,
-      });
-    }
+    const control = this.control?.take(job.id);
+    const execution = new JobExecution(job, startedAt, this.executionCaps, control);
+    this.held.active.set(job.id, execution);
+    emitStarted(this.events, job, startedAt, this.workerId);
     execution.start(def.handler);
     if (job.cancelRequestedAt !== null) execution.cancel(this.options.cancelGraceMs);
   }
@@ -322,7 +349,7 @@ export class WorkerPool {
       this.avgDurationMs =
         this.avgDurationMs === null ? took : this.avgDurationMs * 0.9 + took * 0.1;
     }
-    this.active.delete(job.id);
+    this.held.active.delete(job.id);
     this.onSlotFreed();
     const item = {
       job,
@@ -330,7 +357,10 @@ export class WorkerPool {
       cancelRequested: execution.cancelled,
       startedAt: execution.startedAt,
     };
-    if (this.collecting) this.collecting.push(item);
+    const stopped =
+      execution.stopped && outcome.kind !== "lease_lost" && outcome.kind !== "shutdown";
+    if (stopped && this.control) this.control.finish(job);
+    else if (this.collecting) this.collecting.push(item);
     else this.outcomes.finish(job, outcome, execution.cancelled, execution.startedAt);
   }
 
@@ -349,34 +379,6 @@ export class WorkerPool {
 
   // ---- leases and draining ----------------------------------------------------------------
 
-  private heldLeases(): { jobId: string; leaseToken: string }[] {
-    const held: { jobId: string; leaseToken: string }[] = [];
-    for (const e of this.active.values()) {
-      if (!e.decided) held.push({ jobId: e.job.id, leaseToken: e.job.leaseToken });
-    }
-    for (const job of this.buffer) held.push({ jobId: job.id, leaseToken: job.leaseToken });
-    return held;
-  }
-
-  private leasesLost(ids: readonly string[]): void {
-    const lost = new Set(ids);
-    this.buffer = this.buffer.filter((job) => !lost.has(job.id));
-    for (const id of ids) {
-      this.active
-        .get(id)
-        ?.abort(new KairosError("JOB_CANCELLED", "lease lost: the job was taken over"), {
-          kind: "lease_lost",
-        });
-    }
-  }
-
-  /** Hand every buffered (unstarted) job back to the queue at once. */
-  private releaseBuffer(): void {
-    const jobs = this.buffer;
-    this.buffer = [];
-    for (const job of jobs) this.finishUnstarted(job, { kind: "shutdown" });
-  }
-
   private onSlotFreed(): void {
     if (this.state === "running") {
       this.startFromBuffer();
@@ -386,7 +388,7 @@ export class WorkerPool {
   }
 
   private wakeDrainIfIdle(): void {
-    if (this.active.size === 0) this.drain.idle();
+    if (this.held.active.size === 0) this.drain.idle();
   }
 
   private reportError(error: unknown, where: string): void {

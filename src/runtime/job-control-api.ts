@@ -1,0 +1,79 @@
+/**
+ * @module runtime/job-control-api
+ * `kairos.jobs.stop(id)` and `kairos.jobs.start(id)` (docs/control.md): each records a durable
+ * control request through the store and returns it without waiting for it to be carried out.
+ * A stop of a job running in this process reaches its handler at once; one running elsewhere
+ * at that process's next lease renewal. A start re-queues the stopped job as the next
+ * generation and wakes this process's workers.
+ */
+import { NotFoundError } from "../core/errors.js";
+import type { ControlRequest } from "../core/control/types.js";
+import type { Clock } from "../ports/clock.js";
+import type { ControlStore } from "../ports/control-store.js";
+
+/** Stop and start of jobs. */
+export interface JobControlApi {
+  /**
+   * Stop a job: a waiting one stops at once; a running one's AbortSignal fires with a
+   * JobStoppedError (reason "stop"), it may save a checkpoint and return, and ends `stopped`
+   * (force-stopped after the grace period). Returns the stop request (asking again returns the
+   * same one). Throws NotFoundError for an unknown job, ControlRefusedError for a finished one.
+   */
+  stop(id: string, options?: { requestedBy?: string }): Promise<ControlRequest>;
+  /**
+   * Start a stopped job again as its next generation; its handler gets `ctx.checkpoint` and
+   * `ctx.generation`. Returns the start request (pending until a worker begins the job).
+   * Throws ControlRefusedError while a stop is unresolved, or when the job is not stopped.
+   */
+  start(id: string, options?: { requestedBy?: string }): Promise<ControlRequest>;
+  /** The job's stop and start requests, oldest first. */
+  requests(id: string): Promise<ControlRequest[]>;
+}
+
+/** What the control API is handed. */
+export interface JobControlCapabilities {
+  /** The store's control requests; null when the store has none. */
+  readonly control: ControlStore | null;
+  readonly clock: Clock;
+  assertOpen(): void;
+  /** A job held by this process should see its stop now. */
+  stopLocal(jobId: string): void;
+  /** Jobs became due at `runAt` (wake this process's workers). */
+  due(runAt: number): void;
+}
+
+/** The control API over `caps`. */
+export function createJobControlApi(caps: JobControlCapabilities): JobControlApi {
+  const store = (): ControlStore => {
+    caps.assertOpen();
+    if (caps.control === null) {
+      throw new NotFoundError(
+        "this store keeps no stop/start requests; open Kairos on a store URL",
+      );
+    }
+    return caps.control;
+  };
+  return {
+    async stop(id, options) {
+      const outcome = await store().stopJob(
+        id,
+        options?.requestedBy ?? "library",
+        caps.clock.now(),
+      );
+      if (outcome.request.status === "pending") caps.stopLocal(id);
+      return outcome.request;
+    },
+    async start(id, options) {
+      const outcome = await store().startJob(
+        id,
+        options?.requestedBy ?? "library",
+        caps.clock.now(),
+      );
+      if (outcome.created) caps.due(outcome.job.runAt);
+      return outcome.request;
+    },
+    async requests(id) {
+      return store().listRequests("job", id);
+    },
+  };
+}

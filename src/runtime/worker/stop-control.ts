@@ -1,0 +1,127 @@
+/**
+ * @module runtime/worker/stop-control
+ * Stop and start as a worker pool carries them out (docs/control.md), over the ControlStore:
+ * - before a claimed batch runs, its generation and checkpoint are read (and a pending start
+ *   of it is acknowledged) in one store call; a job of the batch does not start before that;
+ * - after each lease renewal, the store says which held jobs have a stop pending (recorded by
+ *   any process); the pool stops them;
+ * - a stopped attempt ends with `completeStop`: the job `stopped`, its stop completed, in one
+ *   transaction, under the attempt's lease (a run that lost its lease writes nothing).
+ */
+import type { Clock } from "../../ports/clock.js";
+import type { ControlStore } from "../../ports/control-store.js";
+import type { ClaimedJob, StoredJob } from "../../ports/job-store.js";
+import type { ExecutionControl, JobExecution } from "./job-execution.js";
+
+/** What of the pool a WorkerControl acts on. */
+export interface PoolHooks {
+  /** The execution of a job running here. */
+  execution(jobId: string): JobExecution | undefined;
+  /** Take a prefetched job out of the buffer (it will not start here). */
+  takeBuffered(jobId: string): ClaimedJob | undefined;
+  /** How long a stopped handler may ignore its signal. */
+  readonly graceMs: number;
+  /** A stopped job was written (or its write was dropped: null). */
+  onStopped(job: ClaimedJob, stored: StoredJob | null): void;
+  reportError(error: unknown): void;
+}
+
+const FIRST: ExecutionControl = { generation: 1, checkpointJson: null };
+
+/** The control state of the jobs a pool holds; see the module header. */
+export class WorkerControl {
+  private readonly loaded = new Map<string, ExecutionControl>();
+  private readonly loading = new Set<string>();
+
+  constructor(
+    private readonly control: ControlStore,
+    private readonly clock: Clock,
+    private readonly pool: PoolHooks,
+  ) {}
+
+  /**
+   * Stop a job held here: a prefetched one is stopped at once; a running one's signal aborts
+   * with JobStoppedError and its attempt ends stopped. False when the job is not held here.
+   */
+  stopLocal(jobId: string): boolean {
+    const buffered = this.pool.takeBuffered(jobId);
+    if (buffered) {
+      this.forget(jobId);
+      this.finish(buffered);
+      return true;
+    }
+    const execution = this.pool.execution(jobId);
+    if (!execution || execution.decided) return false;
+    execution.stop(this.pool.graceMs);
+    return true;
+  }
+
+  /** Write a stopped attempt's end (see `complete`) and tell the pool. */
+  finish(job: ClaimedJob): void {
+    this.complete(job).then(
+      (stored) => this.pool.onStopped(job, stored),
+      (error: unknown) => {
+        this.pool.reportError(error);
+        this.pool.onStopped(job, null);
+      },
+    );
+  }
+
+  /** After a lease renewal: stop the held jobs whose stop is pending in the store. */
+  async stopPending(heldJobIds: readonly string[]): Promise<void> {
+    for (const id of await this.stopsRequested(heldJobIds)) this.stopLocal(id);
+  }
+
+  /**
+   * Read the control state of a claimed batch; resolves true when read (the jobs may start),
+   * false when the store failed (the caller hands them back: none may run with a wrong
+   * generation).
+   */
+  async load(jobs: readonly ClaimedJob[]): Promise<boolean> {
+    for (const job of jobs) this.loading.add(job.id);
+    try {
+      const found = await this.control.claimedControl(
+        jobs.map((j) => j.id),
+        this.clock.now(),
+      );
+      for (const [id, control] of found) this.loaded.set(id, control);
+      return true;
+    } catch (error) {
+      this.pool.reportError(error);
+      return false;
+    } finally {
+      for (const job of jobs) this.loading.delete(job.id);
+    }
+  }
+
+  /** True while the job's control state is being read (it must not start yet). */
+  isLoading(jobId: string): boolean {
+    return this.loading.has(jobId);
+  }
+
+  /** The job's control state for its execution (generation 1, no checkpoint by default). */
+  take(jobId: string): ExecutionControl {
+    const control = this.loaded.get(jobId) ?? FIRST;
+    this.loaded.delete(jobId);
+    return control;
+  }
+
+  /** Forget a job that will not run here. */
+  forget(jobId: string): void {
+    this.loaded.delete(jobId);
+  }
+
+  /** Which of these held jobs have a stop pending. */
+  stopsRequested(jobIds: readonly string[]): Promise<string[]> {
+    return jobIds.length === 0 ? Promise.resolve([]) : this.control.stopsRequested(jobIds);
+  }
+
+  /** End a stopped attempt: the job `stopped`, its stop completed; null if the lease is gone. */
+  complete(job: ClaimedJob): Promise<StoredJob | null> {
+    return this.control.completeStop(job.id, job.leaseToken, this.clock.now());
+  }
+
+  /** Save a checkpoint under the job's lease at `generation` (bound: handed to executions). */
+  readonly saveCheckpoint = (job: ClaimedJob, generation: number, json: string) =>
+    this.control.saveCheckpoint(job.id, job.leaseToken, generation, json, this.clock.now());
+}

@@ -1,0 +1,118 @@
+/**
+ * Durable stop and start of long jobs through the library (docs/control.md), on an SQLite file:
+ * a stopped 1,000-step job resumes from its checkpoint and does each step exactly once; a
+ * handler that ignores its signal is stopped after the grace period, and a start is refused
+ * until then; a queued job stops at once and starts again as generation 2.
+ */
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ControlRefusedError, JobStoppedError } from "../../src/core/errors.js";
+import type { JobContext } from "../../src/index.js";
+import { waitFor } from "../helpers/async.js";
+import { fileKairos, tempDir } from "../helpers/kairos.js";
+
+describe("stop and start of a job (library, SQLite file)", () => {
+  it("stops a 1,000-step job mid-run and resumes it from its checkpoint: each step exactly once", async () => {
+    const kairos = await fileKairos(path.join(tempDir(), "kairos.db"));
+    const done: number[] = [];
+    const seen: { generation: number; checkpoint: unknown; reason: unknown }[] = [];
+    kairos.define("migrate", async (_payload: unknown, ctx: JobContext) => {
+      const from = (ctx.checkpoint as { next: number } | null)?.next ?? 0;
+      seen.push({ generation: ctx.generation, checkpoint: ctx.checkpoint, reason: null });
+      for (let step = from; step < 1_000; step++) {
+        if (ctx.signal.aborted) {
+          seen.at(-1)!.reason = ctx.signal.reason;
+          return { stoppedAt: step };
+        }
+        done.push(step);
+        await ctx.saveCheckpoint({ next: step + 1 });
+        if (step % 50 === 0) await new Promise((r) => setTimeout(r, 5));
+      }
+      return { steps: 1_000 };
+    });
+    await kairos.start({ concurrency: 2 });
+    const job = await kairos.enqueue("migrate", {});
+    await waitFor(() => done.length >= 200, "200 steps done");
+
+    const stop = await kairos.jobs.stop(job.id, { requestedBy: "test" });
+    expect(stop).toMatchObject({ kind: "stop", generation: 1, requestedBy: "test" });
+    await waitFor(async () => (await kairos.jobs.get(job.id))?.state === "stopped", "stopped");
+    const stopped = await kairos.jobs.requests(job.id);
+    expect(stopped.map((r) => [r.kind, r.status])).toEqual([["stop", "completed"]]);
+    expect(seen[0]!.reason).toBeInstanceOf(JobStoppedError);
+    expect((seen[0]!.reason as JobStoppedError).reason).toBe("stop");
+    const stepsBeforeStart = done.length;
+    expect(stepsBeforeStart).toBeLessThan(1_000);
+
+    // Nothing starts by itself.
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await kairos.jobs.get(job.id))?.state).toBe("stopped");
+
+    const start = await kairos.jobs.start(job.id);
+    expect(start).toMatchObject({ kind: "start", generation: 2 });
+    const finished = await waitFor(async () => {
+      const j = await kairos.jobs.get(job.id);
+      return j?.state === "succeeded" ? j : null;
+    }, "the restarted job to succeed");
+    expect(finished.result).toEqual({ steps: 1_000 });
+    expect(seen[1]).toMatchObject({ generation: 2, checkpoint: { next: stepsBeforeStart } });
+    expect(done).toEqual(Array.from({ length: 1_000 }, (_, i) => i));
+    const requests = await kairos.jobs.requests(job.id);
+    expect(requests.map((r) => [r.kind, r.generation, r.status])).toEqual([
+      ["stop", 1, "completed"],
+      ["start", 2, "completed"],
+    ]);
+  });
+
+  it("force-stops a handler that ignores its signal after the grace period; start is refused until then", async () => {
+    const kairos = await fileKairos(path.join(tempDir(), "kairos.db"));
+    let release = (): void => undefined;
+    kairos.define("stubborn", (_p: unknown, ctx: JobContext) => {
+      if (ctx.generation > 1) return "second run";
+      return new Promise<string>((resolve) => (release = () => resolve("ignored the stop")));
+    });
+    await kairos.start({ concurrency: 1, cancelGraceMs: 300 });
+    const job = await kairos.enqueue("stubborn", {});
+    await waitFor(async () => (await kairos.jobs.get(job.id))?.state === "running", "running");
+    const stop = await kairos.jobs.stop(job.id);
+    expect(stop.status).toBe("pending");
+    const refused = await kairos.jobs.start(job.id).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ControlRefusedError);
+    expect(refused).toMatchObject({
+      code: "CONTROL_REFUSED",
+      reason: "stop_unresolved",
+      stopId: stop.id,
+    });
+    await waitFor(
+      async () => (await kairos.jobs.get(job.id))?.state === "stopped",
+      "force-stopped",
+    );
+    release();
+    const start = await kairos.jobs.start(job.id);
+    expect(start.generation).toBe(2);
+    const finished = await waitFor(async () => {
+      const j = await kairos.jobs.get(job.id);
+      return j?.state === "succeeded" ? j : null;
+    }, "the second run");
+    expect(finished.result).toBe("second run");
+  });
+
+  it("stops a queued job at once, and starts it as generation 2", async () => {
+    const file = path.join(tempDir(), "kairos.db");
+    const kairos = await fileKairos(file);
+    const generations: number[] = [];
+    kairos.define("later", (_p: unknown, ctx: JobContext) => {
+      generations.push(ctx.generation);
+      return ctx.checkpoint;
+    });
+    const job = await kairos.enqueue("later", {});
+    const stop = await kairos.jobs.stop(job.id);
+    expect(stop.status).toBe("completed");
+    expect((await kairos.jobs.get(job.id))?.state).toBe("stopped");
+    await kairos.jobs.start(job.id);
+    await kairos.start({ concurrency: 1 });
+    await waitFor(async () => (await kairos.jobs.get(job.id))?.state === "succeeded", "ran");
+    expect(generations).toEqual([2]);
+    await expect(kairos.jobs.start(job.id)).rejects.toMatchObject({ reason: "finished" });
+  });
+});
