@@ -177,8 +177,12 @@ export {
   StoreDiskFullError,
   JobTimeoutError,
   JobCancelledError,
+  JobStoppedError,
+  ControlRefusedError,
   UnrecoverableError,
 } from "./core/errors.js";
+export type { ControlRefusalReason } from "./core/errors.js";
+export type { JobControlRequest, JobControlApi } from "./runtime/job-control-api.js";
 export type { KairosErrorCode } from "./core/errors.js";
 export { DEFAULT_STORE_URL, openStore, openStores } from "./stores/open-store.js";
 export type { OpenStoresOptions } from "./stores/open-store.js";

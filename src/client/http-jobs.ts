@@ -5,7 +5,7 @@
 import type { FunctionWorker } from "../core/functions/types.js";
 import type { JobLogLine } from "../core/jobs/types.js";
 import type { FunctionInfo, FunctionsApi } from "../index.js";
-import type { ClientJobsApi } from "../runtime/client.js";
+import type { ClientJobsApi, JobControlRequest } from "../runtime/client.js";
 import type { JobAttempt } from "../runtime/kairos.js";
 import type { Caller } from "./http.js";
 
@@ -33,6 +33,10 @@ export function httpJobs(c: Caller): ClientJobsApi {
     attempts: async (jobId) =>
       (await c.orNull<{ items: JobAttempt[] }>("jobAttempts", id(jobId), "attempts"))?.items ?? [],
     why: (jobId) => c.orNull("jobWhy", id(jobId), "none"),
+    stop: (jobId, o) => c("stopJob", { ...id(jobId), body: { ...o } }, "controlRequest"),
+    start: (jobId, o) => c("startJob", { ...id(jobId), body: { ...o } }, "controlRequest"),
+    requests: async (jobId) =>
+      (await c<{ items: JobControlRequest[] }>("jobRequests", id(jobId), "controlRequests")).items,
   };
 }
 

@@ -34,6 +34,8 @@ export const SHAPES = {
   job: JOB,
   jobs: items(JOB),
   cancel: { nested: { job: JOB } },
+  controlRequest: { dates: ["createdAt", "resolvedAt"] },
+  controlRequests: items({ dates: ["createdAt", "resolvedAt"] }),
   progress: { nested: { progress: { dates: ["at"] } } },
   attempts: items({ dates: ["startedAt", "finishedAt"] }),
   schedule: { dates: ["nextFireAt", "lastFiredAt", "createdAt", "updatedAt"] },

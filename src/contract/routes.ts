@@ -68,6 +68,23 @@ export const jobRoutes = {
     request: { params: IdParam },
     responses: { 200: json(J.JobWhy) },
   }),
+  stopJob: route("/jobs/{id}/stop", {
+    method: "post",
+    request: { params: IdParam, ...body(J.ControlBody, false) },
+    responses: { 202: json(J.JobControlRequest, "The stop request (carried out asynchronously)") },
+  }),
+  startJob: route("/jobs/{id}/start", {
+    method: "post",
+    request: { params: IdParam, ...body(J.ControlBody, false) },
+    responses: {
+      202: json(J.JobControlRequest, "The start request (pending until a worker begins the job)"),
+    },
+  }),
+  jobRequests: route("/jobs/{id}/requests", {
+    method: "get",
+    request: { params: IdParam },
+    responses: { 200: json(list(J.JobControlRequest)) },
+  }),
 };
 
 /** Functions. */

@@ -157,8 +157,10 @@ export type FeedItem =
   | { readonly type: "event"; readonly event: FeedEvent }
   | { readonly type: "reset"; readonly oldestId: number | null };
 
-/** The jobs API as clients offer it. */
-export type ClientJobsApi = Omit<JobsApi, "stop" | "start" | "requests">;
+export type { JobControlRequest } from "./job-control-api.js";
+
+/** The jobs API as clients offer it: the facade's, stop and start included. */
+export type ClientJobsApi = JobsApi;
 
 /** The one client interface; see the module header. */
 export interface KairosClient {
@@ -169,7 +171,6 @@ export interface KairosClient {
     payloads: readonly P[],
     options?: EnqueueOptions,
   ): Promise<EnqueueOutcome<P>>;
-  /** The jobs API; stop/start are the library's for now (no route or CLI command yet). */
   readonly jobs: ClientJobsApi;
   readonly functions: FunctionsApi;
   readonly schedules: ClientSchedulesApi;

@@ -11,6 +11,35 @@ import type { ControlRequest } from "../core/control/types.js";
 import type { Clock } from "../ports/clock.js";
 import type { ControlStore } from "../ports/control-store.js";
 
+/** A job's stop or start request, as the facade shows it. */
+export interface JobControlRequest {
+  readonly id: string;
+  readonly kind: "stop" | "start";
+  readonly jobId: string;
+  /** A stop: the generation it stops; a start: the generation it creates. */
+  readonly generation: number;
+  readonly status: "pending" | "completed" | "failed";
+  readonly requestedBy: string;
+  readonly createdAt: Date;
+  readonly resolvedAt: Date | null;
+  readonly error: string | null;
+}
+
+/** The facade view of a stored request. */
+export function toJobControlRequest(r: ControlRequest): JobControlRequest {
+  return {
+    id: r.id,
+    kind: r.kind,
+    jobId: r.targetId,
+    generation: r.generation,
+    status: r.status,
+    requestedBy: r.requestedBy,
+    createdAt: new Date(r.createdAt),
+    resolvedAt: r.resolvedAt === null ? null : new Date(r.resolvedAt),
+    error: r.error,
+  };
+}
+
 /** Stop and start of jobs. */
 export interface JobControlApi {
   /**
@@ -19,15 +48,15 @@ export interface JobControlApi {
    * (force-stopped after the grace period). Returns the stop request (asking again returns the
    * same one). Throws NotFoundError for an unknown job, ControlRefusedError for a finished one.
    */
-  stop(id: string, options?: { requestedBy?: string }): Promise<ControlRequest>;
+  stop(id: string, options?: { requestedBy?: string }): Promise<JobControlRequest>;
   /**
    * Start a stopped job again as its next generation; its handler gets `ctx.checkpoint` and
    * `ctx.generation`. Returns the start request (pending until a worker begins the job).
    * Throws ControlRefusedError while a stop is unresolved, or when the job is not stopped.
    */
-  start(id: string, options?: { requestedBy?: string }): Promise<ControlRequest>;
-  /** The job's stop and start requests, oldest first. */
-  requests(id: string): Promise<ControlRequest[]>;
+  start(id: string, options?: { requestedBy?: string }): Promise<JobControlRequest>;
+  /** The job's stop and start requests, oldest first ([] for a store that keeps none). */
+  requests(id: string): Promise<JobControlRequest[]>;
 }
 
 /** What the control API is handed. */
@@ -61,7 +90,7 @@ export function createJobControlApi(caps: JobControlCapabilities): JobControlApi
         caps.clock.now(),
       );
       if (outcome.request.status === "pending") caps.stopLocal(id);
-      return outcome.request;
+      return toJobControlRequest(outcome.request);
     },
     async start(id, options) {
       const outcome = await store().startJob(
@@ -70,10 +99,12 @@ export function createJobControlApi(caps: JobControlCapabilities): JobControlApi
         caps.clock.now(),
       );
       if (outcome.created) caps.due(outcome.job.runAt);
-      return outcome.request;
+      return toJobControlRequest(outcome.request);
     },
     async requests(id) {
-      return store().listRequests("job", id);
+      caps.assertOpen();
+      if (caps.control === null) return [];
+      return (await caps.control.listRequests("job", id)).map(toJobControlRequest);
     },
   };
 }

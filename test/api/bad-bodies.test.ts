@@ -45,7 +45,7 @@ describe("bad request bodies on every operation with a body", () => {
         ["[]", "application/json", "array"],
         ['"x"', "application/json", "string"],
         [
-          '{"fn":1,"payloads":"x","tasks":7,"state":3,"scope":"root","text":1,"note":5,"from":{}}',
+          '{"fn":1,"payloads":"x","tasks":7,"state":3,"scope":"root","text":1,"note":5,"from":{},"requestedBy":2}',
           "application/json",
           "wrong types",
         ],

@@ -5,6 +5,7 @@
  */
 import { jobRoutes as R } from "../../contract/routes.js";
 import {
+  ControlBody,
   EnqueueBatchBody,
   EnqueueBody,
   JobListQuery,
@@ -12,7 +13,7 @@ import {
 } from "../../contract/schemas/jobs.js";
 import type { JobState } from "../../core/jobs/states.js";
 import type { KairosClient } from "../../runtime/client.js";
-import type { ApiApp } from "../types.js";
+import type { ApiApp, ApiContext } from "../types.js";
 import { bodyOf, csv, defined, found, instant, on, queryOf, send } from "./kit.js";
 
 /** Default page size of GET /jobs (as `kairos jobs list`). */
@@ -88,4 +89,25 @@ export function registerJobs(app: ApiApp, client: KairosClient): void {
   on(app, R.jobWhy, async (c, { params }) =>
     send(c, found(await client.jobs.why(params.id!), noJob(params.id!))),
   );
+  on(app, R.stopJob, async (c, input) =>
+    send(c, await client.jobs.stop(input.params.id!, { requestedBy: requester(c, input) }), 202),
+  );
+  on(app, R.startJob, async (c, input) =>
+    send(c, await client.jobs.start(input.params.id!, { requestedBy: requester(c, input) }), 202),
+  );
+  on(app, R.jobRequests, async (c, { params }) => {
+    found(await client.jobs.get(params.id!), noJob(params.id!));
+    return send(c, { items: await client.jobs.requests(params.id!) });
+  });
+}
+
+/**
+ * Who asked, as a control request records it: the name the caller gave (the CLI sends "cli"),
+ * else the token's id, else "api" (the open loopback).
+ */
+function requester(c: ApiContext, input: Parameters<typeof bodyOf>[0]): string {
+  const given = (bodyOf(input, ControlBody) as { requestedBy?: string } | undefined)?.requestedBy;
+  if (given) return given;
+  const auth = c.get("auth");
+  return auth?.tokenId ? `token ${auth.tokenId}` : "api";
 }

@@ -1,11 +1,11 @@
 /**
  * @module cli/commands/jobs
- * `kairos jobs list|show|cancel|why` and `kairos enqueue FN --payload JSON`.
+ * `kairos jobs list|show|cancel|stop|start|why` and `kairos enqueue FN --payload JSON`.
  */
 import { InvalidArgumentError, type Command } from "commander";
 import { NotFoundError } from "../../core/errors.js";
 import type { JobState } from "../../core/jobs/states.js";
-import type { Job, JobAttempt } from "../../runtime/client.js";
+import type { Job, JobAttempt, JobControlRequest } from "../../runtime/client.js";
 import { iso, plural, table, type Io } from "../output.js";
 import type { WithClient } from "../context.js";
 import { boundedText } from "../dev/format.js";
@@ -18,10 +18,13 @@ const MAX_INT32 = 2_147_483_647;
 
 /** Register `kairos jobs ...` and `kairos enqueue`. */
 export function registerJobs(program: Command, io: Io, withClient: WithClient): void {
-  const jobs = program.command("jobs").description("list, show, cancel jobs and say why they wait");
+  const jobs = program
+    .command("jobs")
+    .description("list, show, cancel, stop and start jobs, and say why they wait");
   registerJobsList(jobs, io, withClient);
   registerJobsShow(jobs, io, withClient);
   registerJobsCancel(jobs, io, withClient);
+  registerJobsStopStart(jobs, io, withClient);
   registerJobsWhy(jobs, io, withClient);
   registerJobsWatch(jobs, io, withClient);
   registerEnqueue(program, io, withClient);
@@ -91,12 +94,15 @@ function registerJobsShow(jobs: Command, io: Io, withClient: WithClient): void {
         const { logs, omitted } = lastLines(await client.jobs.logs(id, MAX_LOG_LINES), opts.logs);
         const attempts = await client.jobs.attempts(id);
         const waiting = isPending(job) ? await client.functions.waitingReason(job.fn) : null;
+        const controlRequests = await client.jobs.requests(id);
         if (opts.json) {
-          return io.out(JSON.stringify({ ...job, attempts, logs, logsOmitted: omitted, waiting }));
+          const shown = { ...job, attempts, logs, logsOmitted: omitted, waiting, controlRequests };
+          return io.out(JSON.stringify(shown));
         }
         printJob(io, job, opts.logs === "all");
         if (waiting !== null) io.out(`waiting: ${waiting}`);
         printAttempts(io, attempts);
+        printControlRequests(io, controlRequests);
         if (logs.length || omitted) io.out("logs:");
         if (omitted) {
           io.out(
@@ -154,6 +160,57 @@ function registerJobsCancel(jobs: Command, io: Io, withClient: WithClient): void
         io.out(`job ${id}: ${res.outcome.replace("_", " ")} (state ${res.job.state})`);
       }),
     );
+}
+
+/** `kairos jobs stop` and `kairos jobs start` (docs/control.md). */
+function registerJobsStopStart(jobs: Command, io: Io, withClient: WithClient): void {
+  jobs
+    .command("stop")
+    .description(
+      "stop a job: a waiting one at once, a running one via its AbortSignal (reason stop)",
+    )
+    .argument("<id>", "job id")
+    .option("--json", "print the stop request as JSON")
+    .addHelpText("after", "\nExamples:\n  kairos jobs stop 42\n  kairos jobs start 42   # later")
+    .action((id: string, opts: { json?: boolean }) =>
+      withClient(opts, async ({ client }) => {
+        const request = await client.jobs.stop(id, { requestedBy: "cli" });
+        if (opts.json) return io.out(JSON.stringify(request));
+        io.out(
+          request.status === "completed"
+            ? `job ${id}: stopped (stop request ${request.id})`
+            : `job ${id}: stop requested (request ${request.id}, pending until the worker running it stops it)`,
+        );
+      }),
+    );
+  jobs
+    .command("start")
+    .description("start a stopped job again, as its next generation, from its checkpoint")
+    .argument("<id>", "job id")
+    .option("--json", "print the start request as JSON")
+    .addHelpText("after", "\nExamples:\n  kairos jobs start 42")
+    .action((id: string, opts: { json?: boolean }) =>
+      withClient(opts, async ({ client }) => {
+        const request = await client.jobs.start(id, { requestedBy: "cli" });
+        if (opts.json) return io.out(JSON.stringify(request));
+        io.out(
+          `job ${id}: start requested as generation ${request.generation} (request ${request.id}, ${request.status})`,
+        );
+      }),
+    );
+}
+
+/** The job's stop and start requests under `control:`, when it has any. */
+function printControlRequests(io: Io, requests: readonly JobControlRequest[]): void {
+  if (requests.length === 0) return;
+  io.out("control:");
+  for (const r of requests) {
+    const resolved = r.resolvedAt ? ` -> ${r.status} ${iso(r.resolvedAt)}` : ` ${r.status}`;
+    const error = r.error ? `: ${r.error}` : "";
+    io.out(
+      `  ${r.kind.padEnd(5)} generation ${r.generation}  by ${r.requestedBy} at ${iso(r.createdAt)}${resolved}${error}`,
+    );
+  }
 }
 
 /** `kairos jobs why`: the summary, then one line per reason (code, message). */

@@ -141,3 +141,23 @@ export const MAX_LOG_LIMIT = 100_000;
 export const LogsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_LOG_LIMIT).optional(),
 });
+
+/** A job's stop or start request (runtime/job-control-api `JobControlRequest`). */
+export const JobControlRequest = z
+  .object({
+    id: z.string(),
+    kind: z.enum(["stop", "start"]),
+    jobId: z.string(),
+    generation: z.number(),
+    status: z.enum(["pending", "completed", "failed"]),
+    requestedBy: z.string(),
+    createdAt: Instant,
+    resolvedAt: NullableInstant,
+    error: z.string().nullable(),
+  })
+  .openapi("JobControlRequest");
+
+/** The optional body of a stop or start: who asks (recorded on the request). */
+export const ControlBody = z
+  .object({ requestedBy: z.string().min(1).max(200).optional() })
+  .openapi("ControlBody");
