@@ -38,7 +38,9 @@ export interface KairosEventMap {
   /** A running job was handed back to the queue at shutdown. */
   "job:released": JobEventBase;
   /** A job whose worker vanished was recovered (retried or failed `worker_lost`). */
-  "job:recovered": JobEventBase & { readonly outcome: "retrying" | "failed" | "cancelled" };
+  "job:recovered": JobEventBase & {
+    readonly outcome: "retrying" | "failed" | "cancelled" | "stopped";
+  };
   /** A schedule slot created a job. */
   "schedule:fired": {
     readonly schedule: string;

@@ -5,6 +5,7 @@
  * reapers join this list; nothing else in the engine changes when a duty is added.
  */
 import { parseRetention, type RetentionOption } from "../core/retention.js";
+import type { ControlStore } from "../ports/control-store.js";
 import type { EventFeedStore } from "../ports/event-feed-store.js";
 import { createEventRetentionDuty, EVENT_RETENTION_MS } from "./duties/event-retention.js";
 import type { RandomSource } from "../core/retry/backoff.js";
@@ -32,6 +33,8 @@ export interface EngineDutyContext {
   readonly retention?: RetentionOption;
   /** The event feed (absent: no feed retention). */
   readonly feedStore?: EventFeedStore | null;
+  /** Stop/start control requests: recovery carries out a dead worker's pending stop. */
+  readonly controlStore?: ControlStore | null;
   /** How long feed events are kept (default 1 day). */
   readonly eventRetention?: RetentionOption;
   readonly events: EventBus;
@@ -60,6 +63,7 @@ export function createLeaderDuties(
   options: { readonly loop: SchedulerLoopOptions; readonly recoverIntervalMs: number },
 ): EngineDuties {
   const scheduler = ctx.scheduleStore ? schedulerDuty(ctx, ctx.scheduleStore, options.loop) : null;
+  const control = ctx.controlStore;
   const recovery = createLeaseRecoveryDuty(
     {
       listExpired: (now, limit) => ctx.store.listExpired(now, limit),
@@ -73,6 +77,13 @@ export function createLeaderDuties(
       },
       due: (runAt) => ctx.pool()?.notify(runAt),
       logger: ctx.logger,
+      ...(control
+        ? {
+            stopsRequested: (ids: readonly string[]) => control.stopsRequested(ids),
+            completeStop: (id: string, token: string, now: number) =>
+              control.completeStop(id, token, now),
+          }
+        : {}),
     },
     options.recoverIntervalMs,
   );

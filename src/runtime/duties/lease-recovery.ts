@@ -7,6 +7,9 @@
  * compare-and-set on the dead lease's token: a worker that comes back loses the race and drops
  * its result. The store records the ended attempt with outcome `worker_lost` (`workerLost`).
  *
+ * A job whose stop was recorded but never carried out (its process died first) is not retried:
+ * it ends `stopped` under the dead lease, its stop completed, so a stop is never lost.
+ *
  * It runs on the leader whether or not that process also runs workers. Jobs leased by this
  * process's own workers are left alone (their heartbeat renews them; a late heartbeat is not a
  * dead worker).
@@ -33,6 +36,10 @@ export interface LeaseRecoveryCapabilities {
   /** A recovered job is due again at `runAt` (wake local workers). */
   due(runAt: number): void;
   logger: Logger;
+  /** Of these jobs, those with a stop pending (absent: the store keeps no control requests). */
+  stopsRequested?(jobIds: readonly string[]): Promise<string[]>;
+  /** End a job `stopped` under its lease, its stop completed; null when that lease is gone. */
+  completeStop?(jobId: string, leaseToken: string, now: number): Promise<StoredJob | null>;
 }
 
 /** Expired leases handled per pass at most; the next pass takes the rest. */
@@ -45,9 +52,12 @@ export function createLeaseRecoveryDuty(
 ): LeaderDuty & { recoverNow(): Promise<number> } {
   const recoverNow = async (): Promise<number> => {
     const now = caps.now();
-    const expired = await caps.listExpired(now, BATCH);
+    const found = await caps.listExpired(now, BATCH);
+    const orphans = found.filter((job) => job.leaseToken !== null && !caps.isRunningHere(job.id));
+    const stopped = await stopPending(caps, orphans, now);
+    const expired = orphans.filter((job) => !stopped.has(job.id));
     const decided = expired.flatMap((job) => {
-      if (job.leaseToken === null || caps.isRunningHere(job.id)) return [];
+      if (job.leaseToken === null) return [];
       const decision = decideFinalization(
         job,
         { kind: "lease_expired" },
@@ -59,7 +69,7 @@ export function createLeaseRecoveryDuty(
         ? [{ job, token: job.leaseToken, finalization: decision.finalization }]
         : [];
     });
-    if (decided.length === 0) return 0;
+    if (decided.length === 0) return stopped.size;
     const applied = await caps.finalize(
       decided.map((d) => ({
         jobId: d.job.id,
@@ -69,7 +79,7 @@ export function createLeaseRecoveryDuty(
       })),
       now,
     );
-    let recovered = 0;
+    let recovered = stopped.size;
     decided.forEach(({ job, finalization }, i) => {
       if (!applied[i]) return;
       recovered++;
@@ -100,4 +110,28 @@ export function createLeaseRecoveryDuty(
       await recoverNow();
     },
   };
+}
+
+/** Carry out the pending stops of `jobs` (their worker died first); the ids stopped. */
+async function stopPending(
+  caps: LeaseRecoveryCapabilities,
+  jobs: readonly StoredJob[],
+  now: number,
+): Promise<Set<string>> {
+  const done = new Set<string>();
+  if (!caps.stopsRequested || !caps.completeStop || jobs.length === 0) return done;
+  const pending = new Set(await caps.stopsRequested(jobs.map((j) => j.id)));
+  for (const job of jobs) {
+    if (!pending.has(job.id) || job.leaseToken === null) continue;
+    if ((await caps.completeStop(job.id, job.leaseToken, now)) === null) continue;
+    done.add(job.id);
+    caps.recovered({
+      jobId: job.id,
+      fn: job.fn,
+      attempt: job.attempt,
+      at: now,
+      outcome: "stopped",
+    });
+  }
+  return done;
 }
