@@ -9,6 +9,7 @@
  * await kairos.start({ concurrency: 10 });
  * ```
  */
+import { ValidationError } from "./core/errors.js";
 import type { RandomSource } from "./core/retry/backoff.js";
 import { checkMaxPayloadBytes, DEFAULT_MAX_PAYLOAD_BYTES } from "./core/payload.js";
 import { parseRetention, type RetentionOption } from "./core/retention.js";
@@ -66,6 +67,11 @@ export interface CreateKairosOptions {
    */
   readonly eventRetention?: RetentionOption;
   /**
+   * How long a start of a stopped job may wait for a worker to begin it before the start fails
+   * and the job stays stopped (ms, default 60 000; docs/control.md).
+   */
+  readonly startGraceMs?: number;
+  /**
    * With a store URL: the store must already exist; a missing one is a StoreNotFoundError and
    * nothing is created (read-only tools). Default false: the store is created.
    */
@@ -87,6 +93,14 @@ export interface CreateKairosOptions {
 export async function createKairos(options: CreateKairosOptions = {}): Promise<Kairos> {
   if (options.retention !== undefined) {
     parseRetention(options.retention, "createKairos: retention"); // validated before opening
+  }
+  if (
+    options.startGraceMs !== undefined &&
+    !(Number.isInteger(options.startGraceMs) && options.startGraceMs > 0)
+  ) {
+    throw new ValidationError(
+      `createKairos: startGraceMs must be a positive integer of ms, got ${String(options.startGraceMs)}`,
+    );
   }
   if (options.eventRetention !== undefined) {
     parseRetention(options.eventRetention, "createKairos: eventRetention");
@@ -126,6 +140,7 @@ export async function createKairos(options: CreateKairosOptions = {}): Promise<K
       : {}),
     ...(options.retention !== undefined ? { retention: options.retention } : {}),
     ...(options.eventRetention !== undefined ? { eventRetention: options.eventRetention } : {}),
+    ...(options.startGraceMs !== undefined ? { startGraceMs: options.startGraceMs } : {}),
     ...(options.maxPayloadBytes !== undefined ? { maxPayloadBytes: options.maxPayloadBytes } : {}),
   });
 }

@@ -78,6 +78,19 @@ export interface ControlStore {
   claimedControl(jobIds: readonly string[], now: number): Promise<Map<string, JobControl>>;
 
   /**
+   * Give up the starts no worker acknowledged in time: every pending start asked at or before
+   * `askedBefore` whose job is still queued (no worker claimed it) is marked `failed` with
+   * `error`, and its job goes back to `stopped`, in one transaction each; at most `limit`.
+   * Returns the failed requests. Nothing retries them; a new start may be asked.
+   */
+  failOverdueStarts(
+    askedBefore: number,
+    now: number,
+    error: string,
+    limit: number,
+  ): Promise<ControlRequest[]>;
+
+  /**
    * Save a running job's checkpoint (JSON text), durable when this resolves. Written only when
    * the job is running under `leaseToken` at `generation`; false (nothing written) otherwise.
    */

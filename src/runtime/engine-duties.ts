@@ -14,6 +14,7 @@ import type { JobStore, NewJob } from "../ports/job-store.js";
 import type { Logger } from "../ports/logger.js";
 import type { HistoryDeletion, ScheduleStore, StoredSchedule } from "../ports/schedule-store.js";
 import { createLeaseRecoveryDuty } from "./duties/lease-recovery.js";
+import { createStartGraceDuty, START_GRACE_MS } from "./duties/start-grace.js";
 import { createRetentionDuty } from "./duties/retention.js";
 import { currentRetention } from "./duties/retention-policy.js";
 import { createSchedulerDuty } from "./duties/scheduler.js";
@@ -35,6 +36,8 @@ export interface EngineDutyContext {
   readonly feedStore?: EventFeedStore | null;
   /** Stop/start control requests: recovery carries out a dead worker's pending stop. */
   readonly controlStore?: ControlStore | null;
+  /** The start grace window (ms; default START_GRACE_MS). */
+  readonly startGraceMs?: number;
   /** How long feed events are kept (default 1 day). */
   readonly eventRetention?: RetentionOption;
   readonly events: EventBus;
@@ -88,6 +91,12 @@ export function createLeaderDuties(
     options.recoverIntervalMs,
   );
   const duties: LeaderDuty[] = [...(scheduler ? [scheduler] : []), recovery, retentionDuty(ctx)];
+  if (control) {
+    const graceMs = ctx.startGraceMs ?? START_GRACE_MS;
+    duties.push(
+      createStartGraceDuty({ control, graceMs, now: () => ctx.clock.now(), logger: ctx.logger }),
+    );
+  }
   const feed = ctx.feedStore;
   if (feed) {
     duties.push(

@@ -74,6 +74,8 @@ export interface KairosDeps {
   readonly eventRetention?: RetentionOption;
   /** Largest payload accepted at enqueue, bytes of JSON (default 1 MiB); see `createKairos`. */
   readonly maxPayloadBytes?: number;
+  /** How long a start of a stopped job may wait for a worker to begin it (default 60 s). */
+  readonly startGraceMs?: number;
 }
 
 /** Options of `stop`. */

@@ -7,7 +7,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ControlRefusedError, JobStoppedError } from "../../src/core/errors.js";
-import type { JobContext } from "../../src/index.js";
+import { createKairos, type JobContext } from "../../src/index.js";
 import { waitFor } from "../helpers/async.js";
 import { fileKairos, tempDir } from "../helpers/kairos.js";
 
@@ -114,5 +114,33 @@ describe("stop and start of a job (library, SQLite file)", () => {
     await waitFor(async () => (await kairos.jobs.get(job.id))?.state === "succeeded", "ran");
     expect(generations).toEqual([2]);
     await expect(kairos.jobs.start(job.id)).rejects.toMatchObject({ reason: "finished" });
+  });
+
+  it("fails a start no worker begins within the grace window: the job stays stopped, the error visible", async () => {
+    const kairos = await fileKairos(path.join(tempDir(), "kairos.db"), { startGraceMs: 300 });
+    const job = await kairos.enqueue("nobody-defines-me", {}, { allowUnknown: true });
+    await kairos.jobs.stop(job.id);
+    const start = await kairos.jobs.start(job.id);
+    expect(start.status).toBe("pending");
+    await kairos.start({ workers: false });
+    const failed = await waitFor(async () => {
+      const requests = await kairos.jobs.requests(job.id);
+      return requests.find((r) => r.id === start.id && r.status === "failed");
+    }, "the start to fail after its grace window");
+    expect(failed.error).toMatch(
+      /no worker began the restarted job within the start grace window \(300 ms\)/,
+    );
+    expect((await kairos.jobs.get(job.id))?.state).toBe("stopped");
+    // Nothing retries it; a new start may be asked (the next generation).
+    const again = await kairos.jobs.start(job.id);
+    expect(again).toMatchObject({ generation: 3, status: "pending" });
+  });
+
+  it("refuses a start grace window that is not a positive integer of ms", async () => {
+    for (const startGraceMs of [0, -5, 1.5, Number.NaN]) {
+      await expect(createKairos({ store: "sqlite::memory:", startGraceMs })).rejects.toThrow(
+        /createKairos: startGraceMs must be a positive integer of ms/,
+      );
+    }
   });
 });

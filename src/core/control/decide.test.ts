@@ -1,12 +1,6 @@
 /** The stop/start decisions over every target phase and the requests a target can have. */
 import { describe, expect, it } from "vitest";
-import {
-  decideStart,
-  decideStop,
-  finalRecheck,
-  reportFate,
-  startDeadlineFailure,
-} from "./decide.js";
+import { decideStart, decideStop, finalRecheck, reportFate } from "./decide.js";
 import type { ControlKind, ControlRequest, ControlStatus, ControlTargetView } from "./types.js";
 
 const PHASES: readonly ControlTargetView["phase"][] = ["waiting", "running", "stopped", "finished"];
@@ -172,16 +166,6 @@ describe("reports and deadlines", () => {
     expect(reportFate(2, 2)).toBe("apply");
     expect(reportFate(2, 1)).toBe("stale");
     expect(reportFate(2, 3)).toBe("stale");
-  });
-
-  it("fails a pending start once the grace window has passed, and nothing else", () => {
-    const pending = request("start", 2, "pending");
-    expect(startDeadlineFailure(pending, 1_000 + 29_999, 30_000)).toBeNull();
-    expect(startDeadlineFailure(pending, 1_000 + 30_000, 30_000)).toMatch(
-      /no worker began the restarted job within the start grace window \(30000 ms\)/,
-    );
-    expect(startDeadlineFailure(request("start", 2, "completed"), 99_999, 1)).toBeNull();
-    expect(startDeadlineFailure(request("stop", 2, "pending"), 99_999, 1)).toBeNull();
   });
 
   it("completes without running only when remaining() says no work is left", () => {

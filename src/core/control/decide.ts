@@ -135,25 +135,6 @@ export function reportFate(current: number, reported: number): "apply" | "stale"
 }
 
 /**
- * A pending start not acknowledged by a worker (claimed and begun, or completed by the final
- * re-check) within `graceMs` of being asked fails: the target goes back to stopped with the
- * error visible, and nothing retries it. Returns the failure message, or null while it may
- * still wait.
- */
-export function startDeadlineFailure(
-  request: Pick<ControlRequest, "kind" | "status" | "createdAt">,
-  now: number,
-  graceMs: number,
-): string | null {
-  if (request.kind !== "start" || request.status !== "pending") return null;
-  if (now - request.createdAt < graceMs) return null;
-  return (
-    `no worker began the restarted job within the start grace window (${graceMs} ms): ` +
-    `it stays stopped; check that a worker defines its function, then start it again`
-  );
-}
-
-/**
  * The final re-check before a restarted target runs: when the function declares
  * `remaining(payload, checkpoint)` and it answers that no work remains, the target completes
  * without running its handler. Absent `remaining` means "run".

@@ -247,6 +247,41 @@ export function defineControlStoreConformance(
       expect((await s.control.claimedControl([], T0)).size).toBe(0);
     });
 
+    it("fails a start no worker began in time: the job stopped again, a new start allowed", async () => {
+      const job = await enqueueOne(s.jobs, { fn: "nobody" });
+      await s.control.stopJob(job.id, "cli", T0 + 1);
+      const start = await s.control.startJob(job.id, "cli", T0 + 10);
+      expect(await s.control.failOverdueStarts(T0 + 9, T0 + 50, "late", 10)).toEqual([]);
+      const failed = await s.control.failOverdueStarts(T0 + 10, T0 + 60, "no worker began it", 10);
+      expect(failed).toEqual([
+        { ...start.request, status: "failed", resolvedAt: T0 + 60, error: "no worker began it" },
+      ]);
+      expect((await s.control.listRequests("job", job.id))[1]).toEqual(failed[0]);
+      expect((await mustGet(s.jobs, job.id)).state).toBe("stopped");
+      expect(await s.control.failOverdueStarts(T0 + 100, T0 + 100, "again", 10)).toEqual([]);
+      const retry = await s.control.startJob(job.id, "cli", T0 + 70);
+      expect(retry).toMatchObject({ created: true, request: { generation: 3, status: "pending" } });
+    });
+
+    it("never fails a start a worker has begun, acknowledged or not yet", async () => {
+      const acked = await enqueueOne(s.jobs);
+      const running = await enqueueOne(s.jobs);
+      for (const job of [acked, running]) {
+        await s.control.stopJob(job.id, "cli", T0 + 1);
+        await s.control.startJob(job.id, "cli", T0 + 2);
+      }
+      await s.jobs.claim({
+        workerId: "w1",
+        fns: ["email"],
+        limit: 2,
+        now: T0 + 3,
+        leaseMs: 60_000,
+      });
+      await s.control.claimedControl([acked.id], T0 + 4);
+      expect(await s.control.failOverdueStarts(T0 + 100, T0 + 100, "late", 10)).toEqual([]);
+      expect((await mustGet(s.jobs, running.id)).state).toBe("running");
+    });
+
     it("answers generation 1 and no checkpoint for a job never controlled, or unknown", async () => {
       const job = await enqueueOne(s.jobs);
       expect(await s.control.jobControl(job.id)).toEqual({ generation: 1, checkpointJson: null });

@@ -188,6 +188,41 @@ export class PostgresControlStore implements ControlStore {
     });
   }
 
+  async failOverdueStarts(
+    askedBefore: number,
+    now: number,
+    error: string,
+    limit: number,
+  ): Promise<ControlRequest[]> {
+    return this.#run("failOverdueStarts", async () => {
+      const { s } = this.#db;
+      // Contract: inputs (before, now, error, limit); one statement: the oldest pending starts
+      // asked at or before `before` whose job is not running (a worker has a running one) are
+      // failed with `error`, and those jobs still queued go back to stopped. Row locks on the
+      // requests (SKIP LOCKED) keep two leaders from failing the same start twice.
+      const { rows } = await this.#db.query<ControlDbRow>(
+        `WITH due AS (
+           SELECT r.id, r.target_id FROM ${s}.control_requests r
+             LEFT JOIN ${s}.jobs j ON j.id = r.target_id::bigint
+            WHERE r.status = 'pending' AND r.kind = 'start' AND r.target_kind = 'job'
+              AND r.created_at <= $1 AND (j.state IS NULL OR j.state <> 'running')
+            ORDER BY r.created_at LIMIT $4
+            FOR UPDATE OF r SKIP LOCKED
+         ), unqueued AS (
+           UPDATE ${s}.jobs j SET state = 'stopped', updated_at = $2
+             FROM due WHERE j.id = due.target_id::bigint AND j.state = 'queued'
+         )
+         UPDATE ${s}.control_requests r SET status = 'failed', resolved_at = $2, error = $3
+           FROM due WHERE r.id = due.id
+         RETURNING ${CONTROL_COLUMNS.split(", ")
+           .map((c) => `r.${c}`)
+           .join(", ")}`,
+        [askedBefore, now, error, limit],
+      );
+      return rows.map(toControlRequest);
+    });
+  }
+
   /** Refuse further calls (ShuttingDownError); the pool is the job store's. Idempotent. */
   close(): void {
     this.#closed = true;

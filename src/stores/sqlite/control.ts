@@ -73,6 +73,7 @@ export class SqliteControlStore implements ControlStore {
   readonly #claimed: Database.Transaction<
     (found: ReadonlyMap<string, JobControl>, now: number) => void
   >;
+  readonly #failOverdue: ReturnType<typeof prepareFailOverdue>;
   readonly #apply: Database.Transaction<
     (id: number, jobId: string, by: string, now: number, decide: Decide) => ControlOutcome
   >;
@@ -160,6 +161,7 @@ export class SqliteControlStore implements ControlStore {
         this.#resolve.run({ id, kind: "start", generation: control.generation, now });
       }
     });
+    this.#failOverdue = prepareFailOverdue(db);
     this.#apply = db.transaction((id, jobId, by, now, decide) => {
       const row = this.#findJob.get(id);
       if (row === undefined) throw jobNotFound(jobId);
@@ -238,6 +240,17 @@ export class SqliteControlStore implements ControlStore {
     });
   }
 
+  async failOverdueStarts(
+    askedBefore: number,
+    now: number,
+    error: string,
+    limit: number,
+  ): Promise<ControlRequest[]> {
+    return this.#run("failOverdueStarts", () =>
+      this.#failOverdue.immediate(askedBefore, now, error, limit),
+    );
+  }
+
   /** Stop using the connection (the job store closes it). */
   close(): void {
     this.#closed = true;
@@ -304,4 +317,46 @@ export class SqliteControlStore implements ControlStore {
       throw toStoreError(operation, error, "control store", this.#db.name);
     }
   }
+}
+
+/** The transaction of `failOverdueStarts` (see the port). */
+function prepareFailOverdue(db: Database.Database) {
+  // Contract: pending starts asked at or before `before`, oldest first
+  // (control_requests_pending_idx).
+  const overdue = db.prepare<{ before: number; limit: number }, ControlDbRow>(
+    `SELECT ${CONTROL_COLUMNS} FROM control_requests
+      WHERE status = 'pending' AND kind = 'start' AND target_kind = 'job'
+        AND created_at <= @before
+      ORDER BY created_at LIMIT @limit`,
+  );
+  // Contract: a pending request becomes failed with its error.
+  const failStart = db.prepare<{ id: number; now: number; error: string }>(
+    `UPDATE control_requests SET status = 'failed', resolved_at = @now, error = @error
+      WHERE id = @id AND status = 'pending'`,
+  );
+  // Contract: a queued (never claimed) job goes back to stopped (state-guarded).
+  const unqueue = db.prepare<{ id: number; now: number }, JobRow>(
+    `UPDATE jobs SET state = 'stopped', updated_at = @now
+      WHERE id = @id AND state = 'queued'
+      RETURNING *`,
+  );
+  // Contract: input a job id; its state, if the job exists.
+  const stateOf = db.prepare<[number], { state: string }>("SELECT state FROM jobs WHERE id = ?");
+  return db.transaction((before: number, now: number, error: string, limit: number) => {
+    const failed: ControlRequest[] = [];
+    for (const row of overdue.all({ before, limit })) {
+      const jobId = parseJobId(row.target_id) ?? -1;
+      // Running: a worker has it (its acknowledgement is on the way); anything else but
+      // queued (cancelled, deleted) can no longer start either: the request fails.
+      if (
+        unqueue.get({ id: jobId, now }) === undefined &&
+        stateOf.get(jobId)?.state === "running"
+      ) {
+        continue;
+      }
+      failStart.run({ id: Number(row.id), now, error });
+      failed.push({ ...toControlRequest(row), status: "failed", resolvedAt: now, error });
+    }
+    return failed;
+  });
 }
