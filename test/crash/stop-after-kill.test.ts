@@ -38,12 +38,18 @@ describe("crash: kill -9 before a stop is delivered", () => {
 
     const stop = await producer.jobs.stop(job.id);
     expect(stop.status).toBe("pending");
-    // The leader (this process, no workers) recovers the dead lease: the stop, not a retry.
+    // This process (no workers) becomes the leader once the dead one's leader lease (1 s)
+    // runs out, and recovers the dead job lease: the stop, not a retry. Nothing could recover
+    // the job before the stop was recorded: the only leader was dead.
     await producer.start({ workers: false, leaseMs: 400, recoverIntervalMs: 100 });
-    const stopped = await waitFor(async () => {
-      const j = await producer.jobs.get(job.id);
-      return j?.state === "stopped" ? j : null;
-    }, "the pending stop to be carried out by recovery");
+    const stopped = await waitFor(
+      async () => {
+        const j = await producer.jobs.get(job.id);
+        return j?.state === "stopped" ? j : null;
+      },
+      "the pending stop to be carried out by recovery",
+      30_000,
+    );
     expect(stopped.attempt).toBe(0);
     expect((await producer.jobs.requests(job.id)).map((r) => [r.kind, r.status])).toEqual([
       ["stop", "completed"],
