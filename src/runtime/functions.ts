@@ -54,6 +54,12 @@ export interface FunctionOptions<P = unknown> {
    * `maxPayloadBytes`, 1 MiB). A limit declared in kairos.yaml wins.
    */
   readonly maxPayloadBytes?: number;
+  /**
+   * The final re-check before a stopped job runs again (docs/control.md): given its payload and
+   * last checkpoint, false when no work remains; then the job succeeds (result null) without
+   * its handler running. Asked only of a restarted job (generation 2 and later).
+   */
+  readonly remaining?: (payload: P, checkpoint: unknown) => boolean | Promise<boolean>;
 }
 
 /** A validated definition. */
@@ -71,6 +77,8 @@ export interface FunctionDefinition {
   readonly unavailable: string | null;
   /** Payload size limit in bytes, undefined for the engine's default. */
   readonly maxPayloadBytes: number | undefined;
+  /** The final re-check of a restarted job (FunctionOptions.remaining), if declared. */
+  readonly remaining?: (payload: unknown, checkpoint: unknown) => boolean | Promise<boolean>;
 }
 
 /** The functions defined in one instance. */
@@ -92,6 +100,9 @@ export class FunctionRegistry {
     if (typeof handler !== "function") {
       throw new ValidationError(`define("${name}"): handler must be a function`);
     }
+    if (options.remaining !== undefined && typeof options.remaining !== "function") {
+      throw new ValidationError(`define("${name}"): remaining must be a function`);
+    }
     const def: FunctionDefinition = {
       name,
       handler: handler as JobHandler,
@@ -105,6 +116,9 @@ export class FunctionRegistry {
         options.maxPayloadBytes === undefined
           ? undefined
           : checkMaxPayloadBytes(options.maxPayloadBytes, `define("${name}")`),
+      ...(options.remaining
+        ? { remaining: options.remaining as NonNullable<FunctionDefinition["remaining"]> }
+        : {}),
     };
     this.defs.set(name, def);
     return def;

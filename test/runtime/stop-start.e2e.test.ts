@@ -136,11 +136,54 @@ describe("stop and start of a job (library, SQLite file)", () => {
     expect(again).toMatchObject({ generation: 3, status: "pending" });
   });
 
+  it("refuses a remaining() that is not a function", async () => {
+    const kairos = await fileKairos(path.join(tempDir(), "kairos.db"));
+    expect(() =>
+      kairos.define("bad", () => null, { remaining: 5 as unknown as () => boolean }),
+    ).toThrow(/define\("bad"\): remaining must be a function/);
+  });
+
   it("refuses a start grace window that is not a positive integer of ms", async () => {
     for (const startGraceMs of [0, -5, 1.5, Number.NaN]) {
       await expect(createKairos({ store: "sqlite::memory:", startGraceMs })).rejects.toThrow(
         /createKairos: startGraceMs must be a positive integer of ms/,
       );
     }
+  });
+
+  it("completes a restarted job without running it when remaining() says no work is left", async () => {
+    const kairos = await fileKairos(path.join(tempDir(), "kairos.db"));
+    let runs = 0;
+    const asked: unknown[] = [];
+    kairos.define(
+      "finish-line",
+      async (_p: unknown, ctx: JobContext) => {
+        runs++;
+        await ctx.saveCheckpoint({ done: true });
+        await new Promise((resolve) => ctx.signal.addEventListener("abort", resolve));
+        return "stopped after its work";
+      },
+      {
+        remaining: (_payload, checkpoint) => {
+          asked.push(checkpoint);
+          return (checkpoint as { done?: boolean } | null)?.done !== true;
+        },
+      },
+    );
+    await kairos.start({ concurrency: 1 });
+    const job = await kairos.enqueue("finish-line", {});
+    await waitFor(() => runs === 1, "the first run");
+    await kairos.jobs.stop(job.id);
+    await waitFor(async () => (await kairos.jobs.get(job.id))?.state === "stopped", "stopped");
+    const start = await kairos.jobs.start(job.id);
+    const done = await waitFor(async () => {
+      const j = await kairos.jobs.get(job.id);
+      return j?.state === "succeeded" ? j : null;
+    }, "the restarted job to complete");
+    expect(done.result).toBeNull();
+    expect(runs).toBe(1);
+    expect(asked).toEqual([{ done: true }]);
+    const requests = await kairos.jobs.requests(job.id);
+    expect(requests.find((r) => r.id === start.id)?.status).toBe("completed");
   });
 });

@@ -11,6 +11,7 @@
 import type { Clock } from "../../ports/clock.js";
 import type { ControlStore } from "../../ports/control-store.js";
 import type { ClaimedJob, StoredJob } from "../../ports/job-store.js";
+import type { FunctionDefinition, JobHandler } from "../functions.js";
 import type { ExecutionControl, JobExecution } from "./job-execution.js";
 
 /** What of the pool a WorkerControl acts on. */
@@ -124,4 +125,21 @@ export class WorkerControl {
   /** Save a checkpoint under the job's lease at `generation` (bound: handed to executions). */
   readonly saveCheckpoint = (job: ClaimedJob, generation: number, json: string) =>
     this.control.saveCheckpoint(job.id, job.leaseToken, generation, json, this.clock.now());
+}
+
+/**
+ * The handler a restarted job runs with: the function's final re-check first (when it declares
+ * `remaining` and the job is past generation 1); no work remaining means the job succeeds with
+ * a null result and the handler never runs.
+ */
+export function withFinalRecheck(
+  handler: JobHandler,
+  remaining: FunctionDefinition["remaining"],
+  control: ExecutionControl | undefined,
+): JobHandler {
+  if (!remaining || !control || control.generation <= 1) return handler;
+  return async (payload, ctx) => {
+    if ((await remaining(payload, ctx.checkpoint)) === false) return null;
+    return handler(payload, ctx);
+  };
 }

@@ -42,7 +42,7 @@ import { JobExecution, type ExecutionCapabilities } from "./job-execution.js";
 import { Drain, NOTHING_STOPPED, reportDrainTimeout, type StopReport } from "./drain.js";
 import { HeldJobs } from "./held-jobs.js";
 import { LeaseKeeper } from "./lease-keeper.js";
-import { WorkerControl } from "./stop-control.js";
+import { withFinalRecheck, WorkerControl } from "./stop-control.js";
 import type { ControlStore } from "../../ports/control-store.js";
 import { LogBuffer } from "./log-buffer.js";
 import { emitStarted, OutcomeWriter, unstarted, type FinishItem } from "./outcome-writer.js";
@@ -334,7 +334,7 @@ export class WorkerPool {
     const execution = new JobExecution(job, startedAt, this.executionCaps, control);
     this.held.active.set(job.id, execution);
     emitStarted(this.events, job, startedAt, this.workerId);
-    execution.start(def.handler);
+    execution.start(withFinalRecheck(def.handler, def.remaining, control));
     if (job.cancelRequestedAt !== null) execution.cancel(this.options.cancelGraceMs);
   }
 
