@@ -129,9 +129,7 @@ export function createJobsApi(caps: JobsApiCapabilities): {
 function readApi(caps: JobsApiCapabilities): JobsApi {
   const { store, clock, events } = caps;
   return {
-    stop: (id, options) => caps.control.stop(id, options),
-    start: (id, options) => caps.control.start(id, options),
-    requests: (id) => caps.control.requests(id),
+    ...caps.control,
     get: async <P = unknown, R = unknown>(id: string) => {
       caps.assertOpen();
       const job = await store.get(String(id));

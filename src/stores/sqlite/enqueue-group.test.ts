@@ -10,22 +10,11 @@ import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { StoreError } from "../../core/errors.js";
 import type { JobStore, NewJob } from "../../ports/job-store.js";
+import { newJob } from "../conformance/job-store-fixtures.js";
 import { openSqliteJobStore } from "./index.js";
 
-const job = (over: Partial<NewJob> = {}): NewJob => ({
-  fn: "f",
-  payloadJson: "{}",
-  priority: 0,
-  runAt: 0,
-  maxAttempts: 1,
-  idempotencyKey: null,
-  concurrencyKey: null,
-  concurrencyLimit: 1,
-  backoff: { type: "fixed", delayMs: 0 },
-  timeoutMs: 0,
-  maxPending: null,
-  ...over,
-});
+/** The conformance suite's neutral job, due at once. */
+const job = (over: Partial<NewJob> = {}): NewJob => newJob({ runAt: 0, ...over });
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
