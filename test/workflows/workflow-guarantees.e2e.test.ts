@@ -188,9 +188,12 @@ function suite(backend: Backend): void {
       });
       await k.start({ scheduler: false, pollIntervalMs: 20 });
       await k.tickWorkflows();
+      // run:finished is emitted after the run's commit (on PostgreSQL through the event feed):
+      // wait for the fifth event too, not only for the stored state.
       await settle(
-        async () => (await runsOf(k, "daily")).every((r) => r.state === "success"),
-        "every catch-up run succeeded",
+        async () =>
+          order.length >= 10 && (await runsOf(k, "daily")).every((r) => r.state === "success"),
+        "every catch-up run succeeded and its run:finished arrived",
         clock,
       );
       const runs = await runsOf(k, "daily");
