@@ -198,6 +198,7 @@ export {
 } from "./core/errors.js";
 export type { ControlRefusalReason } from "./core/errors.js";
 export type { JobControlRequest, JobControlApi } from "./runtime/job-control-api.js";
+export type { RunControlRequest, RunControlApi } from "./runtime/workflows/run-control.js";
 export type { KairosErrorCode } from "./core/errors.js";
 export { DEFAULT_STORE_URL, openStore, openStores } from "./stores/open-store.js";
 export type { OpenStoresOptions } from "./stores/open-store.js";

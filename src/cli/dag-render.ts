@@ -46,6 +46,7 @@ const STYLES: Readonly<Record<string, { symbol: string; color: number | null }>>
   upstream_failed: { symbol: "⊘", color: 214 }, // orange
   skipped: { symbol: "»", color: 205 }, // pink
   removed: { symbol: "−", color: 252 }, // light grey
+  stopped: { symbol: "■", color: 141 }, // purple: stopped, waiting for a start
 };
 
 /** The widest state name Airflow has (`upstream_failed`). */

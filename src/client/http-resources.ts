@@ -2,7 +2,12 @@
  * @module client/http-resources
  * `client.schedules`, `client.workflows` and `client.runs` over HTTP (see client/http).
  */
-import type { ClientRunsApi, ClientSchedulesApi, ClientWorkflowsApi } from "../runtime/client.js";
+import type {
+  ClientRunsApi,
+  ClientSchedulesApi,
+  ClientWorkflowsApi,
+  RunControlRequest,
+} from "../runtime/client.js";
 import type { Schedule } from "../runtime/schedules-api.js";
 import type {
   BackfillProgress,
@@ -91,6 +96,10 @@ export function httpRuns(c: Caller): ClientRunsApi {
     note: (runId, note, o = {}) =>
       c("noteRun", { ...id(runId), body: { note, ...o } }, "runDetail"),
     why: (runId, task) => c("taskWhy", { params: { id: runId, task } }, "none"),
+    stop: (runId, o) => c("stopRun", { ...id(runId), body: { ...o } }, "controlRequest"),
+    start: (runId, o) => c("startRun", { ...id(runId), body: { ...o } }, "controlRequest"),
+    requests: async (runId) =>
+      (await c<{ items: RunControlRequest[] }>("runRequests", id(runId), "controlRequests")).items,
     backfill: async (workflow, o) => {
       const body = { from: instant(o.from), to: instant(o.to), params: o.params };
       const progress = await c<BackfillProgress>("backfill", { ...named(workflow), body }, "none");

@@ -222,6 +222,23 @@ export const runRoutes = {
     request: { params: W.RunTaskParams },
     responses: { 200: json(W.TaskWhy) },
   }),
+  stopRun: route("/runs/{id}/stop", {
+    method: "post",
+    request: { params: IdParam, ...body(J.ControlBody, false) },
+    responses: { 202: json(W.RunControlRequest, "The stop request (carried out asynchronously)") },
+  }),
+  startRun: route("/runs/{id}/start", {
+    method: "post",
+    request: { params: IdParam, ...body(J.ControlBody, false) },
+    responses: {
+      202: json(W.RunControlRequest, "The start request (pending until its tasks resume)"),
+    },
+  }),
+  runRequests: route("/runs/{id}/requests", {
+    method: "get",
+    request: { params: IdParam },
+    responses: { 200: json(list(W.RunControlRequest)) },
+  }),
 };
 
 /** Config, tokens, events, identity, the document. */

@@ -30,6 +30,14 @@ export interface JobControl {
   readonly checkpointJson: string | null;
 }
 
+/** What a run's stop or start answered (the runtime then drives it: runtime/workflows/run-control). */
+export interface RunControlOutcome {
+  /** The request: new, or the one asked for before (same run, kind and generation). */
+  readonly request: ControlRequest;
+  /** True when this call recorded the request. */
+  readonly created: boolean;
+}
+
 /** Durable control requests and job generations. */
 export interface ControlStore {
   /**
@@ -89,6 +97,36 @@ export interface ControlStore {
     error: string,
     limit: number,
   ): Promise<ControlRequest[]>;
+
+  /**
+   * Record a stop of a workflow run, decided (core/control/decide, core/workflows/run-control)
+   * on the run's state and requests read in the same transaction: pending for a queued or
+   * running run (the runtime carries it out and resolves it), completed for a stopped one,
+   * the same request when asked again. The run itself is not changed here. Throws
+   * NotFoundError for an unknown run, ControlRefusedError for a finished one.
+   */
+  stopRun(runId: string, requestedBy: string, now: number): Promise<RunControlOutcome>;
+
+  /**
+   * Record a start of a stopped workflow run as its next generation, pending until the runtime
+   * has carried it out. Asking again answers the same request. Throws NotFoundError for an
+   * unknown run, ControlRefusedError while a stop is unresolved or when the run is not stopped.
+   */
+  startRun(runId: string, requestedBy: string, now: number): Promise<RunControlOutcome>;
+
+  /** Pending requests of workflow runs, oldest first, at most `limit`: what is left to drive. */
+  pendingRunRequests(limit: number): Promise<ControlRequest[]>;
+
+  /**
+   * Resolve a pending request as `completed` or `failed` (with `error`). False (nothing
+   * written) when it is no longer pending: the first resolution wins.
+   */
+  resolveRequest(
+    requestId: string,
+    status: "completed" | "failed",
+    error: string | null,
+    now: number,
+  ): Promise<boolean>;
 
   /**
    * Save a running job's checkpoint (JSON text), durable when this resolves. Written only when

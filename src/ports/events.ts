@@ -107,6 +107,14 @@ export interface KairosEventMap {
     readonly state: "queued" | "running" | "success" | "failed";
     readonly at: number;
   };
+  /** A workflow run's stop has settled: the run is `stopped` and none of its tasks runs. */
+  "run:stopped": {
+    readonly runId: string;
+    readonly workflow: string;
+    /** The generation the stop applied to. */
+    readonly generation: number;
+    readonly at: number;
+  };
   /** An internal error the loop survived. */
   "worker:error": { readonly error: unknown; readonly at: number; readonly where: string };
   /**

@@ -107,6 +107,7 @@ export function createEngineApis(
     assertOpen,
     jobsCreated: (runAt) => hooks.pool()?.notify(runAt),
     cancelLocal: (jobId) => hooks.pool()?.cancelLocal(jobId),
+    jobControl: control,
   });
   return { factory, catalog, enqueuer, schedules, wf };
 }

@@ -102,10 +102,10 @@ export function registerJobs(app: ApiApp, client: KairosClient): void {
 }
 
 /**
- * Who asked, as a control request records it: the name the caller gave (the CLI sends "cli"),
+ * Who asked, as a control request (of a job or a run) records it: the name the caller gave (the CLI sends "cli"),
  * else the token's id, else "api" (the open loopback).
  */
-function requester(c: ApiContext, input: Parameters<typeof bodyOf>[0]): string {
+export function requester(c: ApiContext, input: Parameters<typeof bodyOf>[0]): string {
   const given = (bodyOf(input, ControlBody) as { requestedBy?: string } | undefined)?.requestedBy;
   if (given) return given;
   const auth = c.get("auth");

@@ -13,6 +13,7 @@ import {
 import type { RunState } from "../../core/workflows/index.js";
 import type { KairosClient } from "../../runtime/client.js";
 import type { ApiApp } from "../types.js";
+import { requester } from "./jobs.js";
 import { bodyOf, defined, found, instant, on, queryOf, send } from "./kit.js";
 
 /** Default page size of GET /runs. */
@@ -64,5 +65,14 @@ export function registerRuns(app: ApiApp, client: KairosClient): void {
   });
   on(app, R.taskWhy, async (c, { params }) =>
     send(c, await client.runs.why(params.id!, params.task!)),
+  );
+  on(app, R.stopRun, async (c, input) =>
+    send(c, await client.runs.stop(input.params.id!, { requestedBy: requester(c, input) }), 202),
+  );
+  on(app, R.startRun, async (c, input) =>
+    send(c, await client.runs.start(input.params.id!, { requestedBy: requester(c, input) }), 202),
+  );
+  on(app, R.runRequests, async (c, { params }) =>
+    send(c, { items: await client.runs.requests(params.id!) }),
   );
 }

@@ -169,3 +169,18 @@ export const TaskWhy = z
     lines: z.array(z.string()),
   })
   .openapi("TaskWhy");
+
+/** A run's stop or start request (runtime/workflows/run-control `RunControlRequest`). */
+export const RunControlRequest = z
+  .object({
+    id: z.string(),
+    kind: z.enum(["stop", "start"]),
+    runId: z.string(),
+    generation: z.number(),
+    status: z.enum(["pending", "completed", "failed"]),
+    requestedBy: z.string(),
+    createdAt: Instant,
+    resolvedAt: NullableInstant,
+    error: z.string().nullable(),
+  })
+  .openapi("RunControlRequest");

@@ -104,7 +104,7 @@ export function decideStart(
           stopId: stop.id,
           message:
             `${label} is still stopping (stop request ${stop.id} is pending); ` +
-            `start it once it is stopped (kairos jobs show tells)`,
+            `start it once it is stopped (kairos ${label.startsWith("run") ? "runs" : "jobs"} show tells)`,
         },
       };
     }

@@ -28,6 +28,7 @@ export const FEED_EVENT_NAMES = [
   "run:created",
   "run:started",
   "run:finished",
+  "run:stopped",
   "leader:elected",
   "leader:lost",
   "leader:standby",

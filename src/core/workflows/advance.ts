@@ -124,7 +124,8 @@ function applyOutcome(
   if (task.outcome === null) return;
   const job = task.jobId === null ? undefined : snapshot.jobs.get(task.jobId);
   const row = rows.get(task.taskId);
-  if (!isActiveTask(task.state)) {
+  // A stopped task's try is still its own (a start resumes it): its job's end applies to it.
+  if (!isActiveTask(task.state) && task.state !== "stopped") {
     const error = row.state === "failed" ? (row.error ?? job?.error ?? null) : row.error;
     rows.set({ ...row, error });
     return;

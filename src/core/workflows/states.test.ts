@@ -17,25 +17,28 @@ import {
 
 /**
  * Row = from, column = to, in TASK_STATES order: none, scheduled, queued, running, success,
- * failed, up_for_retry, upstream_failed, skipped, removed. "x" allowed.
+ * failed, up_for_retry, upstream_failed, skipped, removed, stopped. "x" allowed.
  * - none -> scheduled (rule met) | skipped | upstream_failed (rule never met) | removed (cancel).
  * - scheduled -> queued (dispatched) | none (cleared) | removed.
  * - queued -> running | scheduled (handed back) | failed (dispatch_lost) | removed.
  * - running -> success | failed | up_for_retry (tries left) | skipped (SkipTask).
  * - up_for_retry -> scheduled (delay passed, Airflow) | none (cleared) | failed | removed.
  * - every finished state -> none (clear).
+ * - queued, running -> stopped (its run was stopped); stopped -> queued (the run started again)
+ *   | none (cleared) | success, failed, skipped (marked by hand).
  */
 const ALLOWED: Record<string, string> = {
-  none: ".x.....xxx",
-  scheduled: "x.x......x",
-  queued: ".x.x.x...x",
-  running: "....xxx.x.",
-  success: "x.........",
-  failed: "x.........",
-  up_for_retry: "xx...x...x",
-  upstream_failed: "x.........",
-  skipped: "x.........",
-  removed: "x.........",
+  none: ".x.....xxx.",
+  scheduled: "x.x......x.",
+  queued: ".x.x.x...xx",
+  running: "....xxx.x.x",
+  success: "x..........",
+  failed: "x..........",
+  up_for_retry: "xx...x...x.",
+  upstream_failed: "x..........",
+  skipped: "x..........",
+  removed: "x..........",
+  stopped: "x.x.xx..x..",
 };
 
 describe("task state machine", () => {
@@ -59,8 +62,8 @@ describe("task state machine", () => {
     expect(TASK_STATES.filter(isActiveTask)).toEqual(["queued", "running"]);
   });
 
-  it("isTaskState accepts exactly the ten names", () => {
-    expect(TASK_STATES).toHaveLength(10);
+  it("isTaskState accepts exactly the eleven names", () => {
+    expect(TASK_STATES).toHaveLength(11);
     for (const s of TASK_STATES) expect(isTaskState(s)).toBe(true);
     for (const bad of ["None", "succeeded", "", null, 1]) expect(isTaskState(bad)).toBe(false);
   });
@@ -68,10 +71,11 @@ describe("task state machine", () => {
 
 describe("run state machine", () => {
   const RUN_ALLOWED: Record<string, string> = {
-    queued: ".x.x",
-    running: "..xx",
-    success: ".x..",
-    failed: ".x..",
+    queued: ".x.xx",
+    running: "..xxx",
+    success: ".x...",
+    failed: ".x...",
+    stopped: "xx.x.",
   };
   for (const from of RUN_STATES) {
     RUN_STATES.forEach((to, column) => {
@@ -82,7 +86,7 @@ describe("run state machine", () => {
     });
   }
 
-  it("isRunState accepts exactly queued, running, success, failed", () => {
+  it("isRunState accepts exactly queued, running, success, failed, stopped", () => {
     for (const s of RUN_STATES) expect(isRunState(s)).toBe(true);
     for (const bad of ["none", "cancelled", undefined]) expect(isRunState(bad)).toBe(false);
   });

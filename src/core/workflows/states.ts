@@ -11,6 +11,9 @@
  *                                                                      up_for_retry, skipped
  *   up_for_retry     failed with tries left, due at end + delay     -> scheduled, none, failed,
  *                                                                      removed
+ *   stopped          its try's job was stopped with its run         -> queued (the run started
+ *                    (docs/control.md); not finished                   again), none, success,
+ *                                                                      failed, skipped
  *   success, failed, skipped, upstream_failed, removed               finished; only a clear
  *                                                                      (-> none) reopens them
  *
@@ -19,7 +22,8 @@
  * whose delay has passed is re-evaluated like a `none` one and goes to `scheduled`, as
  * Airflow's scheduler does; `up_for_retry -> none` is the clear path.
  * Runs: `queued -> running -> success | failed`, and a clear reopens a finished run
- * (`success | failed -> running`).
+ * (`success | failed -> running`). A stop request moves a queued or running run to `stopped`
+ * (no task is planned while it is), a start request back to `running`; a cancel fails it.
  */
 
 /** Every state a workflow task instance can be in (Airflow's names). */
@@ -34,13 +38,14 @@ export const TASK_STATES = [
   "upstream_failed",
   "skipped",
   "removed",
+  "stopped",
 ] as const;
 
 /** A task instance's state. */
 export type TaskState = (typeof TASK_STATES)[number];
 
 /** Every state a workflow run can be in. */
-export const RUN_STATES = ["queued", "running", "success", "failed"] as const;
+export const RUN_STATES = ["queued", "running", "success", "failed", "stopped"] as const;
 
 /** A workflow run's state. */
 export type RunState = (typeof RUN_STATES)[number];
@@ -62,21 +67,23 @@ const FINISHED = new Set<TaskState>(FINISHED_TASK_STATES);
 const TASK_TRANSITIONS: Readonly<Record<TaskState, readonly TaskState[]>> = {
   none: ["scheduled", "skipped", "upstream_failed", "removed"],
   scheduled: ["queued", "none", "removed"],
-  queued: ["running", "scheduled", "failed", "removed"],
-  running: ["success", "failed", "up_for_retry", "skipped"],
+  queued: ["running", "scheduled", "failed", "removed", "stopped"],
+  running: ["success", "failed", "up_for_retry", "skipped", "stopped"],
   up_for_retry: ["scheduled", "none", "failed", "removed"],
   success: ["none"],
   failed: ["none"],
   skipped: ["none"],
   upstream_failed: ["none"],
   removed: ["none"],
+  stopped: ["queued", "none", "success", "failed", "skipped"],
 };
 
 const RUN_TRANSITIONS: Readonly<Record<RunState, readonly RunState[]>> = {
-  queued: ["running", "failed"],
-  running: ["success", "failed"],
+  queued: ["running", "failed", "stopped"],
+  running: ["success", "failed", "stopped"],
   success: ["running"],
   failed: ["running"],
+  stopped: ["running", "queued", "failed"],
 };
 
 /** True when the task state machine allows `from -> to` in one step. */

@@ -9,7 +9,7 @@ import type { EventBus } from "../event-bus.js";
 import type { KairosDeps } from "../engine-options.js";
 import type { FunctionCatalog } from "../function-catalog.js";
 import type { JobFactory } from "../job-factory.js";
-import { WorkflowEngine } from "./workflow-engine.js";
+import { WorkflowEngine, type WorkflowEngineCaps } from "./workflow-engine.js";
 
 /** The engine-owned hooks the workflow side calls. */
 export interface WorkflowEngineHooks {
@@ -18,6 +18,8 @@ export interface WorkflowEngineHooks {
   readonly jobsCreated: (runAt: number) => void;
   /** Abort a job running in this process at once. */
   readonly cancelLocal: (jobId: string) => void;
+  /** The job stop/start path. */
+  readonly jobControl: WorkflowEngineCaps["jobControl"];
 }
 
 /** Build the workflow side of an engine. */
@@ -38,6 +40,8 @@ export function createWorkflowEngine(
     knownFunctions: () => catalog.knownNames(),
     jobsCreated: hooks.jobsCreated,
     cancelLocal: hooks.cancelLocal,
+    control: deps.controlStore ?? null,
+    jobControl: hooks.jobControl,
     whyContext: (snapshot, taskId) => whyContext(deps, catalog, snapshot, taskId),
   });
 }

@@ -210,12 +210,12 @@ export class RunAdvancer {
   private after(run: StoredRun, change: RunChange | null, now: number): AdvanceResult {
     const jobsQueued = change?.jobs?.length ?? 0;
     if (jobsQueued > 0) this.caps.jobsCreated(now);
-    const finished = change?.run?.state === "success" || change?.run?.state === "failed";
-    if (finished) {
+    const ended = change?.run?.state;
+    if (ended === "success" || ended === "failed") {
       this.caps.events.emit("run:finished", {
         runId: run.id,
         workflow: run.workflow,
-        state: run.state,
+        state: ended,
         at: now,
       });
       this.caps.runFinished(run);

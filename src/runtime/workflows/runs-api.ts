@@ -29,6 +29,7 @@ import type {
   WorkflowStore,
 } from "../../ports/workflow-store.js";
 import type { EventBus } from "../event-bus.js";
+import type { RunControlApi } from "./run-control.js";
 import { toRun, toRunDetail, type WorkflowRun, type WorkflowRunDetail } from "./run-view.js";
 import { noSuchRun, noSuchWorkflow } from "../../core/workflows/not-found.js";
 
@@ -71,7 +72,7 @@ export interface TaskWhy {
 }
 
 /** `kairos.runs`. */
-export interface RunsApi {
+export interface RunsApi extends RunControlApi {
   trigger(workflow: string, options?: TriggerRunOptions): Promise<WorkflowRun>;
   /** The run with its task instances, or null. */
   get(id: string): Promise<WorkflowRunDetail | null>;
@@ -113,6 +114,8 @@ export interface RunsApi {
 
 /** What the API is handed. */
 export interface RunsApiDeps {
+  /** Stop and start of runs (runtime/workflows/run-control). */
+  readonly control: RunControlApi;
   readonly store: () => WorkflowStore;
   readonly clock: Clock;
   readonly events: EventBus;
@@ -150,6 +153,9 @@ export function createRunsApi(deps: RunsApiDeps): RunsApi {
   };
   const change = (id: string, decide: Decide) => changeRun(deps, id, decide);
   return {
+    stop: (id, options) => deps.control.stop(id, options),
+    start: (id, options) => deps.control.start(id, options),
+    requests: (id) => deps.control.requests(id),
     trigger: (workflow, options = {}) => triggerRun(deps, mustWorkflow, workflow, options),
     get: async (id) => {
       deps.assertOpen();

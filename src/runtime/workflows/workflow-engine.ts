@@ -5,16 +5,19 @@
  * the task jobs this process finishes), `ctx.run` for task handlers, and the leader's workflow
  * duties. Without a workflow store (a store that has none) every call throws a clear error.
  */
-import { ValidationError } from "../../core/errors.js";
+import { NotFoundError, ValidationError } from "../../core/errors.js";
 import { parseTaskTryKey } from "../../core/workflows/index.js";
 import type { Clock } from "../../ports/clock.js";
+import type { ControlStore } from "../../ports/control-store.js";
 import type { TaskRunContext } from "../../ports/executor.js";
 import type { ClaimedJob } from "../../ports/job-store.js";
 import type { Logger } from "../../ports/logger.js";
 import type { StoredRun, WorkflowStore } from "../../ports/workflow-store.js";
 import type { EventBus } from "../event-bus.js";
 import type { SyncJobBuilder } from "../job-factory.js";
+import type { JobControlApi } from "../job-control-api.js";
 import type { LeaderDuty } from "../leader-duties.js";
+import { RunController } from "./run-control.js";
 import { RunAdvancer } from "./run-advancer.js";
 import { createRunsApi, type RunsApi, type RunsApiDeps } from "./runs-api.js";
 import {
@@ -44,6 +47,10 @@ export interface WorkflowEngineCaps {
   jobsCreated(runAt: number): void;
   cancelLocal(jobId: string): void;
   whyContext: RunsApiDeps["whyContext"];
+  /** The store's control requests; null when the store keeps none. */
+  readonly control: ControlStore | null;
+  /** The job stop/start path (run stop and start act on their tasks' jobs through it). */
+  readonly jobControl: Pick<JobControlApi, "stop" | "start">;
 }
 
 /** The workflow side of one engine; see the module header. */
@@ -51,6 +58,7 @@ export class WorkflowEngine {
   readonly workflows: WorkflowsApi;
   readonly runs: RunsApi;
   readonly advancer: RunAdvancer | null;
+  private readonly runControl: RunController;
   private readonly defineWorkflow: (
     name: string,
     input: WorkflowInput,
@@ -99,7 +107,26 @@ export class WorkflowEngine {
     });
     this.defineWorkflow = (name, input, options) => built.define(name, input, options);
     this.workflows = built.api;
+    this.runControl = new RunController({
+      store,
+      control: () => {
+        if (caps.control === null) {
+          throw new NotFoundError(
+            "this store keeps no stop/start requests; open Kairos on a store URL",
+          );
+        }
+        return caps.control;
+      },
+      jobs: caps.jobControl,
+      clock: caps.clock,
+      events: caps.events,
+      logger: caps.logger,
+      assertOpen: caps.assertOpen,
+      wake: (runId) => this.advancer?.wake(runId),
+      startQueued: (workflow) => this.startQueued(workflow),
+    });
     this.runs = createRunsApi({
+      control: this.runControl,
       store,
       clock: caps.clock,
       events: caps.events,
@@ -123,7 +150,20 @@ export class WorkflowEngine {
 
   /** The leader's workflow duties (none without a workflow store). */
   duties(options: WorkflowDutyOptions = {}): LeaderDuty[] {
-    return this.dutyCaps === null ? [] : createWorkflowDuties(this.dutyCaps, options);
+    if (this.dutyCaps === null) return [];
+    const duties = createWorkflowDuties(this.dutyCaps, options);
+    if (this.caps.control !== null) {
+      // Carries out run stops and starts a process recorded but did not finish (it died, or
+      // a task's job was still stopping or starting).
+      duties.push({
+        name: "run-control",
+        intervalMs: options.intervalMs ?? 1_000,
+        run: async () => {
+          await this.runControl.drivePending();
+        },
+      });
+    }
+    return duties;
   }
 
   /** One pass of the workflow duty now (tests and tools): create due runs, start, plan. */

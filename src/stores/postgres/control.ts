@@ -17,7 +17,12 @@ import { ShuttingDownError } from "../../core/errors.js";
 import { decideStart, decideStop, type ControlDecision } from "../../core/control/decide.js";
 import type { ControlRequest, ControlTargetKind } from "../../core/control/types.js";
 import type { StoredJob } from "../../core/jobs/types.js";
-import type { ControlOutcome, ControlStore, JobControl } from "../../ports/control-store.js";
+import type {
+  ControlOutcome,
+  ControlStore,
+  JobControl,
+  RunControlOutcome,
+} from "../../ports/control-store.js";
 import {
   CONTROL_COLUMNS,
   jobNotFound,
@@ -29,6 +34,7 @@ import {
 import { parseId } from "./arguments.js";
 import { exec, type PgDatabase, type Queryable, toStoreError } from "./database.js";
 import { type JobRow, jobColumns, rowToJob } from "./job-row.js";
+import { pendingRunRequestsPg, resolveRequestPg, startRunPg, stopRunPg } from "./run-control.js";
 
 type Decide = typeof decideStop;
 
@@ -221,6 +227,29 @@ export class PostgresControlStore implements ControlStore {
       );
       return rows.map(toControlRequest);
     });
+  }
+
+  async stopRun(runId: string, requestedBy: string, now: number): Promise<RunControlOutcome> {
+    return this.#run("stopRun", () => stopRunPg(this.#db, runId, requestedBy, now));
+  }
+
+  async startRun(runId: string, requestedBy: string, now: number): Promise<RunControlOutcome> {
+    return this.#run("startRun", () => startRunPg(this.#db, runId, requestedBy, now));
+  }
+
+  async pendingRunRequests(limit: number): Promise<ControlRequest[]> {
+    return this.#run("pendingRunRequests", () => pendingRunRequestsPg(this.#db, limit));
+  }
+
+  async resolveRequest(
+    requestId: string,
+    status: "completed" | "failed",
+    error: string | null,
+    now: number,
+  ): Promise<boolean> {
+    return this.#run("resolveRequest", () =>
+      resolveRequestPg(this.#db, requestId, status, error, now),
+    );
   }
 
   /** Refuse further calls (ShuttingDownError); the pool is the job store's. Idempotent. */

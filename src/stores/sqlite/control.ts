@@ -10,7 +10,12 @@ import { ShuttingDownError } from "../../core/errors.js";
 import { decideStart, decideStop, type ControlDecision } from "../../core/control/decide.js";
 import type { ControlRequest, ControlTargetKind } from "../../core/control/types.js";
 import type { StoredJob } from "../../core/jobs/types.js";
-import type { ControlOutcome, ControlStore, JobControl } from "../../ports/control-store.js";
+import type {
+  ControlOutcome,
+  ControlStore,
+  JobControl,
+  RunControlOutcome,
+} from "../../ports/control-store.js";
 import {
   CONTROL_COLUMNS,
   jobNotFound,
@@ -20,6 +25,7 @@ import {
   type ControlDbRow,
 } from "../control-row.js";
 import { parseJobId } from "./arguments.js";
+import { prepareRunControl, type SqliteRunControl } from "./run-control.js";
 import { type JobRow, rowToJob } from "./job-row.js";
 import { toStoreError } from "./sqlite-job-store.js";
 
@@ -74,6 +80,7 @@ export class SqliteControlStore implements ControlStore {
     (found: ReadonlyMap<string, JobControl>, now: number) => void
   >;
   readonly #failOverdue: ReturnType<typeof prepareFailOverdue>;
+  readonly #runs: SqliteRunControl;
   readonly #apply: Database.Transaction<
     (id: number, jobId: string, by: string, now: number, decide: Decide) => ControlOutcome
   >;
@@ -162,6 +169,7 @@ export class SqliteControlStore implements ControlStore {
       }
     });
     this.#failOverdue = prepareFailOverdue(db);
+    this.#runs = prepareRunControl(db);
     this.#apply = db.transaction((id, jobId, by, now, decide) => {
       const row = this.#findJob.get(id);
       if (row === undefined) throw jobNotFound(jobId);
@@ -248,6 +256,29 @@ export class SqliteControlStore implements ControlStore {
   ): Promise<ControlRequest[]> {
     return this.#run("failOverdueStarts", () =>
       this.#failOverdue.immediate(askedBefore, now, error, limit),
+    );
+  }
+
+  async stopRun(runId: string, requestedBy: string, now: number): Promise<RunControlOutcome> {
+    return this.#run("stopRun", () => this.#runs.stopRun(runId, requestedBy, now));
+  }
+
+  async startRun(runId: string, requestedBy: string, now: number): Promise<RunControlOutcome> {
+    return this.#run("startRun", () => this.#runs.startRun(runId, requestedBy, now));
+  }
+
+  async pendingRunRequests(limit: number): Promise<ControlRequest[]> {
+    return this.#run("pendingRunRequests", () => this.#runs.pendingRunRequests(limit));
+  }
+
+  async resolveRequest(
+    requestId: string,
+    status: "completed" | "failed",
+    error: string | null,
+    now: number,
+  ): Promise<boolean> {
+    return this.#run("resolveRequest", () =>
+      this.#runs.resolveRequest(requestId, status, error, now),
     );
   }
 

@@ -33,12 +33,14 @@ export function startQueuedRuns(
     );
     const row = rows[0];
     if (row === undefined || row.paused) return [];
-    // Contract: input a name; how many of its runs are running. A statement of its own, after
+    // Contract: input a name; how many of its runs hold a maxActiveRuns slot (running, or
+    // stopped after they started: a stopped run resumes in its slot). A statement of its own, after
     // the lock: its snapshot includes the starts of the transaction we waited for (a subquery
     // of the locking SELECT would read the snapshot taken before the wait).
     const counted = await exec<{ n: number }>(
       client,
-      `SELECT count(*) AS n FROM ${s}.workflow_runs WHERE workflow = $1 AND state = 'running'`,
+      `SELECT count(*) AS n FROM ${s}.workflow_runs
+        WHERE workflow = $1 AND (state = 'running' OR (state = 'stopped' AND started_at IS NOT NULL))`,
       [workflow],
     );
     const { maxActiveRuns } = JSON.parse(row.definition) as WorkflowDefinition;

@@ -19,9 +19,11 @@ export function prepareStartRuns(
   const workflowOf = db.prepare<[string], { paused: 0 | 1; definition: string }>(
     "SELECT paused, definition FROM workflows WHERE name = ?",
   );
-  // Contract: how many runs of the workflow are running (workflow_runs_workflow_state_idx).
+  // Contract: how many runs of the workflow hold a maxActiveRuns slot: running, or stopped after
+  // they started (a stopped run resumes in its slot) (workflow_runs_workflow_state_idx).
   const countRunning = db.prepare<[string], { n: number }>(
-    "SELECT COUNT(*) AS n FROM workflow_runs WHERE workflow = ? AND state = 'running'",
+    `SELECT COUNT(*) AS n FROM workflow_runs
+      WHERE workflow = ? AND (state = 'running' OR (state = 'stopped' AND started_at IS NOT NULL))`,
   );
   // Contract: starts the oldest `limit` queued runs of the workflow, returning them.
   const start = db.prepare<{ now: number; workflow: string; limit: number }, RunRow>(
