@@ -1,19 +1,41 @@
 /**
- * Durable stop and start of long jobs through the library (docs/control.md), on an SQLite file:
- * a stopped 1,000-step job resumes from its checkpoint and does each step exactly once; a
- * handler that ignores its signal is stopped after the grace period, and a start is refused
- * until then; a queued job stops at once and starts again as generation 2.
+ * Durable stop and start of long jobs through the library (docs/control.md), on an SQLite file
+ * and on PostgreSQL (every scenario on both): a stopped 1,000-step job resumes from its
+ * checkpoint and does each step exactly once; a handler that ignores its signal is stopped
+ * after the grace period, and a start is refused until then; a queued job stops at once and
+ * starts again as generation 2.
  */
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { ControlRefusedError, JobStoppedError } from "../../src/core/errors.js";
-import { createKairos, type JobContext } from "../../src/index.js";
+import {
+  createKairos,
+  type CreateKairosOptions,
+  type JobContext,
+  type Kairos,
+} from "../../src/index.js";
 import { waitFor } from "../helpers/async.js";
-import { fileKairos, tempDir } from "../helpers/kairos.js";
+import { tempDir } from "../helpers/kairos.js";
+import { describePg, freshSchema, pgUrl } from "../helpers/postgres.js";
 
-describe("stop and start of a job (library, SQLite file)", () => {
+const open: Kairos[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((k) => k.stop({ drainMs: 0 })));
+});
+
+/** A fresh store's URL (an SQLite file, or a fresh PostgreSQL schema). */
+type FreshUrl = () => string;
+
+function suite(freshUrl: FreshUrl): void {
+  /** An engine on a fresh store of the backend, stopped after the test. */
+  const fresh = async (options: CreateKairosOptions = {}): Promise<Kairos> => {
+    const k = await createKairos({ store: freshUrl(), ...options });
+    open.push(k);
+    return k;
+  };
+
   it("stops a 1,000-step job mid-run and resumes it from its checkpoint: each step exactly once", async () => {
-    const kairos = await fileKairos(path.join(tempDir(), "kairos.db"));
+    const kairos = await fresh();
     const done: number[] = [];
     const seen: { generation: number; checkpoint: unknown; reason: unknown }[] = [];
     kairos.define("migrate", async (_payload: unknown, ctx: JobContext) => {
@@ -65,7 +87,7 @@ describe("stop and start of a job (library, SQLite file)", () => {
   });
 
   it("force-stops a handler that ignores its signal after the grace period; start is refused until then", async () => {
-    const kairos = await fileKairos(path.join(tempDir(), "kairos.db"));
+    const kairos = await fresh();
     let release = (): void => undefined;
     kairos.define("stubborn", (_p: unknown, ctx: JobContext) => {
       if (ctx.generation > 1) return "second run";
@@ -98,8 +120,7 @@ describe("stop and start of a job (library, SQLite file)", () => {
   });
 
   it("stops a queued job at once, and starts it as generation 2", async () => {
-    const file = path.join(tempDir(), "kairos.db");
-    const kairos = await fileKairos(file);
+    const kairos = await fresh();
     const generations: number[] = [];
     kairos.define("later", (_p: unknown, ctx: JobContext) => {
       generations.push(ctx.generation);
@@ -117,7 +138,7 @@ describe("stop and start of a job (library, SQLite file)", () => {
   });
 
   it("fails a start no worker begins within the grace window: the job stays stopped, the error visible", async () => {
-    const kairos = await fileKairos(path.join(tempDir(), "kairos.db"), { startGraceMs: 300 });
+    const kairos = await fresh({ startGraceMs: 300 });
     const job = await kairos.enqueue("nobody-defines-me", {}, { allowUnknown: true });
     await kairos.jobs.stop(job.id);
     const start = await kairos.jobs.start(job.id);
@@ -137,7 +158,7 @@ describe("stop and start of a job (library, SQLite file)", () => {
   });
 
   it("refuses a remaining() that is not a function", async () => {
-    const kairos = await fileKairos(path.join(tempDir(), "kairos.db"));
+    const kairos = await fresh();
     expect(() =>
       kairos.define("bad", () => null, { remaining: 5 as unknown as () => boolean }),
     ).toThrow(/define\("bad"\): remaining must be a function/);
@@ -145,14 +166,14 @@ describe("stop and start of a job (library, SQLite file)", () => {
 
   it("refuses a start grace window that is not a positive integer of ms", async () => {
     for (const startGraceMs of [0, -5, 1.5, Number.NaN]) {
-      await expect(createKairos({ store: "sqlite::memory:", startGraceMs })).rejects.toThrow(
+      await expect(createKairos({ store: freshUrl(), startGraceMs })).rejects.toThrow(
         /createKairos: startGraceMs must be a positive integer of ms/,
       );
     }
   });
 
   it("completes a restarted job without running it when remaining() says no work is left", async () => {
-    const kairos = await fileKairos(path.join(tempDir(), "kairos.db"));
+    const kairos = await fresh();
     let runs = 0;
     const asked: unknown[] = [];
     kairos.define(
@@ -186,4 +207,12 @@ describe("stop and start of a job (library, SQLite file)", () => {
     const requests = await kairos.jobs.requests(job.id);
     expect(requests.find((r) => r.id === start.id)?.status).toBe("completed");
   });
+}
+
+describe("stop and start of a job (library, SQLite file)", () => {
+  suite(() => `sqlite:${path.join(tempDir(), "kairos.db")}`);
+});
+
+describePg("stop and start of a job (library, PostgreSQL)", () => {
+  suite(() => `${pgUrl().replace(/^postgresql:/, "postgres:")}?schema=${freshSchema()}`);
 });
