@@ -5,11 +5,12 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { NotFoundError } from "../../core/errors.js";
 import type { JobState } from "../../core/jobs/states.js";
-import type { Job, JobAttempt, JobControlRequest } from "../../runtime/client.js";
+import type { Job, JobAttempt } from "../../runtime/client.js";
 import { iso, plural, table, type Io } from "../output.js";
 import type { WithClient } from "../context.js";
 import { boundedText } from "../dev/format.js";
 import { instantFlag, intFlag, jsonFlag, statesFlag } from "../flags.js";
+import { printControlRequests } from "./control.js";
 import { registerJobsWatch } from "./watch.js";
 
 /** Priorities are stored as 32-bit integers. */
@@ -198,19 +199,6 @@ function registerJobsStopStart(jobs: Command, io: Io, withClient: WithClient): v
         );
       }),
     );
-}
-
-/** The job's stop and start requests under `control:`, when it has any. */
-function printControlRequests(io: Io, requests: readonly JobControlRequest[]): void {
-  if (requests.length === 0) return;
-  io.out("control:");
-  for (const r of requests) {
-    const resolved = r.resolvedAt ? ` -> ${r.status} ${iso(r.resolvedAt)}` : ` ${r.status}`;
-    const error = r.error ? `: ${r.error}` : "";
-    io.out(
-      `  ${r.kind.padEnd(5)} generation ${r.generation}  by ${r.requestedBy} at ${iso(r.createdAt)}${resolved}${error}`,
-    );
-  }
 }
 
 /** `kairos jobs why`: the summary, then one line per reason (code, message). */

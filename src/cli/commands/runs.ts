@@ -12,6 +12,7 @@ import { renderDag } from "../dag-render.js";
 import { instantFlag, intFlag } from "../flags.js";
 import { iso, table, type Io } from "../output.js";
 import { noSuchRun, noSuchWorkflow } from "../../core/workflows/not-found.js";
+import { printControlRequests, registerRunsStopStart } from "./control.js";
 import { registerRunsWatch } from "./watch.js";
 
 /** One run as a line of `workflows show`. */
@@ -36,10 +37,11 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 export function registerRuns(program: Command, io: Io, withClient: WithClient): void {
   const runs = program
     .command("runs")
-    .description("list, inspect, cancel, clear and explain workflow runs");
+    .description("list, inspect, cancel, stop, start, clear and explain workflow runs");
   registerList(runs, io, withClient);
   registerShow(runs, io, withClient);
   registerCancel(runs, io, withClient);
+  registerRunsStopStart(runs, io, withClient);
   registerClear(runs, io, withClient);
   registerMark(runs, io, withClient);
   registerNote(runs, io, withClient);
@@ -174,8 +176,10 @@ function registerShow(runs: Command, io: Io, withClient: WithClient): void {
       withClient({ ...opts, mustExist: true }, async ({ client }) => {
         const run = await client.runs.get(id);
         if (!run) throw noSuchRun(id);
-        if (opts.json) return io.out(JSON.stringify(run));
+        const controlRequests = await client.runs.requests(id);
+        if (opts.json) return io.out(JSON.stringify({ ...run, controlRequests }));
         printRun(io, run, dagStyle(process.stdout, process.env));
+        printControlRequests(io, controlRequests);
       }),
     );
 }
