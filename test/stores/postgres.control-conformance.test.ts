@@ -5,6 +5,7 @@
  */
 import { afterEach, expect, it } from "vitest";
 import { defineControlStoreConformance } from "../../src/stores/conformance/control-store.js";
+import { defineRunControlConformance } from "../../src/stores/conformance/run-control-store.js";
 import {
   claimOne,
   enqueueMany,
@@ -19,6 +20,11 @@ describePg("postgres control store", () => {
   defineControlStoreConformance("postgres", async () => {
     const s = await openPostgresStores({ url: pgUrl(), schema: freshSchema(), poolSize: 2 });
     return { jobs: s.jobs, control: s.control, close: () => s.close() };
+  });
+
+  defineRunControlConformance("postgres", async () => {
+    const s = await openPostgresStores({ url: pgUrl(), schema: freshSchema(), poolSize: 2 });
+    return { workflows: s.workflows, control: s.control, close: () => s.close() };
   });
 
   let opened: PostgresStores[] = [];

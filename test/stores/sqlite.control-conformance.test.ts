@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll } from "vitest";
 import { defineControlStoreConformance } from "../../src/stores/conformance/control-store.js";
+import { defineRunControlConformance } from "../../src/stores/conformance/run-control-store.js";
 import { openSqliteStores } from "../../src/stores/sqlite/index.js";
 
 const dirs: string[] = [];
@@ -20,4 +21,8 @@ defineControlStoreConformance("sqlite file", async () => {
   dirs.push(dir);
   const s = await openSqliteStores({ path: path.join(dir, "kairos.db") });
   return { jobs: s.jobs, control: s.control, close: () => s.close() };
+});
+defineRunControlConformance("sqlite memory", async () => {
+  const s = await openSqliteStores({ path: ":memory:" });
+  return { workflows: s.workflows, control: s.control, close: () => s.close() };
 });
