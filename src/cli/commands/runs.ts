@@ -5,7 +5,7 @@
  */
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
-import { isRunState, type RunState } from "../../core/workflows/index.js";
+import { isRunState, RUN_STATES, type RunState } from "../../core/workflows/index.js";
 import type { WorkflowRun, WorkflowRunDetail } from "../../index.js";
 import type { WithClient } from "../context.js";
 import { renderDag } from "../dag-render.js";
@@ -25,7 +25,7 @@ export function printRunLine(io: Io, run: WorkflowRun): void {
 const runStateFlag = (value: string): RunState => {
   if (!isRunState(value)) {
     throw new InvalidArgumentError(
-      `--state must be one of queued, running, success, failed; got ${JSON.stringify(value)}`,
+      `--state must be one of ${RUN_STATES.join(", ")}; got ${JSON.stringify(value)}`,
     );
   }
   return value;
