@@ -114,6 +114,13 @@ export interface ControlStore {
    */
   startRun(runId: string, requestedBy: string, now: number): Promise<RunControlOutcome>;
 
+  /**
+   * Settle the stops that came too late: every pending job stop whose job has ended
+   * (succeeded, failed, cancelled, timed out) or is gone is marked `failed` with the reason,
+   * at most `limit`. Returns them. The job is left as it ended.
+   */
+  failStopsOfEnded(now: number, limit: number): Promise<ControlRequest[]>;
+
   /** Pending requests of workflow runs, oldest first, at most `limit`: what is left to drive. */
   pendingRunRequests(limit: number): Promise<ControlRequest[]>;
 

@@ -14,6 +14,7 @@ import type { JobStore, NewJob } from "../ports/job-store.js";
 import type { Logger } from "../ports/logger.js";
 import type { HistoryDeletion, ScheduleStore, StoredSchedule } from "../ports/schedule-store.js";
 import { createLeaseRecoveryDuty } from "./duties/lease-recovery.js";
+import { createSettleStopsDuty } from "./duties/settle-stops.js";
 import { createStartGraceDuty, START_GRACE_MS } from "./duties/start-grace.js";
 import { createRetentionDuty } from "./duties/retention.js";
 import { currentRetention } from "./duties/retention-policy.js";
@@ -95,6 +96,12 @@ export function createLeaderDuties(
     const graceMs = ctx.startGraceMs ?? START_GRACE_MS;
     duties.push(
       createStartGraceDuty({ control, graceMs, now: () => ctx.clock.now(), logger: ctx.logger }),
+      createSettleStopsDuty({
+        control,
+        now: () => ctx.clock.now(),
+        logger: ctx.logger,
+        intervalMs: Math.max(50, Math.min(5_000, Math.floor(graceMs / 4))),
+      }),
     );
   }
   const feed = ctx.feedStore;

@@ -62,3 +62,10 @@ export function refusalError(refusal: ControlRefusal): ControlRefusedError {
 export function jobNotFound(jobId: string): NotFoundError {
   return new NotFoundError(`no job with id "${jobId}": see kairos jobs list for the ids`);
 }
+
+/** Why a pending stop failed: its job ended (in `state`; null when it was removed) first. */
+export function endedBeforeStop(state: string | null): string {
+  return state === null
+    ? "the job was removed before the stop reached it"
+    : `the job ended ${state} before the stop reached it`;
+}

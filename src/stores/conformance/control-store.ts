@@ -282,6 +282,33 @@ export function defineControlStoreConformance(
       expect((await mustGet(s.jobs, running.id)).state).toBe("running");
     });
 
+    it("fails a stop whose job ended before it reached it; leaves a stop still on its way", async () => {
+      const ended = await enqueueOne(s.jobs);
+      const first = await claimOne(s.jobs);
+      const other = await enqueueOne(s.jobs);
+      await claimOne(s.jobs);
+      const late = await s.control.stopJob(ended.id, "cli", T0 + 1);
+      const onItsWay = await s.control.stopJob(other.id, "cli", T0 + 1);
+      const done = { kind: "succeeded", resultJson: "null" } as const;
+      await s.jobs.finalize(
+        [{ jobId: ended.id, leaseToken: first.leaseToken!, outcome: done }],
+        T0 + 2,
+      );
+      const failed = await s.control.failStopsOfEnded(T0 + 3, 10);
+      expect(failed).toEqual([
+        {
+          ...late.request,
+          status: "failed",
+          resolvedAt: T0 + 3,
+          error: "the job ended succeeded before the stop reached it",
+        },
+      ]);
+      expect(await s.control.listRequests("job", ended.id)).toEqual(failed);
+      expect((await s.control.listRequests("job", other.id))[0]).toEqual(onItsWay.request);
+      expect(await s.control.failStopsOfEnded(T0 + 4, 10)).toEqual([]);
+      expect((await mustGet(s.jobs, ended.id)).state).toBe("succeeded");
+    });
+
     it("answers generation 1 and no checkpoint for a job never controlled, or unknown", async () => {
       const job = await enqueueOne(s.jobs);
       expect(await s.control.jobControl(job.id)).toEqual({ generation: 1, checkpointJson: null });

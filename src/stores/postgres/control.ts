@@ -35,6 +35,7 @@ import { parseId } from "./arguments.js";
 import { exec, type PgDatabase, type Queryable, toStoreError } from "./database.js";
 import { type JobRow, jobColumns, rowToJob } from "./job-row.js";
 import { pendingRunRequestsPg, resolveRequestPg, startRunPg, stopRunPg } from "./run-control.js";
+import { failOverdueStartsPg, failStopsOfEndedPg } from "./settle-stops.js";
 
 type Decide = typeof decideStop;
 
@@ -200,33 +201,9 @@ export class PostgresControlStore implements ControlStore {
     error: string,
     limit: number,
   ): Promise<ControlRequest[]> {
-    return this.#run("failOverdueStarts", async () => {
-      const { s } = this.#db;
-      // Contract: inputs (before, now, error, limit); one statement: the oldest pending starts
-      // asked at or before `before` whose job is not running (a worker has a running one) are
-      // failed with `error`, and those jobs still queued go back to stopped. Row locks on the
-      // requests (SKIP LOCKED) keep two leaders from failing the same start twice.
-      const { rows } = await this.#db.query<ControlDbRow>(
-        `WITH due AS (
-           SELECT r.id, r.target_id FROM ${s}.control_requests r
-             LEFT JOIN ${s}.jobs j ON j.id = r.target_id::bigint
-            WHERE r.status = 'pending' AND r.kind = 'start' AND r.target_kind = 'job'
-              AND r.created_at <= $1 AND (j.state IS NULL OR j.state <> 'running')
-            ORDER BY r.created_at LIMIT $4
-            FOR UPDATE OF r SKIP LOCKED
-         ), unqueued AS (
-           UPDATE ${s}.jobs j SET state = 'stopped', updated_at = $2
-             FROM due WHERE j.id = due.target_id::bigint AND j.state = 'queued'
-         )
-         UPDATE ${s}.control_requests r SET status = 'failed', resolved_at = $2, error = $3
-           FROM due WHERE r.id = due.id
-         RETURNING ${CONTROL_COLUMNS.split(", ")
-           .map((c) => `r.${c}`)
-           .join(", ")}`,
-        [askedBefore, now, error, limit],
-      );
-      return rows.map(toControlRequest);
-    });
+    return this.#run("failOverdueStarts", () =>
+      failOverdueStartsPg(this.#db, askedBefore, now, error, limit),
+    );
   }
 
   async stopRun(runId: string, requestedBy: string, now: number): Promise<RunControlOutcome> {
@@ -235,6 +212,10 @@ export class PostgresControlStore implements ControlStore {
 
   async startRun(runId: string, requestedBy: string, now: number): Promise<RunControlOutcome> {
     return this.#run("startRun", () => startRunPg(this.#db, runId, requestedBy, now));
+  }
+
+  async failStopsOfEnded(now: number, limit: number): Promise<ControlRequest[]> {
+    return this.#run("failStopsOfEnded", () => failStopsOfEndedPg(this.#db, now, limit));
   }
 
   async pendingRunRequests(limit: number): Promise<ControlRequest[]> {

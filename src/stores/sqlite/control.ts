@@ -26,6 +26,7 @@ import {
 } from "../control-row.js";
 import { parseJobId } from "./arguments.js";
 import { prepareRunControl, type SqliteRunControl } from "./run-control.js";
+import { prepareFailOverdue, prepareFailStopsOfEnded } from "./settle-stops.js";
 import { type JobRow, rowToJob } from "./job-row.js";
 import { toStoreError } from "./sqlite-job-store.js";
 
@@ -81,6 +82,7 @@ export class SqliteControlStore implements ControlStore {
   >;
   readonly #failOverdue: ReturnType<typeof prepareFailOverdue>;
   readonly #runs: SqliteRunControl;
+  readonly #failStops: ReturnType<typeof prepareFailStopsOfEnded>;
   readonly #apply: Database.Transaction<
     (id: number, jobId: string, by: string, now: number, decide: Decide) => ControlOutcome
   >;
@@ -170,6 +172,7 @@ export class SqliteControlStore implements ControlStore {
     });
     this.#failOverdue = prepareFailOverdue(db);
     this.#runs = prepareRunControl(db);
+    this.#failStops = prepareFailStopsOfEnded(db);
     this.#apply = db.transaction((id, jobId, by, now, decide) => {
       const row = this.#findJob.get(id);
       if (row === undefined) throw jobNotFound(jobId);
@@ -267,6 +270,10 @@ export class SqliteControlStore implements ControlStore {
     return this.#run("startRun", () => this.#runs.startRun(runId, requestedBy, now));
   }
 
+  async failStopsOfEnded(now: number, limit: number): Promise<ControlRequest[]> {
+    return this.#run("failStopsOfEnded", () => this.#failStops.immediate(now, limit));
+  }
+
   async pendingRunRequests(limit: number): Promise<ControlRequest[]> {
     return this.#run("pendingRunRequests", () => this.#runs.pendingRunRequests(limit));
   }
@@ -348,46 +355,4 @@ export class SqliteControlStore implements ControlStore {
       throw toStoreError(operation, error, "control store", this.#db.name);
     }
   }
-}
-
-/** The transaction of `failOverdueStarts` (see the port). */
-function prepareFailOverdue(db: Database.Database) {
-  // Contract: pending starts asked at or before `before`, oldest first
-  // (control_requests_pending_idx).
-  const overdue = db.prepare<{ before: number; limit: number }, ControlDbRow>(
-    `SELECT ${CONTROL_COLUMNS} FROM control_requests
-      WHERE status = 'pending' AND kind = 'start' AND target_kind = 'job'
-        AND created_at <= @before
-      ORDER BY created_at LIMIT @limit`,
-  );
-  // Contract: a pending request becomes failed with its error.
-  const failStart = db.prepare<{ id: number; now: number; error: string }>(
-    `UPDATE control_requests SET status = 'failed', resolved_at = @now, error = @error
-      WHERE id = @id AND status = 'pending'`,
-  );
-  // Contract: a queued (never claimed) job goes back to stopped (state-guarded).
-  const unqueue = db.prepare<{ id: number; now: number }, JobRow>(
-    `UPDATE jobs SET state = 'stopped', updated_at = @now
-      WHERE id = @id AND state = 'queued'
-      RETURNING *`,
-  );
-  // Contract: input a job id; its state, if the job exists.
-  const stateOf = db.prepare<[number], { state: string }>("SELECT state FROM jobs WHERE id = ?");
-  return db.transaction((before: number, now: number, error: string, limit: number) => {
-    const failed: ControlRequest[] = [];
-    for (const row of overdue.all({ before, limit })) {
-      const jobId = parseJobId(row.target_id) ?? -1;
-      // Running: a worker has it (its acknowledgement is on the way); anything else but
-      // queued (cancelled, deleted) can no longer start either: the request fails.
-      if (
-        unqueue.get({ id: jobId, now }) === undefined &&
-        stateOf.get(jobId)?.state === "running"
-      ) {
-        continue;
-      }
-      failStart.run({ id: Number(row.id), now, error });
-      failed.push({ ...toControlRequest(row), status: "failed", resolvedAt: now, error });
-    }
-    return failed;
-  });
 }
