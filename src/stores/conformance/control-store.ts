@@ -194,6 +194,50 @@ export function defineControlStoreConformance(
       expect((await s.control.jobControl(job.id)).checkpointJson).toBe('{"step":11}');
     });
 
+    it("a late result, stop report, checkpoint or heartbeat of the old generation never reaches the new one", async () => {
+      const job = await enqueueOne(s.jobs);
+      const old = await claimOne(s.jobs);
+      await s.control.stopJob(job.id, "cli", T0 + 1);
+      await s.control.completeStop(job.id, old.leaseToken!, T0 + 2);
+      await s.control.startJob(job.id, "cli", T0 + 3);
+      const current = await claimOne(s.jobs, { now: T0 + 4 });
+      const done = { kind: "succeeded", resultJson: '"old"' } as const;
+      // The old run's reports, arriving after the start: each dropped.
+      expect(
+        await s.jobs.finalize(
+          [{ jobId: job.id, leaseToken: old.leaseToken!, outcome: done }],
+          T0 + 5,
+        ),
+      ).toEqual([false]);
+      expect(await s.control.completeStop(job.id, old.leaseToken!, T0 + 5)).toBeNull();
+      expect(await s.control.saveCheckpoint(job.id, old.leaseToken!, 1, '{"x":1}', T0 + 5)).toBe(
+        false,
+      );
+      const beat = await s.jobs.heartbeat(
+        "w1",
+        [{ jobId: job.id, leaseToken: old.leaseToken! }],
+        T0 + 5,
+        60_000,
+      );
+      expect(beat.lost).toEqual([job.id]);
+      const running = await mustGet(s.jobs, job.id);
+      expect(running).toMatchObject({ state: "running", leaseToken: current.leaseToken });
+      expect(running.leaseExpiresAt).toBe(current.leaseExpiresAt);
+      expect(await s.control.stopsRequested([job.id])).toEqual([]);
+      // The new generation's own result is applied.
+      const mine = { kind: "succeeded", resultJson: '"new"' } as const;
+      expect(
+        await s.jobs.finalize(
+          [{ jobId: job.id, leaseToken: current.leaseToken!, outcome: mine }],
+          T0 + 6,
+        ),
+      ).toEqual([true]);
+      expect(await mustGet(s.jobs, job.id)).toMatchObject({
+        state: "succeeded",
+        resultJson: '"new"',
+      });
+    });
+
     it("tells a worker which of its jobs have a stop pending, and completes the stop with the job", async () => {
       const a = await enqueueOne(s.jobs);
       const b = await enqueueOne(s.jobs);
