@@ -235,6 +235,38 @@ function runStopStartSuite(backend: Backend): void {
     );
   });
 
+  it("a run start whose task no worker begins fails with the task's reason; the run stays stopped", async () => {
+    const url = backend.url();
+    const k = await engine(url);
+    let entered = false;
+    k.define("work", (_p: unknown, ctx: JobContext) => {
+      entered = true;
+      return new Promise((resolve) => ctx.signal.addEventListener("abort", resolve));
+    });
+    await k.workflow("w", { tasks: [{ id: "t", fn: "work" }] });
+    await k.start({ concurrency: 1, pollIntervalMs: 20 });
+    const run = await k.runs.trigger("w");
+    await waitFor(() => entered, "the task running");
+    await k.runs.stop(run.id);
+    await waitFor(
+      async () => (await k.runs.requests(run.id))[0]?.status === "completed",
+      "the run's stop completed",
+    );
+    await k.stop({ drainMs: 0 }); // its only worker is gone
+    const lone = await engine(url, { startGraceMs: 300 });
+    await lone.start({ workers: false, workflows: { intervalMs: 50 } });
+    const start = await lone.runs.start(run.id);
+    const failed = await waitFor(async () => {
+      const requests = await lone.runs.requests(run.id);
+      return requests.find((r) => r.id === start.id && r.status === "failed");
+    }, "the run's start to fail");
+    expect(failed.error).toMatch(/^task t: /);
+    expect((await lone.runs.get(run.id))?.state).toBe("stopped");
+    await waitFor(async () => (await taskState(lone, run.id, "t")) === "stopped", "t stopped");
+    // Nothing retries it; a new start may be asked.
+    await expect(lone.runs.start(run.id)).resolves.toMatchObject({ kind: "start", generation: 3 });
+  });
+
   it("refuses to stop or start a finished run, and says so for an unknown one", async () => {
     const k = await engine(backend.url());
     k.define("quick", () => "ok");

@@ -255,7 +255,16 @@ export class RunController implements RunControlApi {
       const mine = jobRequests.filter((r) => r.kind === "start" && r.requestedBy === tag).at(-1);
       if (mine === undefined) {
         if (run.jobs.get(task.jobId)?.state !== "stopped") continue;
-        const started = await this.caps.jobs.start(task.jobId, { requestedBy: tag });
+        const started = await this.caps.jobs
+          .start(task.jobId, { requestedBy: tag })
+          .catch((error: unknown) => {
+            // Refused (its function is gone, ...): the run's start fails with the reason.
+            if (error instanceof ControlRefusedError) return error;
+            throw error;
+          });
+        if (started instanceof ControlRefusedError) {
+          return { waiting, failure: `task ${task.taskId}: ${started.message}` };
+        }
         if (started.status === "pending") waiting = true;
         else if (started.status === "failed")
           return { waiting, failure: `task ${task.taskId}: ${started.error ?? "start failed"}` };
