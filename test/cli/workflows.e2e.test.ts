@@ -268,7 +268,9 @@ describe("kairos workflows and runs", { timeout: 240_000 }, () => {
 
     const state = await fails(["runs", "list", "--state", "done"]);
     expect(state.code).toBe(2);
-    expect(state.message).toMatch(/--state must be one of queued, running, success, failed, stopped/);
+    expect(state.message).toMatch(
+      /--state must be one of queued, running, success, failed, stopped/,
+    );
     const run = await json<Run>(["workflows", "trigger", "adhoc"]);
     const mark = await fails(["runs", "mark", run.id, "only", "--state", "ok"]);
     expect(mark.message).toMatch(/--state must be success, failed or skipped; got "ok"/);
