@@ -65,6 +65,9 @@ export function createEngineApis(
     assertOpen,
     stopLocal: (jobId) => hooks.pool()?.stopLocal(jobId),
     due: (runAt) => hooks.pool()?.notify(runAt),
+    events,
+    job: (id) => deps.store.get(id),
+    functionKnown: (fn) => catalog.isKnownNow(fn),
   });
   const enqueuer = createJobsApi({
     control,
