@@ -11,6 +11,7 @@ import type { Kairos, KairosEventMap, JobContext } from "../../src/index.js";
 import { waitFor } from "../helpers/async.js";
 import { fileKairos, memoryKairos, tempDir } from "../helpers/kairos.js";
 import { ManualClock } from "../helpers/manual-clock.js";
+import { openSqliteJobStore } from "../../src/stores/sqlite/index.js";
 
 type Recorded =
   | ["control:requested", KairosEventMap["control:requested"]]
@@ -76,6 +77,25 @@ describe("control events", () => {
       ["control:resolved", "stop", 1, "completed"],
     ]);
     expect(seen[2]![1]).toMatchObject({ requestId: stop.id, fn: "long", error: null });
+  });
+
+  it("a dead worker's job: lease recovery carries the stop out, job:stopped by recovery, resolved", async () => {
+    const file = path.join(tempDir(), "kairos.db");
+    const kairos = await fileKairos(file);
+    const seen = record(kairos);
+    kairos.define("work", () => null);
+    const job = await kairos.enqueue("work", {});
+    const dead = await openSqliteJobStore({ path: file });
+    await dead.claim({ workerId: "dead", fns: ["work"], limit: 1, now: Date.now(), leaseMs: 100 });
+    await dead.close();
+    await kairos.jobs.stop(job.id);
+    await kairos.start({ workers: false, recoverIntervalMs: 50 });
+    await waitFor(() => seen.length >= 3, "the stop carried out by recovery");
+    expect(rows(seen)).toEqual([
+      ["control:requested", "stop", 1, "pending"],
+      ["job:stopped", "recovery"],
+      ["control:resolved", "stop", 1, "completed"],
+    ]);
   });
 
   it("a start: requested pending, resolved completed when the worker acknowledges it", async () => {
