@@ -111,6 +111,7 @@ export function createLeaderDuties(
         now: () => ctx.clock.now(),
         logger: ctx.logger,
         intervalMs: Math.max(50, Math.min(5_000, Math.floor(graceMs / 4))),
+        events: ctx.events,
       }),
     );
   }
