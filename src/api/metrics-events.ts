@@ -20,6 +20,10 @@ const DURATION_BUCKETS = [
 const LAG_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 600];
 /** Seconds buckets of leadership re-acquisition. */
 const REACQUIRE_BUCKETS = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
+/** Help of kairos_stale_reports_total. */
+const STALE_HELP =
+  "Reports of a run that no longer owns its job (older generation, lost lease), dropped " +
+  "(kind: result, checkpoint, stop, progress, heartbeat).";
 /** At most this many running attempts are remembered for their duration (oldest dropped). */
 const MAX_TRACKED_STARTS = 100_000;
 
@@ -31,6 +35,7 @@ export class BusMetrics {
   readonly retried: Counter<"fn">;
   readonly recovered: Counter<"fn" | "outcome">;
   readonly dropped: Counter<"fn" | "reason">;
+  readonly stale: Counter<"kind">;
   readonly duration: Histogram<"fn">;
   readonly startLag: Histogram<"fn">;
   readonly fires: Counter<"schedule" | "catch_up">;
@@ -74,6 +79,7 @@ export class BusMetrics {
       "Results that arrived too late (job already finalized or lease lost) and were dropped.",
       ["fn", "reason"],
     );
+    this.stale = counter("kairos_stale_reports_total", STALE_HELP, ["kind"]);
     this.duration = histogram(
       "kairos_job_duration_seconds",
       "Run time of attempts that ended in this process (succeeded, failed, timed out, retrying).",
@@ -168,7 +174,12 @@ export class BusMetrics {
     on("job:recovered", (e) => this.recovered.inc({ fn: e.fn, outcome: e.outcome }));
     // A dropped result does not end the attempt's record: on a timeout the handler's late
     // result is dropped before job:retrying / job:timed_out, which still need the start.
-    on("job:result_dropped", (e) => this.dropped.inc({ fn: e.fn, reason: e.reason }));
+    on("job:result_dropped", (e) => {
+      this.dropped.inc({ fn: e.fn, reason: e.reason });
+      // A late result is the `result` kind of stale report (one event, counted twice).
+      this.stale.inc({ kind: "result" });
+    });
+    on("job:stale_report", (e) => this.stale.inc({ kind: e.kind }));
   }
 
   /** Failed, timed-out and retrying events carry no duration: measure from job:started. */

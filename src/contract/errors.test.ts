@@ -25,4 +25,15 @@ describe("error answers", () => {
     );
     expect(finished).toMatchObject({ reason: "finished", stopId: undefined, message: "done" });
   });
+
+  it("answers a start of a job whose function is unknown 409 and rebuilds reason function_unknown", () => {
+    const refused = new ControlRefusedError("function_unknown", "fn gone is not defined");
+    const answer = answerFor(refused, "req-2");
+    expect(answer.status).toBe(409);
+    expect(answer.body.error).toMatchObject({ details: { reason: "function_unknown" } });
+    expect(errorFromWire(answer.body.error)).toMatchObject({
+      reason: "function_unknown",
+      code: "CONTROL_REFUSED",
+    });
+  });
 });

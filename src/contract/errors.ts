@@ -148,7 +148,9 @@ function build(code: string, message: string, d: Readonly<Record<string, unknown
       );
     case "CONTROL_REFUSED":
       return new ControlRefusedError(
-        d.reason === "finished" || d.reason === "stop_unresolved" ? d.reason : "not_stopped",
+        d.reason === "finished" || d.reason === "stop_unresolved" || d.reason === "function_unknown"
+          ? d.reason
+          : "not_stopped",
         message,
         typeof d.stopId === "string" ? d.stopId : undefined,
       );

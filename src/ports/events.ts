@@ -7,6 +7,7 @@ import type { JobOrigin } from "../core/jobs/origin.js";
 import type { JobState } from "../core/jobs/states.js";
 import type { MissedReason, SkipReason } from "../core/schedules/reasons.js";
 import type { JobErrorInfo } from "./job-store.js";
+import type { ControlKind, ControlTargetKind } from "../core/control/types.js";
 
 /** Fields every job event carries. */
 export interface JobEventBase {
@@ -18,6 +19,25 @@ export interface JobEventBase {
   /** Where the job came from; set on the events of jobs this process finishes. */
   readonly origin?: JobOrigin;
 }
+
+/** A stop or start request as its events show it (docs/control.md). */
+export interface ControlEventBase {
+  readonly requestId: string;
+  readonly targetKind: ControlTargetKind;
+  /** The job id (or run id) the request is about. */
+  readonly targetId: string;
+  readonly kind: ControlKind;
+  /** A stop: the generation it stops; a start: the generation it creates. */
+  readonly generation: number;
+  readonly requestedBy: string;
+  /** The target job's function, when known. */
+  readonly fn?: string;
+  /** When it happened, ms since epoch. */
+  readonly at: number;
+}
+
+/** Which report of a job's run arrived from an older generation or a lost lease (dropped). */
+export type StaleReportKind = "result" | "checkpoint" | "stop" | "progress" | "heartbeat";
 
 /** Every event Kairos emits, by name. */
 export interface KairosEventMap {
@@ -35,6 +55,32 @@ export interface KairosEventMap {
   "job:progress": JobEventBase & { readonly percent: number; readonly message: string | null };
   /** A result arrived after the job was already finalized (or its lease lost) and was dropped. */
   "job:result_dropped": JobEventBase & { readonly reason: string };
+  /**
+   * A job ended `stopped` by a stop request: at once while waiting (`by: "request"`), by its
+   * worker after the stop reached it (`worker`), or by the leader's lease recovery (`recovery`).
+   */
+  "job:stopped": JobEventBase & { readonly by: "request" | "worker" | "recovery" };
+  /**
+   * A report of a run that no longer owns the job (an older generation, a lost lease) was
+   * refused and dropped: a checkpoint save, a stop completion, progress, a lease renewal.
+   * Late results are `job:result_dropped`.
+   */
+  "job:stale_report": JobEventBase & {
+    readonly kind: Exclude<StaleReportKind, "result">;
+    /** The generation the dropped report belonged to. */
+    readonly generation: number;
+  };
+  /** A stop or start request was recorded (a stop of a waiting job is `completed` at once). */
+  "control:requested": ControlEventBase & { readonly status: "pending" | "completed" };
+  /**
+   * A stop or start request resolved: a stop carried out (at once, by the job's worker, or by
+   * lease recovery), a start acknowledged by the worker that claimed the job, or a start
+   * failed (`error`: why; e.g. the start grace window passed).
+   */
+  "control:resolved": ControlEventBase & {
+    readonly status: "completed" | "failed";
+    readonly error: string | null;
+  };
   /** A running job was handed back to the queue at shutdown. */
   "job:released": JobEventBase;
   /** A job whose worker vanished was recovered (retried or failed `worker_lost`). */

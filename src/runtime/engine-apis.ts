@@ -59,12 +59,18 @@ export function createEngineApis(
     presenceIntervalMs: deps.presenceIntervalMs,
     assertOpen,
   });
-  const control = createJobControlApi({
+  const controlCaps = {
     control: deps.controlStore ?? null,
     clock: deps.clock,
     assertOpen,
-    stopLocal: (jobId) => hooks.pool()?.stopLocal(jobId),
-    due: (runAt) => hooks.pool()?.notify(runAt),
+    stopLocal: (jobId: string) => hooks.pool()?.stopLocal(jobId),
+    due: (runAt: number) => hooks.pool()?.notify(runAt),
+    events,
+  };
+  const control = createJobControlApi({
+    ...controlCaps,
+    job: (id) => deps.store.get(id),
+    functionKnown: (fn) => catalog.isKnownNow(fn),
   });
   const enqueuer = createJobsApi({
     control,
@@ -107,7 +113,9 @@ export function createEngineApis(
     assertOpen,
     jobsCreated: (runAt) => hooks.pool()?.notify(runAt),
     cancelLocal: (jobId) => hooks.pool()?.cancelLocal(jobId),
-    jobControl: control,
+    // Without the at-once function check: run control expects a task's start to be pending or
+    // failed (by the start grace window), never thrown.
+    jobControl: createJobControlApi(controlCaps),
   });
   return { factory, catalog, enqueuer, schedules, wf };
 }

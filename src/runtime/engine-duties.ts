@@ -7,6 +7,8 @@
 import { parseRetention, type RetentionOption } from "../core/retention.js";
 import type { ControlStore } from "../ports/control-store.js";
 import type { EventFeedStore } from "../ports/event-feed-store.js";
+import type { KairosEventMap } from "../ports/events.js";
+import { emitStopCarriedOut } from "./control-events.js";
 import { createEventRetentionDuty, EVENT_RETENTION_MS } from "./duties/event-retention.js";
 import type { RandomSource } from "../core/retry/backoff.js";
 import type { Clock } from "../ports/clock.js";
@@ -78,6 +80,7 @@ export function createLeaderDuties(
       recovered: (event) => {
         ctx.recovered();
         ctx.events.emit("job:recovered", event);
+        if (event.outcome === "stopped" && control) stoppedByRecovery(ctx, control, event);
       },
       due: (runAt) => ctx.pool()?.notify(runAt),
       logger: ctx.logger,
@@ -95,12 +98,20 @@ export function createLeaderDuties(
   if (control) {
     const graceMs = ctx.startGraceMs ?? START_GRACE_MS;
     duties.push(
-      createStartGraceDuty({ control, graceMs, now: () => ctx.clock.now(), logger: ctx.logger }),
+      createStartGraceDuty({
+        control,
+        graceMs,
+        now: () => ctx.clock.now(),
+        logger: ctx.logger,
+        events: ctx.events,
+        jobs: ctx.store,
+      }),
       createSettleStopsDuty({
         control,
         now: () => ctx.clock.now(),
         logger: ctx.logger,
         intervalMs: Math.max(50, Math.min(5_000, Math.floor(graceMs / 4))),
+        events: ctx.events,
       }),
     );
   }
@@ -119,6 +130,18 @@ export function createLeaderDuties(
     );
   }
   return { duties, scheduler, recovery };
+}
+
+/** Lease recovery carried out a dead worker's stop: `job:stopped`, `control:resolved`. */
+function stoppedByRecovery(
+  ctx: EngineDutyContext,
+  control: ControlStore,
+  event: KairosEventMap["job:recovered"],
+): void {
+  const job = { id: event.jobId, fn: event.fn, attempt: event.attempt };
+  emitStopCarriedOut(ctx.events, control, job, event.at, "recovery").catch((error: unknown) =>
+    ctx.events.emit("worker:error", { error, at: ctx.clock.now(), where: "control-events" }),
+  );
 }
 
 function schedulerDuty(

@@ -81,6 +81,16 @@ export class FunctionCatalog implements FunctionsApi {
     throw new UnknownFunctionError(fn, closest(fn, names));
   }
 
+  /**
+   * True when `fn` is defined here or stored now (read fresh, unlike `assertKnown`'s memory:
+   * a function pruned meanwhile is unknown); true for every name without a function store.
+   */
+  async isKnownNow(fn: string): Promise<boolean> {
+    if (this.deps.registry.get(fn) !== undefined) return true;
+    const store = this.deps.store;
+    return store === null || (await store.getFunction(fn)) !== null;
+  }
+
   async list(): Promise<FunctionInfo[]> {
     this.deps.assertOpen();
     const store = this.deps.store;

@@ -4,12 +4,18 @@
  * control request through the store and returns it without waiting for it to be carried out.
  * A stop of a job running in this process reaches its handler at once; one running elsewhere
  * at that process's next lease renewal. A start re-queues the stopped job as the next
- * generation and wakes this process's workers.
+ * generation and wakes this process's workers. A start of a job whose function no deployment
+ * knows any more is refused at once (`function_unknown`), nothing recorded. Each recorded
+ * request is announced (`control:requested`; a waiting job's stop also `control:resolved` and
+ * `job:stopped`).
  */
-import { NotFoundError } from "../core/errors.js";
+import { ControlRefusedError, NotFoundError } from "../core/errors.js";
 import type { ControlRequest } from "../core/control/types.js";
 import type { Clock } from "../ports/clock.js";
 import type { ControlStore } from "../ports/control-store.js";
+import type { StoredJob } from "../ports/job-store.js";
+import { emitControlRequested, emitJobStopped } from "./control-events.js";
+import type { EventBus } from "./event-bus.js";
 
 /** A job's stop or start request, as the facade shows it. */
 export interface JobControlRequest {
@@ -52,7 +58,8 @@ export interface JobControlApi {
   /**
    * Start a stopped job again as its next generation; its handler gets `ctx.checkpoint` and
    * `ctx.generation`. Returns the start request (pending until a worker begins the job).
-   * Throws ControlRefusedError while a stop is unresolved, or when the job is not stopped.
+   * Throws ControlRefusedError while a stop is unresolved, when the job is not stopped, or
+   * (reason `function_unknown`) when its function is defined nowhere any more.
    */
   start(id: string, options?: { requestedBy?: string }): Promise<JobControlRequest>;
   /** The job's stop and start requests, oldest first ([] for a store that keeps none). */
@@ -69,6 +76,12 @@ export interface JobControlCapabilities {
   stopLocal(jobId: string): void;
   /** Jobs became due at `runAt` (wake this process's workers). */
   due(runAt: number): void;
+  /** Where control events go (absent: none emitted). */
+  readonly events?: EventBus;
+  /** The job as stored (absent: the start check is skipped). */
+  job?(id: string): Promise<StoredJob | null>;
+  /** False when `fn` is defined nowhere now (not here, not in the store); absent: never checked. */
+  functionKnown?(fn: string): Promise<boolean>;
 }
 
 /** The control API over `caps`. */
@@ -90,15 +103,27 @@ export function createJobControlApi(caps: JobControlCapabilities): JobControlApi
         caps.clock.now(),
       );
       if (outcome.request.status === "pending") caps.stopLocal(id);
+      if (outcome.created && caps.events) {
+        const at = caps.clock.now();
+        emitControlRequested(caps.events, outcome.request, at, outcome.job.fn);
+        if (outcome.request.status === "completed") {
+          emitJobStopped(caps.events, outcome.job, at, "request");
+        }
+      }
       return toJobControlRequest(outcome.request);
     },
     async start(id, options) {
-      const outcome = await store().startJob(
+      const control = store();
+      await assertFunctionKnown(caps, id);
+      const outcome = await control.startJob(
         id,
         options?.requestedBy ?? "library",
         caps.clock.now(),
       );
       if (outcome.created) caps.due(outcome.job.runAt);
+      if (outcome.created && caps.events) {
+        emitControlRequested(caps.events, outcome.request, caps.clock.now(), outcome.job.fn);
+      }
       return toJobControlRequest(outcome.request);
     },
     async requests(id) {
@@ -107,4 +132,22 @@ export function createJobControlApi(caps: JobControlCapabilities): JobControlApi
       return (await caps.control.listRequests("job", id)).map(toJobControlRequest);
     },
   };
+}
+
+/**
+ * Refuse (ControlRefusedError `function_unknown`, nothing recorded) the start of a stopped job
+ * whose function is defined nowhere any more: no worker could ever begin it. A job that is not
+ * stopped is left to the store's own answer (refused, or the start already asked).
+ */
+async function assertFunctionKnown(caps: JobControlCapabilities, id: string): Promise<void> {
+  if (!caps.job || !caps.functionKnown) return;
+  const job = await caps.job(id);
+  if (job === null || job.state !== "stopped") return;
+  if (await caps.functionKnown(job.fn)) return;
+  throw new ControlRefusedError(
+    "function_unknown",
+    `job ${id} cannot start: its function "${job.fn}" is not defined by this process nor ` +
+      `registered in the store (removed from kairos.yaml, or no worker defining it ever ran); ` +
+      `define "${job.fn}" (kairos.define or kairos.yaml, then kairos apply) and start it again`,
+  );
 }

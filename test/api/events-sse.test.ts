@@ -89,4 +89,22 @@ describe("GET /api/v1/events", () => {
     const text = await readUntil(res, (t) => t.includes("event: job:queued"));
     expect(text).toMatch(/event: job:queued\ndata: \{.*"fn":"send-email".*\}\nid: \d+\n/);
   });
+
+  it("streams stop and start requests under kind control (the SSE kind filter accepts it)", async () => {
+    const f = await apiFixture({ realFeed: true });
+    const res = await f.call("GET", "/api/v1/events?kind=control&after=0", { token: f.read });
+    expect(res.status).toBe(200);
+    const posted = await f.call("POST", "/api/v1/jobs", {
+      token: f.write,
+      body: { fn: "send-email", payload: { to: "x" } },
+    });
+    const { id } = (await posted.json()) as { id: string };
+    const stop = await f.call("POST", `/api/v1/jobs/${id}/stop`, { token: f.write });
+    expect(stop.status).toBe(202);
+    const text = await readUntil(res, (t) => t.includes("event: control:requested"));
+    expect(text).not.toMatch(/event: job:/);
+    expect(text).toMatch(
+      new RegExp(`event: control:requested\ndata: [{].*"targetId":"${id}".*"kind":"stop"`),
+    );
+  });
 });

@@ -190,4 +190,40 @@ describe("formatFeedLine and jobStateAfter", () => {
     expect(jobStateAfter(event({ name: "job:timed_out" }))).toBe("timed_out");
     expect(jobStateAfter(event({ name: "job:result_dropped" }))).toBeNull();
   });
+
+  it("prints a job's stop and start requests as job lines, and job:stopped leaves it stopped", () => {
+    const requested = event({
+      name: "control:requested",
+      fn: "backfill",
+      subject: "52",
+      data: {
+        targetKind: "job",
+        targetId: "52",
+        kind: "stop",
+        generation: 1,
+        status: "pending",
+        requestedBy: "cli",
+      },
+    });
+    expect(formatFeedLine(requested)).toBe(
+      `${clockTime(AT)} control:requested  job 52  backfill  stop g1 pending by cli`,
+    );
+    const failed = event({
+      name: "control:resolved",
+      subject: "52",
+      data: {
+        targetKind: "job",
+        kind: "start",
+        generation: 2,
+        status: "failed",
+        requestedBy: "cli",
+        error: "no worker",
+      },
+    });
+    expect(formatFeedLine(failed)).toMatch(/job 52 {2}start g2 failed by cli: no worker$/);
+    expect(jobStateAfter(event({ name: "job:stopped", data: { by: "worker" } }))).toBe("stopped");
+    expect(jobStateAfter(event({ name: "job:recovered", data: { outcome: "stopped" } }))).toBe(
+      "stopped",
+    );
+  });
 });

@@ -139,7 +139,10 @@ function suite(freshUrl: FreshUrl): void {
 
   it("fails a start no worker begins within the grace window: the job stays stopped, the error visible", async () => {
     const kairos = await fresh({ startGraceMs: 300 });
-    const job = await kairos.enqueue("nobody-defines-me", {}, { allowUnknown: true });
+    // Known (defined here), but no worker runs it: this process starts without workers. (A
+    // function defined nowhere is refused at start: test/runtime/control-events.test.ts.)
+    kairos.define("nobody-runs-me", () => null);
+    const job = await kairos.enqueue("nobody-runs-me", {});
     await kairos.jobs.stop(job.id);
     const start = await kairos.jobs.start(job.id);
     expect(start.status).toBe("pending");

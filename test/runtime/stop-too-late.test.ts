@@ -19,6 +19,8 @@ describe("a stop that came too late", () => {
     const url = `sqlite:${path.join(tempDir(), "kairos.db")}`;
     const k = await createKairos({ store: url, startGraceMs: 400 });
     open.push(k);
+    const resolved: unknown[] = [];
+    k.on("control:resolved", (e) => resolved.push(e));
     let recorded = false;
     let entered = false;
     k.define("quick", async () => {
@@ -49,5 +51,13 @@ describe("a stop that came too late", () => {
       error: "the job ended succeeded before the stop reached it",
     });
     expect((await k.jobs.get(job.id))?.result).toBe("done before the stop arrived");
+    expect(resolved).toEqual([
+      expect.objectContaining({
+        targetId: job.id,
+        kind: "stop",
+        status: "failed",
+        error: "the job ended succeeded before the stop reached it",
+      }),
+    ]);
   });
 });

@@ -53,8 +53,10 @@ export async function followFeed(
 
 /** `10:31:00.402 job:succeeded   job 52 hello  in 392 ms` (local wall-clock time). */
 export function formatFeedLine(e: FeedEvent): string {
+  const target = e.data["targetKind"] === "run" ? "run" : "job";
+  const prefix = e.kind === "control" ? target : e.kind;
   const subject =
-    e.subject === null ? "" : `${e.kind === "schedule" ? "" : `${e.kind} `}${e.subject}`;
+    e.subject === null ? "" : `${e.kind === "schedule" ? "" : `${prefix} `}${e.subject}`;
   const owner = e.kind === "run" ? e.workflow : e.fn;
   const parts = [subject, owner ?? "", detail(e)].filter((p) => p !== "");
   return `${clockTime(e.at.getTime())} ${e.name.padEnd(18)} ${parts.join("  ")}`.trimEnd();
@@ -87,6 +89,15 @@ function detail(e: FeedEvent): string {
       return `${num("percent") ?? "?"}%${typeof d["message"] === "string" ? ` ${d["message"]}` : ""}`;
     case "job:recovered":
       return `-> ${str("outcome", "?")}`;
+    case "job:stopped":
+      return `by ${str("by", "?")}`;
+    case "job:stale_report":
+      return `${str("kind", "?")} of generation ${num("generation") ?? "?"} dropped`;
+    case "control:requested":
+    case "control:resolved": {
+      const error = typeof d["error"] === "string" ? `: ${d["error"]}` : "";
+      return `${str("kind", "?")} g${num("generation") ?? "?"} ${str("status", "?")} by ${str("requestedBy", "?")}${error}`;
+    }
     case "schedule:fired":
     case "schedule:skipped":
     case "schedule:missed":
@@ -118,10 +129,15 @@ export function jobStateAfter(e: FeedEvent): JobState | null {
       return "queued";
     case "job:recovered": {
       const outcome = e.data["outcome"];
-      return outcome === "retrying" || outcome === "failed" || outcome === "cancelled"
+      return outcome === "retrying" ||
+        outcome === "failed" ||
+        outcome === "cancelled" ||
+        outcome === "stopped"
         ? outcome
         : null;
     }
+    case "job:stopped":
+      return "stopped";
     case "job:succeeded":
     case "job:failed":
     case "job:retrying":
@@ -167,15 +183,16 @@ export function registerJobsWatch(jobs: Command, io: Io, withClient: WithClient)
     .action((opts: { fn?: string; state?: JobState[]; json?: boolean }) =>
       withClient({ ...opts, mustExist: true }, async ({ client }) => {
         const states = opts.state ?? [];
-        const filter: FeedFilter = { kinds: ["job"], ...(opts.fn ? { fns: [opts.fn] } : {}) };
+        // Stop and start requests of jobs (kind `control`) are job events here too.
+        const filter: FeedFilter = {
+          kinds: ["job", "control"],
+          ...(opts.fn ? { fns: [opts.fn] } : {}),
+        };
+        const accept = (e: FeedEvent): boolean =>
+          (e.kind !== "control" || e.data["targetKind"] === "job") &&
+          (states.length === 0 || states.includes(jobStateAfter(e) as JobState));
         await untilStopped((signal) =>
-          followFeed(client, filter, io, {
-            json: opts.json === true,
-            signal,
-            ...(states.length > 0
-              ? { accept: (e: FeedEvent) => states.includes(jobStateAfter(e) as JobState) }
-              : {}),
-          }),
+          followFeed(client, filter, io, { json: opts.json === true, signal, accept }),
         );
       }),
     );

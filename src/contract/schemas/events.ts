@@ -7,7 +7,10 @@ import { Instant } from "./common.js";
 
 /** Filter and start of GET /events and /events/recent. */
 export const EventQuery = z.object({
-  kind: z.string().optional().openapi({ description: "csv of job, schedule, run, leader" }),
+  kind: z
+    .string()
+    .optional()
+    .openapi({ description: "csv of job, schedule, run, leader, control" }),
   fn: z.string().optional().openapi({ description: "csv of function names" }),
   workflow: z.string().optional().openapi({ description: "csv of workflow names" }),
   after: z.coerce.number().int().min(0).optional(),
@@ -24,7 +27,7 @@ export const FeedEvent = z
     id: z.number(),
     at: Instant,
     name: z.string(),
-    kind: z.enum(["job", "schedule", "run", "leader"]),
+    kind: z.enum(["job", "schedule", "run", "leader", "control"]),
     fn: z.string().nullable(),
     workflow: z.string().nullable(),
     subject: z.string().nullable(),

@@ -26,6 +26,37 @@ describe("feedRecordOf", () => {
     });
   });
 
+  it("maps a control event: kind control, fn, subject = the target; a run's gets its run id", () => {
+    const request = {
+      requestId: "3",
+      targetKind: "job",
+      targetId: "42",
+      kind: "stop",
+      generation: 1,
+      requestedBy: "cli",
+      at: AT,
+    };
+    const job = feedRecordOf(
+      "control:requested",
+      { ...request, fn: "email", status: "pending" },
+      "w1",
+    );
+    expect(job.runId).toBeNull();
+    expect(job.record).toMatchObject({
+      name: "control:requested",
+      kind: "control",
+      fn: "email",
+      workflow: null,
+      subject: "42",
+    });
+    const run = feedRecordOf(
+      "control:resolved",
+      { ...request, targetKind: "run", targetId: "9" },
+      "w1",
+    );
+    expect(run).toMatchObject({ runId: "9", record: { kind: "control", subject: "9", fn: null } });
+  });
+
   it("gives a workflow task's job event the run id whose workflow the recorder fills", () => {
     const origin = taskTryOrigin("7", "extract", 2);
     const { record, runId } = feedRecordOf(

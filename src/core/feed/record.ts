@@ -21,6 +21,10 @@ export const FEED_EVENT_NAMES = [
   "job:result_dropped",
   "job:released",
   "job:recovered",
+  "job:stopped",
+  "job:stale_report",
+  "control:requested",
+  "control:resolved",
   "schedule:fired",
   "schedule:skipped",
   "schedule:missed",
@@ -93,6 +97,17 @@ export function feedRecordOf(
     }
     case "leader":
       return { record: { ...base, fn: null, workflow: null, subject: null }, runId: null };
+    case "control": {
+      // A request about a run: the recorder fills the run's workflow, as for a run event.
+      const runId = event["targetKind"] === "run" ? text(event["targetId"]) : null;
+      const record = {
+        ...base,
+        fn: text(event["fn"]),
+        workflow: null,
+        subject: text(event["targetId"]),
+      };
+      return { record, runId };
+    }
   }
 }
 

@@ -5,11 +5,11 @@
  * tail the feed, so a client of one replica sees what every replica did.
  */
 
-/** The families of events the feed carries. */
-export type FeedKind = "job" | "schedule" | "run" | "leader";
+/** The families of events the feed carries (`control`: stop and start requests). */
+export type FeedKind = "job" | "schedule" | "run" | "leader" | "control";
 
 /** Every feed kind, in a stable order. */
-export const FEED_KINDS: readonly FeedKind[] = ["job", "schedule", "run", "leader"];
+export const FEED_KINDS: readonly FeedKind[] = ["job", "schedule", "run", "leader", "control"];
 
 /** One event as recorded (before the store gives it an id). */
 export interface FeedRecord {
@@ -22,7 +22,10 @@ export interface FeedRecord {
   readonly fn: string | null;
   /** The workflow, when the event is about a run or a workflow task's job. */
   readonly workflow: string | null;
-  /** What the event is about: a job id, a schedule name or a run id (null for leadership). */
+  /**
+   * What the event is about: a job id, a schedule name or a run id (a control request's
+   * target); null for leadership.
+   */
   readonly subject: string | null;
   /** The worker id of the process that recorded it. */
   readonly instance: string;

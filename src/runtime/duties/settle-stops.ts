@@ -3,10 +3,13 @@
  * The leader's settle-stops duty (docs/control.md): a stop that reached its job too late (the
  * handler returned, failed or was cancelled before the stop was delivered) would stay pending
  * forever; this duty marks it `failed` with the reason ("the job ended succeeded before the stop
- * reached it"), so every request resolves and the job keeps the outcome it ended with.
+ * reached it"), so every request resolves and the job keeps the outcome it ended with. Each is
+ * announced as `control:resolved` (status `failed`).
  */
 import type { ControlStore } from "../../ports/control-store.js";
 import type { Logger } from "../../ports/logger.js";
+import { emitControlResolved } from "../control-events.js";
+import type { EventBus } from "../event-bus.js";
 import type { LeaderDuty } from "../leader-duties.js";
 
 /** Stops settled per pass at most; the next pass takes the rest. */
@@ -19,6 +22,8 @@ export interface SettleStopsCapabilities {
   readonly logger: Logger;
   /** How often to look (ms). */
   readonly intervalMs: number;
+  /** Where `control:resolved` goes (absent: not emitted). */
+  readonly events?: EventBus;
 }
 
 /** The duty. */
@@ -27,7 +32,10 @@ export function createSettleStopsDuty(caps: SettleStopsCapabilities): LeaderDuty
     name: "settle-stops",
     intervalMs: caps.intervalMs,
     run: async () => {
-      const failed = await caps.control.failStopsOfEnded(caps.now(), BATCH);
+      const now = caps.now();
+      const failed = await caps.control.failStopsOfEnded(now, BATCH);
+      const events = caps.events;
+      if (events) for (const r of failed) emitControlResolved(events, r, now);
       if (failed.length > 0) {
         caps.logger.info(
           { jobs: failed.map((r) => r.targetId) },

@@ -143,7 +143,7 @@ class Recorder implements FeedRecorder {
       this.remember(runId, record.workflow);
     }
     const row: PendingFeedRow =
-      record.kind === "job" && runId !== null
+      (record.kind === "job" || record.kind === "control") && runId !== null
         ? this.runs.has(runId)
           ? { record: withWorkflow(record, this.runs.get(runId) ?? null), runId: null }
           : { record, runId }

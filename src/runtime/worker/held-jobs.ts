@@ -13,6 +13,12 @@ export interface HeldLease {
   readonly leaseToken: string;
 }
 
+/** A job whose lease was lost; `generation` of its run, null for a buffered job (not started). */
+export interface LostJob {
+  readonly job: ClaimedJob;
+  readonly generation: number | null;
+}
+
 /** What a pool holds; see the module header. */
 export class HeldJobs {
   readonly active = new Map<string, JobExecution>();
@@ -40,16 +46,24 @@ export class HeldJobs {
     return at < 0 ? undefined : this.buffer.splice(at, 1)[0];
   }
 
-  /** These jobs' leases are gone: forget the buffered ones, abort the running ones' attempts. */
-  dropLost(jobIds: readonly string[]): void {
+  /**
+   * These jobs' leases are gone: forget the buffered ones, abort the running ones' attempts.
+   * Returns the held ones it dropped.
+   */
+  dropLost(jobIds: readonly string[]): LostJob[] {
     const lost = new Set(jobIds);
+    const dropped: LostJob[] = this.buffer
+      .filter((job) => lost.has(job.id))
+      .map((job) => ({ job, generation: null }));
     this.buffer = this.buffer.filter((job) => !lost.has(job.id));
     for (const id of jobIds) {
-      this.active
-        .get(id)
-        ?.abort(new KairosError("JOB_CANCELLED", "lease lost: the job was taken over"), {
-          kind: "lease_lost",
-        });
+      const execution = this.active.get(id);
+      if (!execution) continue;
+      dropped.push({ job: execution.job, generation: execution.control.generation });
+      execution.abort(new KairosError("JOB_CANCELLED", "lease lost: the job was taken over"), {
+        kind: "lease_lost",
+      });
     }
+    return dropped;
   }
 }

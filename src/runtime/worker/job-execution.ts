@@ -29,8 +29,8 @@ import { toErrorInfo } from "../error-info.js";
 export interface ExecutionCapabilities {
   /** Time and the attempt's timers (timeout, cancel grace). */
   readonly clock: Clock;
-  /** Store progress under the job's lease (errors are the caller's to report). */
-  progress(job: ClaimedJob, percent: number, message: string | null): void;
+  /** Store progress under the job's lease, of the run at `generation` (errors are the caller's to report). */
+  progress(job: ClaimedJob, percent: number, message: string | null, generation: number): void;
   log(line: JobLogLine): void;
   /** The attempt's outcome, reported once. */
   onDecided(execution: JobExecution, outcome: AttemptOutcome): void;
@@ -38,8 +38,16 @@ export interface ExecutionCapabilities {
   onLateSettle(execution: JobExecution): void;
   /** `ctx.run` for a workflow task's job (runtime/worker/run-context); absent: none. */
   readonly runContext?: RunContextLoader;
-  /** Save the job's checkpoint under its lease at `generation`; false when not written. */
-  saveCheckpoint?(job: ClaimedJob, generation: number, json: string): Promise<boolean>;
+  /**
+   * Save the job's checkpoint under its lease at `generation`; false when not written. `late`:
+   * the attempt was already decided, so nothing may be written (the save is refused, counted).
+   */
+  saveCheckpoint?(
+    job: ClaimedJob,
+    generation: number,
+    json: string,
+    late: boolean,
+  ): Promise<boolean>;
 }
 
 /** A job's generation and last checkpoint as its handler is given them. */
@@ -161,9 +169,8 @@ export class JobExecution {
   private async saveCheckpoint(value: unknown): Promise<void> {
     const json = JSON.stringify(value ?? null);
     const saved =
-      !this.decided &&
       this.caps.saveCheckpoint !== undefined &&
-      (await this.caps.saveCheckpoint(this.job, this.control.generation, json));
+      (await this.caps.saveCheckpoint(this.job, this.control.generation, json, this.decided));
     if (!saved) {
       throw new KairosError(
         "JOB_CANCELLED",
@@ -206,7 +213,7 @@ export class JobExecution {
       progress: (percent: number, message?: string) => {
         if (this.decided) return;
         const clamped = Math.max(0, Math.min(100, Number(percent) || 0));
-        this.caps.progress(job, clamped, message ?? null);
+        this.caps.progress(job, clamped, message ?? null, this.control.generation);
       },
       log: (message: string, level: JobLogLine["level"] = "info") => {
         this.caps.log({

@@ -7,10 +7,15 @@
  *   any process); the pool stops them;
  * - a stopped attempt ends with `completeStop`: the job `stopped`, its stop completed, in one
  *   transaction, under the attempt's lease (a run that lost its lease writes nothing).
+ * Each is announced (runtime/control-events): a start acknowledged and a stop carried out
+ * (`control:resolved`, `job:stopped`); a stop completion or checkpoint refused because the run
+ * no longer owns the job is a `job:stale_report`.
  */
 import type { Clock } from "../../ports/clock.js";
 import type { ControlStore } from "../../ports/control-store.js";
 import type { ClaimedJob, StoredJob } from "../../ports/job-store.js";
+import { emitStaleReport, emitStartsAcknowledged, emitStopCarriedOut } from "../control-events.js";
+import type { EventBus } from "../event-bus.js";
 import type { FunctionDefinition, JobHandler } from "../functions.js";
 import type { ExecutionControl, JobExecution } from "./job-execution.js";
 
@@ -22,6 +27,8 @@ export interface PoolHooks {
   takeBuffered(jobId: string): ClaimedJob | undefined;
   /** How long a stopped handler may ignore its signal. */
   readonly graceMs: number;
+  /** Where the control events go. */
+  readonly events: EventBus;
   /** A stopped job was written (or its write was dropped: null). */
   onStopped(job: ClaimedJob, stored: StoredJob | null): void;
   reportError(error: unknown): void;
@@ -47,8 +54,9 @@ export class WorkerControl {
   stopLocal(jobId: string): boolean {
     const buffered = this.pool.takeBuffered(jobId);
     if (buffered) {
+      const generation = this.generationOf(jobId);
       this.forget(jobId);
-      this.finish(buffered);
+      this.finish(buffered, generation);
       return true;
     }
     const execution = this.pool.execution(jobId);
@@ -57,10 +65,15 @@ export class WorkerControl {
     return true;
   }
 
-  /** Write a stopped attempt's end (see `complete`) and tell the pool. */
-  finish(job: ClaimedJob): void {
-    this.complete(job).then(
-      (stored) => this.pool.onStopped(job, stored),
+  /** Write a stopped attempt (at `generation`) and its events (see `complete`); tell the pool. */
+  finish(job: ClaimedJob, generation: number): void {
+    const now = this.clock.now();
+    this.control.completeStop(job.id, job.leaseToken, now).then(
+      (stored) => {
+        this.pool.onStopped(job, stored);
+        if (stored === null) emitStaleReport(this.pool.events, job, "stop", generation, now);
+        else this.announce(emitStopCarriedOut(this.pool.events, this.control, job, now, "worker"));
+      },
       (error: unknown) => {
         this.pool.reportError(error);
         this.pool.onStopped(job, null);
@@ -81,11 +94,19 @@ export class WorkerControl {
   async load(jobs: readonly ClaimedJob[]): Promise<boolean> {
     for (const job of jobs) this.loading.add(job.id);
     try {
+      const now = this.clock.now();
       const found = await this.control.claimedControl(
         jobs.map((j) => j.id),
-        this.clock.now(),
+        now,
       );
       for (const [id, control] of found) this.loaded.set(id, control);
+      const restarted = jobs.flatMap((j) => {
+        const generation = found.get(j.id)?.generation ?? 1;
+        return generation > 1 ? [{ id: j.id, fn: j.fn, generation }] : [];
+      });
+      if (restarted.length > 0) {
+        this.announce(emitStartsAcknowledged(this.pool.events, this.control, restarted, now));
+      }
       return true;
     } catch (error) {
       this.pool.reportError(error);
@@ -107,6 +128,11 @@ export class WorkerControl {
     return control;
   }
 
+  /** The generation of a held job not started yet (read at its claim; 1 when it has none). */
+  generationOf(jobId: string): number {
+    return this.loaded.get(jobId)?.generation ?? 1;
+  }
+
   /** Forget a job that will not run here. */
   forget(jobId: string): void {
     this.loaded.delete(jobId);
@@ -117,14 +143,28 @@ export class WorkerControl {
     return jobIds.length === 0 ? Promise.resolve([]) : this.control.stopsRequested(jobIds);
   }
 
-  /** End a stopped attempt: the job `stopped`, its stop completed; null if the lease is gone. */
-  complete(job: ClaimedJob): Promise<StoredJob | null> {
-    return this.control.completeStop(job.id, job.leaseToken, this.clock.now());
-  }
+  /**
+   * Save a checkpoint under the job's lease at `generation` (bound: handed to executions); a
+   * save refused (`late`: its attempt already ended; or the store says the run no longer owns
+   * the job) is a `job:stale_report`.
+   */
+  readonly saveCheckpoint = async (
+    job: ClaimedJob,
+    generation: number,
+    json: string,
+    late: boolean,
+  ): Promise<boolean> => {
+    const now = this.clock.now();
+    const saved =
+      !late && (await this.control.saveCheckpoint(job.id, job.leaseToken, generation, json, now));
+    if (!saved) emitStaleReport(this.pool.events, job, "checkpoint", generation, now);
+    return saved;
+  };
 
-  /** Save a checkpoint under the job's lease at `generation` (bound: handed to executions). */
-  readonly saveCheckpoint = (job: ClaimedJob, generation: number, json: string) =>
-    this.control.saveCheckpoint(job.id, job.leaseToken, generation, json, this.clock.now());
+  /** Events read back from the store are best effort: a failed read is reported, not thrown. */
+  private announce(done: Promise<void>): void {
+    done.catch((error: unknown) => this.pool.reportError(error));
+  }
 }
 
 /**

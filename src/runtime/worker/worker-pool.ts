@@ -43,6 +43,7 @@ import { Drain, NOTHING_STOPPED, reportDrainTimeout, type StopReport } from "./d
 import { HeldJobs } from "./held-jobs.js";
 import { LeaseKeeper } from "./lease-keeper.js";
 import { withFinalRecheck, WorkerControl } from "./stop-control.js";
+import { emitLostLeases } from "../control-events.js";
 import type { ControlStore } from "../../ports/control-store.js";
 import { LogBuffer } from "./log-buffer.js";
 import { emitStarted, OutcomeWriter, unstarted, type FinishItem } from "./outcome-writer.js";
@@ -104,8 +105,8 @@ export class WorkerPool {
     );
     this.executionCaps = {
       clock,
-      progress: (j, percent, message) =>
-        reportProgress({ store, events, clock }, j, percent, message, (e) =>
+      progress: (j, percent, message, generation) =>
+        reportProgress({ store, events, clock }, j, percent, message, generation, (e) =>
           this.reportError(e, "progress"),
         ),
       log: (line) => this.logs.push(line),
@@ -128,7 +129,10 @@ export class WorkerPool {
         renew: (leases) =>
           store.heartbeat(this.workerId, leases, clock.now(), this.options.leaseMs),
         held: () => this.held.leases(),
-        lost: (ids) => this.held.dropLost(ids),
+        lost: (ids) =>
+          emitLostLeases(events, this.held.dropLost(ids), clock.now(), (id) =>
+            this.control?.generationOf(id),
+          ),
         cancelRequested: (ids) => ids.forEach((id) => this.cancelLocal(id)),
         renewed: (ids) => this.control?.stopPending(ids),
         reportError: (e) => this.reportError(e, "heartbeat"),
@@ -289,19 +293,16 @@ export class WorkerPool {
 
   /** Carry out stops and starts through `control` (the engine's store has control requests). */
   useControl(control: ControlStore): void {
-    const graceMs = this.options.cancelGraceMs;
-    const worker = new WorkerControl(control, this.clock, { ...this.hooks, graceMs });
-    this.control = worker;
-    const saveCheckpoint = worker.saveCheckpoint;
-    this.executionCaps = { ...this.executionCaps, saveCheckpoint };
+    this.control = new WorkerControl(control, this.clock, {
+      execution: (id) => this.held.active.get(id),
+      takeBuffered: (id) => this.held.takeBuffered(id),
+      onStopped: () => this.wakeDrainIfIdle(),
+      reportError: (e) => this.reportError(e, "control"),
+      graceMs: this.options.cancelGraceMs,
+      events: this.events,
+    });
+    this.executionCaps = { ...this.executionCaps, saveCheckpoint: this.control.saveCheckpoint };
   }
-
-  private readonly hooks = {
-    execution: (id: string) => this.held.active.get(id),
-    takeBuffered: (id: string) => this.held.takeBuffered(id),
-    onStopped: () => this.wakeDrainIfIdle(),
-    reportError: (e: unknown) => this.reportError(e, "control"),
-  };
 
   /** Stop a job held here (see WorkerControl.stopLocal); false when not held or no control. */
   stopLocal(jobId: string): boolean {
@@ -359,7 +360,7 @@ export class WorkerPool {
     };
     const stopped =
       execution.stopped && outcome.kind !== "lease_lost" && outcome.kind !== "shutdown";
-    if (stopped && this.control) this.control.finish(job);
+    if (stopped && this.control) this.control.finish(job, execution.control.generation);
     else if (this.collecting) this.collecting.push(item);
     else this.outcomes.finish(job, outcome, execution.cancelled, execution.startedAt);
   }
