@@ -59,16 +59,13 @@ export function createEngineApis(
     presenceIntervalMs: deps.presenceIntervalMs,
     assertOpen,
   });
-  const controlCaps = {
+  const control = createJobControlApi({
     control: deps.controlStore ?? null,
     clock: deps.clock,
     assertOpen,
     stopLocal: (jobId: string) => hooks.pool()?.stopLocal(jobId),
     due: (runAt: number) => hooks.pool()?.notify(runAt),
     events,
-  };
-  const control = createJobControlApi({
-    ...controlCaps,
     job: (id) => deps.store.get(id),
     functionKnown: (fn) => catalog.isKnownNow(fn),
   });
@@ -113,9 +110,8 @@ export function createEngineApis(
     assertOpen,
     jobsCreated: (runAt) => hooks.pool()?.notify(runAt),
     cancelLocal: (jobId) => hooks.pool()?.cancelLocal(jobId),
-    // Without the at-once function check: run control expects a task's start to be pending or
-    // failed (by the start grace window), never thrown.
-    jobControl: createJobControlApi(controlCaps),
+    // With the at-once function check: a refused task start fails the run's start at once.
+    jobControl: control,
   });
   return { factory, catalog, enqueuer, schedules, wf };
 }

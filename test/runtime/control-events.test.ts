@@ -168,7 +168,7 @@ describe("start-time checks", () => {
     await expect(kairos.jobs.start(job.id)).resolves.toMatchObject({ generation: 2 });
   });
 
-  it("a run's start whose task function is defined nowhere still fails by the grace window (never stuck pending)", async () => {
+  it("a run's start whose task function is defined nowhere fails at once with the reason (never stuck pending)", async () => {
     const file = path.join(tempDir(), "kairos.db");
     const k = await fileKairos(file);
     k.define("ghost", () => null); // known here only: no worker ever registered it
@@ -176,13 +176,10 @@ describe("start-time checks", () => {
     const run = await k.runs.trigger("g");
     await k.tickWorkflows();
     expect((await k.runs.stop(run.id)).status).toBe("completed");
-    const other = await fileKairos(file, { startGraceMs: 200 }); // does not define ghost
+    const other = await fileKairos(file); // does not define ghost
     const start = await other.runs.start(run.id);
-    await other.start({ workers: false, workflows: { intervalMs: 50 } });
-    const failed = await waitFor(async () => {
-      const requests = await other.runs.requests(run.id);
-      return requests.find((r) => r.id === start.id && r.status === "failed");
-    }, "the run's start to fail");
-    expect(failed.error).toMatch(/start grace window/);
+    expect(start.status).toBe("failed");
+    expect(start.error).toMatch(/^task t: .*function "ghost" is not defined/);
+    expect((await other.runs.get(run.id))?.state).toBe("stopped");
   });
 });

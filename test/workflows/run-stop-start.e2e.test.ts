@@ -78,6 +78,14 @@ function runStopStartSuite(backend: Backend): void {
     const counts = new Map<string, number>();
     const done: number[] = [];
     const seen = await defineMigration(k, counts, done);
+    const control: string[] = [];
+    k.on("control:requested", (e) =>
+      control.push(`requested ${e.targetKind} ${e.kind} g${e.generation} ${e.status}`),
+    );
+    k.on("control:resolved", (e) =>
+      control.push(`resolved ${e.targetKind} ${e.kind} g${e.generation} ${e.status}`),
+    );
+    k.on("run:stopped", (e) => control.push(`run:stopped g${e.generation}`));
     await k.start({ concurrency: 2, pollIntervalMs: 20, workflows: { intervalMs: 50 } });
     const run = await k.runs.trigger("migration");
     await waitFor(() => done.length >= 50, "50 backfill steps done");
@@ -115,6 +123,16 @@ function runStopStartSuite(backend: Backend): void {
       ["stop", 1, "completed"],
       ["start", 2, "completed"],
     ]);
+    // The run's own requests, and its task job's, as events (in the feed and SSE too).
+    expect(control.filter((line) => line.includes(" run ") || line.startsWith("run:"))).toEqual([
+      "requested run stop g1 pending",
+      "resolved run stop g1 completed",
+      "run:stopped g1",
+      "requested run start g2 pending",
+      "resolved run start g2 completed",
+    ]);
+    expect(control).toContain("resolved job stop g1 completed");
+    expect(control).toContain("resolved job start g2 completed");
   });
 
   it("refuses a start while the run's stop is unresolved and accepts it once the stop settles", async () => {

@@ -29,6 +29,7 @@ import type { Clock } from "../../ports/clock.js";
 import type { ControlStore } from "../../ports/control-store.js";
 import type { Logger } from "../../ports/logger.js";
 import type { RunDetail, WorkflowStore } from "../../ports/workflow-store.js";
+import { emitControlRequested, emitControlResolved } from "../control-events.js";
 import type { EventBus } from "../event-bus.js";
 import type { JobControlApi } from "../job-control-api.js";
 
@@ -106,14 +107,18 @@ export class RunController implements RunControlApi {
   async stop(id: string, options?: { requestedBy?: string }): Promise<RunControlRequest> {
     this.caps.assertOpen();
     const by = options?.requestedBy ?? "library";
-    const { request } = await this.caps.control().stopRun(id, by, this.caps.clock.now());
+    const now = this.caps.clock.now();
+    const { request, created } = await this.caps.control().stopRun(id, by, now);
+    if (created) emitControlRequested(this.caps.events, request, now);
     return this.driveNow(request);
   }
 
   async start(id: string, options?: { requestedBy?: string }): Promise<RunControlRequest> {
     this.caps.assertOpen();
     const by = options?.requestedBy ?? "library";
-    const { request } = await this.caps.control().startRun(id, by, this.caps.clock.now());
+    const now = this.caps.clock.now();
+    const { request, created } = await this.caps.control().startRun(id, by, now);
+    if (created) emitControlRequested(this.caps.events, request, now);
     return this.driveNow(request);
   }
 
@@ -289,6 +294,11 @@ export class RunController implements RunControlApi {
     status: "completed" | "failed",
     error: string | null,
   ): Promise<boolean> {
-    return this.caps.control().resolveRequest(request.id, status, error, this.caps.clock.now());
+    const now = this.caps.clock.now();
+    const resolved = await this.caps.control().resolveRequest(request.id, status, error, now);
+    if (resolved) {
+      emitControlResolved(this.caps.events, { ...request, status, resolvedAt: now, error }, now);
+    }
+    return resolved;
   }
 }
