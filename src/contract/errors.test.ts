@@ -36,4 +36,11 @@ describe("error answers", () => {
       code: "CONTROL_REFUSED",
     });
   });
+
+  it("rebuilds reason function_unavailable", () => {
+    const refused = new ControlRefusedError("function_unavailable", "fn broken is unavailable");
+    const answer = answerFor(refused, "req-3");
+    expect(answer.status).toBe(409);
+    expect(errorFromWire(answer.body.error)).toMatchObject({ reason: "function_unavailable" });
+  });
 });

@@ -21,6 +21,7 @@ import {
   UnauthorizedError,
   UnknownFunctionError,
   ValidationError,
+  type ControlRefusalReason,
   type KairosErrorCode,
 } from "../core/errors.js";
 
@@ -148,9 +149,7 @@ function build(code: string, message: string, d: Readonly<Record<string, unknown
       );
     case "CONTROL_REFUSED":
       return new ControlRefusedError(
-        d.reason === "finished" || d.reason === "stop_unresolved" || d.reason === "function_unknown"
-          ? d.reason
-          : "not_stopped",
+        isRefusalReason(d.reason) ? d.reason : "not_stopped",
         message,
         typeof d.stopId === "string" ? d.stopId : undefined,
       );
@@ -171,4 +170,16 @@ function build(code: string, message: string, d: Readonly<Record<string, unknown
     default:
       return new KairosError((code || "STORE") as KairosErrorCode, message);
   }
+}
+
+const REFUSAL_REASONS: readonly ControlRefusalReason[] = [
+  "finished",
+  "stop_unresolved",
+  "not_stopped",
+  "function_unknown",
+  "function_unavailable",
+];
+
+function isRefusalReason(value: unknown): value is ControlRefusalReason {
+  return (REFUSAL_REASONS as readonly unknown[]).includes(value);
 }

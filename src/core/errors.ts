@@ -105,7 +105,7 @@ export class JobStoppedError extends KairosError {
 
 /** Why a stop or start was refused (see core/control/decide). */
 export type ControlRefusalReason =
-  "finished" | "stop_unresolved" | "not_stopped" | "function_unknown";
+  "finished" | "stop_unresolved" | "not_stopped" | "function_unknown" | "function_unavailable";
 
 /**
  * A stop or start of a job or run was refused; nothing was recorded. `reason` says which rule

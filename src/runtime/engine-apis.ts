@@ -68,6 +68,7 @@ export function createEngineApis(
     events,
     job: (id) => deps.store.get(id),
     functionKnown: (fn) => catalog.isKnownNow(fn),
+    functionUnavailable: (fn) => catalog.unavailableEverywhere(fn),
   });
   const enqueuer = createJobsApi({
     control,

@@ -85,6 +85,20 @@ export class FunctionCatalog implements FunctionsApi {
    * True when `fn` is defined here or stored now (read fresh, unlike `assertKnown`'s memory:
    * a function pruned meanwhile is unknown); true for every name without a function store.
    */
+  /**
+   * Why `fn` cannot run anywhere, or null: it is unavailable here (its module failed to load,
+   * ...) and no live worker runs it, or every live worker reported it unavailable. Null when
+   * some process can run it, or when no live worker is known and it is not unavailable here
+   * (a worker may still come: the start grace window decides).
+   */
+  async unavailableEverywhere(fn: string): Promise<string | null> {
+    const local = this.deps.registry.get(fn)?.unavailable ?? null;
+    if (this.deps.registry.get(fn) !== undefined && local === null) return null;
+    const workers = await this.workers(fn);
+    if (workers.some((w) => w.unavailable === null)) return null;
+    return local ?? workers.find((w) => w.unavailable !== null)?.unavailable ?? null;
+  }
+
   async isKnownNow(fn: string): Promise<boolean> {
     if (this.deps.registry.get(fn) !== undefined) return true;
     const store = this.deps.store;

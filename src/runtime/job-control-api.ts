@@ -5,7 +5,9 @@
  * A stop of a job running in this process reaches its handler at once; one running elsewhere
  * at that process's next lease renewal. A start re-queues the stopped job as the next
  * generation and wakes this process's workers. A start of a job whose function no deployment
- * knows any more is refused at once (`function_unknown`), nothing recorded. Each recorded
+ * knows any more is refused at once (`function_unknown`), and one whose function every process
+ * defining it reports unavailable (`function_unavailable`, e.g. its module fails to load),
+ * nothing recorded. Each recorded
  * request is announced (`control:requested`; a waiting job's stop also `control:resolved` and
  * `job:stopped`).
  */
@@ -82,6 +84,8 @@ export interface JobControlCapabilities {
   job?(id: string): Promise<StoredJob | null>;
   /** False when `fn` is defined nowhere now (not here, not in the store); absent: never checked. */
   functionKnown?(fn: string): Promise<boolean>;
+  /** Why `fn` cannot run anywhere (unavailable on every process), or null. */
+  functionUnavailable?(fn: string): Promise<string | null>;
 }
 
 /** The control API over `caps`. */
@@ -143,7 +147,15 @@ async function assertFunctionKnown(caps: JobControlCapabilities, id: string): Pr
   if (!caps.job || !caps.functionKnown) return;
   const job = await caps.job(id);
   if (job === null || job.state !== "stopped") return;
-  if (await caps.functionKnown(job.fn)) return;
+  if (await caps.functionKnown(job.fn)) {
+    const reason = (await caps.functionUnavailable?.(job.fn)) ?? null;
+    if (reason === null) return;
+    throw new ControlRefusedError(
+      "function_unavailable",
+      `job ${id} cannot start: its function "${job.fn}" is unavailable on every process that ` +
+        `defines it (${reason}); fix it (then restart the worker) and start the job again`,
+    );
+  }
   throw new ControlRefusedError(
     "function_unknown",
     `job ${id} cannot start: its function "${job.fn}" is not defined by this process nor ` +

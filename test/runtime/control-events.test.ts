@@ -150,6 +150,30 @@ describe("control events", () => {
 });
 
 describe("start-time checks", () => {
+  it("refuses at once the start of a job whose function is unavailable everywhere (its module fails to load)", async () => {
+    const file = path.join(tempDir(), "kairos.db");
+    const kairos = await fileKairos(file);
+    kairos.defineUnavailable("broken", "cannot find module ./jobs/broken.js");
+    const job = await kairos.enqueue("broken", {});
+    await kairos.jobs.stop(job.id);
+    const refused = await kairos.jobs.start(job.id).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: "CONTROL_REFUSED", reason: "function_unavailable" });
+    expect((refused as Error).message).toMatch(
+      /function "broken" is unavailable on every process that defines it \(cannot find module/,
+    );
+    expect((await kairos.jobs.get(job.id))?.state).toBe("stopped");
+    // Fixed in another worker (it loads the module): the start is accepted.
+    const fixed = await fileKairos(file);
+    fixed.define("broken", () => null);
+    await fixed.start({ concurrency: 1 });
+    await waitFor(
+      async () => (await kairos.functions.liveWorkers("broken")).some((w) => !w.unavailable),
+      "a live worker that can run broken",
+    );
+    await expect(kairos.jobs.start(job.id)).resolves.toMatchObject({ generation: 2 });
+    await fixed.stop({ drainMs: 0 });
+  });
+
   it("refuses at once the start of a job whose function is defined nowhere; nothing recorded", async () => {
     const kairos = await fileKairos(path.join(tempDir(), "kairos.db"));
     const job = await kairos.enqueue("gone", {}, { allowUnknown: true });
