@@ -13,7 +13,7 @@ import { watchRuns } from "./workflow-lines.js";
  * Print the engine's events as they happen; lines go to `io.out`, stamped with local time
  * (`kairos dev`'s start line names the zone). Job errors print their first and last lines.
  */
-export function watchEngine(kairos: Kairos, io: Io): void {
+export function watchEngine(kairos: Pick<Kairos, "on">, io: Io): void {
   const t = clockTime;
   const runs = watchRuns(kairos, io, t);
   kairos.on("schedule:fired", (e) =>
@@ -66,6 +66,23 @@ export function watchEngine(kairos: Kairos, io: Io): void {
   kairos.on("job:cancelled", (e) =>
     io.out(`${t(e.at)} cancelled ${e.fn} job ${e.jobId}${runs.tag(e.origin)}`),
   );
+  kairos.on("job:stopped", (e) =>
+    io.out(
+      `${t(e.at)} stopped   ${e.fn} job ${e.jobId}${runs.tag(e.origin)} (start it again to resume)`,
+    ),
+  );
+  kairos.on("control:requested", (e) =>
+    io.out(
+      `${t(e.at)} ${e.kind.padEnd(9)} ${e.targetKind} ${e.targetId} generation ${e.generation} requested by ${e.requestedBy}`,
+    ),
+  );
+  kairos.on("control:resolved", (e) => {
+    if (e.status === "failed") {
+      io.out(
+        `${t(e.at)} ${e.kind.padEnd(9)} ${e.targetKind} ${e.targetId} generation ${e.generation} failed: ${e.error ?? ""}`,
+      );
+    }
+  });
   watchTrouble(kairos, io);
 }
 

@@ -61,6 +61,11 @@ export function watchRuns(kairos: Pick<Kairos, "on">, io: Io, t: (ms: number) =>
     const took = since === undefined ? "" : ` in ${duration(e.at - since)}`;
     io.out(`${t(e.at)} run       ${e.workflow} run ${e.runId} ${e.state}${took}`);
   });
+  kairos.on("run:stopped", (e) =>
+    io.out(
+      `${t(e.at)} run       ${e.workflow} run ${e.runId} stopped (kairos runs start ${e.runId} resumes it)`,
+    ),
+  );
   return names;
 }
 
