@@ -239,7 +239,10 @@ export class RunController implements RunControlApi {
     const tag = `run ${runId} start ${request.generation}`;
     const { waiting, failure } = await this.startTasks(run, tag);
     if (failure !== null) {
-      if (await this.resolve(request, "failed", failure)) await this.stopAfterFailedStart(run);
+      // The run is stopped again before its start is failed: whoever sees the failure sees a
+      // stopped run (the stop step is safe to repeat, should two drivers get here).
+      await this.stopAfterFailedStart(run);
+      await this.resolve(request, "failed", failure);
     } else if (!waiting) {
       await this.resolve(request, "completed", null);
     }
