@@ -168,6 +168,39 @@ describe("decideCancel", () => {
   });
 });
 
+describe("operations on a stopped run", () => {
+  /** Stopped: a success, b stopped (its job 2 stopped), c and d waiting. */
+  function stoppedRun(): RunSnapshot {
+    return withTasks(
+      snapshotOf(tasks, {}, { state: "stopped" }),
+      {
+        a: { state: "success", tryNumber: 1, jobId: "1" },
+        b: { state: "stopped", tryNumber: 1, jobId: "2" },
+      },
+      [jobView("1", "succeeded"), jobView("2", "stopped")],
+    );
+  }
+
+  it("cancel fails the run and the stopped task, and cancels its stopped job", () => {
+    const change = decideCancel(stoppedRun(), NOW, "abandoned");
+    expect(change?.run?.state).toBe("failed");
+    expect(change?.cancelJobs).toEqual(["2"]);
+    expect(writtenOf(change)).toMatchObject({ b: "failed", c: "skipped", d: "skipped" });
+  });
+
+  it("clear and mark of a stopped task cancel its stopped job (never left stopped forever)", () => {
+    const cleared = decideClear(stoppedRun(), ["b"], { downstream: false }, NOW);
+    expect(cleared.cancelJobs).toEqual(["2"]);
+    expect(cleared.tasks?.find((t) => t.taskId === "b")).toMatchObject({
+      state: "none",
+      jobId: null,
+    });
+    const marked = decideMark(stoppedRun(), "b", "success", NOW);
+    expect(marked.cancelJobs).toEqual(["2"]);
+    expect(writtenOf(marked)).toMatchObject({ b: "success" });
+  });
+});
+
 describe("decideNote", () => {
   it("sets the run's or a task's note and leaves needsPlan as it is", () => {
     expect(decideNote(failedRun(), null, "see ticket 12", NOW)).toEqual({

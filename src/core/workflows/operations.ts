@@ -14,6 +14,8 @@
  *   `set_task_instance_state` does, the failed/upstream_failed tasks downstream of the marked
  *   ones are cleared so they can resume. A finished run is reopened and re-planned, so its
  *   state follows the marks at once (Airflow leaves the run state to a separate mark).
+ * - A task `stopped` with its run holds its job like an active one: clear, mark and cancel
+ *   cancel that job too (it would otherwise stay stopped forever), and cancel fails the task.
  * - cancel: what Airflow does when a run is marked failed (`set_dag_run_state_to_failed` in
  *   airflow/api/common/mark_tasks.py): tasks whose try is running end `failed` (their job gets
  *   its cancel request, the handler its AbortSignal); every other unfinished task (none,
@@ -27,7 +29,7 @@
 import { NotFoundError, ValidationError } from "../errors.js";
 import type { JobErrorInfo } from "../jobs/types.js";
 import { taskDefinitionOf, TaskRows, topologyOf } from "./run-topology.js";
-import { isActiveTask, isFinishedTask } from "./states.js";
+import { isActiveTask, isFinishedTask, type TaskState } from "./states.js";
 import type { RunChange, RunSnapshot, TaskInstanceWrite } from "./store-types.js";
 import type { Topology } from "./topology.js";
 
@@ -77,7 +79,7 @@ export function decideMark(
   const cancelJobs: string[] = [];
   for (const id of marked) {
     const row = rows.get(id);
-    if (isActiveTask(row.state) && row.jobId !== null) cancelJobs.push(row.jobId);
+    if (holdsJob(row.state) && row.jobId !== null) cancelJobs.push(row.jobId);
     rows.set({
       ...row,
       state,
@@ -97,7 +99,9 @@ export function decideMark(
 
 /** Cancels a run as Airflow marks a run failed (module comment). Null for a finished run. */
 export function decideCancel(s: RunSnapshot, now: number, note: string | null): RunChange | null {
-  if (s.run.state !== "running" && s.run.state !== "queued") return null;
+  if (s.run.state !== "running" && s.run.state !== "queued" && s.run.state !== "stopped") {
+    return null;
+  }
   const { rows, cancelJobs } = endUnfinished(s, now, {
     name: "RunCancelled",
     code: "RUN_CANCELLED",
@@ -147,9 +151,13 @@ export function endUnfinished(
   for (const task of s.tasks) {
     if (isFinishedTask(task.state)) continue;
     const job = task.jobId === null ? undefined : s.jobs.get(task.jobId);
-    const active = isActiveTask(task.state) && task.jobId !== null;
+    const active = holdsJob(task.state) && task.jobId !== null;
     if (active && task.jobId !== null) cancelJobs.push(task.jobId);
-    const ran = task.state === "running" || (active && job !== undefined && job.startedAt !== null);
+    // A stopped task ran (its try was stopped part way): it fails, as a running one does.
+    const ran =
+      task.state === "running" ||
+      task.state === "stopped" ||
+      (active && job !== undefined && job.startedAt !== null);
     const row = rows.get(task.taskId);
     rows.set(
       ran
@@ -164,7 +172,7 @@ function clearRow(s: RunSnapshot, rows: TaskRows, id: string, cancelJobs: string
   const row = rows.get(id);
   const retries = taskDefinitionOf(s.run.definition, id).retries;
   let jobId = row.jobId;
-  if (isActiveTask(row.state) && jobId !== null) {
+  if (holdsJob(row.state) && jobId !== null) {
     cancelJobs.push(jobId);
     jobId = null; // the cancelled try's late outcome must not reach the cleared task
   }
@@ -180,6 +188,11 @@ function clearRow(s: RunSnapshot, rows: TaskRows, id: string, cancelJobs: string
     error: null,
   };
   rows.set(cleared);
+}
+
+/** The task's current job may still run or resume: queued, running, or stopped with its run. */
+function holdsJob(state: TaskState): boolean {
+  return isActiveTask(state) || state === "stopped";
 }
 
 function reopened(s: RunSnapshot, now: number): NonNullable<RunChange["run"]> {
