@@ -60,6 +60,12 @@ export interface ControlStore {
   /** A target's requests, oldest first. */
   listRequests(targetKind: ControlTargetKind, targetId: string): Promise<ControlRequest[]>;
 
+  /**
+   * The generation of each of these jobs that was started again (absent ids are at 1): what
+   * the job record shows. One read, whatever the number of ids.
+   */
+  generationsOf(jobIds: readonly string[]): Promise<Map<string, number>>;
+
   /** A job's generation and checkpoint (generation 1 and none for a job never started again). */
   jobControl(jobId: string): Promise<JobControl>;
 

@@ -81,6 +81,9 @@ export function createEngineApis(
     functionStatus: (fn) => functionStatus(catalog, fn),
     due: (runAt) => hooks.pool()?.notify(runAt),
     cancelLocal: (jobId) => hooks.pool()?.cancelLocal(jobId),
+    ...(deps.controlStore
+      ? { generations: (ids: readonly string[]) => deps.controlStore!.generationsOf(ids) }
+      : {}),
   });
   // A schedule's manual trigger: the enqueue path, with the schedule as the job's origin.
   const trigger = async (schedule: StoredSchedule, options: { allowUnknown?: boolean }) => {

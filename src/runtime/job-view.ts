@@ -50,10 +50,12 @@ export interface Job<P = unknown, R = unknown> {
    * when a schedule created it (key: the slot instant as text; null for a manual trigger).
    */
   readonly origin: JobOrigin;
+  /** 1, then the generation the latest start created (docs/control.md). */
+  readonly generation: number;
 }
 
 /** Convert a stored job to the public shape. */
-export function toJob<P = unknown, R = unknown>(row: StoredJob): Job<P, R> {
+export function toJob<P = unknown, R = unknown>(row: StoredJob, generation = 1): Job<P, R> {
   return {
     id: row.id,
     fn: row.fn,
@@ -76,6 +78,7 @@ export function toJob<P = unknown, R = unknown>(row: StoredJob): Job<P, R> {
     backoff: row.backoff,
     timeoutMs: row.timeoutMs,
     origin: row.origin,
+    generation,
   };
 }
 

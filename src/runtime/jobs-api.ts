@@ -103,6 +103,8 @@ export interface JobsApiCapabilities {
   due(runAt: number): void;
   /** A job running in this process should see its cancel now. */
   cancelLocal(jobId: string): void;
+  /** The generation of the jobs started again (absent: 1); absent when the store keeps none. */
+  generations?(jobIds: readonly string[]): Promise<Map<string, number>>;
 }
 
 /** The jobs API and the enqueue path over the given capabilities. */
@@ -133,7 +135,9 @@ function readApi(caps: JobsApiCapabilities): JobsApi {
     get: async <P = unknown, R = unknown>(id: string) => {
       caps.assertOpen();
       const job = await store.get(String(id));
-      return job ? toJob<P, R>(job) : null;
+      if (!job) return null;
+      const generations = (await caps.generations?.([job.id])) ?? new Map<string, number>();
+      return toJob<P, R>(job, generations.get(job.id));
     },
     list: async (options = {}) => {
       caps.assertOpen();
@@ -151,7 +155,9 @@ function readApi(caps: JobsApiCapabilities): JobsApi {
         ...(options.beforeId !== undefined ? { beforeId: options.beforeId } : {}),
         limit,
       });
-      return rows.map((row) => toJob(row));
+      const generations =
+        (await caps.generations?.(rows.map((row) => row.id))) ?? new Map<string, number>();
+      return rows.map((row) => toJob(row, generations.get(row.id)));
     },
     cancel: async (id) => {
       caps.assertOpen();

@@ -58,11 +58,14 @@ describe("kairos jobs stop / start", () => {
     expect(show.stdout).toContain("control:");
     expect(show.stdout).toMatch(/stop {2}generation 1 {2}by cli at \S+ -> completed \S+/);
     expect(show.stdout).toMatch(/start generation 2 {2}by cli at \S+ pending/);
+    expect(show.stdout).toMatch(/^generation 2$/m);
     const json = JSON.parse((await kairos(dir, ["jobs", "show", id, "--json"])).stdout) as {
       state: string;
+      generation: number;
       controlRequests: { kind: string; status: string }[];
     };
     expect(json.state).toBe("queued");
+    expect(json.generation).toBe(2);
     expect(json.controlRequests.map((r) => `${r.kind}:${r.status}`)).toEqual([
       "stop:completed",
       "start:pending",

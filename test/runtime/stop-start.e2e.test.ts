@@ -77,6 +77,8 @@ function suite(freshUrl: FreshUrl): void {
       return j?.state === "succeeded" ? j : null;
     }, "the restarted job to succeed");
     expect(finished.result).toEqual({ steps: 1_000 });
+    expect(finished.generation).toBe(2);
+    expect((await kairos.jobs.list({ fn: "migrate" }))[0]?.generation).toBe(2);
     expect(seen[1]).toMatchObject({ generation: 2, checkpoint: { next: stepsBeforeStart } });
     expect(done).toEqual(Array.from({ length: 1_000 }, (_, i) => i));
     const requests = await kairos.jobs.requests(job.id);

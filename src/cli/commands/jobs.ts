@@ -299,6 +299,7 @@ function printJob(io: Io, j: Job, full: boolean): void {
     ["state", j.state],
     ["origin", formatOrigin(j.origin)],
     ["attempt", `${j.attempt}/${j.maxAttempts}`],
+    ...(j.generation > 1 ? [["generation", j.generation] as [string, unknown]] : []),
     ["priority", j.priority],
     ["run at", iso(j.runAt)],
     ["created", iso(j.createdAt)],

@@ -46,6 +46,7 @@ export const Job = z
     startedAt: NullableInstant,
     finishedAt: NullableInstant,
     cancelRequested: z.boolean(),
+    generation: z.number().int().min(1),
     backoff: AnyJson,
     timeoutMs: z.number().nullable(),
     origin: z.record(z.string(), z.unknown()),

@@ -353,6 +353,15 @@ export function defineControlStoreConformance(
       expect((await mustGet(s.jobs, ended.id)).state).toBe("succeeded");
     });
 
+    it("reads the generations of jobs started again in one call (absent: generation 1)", async () => {
+      const [a, b] = [await enqueueOne(s.jobs), await enqueueOne(s.jobs)];
+      await s.control.stopJob(a.id, "cli", T0 + 1);
+      await s.control.startJob(a.id, "cli", T0 + 2);
+      const found = await s.control.generationsOf([a.id, b.id, "424242", "nope"]);
+      expect([...found]).toEqual([[a.id, 2]]);
+      expect(await s.control.generationsOf([])).toEqual(new Map());
+    });
+
     it("answers generation 1 and no checkpoint for a job never controlled, or unknown", async () => {
       const job = await enqueueOne(s.jobs);
       expect(await s.control.jobControl(job.id)).toEqual({ generation: 1, checkpointJson: null });

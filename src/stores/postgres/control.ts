@@ -65,6 +65,20 @@ export class PostgresControlStore implements ControlStore {
     });
   }
 
+  async generationsOf(jobIds: readonly string[]): Promise<Map<string, number>> {
+    return this.#run("generationsOf", async () => {
+      const ids = jobIds.filter((id) => parseId(id) !== null);
+      if (ids.length === 0) return new Map<string, number>();
+      // Contract: input job ids (text); the generation of those started again (primary key).
+      const { rows } = await this.#db.query<{ job_id: string; generation: number }>(
+        `SELECT job_id::text AS job_id, generation FROM ${this.#db.s}.job_control
+          WHERE job_id = ANY($1::bigint[]) AND generation > 1`,
+        [ids],
+      );
+      return new Map(rows.map((r) => [r.job_id, Number(r.generation)]));
+    });
+  }
+
   async jobControl(jobId: string): Promise<JobControl> {
     return this.#run("jobControl", async () => {
       const id = parseId(jobId);

@@ -198,6 +198,18 @@ export class SqliteControlStore implements ControlStore {
     );
   }
 
+  async generationsOf(jobIds: readonly string[]): Promise<Map<string, number>> {
+    return this.#run("generationsOf", () => {
+      const found = new Map<string, number>();
+      for (const jobId of jobIds) {
+        const id = parseJobId(jobId);
+        const row = id === null ? undefined : this.#control.get(id);
+        if (row && row.generation > 1) found.set(jobId, row.generation);
+      }
+      return found;
+    });
+  }
+
   async jobControl(jobId: string): Promise<JobControl> {
     return this.#run("jobControl", () => {
       const id = parseJobId(jobId);
