@@ -216,7 +216,8 @@ function runStopStartSuite(backend: Backend): void {
     expect((await k.runs.get(run.id))?.state).toBe("running");
     const worker = await engine(url);
     worker.define("quick", () => "ok");
-    await worker.start({ concurrency: 1, pollIntervalMs: 20, workflows: { intervalMs: 50 } });
+    // The leader's passes are rare here: the start completes on the worker's acknowledgement.
+    await worker.start({ concurrency: 1, pollIntervalMs: 20, workflows: { intervalMs: 600_000 } });
     await waitFor(async () => (await k.runs.get(run.id))?.state === "success", "run success");
     await waitFor(
       async () => (await k.runs.requests(run.id)).at(-1)?.status === "completed",

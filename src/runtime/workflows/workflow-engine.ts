@@ -136,11 +136,27 @@ export class WorkflowEngine {
       cancelLocal: (jobId) => caps.cancelLocal(jobId),
       whyContext: (snapshot, taskId) => caps.whyContext(snapshot, taskId),
     });
+    this.settleRunStartsOnAck();
     for (const name of ["job:succeeded", "job:failed", "job:cancelled", "job:timed_out"] as const) {
       caps.events.on(name, (e) => {
         if (e.origin?.kind === "workflow" && e.origin.id !== null) this.advancer?.wake(e.origin.id);
       });
     }
+  }
+
+  /**
+   * A task job restarted by a run's start was picked up (or its start failed): settle the
+   * run's start now rather than at the leader's next pass.
+   */
+  private settleRunStartsOnAck(): void {
+    this.caps.events.on("control:resolved", (e) => {
+      if (e.targetKind !== "job" || e.kind !== "start" || !e.requestedBy.startsWith("run ")) return;
+      void this.runControl
+        .drivePending()
+        .catch((error: unknown) =>
+          this.caps.logger.warn({ err: error }, "driving run requests failed"),
+        );
+    });
   }
 
   /** Define (or redefine) a workflow from code; see runtime/workflows/workflows-api. */
