@@ -1,7 +1,7 @@
 /**
  * @module cli/serve-api
- * Serve the API, metrics and probes of an engine on a socket: what `kairos server` and
- * `kairos dev` share. The handlers call a LocalClient over the engine, so the server answers
+ * Serve the API, metrics, probes and the dashboard (at /) of an engine on a socket: what
+ * `kairos server` and `kairos dev` share. The handlers call a LocalClient over the engine, so the server answers
  * exactly what the CLI would locally. Auth: on a loopback address, open to loopback callers
  * until the first token exists; on any other address, a token is always required.
  */
@@ -10,6 +10,7 @@ import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Command } from "commander";
 import type { Logger as PinoLogger } from "pino";
 import { createApp, requireScope } from "../api/app.js";
+import { mountDashboard } from "../api/dashboard-static.js";
 import { createHealth, mountOps } from "../api/health.js";
 import { isLoopbackHost, listen, type Listening } from "../api/listen.js";
 import { requestLog } from "../api/logging.js";
@@ -115,14 +116,17 @@ export async function serveApi(
     auth,
     signal: shutdown.signal,
     metrics,
-    extraRoutes: (a) =>
+    extraRoutes: (a) => {
       mountOps(a, {
         metrics,
         health,
         ...(options.publicMetrics
           ? {}
           : { metricsAuth: requireScope(kairos.tokens, auth, "read") }),
-      }),
+      });
+      // Last: every other GET outside /api/ is the dashboard's (SPA fallback).
+      mountDashboard(a);
+    },
   });
   // Auth is on once a token exists: only then may the server listen beyond the loopback.
   const authOn = (await kairos.tokens.activeCount()) > 0;

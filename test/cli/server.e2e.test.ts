@@ -1,8 +1,8 @@
 /**
  * `kairos server` as a user runs it: real processes in a temp directory. It prints its URL,
- * serves probes and the API; refuses a non-loopback address until a token exists; then
+ * serves probes, the API and the dashboard; refuses a non-loopback address until a token exists; then
  * requires the token; `kairos apply --server` applies the same kairos.yaml `kairos dev` runs
- * (second apply all unchanged); SIGTERM drains and exits 0. `kairos dev` serves the API too.
+ * (second apply all unchanged); SIGTERM drains and exits 0. `kairos dev` serves the API and the dashboard too.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -52,6 +52,12 @@ describe("kairos server", () => {
     expect((await fetch(`${s.url}/metrics`)).status).toBe(200);
     const who = (await (await fetch(`${s.url}/api/v1/whoami`)).json()) as { auth: string };
     expect(who.auth).toBe("loopback-open");
+    // The dashboard at / (the build's index.html, or the page saying to build it).
+    await s.waitForOutput(/kairos: dashboard /);
+    expect(s.stdout()).toContain(`kairos: dashboard ${s.url}/\n`);
+    const page = await fetch(`${s.url}/jobs/7`);
+    expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(await page.text()).toMatch(/<html|npm run build/);
     s.child.kill("SIGTERM");
     const done = await s.exited;
     expect(done.code).toBe(0);
@@ -122,6 +128,9 @@ describe("kairos dev serves the API", () => {
     started.push(dev);
     await dev.waitForOutput(/kairos dev: API (http:\/\/\S+)\/api\/v1 \(no tokens yet/);
     const url = /kairos dev: API (http:\/\/\S+)\/api\/v1/.exec(dev.stdout())![1]!;
+    await dev.waitForOutput(/kairos dev: dashboard /);
+    expect(dev.stdout()).toContain(`kairos dev: dashboard ${url}/\n`);
+    expect((await fetch(url)).headers.get("content-type")).toMatch(/^text\/html/);
     const schedules = await fetch(`${url}/api/v1/schedules`);
     expect(schedules.status).toBe(200);
     const body = (await schedules.json()) as { items: { name: string }[] };

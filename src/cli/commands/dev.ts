@@ -137,6 +137,7 @@ async function serveDevApi(
       requestLevel: "debug",
     });
     io.out(`kairos dev: API ${api.url}/api/v1 (${await api.authLine()})`);
+    io.out(`kairos dev: dashboard ${api.url}/`);
     return api;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -125,6 +125,7 @@ async function runServer(
       requestLevel: "info",
     });
     io.out(`kairos: serving ${serving.url} (${await serving.authLine()})`);
+    io.out(`kairos: dashboard ${serving.url}/`);
     await waitForStop(opts.for ?? null);
     offSecondSignal = onNextStopSignal(() => void kairos.stop({ force: true }));
     io.out(`kairos: stopping (draining up to ${formatDuration(opts.drain)})...`);
