@@ -1,0 +1,52 @@
+/**
+ * The specs' `test` (each spec file starts with `test.skip(!dashboardBuilt(), NOT_BUILT)`: no
+ * build, nothing to test); pages opened at the seeded server (`baseURL`); `kairos` the seeded data; `signIn` puts a token
+ * where the app keeps it (sessionStorage `kairos.token`) before any page script runs; `shot`
+ * saves a full-page screenshot under test-results/screenshots/.
+ */
+import { test as base, type Page } from "@playwright/test";
+import { browserEnv, type BrowserEnv } from "./env.js";
+
+export { dashboardBuilt, NOT_BUILT } from "./env.js";
+
+/** Where the screenshots of the pages go. */
+export const SCREENSHOTS = "test-results/screenshots";
+
+/** The contract's prefix of mutating buttons' test ids. */
+export const ACTIONS = '[data-testid^="action-"]';
+
+export const test = base.extend<{
+  kairos: BrowserEnv;
+  signIn: (scope: "read" | "write") => Promise<void>;
+  shot: (name: string) => Promise<void>;
+}>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures' parameters
+  kairos: async ({}, use) => {
+    await use(browserEnv());
+  },
+  baseURL: async ({ kairos }, use) => {
+    await use(kairos.url);
+  },
+  signIn: async ({ page, kairos }, use) => {
+    await use(async (scope) => {
+      await keepToken(page, scope === "write" ? kairos.write : kairos.read);
+    });
+  },
+  shot: async ({ page }, use) => {
+    await use(async (name) => {
+      await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+    });
+  },
+});
+
+export { expect } from "@playwright/test";
+
+/** Put `token` in sessionStorage before the app's scripts run, on every page load. */
+async function keepToken(page: Page, token: string): Promise<void> {
+  await page.addInitScript((t) => {
+    const store = globalThis as unknown as {
+      sessionStorage: { setItem(key: string, value: string): void };
+    };
+    store.sessionStorage.setItem("kairos.token", t);
+  }, token);
+}
