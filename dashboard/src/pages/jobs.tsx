@@ -10,6 +10,7 @@ import { EmptyState, ErrorState, Loading } from "../components/states.js";
 import { Time } from "../components/time.js";
 import { useLive, useServices } from "../context.js";
 import { getJob, JOB_STATES, listJobs } from "../jobs-api.js";
+import { newJobOf } from "../jobs-live.js";
 import { useFetch } from "../use-fetch.js";
 
 /** A job's state as a coloured badge. */
@@ -108,14 +109,14 @@ export function JobsPage({ query }: { query: URLSearchParams }) {
   const fn = query.get("fn") ?? "";
   const cursor = query.get("cursor") ?? "";
   const [trail, setTrail] = useState<string[]>([]);
-  const [fresh, setFresh] = useState(0);
+  const [fresh, setFresh] = useState<ReadonlySet<string>>(new Set());
   const key = `${state}|${fn}|${cursor}`;
   const page = useFetch(key, () => listJobs(api, { state, fn, cursor }));
   const go = (c: string | undefined) => {
     const q = new URLSearchParams(query);
     if (c) q.set("cursor", c);
     else q.delete("cursor");
-    setFresh(0);
+    setFresh(new Set());
     router.navigate({ name: "jobs", query: q }, { replace: true });
   };
   useLive((s) => {
@@ -128,16 +129,23 @@ export function JobsPage({ query }: { query: URLSearchParams }) {
         (job) => page.set((p) => p && { ...p, items: p.items.map((j) => (j.id === id ? job : j)) }),
         () => page.reload(),
       );
-    } else if (e.name === "job:queued" && !cursor && (!fn || e.fn === fn)) setFresh((n) => n + 1);
+    } else if (!cursor && page.data) {
+      const newId = newJobOf(e, { state, fn, newestId: page.data.items[0]?.id });
+      if (newId) setFresh((ids) => (ids.has(newId) ? ids : new Set(ids).add(newId)));
+    }
   });
   return (
     <section aria-labelledby="jobs-title">
       <h1 id="jobs-title">Jobs</h1>
       <Filters state={state} fn={fn} />
       <div className="notice-line" aria-live="polite">
-        {fresh > 0 ? (
-          <button type="button" className="link" onClick={() => (setFresh(0), page.reload())}>
-            {fresh} new job{fresh === 1 ? "" : "s"}: show
+        {fresh.size > 0 ? (
+          <button
+            type="button"
+            className="link"
+            onClick={() => (setFresh(new Set()), page.reload())}
+          >
+            {fresh.size} new job{fresh.size === 1 ? "" : "s"}: show
           </button>
         ) : null}
       </div>
