@@ -78,9 +78,20 @@ function Page({ route }: { route: Route }) {
   }
 }
 
+/** Move focus to the page on navigation to another path (not on a query change: paging). */
+function useFocusOnNavigation(route: Route): void {
+  const path = routeHref(route).split("?")[0];
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) return void (first.current = false);
+    document.getElementById("main")?.focus();
+  }, [path]);
+}
+
 function Shell({ problem }: { problem: Error | null }) {
   const route = useRoute();
   const { session } = useServices();
+  useFocusOnNavigation(route);
   return (
     <>
       <Nav />
