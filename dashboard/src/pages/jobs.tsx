@@ -3,7 +3,7 @@
  * The jobs list: filtered by state and function on the server, paged by the API's cursor (one
  * page at a time, never the whole table), rows updated live from job events.
  */
-import { useState, type FormEvent } from "react";
+import { useState, type FormEvent, type MouseEvent } from "react";
 import type { Job, JobPage } from "../api/client.js";
 import { Link } from "../components/link.js";
 import { EmptyState, ErrorState, Loading } from "../components/states.js";
@@ -56,10 +56,18 @@ function Filters({ state, fn }: { state: string; fn: string }) {
 }
 
 function JobRow({ job }: { job: Job }) {
+  const { router } = useServices();
+  const href = `/jobs/${encodeURIComponent(job.id)}`;
+  // The whole row opens the job (the id stays a real link for the keyboard and new tabs).
+  const open = (e: MouseEvent<HTMLTableRowElement>) => {
+    if ((e.target as HTMLElement).closest("a, button, input, select")) return;
+    if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    router.navigate(href);
+  };
   return (
-    <tr data-testid="job-row" data-job-id={job.id}>
+    <tr data-testid="job-row" data-job-id={job.id} className="clickable" onClick={open}>
       <td>
-        <Link to={`/jobs/${encodeURIComponent(job.id)}`}>{job.id}</Link>
+        <Link to={href}>{job.id}</Link>
       </td>
       <td>{job.fn}</td>
       <td>
