@@ -16,7 +16,7 @@ export type LiveSignal =
 export interface Live {
   /** Be told of every event and reset; returns the unsubscribe function. */
   subscribe(listener: (signal: LiveSignal) => void): () => void;
-  /** Be told when the connection opens or drops. */
+  /** Be told at once whether the stream is open, then whenever it opens or drops. */
   onStatus(listener: (connected: boolean) => void): () => void;
   /** Close the stream. */
   close(): void;
@@ -27,6 +27,7 @@ export function openLive(api: Api, onFatal: (e: Error) => void): Live {
   const ac = new AbortController();
   const listeners = new Set<(s: LiveSignal) => void>();
   const status = new Set<(c: boolean) => void>();
+  let connected = false;
   const tell = (s: LiveSignal) => {
     for (const l of [...listeners]) l(s);
   };
@@ -39,6 +40,7 @@ export function openLive(api: Api, onFatal: (e: Error) => void): Live {
       }),
     fail: errorFromResponse,
     onConnection: (c) => {
+      connected = c;
       for (const l of [...status]) l(c);
       // A reconnect may have missed events the server no longer keeps: it says so with `reset`.
     },
@@ -66,6 +68,7 @@ export function openLive(api: Api, onFatal: (e: Error) => void): Live {
     },
     onStatus(l) {
       status.add(l);
+      l(connected); // the stream may have opened before this listener came
       return () => status.delete(l);
     },
     close: () => ac.abort(),

@@ -10,6 +10,8 @@ test("the jobs page lists the seeded jobs", async ({ page, signIn, kairos, shot 
   const rows = page.getByTestId("job-row");
   await expect(rows.and(page.locator(`[data-job-id="${kairos.okJob}"]`))).toBeVisible();
   await expect(rows.and(page.locator(`[data-job-id="${kairos.failJob}"]`))).toBeVisible();
+  // The live feed is connected (the header says so, whenever the stream opened).
+  await expect(page.getByRole("status").filter({ hasText: /^(live|offline)$/ })).toHaveText("live");
   await shot("jobs");
 });
 

@@ -126,7 +126,7 @@ function Why({ id, version }: { id: string; version: string }) {
   if (!why.data) return <Loading />;
   return (
     <section>
-      <h2>Why is it {why.data.state}?</h2>
+      <h2>Why? (it is {why.data.state})</h2>
       <p>{why.data.summary}</p>
       <ul>
         {why.data.reasons.map((r) => (
