@@ -55,3 +55,39 @@ test("an unknown schedule says what to do", async ({ page, signIn }) => {
   await expect(page.getByRole("alert")).toContainText("NOT_FOUND");
   await expect(page.getByRole("alert")).toContainText("removed, or the link is wrong");
 });
+
+test("a fire shows up live in the history", async ({ page, signIn, kairos, request }) => {
+  // A one-off schedule a few seconds ahead: it fires once (one job), then is removed.
+  const name = "browser-once";
+  const headers = { authorization: `Bearer ${kairos.write}` };
+  const created = await request.post(`${kairos.url}/api/v1/schedules`, {
+    headers,
+    data: { name, fn: SEED.okFn, at: Date.now() + 5000, payload: { who: "once" } },
+  });
+  expect(created.ok()).toBe(true);
+  try {
+    await signIn("read");
+    await page.goto(`/schedules/${name}`);
+    await expect(page.getByText("Nothing happened yet")).toBeVisible();
+    await expect(page.getByText(/^Once, at/)).toBeVisible();
+    // No reload: the feed's schedule event re-reads the page.
+    await expect(page.getByTestId("schedule-history").locator('[data-kind="fired"]')).toHaveCount(
+      1,
+    );
+  } finally {
+    await request.delete(`${kairos.url}/api/v1/schedules/${name}`, { headers });
+  }
+});
+
+test.describe("a viewer in another time zone", () => {
+  test.use({ timezoneId: "Asia/Tokyo" });
+
+  test("sees the next fires in the schedule's zone and in theirs", async ({ page, signIn }) => {
+    await signIn("read");
+    await page.goto(`/schedules/${SEED.schedule}`);
+    const first = page.getByTestId("schedule-next").getByRole("listitem").first();
+    await expect(first).toContainText("UTC");
+    await expect(first).toContainText("GMT+9");
+    await expect(first).toContainText("(yours)");
+  });
+});
