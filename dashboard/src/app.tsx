@@ -14,6 +14,8 @@ import { openLive, type Live } from "./live.js";
 import { JobPage } from "./pages/job.js";
 import { JobsPage } from "./pages/jobs.js";
 import { OverviewPage } from "./pages/overview.js";
+import { SchedulePage } from "./pages/schedule.js";
+import { SchedulesPage } from "./pages/schedules.js";
 import { NotFoundPage, PlaceholderPage } from "./pages/placeholder.js";
 import { SignInPage } from "./pages/signin.js";
 import { routeHref, type Route, type Router } from "./router.js";
@@ -64,8 +66,9 @@ function Page({ route }: { route: Route }) {
     case "job":
       return <JobPage key={route.id} id={route.id} />;
     case "schedules":
+      return <SchedulesPage />;
     case "schedule":
-      return <PlaceholderPage title="Schedules" />;
+      return <SchedulePage key={route.scheduleName} name={route.scheduleName} />;
     case "workflows":
     case "workflow":
       return <PlaceholderPage title="Workflows" />;
