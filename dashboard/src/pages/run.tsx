@@ -68,15 +68,17 @@ function Why({ runId, task, version }: { runId: string; task: string; version: s
   const why = useFetch(`${runId}|${task}|${version}`, () => taskWhy(api, runId, task));
   if (why.error) return <ErrorState error={why.error} title="The why answer could not be loaded" />;
   if (!why.data) return <Loading />;
+  const summary = why.data.summary;
+  const lines = why.data.lines.filter((l) => l !== summary);
   return (
     <section data-testid="task-why" aria-live="polite">
       <h2>
         Why? {task} is {why.data.state}
       </h2>
-      <p>{why.data.summary}</p>
-      {why.data.lines.length > 0 ? (
+      <p>{summary}</p>
+      {lines.length > 0 ? (
         <ul>
-          {why.data.lines.map((l, i) => (
+          {lines.map((l, i) => (
             <li key={i}>{l}</li>
           ))}
         </ul>
