@@ -17,7 +17,10 @@ import { OverviewPage } from "./pages/overview.js";
 import { SchedulePage } from "./pages/schedule.js";
 import { SchedulesPage } from "./pages/schedules.js";
 import { NotFoundPage, PlaceholderPage } from "./pages/placeholder.js";
+import { RunPage } from "./pages/run.js";
 import { SignInPage } from "./pages/signin.js";
+import { WorkflowPage } from "./pages/workflow.js";
+import { WorkflowsPage } from "./pages/workflows.js";
 import { routeHref, type Route, type Router } from "./router.js";
 import { storedToken, storeToken, type Session } from "./session.js";
 
@@ -70,10 +73,11 @@ function Page({ route }: { route: Route }) {
     case "schedule":
       return <SchedulePage key={route.scheduleName} name={route.scheduleName} />;
     case "workflows":
+      return <WorkflowsPage />;
     case "workflow":
-      return <PlaceholderPage title="Workflows" />;
+      return <WorkflowPage key={route.workflowName} name={route.workflowName} />;
     case "run":
-      return <PlaceholderPage title={`Run ${route.id}`} />;
+      return <RunPage key={route.id} id={route.id} />;
     case "signin":
       return <SignInPage next={route.next} />;
     case "not-found":

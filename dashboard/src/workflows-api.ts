@@ -1,0 +1,166 @@
+/**
+ * @module dashboard/workflows-api
+ * The workflow and run calls the pages make, typed by the OpenAPI document, and the small pure
+ * pieces of those pages: reading a stored definition, the trigger form's params, the actions a
+ * run's state allows and the grid's columns.
+ */
+import type { Api } from "./api/client.js";
+import type { components } from "./api/schema.js";
+import type { GridRun } from "./components/dag/RunGrid.js";
+
+type S = components["schemas"];
+/** A workflow as the API answers it. */
+export type Workflow = S["Workflow"];
+/** A run (without its tasks). */
+export type WorkflowRun = S["WorkflowRun"];
+/** A run with its task instances. */
+export type RunDetail = S["WorkflowRunDetail"];
+/** One task instance of a run. */
+export type TaskInstance = S["TaskInstance"];
+/** Why a task instance is (not) running. */
+export type TaskWhy = S["TaskWhy"];
+
+/** How many recent runs the list and the grid show. */
+export const RECENT_RUNS = 10;
+
+const wf = (name: string) => `/workflows/${encodeURIComponent(name)}`;
+const run = (id: string) => `/runs/${encodeURIComponent(id)}`;
+
+/** Every workflow. */
+export const listWorkflows = (api: Api) =>
+  api.call<{ items: Workflow[] }>("GET", "/workflows").then((p) => p.items);
+/** One workflow. */
+export const getWorkflow = (api: Api, name: string) => api.call<Workflow>("GET", wf(name));
+/** A workflow's most recent runs, newest first. */
+export const recentRuns = (api: Api, workflow: string, limit = RECENT_RUNS) =>
+  api
+    .call<{ items: WorkflowRun[] }>("GET", "/runs", { query: { workflow, limit } })
+    .then((p) => p.items);
+/** One run with its tasks. */
+export const getRun = (api: Api, id: string) => api.call<RunDetail>("GET", run(id));
+/** Why a task of a run is (not) running. */
+export const taskWhy = (api: Api, id: string, task: string) =>
+  api.call<TaskWhy>("GET", `${run(id)}/tasks/${encodeURIComponent(task)}/why`);
+/** Trigger a run with params. */
+export const triggerRun = (api: Api, name: string, params: Record<string, unknown>) =>
+  api.call<WorkflowRun>("POST", `${wf(name)}/runs`, { body: { params } });
+/** Pause or resume a workflow. */
+export const setPaused = (api: Api, name: string, pause: boolean) =>
+  api.call<unknown>("POST", `${wf(name)}/${pause ? "pause" : "resume"}`, { body: {} });
+
+/** The mutating actions of a run page (clear and mark act on the selected task). */
+export type RunAction = "clear" | "mark" | "cancel" | "stop" | "start";
+
+/** Ask for a run action; `task` is the selected task (clear, mark). */
+export function runAction(api: Api, id: string, action: RunAction, task: string): Promise<unknown> {
+  switch (action) {
+    case "clear":
+      return api.call("POST", `${run(id)}/clear`, { body: { tasks: [task], downstream: true } });
+    case "mark":
+      return api.call("POST", `${run(id)}/tasks/${encodeURIComponent(task)}/mark`, {
+        body: { state: "success" },
+      });
+    case "cancel":
+      return api.call("POST", `${run(id)}/cancel`, { body: {} });
+    default:
+      return api.call("POST", `${run(id)}/${action}`, { body: { requestedBy: "dashboard" } });
+  }
+}
+
+/** Run states that never change again (until a clear). */
+export const FINISHED_RUN_STATES: readonly string[] = ["success", "failed", "cancelled"];
+
+/** The whole-run actions its state allows (clear and mark are always offered for a task). */
+export function runActionsFor(state: string): RunAction[] {
+  if (FINISHED_RUN_STATES.includes(state)) return ["clear", "mark"];
+  if (state === "stopped") return ["clear", "mark", "start", "cancel"];
+  return ["clear", "mark", "stop", "cancel"];
+}
+
+/** The parts of a stored definition the pages show. */
+export interface DefinitionView {
+  readonly tasks: { readonly id: string; readonly fn: string; readonly dependsOn: string[] }[];
+  readonly schedule: string | null;
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Read a workflow's definition (a loosely typed object in the API) defensively. */
+export function readDefinition(definition: unknown): DefinitionView {
+  const d = isRecord(definition) ? definition : {};
+  const tasks = (Array.isArray(d.tasks) ? d.tasks : []).filter(isRecord).map((t) => ({
+    id: String(t.id),
+    fn: typeof t.fn === "string" ? t.fn : "",
+    dependsOn: Array.isArray(t.dependsOn) ? t.dependsOn.map(String) : [],
+  }));
+  return { tasks, schedule: scheduleText(d.schedule), params: isRecord(d.params) ? d.params : {} };
+}
+
+/** A schedule as text: "cron 0 3 * * * (Europe/Paris)", "every 60000 ms", or null. */
+export function scheduleText(s: unknown): string | null {
+  if (!isRecord(s)) return null;
+  if (typeof s.cron === "string")
+    return `cron ${s.cron}${typeof s.timezone === "string" ? ` (${s.timezone})` : ""}`;
+  if (typeof s.everyMs === "number") return `every ${s.everyMs} ms`;
+  if (typeof s.every === "string" || typeof s.every === "number") return `every ${s.every}`;
+  return null;
+}
+
+/** The input a declared param gets: its kind follows its default's JSON type. */
+export type ParamKind = "string" | "number" | "boolean" | "json";
+
+/** A trigger-form field for each declared param. */
+export interface ParamField {
+  readonly name: string;
+  readonly kind: ParamKind;
+  /** The input's initial text (a checkbox: "true" / "false"). */
+  readonly initial: string;
+}
+
+/** The trigger form's fields, from the declared params and their defaults. */
+export function paramFields(declared: Readonly<Record<string, unknown>>): ParamField[] {
+  return Object.entries(declared).map(([name, v]) => {
+    if (typeof v === "string") return { name, kind: "string", initial: v };
+    if (typeof v === "number") return { name, kind: "number", initial: String(v) };
+    if (typeof v === "boolean") return { name, kind: "boolean", initial: String(v) };
+    return { name, kind: "json", initial: JSON.stringify(v) };
+  });
+}
+
+/** The params of a submitted form, or the first field's problem. */
+export function paramsFromForm(
+  fields: readonly ParamField[],
+  value: (name: string) => string | null,
+): { params: Record<string, unknown> } | { error: string } {
+  const params: Record<string, unknown> = {};
+  for (const f of fields) {
+    const text = value(f.name);
+    if (f.kind === "boolean") params[f.name] = text === "on" || text === "true";
+    else if (f.kind === "string") params[f.name] = text ?? "";
+    else if (f.kind === "number") {
+      const n = Number(text);
+      if (text === null || text.trim() === "" || !Number.isFinite(n))
+        return { error: `${f.name} must be a number` };
+      params[f.name] = n;
+    } else {
+      try {
+        params[f.name] = JSON.parse(text ?? "") as unknown;
+      } catch {
+        return { error: `${f.name} must be JSON (e.g. ${f.initial})` };
+      }
+    }
+  }
+  return { params };
+}
+
+/** The grid's columns from runs with their tasks (given newest first): oldest first. */
+export function gridRuns(runs: readonly RunDetail[]): GridRun[] {
+  return [...runs].reverse().map((r) => ({
+    id: r.id,
+    label: r.logicalDate,
+    state: r.state,
+    taskStates: Object.fromEntries(r.tasks.map((t) => [t.taskId, t.state])),
+  }));
+}
