@@ -16,7 +16,7 @@ import { JobsPage } from "./pages/jobs.js";
 import { OverviewPage } from "./pages/overview.js";
 import { SchedulePage } from "./pages/schedule.js";
 import { SchedulesPage } from "./pages/schedules.js";
-import { NotFoundPage, PlaceholderPage } from "./pages/placeholder.js";
+import { NotFoundPage } from "./pages/placeholder.js";
 import { RunPage } from "./pages/run.js";
 import { SignInPage } from "./pages/signin.js";
 import { WorkflowPage } from "./pages/workflow.js";
