@@ -102,6 +102,9 @@ const BATCH = 50;
 
 /** Drives run requests; also the `kairos.runs` stop/start/requests methods. */
 export class RunController implements RunControlApi {
+  /** The drive in progress per run (drives of one run are serialized in this process). */
+  private readonly turns = new Map<string, Promise<void>>();
+
   constructor(private readonly caps: RunControlCaps) {}
 
   async stop(id: string, options?: { requestedBy?: string }): Promise<RunControlRequest> {
@@ -143,6 +146,23 @@ export class RunController implements RunControlApi {
 
   /** Carry `request` out as far as it goes now (idempotent). */
   async drive(request: ControlRequest): Promise<void> {
+    if (request.status !== "pending") return;
+    // One drive of a run at a time in this process, each on the request as it is now: a drive
+    // that read the request before another resolved it must not start the run again.
+    const key = request.targetId;
+    const turn = (this.turns.get(key) ?? Promise.resolve()).then(() => this.driveFresh(request));
+    const tail = turn.catch(() => undefined);
+    this.turns.set(key, tail);
+    try {
+      await turn;
+    } finally {
+      if (this.turns.get(key) === tail) this.turns.delete(key);
+    }
+  }
+
+  private async driveFresh(stale: ControlRequest): Promise<void> {
+    const all = await this.caps.control().listRequests("run", stale.targetId);
+    const request = all.find((r) => r.id === stale.id) ?? stale;
     if (request.status !== "pending") return;
     if (request.kind === "stop") await this.driveStop(request);
     else await this.driveStart(request);
