@@ -33,6 +33,18 @@ describe("error mapping", () => {
     expect(b.error.details).toEqual({ existingJobId: id });
   });
 
+  it("answers 400 VALIDATION naming a missing field as required, not in zod's words", async () => {
+    const f = await apiFixture();
+    const res = await f.call("POST", "/api/v1/jobs", {
+      body: { fn: "send-email" },
+      token: f.write,
+    });
+    expect(res.status).toBe(400);
+    const b = (await res.json()) as ErrBody;
+    expect(b.error.code).toBe("VALIDATION");
+    expect(b.error.message).toBe("invalid request body: payload: required (missing)");
+  });
+
   it("answers 422 UNKNOWN_FUNCTION with the suggestion", async () => {
     const f = await apiFixture();
     const res = await f.call("POST", "/api/v1/jobs", {

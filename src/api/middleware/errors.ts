@@ -32,10 +32,19 @@ export function requestError(
   });
 }
 
-/** zod issues as `{ path, message }` (path joined with dots). */
+/** zod's words for a key that is absent ("expected nonoptional, received undefined"). */
+const MISSING = /^Invalid input: expected \w+, received undefined$/;
+
+/**
+ * zod issues as `{ path, message }` (path joined with dots); a missing field reads "required
+ * (missing)" instead of zod's type jargon.
+ */
 export function issuesOf(error: unknown): { path: string; message: string }[] {
   const issues = (error as { issues?: { path: PropertyKey[]; message: string }[] }).issues ?? [];
-  return issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
+  return issues.map((i) => ({
+    path: i.path.map(String).join("."),
+    message: MISSING.test(i.message) ? "required (missing)" : i.message,
+  }));
 }
 
 /** The `defaultHook` of the app: a failed request schema is 400 VALIDATION with its issues. */
