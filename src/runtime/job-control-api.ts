@@ -12,41 +12,14 @@
  * `job:stopped`).
  */
 import { ControlRefusedError, NotFoundError } from "../core/errors.js";
-import type { ControlRequest } from "../core/control/types.js";
 import type { Clock } from "../ports/clock.js";
 import type { ControlStore } from "../ports/control-store.js";
 import type { StoredJob } from "../ports/job-store.js";
 import { emitControlRequested, emitJobStopped } from "./control-events.js";
 import type { EventBus } from "./event-bus.js";
+import { toJobControlRequest, type JobControlRequest } from "./control-request-view.js";
 
-/** A job's stop or start request, as the facade shows it. */
-export interface JobControlRequest {
-  readonly id: string;
-  readonly kind: "stop" | "start";
-  readonly jobId: string;
-  /** A stop: the generation it stops; a start: the generation it creates. */
-  readonly generation: number;
-  readonly status: "pending" | "completed" | "failed";
-  readonly requestedBy: string;
-  readonly createdAt: Date;
-  readonly resolvedAt: Date | null;
-  readonly error: string | null;
-}
-
-/** The facade view of a stored request. */
-export function toJobControlRequest(r: ControlRequest): JobControlRequest {
-  return {
-    id: r.id,
-    kind: r.kind,
-    jobId: r.targetId,
-    generation: r.generation,
-    status: r.status,
-    requestedBy: r.requestedBy,
-    createdAt: new Date(r.createdAt),
-    resolvedAt: r.resolvedAt === null ? null : new Date(r.resolvedAt),
-    error: r.error,
-  };
-}
+export { toJobControlRequest, type JobControlRequest };
 
 /** Stop and start of jobs. */
 export interface JobControlApi {

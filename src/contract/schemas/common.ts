@@ -70,3 +70,18 @@ export const ErrorBody = z
     }),
   })
   .openapi("Error");
+
+/** A stop or start request of a job or run, its target under `targetKey` (after `kind`). */
+export function controlRequest<K extends "jobId" | "runId">(targetKey: K) {
+  return z.object({
+    id: z.string(),
+    kind: z.enum(["stop", "start"]),
+    ...({ [targetKey]: z.string() } as Record<K, z.ZodString>),
+    generation: z.number(),
+    status: z.enum(["pending", "completed", "failed"]),
+    requestedBy: z.string(),
+    createdAt: Instant,
+    resolvedAt: NullableInstant,
+    error: z.string().nullable(),
+  });
+}

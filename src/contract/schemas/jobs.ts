@@ -5,6 +5,7 @@
 import { z } from "@hono/zod-openapi";
 import {
   AnyJson,
+  controlRequest,
   Instant,
   InstantInput,
   LimitQuery,
@@ -144,19 +145,7 @@ export const LogsQuery = z.object({
 });
 
 /** A job's stop or start request (runtime/job-control-api `JobControlRequest`). */
-export const JobControlRequest = z
-  .object({
-    id: z.string(),
-    kind: z.enum(["stop", "start"]),
-    jobId: z.string(),
-    generation: z.number(),
-    status: z.enum(["pending", "completed", "failed"]),
-    requestedBy: z.string(),
-    createdAt: Instant,
-    resolvedAt: NullableInstant,
-    error: z.string().nullable(),
-  })
-  .openapi("JobControlRequest");
+export const JobControlRequest = controlRequest("jobId").openapi("JobControlRequest");
 
 /** The optional body of a stop or start: who asks (recorded on the request). */
 export const ControlBody = z

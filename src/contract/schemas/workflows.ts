@@ -5,6 +5,7 @@
 import { z } from "@hono/zod-openapi";
 import {
   AnyJson,
+  controlRequest,
   Instant,
   InstantInput,
   LimitQuery,
@@ -171,16 +172,4 @@ export const TaskWhy = z
   .openapi("TaskWhy");
 
 /** A run's stop or start request (runtime/workflows/run-control `RunControlRequest`). */
-export const RunControlRequest = z
-  .object({
-    id: z.string(),
-    kind: z.enum(["stop", "start"]),
-    runId: z.string(),
-    generation: z.number(),
-    status: z.enum(["pending", "completed", "failed"]),
-    requestedBy: z.string(),
-    createdAt: Instant,
-    resolvedAt: NullableInstant,
-    error: z.string().nullable(),
-  })
-  .openapi("RunControlRequest");
+export const RunControlRequest = controlRequest("runId").openapi("RunControlRequest");

@@ -32,35 +32,9 @@ import type { RunDetail, WorkflowStore } from "../../ports/workflow-store.js";
 import { emitControlRequested, emitControlResolved } from "../control-events.js";
 import type { EventBus } from "../event-bus.js";
 import type { JobControlApi } from "../job-control-api.js";
+import { toRunControlRequest, type RunControlRequest } from "../control-request-view.js";
 
-/** A run's stop or start request, as the facade shows it. */
-export interface RunControlRequest {
-  readonly id: string;
-  readonly kind: "stop" | "start";
-  readonly runId: string;
-  /** A stop: the generation it stops; a start: the generation it creates. */
-  readonly generation: number;
-  readonly status: "pending" | "completed" | "failed";
-  readonly requestedBy: string;
-  readonly createdAt: Date;
-  readonly resolvedAt: Date | null;
-  readonly error: string | null;
-}
-
-/** The facade view of a stored run request. */
-export function toRunControlRequest(r: ControlRequest): RunControlRequest {
-  return {
-    id: r.id,
-    kind: r.kind,
-    runId: r.targetId,
-    generation: r.generation,
-    status: r.status,
-    requestedBy: r.requestedBy,
-    createdAt: new Date(r.createdAt),
-    resolvedAt: r.resolvedAt === null ? null : new Date(r.resolvedAt),
-    error: r.error,
-  };
-}
+export { toRunControlRequest, type RunControlRequest };
 
 /** Stop and start of workflow runs. */
 export interface RunControlApi {
