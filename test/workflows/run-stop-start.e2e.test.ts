@@ -7,35 +7,14 @@
  * task; a run whose task is only queued stops at once; a stop recorded by a process that died
  * before carrying it out is carried out by the leader's duty; a finished run is refused.
  */
-import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ControlRefusedError, JobStoppedError } from "../../src/core/errors.js";
-import {
-  createKairos,
-  openStores,
-  type CreateKairosOptions,
-  type JobContext,
-  type Kairos,
-} from "../../src/index.js";
+import { openStores, type JobContext, type Kairos } from "../../src/index.js";
 import { waitFor } from "../helpers/async.js";
-import { tempDir } from "../helpers/kairos.js";
-import { describePg, freshSchema, pgUrl } from "../helpers/postgres.js";
+import { describePg } from "../helpers/postgres.js";
+import { engineHarness, postgresSchema, sqliteFile, type Backend } from "../helpers/backends.js";
 
-interface Backend {
-  readonly name: string;
-  readonly url: () => string;
-}
-
-const open: Kairos[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((k) => k.stop({ drainMs: 0 })));
-});
-
-async function engine(url: string, options: CreateKairosOptions = {}): Promise<Kairos> {
-  const k = await createKairos({ store: url, ...options });
-  open.push(k);
-  return k;
-}
+const engine = engineHarness();
 
 const STEPS = 300;
 
@@ -303,15 +282,9 @@ function runStopStartSuite(backend: Backend): void {
 }
 
 describe("run stop and start on SQLite", () => {
-  runStopStartSuite({
-    name: "sqlite",
-    url: () => `sqlite:${path.join(tempDir(), "kairos.db")}`,
-  });
+  runStopStartSuite(sqliteFile);
 });
 
 describePg("run stop and start on PostgreSQL", () => {
-  runStopStartSuite({
-    name: "postgres",
-    url: () => `${pgUrl().replace(/^postgresql:/, "postgres:")}?schema=${freshSchema()}`,
-  });
+  runStopStartSuite(postgresSchema);
 });

@@ -6,36 +6,14 @@
  * retries wait their delay on the manual clock; the dispatch-lost reaper; a crash between
  * "task done" and "run advanced" is picked up by the next engine's sweep.
  */
-import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import {
-  createKairos,
-  openStores,
-  type CreateKairosOptions,
-  type Kairos,
-  type WorkflowRun,
-} from "../../src/index.js";
+import { describe, expect, it } from "vitest";
+import { openStores, type Kairos, type WorkflowRun } from "../../src/index.js";
 import { waitFor } from "../helpers/async.js";
-import { tempDir } from "../helpers/kairos.js";
 import { ManualClock } from "../helpers/manual-clock.js";
-import { describePg, freshSchema, pgUrl } from "../helpers/postgres.js";
+import { describePg } from "../helpers/postgres.js";
+import { engineHarness, postgresSchema, sqliteFile, type Backend } from "../helpers/backends.js";
 
-interface Backend {
-  readonly name: string;
-  /** A fresh store shared by every engine opened on the returned URL. */
-  readonly url: () => string;
-}
-
-const open: Kairos[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((k) => k.stop({ drainMs: 0 })));
-});
-
-async function engine(url: string, options: CreateKairosOptions = {}): Promise<Kairos> {
-  const k = await createKairos({ store: url, ...options });
-  open.push(k);
-  return k;
-}
+const engine = engineHarness();
 
 const H = 3_600_000;
 const iso = (d: Date | null | undefined): string | undefined => d?.toISOString();
@@ -476,13 +454,11 @@ function crashBetweenDoneAndAdvance(url: () => string): void {
 }
 
 describe("workflow guarantees on SQLite", () => {
-  suite({ name: "sqlite", url: () => `sqlite:${path.join(tempDir(), "k.db")}` });
-  crashBetweenDoneAndAdvance(() => `sqlite:${path.join(tempDir(), "k.db")}`);
+  suite(sqliteFile);
+  crashBetweenDoneAndAdvance(sqliteFile.url);
 });
 
 describePg("workflow guarantees on PostgreSQL", () => {
-  const url = (): string =>
-    `${pgUrl().replace(/^postgresql:/, "postgres:")}?schema=${freshSchema()}`;
-  suite({ name: "postgres", url });
-  crashBetweenDoneAndAdvance(url);
+  suite(postgresSchema);
+  crashBetweenDoneAndAdvance(postgresSchema.url);
 });

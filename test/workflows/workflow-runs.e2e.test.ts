@@ -4,32 +4,13 @@
  * retries wait their delay, cancel and clear work as Airflow's do, params are checked, and a
  * logical date has one run.
  */
-import { afterEach, describe, expect, it } from "vitest";
-import {
-  createKairos,
-  FailTask,
-  SkipTask,
-  type Kairos,
-  type TaskRunContext,
-} from "../../src/index.js";
+import { describe, expect, it } from "vitest";
+import { FailTask, SkipTask, type TaskRunContext } from "../../src/index.js";
 import { nextEvent, waitFor } from "../helpers/async.js";
-import { describePg, freshSchema, pgUrl } from "../helpers/postgres.js";
+import { describePg } from "../helpers/postgres.js";
+import { engineHarness, postgresSchema, type Backend } from "../helpers/backends.js";
 
-interface Backend {
-  readonly name: string;
-  readonly url: () => string;
-}
-
-const open: Kairos[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((k) => k.stop({ drainMs: 0 })));
-});
-
-async function engine(url: string): Promise<Kairos> {
-  const k = await createKairos({ store: url });
-  open.push(k);
-  return k;
-}
+const engine = engineHarness();
 
 const fast = { pollIntervalMs: 20, concurrency: 8 } as const;
 
@@ -252,8 +233,5 @@ describe("workflows on SQLite", () => {
 });
 
 describePg("workflows on PostgreSQL", () => {
-  suite({
-    name: "postgres",
-    url: () => `${pgUrl().replace(/^postgresql:/, "postgres:")}?schema=${freshSchema()}`,
-  });
+  suite(postgresSchema);
 });
