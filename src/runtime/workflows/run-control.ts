@@ -118,6 +118,14 @@ export class RunController implements RunControlApi {
     return pending.length;
   }
 
+  /** Drive the pending requests of one run (a task job's start was acknowledged). */
+  async drivePendingOf(runId: string): Promise<void> {
+    const requests = await this.caps.control().listRequests("run", runId);
+    for (const request of requests.filter((r) => r.status === "pending")) {
+      await this.drive(request);
+    }
+  }
+
   /** Carry `request` out as far as it goes now (idempotent). */
   async drive(request: ControlRequest): Promise<void> {
     if (request.status !== "pending") return;

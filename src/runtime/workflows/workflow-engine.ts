@@ -150,9 +150,11 @@ export class WorkflowEngine {
    */
   private settleRunStartsOnAck(): void {
     this.caps.events.on("control:resolved", (e) => {
-      if (e.targetKind !== "job" || e.kind !== "start" || !e.requestedBy.startsWith("run ")) return;
+      // A run's start tags the job starts it asks for "run <id> start <generation>".
+      const runId = /^run (\S+) start /.exec(e.requestedBy)?.[1];
+      if (e.targetKind !== "job" || e.kind !== "start" || runId === undefined) return;
       void this.runControl
-        .drivePending()
+        .drivePendingOf(runId)
         .catch((error: unknown) =>
           this.caps.logger.warn({ err: error }, "driving run requests failed"),
         );
