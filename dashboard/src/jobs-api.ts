@@ -34,7 +34,7 @@ export const PAGE_SIZE = 50;
 /** One page of jobs, filtered server-side. */
 export const listJobs = (
   api: Api,
-  q: { state?: string; fn?: string; cursor?: string; limit?: number },
+  q: { state?: string; fn?: string; q?: string; cursor?: string; limit?: number },
 ) => api.call<JobPage>("GET", "/jobs", { query: { limit: PAGE_SIZE, ...q } });
 
 const at = (id: string) => `/jobs/${encodeURIComponent(id)}`;

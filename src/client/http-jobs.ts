@@ -17,7 +17,7 @@ export function httpJobs(c: Caller): ClientJobsApi {
     list: (o = {}) =>
       c.all(
         "listJobs",
-        { query: { state: o.state, fn: o.fn, cursor: o.beforeId } },
+        { query: { state: o.state, fn: o.fn, q: o.search, cursor: o.beforeId } },
         "jobs",
         o.limit ?? 100,
       ),

@@ -113,6 +113,11 @@ export interface JobListQuery {
   readonly state?: JobState | readonly JobState[];
   readonly fn?: string;
   readonly limit?: number;
+  /**
+   * Text: a job id (exact), or a substring of the idempotency key, the fn or the last error's
+   * message (case-insensitive; `%`, `_` and `\` are plain characters).
+   */
+  readonly search?: string;
   /** Only jobs whose id sorts before this one (for paging). */
   readonly beforeId?: string;
 }

@@ -41,6 +41,9 @@ export interface EnqueueOptions extends NewJobOptions {
   readonly allowUnknown?: boolean;
 }
 
+/** The longest `search` text of `jobs.list`. */
+export const MAX_SEARCH = 200;
+
 /** Filter for `jobs.list`. */
 export interface JobListOptions {
   readonly state?: JobState | readonly JobState[];
@@ -49,6 +52,11 @@ export interface JobListOptions {
   readonly limit?: number;
   /** Page: jobs older than this id. */
   readonly beforeId?: string;
+  /**
+   * Text, at most 200 characters: a job id (exact), or a case-insensitive substring of the
+   * idempotency key, the fn or the last error's message. Empty: no filter.
+   */
+  readonly search?: string;
 }
 
 /** Result of `jobs.cancel`. */
@@ -149,7 +157,14 @@ function readApi(caps: JobsApiCapabilities): JobsApi {
       if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
         throw new ValidationError(`limit must be an integer in 1..10000, got ${String(limit)}`);
       }
+      const search = options.search ?? "";
+      if (search.length > MAX_SEARCH) {
+        throw new ValidationError(
+          `search is at most ${MAX_SEARCH} characters, got ${search.length}`,
+        );
+      }
       const rows = await store.list({
+        ...(search !== "" ? { search } : {}),
         ...(states.length > 0 ? { state: states } : {}),
         ...(options.fn !== undefined ? { fn: options.fn } : {}),
         ...(options.beforeId !== undefined ? { beforeId: options.beforeId } : {}),

@@ -131,6 +131,10 @@ describe("kairos CLI", { timeout: 180_000 }, () => {
       id: string;
     }[];
     expect(jobs.map((j) => j.id)).toEqual([enq.id, trig.id]);
+    const found = JSON.parse(
+      (await kairos(dir, ["jobs", "list", "--search", enq.id, "--json"])).stdout,
+    ) as { id: string }[];
+    expect(found.map((j) => j.id)).toEqual([enq.id]);
     const shown = JSON.parse((await kairos(dir, ["jobs", "show", enq.id, "--json"])).stdout) as {
       payload: unknown;
       origin: unknown;

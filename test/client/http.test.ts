@@ -82,6 +82,30 @@ describe("HttpClient against the API over a LocalClient", () => {
     expect(new Set(all.map((j) => j.id)).size).toBe(1200);
   });
 
+  it("searches jobs by text through the facade, the API (q) and HttpClient alike", async () => {
+    const { http, local, kairos, call, read } = await both();
+    await kairos.enqueueMany("send-email", [1, 2, 3]);
+    const keyed = await local.enqueue("send-email", [{}], { idempotencyKey: "Invoice-42" });
+    const id = keyed.jobs[0]!.id;
+    const remote = await http.jobs.list({ search: "invoice-4" });
+    expect(remote.map((j) => j.id)).toEqual([id]);
+    expect(JSON.stringify(remote)).toBe(
+      JSON.stringify(await local.jobs.list({ search: "invoice-4" })),
+    );
+    expect((await http.jobs.list({ search: id })).map((j) => j.id)).toEqual([id]);
+    expect(await http.jobs.list({ search: "no such text" })).toEqual([]);
+    expect(await local.jobs.list({ search: "" })).toHaveLength(4);
+    const q = encodeURIComponent("INVOICE");
+    const res = await call("GET", `/api/v1/jobs?q=${q}&limit=10`, { token: read });
+    expect(((await res.json()) as { items: { id: string }[] }).items.map((j) => j.id)).toEqual([
+      id,
+    ]);
+    const long = await call("GET", `/api/v1/jobs?q=${"x".repeat(201)}`, { token: read });
+    expect(long.status).toBe(400);
+    const tooLong = await local.jobs.list({ search: "x".repeat(201) }).catch((e: unknown) => e);
+    expect(tooLong).toBeInstanceOf(ValidationError);
+  });
+
   it("asks for as many log lines as the facade accepts (jobs show reads up to 100,000)", async () => {
     const { http, local, kairos, call, read } = await both();
     const [job] = await kairos.enqueueMany("send-email", [{}]);

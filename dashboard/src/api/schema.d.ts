@@ -16,6 +16,8 @@ export interface paths {
           /** @description job states, comma separated */
           state?: string;
           fn?: string;
+          /** @description text: a job id (exact), or a case-insensitive substring of the idempotency key, the fn or the last error's message */
+          q?: string;
           limit?: number;
           /** @description nextCursor of the previous page */
           cursor?: string;

@@ -11,6 +11,7 @@ import { Time } from "../components/time.js";
 import { useLive, useServices } from "../context.js";
 import { getJob, JOB_STATES, listJobs } from "../jobs-api.js";
 import { newJobOf } from "../jobs-live.js";
+import { SearchBox } from "./jobs-search.js";
 import { useFetch } from "../use-fetch.js";
 
 /** A job's state as a coloured badge. */
@@ -22,12 +23,12 @@ export function StateBadge({ state, testId }: { state: string; testId?: string }
   );
 }
 
-function Filters({ state, fn }: { state: string; fn: string }) {
+function Filters({ state, fn, text }: { state: string; fn: string; text: string }) {
   const { router } = useServices();
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const data = new FormData(e.currentTarget);
-    const q = new URLSearchParams();
+    const q = new URLSearchParams(text ? { q: text } : {});
     for (const k of ["state", "fn"]) {
       const v = data.get(k);
       if (typeof v === "string" && v.trim()) q.set(k, v.trim());
@@ -110,16 +111,27 @@ function JobTable({ page }: { page: JobPage }) {
   );
 }
 
-/** The jobs page; `query` is the URL's (state, fn, cursor). */
+/** What the empty list says, given the filters in use. */
+function emptyText(filtered: boolean, text: string): string {
+  if (text) {
+    return `No job matches "${text}": check the text, or clear the search. It finds a job id (exactly), or text in an idempotency key, a function name or an error message.`;
+  }
+  return filtered
+    ? "No job matches these filters: clear them, or pick another state or function."
+    : "No jobs yet. Enqueue one with `kairos enqueue <fn>` or POST /api/v1/jobs; it shows up here live.";
+}
+
+/** The jobs page; `query` is the URL's (state, fn, q, cursor). */
 export function JobsPage({ query }: { query: URLSearchParams }) {
   const { api, router } = useServices();
   const state = query.get("state") ?? "";
   const fn = query.get("fn") ?? "";
+  const text = query.get("q") ?? "";
   const cursor = query.get("cursor") ?? "";
   const [trail, setTrail] = useState<string[]>([]);
   const [fresh, setFresh] = useState<ReadonlySet<string>>(new Set());
-  const key = `${state}|${fn}|${cursor}`;
-  const page = useFetch(key, () => listJobs(api, { state, fn, cursor }));
+  const key = `${state}|${fn}|${text}|${cursor}`;
+  const page = useFetch(key, () => listJobs(api, { state, fn, q: text, cursor }));
   const go = (c: string | undefined) => {
     const q = new URLSearchParams(query);
     if (c) q.set("cursor", c);
@@ -137,7 +149,7 @@ export function JobsPage({ query }: { query: URLSearchParams }) {
         (job) => page.set((p) => p && { ...p, items: p.items.map((j) => (j.id === id ? job : j)) }),
         () => page.reload(),
       );
-    } else if (!cursor && page.data) {
+    } else if (!cursor && !text && page.data) {
       const newId = newJobOf(e, { state, fn, newestId: page.data.items[0]?.id });
       if (newId) setFresh((ids) => (ids.has(newId) ? ids : new Set(ids).add(newId)));
     }
@@ -145,7 +157,10 @@ export function JobsPage({ query }: { query: URLSearchParams }) {
   return (
     <section aria-labelledby="jobs-title">
       <h1 id="jobs-title">Jobs</h1>
-      <Filters state={state} fn={fn} />
+      <div className="filters-bar">
+        <SearchBox query={query} onSearch={() => setTrail([])} />
+        <Filters state={state} fn={fn} text={text} />
+      </div>
       <div className="notice-line" aria-live="polite">
         {fresh.size > 0 ? (
           <button
@@ -162,11 +177,7 @@ export function JobsPage({ query }: { query: URLSearchParams }) {
       ) : !page.data ? (
         <Loading />
       ) : page.data.items.length === 0 ? (
-        <EmptyState>
-          {state || fn || cursor
-            ? "No job matches these filters: clear them, or pick another state or function."
-            : "No jobs yet. Enqueue one with `kairos enqueue <fn>` or POST /api/v1/jobs; it shows up here live."}
-        </EmptyState>
+        <EmptyState>{emptyText(Boolean(state || fn || cursor), text)}</EmptyState>
       ) : (
         <JobTable page={page.data} />
       )}

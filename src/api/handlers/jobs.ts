@@ -59,6 +59,7 @@ export function registerJobs(app: ApiApp, client: KairosClient): void {
       defined({
         state: csv(q.state) as JobState[] | undefined,
         fn: q.fn,
+        search: q.q,
         limit,
         beforeId: q.cursor,
       }),

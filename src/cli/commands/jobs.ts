@@ -31,6 +31,15 @@ export function registerJobs(program: Command, io: Io, withClient: WithClient): 
   registerEnqueue(program, io, withClient);
 }
 
+/** The options of `kairos jobs list`. */
+interface ListOptions {
+  state?: JobState[];
+  fn?: string;
+  search?: string;
+  limit: number;
+  json?: boolean;
+}
+
 /** `kairos jobs list`. */
 function registerJobsList(jobs: Command, io: Io, withClient: WithClient): void {
   jobs
@@ -38,18 +47,24 @@ function registerJobsList(jobs: Command, io: Io, withClient: WithClient): void {
     .description("list jobs, newest first")
     .option("--state <states>", "comma-separated states, e.g. failed,timed_out", statesFlag)
     .option("--fn <name>", "only jobs of this function")
+    .option(
+      "--search <text>",
+      "a job id, or text in the idempotency key, function or error message (any case)",
+    )
     .option("--limit <n>", "at most this many, 1 to 1000", intFlag("--limit", 1, 1000), 20)
     .option("--json", "print JSON")
     .addHelpText(
       "after",
-      "\nExamples:\n  kairos jobs list --state failed --limit 50\n  kairos jobs list --fn resize --json",
+      "\nExamples:\n  kairos jobs list --state failed --limit 50\n  kairos jobs list --fn resize --json" +
+        '\n  kairos jobs list --search "order-4711"\n  kairos jobs list --state failed --search timeout',
     )
-    .action((opts: { state?: JobState[]; fn?: string; limit: number; json?: boolean }) =>
+    .action((opts: ListOptions) =>
       withClient({ ...opts, mustExist: true }, async ({ client }) => {
         const states = opts.state ?? [];
         const list = await client.jobs.list({
           ...(states.length ? { state: states } : {}),
           ...(opts.fn ? { fn: opts.fn } : {}),
+          ...(opts.search ? { search: opts.search } : {}),
           limit: opts.limit,
         });
         if (opts.json) return io.out(JSON.stringify(list));

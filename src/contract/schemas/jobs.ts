@@ -83,6 +83,10 @@ export const EnqueueBatchBody = z
 export const JobListQuery = z.object({
   state: z.string().optional().openapi({ description: "job states, comma separated" }),
   fn: z.string().optional(),
+  q: z.string().max(200).optional().openapi({
+    description:
+      "text: a job id (exact), or a case-insensitive substring of the idempotency key, the fn or the last error's message",
+  }),
   limit: LimitQuery,
   cursor: z.string().optional().openapi({ description: "nextCursor of the previous page" }),
 });

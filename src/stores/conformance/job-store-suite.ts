@@ -35,6 +35,7 @@ import { defineLeaseTests } from "./job-store-leases.js";
 import { defineLiveCountTests } from "./job-store-live-counts.js";
 import { type CompletionHookProbe, defineOriginTests } from "./job-store-origin.js";
 import { defineQueryTests } from "./job-store-queries.js";
+import { defineSearchTests } from "./job-store-search.js";
 import { defineRaceTests } from "./job-store-races.js";
 import { defineRetentionTests } from "./job-store-retention.js";
 
@@ -78,6 +79,7 @@ export function defineJobStoreConformance(
     defineLeaseTests(ctx);
     defineCancelTests(ctx);
     defineQueryTests(ctx);
+    defineSearchTests(ctx);
     defineRaceTests(ctx);
     defineRetentionTests(ctx);
     defineOriginTests(ctx, probe);

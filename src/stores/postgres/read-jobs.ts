@@ -6,6 +6,7 @@
  */
 import { ValidationError } from "../../core/errors.js";
 import type { ClaimOrderPosition, JobListQuery, StoredJob } from "../../ports/job-store.js";
+import { containsPattern } from "../search-pattern.js";
 import { clampLimit, parseId } from "./arguments.js";
 import type { PgDatabase } from "./database.js";
 import { type JobRow, jobColumns, rowToJob } from "./job-row.js";
@@ -26,7 +27,8 @@ export async function getJob(db: PgDatabase, jobId: string): Promise<StoredJob |
 
 /**
  * Contract: inputs optional fn, state(s), beforeId and a limit; jobs newest first (id DESC).
- * Uses jobs_fn_state_id_idx / jobs_state_id_idx / the primary key, by filter.
+ * Uses jobs_fn_state_id_idx / jobs_state_id_idx / the primary key, by filter; a search is
+ * tested on each row of that walk (see searchSql).
  */
 export async function listJobs(db: PgDatabase, query: JobListQuery): Promise<StoredJob[]> {
   const where: string[] = [];
@@ -42,6 +44,7 @@ export async function listJobs(db: PgDatabase, query: JobListQuery): Promise<Sto
       states.length === 1 ? `state = ${param(states[0])}` : `state = ANY(${param(states)}::text[])`,
     );
   }
+  if (query.search !== undefined && query.search !== "") where.push(searchSql(query.search, param));
   if (query.beforeId !== undefined) {
     const before = parseId(query.beforeId);
     if (before === null) {
@@ -59,6 +62,22 @@ export async function listJobs(db: PgDatabase, query: JobListQuery): Promise<Sto
     values,
   );
   return rows.map(rowToJob);
+}
+
+/**
+ * The text search of `listJobs`: the exact id (when the text is one), or the text as a
+ * case-insensitive substring (ILIKE, backslash escapes) of the idempotency key, the fn or the
+ * last error's message. No index serves a substring: the walk stops once the limit matched.
+ */
+function searchSql(text: string, param: (value: unknown) => string): string {
+  const like = param(containsPattern(text));
+  const id = parseId(text);
+  return (
+    "(" +
+    (id === null ? "" : `id = ${param(id)}::bigint OR `) +
+    `idempotency_key ILIKE ${like} OR fn ILIKE ${like}` +
+    ` OR (error IS NOT NULL AND (error::json ->> 'message') ILIKE ${like}))`
+  );
 }
 
 /**

@@ -9,6 +9,7 @@ import type Database from "better-sqlite3";
 import { ValidationError } from "../../core/errors.js";
 import { JOB_STATES, type JobState } from "../../core/jobs/states.js";
 import type { ClaimOrderPosition, JobListQuery, StoredJob } from "../../ports/job-store.js";
+import { containsPattern } from "../search-pattern.js";
 import { clampLimit, parseJobId } from "./arguments.js";
 import { JOB_COLUMNS, type JobTuple, tupleToJob } from "./job-row.js";
 
@@ -45,9 +46,21 @@ const STATE_GROUP: Readonly<Record<JobState, StateGroup>> = {
 interface ListShape {
   readonly fn: boolean;
   readonly before: boolean;
+  /** A text search (@qid, @qlike; see SEARCH_SQL). */
+  readonly search: boolean;
   /** Groups of the requested states, one entry per state, in parameter order; null: no filter. */
   readonly groups: readonly StateGroup[] | null;
 }
+
+/**
+ * The text search of `list`: the exact id @qid (null when the text is not an id), or @qlike (a
+ * `containsPattern`) in the idempotency key, the fn or the last error's message. SQLite's LIKE
+ * folds ASCII case only. No index serves a substring: the list walks its index newest first and
+ * tests each row until @limit match (early when matches are common, the whole range when rare).
+ */
+const SEARCH_SQL =
+  " AND (id = @qid OR idempotency_key LIKE @qlike ESCAPE '\\' OR fn LIKE @qlike ESCAPE '\\'" +
+  " OR (error IS NOT NULL AND json_extract(error, '$.message') LIKE @qlike ESCAPE '\\'))";
 
 /**
  * The SQL of a `list` shape. Contract of each: newest first (id DESC), at most @limit rows,
@@ -63,7 +76,10 @@ interface ListShape {
  *   indexes' conditions word for word, which is what lets SQLite use them.
  */
 export function listSql(shape: ListShape): string {
-  const filters = (shape.fn ? " AND fn = @fn" : "") + (shape.before ? " AND id < @before" : "");
+  const filters =
+    (shape.fn ? " AND fn = @fn" : "") +
+    (shape.before ? " AND id < @before" : "") +
+    (shape.search ? SEARCH_SQL : "");
   if (shape.groups === null) {
     const where = filters === "" ? "" : ` WHERE ${filters.slice(" AND ".length)}`;
     return (
@@ -127,7 +143,7 @@ export function prepareReads(db: Database.Database): JobReads {
   // `list` statements (see listSql), prepared on first use and cached per shape.
   const listStatements = new Map<string, Database.Statement<Record<string, unknown>, JobTuple>>();
   const listStatement = (shape: ListShape) => {
-    const cacheKey = `${shape.fn}/${shape.before}/${shape.groups?.join(",") ?? "-"}`;
+    const cacheKey = `${shape.fn}/${shape.before}/${shape.search}/${shape.groups?.join(",") ?? "-"}`;
     let statement = listStatements.get(cacheKey);
     if (statement === undefined) {
       statement = db.prepare<Record<string, unknown>, JobTuple>(listSql(shape)).raw();
@@ -170,9 +186,15 @@ export function prepareReads(db: Database.Database): JobReads {
       }
       if (query.fn !== undefined) params.fn = query.fn;
       if (before !== undefined) params.before = before;
+      const search = query.search !== undefined && query.search !== "";
+      if (search) {
+        params.qid = parseJobId(query.search);
+        params.qlike = containsPattern(query.search);
+      }
       const statement = listStatement({
         fn: query.fn !== undefined,
         before: before !== undefined,
+        search,
         groups,
       });
       return statement.all(params).map(tupleToJob);

@@ -335,6 +335,16 @@ describe("SQLite job store listing", () => {
     expect(await store.list({ state: "no-such-state" as JobState })).toEqual([]);
   });
 
+  /** Every combination of the boolean parts of a list shape: fn, before, search. */
+  function shapes(): [boolean, boolean, boolean][] {
+    const flags = [false, true];
+    return flags.flatMap((fn) =>
+      flags.flatMap((before) =>
+        flags.map((search): [boolean, boolean, boolean] => [fn, before, search]),
+      ),
+    );
+  }
+
   it("serves every list shape from an index (no full scan but the newest-first rowid walk)", async () => {
     const dbPath = path.join(tempDir(), "kairos.db");
     await (await open(dbPath)).close();
@@ -343,25 +353,32 @@ describe("SQLite job store listing", () => {
     const plan = (sql: string) =>
       db
         .prepare<Record<string, unknown>, { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
-        .all({ limit: 10, fn: "f", before: 5, s0: "queued", s1: "running", s2: "failed" })
+        .all({
+          limit: 10,
+          fn: "f",
+          before: 5,
+          qid: 7,
+          qlike: "%x%",
+          s0: "queued",
+          s1: "running",
+          s2: "failed",
+        })
         .map((row) => row.detail);
-    for (const fn of [false, true]) {
-      for (const before of [false, true]) {
-        const unfiltered = plan(listSql({ fn, before, groups: null }));
-        if (fn) expect(unfiltered.join("\n")).toMatch(/USING INDEX jobs_fn_id_idx/);
-        for (const group of groups) {
-          const details = plan(listSql({ fn, before, groups: [group] }));
-          const index = {
-            pending: "jobs_pending_state_fn_idx",
-            running: "jobs_running_lease_idx",
-            settled: fn ? "jobs_(settled_state|fn)_id_idx" : "jobs_settled_state_id_idx",
-          }[group];
-          expect(details.join("\n")).toMatch(new RegExp(`USING (COVERING )?INDEX ${index}`));
-          expect(details.filter((d) => /^SCAN jobs$/.test(d))).toEqual([]);
-        }
-        const mixed = plan(listSql({ fn, before, groups }));
-        expect(mixed.filter((d) => /^SCAN jobs$/.test(d))).toEqual([]);
+    for (const [fn, before, search] of shapes()) {
+      const unfiltered = plan(listSql({ fn, before, search, groups: null }));
+      if (fn) expect(unfiltered.join("\n")).toMatch(/USING INDEX jobs_fn_id_idx/);
+      for (const group of groups) {
+        const details = plan(listSql({ fn, before, search, groups: [group] }));
+        const index = {
+          pending: "jobs_pending_state_fn_idx",
+          running: "jobs_running_lease_idx",
+          settled: fn ? "jobs_(settled_state|fn)_id_idx" : "jobs_settled_state_id_idx",
+        }[group];
+        expect(details.join("\n")).toMatch(new RegExp(`USING (COVERING )?INDEX ${index}`));
+        expect(details.filter((d) => /^SCAN jobs$/.test(d))).toEqual([]);
       }
+      const mixed = plan(listSql({ fn, before, search, groups }));
+      expect(mixed.filter((d) => /^SCAN jobs$/.test(d))).toEqual([]);
     }
   });
 });
