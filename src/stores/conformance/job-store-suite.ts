@@ -37,6 +37,7 @@ import { type CompletionHookProbe, defineOriginTests } from "./job-store-origin.
 import { defineQueryTests } from "./job-store-queries.js";
 import { defineRaceTests } from "./job-store-races.js";
 import { defineRetentionTests } from "./job-store-retention.js";
+import { defineStatsTests } from "./job-store-stats.js";
 
 /** Declare the JobStore conformance tests for one adapter. */
 export function defineJobStoreConformance(
@@ -83,5 +84,6 @@ export function defineJobStoreConformance(
     defineOriginTests(ctx, probe);
     defineAttemptTests(ctx);
     defineLiveCountTests(ctx);
+    defineStatsTests(ctx);
   });
 }
