@@ -16,6 +16,7 @@ import { registerJobs } from "./handlers/jobs.js";
 import { on, send } from "./handlers/kit.js";
 import { registerRuns } from "./handlers/runs.js";
 import { registerSchedules } from "./handlers/schedules.js";
+import { registerStats } from "./handlers/stats.js";
 import { registerTokens } from "./handlers/tokens.js";
 import { registerWorkflows } from "./handlers/workflows.js";
 import { requireScope } from "./middleware/auth.js";
@@ -60,6 +61,7 @@ export function createApp(options: AppOptions & { readonly signal?: AbortSignal 
       store: options.info.store,
     });
   });
+  registerStats(app, client);
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",
     scheme: "bearer",

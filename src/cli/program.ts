@@ -24,6 +24,7 @@ import { registerFunctions } from "./commands/functions.js";
 import { registerRuns } from "./commands/runs.js";
 import { registerWorkflows } from "./commands/workflows.js";
 import { registerTokens } from "./commands/tokens.js";
+import { registerStats } from "./commands/stats.js";
 
 /** Build the program; `setExit` receives the exit code of the command that ran. */
 export function buildProgram(rawIo: Io, setExit: (code: number) => void): Command {
@@ -88,6 +89,7 @@ export function buildProgram(rawIo: Io, setExit: (code: number) => void): Comman
   registerWorkflows(program, io, withClient);
   registerRuns(program, io, withClient);
   registerTokens(program, io, withClient);
+  registerStats(program, io, withClient);
   registerCron(program, io, run);
   return program;
 }

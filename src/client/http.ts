@@ -29,6 +29,7 @@ import type {
 import type { FeedEvent } from "../core/feed/types.js";
 import type { FunctionsApi } from "../index.js";
 import type { EnqueueOptions, Job } from "../runtime/kairos.js";
+import type { JobStats, StatsOptions } from "../runtime/client.js";
 import {
   baseHeaders,
   call,
@@ -173,6 +174,13 @@ export class HttpClient implements KairosClient {
       "feedPage",
     );
     return { items: page.items, nextAfter: page.nextAfter };
+  }
+
+  /** GET /stats (the options in ms, sent as whole seconds). */
+  stats(options: StatsOptions = {}): Promise<JobStats> {
+    const s = (ms: number | undefined) => (ms === undefined ? undefined : Math.round(ms / 1000));
+    const query = { window: s(options.windowMs), bucket: s(options.bucketMs) };
+    return this.call("stats", { query }, "stats");
   }
 
   /** GET /events as SSE, resumed by Last-Event-ID across reconnects. */

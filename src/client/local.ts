@@ -8,6 +8,7 @@ import { applyConfig, applyWarnings } from "../config/apply.js";
 import { parseConfig } from "../config/index.js";
 import type { FeedFilter } from "../core/feed/types.js";
 import type { Kairos } from "../runtime/kairos.js";
+import type { JobStats, StatsOptions } from "../runtime/client.js";
 import type {
   ApplyRequest,
   ApplyResult,
@@ -107,6 +108,11 @@ export class LocalClient implements KairosClient {
   /** A page of the store's event feed. */
   readEvents(filter: FeedFilter, after: number, limit?: number): Promise<FeedPage> {
     return this.kairos.feed.read(filter, after, limit);
+  }
+
+  /** `kairos.jobStats`. */
+  stats(options?: StatsOptions): Promise<JobStats> {
+    return this.kairos.jobStats(options);
   }
 
   /** Follow the store's event feed (works on a local file too: it tails the table). */

@@ -52,6 +52,13 @@ export const SHAPES = {
   createdToken: { nested: { info: TOKEN } },
   feedEvent: { dates: ["at"] },
   feedPage: items({ dates: ["at"] }),
+  stats: {
+    dates: ["at"],
+    nested: {
+      buckets: { each: { dates: ["at"] } },
+      live: { nested: { queues: { each: { dates: ["oldestRunAt"] } } } },
+    },
+  },
 } satisfies Record<string, ReviveSpec>;
 
 /** A shape's name. */

@@ -9,6 +9,7 @@ import { body, json, route } from "./route-kit.js";
 import { IdParam, NameParam, NoteBody } from "./schemas/common.js";
 import { ApplyBody, ApplyResult } from "./schemas/config.js";
 import { EventQuery, FeedPage, RecentEventQuery, WhoAmI } from "./schemas/events.js";
+import { Stats, StatsQuery } from "./schemas/stats.js";
 import { FunctionList, FunctionWorkerList, WaitingReason } from "./schemas/functions.js";
 import * as J from "./schemas/jobs.js";
 import * as S from "./schemas/schedules.js";
@@ -285,6 +286,11 @@ export const systemRoutes = {
     responses: { 200: json(FeedPage) },
   }),
   whoami: route("/whoami", { method: "get", responses: { 200: json(WhoAmI) } }),
+  stats: route("/stats", {
+    method: "get",
+    request: { query: StatsQuery },
+    responses: { 200: json(Stats) },
+  }),
 };
 
 /** Every route by name. */

@@ -36,6 +36,7 @@
  *   `error` (earlier attempts' errors stay in their records); a retrying one keeps its last.
  */
 import type { StoredJobAttempt } from "../core/jobs/attempts.js";
+import type { StatsRows } from "../core/stats/buckets.js";
 import type { JobState } from "../core/jobs/states.js";
 import type {
   ClaimedJob,
@@ -157,6 +158,16 @@ export interface LiveJobCounts {
     readonly oldestRunAt: number | null;
   }[];
 }
+
+/** The window of a `jobStats` read: `[since, until)` in buckets of `bucketMs` (all ms). */
+export interface JobStatsQuery {
+  readonly since: number;
+  readonly until: number;
+  readonly bucketMs: number;
+}
+
+/** What `JobStore.jobStats` returns (bucket = floor((t - since) / bucketMs)). */
+export type JobStatsRows = StatsRows;
 
 /** The job store port. */
 export interface JobStore {
@@ -283,6 +294,15 @@ export interface JobStore {
    * with the live jobs, never with the finished ones.
    */
   liveCounts?(now: number): Promise<LiveJobCounts>;
+
+  /**
+   * Optional, for the stats route: over `[since, until)`, the jobs that finished (succeeded,
+   * failed, cancelled, timed_out; by `finishedAt`) per bucket and terminal state, and the jobs
+   * created (by `createdAt`) per bucket; groups with no job are absent, rows sorted by bucket
+   * then state. Deleted (retention) jobs are not counted. One grouped statement per series, a
+   * range scan of an index on the instant: its cost grows with the jobs in the window.
+   */
+  jobStats?(query: JobStatsQuery): Promise<JobStatsRows>;
 
   /** Release connections. Further calls throw ShuttingDownError. */
   close(): Promise<void>;

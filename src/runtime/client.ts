@@ -16,6 +16,9 @@ import type { ScheduleHistoryEntry } from "../ports/schedule-store.js";
 import type { Schedule, ScheduleInput, SchedulePatch, TriggerOptions } from "./schedules-api.js";
 import type { BackfillOptions, BackfillProgress, RunsApi } from "./workflows/runs-api.js";
 import type { WorkflowsApi } from "./workflows/workflows-api.js";
+import type { JobStats, StatsOptions } from "./stats.js";
+
+export type { JobStats, StatsBucketView, StatsOptions } from "./stats.js";
 
 // The facade types a client's callers (CLI commands, the wire contract) see, in one place.
 export type { FeedEvent, FeedFilter, FeedKind } from "../core/feed/types.js";
@@ -184,6 +187,8 @@ export interface KairosClient {
   readEvents(filter: FeedFilter, after: number, limit?: number): Promise<FeedPage>;
   /** Follow the feed live until `signal` aborts (resumes by id across reconnects). */
   subscribe(filter: FeedFilter, options?: FeedSubscribeOptions): AsyncIterable<FeedItem>;
+  /** Jobs created and finished per bucket over a window, with the live counts (GET /stats). */
+  stats(options?: StatsOptions): Promise<JobStats>;
   /** Release what the client holds (the local engine, the HTTP agent). */
   close(): Promise<void>;
 }

@@ -36,6 +36,7 @@ import type { LeaderDuty } from "./leader-duties.js";
 import { Leadership, NOT_LEADING, type LeadershipReport } from "./leadership.js";
 import type { SchedulerLoop, SchedulerLoopOptions } from "./scheduler/scheduler-loop.js";
 import type { SchedulesApi } from "./schedules-api.js";
+import { readMetricsSnapshot, readStats, type JobStats, type StatsOptions } from "./stats.js";
 import { monitorStore, StoreHealth } from "./store-health.js";
 import { NOTHING_STOPPED, type StopReport } from "./worker/drain.js";
 import { NO_POOL_STATS } from "./worker/options.js";
@@ -356,12 +357,13 @@ export class Kairos {
   }
 
   /** Live job and run counts of the whole store, for metrics (one grouped read each). */
-  async metricsSnapshot(): Promise<MetricsSnapshot> {
-    const [jobs, runs] = await Promise.all([
-      this.deps.store.liveCounts?.(this.deps.clock.now()),
-      this.deps.workflowStore?.liveRunCounts?.(),
-    ]);
-    return { jobs: jobs?.jobs ?? [], queues: jobs?.queues ?? [], runs: runs ?? [] };
+  metricsSnapshot(): Promise<MetricsSnapshot> {
+    return readMetricsSnapshot(this.deps);
+  }
+
+  /** Jobs created and finished per bucket over a window, with the live counts (runtime/stats). */
+  jobStats(options?: StatsOptions): Promise<JobStats> {
+    return readStats(this.deps, options);
   }
 
   /** When the scheduler loop last ticked (null if it does not run here), for health checks. */

@@ -6845,6 +6845,145 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/stats": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: {
+          /** @description window in seconds (default 3600, at most 86400) */
+          window?: number;
+          /** @description bucket width in seconds (default 60, at least 60) */
+          bucket?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description OK */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Stats"];
+          };
+        };
+        /** @description The request is malformed (schema, JSON) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description No valid token */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description The token's scope does not allow this request */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Body or payload too large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not application/json */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description The engine refused the input */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Queue full; retry after Retry-After seconds */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Internal error */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Shutting down or store unavailable */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -7449,6 +7588,47 @@ export interface components {
       tokenId: string | null;
       version: string;
       store: string;
+    };
+    Stats: {
+      /**
+       * Format: date-time
+       * @example 2026-12-03T16:00:00.000Z
+       */
+      at: string;
+      windowMs: number;
+      bucketMs: number;
+      buckets: {
+        /**
+         * Format: date-time
+         * @example 2026-12-03T16:00:00.000Z
+         */
+        at: string;
+        enqueued: number;
+        succeeded: number;
+        failed: number;
+        cancelled: number;
+      }[];
+      live: {
+        jobs: {
+          fn: string;
+          state: string;
+          count: number;
+        }[];
+        queues: {
+          fn: string;
+          depth: number;
+          /**
+           * Format: date-time
+           * @example 2026-12-03T16:00:00.000Z
+           */
+          oldestRunAt: string | null;
+        }[];
+        runs: {
+          workflow: string;
+          state: string;
+          count: number;
+        }[];
+      };
     };
   };
   responses: never;

@@ -1,36 +1,29 @@
 /**
  * @module dashboard/pages/overview
- * The overview: jobs by state (counted from one bounded page per state: the API has no count
- * route, so a full page shows "100+") and the recent failures, re-read after job events (at
- * most once a second).
+ * The overview: throughput over the last hour (small charts), live jobs by state, queue depth
+ * and oldest waiting per function (all from GET /stats), and the recent failures; re-read
+ * after job events (at most once a second, no polling).
  */
 import { useEffect, useMemo } from "react";
+import { ThroughputCharts } from "../components/chart-throughput.js";
+import { LiveCounts, QueueTable } from "../components/chart-live.js";
 import { Link } from "../components/link.js";
 import { EmptyState, ErrorState, Loading } from "../components/states.js";
 import { Time } from "../components/time.js";
 import { useLive, useServices } from "../context.js";
-import { JOB_STATES, listJobs } from "../jobs-api.js";
+import { listJobs } from "../jobs-api.js";
+import { readStats } from "../stats-api.js";
 import { throttle } from "../throttle.js";
 import { useFetch } from "../use-fetch.js";
-import { StateBadge } from "./jobs.js";
-
-const COUNT_CAP = 100;
 
 /** The overview page. */
 export function OverviewPage() {
   const { api } = useServices();
-  const counts = useFetch("counts", () =>
-    Promise.all(
-      JOB_STATES.map(async (state) => {
-        const page = await listJobs(api, { state, limit: COUNT_CAP });
-        return { state, count: page.items.length, more: page.nextCursor !== null };
-      }),
-    ),
-  );
+  const stats = useFetch("stats", () => readStats(api));
   const failures = useFetch("failures", () => listJobs(api, { state: "failed", limit: 10 }));
   const reread = useMemo(
-    () => throttle(() => (counts.reload(), failures.reload()), 1000),
-    [counts.reload, failures.reload],
+    () => throttle(() => (stats.reload(), failures.reload()), 1000),
+    [stats.reload, failures.reload],
   );
   useEffect(() => reread.cancel, [reread]);
   useLive((s) => {
@@ -39,22 +32,19 @@ export function OverviewPage() {
   return (
     <section aria-labelledby="overview-title">
       <h1 id="overview-title">Overview</h1>
-      <h2>Jobs by state</h2>
-      {counts.error ? (
-        <ErrorState error={counts.error} title="The job counts could not be loaded" />
-      ) : !counts.data ? (
+      {stats.error ? (
+        <ErrorState error={stats.error} title="The job statistics could not be loaded" />
+      ) : !stats.data ? (
         <Loading />
       ) : (
-        <ul className="counts">
-          {counts.data.map((c) => (
-            <li key={c.state}>
-              <Link to={`/jobs?state=${c.state}`} data-testid={`count-${c.state}`}>
-                <span className="count">{c.more ? `${COUNT_CAP}+` : c.count}</span>
-                <StateBadge state={c.state} />
-              </Link>
-            </li>
-          ))}
-        </ul>
+        <>
+          <h2>Throughput</h2>
+          <ThroughputCharts stats={stats.data} />
+          <h2>Live jobs</h2>
+          <LiveCounts stats={stats.data} />
+          <h2>Queues</h2>
+          <QueueTable stats={stats.data} />
+        </>
       )}
       <h2>Recent failures</h2>
       {failures.error ? (

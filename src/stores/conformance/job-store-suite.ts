@@ -38,6 +38,7 @@ import { defineQueryTests } from "./job-store-queries.js";
 import { defineSearchTests } from "./job-store-search.js";
 import { defineRaceTests } from "./job-store-races.js";
 import { defineRetentionTests } from "./job-store-retention.js";
+import { defineStatsTests } from "./job-store-stats.js";
 
 /** Declare the JobStore conformance tests for one adapter. */
 export function defineJobStoreConformance(
@@ -85,5 +86,6 @@ export function defineJobStoreConformance(
     defineOriginTests(ctx, probe);
     defineAttemptTests(ctx);
     defineLiveCountTests(ctx);
+    defineStatsTests(ctx);
   });
 }

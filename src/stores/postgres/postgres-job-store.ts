@@ -24,6 +24,8 @@ import type {
   JobListQuery,
   JobLogLine,
   JobStore,
+  JobStatsQuery,
+  JobStatsRows,
   LiveJobCounts,
   NewJob,
   StoredJob,
@@ -38,6 +40,7 @@ import { type PgDatabase, toStoreError } from "./database.js";
 import { enqueue } from "./enqueue.js";
 import { finalize } from "./finalize.js";
 import { heartbeat } from "./heartbeat.js";
+import { jobStats } from "./job-stats.js";
 import { liveCounts } from "./live-counts.js";
 import { appendLogs, getLogs } from "./logs.js";
 import { migrate } from "./migrate.js";
@@ -178,6 +181,10 @@ export class PostgresJobStore implements JobStore {
 
   async liveCounts(now: number): Promise<LiveJobCounts> {
     return this.#run("liveCounts", () => liveCounts(this.#db, now));
+  }
+
+  async jobStats(query: JobStatsQuery): Promise<JobStatsRows> {
+    return this.#run("jobStats", () => jobStats(this.#db, query));
   }
 
   /**

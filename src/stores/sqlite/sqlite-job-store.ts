@@ -31,6 +31,8 @@ import type {
   JobListQuery,
   JobLogLine,
   JobStore,
+  JobStatsQuery,
+  JobStatsRows,
   LiveJobCounts,
   NewJob,
   StoredJob,
@@ -46,6 +48,7 @@ import { type EnqueueCall, prepareEnqueueGroup } from "./enqueue.js";
 import { prepareFinalize } from "./finalize.js";
 import { createGroupCommit, type GroupCommit } from "./group-commit.js";
 import { prepareHeartbeat } from "./heartbeat.js";
+import { prepareJobStats } from "./job-stats.js";
 import { prepareLiveCounts } from "./live-counts.js";
 import { prepareLogs } from "./logs.js";
 import { migrate } from "./migrate.js";
@@ -71,6 +74,7 @@ export class SqliteJobStore implements JobStore {
   readonly #retention: ReturnType<typeof prepareRetention>;
   readonly #attempts: ReturnType<typeof prepareAttempts>;
   readonly #liveCounts: ReturnType<typeof prepareLiveCounts>;
+  readonly #jobStats: ReturnType<typeof prepareJobStats>;
 
   /**
    * The completion hooks of this connection (ports/job-store, "Completion hooks"): the owner of
@@ -102,6 +106,7 @@ export class SqliteJobStore implements JobStore {
     this.#retention = prepareRetention(db);
     this.#attempts = prepareAttempts(db);
     this.#liveCounts = prepareLiveCounts(db);
+    this.#jobStats = prepareJobStats(db);
   }
 
   async migrate(): Promise<void> {
@@ -191,6 +196,10 @@ export class SqliteJobStore implements JobStore {
 
   async liveCounts(now: number): Promise<LiveJobCounts> {
     return this.#run("liveCounts", () => this.#liveCounts(now));
+  }
+
+  async jobStats(query: JobStatsQuery): Promise<JobStatsRows> {
+    return this.#run("jobStats", () => this.#jobStats(query));
   }
 
   /**
