@@ -53,6 +53,18 @@ export interface KairosEventMap {
   "job:timed_out": JobEventBase & { readonly error: JobErrorInfo };
   "job:cancelled": JobEventBase;
   "job:progress": JobEventBase & { readonly percent: number; readonly message: string | null };
+  /**
+   * Log lines of a job were written (`ctx.log`, or the start-grace duty's error line): one
+   * event per job per written batch, never per line; `lines` is how many the batch carried.
+   */
+  "job:log": {
+    readonly jobId: string;
+    readonly fn: string;
+    /** The run of a workflow task's job (absent otherwise). */
+    readonly runId?: string;
+    readonly lines: number;
+    readonly at: number;
+  };
   /** A result arrived after the job was already finalized (or its lease lost) and was dropped. */
   "job:result_dropped": JobEventBase & { readonly reason: string };
   /**
