@@ -47,6 +47,11 @@ export const jobAttempts = (api: Api, id: string) =>
 /** A job's log lines. */
 export const jobLogs = (api: Api, id: string) =>
   api.call<{ items: JobLogLine[] }>("GET", `${at(id)}/logs`, { query: { limit: 1000 } });
+/** The job's log lines after `after` (all, oldest first, without), and the next cursor. */
+export const jobLogsAfter = (api: Api, id: string, after: number | undefined) =>
+  api.call<{ items: JobLogLine[]; cursor: number }>("GET", `${at(id)}/logs`, {
+    query: after === undefined ? { limit: 1000 } : { limit: 1000, after },
+  });
 /** Why the job is (not) running. */
 export const jobWhy = (api: Api, id: string) => api.call<JobWhy>("GET", `${at(id)}/why`);
 

@@ -22,11 +22,11 @@ export function httpJobs(c: Caller): ClientJobsApi {
         o.limit ?? 100,
       ),
     cancel: (jobId) => c.orNull("cancelJob", id(jobId), "cancel"),
-    logs: async (jobId, limit) =>
+    logs: async (jobId, limit, after) =>
       (
         await c.orNull<{ items: JobLogLine[] }>(
           "jobLogs",
-          { ...id(jobId), query: { limit } },
+          { ...id(jobId), query: { limit, after } },
           "none",
         )
       )?.items ?? [],

@@ -52,7 +52,7 @@ export const jobRoutes = {
   jobLogs: route("/jobs/{id}/logs", {
     method: "get",
     request: { params: IdParam, query: J.LogsQuery },
-    responses: { 200: json(list(J.JobLogLine)) },
+    responses: { 200: json(J.JobLogPage) },
   }),
   jobAttempts: route("/jobs/{id}/attempts", {
     method: "get",

@@ -39,6 +39,15 @@ export interface ControlEventBase {
 /** Which report of a job's run arrived from an older generation or a lost lease (dropped). */
 export type StaleReportKind = "result" | "checkpoint" | "stop" | "progress" | "heartbeat";
 
+/** A schedule paused or resumed: its name, the note given, where it is declared. */
+export interface ScheduleToggleEvent {
+  readonly schedule: string;
+  readonly note: string | null;
+  /** The schedule's source: `config` (kairos.yaml) or `api`. */
+  readonly source: string;
+  readonly at: number;
+}
+
 /** Every event Kairos emits, by name. */
 export interface KairosEventMap {
   /** A job was accepted by enqueue (not emitted for an idempotent hit). */
@@ -53,6 +62,18 @@ export interface KairosEventMap {
   "job:timed_out": JobEventBase & { readonly error: JobErrorInfo };
   "job:cancelled": JobEventBase;
   "job:progress": JobEventBase & { readonly percent: number; readonly message: string | null };
+  /**
+   * Log lines of a job were written (`ctx.log`, or the start-grace duty's error line): one
+   * event per job per written batch, never per line; `lines` is how many the batch carried.
+   */
+  "job:log": {
+    readonly jobId: string;
+    readonly fn: string;
+    /** The run of a workflow task's job (absent otherwise). */
+    readonly runId?: string;
+    readonly lines: number;
+    readonly at: number;
+  };
   /** A result arrived after the job was already finalized (or its lease lost) and was dropped. */
   "job:result_dropped": JobEventBase & { readonly reason: string };
   /**
@@ -116,6 +137,16 @@ export interface KairosEventMap {
     readonly schedule: string;
     readonly slotAt: number;
     readonly reason: MissedReason;
+    readonly at: number;
+  };
+  /** A schedule was paused (`kairos.schedules.pause`, or an update with `enabled: false`). */
+  "schedule:paused": ScheduleToggleEvent;
+  /** A schedule was resumed (`kairos.schedules.resume`, or an update with `enabled: true`). */
+  "schedule:resumed": ScheduleToggleEvent;
+  /** A schedule was created, changed or deleted through `kairos.schedules` (the API). */
+  "schedule:changed": {
+    readonly schedule: string;
+    readonly change: "created" | "updated" | "deleted";
     readonly at: number;
   };
   /** Firing a schedule failed; recorded on the schedule, the loop goes on. */

@@ -230,8 +230,11 @@ export interface JobStore {
   /** Append log lines (any state). */
   appendLogs(lines: readonly JobLogLine[]): Promise<void>;
 
-  /** Log lines of a job, oldest first. */
-  getLogs(jobId: string, limit?: number): Promise<JobLogLine[]>;
+  /**
+   * Log lines of a job, oldest first, each with its `seq`. With `after` (a seq): only the lines
+   * appended after it, in append order (seq ascending), for incremental reads.
+   */
+  getLogs(jobId: string, limit?: number, after?: number): Promise<JobLogLine[]>;
 
   /**
    * The job's attempts, oldest first: every recorded (ended) attempt, then, while the job

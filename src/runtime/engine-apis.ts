@@ -103,6 +103,7 @@ export function createEngineApis(
     clock: deps.clock,
     assertOpen,
     changed: () => hooks.loop()?.wake(),
+    events,
     trigger,
     assertKnown: (fn) => catalog.assertKnown(fn),
     ...(deps.maxPayloadBytes !== undefined ? { maxPayloadBytes: deps.maxPayloadBytes } : {}),

@@ -78,8 +78,11 @@ export interface JobsApi extends JobControlApi {
    * after the grace period even if its handler ignores the signal. Returns null for an unknown id.
    */
   cancel(id: string): Promise<CancelResult | null>;
-  /** The job's log lines, oldest first. */
-  logs(id: string, limit?: number): Promise<JobLogLine[]>;
+  /**
+   * The job's log lines, oldest first, each with its `seq`. With `after` (a seq already read):
+   * only the lines appended since, in append order, for following a job's log.
+   */
+  logs(id: string, limit?: number, after?: number): Promise<JobLogLine[]>;
   /**
    * The job's attempts, oldest first: every attempt that ended (worker, start, end, outcome,
    * error, duration), then the one running now, if any (outcome `running`). [] for an unknown id.
@@ -189,9 +192,9 @@ function readApi(caps: JobsApiCapabilities): JobsApi {
       if (outcome.kind === "cancel_requested") caps.cancelLocal(outcome.job.id);
       return { outcome: outcome.kind, job: toJob(outcome.job) };
     },
-    logs: async (id, limit = 1_000) => {
+    logs: async (id, limit = 1_000, after) => {
       caps.assertOpen();
-      return store.getLogs(String(id), limit);
+      return store.getLogs(String(id), limit, after);
     },
     attempts: async (id) => {
       caps.assertOpen();

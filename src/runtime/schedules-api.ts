@@ -8,6 +8,8 @@ import { ConflictError, NotFoundError, ValidationError } from "../core/errors.js
 import { nextSlotAfter, validateTiming } from "../core/schedules/timing.js";
 import { parseDuration } from "../core/schedules/duration.js";
 import type { Clock } from "../ports/clock.js";
+import type { EventBus } from "./event-bus.js";
+import { announceChange, announceToggle } from "./schedule-events.js";
 import type {
   CatchupPolicy,
   OverlapPolicy,
@@ -87,6 +89,8 @@ export interface SchedulesApiDeps {
   readonly assertOpen: () => void;
   /** Schedules changed: wake the loop. */
   readonly changed: () => void;
+  /** Where `schedule:paused`, `schedule:resumed` and `schedule:changed` go (absent: none). */
+  readonly events?: Pick<EventBus, "emit">;
   /** Enqueue a manual run of a schedule now. */
   readonly trigger: (schedule: StoredSchedule, options: TriggerOptions) => Promise<{ id: string }>;
   /** Throws UnknownFunctionError for a function the deployment does not know. */
@@ -139,36 +143,26 @@ export function createSchedulesApi(deps: SchedulesApiDeps) {
         now,
       );
       deps.changed();
+      announceChange(deps, declaration.name, "created", now);
       return toSchedule(await must(input.name));
     },
     /** Delete a schedule and its history; its jobs stay. */
     delete: async (name: string): Promise<void> => {
       ownedByApi(await must(name), "delete");
-      await store.applyPlan([{ op: "delete_schedule", name }], clock.now());
+      const now = clock.now();
+      await store.applyPlan([{ op: "delete_schedule", name }], now);
       deps.changed();
+      announceChange(deps, name, "deleted", now);
     },
     /** Pause: no slot fires until resumed; recorded in history with the note. */
-    pause: async (name: string, note?: string): Promise<Schedule> => {
-      await must(name);
-      const updated = await store.setEnabled(name, false, note ?? null, clock.now());
-      deps.changed();
-      return toSchedule(updated ?? (await must(name)));
-    },
+    pause: async (name: string, note?: string): Promise<Schedule> =>
+      toSchedule(await setEnabled(deps, await must(name), false, note ?? null, must)),
     /**
      * Resume: firing restarts from the first slot after now; the slots of the pause are not
      * run (the `resumed` history entry says from when).
      */
-    resume: async (name: string, note?: string): Promise<Schedule> => {
-      const schedule = await must(name);
-      const now = clock.now();
-      const next = nextSlotAfter(schedule.timing, now);
-      const updated = await store.setEnabled(name, true, note ?? null, now, {
-        nextSlotAt: next,
-        nextDueAt: next,
-      });
-      deps.changed();
-      return toSchedule(updated ?? (await must(name)));
-    },
+    resume: async (name: string, note?: string): Promise<Schedule> =>
+      toSchedule(await setEnabled(deps, await must(name), true, note ?? null, must)),
     /**
      * Change an `api` schedule (omitted fields keep their value); one from kairos.yaml is a
      * ConflictError. A timing change restarts firing from the first slot after now; `enabled`
@@ -253,6 +247,23 @@ function toDeclaration(input: ScheduleInput, maxPayloadBytes: number): ScheduleD
   };
 }
 
+/** Pause or resume (a resume fires from the first slot after now), announced. */
+async function setEnabled(
+  deps: SchedulesApiDeps,
+  schedule: StoredSchedule,
+  enabled: boolean,
+  note: string | null,
+  must: (name: string) => Promise<StoredSchedule>,
+): Promise<StoredSchedule> {
+  const now = deps.clock.now();
+  const next = enabled ? nextSlotAfter(schedule.timing, now) : null;
+  const cursor = enabled ? { nextSlotAt: next, nextDueAt: next } : undefined;
+  const updated = await deps.store.setEnabled(schedule.name, enabled, note, now, cursor);
+  deps.changed();
+  announceToggle(deps, schedule, enabled, note, now);
+  return updated ?? (await must(schedule.name));
+}
+
 /** Apply a patch to an `api` schedule; see `schedules.update`. */
 async function updateSchedule(
   deps: SchedulesApiDeps,
@@ -278,6 +289,10 @@ async function updateSchedule(
     await store.setEnabled(name, patch.enabled, null, now, patch.enabled ? cursor : undefined);
   }
   deps.changed();
+  announceChange(deps, name, "updated", now);
+  if (patch.enabled !== undefined && patch.enabled !== current.enabled) {
+    announceToggle(deps, current, patch.enabled, null, now);
+  }
 }
 
 /** The schedule, when the API may change it; one from kairos.yaml is a ConflictError. */

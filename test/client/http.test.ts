@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { HttpClient } from "../../src/client/http.js";
 import { ConflictError, UnknownFunctionError, ValidationError } from "../../src/core/errors.js";
 import type { FeedItem } from "../../src/runtime/client.js";
+import { openSqliteJobStore } from "../../src/stores/sqlite/index.js";
 import { apiFixture } from "../api/fixture.js";
 
 const closers: (() => Promise<void>)[] = [];
@@ -116,6 +117,41 @@ describe("HttpClient against the API over a LocalClient", () => {
     expect(over.status).toBe(400);
   });
 });
+
+describe("GET /jobs/{id}/logs?after", () => {
+  it("answers only the lines appended after the cursor, and the cursor to go on from", async () => {
+    const { http, local, kairos, call, read, file } = await both();
+    const [job] = await kairos.enqueueMany("send-email", [{}]);
+    const writer = await openSqliteJobStore({ path: file });
+    const line = (message: string) =>
+      ({ jobId: job!.id, attempt: 1, at: Date.now(), level: "info", message }) as const;
+    await writer.appendLogs([line("one"), line("two")]);
+    const url = `/api/v1/jobs/${job!.id}/logs`;
+    const first = (await (await call("GET", url, { token: read })).json()) as LogPage;
+    expect(first.items.map((l) => l.message)).toEqual(["one", "two"]);
+    expect(first.cursor).toBe(first.items[1]!.seq);
+    const none = (await (
+      await call("GET", `${url}?after=${first.cursor}`, { token: read })
+    ).json()) as LogPage;
+    expect(none).toEqual({ items: [], cursor: first.cursor });
+    await writer.appendLogs([line("three")]);
+    await writer.close();
+    const next = (await (
+      await call("GET", `${url}?after=${first.cursor}`, { token: read })
+    ).json()) as LogPage;
+    expect(next.items.map((l) => l.message)).toEqual(["three"]);
+    expect(next.cursor).toBeGreaterThan(first.cursor);
+    expect(await http.jobs.logs(job!.id, undefined, first.cursor)).toEqual(
+      await local.jobs.logs(job!.id, undefined, first.cursor),
+    );
+    expect((await http.jobs.logs(job!.id, undefined, first.cursor)).map((l) => l.message)).toEqual([
+      "three",
+    ]);
+    expect((await call("GET", `${url}?after=-1`, { token: read })).status).toBe(400);
+  });
+});
+
+type LogPage = { items: { message: string; seq: number }[]; cursor: number };
 
 describe("HttpClient.subscribe over a real socket", () => {
   it("receives feed events, and resumes after an id without duplicates", async () => {

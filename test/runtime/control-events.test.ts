@@ -8,7 +8,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ControlRefusedError } from "../../src/core/errors.js";
 import type { Kairos, KairosEventMap, JobContext } from "../../src/index.js";
-import { waitFor } from "../helpers/async.js";
+import { collect, waitFor } from "../helpers/async.js";
 import { fileKairos, memoryKairos, tempDir } from "../helpers/kairos.js";
 import { ManualClock } from "../helpers/manual-clock.js";
 import { openSqliteJobStore } from "../../src/stores/sqlite/index.js";
@@ -123,6 +123,7 @@ describe("control events", () => {
     const job = await kairos.enqueue("later", {});
     await kairos.jobs.stop(job.id);
     const seen = record(kairos);
+    const logged = collect(kairos, "job:log");
     const start = await kairos.jobs.start(job.id);
     await kairos.start({ workers: false });
     await waitFor(async () => {
@@ -145,6 +146,7 @@ describe("control events", () => {
         ) as unknown,
       }),
     );
+    expect(logged).toEqual([expect.objectContaining({ jobId: job.id, fn: "later", lines: 1 })]);
     expect((await kairos.jobs.get(job.id))?.state).toBe("stopped");
   });
 });

@@ -698,6 +698,7 @@ export interface paths {
       parameters: {
         query?: {
           limit?: number;
+          after?: number | null;
         };
         header?: never;
         path: {
@@ -713,9 +714,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            "application/json": {
-              items: components["schemas"]["JobLogLine"][];
-            };
+            "application/json": components["schemas"]["JobLogPage"];
           };
         };
         /** @description The request is malformed (schema, JSON) */
@@ -7094,12 +7093,17 @@ export interface components {
       outcome: "cancelled" | "cancel_requested" | "already_finished";
       job: components["schemas"]["Job"];
     };
+    JobLogPage: {
+      items: components["schemas"]["JobLogLine"][];
+      cursor: number;
+    };
     JobLogLine: {
       jobId: string;
       attempt: number;
       at: number;
       level: string;
       message: string;
+      seq?: number;
     };
     JobAttempt: {
       attempt: number;

@@ -7,17 +7,10 @@
 import { useState } from "react";
 import type { Job } from "../api/client.js";
 import { EmptyState, ErrorState, Loading } from "../components/states.js";
+import { LogLines } from "../components/log-lines.js";
 import { Time } from "../components/time.js";
 import { useCanWrite, useLive, useServices } from "../context.js";
-import {
-  actionsFor,
-  getJob,
-  jobAction,
-  jobAttempts,
-  jobLogs,
-  jobWhy,
-  type JobAction,
-} from "../jobs-api.js";
+import { actionsFor, getJob, jobAction, jobAttempts, jobWhy, type JobAction } from "../jobs-api.js";
 import { useFetch } from "../use-fetch.js";
 import { StateBadge } from "./jobs.js";
 
@@ -176,30 +169,16 @@ function Attempts({ id, version }: { id: string; version: string }) {
   );
 }
 
-function Logs({ id, version }: { id: string; version: string }) {
-  const { api } = useServices();
-  const logs = useFetch(`${id}|${version}`, () => jobLogs(api, id));
-  if (logs.error) return <ErrorState error={logs.error} title="The logs could not be loaded" />;
-  if (!logs.data) return <Loading />;
-  if (logs.data.items.length === 0)
-    return <EmptyState>No log lines: the handler logs with ctx.log.</EmptyState>;
-  return (
-    <pre className="code logs" data-testid="job-logs">
-      {logs.data.items.map((l, i) => (
-        <div key={i} className={`log-${l.level}`}>
-          <Time at={l.at} /> [{l.attempt}] {l.level} {l.message}
-        </div>
-      ))}
-    </pre>
-  );
-}
-
 /** The job page. */
 export function JobPage({ id }: { id: string }) {
   const { api } = useServices();
   const job = useFetch(id, () => getJob(api, id));
   useLive((s) => {
-    if (s.type === "reset" || (s.event.kind === "job" && s.event.subject === id)) job.reload();
+    if (s.type === "reset") job.reload();
+    // New log lines are the log panel's: the job itself did not change.
+    else if (s.event.kind === "job" && s.event.subject === id && s.event.name !== "job:log") {
+      job.reload();
+    }
   });
   if (job.error) return <ErrorState error={job.error} title={`Job ${id} could not be loaded`} />;
   if (!job.data) return <Loading />;
@@ -222,7 +201,7 @@ export function JobPage({ id }: { id: string }) {
       <h2>Attempts</h2>
       <Attempts id={id} version={version} />
       <h2>Logs</h2>
-      <Logs id={id} version={version} />
+      <LogLines jobId={id} />
     </article>
   );
 }

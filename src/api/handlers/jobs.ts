@@ -11,6 +11,7 @@ import {
   JobListQuery,
   LogsQuery,
 } from "../../contract/schemas/jobs.js";
+import type { JobLogLine } from "../../core/jobs/types.js";
 import type { JobState } from "../../core/jobs/states.js";
 import type { KairosClient } from "../../runtime/client.js";
 import type { ApiApp, ApiContext } from "../types.js";
@@ -77,7 +78,8 @@ export function registerJobs(app: ApiApp, client: KairosClient): void {
     const id = input.params.id!;
     found(await client.jobs.get(id), noJob(id));
     const q = queryOf(input, LogsQuery);
-    return send(c, { items: await client.jobs.logs(id, q.limit) });
+    const items = await client.jobs.logs(id, q.limit, q.after);
+    return send(c, { items, cursor: logCursor(items, q.after) });
   });
   on(app, R.jobAttempts, async (c, { params }) => {
     found(await client.jobs.get(params.id!), noJob(params.id!));
@@ -111,4 +113,9 @@ export function requester(c: ApiContext, input: Parameters<typeof bodyOf>[0]): s
   if (given) return given;
   const auth = c.get("auth");
   return auth?.tokenId ? `token ${auth.tokenId}` : "api";
+}
+
+/** The cursor after `items`: their highest seq, else the `after` asked with (else 0). */
+function logCursor(items: readonly JobLogLine[], after: number | undefined): number {
+  return items.reduce((max, line) => Math.max(max, line.seq ?? 0), after ?? 0);
 }

@@ -32,6 +32,12 @@ export function watchEngine(kairos: Pick<Kairos, "on">, io: Io): void {
     ),
   );
   kairos.on("schedule:error", (e) => io.out(`${t(e.at)} error     ${e.schedule}: ${e.message}`));
+  kairos.on("schedule:paused", (e) =>
+    io.out(`${t(e.at)} paused    ${e.schedule}${e.note ? `: ${e.note}` : ""}`),
+  );
+  kairos.on("schedule:resumed", (e) =>
+    io.out(`${t(e.at)} resumed   ${e.schedule}${e.note ? `: ${e.note}` : ""}`),
+  );
   kairos.on("leader:elected", (e) =>
     io.out(
       `${t(e.at)} leader    this process now runs the leader duties (scheduler, lease recovery, retention)`,

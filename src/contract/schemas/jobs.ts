@@ -109,8 +109,19 @@ export const JobLogLine = z
     at: z.number(),
     level: z.string(),
     message: z.string(),
+    /** The line's place in the store, ascending in append order: the `after` cursor. */
+    seq: z.number().int().optional(),
   })
   .openapi("JobLogLine");
+
+/** GET /jobs/{id}/logs answer: the lines and the cursor to read newer ones with `after`. */
+export const JobLogPage = z
+  .object({
+    items: z.array(JobLogLine),
+    /** The highest seq read (or `after` as given, or 0): pass it as `after` next time. */
+    cursor: z.number().int(),
+  })
+  .openapi("JobLogPage");
 
 /** One attempt of a job. */
 export const JobAttempt = z
@@ -146,6 +157,8 @@ export const MAX_LOG_LIMIT = 100_000;
 /** GET /jobs/{id}/logs query: `limit` in 1..MAX_LOG_LIMIT. */
 export const LogsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_LOG_LIMIT).optional(),
+  /** Only lines appended after this cursor (a seq), in append order. */
+  after: z.coerce.number().int().min(0).optional(),
 });
 
 /** A job's stop or start request (runtime/job-control-api `JobControlRequest`). */

@@ -18,6 +18,7 @@ export const FEED_EVENT_NAMES = [
   "job:timed_out",
   "job:cancelled",
   "job:progress",
+  "job:log",
   "job:result_dropped",
   "job:released",
   "job:recovered",
@@ -29,6 +30,9 @@ export const FEED_EVENT_NAMES = [
   "schedule:skipped",
   "schedule:missed",
   "schedule:error",
+  "schedule:paused",
+  "schedule:resumed",
+  "schedule:changed",
   "run:created",
   "run:started",
   "run:finished",
@@ -76,7 +80,7 @@ export function feedRecordOf(
   const base = { at: event.at, name, kind, instance, data };
   switch (kind) {
     case "job": {
-      const runId = workflowRunOf(event["origin"]);
+      const runId = workflowRunOf(event["origin"]) ?? text(event["runId"]);
       const record = {
         ...base,
         fn: text(event["fn"]),
@@ -171,7 +175,7 @@ function errorData(value: unknown): unknown {
 }
 
 /** The run id of a workflow task's job origin (`<task>#<try>` key), else null. */
-function workflowRunOf(origin: unknown): string | null {
+export function workflowRunOf(origin: unknown): string | null {
   if (typeof origin !== "object" || origin === null) return null;
   const { kind, id, key } = origin as { kind?: unknown; id?: unknown; key?: unknown };
   if (kind !== "workflow" || typeof id !== "string" || typeof key !== "string") return null;

@@ -115,4 +115,9 @@ export interface JobLogLine {
   readonly at: number;
   readonly level: "debug" | "info" | "warn" | "error";
   readonly message: string;
+  /**
+   * The line's place in the store (its row id), set on lines read back: ascends in append
+   * order, the cursor of incremental reads (`getLogs(id, limit, after)`). Ignored on append.
+   */
+  readonly seq?: number;
 }

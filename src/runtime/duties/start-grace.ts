@@ -5,12 +5,13 @@
  * long, or the function is gone) fails visibly instead of waiting forever: the start request
  * is marked `failed` with the reason, the job goes back to `stopped`, and nothing retries it;
  * a new start may be asked once the cause is fixed. Each failed start is announced
- * (`control:resolved`, status `failed`) and its error written into the job's log, so `kairos
+ * (`control:resolved`, status `failed`) and its error written into the job's log (`job:log`), so `kairos
  * jobs logs ID` shows it beside the run's own lines.
  */
 import type { ControlRequest, ControlStore } from "../../ports/control-store.js";
 import type { JobStore } from "../../ports/job-store.js";
 import { emitControlResolved } from "../control-events.js";
+import { emitLogEvents, logSourceOf } from "../worker/log-events.js";
 import type { EventBus } from "../event-bus.js";
 import type { Logger } from "../../ports/logger.js";
 import type { LeaderDuty } from "../leader-duties.js";
@@ -79,6 +80,8 @@ async function announceFailedStarts(
         await caps.jobs.appendLogs([
           { jobId: job.id, attempt: job.attempt, at: now, level: "error", message },
         ]);
+        if (caps.events)
+          emitLogEvents(caps.events, now, [{ jobId: job.id, ...logSourceOf(job), lines: 1 }]);
       }
       if (caps.events) emitControlResolved(caps.events, request, now, job?.fn);
     } catch (error) {

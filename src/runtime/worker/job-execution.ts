@@ -31,7 +31,8 @@ export interface ExecutionCapabilities {
   readonly clock: Clock;
   /** Store progress under the job's lease, of the run at `generation` (errors are the caller's to report). */
   progress(job: ClaimedJob, percent: number, message: string | null, generation: number): void;
-  log(line: JobLogLine): void;
+  /** Buffer a line the handler logged (`job`: the job it belongs to). */
+  log(line: JobLogLine, job: ClaimedJob): void;
   /** The attempt's outcome, reported once. */
   onDecided(execution: JobExecution, outcome: AttemptOutcome): void;
   /** The handler settled after the outcome was decided without it. */
@@ -216,13 +217,16 @@ export class JobExecution {
         this.caps.progress(job, clamped, message ?? null, this.control.generation);
       },
       log: (message: string, level: JobLogLine["level"] = "info") => {
-        this.caps.log({
-          jobId: job.id,
-          attempt: job.attempt,
-          at: this.caps.clock.now(),
-          level,
-          message: String(message),
-        });
+        this.caps.log(
+          {
+            jobId: job.id,
+            attempt: job.attempt,
+            at: this.caps.clock.now(),
+            level,
+            message: String(message),
+          },
+          job,
+        );
       },
     };
   }

@@ -45,7 +45,8 @@ import { LeaseKeeper } from "./lease-keeper.js";
 import { withFinalRecheck, WorkerControl } from "./stop-control.js";
 import { emitLostLeases } from "../control-events.js";
 import type { ControlStore } from "../../ports/control-store.js";
-import { LogBuffer } from "./log-buffer.js";
+import type { LogBuffer } from "./log-buffer.js";
+import { announcedLogBuffer, logSourceOf } from "./log-events.js";
 import { emitStarted, OutcomeWriter, unstarted, type FinishItem } from "./outcome-writer.js";
 import {
   resolvePoolOptions,
@@ -99,17 +100,14 @@ export class WorkerPool {
     this.workerId = options.workerId ?? `worker-${randomUUID()}`;
     this.drain = new Drain(clock);
     this.batcher = new FinalizeBatcher(store, clock, (e) => this.reportError(e, "finalize"));
-    this.logs = new LogBuffer(
-      (lines) => store.appendLogs(lines),
-      (e) => this.reportError(e, "logs"),
-    );
+    this.logs = announcedLogBuffer(store, events, clock, (e) => this.reportError(e, "logs"));
     this.executionCaps = {
       clock,
       progress: (j, percent, message, generation) =>
         reportProgress({ store, events, clock }, j, percent, message, generation, (e) =>
           this.reportError(e, "progress"),
         ),
-      log: (line) => this.logs.push(line),
+      log: (line, job) => this.logs.push(line, logSourceOf(job)),
       onDecided: (e, outcome) => this.decided(e, outcome),
       onLateSettle: (e) => {
         this.counters.abandonedHandlers = Math.max(0, this.counters.abandonedHandlers - 1);

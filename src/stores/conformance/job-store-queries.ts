@@ -85,12 +85,12 @@ export function defineQueryTests(ctx: SuiteContext): void {
       await store.appendLogs([
         { jobId: a!.id, attempt: 2, at: T0 + 3, level: "error", message: "a3" },
       ]);
-      expect(await store.getLogs(a!.id)).toEqual([
+      expect(withoutSeq(await store.getLogs(a!.id))).toEqual([
         logLine(a!.id, T0 + 1, "a1"),
         { jobId: a!.id, attempt: 1, at: T0 + 2, level: "warn", message: "a2" },
         { jobId: a!.id, attempt: 2, at: T0 + 3, level: "error", message: "a3" },
       ]);
-      expect(await store.getLogs(b!.id)).toEqual([logLine(b!.id, T0 + 2, "b1")]);
+      expect(withoutSeq(await store.getLogs(b!.id))).toEqual([logLine(b!.id, T0 + 2, "b1")]);
     });
 
     it("keeps the append order of lines with the same instant", async () => {
@@ -100,6 +100,26 @@ export function defineQueryTests(ctx: SuiteContext): void {
       await store.appendLogs(messages.slice(0, 3).map((m) => logLine(job.id, T0, m)));
       await store.appendLogs(messages.slice(3).map((m) => logLine(job.id, T0, m)));
       expect((await store.getLogs(job.id)).map((line) => line.message)).toEqual(messages);
+    });
+
+    it("reads incrementally after a line's seq, in append order", async () => {
+      const store = ctx.store();
+      const [job, other] = await enqueueMany(store, 2);
+      await store.appendLogs([logLine(job!.id, T0 + 5, "one"), logLine(other!.id, T0, "x")]);
+      const first = await store.getLogs(job!.id);
+      expect(first.map((l) => l.message)).toEqual(["one"]);
+      const cursor = first[0]!.seq!;
+      expect(typeof cursor).toBe("number");
+      expect(await store.getLogs(job!.id, undefined, cursor)).toEqual([]);
+      // A later line with an earlier instant is still "after": seq follows append order.
+      await store.appendLogs([logLine(job!.id, T0 + 1, "two"), logLine(job!.id, T0 + 9, "three")]);
+      const next = await store.getLogs(job!.id, undefined, cursor);
+      expect(next.map((l) => l.message)).toEqual(["two", "three"]);
+      expect(next[0]!.seq!).toBeGreaterThan(cursor);
+      expect(next[1]!.seq!).toBeGreaterThan(next[0]!.seq!);
+      expect((await store.getLogs(job!.id, 1, cursor)).map((l) => l.message)).toEqual(["two"]);
+      expect(await store.getLogs(job!.id, undefined, next[1]!.seq)).toEqual([]);
+      expect(await store.getLogs("no-such-job", undefined, 0)).toEqual([]);
     });
 
     it("accepts lines in any state, an empty append, and caps reads at limit", async () => {
@@ -325,4 +345,9 @@ export function defineQueryTests(ctx: SuiteContext): void {
       }
     });
   });
+}
+
+/** Lines without their store-assigned seq (compared by content). */
+function withoutSeq(lines: readonly JobLogLine[]): JobLogLine[] {
+  return lines.map(({ seq: _seq, ...line }) => line);
 }

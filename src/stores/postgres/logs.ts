@@ -40,24 +40,33 @@ export async function appendLogs(db: PgDatabase, lines: readonly JobLogLine[]): 
   );
 }
 
-/** Contract: inputs job id and a limit; the job's lines, oldest first (at, then append order). */
+/**
+ * Contract: inputs job id, a limit and an optional seq; the job's lines, oldest first (at, then
+ * append order), or with `after` only the lines whose id is greater, in append order.
+ */
 export async function getLogs(
   db: PgDatabase,
   jobId: string,
   limit?: number,
+  after?: number,
 ): Promise<JobLogLine[]> {
   const id = parseId(jobId);
   if (id === null) return [];
+  const max = clampLimit(limit, DEFAULT_LOG_LIMIT, MAX_LOG_LIMIT);
   const { rows } = await db.query<{
+    id: string;
     job_id: number;
     attempt: number;
     at: number;
     level: JobLogLine["level"];
     message: string;
   }>(
-    `SELECT job_id, attempt, at, level, message FROM ${db.s}.job_logs
-      WHERE job_id = $1 ORDER BY at, id LIMIT $2`,
-    [id, clampLimit(limit, DEFAULT_LOG_LIMIT, MAX_LOG_LIMIT)],
+    after === undefined
+      ? `SELECT id, job_id, attempt, at, level, message FROM ${db.s}.job_logs
+          WHERE job_id = $1 ORDER BY at, id LIMIT $2`
+      : `SELECT id, job_id, attempt, at, level, message FROM ${db.s}.job_logs
+          WHERE job_id = $1 AND id > $3 ORDER BY id LIMIT $2`,
+    after === undefined ? [id, max] : [id, max, after],
   );
   return rows.map((row) => ({
     jobId: String(row.job_id),
@@ -65,5 +74,6 @@ export async function getLogs(
     at: row.at,
     level: row.level,
     message: row.message,
+    seq: Number(row.id),
   }));
 }

@@ -151,8 +151,8 @@ export class PostgresJobStore implements JobStore {
     return this.#run("getAttempts", () => getAttempts(this.#db, jobId));
   }
 
-  async getLogs(jobId: string, limit?: number): Promise<JobLogLine[]> {
-    return this.#run("getLogs", () => getLogs(this.#db, jobId, limit));
+  async getLogs(jobId: string, limit?: number, after?: number): Promise<JobLogLine[]> {
+    return this.#run("getLogs", () => getLogs(this.#db, jobId, limit, after));
   }
 
   async get(jobId: string): Promise<StoredJob | null> {

@@ -12,6 +12,7 @@ export const DEFAULT_LOG_LIMIT = 1000;
 const MAX_LOG_LIMIT = 100_000;
 
 interface LogRow {
+  id: number;
   job_id: number;
   attempt: number;
   at: number;
@@ -23,8 +24,11 @@ interface LogRow {
 export interface LogStatements {
   /** Append lines in one transaction; lines of jobs that do not exist are dropped. */
   append(lines: readonly JobLogLine[]): void;
-  /** Lines of a job, oldest first (by `at`, then insertion order), at most `limit`. */
-  get(jobId: string, limit?: number): JobLogLine[];
+  /**
+   * Lines of a job, oldest first (by `at`, then insertion order), at most `limit`; with
+   * `after`, only the lines whose `seq` is greater, in append order.
+   */
+  get(jobId: string, limit?: number, after?: number): JobLogLine[];
 }
 
 /** Prepare the log statements once. */
@@ -39,8 +43,15 @@ export function prepareLogs(db: Database.Database): LogStatements {
 
   // Contract: inputs job id and a limit; the job's lines, oldest first. Uses job_logs_job_at_idx.
   const select = db.prepare<[number, number], LogRow>(
-    `SELECT job_id, attempt, at, level, message FROM job_logs
+    `SELECT id, job_id, attempt, at, level, message FROM job_logs
       WHERE job_id = ? ORDER BY at, id LIMIT ? + 0`,
+  );
+
+  // Contract: inputs job id, a seq and a limit; the job's lines appended after that seq, in
+  // append order. Uses job_logs_job_at_idx (job_id prefix).
+  const selectAfter = db.prepare<[number, number, number], LogRow>(
+    `SELECT id, job_id, attempt, at, level, message FROM job_logs
+      WHERE job_id = ? AND id > ? ORDER BY id LIMIT ? + 0`,
   );
 
   const appendBatch = db.transaction((lines: readonly JobLogLine[]) => {
@@ -54,15 +65,18 @@ export function prepareLogs(db: Database.Database): LogStatements {
     append: (lines) => {
       if (lines.length > 0) appendBatch.immediate(lines);
     },
-    get: (jobId, limit) => {
+    get: (jobId, limit, after) => {
       const id = parseJobId(jobId);
       if (id === null) return [];
-      return select.all(id, clampLimit(limit, DEFAULT_LOG_LIMIT, MAX_LOG_LIMIT)).map((row) => ({
+      const max = clampLimit(limit, DEFAULT_LOG_LIMIT, MAX_LOG_LIMIT);
+      const rows = after === undefined ? select.all(id, max) : selectAfter.all(id, after, max);
+      return rows.map((row) => ({
         jobId: String(row.job_id),
         attempt: row.attempt,
         at: row.at,
         level: row.level,
         message: row.message,
+        seq: row.id,
       }));
     },
   };

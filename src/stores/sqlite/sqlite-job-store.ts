@@ -162,8 +162,8 @@ export class SqliteJobStore implements JobStore {
     this.#run("appendLogs", () => this.#logs.append(lines));
   }
 
-  async getLogs(jobId: string, limit?: number): Promise<JobLogLine[]> {
-    return this.#run("getLogs", () => this.#logs.get(jobId, limit));
+  async getLogs(jobId: string, limit?: number, after?: number): Promise<JobLogLine[]> {
+    return this.#run("getLogs", () => this.#logs.get(jobId, limit, after));
   }
 
   async getAttempts(jobId: string): Promise<StoredJobAttempt[]> {
