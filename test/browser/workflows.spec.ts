@@ -207,3 +207,27 @@ test("a refused action shows what the server said", async ({ page, signIn, kairo
   await expect(refusal).toContainText(`run ${id} of workflow "${SEED.relay}" has no task "gone"`);
   await expect(node(page, "extract")).toHaveAttribute("data-state", "success");
 });
+
+test("cancelling a run asks first, then the run ends failed with the note", async ({
+  page,
+  signIn,
+  kairos,
+}) => {
+  await signIn("write");
+  await api(kairos, "POST", `${relay}/pause`, {});
+  try {
+    const id = String((await api(kairos, "POST", `${relay}/runs`, {})).id);
+    await page.goto(`/runs/${id}`);
+    await expect(page.getByTestId("run-state")).toHaveText("queued");
+    await page.getByTestId("action-cancel").click();
+    const dialog = page.getByRole("dialog", { name: `Cancel run ${id}?` });
+    await dialog.getByLabel("Note").fill("not needed today");
+    await dialog.getByTestId("action-cancel-confirm").click();
+    await expect(dialog).toBeHidden();
+    await expect(page.getByTestId("run-state")).toHaveText("failed");
+    await expect(page.locator(".facts")).toContainText("not needed today");
+    await expect(page.getByTestId("action-cancel")).toHaveCount(0);
+  } finally {
+    await api(kairos, "POST", `${relay}/resume`, {});
+  }
+});
