@@ -48,33 +48,64 @@ export const triggerRun = (api: Api, name: string, params: Record<string, unknow
 export const setPaused = (api: Api, name: string, pause: boolean) =>
   api.call<unknown>("POST", `${wf(name)}/${pause ? "pause" : "resume"}`, { body: {} });
 
-/** The mutating actions of a run page (clear and mark act on the selected task). */
-export type RunAction = "clear" | "mark" | "cancel" | "stop" | "start";
+/** The states a task can be marked in by hand. */
+export type MarkState = "success" | "failed" | "skipped";
+/** Every mark state, in the order the buttons show them. */
+export const MARK_STATES: readonly MarkState[] = ["success", "failed", "skipped"];
 
-/** Ask for a run action; `task` is the selected task (clear, mark). */
-export function runAction(api: Api, id: string, action: RunAction, task: string): Promise<unknown> {
-  switch (action) {
-    case "clear":
-      return api.call("POST", `${run(id)}/clear`, { body: { tasks: [task], downstream: true } });
-    case "mark":
-      return api.call("POST", `${run(id)}/tasks/${encodeURIComponent(task)}/mark`, {
-        body: { state: "success" },
-      });
-    case "cancel":
-      return api.call("POST", `${run(id)}/cancel`, { body: {} });
-    default:
-      return api.call("POST", `${run(id)}/${action}`, { body: { requestedBy: "dashboard" } });
-  }
+/** What a clear acts on: the task, the task and its downstream, or every failed task. */
+export type ClearScope = "task" | "downstream" | "failed";
+
+/** The body of POST /runs/{id}/clear. */
+export type ClearBody = S["ClearBody"];
+
+/** The clear body for a scope: "failed" is every failed task of the run (onlyFailed). */
+export function clearBody(run: RunDetail, task: string, scope: ClearScope): ClearBody {
+  if (scope === "failed")
+    return { tasks: run.tasks.map((t) => t.taskId), downstream: false, onlyFailed: true };
+  return { tasks: [task], downstream: scope === "downstream" };
+}
+
+/** Clear tasks of a run to rerun them. */
+export const clearTasks = (api: Api, id: string, body: ClearBody) =>
+  api.call<WorkflowRun>("POST", `${run(id)}/clear`, { body });
+
+/** Set a task's state by hand (and, with `downstream`, every task downstream of it). */
+export const markTask = (
+  api: Api,
+  id: string,
+  task: string,
+  state: MarkState,
+  downstream = false,
+) =>
+  api.call<WorkflowRun>("POST", `${run(id)}/tasks/${encodeURIComponent(task)}/mark`, {
+    body: downstream ? { state, downstream } : { state },
+  });
+
+/** Set (or, with an empty text, remove) the note of a run or of one of its tasks. */
+export const setNote = (api: Api, id: string, text: string, task?: string) =>
+  api.call<RunDetail>("PUT", `${run(id)}/note`, {
+    body: { note: text.trim() === "" ? null : text, ...(task ? { task } : {}) },
+  });
+
+/** The whole-run controls. */
+export type RunControl = "cancel" | "stop" | "start";
+
+/** Cancel (with an optional note), stop or start a run. */
+export function runControl(api: Api, id: string, action: RunControl, note = ""): Promise<unknown> {
+  if (action === "cancel")
+    return api.call("POST", `${run(id)}/cancel`, { body: note.trim() ? { note } : {} });
+  return api.call("POST", `${run(id)}/${action}`, { body: { requestedBy: "dashboard" } });
 }
 
 /** Run states that never change again (until a clear). */
 export const FINISHED_RUN_STATES: readonly string[] = ["success", "failed", "cancelled"];
 
-/** The whole-run actions its state allows (clear and mark are always offered for a task). */
-export function runActionsFor(state: string): RunAction[] {
-  if (FINISHED_RUN_STATES.includes(state)) return ["clear", "mark"];
-  if (state === "stopped") return ["clear", "mark", "start", "cancel"];
-  return ["clear", "mark", "stop", "cancel"];
+/** The whole-run controls a run's state allows (clear, mark and notes are always offered). */
+export function runControlsFor(state: string): RunControl[] {
+  if (FINISHED_RUN_STATES.includes(state)) return [];
+  if (state === "stopped") return ["start", "cancel"];
+  return ["stop", "cancel"];
 }
 
 /** The parts of a stored definition the pages show. */
@@ -163,4 +194,15 @@ export function gridRuns(runs: readonly RunDetail[]): GridRun[] {
     state: r.state,
     taskStates: Object.fromEntries(r.tasks.map((t) => [t.taskId, t.state])),
   }));
+}
+
+/** How long a try took ("850 ms", "12.3 s", "4 min 5 s"), null while it has not ended. */
+export function tryDuration(t: Pick<TaskInstance, "startedAt" | "finishedAt">): string | null {
+  if (t.startedAt === null || t.finishedAt === null) return null;
+  const ms = Date.parse(t.finishedAt) - Date.parse(t.startedAt);
+  if (!Number.isFinite(ms) || ms < 0) return null;
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)} min ${s % 60} s`;
 }

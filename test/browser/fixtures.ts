@@ -2,7 +2,8 @@
  * The specs' `test` (each spec file starts with `test.skip(!dashboardBuilt(), NOT_BUILT)`: no
  * build, nothing to test); pages opened at the seeded server (`baseURL`); `kairos` the seeded data; `signIn` puts a token
  * where the app keeps it (sessionStorage `kairos.token`) before any page script runs; `shot`
- * saves a full-page screenshot under test-results/screenshots/.
+ * saves a screenshot under test-results/screenshots/ (the full page unless `{ fullPage: false }`:
+ * the viewport only, for the docs' pictures of long pages).
  */
 import { test as base, type Page } from "@playwright/test";
 import { browserEnv, type BrowserEnv } from "./env.js";
@@ -18,7 +19,7 @@ export const ACTIONS = '[data-testid^="action-"]';
 export const test = base.extend<{
   kairos: BrowserEnv;
   signIn: (scope: "read" | "write") => Promise<void>;
-  shot: (name: string) => Promise<void>;
+  shot: (name: string, options?: { fullPage?: boolean }) => Promise<void>;
 }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures' parameters
   kairos: async ({}, use) => {
@@ -33,8 +34,9 @@ export const test = base.extend<{
     });
   },
   shot: async ({ page }, use) => {
-    await use(async (name) => {
-      await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+    await use(async (name, options) => {
+      const fullPage = options?.fullPage ?? true;
+      await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage });
     });
   },
 });

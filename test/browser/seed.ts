@@ -1,6 +1,6 @@
 /**
  * The store the browser suite looks at: a kairos.yaml with a function that succeeds, one that
- * fails, a schedule (hourly, so it never fires during the run) and a workflow, written to a
+ * fails, a schedule (hourly, so it never fires during the run) and two workflows, written to a
  * directory of its own. Plain data: the global setup applies it and enqueues the jobs.
  */
 import fs from "node:fs";
@@ -13,6 +13,8 @@ export const SEED = {
   failMessage: "boom: the browser suite's failing function",
   schedule: "greet-hourly",
   workflow: "pipeline",
+  /** A workflow whose two tasks succeed (the run page's live and action tests trigger it). */
+  relay: "relay",
 } as const;
 
 const CONFIG = `
@@ -33,6 +35,10 @@ workflows:
     tasks:
       - { id: first, fn: ${SEED.okFn}, payload: { who: first } }
       - { id: second, fn: ${SEED.okFn}, dependsOn: [first] }
+  - name: ${SEED.relay}
+    tasks:
+      - { id: extract, fn: ${SEED.okFn}, payload: { who: extract } }
+      - { id: load, fn: ${SEED.okFn}, payload: { who: load }, dependsOn: [extract] }
 `;
 
 const FUNCTIONS = `

@@ -4,8 +4,10 @@ import {
   paramFields,
   paramsFromForm,
   readDefinition,
-  runActionsFor,
+  clearBody,
+  runControlsFor,
   scheduleText,
+  tryDuration,
   type RunDetail,
 } from "../../dashboard/src/workflows-api.js";
 
@@ -76,11 +78,22 @@ describe("trigger params", () => {
 
 describe("run actions", () => {
   it("offers stop for a live run, start for a stopped one, neither for a finished one", () => {
-    expect(runActionsFor("running")).toEqual(["clear", "mark", "stop", "cancel"]);
-    expect(runActionsFor("queued")).toEqual(["clear", "mark", "stop", "cancel"]);
-    expect(runActionsFor("stopped")).toEqual(["clear", "mark", "start", "cancel"]);
-    expect(runActionsFor("success")).toEqual(["clear", "mark"]);
-    expect(runActionsFor("failed")).toEqual(["clear", "mark"]);
+    expect(runControlsFor("running")).toEqual(["stop", "cancel"]);
+    expect(runControlsFor("queued")).toEqual(["stop", "cancel"]);
+    expect(runControlsFor("stopped")).toEqual(["start", "cancel"]);
+    expect(runControlsFor("success")).toEqual([]);
+    expect(runControlsFor("failed")).toEqual([]);
+  });
+
+  it("clears the task, the task and its downstream, or every failed task of the run", () => {
+    const r = { tasks: [{ taskId: "a" }, { taskId: "b" }, { taskId: "c" }] } as RunDetail;
+    expect(clearBody(r, "b", "task")).toEqual({ tasks: ["b"], downstream: false });
+    expect(clearBody(r, "b", "downstream")).toEqual({ tasks: ["b"], downstream: true });
+    expect(clearBody(r, "b", "failed")).toEqual({
+      tasks: ["a", "b", "c"],
+      downstream: false,
+      onlyFailed: true,
+    });
   });
 });
 
@@ -109,5 +122,18 @@ describe("gridRuns", () => {
         taskStates: { a: "running" },
       },
     ]);
+  });
+});
+
+describe("tryDuration", () => {
+  const at = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms).toISOString();
+  it("says how long a finished try took, in a unit that fits", () => {
+    expect(tryDuration({ startedAt: at(0), finishedAt: at(850) })).toBe("850 ms");
+    expect(tryDuration({ startedAt: at(0), finishedAt: at(12_340) })).toBe("12.3 s");
+    expect(tryDuration({ startedAt: at(0), finishedAt: at(245_000) })).toBe("4 min 5 s");
+  });
+  it("is null for a try that has not started or not ended", () => {
+    expect(tryDuration({ startedAt: null, finishedAt: null })).toBeNull();
+    expect(tryDuration({ startedAt: at(0), finishedAt: null })).toBeNull();
   });
 });

@@ -2,89 +2,27 @@
  * @module dashboard/pages/run
  * One workflow run: the task graph coloured by its task instances' states (re-read live on
  * every event of the run and of its tasks' jobs), the task table with tries, errors and notes,
- * the selected task's "why" answer and, for a write token, clear / mark (on the selected task)
- * and cancel / stop / start (the run).
+ * the selected task's panel (components/task-panel: its try, note, "why", log lines slot and,
+ * for a write token, mark / clear / note) and the run's own actions (components/run-actions).
  */
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import { DagGraph } from "../components/dag/DagGraph.js";
 import { Link } from "../components/link.js";
+import { RunActions } from "../components/run-actions.js";
 import { EmptyState, ErrorState, Loading } from "../components/states.js";
+import { TaskPanel } from "../components/task-panel.js";
 import { Time } from "../components/time.js";
-import { useCanWrite, useLive, useServices } from "../context.js";
+import { useLive, useServices } from "../context.js";
 import { useFetch } from "../use-fetch.js";
-import {
-  getRun,
-  runAction,
-  runActionsFor,
-  taskWhy,
-  type RunAction,
-  type RunDetail,
-  type TaskInstance,
-} from "../workflows-api.js";
+import { getRun, type RunDetail, type TaskInstance } from "../workflows-api.js";
 import { StateBadge } from "./jobs.js";
 
-const LABELS: Record<RunAction, string> = {
-  clear: "Clear task (and downstream)",
-  mark: "Mark task success",
-  cancel: "Cancel run",
-  stop: "Stop run",
-  start: "Start run",
-};
-
-function Actions({ run, task, onDone }: { run: RunDetail; task: string; onDone: () => void }) {
-  const { api } = useServices();
-  const canWrite = useCanWrite();
-  const [busy, setBusy] = useState<RunAction | null>(null);
-  const [error, setError] = useState<Error | null>(null);
-  if (!canWrite) return null;
-  const act = (a: RunAction) => {
-    setBusy(a);
-    setError(null);
-    runAction(api, run.id, a, task).then(
-      () => (setBusy(null), onDone()),
-      (e: unknown) => (setBusy(null), setError(e instanceof Error ? e : new Error(String(e)))),
-    );
-  };
-  return (
-    <div className="actions">
-      {runActionsFor(run.state).map((a) => (
-        <button
-          key={a}
-          type="button"
-          data-testid={`action-${a}`}
-          disabled={busy !== null}
-          onClick={() => act(a)}
-        >
-          {LABELS[a]}
-        </button>
-      ))}
-      {error ? <ErrorState error={error} title="The action was refused" /> : null}
-    </div>
-  );
-}
-
-function Why({ runId, task, version }: { runId: string; task: string; version: string }) {
-  const { api } = useServices();
-  const why = useFetch(`${runId}|${task}|${version}`, () => taskWhy(api, runId, task));
-  if (why.error) return <ErrorState error={why.error} title="The why answer could not be loaded" />;
-  if (!why.data) return <Loading />;
-  const summary = why.data.summary;
-  const lines = why.data.lines.filter((l) => l !== summary);
-  return (
-    <section data-testid="task-why" aria-live="polite">
-      <h2>
-        Why? {task} is {why.data.state}
-      </h2>
-      <p>{summary}</p>
-      {lines.length > 0 ? (
-        <ul>
-          {lines.map((l, i) => (
-            <li key={i}>{l}</li>
-          ))}
-        </ul>
-      ) : null}
-    </section>
-  );
+/**
+ * The selected task's log lines panel: helper C's component goes here (given the run and the
+ * task instance; its try's job is `task.jobId`). Nothing until then.
+ */
+function taskLogs(_run: RunDetail, _task: TaskInstance): ReactNode {
+  return null;
 }
 
 function TaskRow({
@@ -153,7 +91,6 @@ export function RunPage({ id }: { id: string }) {
   const task = picked && r.tasks.some((t) => t.taskId === picked) ? picked : defaultTask(r);
   const states = Object.fromEntries(r.tasks.map((t) => [t.taskId, t.state]));
   const selected = r.tasks.find((t) => t.taskId === task);
-  const version = selected ? `${r.updatedAt}|${selected.state}|${selected.tryNumber}` : r.updatedAt;
   return (
     <article aria-labelledby="run-title">
       <h1 id="run-title">
@@ -190,7 +127,7 @@ export function RunPage({ id }: { id: string }) {
           </>
         ) : null}
       </dl>
-      {task ? <Actions run={r} task={task} onDone={run.reload} /> : null}
+      <RunActions run={r} onDone={run.reload} />
       {r.tasks.length === 0 ? (
         <EmptyState>This run has no tasks yet: they are created when it starts.</EmptyState>
       ) : (
@@ -228,7 +165,9 @@ export function RunPage({ id }: { id: string }) {
           </table>
         </>
       )}
-      {task ? <Why runId={r.id} task={task} version={version} /> : null}
+      {selected ? (
+        <TaskPanel run={r} task={selected} onDone={run.reload} logs={taskLogs(r, selected)} />
+      ) : null}
     </article>
   );
 }
