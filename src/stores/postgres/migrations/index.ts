@@ -20,6 +20,7 @@ import { sql as workflowsSql } from "./008-workflows.js";
 import { sql as apiTokensSql } from "./009-api-tokens.js";
 import { sql as eventFeedSql } from "./010-event-feed.js";
 import { sql as controlSql } from "./011-control.js";
+import { sql as instancesSql } from "./012-instances.js";
 
 /** One schema migration: applied once, in version order, inside the runner's transaction. */
 export interface PgMigration {
@@ -42,4 +43,5 @@ export const MIGRATIONS: readonly PgMigration[] = [
   { version: 9, name: "api-tokens", sql: apiTokensSql },
   { version: 10, name: "event-feed", sql: eventFeedSql },
   { version: 11, name: "control", sql: controlSql },
+  { version: 12, name: "instances", sql: instancesSql },
 ];

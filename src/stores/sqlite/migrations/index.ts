@@ -15,6 +15,7 @@ import { sql as workflowsSql } from "./009-workflows.js";
 import { sql as apiTokensSql } from "./010-api-tokens.js";
 import { sql as eventFeedSql } from "./011-event-feed.js";
 import { sql as controlSql } from "./012-control.js";
+import { sql as instancesSql } from "./013-instances.js";
 
 /** One schema migration: applied once, in version order, inside the runner's transaction. */
 export interface Migration {
@@ -37,4 +38,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 10, name: "api-tokens", sql: apiTokensSql },
   { version: 11, name: "event-feed", sql: eventFeedSql },
   { version: 12, name: "control", sql: controlSql },
+  { version: 13, name: "instances", sql: instancesSql },
 ];
