@@ -27,7 +27,7 @@ import type {
   TokensApi,
 } from "../runtime/client.js";
 import type { FeedEvent } from "../core/feed/types.js";
-import type { FunctionsApi } from "../index.js";
+import type { FunctionsApi, InstanceInfo } from "../index.js";
 import type { EnqueueOptions, Job } from "../runtime/kairos.js";
 import {
   baseHeaders,
@@ -173,6 +173,11 @@ export class HttpClient implements KairosClient {
       "feedPage",
     );
     return { items: page.items, nextAfter: page.nextAfter };
+  }
+
+  /** GET /instances. */
+  async instances(): Promise<InstanceInfo[]> {
+    return (await this.call<{ items: InstanceInfo[] }>("listInstances", {}, "none")).items;
   }
 
   /** GET /events as SSE, resumed by Last-Event-ID across reconnects. */

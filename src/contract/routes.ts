@@ -10,6 +10,7 @@ import { IdParam, NameParam, NoteBody } from "./schemas/common.js";
 import { ApplyBody, ApplyResult } from "./schemas/config.js";
 import { EventQuery, FeedPage, RecentEventQuery, WhoAmI } from "./schemas/events.js";
 import { FunctionList, FunctionWorkerList, WaitingReason } from "./schemas/functions.js";
+import { InstanceList } from "./schemas/instances.js";
 import * as J from "./schemas/jobs.js";
 import * as S from "./schemas/schedules.js";
 import { CreateTokenBody, CreatedToken, TokenInfo, TokenList } from "./schemas/tokens.js";
@@ -285,6 +286,7 @@ export const systemRoutes = {
     responses: { 200: json(FeedPage) },
   }),
   whoami: route("/whoami", { method: "get", responses: { 200: json(WhoAmI) } }),
+  listInstances: route("/instances", { method: "get", responses: { 200: json(InstanceList) } }),
 };
 
 /** Every route by name. */
