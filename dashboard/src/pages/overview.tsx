@@ -5,6 +5,7 @@
  * most once a second).
  */
 import { useEffect, useMemo } from "react";
+import { ClusterPanel } from "../components/cluster-panel.js";
 import { Link } from "../components/link.js";
 import { EmptyState, ErrorState, Loading } from "../components/states.js";
 import { Time } from "../components/time.js";
@@ -56,6 +57,7 @@ export function OverviewPage() {
           ))}
         </ul>
       )}
+      <ClusterPanel />
       <h2>Recent failures</h2>
       {failures.error ? (
         <ErrorState error={failures.error} title="The failures could not be loaded" />
