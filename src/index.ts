@@ -165,6 +165,7 @@ export type {
   ConcurrencyOptions,
 } from "./runtime/functions.js";
 export type { WorkerPoolStats } from "./runtime/worker/worker-pool.js";
+export type { InstanceDuty, InstanceInfo, InstanceRecord } from "./runtime/instances-api.js";
 export type { KairosEventMap, KairosEventName, KairosListener } from "./ports/events.js";
 export type { JobAttempt } from "./runtime/job-view.js";
 export type { JobAttemptOutcome } from "./core/jobs/attempts.js";

@@ -12,6 +12,7 @@ import { systemRoutes } from "../contract/routes.js";
 import { registerEvents } from "./events-sse.js";
 import { registerConfig } from "./handlers/config.js";
 import { registerFunctions } from "./handlers/functions.js";
+import { registerInstances } from "./handlers/instances.js";
 import { registerJobs } from "./handlers/jobs.js";
 import { on, send } from "./handlers/kit.js";
 import { registerRuns } from "./handlers/runs.js";
@@ -45,6 +46,7 @@ export function createApp(options: AppOptions & { readonly signal?: AbortSignal 
   registerRuns(app, client);
   registerConfig(app, client);
   registerTokens(app, client);
+  registerInstances(app, client);
   registerEvents(app, options.feed, {
     keepaliveMs: options.keepaliveMs,
     signal: options.signal,

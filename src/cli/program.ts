@@ -21,6 +21,7 @@ import { registerApply } from "./commands/apply.js";
 import { registerDev } from "./commands/dev.js";
 import { registerServer } from "./commands/server.js";
 import { registerFunctions } from "./commands/functions.js";
+import { registerInstances } from "./commands/instances.js";
 import { registerRuns } from "./commands/runs.js";
 import { registerWorkflows } from "./commands/workflows.js";
 import { registerTokens } from "./commands/tokens.js";
@@ -86,6 +87,7 @@ export function buildProgram(rawIo: Io, setExit: (code: number) => void): Comman
   registerSchedules(program, io, withClient);
   registerJobs(program, io, withClient);
   registerFunctions(program, io, withClient);
+  registerInstances(program, io, withClient);
   registerWorkflows(program, io, withClient);
   registerRuns(program, io, withClient);
   registerTokens(program, io, withClient);

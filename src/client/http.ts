@@ -27,7 +27,7 @@ import type {
   TokensApi,
 } from "../runtime/client.js";
 import type { FeedEvent } from "../core/feed/types.js";
-import type { FunctionsApi } from "../index.js";
+import type { FunctionsApi, InstanceInfo } from "../index.js";
 import type { EnqueueOptions, Job } from "../runtime/kairos.js";
 import type { JobStats, StatsOptions } from "../runtime/client.js";
 import {
@@ -181,6 +181,11 @@ export class HttpClient implements KairosClient {
     const s = (ms: number | undefined) => (ms === undefined ? undefined : Math.round(ms / 1000));
     const query = { window: s(options.windowMs), bucket: s(options.bucketMs) };
     return this.call("stats", { query }, "stats");
+  }
+
+  /** GET /instances. */
+  async instances(): Promise<InstanceInfo[]> {
+    return (await this.call<{ items: InstanceInfo[] }>("listInstances", {}, "none")).items;
   }
 
   /** GET /events as SSE, resumed by Last-Event-ID across reconnects. */

@@ -24,6 +24,7 @@ import type {
   FeedSubscribeOptions,
   FunctionsApi,
   ClientJobsApi,
+  InstanceInfo,
   KairosClient,
   TokensApi,
 } from "../runtime/client.js";
@@ -118,6 +119,11 @@ export class LocalClient implements KairosClient {
   /** Follow the store's event feed (works on a local file too: it tails the table). */
   subscribe(filter: FeedFilter, options?: FeedSubscribeOptions): AsyncIterable<FeedItem> {
     return this.kairos.feed.subscribe(filter, options);
+  }
+
+  /** The deployment's processes, from the store's instance table. */
+  instances(): Promise<InstanceInfo[]> {
+    return this.kairos.instances();
   }
 
   /** Stop the engine when this client owns it. */

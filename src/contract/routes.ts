@@ -11,6 +11,7 @@ import { ApplyBody, ApplyResult } from "./schemas/config.js";
 import { EventQuery, FeedPage, RecentEventQuery, WhoAmI } from "./schemas/events.js";
 import { Stats, StatsQuery } from "./schemas/stats.js";
 import { FunctionList, FunctionWorkerList, WaitingReason } from "./schemas/functions.js";
+import { InstanceList } from "./schemas/instances.js";
 import * as J from "./schemas/jobs.js";
 import * as S from "./schemas/schedules.js";
 import { CreateTokenBody, CreatedToken, TokenInfo, TokenList } from "./schemas/tokens.js";
@@ -291,6 +292,7 @@ export const systemRoutes = {
     request: { query: StatsQuery },
     responses: { 200: json(Stats) },
   }),
+  listInstances: route("/instances", { method: "get", responses: { 200: json(InstanceList) } }),
 };
 
 /** Every route by name. */

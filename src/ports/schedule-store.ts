@@ -28,6 +28,7 @@
 import type { JobOrigin, NewJob, StoredJob } from "./job-store.js";
 import type { StoredFunction } from "../core/functions/types.js";
 import type { FunctionRegistryStore } from "./function-registry.js";
+import type { InstanceStore } from "./instance-store.js";
 import type { ObjectSource } from "../core/object-source.js";
 import type { PlanChange } from "../core/reconcile/types.js";
 import type {
@@ -136,6 +137,8 @@ export interface ScheduleStore {
   getFunction(name: string): Promise<StoredFunction | null>;
   /** The function registry on the same database (defined functions, live workers), if any. */
   readonly functionRegistry?: FunctionRegistryStore;
+  /** The live processes of the deployment on the same database, if any. */
+  readonly instances?: InstanceStore;
 
   /**
    * Apply a reconcile plan in one transaction: all changes or none. Throws ConflictError when a

@@ -10,6 +10,7 @@ import type { FeedEvent, FeedFilter } from "../core/feed/types.js";
 import type { PlanItem } from "../core/reconcile/types.js";
 import type { TokenInfo, TokenScope } from "../core/tokens.js";
 import type { FunctionsApi } from "./function-catalog.js";
+import type { InstanceInfo } from "./instances-api.js";
 import type { Job } from "./job-view.js";
 import type { EnqueueOptions, JobsApi } from "./jobs-api.js";
 import type { ScheduleHistoryEntry } from "../ports/schedule-store.js";
@@ -25,6 +26,7 @@ export type { FeedEvent, FeedFilter, FeedKind } from "../core/feed/types.js";
 export type { TokenInfo, TokenScope } from "../core/tokens.js";
 export type { PlanItem } from "../core/reconcile/types.js";
 export type { FunctionInfo, FunctionsApi } from "./function-catalog.js";
+export type { InstanceInfo } from "./instances-api.js";
 export type { Job, JobAttempt } from "./job-view.js";
 export type {
   CancelResult,
@@ -189,6 +191,8 @@ export interface KairosClient {
   subscribe(filter: FeedFilter, options?: FeedSubscribeOptions): AsyncIterable<FeedItem>;
   /** Jobs created and finished per bucket over a window, with the live counts (GET /stats). */
   stats(options?: StatsOptions): Promise<JobStats>;
+  /** The deployment's processes (who leads, each duty's last run), live leader first. */
+  instances(): Promise<InstanceInfo[]>;
   /** Release what the client holds (the local engine, the HTTP agent). */
   close(): Promise<void>;
 }

@@ -9,7 +9,7 @@
  * idempotent; a concurrent caller of `stop` gets the same in-flight promise.
  */
 import { randomUUID } from "node:crypto";
-import { NotFoundError, ShuttingDownError, StoreUnavailableError } from "../core/errors.js";
+import { NotFoundError, ShuttingDownError } from "../core/errors.js";
 import type { KairosEventName, KairosListener } from "../ports/events.js";
 import type {
   PlanChange,
@@ -29,6 +29,8 @@ import { EventBus } from "./event-bus.js";
 import { FunctionRegistry, type FunctionOptions, type JobHandler } from "./functions.js";
 import { FunctionCatalog, type FunctionsApi } from "./function-catalog.js";
 import { FunctionPresence } from "./function-presence.js";
+import { InstanceReporter, instanceSnapshot } from "./instance-reporter.js";
+import { listInstances, type InstanceInfo } from "./instances-api.js";
 import { JobFactory } from "./job-factory.js";
 import type { Job } from "./job-view.js";
 import { createJobsApi, type EnqueueOptions, type JobsApi } from "./jobs-api.js";
@@ -38,6 +40,7 @@ import type { SchedulerLoop, SchedulerLoopOptions } from "./scheduler/scheduler-
 import type { SchedulesApi } from "./schedules-api.js";
 import { readMetricsSnapshot, readStats, type JobStats, type StatsOptions } from "./stats.js";
 import { monitorStore, StoreHealth } from "./store-health.js";
+import { pingStore } from "./store-ping.js";
 import { NOTHING_STOPPED, type StopReport } from "./worker/drain.js";
 import { NO_POOL_STATS } from "./worker/options.js";
 import { WorkerPool } from "./worker/worker-pool.js";
@@ -61,6 +64,7 @@ export class Kairos {
   private readonly enqueuer: ReturnType<typeof createJobsApi>;
   private pool: WorkerPool | null = null;
   private presence: FunctionPresence | null = null;
+  private reporter: InstanceReporter | null = null;
   private readonly catalog: FunctionCatalog;
   private leader: Leadership | null = null;
   private scheduler: ReturnType<typeof createSchedulerDuty> | null = null;
@@ -214,20 +218,31 @@ export class Kairos {
       this.pool.start();
       this.presence = await FunctionPresence.startFor(this.deps, this.registry, workerId);
     }
-    if (scheduler === false) return;
-    const leaseMs = poolOptions.leaseMs ?? 30_000;
-    this.leader = new Leadership(
-      this.leaderDuties(
-        typeof scheduler === "object" ? scheduler : {},
-        recoverIntervalMs ?? Math.max(250, Math.floor(leaseMs / 2)),
-      ),
-      this.deps.leaderLock ?? null,
-      this.events,
-      this.deps.clock,
-      this.deps.logger,
-      leaderCheckMs ?? 1_000,
+    if (scheduler !== false) {
+      const leaseMs = poolOptions.leaseMs ?? 30_000;
+      this.leader = new Leadership(
+        this.leaderDuties(
+          typeof scheduler === "object" ? scheduler : {},
+          recoverIntervalMs ?? Math.max(250, Math.floor(leaseMs / 2)),
+        ),
+        this.deps.leaderLock ?? null,
+        this.events,
+        this.deps.clock,
+        this.deps.logger,
+        leaderCheckMs ?? 1_000,
+      );
+      this.leader.start();
+    }
+    const slots = workers === false ? null : (poolOptions.concurrency ?? 10);
+    this.reporter = await InstanceReporter.startFor(this.deps, this.events, workerId, () =>
+      instanceSnapshot(this.leadership(), this.registry, slots, this.stats().running),
     );
-    this.leader.start();
+  }
+
+  /** The deployment's processes, leader first, each marked live or stale (runtime/instances-api). */
+  instances(): Promise<InstanceInfo[]> {
+    this.assertOpen();
+    return listInstances(this.deps, this.reporter);
   }
 
   /** The duties this process runs while it leads. */
@@ -276,6 +291,7 @@ export class Kairos {
     if (!this.stopping) {
       this.stopping = (async () => {
         await this.leader?.stop();
+        await this.reporter?.stop();
         await this.wf.stop();
         const report = (await this.pool?.stop(options.drainMs ?? 10_000)) ?? NOTHING_STOPPED;
         await this.presence?.stop();
@@ -317,11 +333,8 @@ export class Kairos {
   /** The stored schedules and functions, for planning a reconcile (`kairos apply`). */
   async reconcileState(): Promise<{ schedules: StoredSchedule[]; functions: StoredFunction[] }> {
     this.assertOpen();
-    const store = requireScheduleStore(this.deps.scheduleStore);
-    const [schedules, functions] = await Promise.all([
-      store.listSchedules(),
-      store.listFunctions(),
-    ]);
+    const s = requireScheduleStore(this.deps.scheduleStore);
+    const [schedules, functions] = await Promise.all([s.listSchedules(), s.listFunctions()]);
     return { schedules, functions };
   }
 
@@ -337,23 +350,9 @@ export class Kairos {
     this.loop()?.wake();
   }
 
-  /**
-   * Resolves when the store answers a trivial read within `timeoutMs` (readiness probes);
-   * rejects with StoreUnavailableError when it does not, or with the store's own error.
-   */
-  async ping(timeoutMs = 1_000): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new StoreUnavailableError(`the store did not answer within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-    });
-    try {
-      await Promise.race([this.deps.store.get("0"), late]);
-    } finally {
-      clearTimeout(timer);
-    }
+  /** Resolves when the store answers a trivial read within `timeoutMs` (runtime/store-ping). */
+  ping(timeoutMs = 1_000): Promise<void> {
+    return pingStore(this.deps.store, timeoutMs);
   }
 
   /** Live job and run counts of the whole store, for metrics (one grouped read each). */

@@ -7,6 +7,7 @@
 import { useEffect, useMemo } from "react";
 import { ThroughputCharts } from "../components/chart-throughput.js";
 import { LiveCounts, QueueTable } from "../components/chart-live.js";
+import { ClusterPanel } from "../components/cluster-panel.js";
 import { Link } from "../components/link.js";
 import { EmptyState, ErrorState, Loading } from "../components/states.js";
 import { Time } from "../components/time.js";
@@ -46,6 +47,7 @@ export function OverviewPage() {
           <QueueTable stats={stats.data} />
         </>
       )}
+      <ClusterPanel />
       <h2>Recent failures</h2>
       {failures.error ? (
         <ErrorState error={failures.error} title="The failures could not be loaded" />

@@ -49,6 +49,7 @@ import {
   type ScheduleSuiteContext,
 } from "./schedule-store-fixtures.js";
 import { defineHistoryTests } from "./schedule-store-history.js";
+import { defineInstanceTests } from "./schedule-store-instances.js";
 import { definePlanTests } from "./schedule-store-plan.js";
 import { definePlanFunctionTests } from "./schedule-store-plan-functions.js";
 import { defineQueryTests } from "./schedule-store-queries.js";
@@ -100,6 +101,7 @@ export function defineScheduleStoreConformance(
     defineHistoryTests(ctx);
     defineRetentionTests(ctx);
     defineFunctionRegistryTests(ctx);
+    defineInstanceTests(ctx);
     defineLifecycleTests(ctx);
   });
 }
@@ -122,7 +124,7 @@ function defineLifecycleTests(ctx: ScheduleSuiteContext): void {
 
       // fireSlots is optional; when present it is covered below.
       const scheduleCalls: Record<
-        Exclude<keyof ScheduleStore, "fireSlots" | "functionRegistry">,
+        Exclude<keyof ScheduleStore, "fireSlots" | "functionRegistry" | "instances">,
         () => Promise<unknown>
       > = {
         migrate: () => schedules.migrate(),
@@ -153,6 +155,10 @@ function defineLifecycleTests(ctx: ScheduleSuiteContext): void {
         deleteScheduleHistory: () =>
           schedules.deleteScheduleHistory({ recordedBefore: T0, keepLatest: 0, limit: 10 }),
       };
+      const partCalls: Record<string, () => Promise<unknown>> = {
+        "instances.list": () =>
+          schedules.instances?.list() ?? Promise.reject(new ShuttingDownError()),
+      };
       const jobCalls: Partial<Record<keyof JobStore, () => Promise<unknown>>> = {
         migrate: () => jobs.migrate(),
         enqueue: () => jobs.enqueue([], T0),
@@ -162,7 +168,11 @@ function defineLifecycleTests(ctx: ScheduleSuiteContext): void {
         cancel: () => jobs.cancel("1", T0),
         deleteFinishedJobs: () => jobs.deleteFinishedJobs({ finishedBefore: T0, limit: 10 }),
       };
-      for (const [name, call] of [...Object.entries(scheduleCalls), ...Object.entries(jobCalls)]) {
+      for (const [name, call] of [
+        ...Object.entries(scheduleCalls),
+        ...Object.entries(partCalls),
+        ...Object.entries(jobCalls),
+      ]) {
         const error = await call().then(
           () => null,
           (e: unknown) => e,

@@ -21,6 +21,7 @@ import { sql as apiTokensSql } from "./009-api-tokens.js";
 import { sql as eventFeedSql } from "./010-event-feed.js";
 import { sql as controlSql } from "./011-control.js";
 import { sql as statsSql } from "./012-stats.js";
+import { sql as instancesSql } from "./013-instances.js";
 
 /** One schema migration: applied once, in version order, inside the runner's transaction. */
 export interface PgMigration {
@@ -44,4 +45,5 @@ export const MIGRATIONS: readonly PgMigration[] = [
   { version: 10, name: "event-feed", sql: eventFeedSql },
   { version: 11, name: "control", sql: controlSql },
   { version: 12, name: "stats", sql: statsSql },
+  { version: 13, name: "instances", sql: instancesSql },
 ];

@@ -45,6 +45,7 @@ import { registerScheduleCompletion } from "./completion.js";
 import { fireSlot, fireSlots } from "./fire-slot.js";
 import { getFunction, listFunctions } from "./functions.js";
 import { PostgresFunctionRegistryStore } from "../function-registry.js";
+import { PostgresInstanceStore } from "../instances.js";
 import { listHistory } from "./history.js";
 import { deleteScheduleHistory } from "./history-retention.js";
 import {
@@ -65,6 +66,8 @@ export class PostgresScheduleStore implements ScheduleStore {
   #closed = false;
   /** Defined functions and worker presence, on the same pool. */
   readonly functionRegistry: PostgresFunctionRegistryStore;
+  /** The live processes of the deployment, on the same pool. */
+  readonly instances: PostgresInstanceStore;
 
   /**
    * `hooks`: the completion hooks of the schema, shared with its PostgresJobStore; this store
@@ -74,6 +77,7 @@ export class PostgresScheduleStore implements ScheduleStore {
     this.#db = db;
     registerScheduleCompletion(hooks);
     this.functionRegistry = new PostgresFunctionRegistryStore(db);
+    this.instances = new PostgresInstanceStore(db);
   }
 
   async migrate(): Promise<void> {

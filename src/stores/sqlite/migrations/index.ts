@@ -16,6 +16,7 @@ import { sql as apiTokensSql } from "./010-api-tokens.js";
 import { sql as eventFeedSql } from "./011-event-feed.js";
 import { sql as controlSql } from "./012-control.js";
 import { sql as statsSql } from "./013-stats.js";
+import { sql as instancesSql } from "./014-instances.js";
 
 /** One schema migration: applied once, in version order, inside the runner's transaction. */
 export interface Migration {
@@ -39,4 +40,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 11, name: "event-feed", sql: eventFeedSql },
   { version: 12, name: "control", sql: controlSql },
   { version: 13, name: "stats", sql: statsSql },
+  { version: 14, name: "instances", sql: instancesSql },
 ];

@@ -39,6 +39,7 @@ import { registerScheduleCompletion } from "./completion.js";
 import { prepareFireSlot } from "./fire-slot.js";
 import { prepareFunctions } from "./functions.js";
 import { SqliteFunctionRegistryStore } from "../function-registry.js";
+import { SqliteInstanceStore } from "../instances.js";
 import { prepareHistory } from "./history.js";
 import { prepareHistoryRetention } from "./history-retention.js";
 import { prepareScheduleReads } from "./read-schedules.js";
@@ -62,6 +63,8 @@ export class SqliteScheduleStore implements ScheduleStore {
   readonly #recordError: ReturnType<typeof prepareRecordError>;
   /** Defined functions and worker presence, on the same connection. */
   readonly functionRegistry: SqliteFunctionRegistryStore;
+  /** The live processes of the deployment, on the same connection. */
+  readonly instances: SqliteInstanceStore;
 
   /**
    * `hooks`: the completion hooks of the connection, shared with its SqliteJobStore; this
@@ -79,6 +82,7 @@ export class SqliteScheduleStore implements ScheduleStore {
     this.#fireSlot = prepareFireSlot(db);
     this.#recordError = prepareRecordError(db);
     this.functionRegistry = new SqliteFunctionRegistryStore(db);
+    this.instances = new SqliteInstanceStore(db);
   }
 
   async migrate(): Promise<void> {
