@@ -91,3 +91,34 @@ test.describe("a viewer in another time zone", () => {
     await expect(first).toContainText("(yours)");
   });
 });
+
+test("a pause by another client shows on the open page and list without reload", async ({
+  page,
+  signIn,
+  kairos,
+  request,
+}) => {
+  const headers = { authorization: `Bearer ${kairos.write}` };
+  const pause = (action: "pause" | "resume", note: string) =>
+    request.post(`${kairos.url}/api/v1/schedules/${SEED.schedule}/${action}`, {
+      headers,
+      data: { note },
+    });
+  await signIn("read");
+  await page.goto(`/schedules/${SEED.schedule}`);
+  await expect(page.getByTestId("schedule-state")).toHaveText("active");
+  try {
+    // Another client (this test over the API, not the page) pauses it: the feed's
+    // schedule:paused event re-reads the page.
+    expect((await pause("pause", "paused from elsewhere")).ok()).toBe(true);
+    await expect(page.getByTestId("schedule-state")).toHaveText("paused");
+    await expect(page.getByTestId("pause-note")).toContainText("paused from elsewhere");
+    await page.getByTestId("nav").getByRole("link", { name: "Schedules" }).click();
+    const row = page.locator(`[data-testid="schedule-row"][data-schedule-name="${SEED.schedule}"]`);
+    await expect(row).toContainText("paused");
+    expect((await pause("resume", "back")).ok()).toBe(true);
+    await expect(row).toContainText("active");
+  } finally {
+    await pause("resume", "cleanup");
+  }
+});
