@@ -34,7 +34,7 @@ workflows:
   - name: ${SEED.workflow}
     tasks:
       - { id: first, fn: ${SEED.okFn}, payload: { who: first } }
-      - { id: second, fn: ${SEED.okFn}, dependsOn: [first] }
+      - { id: second, fn: ${SEED.failFn}, dependsOn: [first] }
   - name: ${SEED.relay}
     tasks:
       - { id: extract, fn: ${SEED.okFn}, payload: { who: extract } }

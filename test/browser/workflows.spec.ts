@@ -50,7 +50,7 @@ test("a write token pauses and resumes a workflow", async ({ page, signIn }) => 
   await expect(page.getByTestId("action-pause")).toBeVisible();
 });
 
-// The seed's `second` task has no payload, so greet throws reading `payload.who`: it fails.
+// The seed's `second` task runs the failing function: it fails with SEED.failMessage.
 test("triggering opens the new run, whose graph is coloured live as tasks finish", async ({
   page,
   signIn,
@@ -64,13 +64,13 @@ test("triggering opens the new run, whose graph is coloured live as tasks finish
   await expect(node(page, "second")).toHaveAttribute("data-state", "failed");
   await expect(page.getByTestId("run-state")).toHaveText("failed");
   const second = page.locator('[data-testid="task-row"][data-task-id="second"]');
-  await expect(second).toContainText("TypeError");
+  await expect(second).toContainText(SEED.failMessage);
   // The failed task is selected first: its "why" is shown.
   await expect(page.getByTestId("task-why")).toContainText("second");
   await expect(page.getByTestId("action-clear")).toBeVisible();
   for (const state of ["success", "failed", "skipped"])
     await expect(page.getByTestId(`action-mark-${state}`)).toBeVisible();
-  await expect(page.getByTestId("task-try")).toContainText("TypeError");
+  await expect(page.getByTestId("task-try")).toContainText(SEED.failMessage);
   await shot("run-write");
 });
 
