@@ -24,6 +24,7 @@ import { registerFunctions } from "./commands/functions.js";
 import { registerRuns } from "./commands/runs.js";
 import { registerWorkflows } from "./commands/workflows.js";
 import { registerTokens } from "./commands/tokens.js";
+import { registerK8s } from "./commands/k8s.js";
 
 /** Build the program; `setExit` receives the exit code of the command that ran. */
 export function buildProgram(rawIo: Io, setExit: (code: number) => void): Command {
@@ -89,6 +90,7 @@ export function buildProgram(rawIo: Io, setExit: (code: number) => void): Comman
   registerRuns(program, io, withClient);
   registerTokens(program, io, withClient);
   registerCron(program, io, run);
+  registerK8s(program, io, globals, run);
   return program;
 }
 
