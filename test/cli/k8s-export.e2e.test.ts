@@ -77,6 +77,9 @@ describe("kairos k8s export", { timeout: 120_000 }, () => {
       "secret-kairos-trigger-token.yaml",
       "serviceaccount-kairos.yaml",
     ]);
+    const bad = await runKairos(dir, ["k8s", "export", "--server-url", "kairos:7070"], LOCAL);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--server-url: expected an http(s) URL");
     const json = await runKairos(dir, ["k8s", "export", "--approximate", "--json"], LOCAL);
     const list = JSON.parse(json.stdout) as { kind: string; items: K8sObject[] };
     expect(list.kind).toBe("List");

@@ -11,7 +11,13 @@ import { ValidationError } from "../../core/errors.js";
 import { exportManifests } from "../../core/k8s/export.js";
 import { maybeLoadConfig, type GlobalOptions } from "../context.js";
 import { exportInput, K8S_DEFAULTS } from "../k8s/export-input.js";
-import { fileNameOf, manifestsJson, manifestsYaml, objectYaml } from "../k8s/render.js";
+import {
+  fileNameOf,
+  manifestJson,
+  manifestsJson,
+  manifestsYaml,
+  objectYaml,
+} from "../k8s/render.js";
 import type { Io } from "../output.js";
 
 interface ExportOptions {
@@ -56,8 +62,10 @@ Examples:
       run(async () => {
         const config = await maybeLoadConfig(globals());
         if (!config) throw new ValidationError("no kairos.yaml here; pass --config FILE");
-        if (opts.serverUrl !== undefined && !URL.canParse(opts.serverUrl)) {
-          throw new ValidationError(`--server-url: not a URL: ${JSON.stringify(opts.serverUrl)}`);
+        if (opts.serverUrl !== undefined && !/^https?:\/\/[^\s/]+/i.test(opts.serverUrl)) {
+          throw new ValidationError(
+            `--server-url: expected an http(s) URL such as http://kairos.jobs.svc:7070, got ${JSON.stringify(opts.serverUrl)}`,
+          );
         }
         const { input, warnings } = exportInput(config, opts);
         const result = exportManifests(input);
@@ -65,8 +73,8 @@ Examples:
         if (opts.out !== undefined) {
           await mkdir(opts.out, { recursive: true });
           for (const object of result.objects) {
-            const file = path.join(opts.out, fileNameOf(object));
-            await writeFile(file, opts.json ? `${JSON.stringify(object)}\n` : objectYaml(object));
+            const file = path.join(opts.out, fileNameOf(object, opts.json ? "json" : "yaml"));
+            await writeFile(file, opts.json ? manifestJson(object) : objectYaml(object));
             io.out(file);
           }
           return;

@@ -23,15 +23,20 @@ export function manifestsYaml(objects: readonly K8sObject[]): string {
   return objects.map((o) => `---\n${objectYaml(o)}`).join("");
 }
 
+/** One object as JSON with sorted keys, ending in a newline. */
+export function manifestJson(object: K8sObject): string {
+  return `${JSON.stringify(sortKeys(object), null, 2)}\n`;
+}
+
 /** All objects as a `v1` List in JSON with sorted keys (kubectl applies it). */
 export function manifestsJson(objects: readonly K8sObject[]): string {
   return JSON.stringify(sortKeys({ apiVersion: "v1", kind: "List", items: objects }), null, 2);
 }
 
-/** The file of `object` under `--out DIR`: `<kind>-<name>.yaml`, unique per export. */
-export function fileNameOf(object: K8sObject): string {
+/** The file of `object` under `--out DIR`: `<kind>-<name>.yaml` (or `.json`), unique per export. */
+export function fileNameOf(object: K8sObject, ext: "yaml" | "json" = "yaml"): string {
   const name = (object.metadata as { name: string }).name;
-  return `${object.kind.toLowerCase()}-${name}.yaml`;
+  return `${object.kind.toLowerCase()}-${name}.${ext}`;
 }
 
 function sortKeys(value: unknown): unknown {
