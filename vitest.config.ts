@@ -12,7 +12,7 @@ import { defineConfig } from "vitest/config";
 // every command is a fresh process and a server round trip, so it is a command of its own;
 // `.ci/run` runs both). Left out of it: files
 // whose every command is local by construction (store choosing/opening, target selection,
-// `dev`, `npm run example`), which would only run twice. Each project runs the globalSetup.
+// `dev`, `npm run example`, `k8s export`), which would only run twice. Each project runs the globalSetup.
 const E2E = "test/cli/*.e2e.test.ts";
 const LOCAL_ONLY_E2E = [
   "test/cli/store-open.e2e.test.ts",
@@ -20,6 +20,7 @@ const LOCAL_ONLY_E2E = [
   "test/cli/dev-second-signal.e2e.test.ts",
   "test/cli/example.e2e.test.ts",
   "test/cli/workflows-dev-lines.e2e.test.ts",
+  "test/cli/k8s-export.e2e.test.ts",
 ];
 export default defineConfig({
   test: {

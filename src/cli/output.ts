@@ -68,6 +68,7 @@ export function exitCodeFor(error: unknown): number {
   switch (error.code) {
     case "VALIDATION":
     case "DUPLICATE_DEFINITION":
+    case "K8S_UNEXPORTABLE":
       return EXIT.usage;
     case "NOT_FOUND":
     case "STORE_NOT_FOUND":

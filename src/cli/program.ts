@@ -25,6 +25,7 @@ import { registerInstances } from "./commands/instances.js";
 import { registerRuns } from "./commands/runs.js";
 import { registerWorkflows } from "./commands/workflows.js";
 import { registerTokens } from "./commands/tokens.js";
+import { registerK8s } from "./commands/k8s.js";
 import { registerStats } from "./commands/stats.js";
 
 /** Build the program; `setExit` receives the exit code of the command that ran. */
@@ -93,6 +94,7 @@ export function buildProgram(rawIo: Io, setExit: (code: number) => void): Comman
   registerTokens(program, io, withClient);
   registerStats(program, io, withClient);
   registerCron(program, io, run);
+  registerK8s(program, io, globals, run);
   return program;
 }
 

@@ -13,6 +13,7 @@ import {
   type WorkflowDeclaration,
   type WorkflowDefinition,
 } from "../core/workflows/definition.js";
+import type { ResolvedKubernetes } from "./k8s-schema.js";
 import type { ConfigOutput } from "./schema.js";
 import type { WorkflowFunctionRef } from "./validate-workflows.js";
 import {
@@ -58,7 +59,17 @@ export function resolveConfig(
     schedules,
     workflows: (data.workflows ?? []).map(resolveWorkflow),
     ...(functionRefs.length === 0 ? {} : { workflowFunctionRefs: functionRefs }),
+    kubernetes: resolveKubernetes(data),
   };
+}
+
+/** The `kubernetes` blocks as written (defaults are the exporter's). */
+function resolveKubernetes(data: ConfigOutput): ResolvedKubernetes {
+  const functions: Record<string, { mode?: "trigger" | "run"; image?: string }> = {};
+  for (const fn of data.functions ?? []) {
+    if (fn.kubernetes !== undefined) functions[fn.name] = { ...fn.kubernetes };
+  }
+  return { ...data.kubernetes, functions };
 }
 
 /** A validated workflow of the file, normalized with every default applied. */

@@ -9,6 +9,7 @@ import type { BackoffPolicy } from "../core/retry/backoff.js";
 import type { ScheduleDeclaration } from "../ports/schedule-store.js";
 import type { WorkflowDefinition } from "../core/workflows/definition.js";
 import type { WorkflowFunctionRef } from "./validate-workflows.js";
+import type { ResolvedKubernetes } from "./k8s-schema.js";
 
 /** The kinds of function a config file can declare. */
 export type ConfigFunctionKind = "http" | "command" | "module";
@@ -112,6 +113,8 @@ export interface ResolvedConfig {
    * the store (`unknownWorkflowFunctions`). Absent or empty: every task's function is declared.
    */
   readonly workflowFunctionRefs?: readonly WorkflowFunctionRef[];
+  /** The `kubernetes` blocks (file-wide and per function), for `kairos k8s export`. */
+  readonly kubernetes?: ResolvedKubernetes;
 }
 
 /** Defaults of a schedule declaration, applied when the file omits a field and the schedule is created. */

@@ -41,7 +41,9 @@ export type KairosErrorCode =
   /** A stop or start was refused: the target finished, is not stopped, or is still stopping. */
   | "CONTROL_REFUSED"
   /** A running job's stop was delivered: the reason its handler's signal aborted with. */
-  | "JOB_STOPPED";
+  | "JOB_STOPPED"
+  /** `kairos k8s export`: a schedule Kubernetes cannot express (see docs/kubernetes.md). */
+  | "K8S_UNEXPORTABLE";
 
 /** Base class of every error Kairos throws on purpose; `code` is stable across releases. */
 export class KairosError extends Error {
