@@ -11,22 +11,13 @@ import type {
   JobPage,
   JobWhy,
 } from "./api/client.js";
+import { TERMINAL_STATES as CORE_TERMINAL_STATES } from "../../src/core/jobs/states.js";
 
-/** Every job state (core/jobs/states.ts), for the filter. */
-export const JOB_STATES = [
-  "scheduled",
-  "queued",
-  "running",
-  "retrying",
-  "succeeded",
-  "failed",
-  "cancelled",
-  "timed_out",
-  "stopped",
-] as const;
+/** Every job state, for the filter: the server's own list (src/core is pure, no I/O). */
+export { JOB_STATES } from "../../src/core/jobs/states.js";
 
-/** States a job never leaves. */
-export const TERMINAL_STATES: readonly string[] = ["succeeded", "failed", "cancelled", "timed_out"];
+/** States a job never leaves (the server's list). */
+export const TERMINAL_STATES: readonly string[] = CORE_TERMINAL_STATES;
 
 /** A page size that keeps the table one screen tall. */
 export const PAGE_SIZE = 50;

@@ -7124,7 +7124,17 @@ export interface components {
     Job: {
       id: string;
       fn: string;
-      state: string;
+      /** @enum {string} */
+      state:
+        | "scheduled"
+        | "queued"
+        | "running"
+        | "retrying"
+        | "succeeded"
+        | "failed"
+        | "cancelled"
+        | "timed_out"
+        | "stopped";
       attempt: number;
       maxAttempts: number;
       /** @description any JSON value */
@@ -7508,7 +7518,8 @@ export interface components {
         end: string;
       };
       runType: string;
-      state: string;
+      /** @enum {string} */
+      state: "queued" | "running" | "success" | "failed" | "stopped";
       params: {
         [key: string]: unknown;
       };
@@ -7567,7 +7578,19 @@ export interface components {
     TaskInstance: {
       taskId: string;
       dependsOn: string[];
-      state: string;
+      /** @enum {string} */
+      state:
+        | "none"
+        | "scheduled"
+        | "queued"
+        | "running"
+        | "success"
+        | "failed"
+        | "up_for_retry"
+        | "upstream_failed"
+        | "skipped"
+        | "removed"
+        | "stopped";
       tryNumber: number;
       maxTries: number;
       jobId: string | null;

@@ -3,6 +3,7 @@
  * Jobs on the wire: the enqueue bodies, the list query, and the job views the server returns.
  */
 import { z } from "@hono/zod-openapi";
+import { JOB_STATES } from "../../core/jobs/states.js";
 import {
   AnyJson,
   controlRequest,
@@ -29,7 +30,7 @@ export const Job = z
   .object({
     id: z.string(),
     fn: z.string(),
-    state: z.string(),
+    state: z.enum(JOB_STATES),
     attempt: z.number(),
     maxAttempts: z.number(),
     payload: AnyJson,

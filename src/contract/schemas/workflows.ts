@@ -3,6 +3,7 @@
  * Workflows and runs on the wire.
  */
 import { z } from "@hono/zod-openapi";
+import { RUN_STATES, TASK_STATES } from "../../core/workflows/states.js";
 import {
   AnyJson,
   controlRequest,
@@ -54,7 +55,7 @@ export const WorkflowRun = z
     logicalDate: Instant,
     dataInterval: z.object({ start: Instant, end: Instant }),
     runType: z.string(),
-    state: z.string(),
+    state: z.enum(RUN_STATES),
     params: z.record(z.string(), z.unknown()),
     note: z.string().nullable(),
     createdAt: Instant,
@@ -69,7 +70,7 @@ export const TaskInstance = z
   .object({
     taskId: z.string(),
     dependsOn: z.array(z.string()),
-    state: z.string(),
+    state: z.enum(TASK_STATES),
     tryNumber: z.number(),
     maxTries: z.number(),
     jobId: z.string().nullable(),

@@ -12,23 +12,9 @@ export interface StateStyle {
   readonly label: string;
 }
 
-/** The states in legend order (Airflow's task-instance states, plus our `stopped`). */
-export const TASK_STATES = [
-  "none",
-  "scheduled",
-  "queued",
-  "running",
-  "success",
-  "failed",
-  "up_for_retry",
-  "upstream_failed",
-  "skipped",
-  "removed",
-  "stopped",
-] as const;
-
-/** A known task-instance state. */
-export type TaskState = (typeof TASK_STATES)[number];
+/** The states in legend order: the server's list (Airflow's task states, plus `stopped`). */
+export { TASK_STATES, type TaskState } from "../../../../src/core/workflows/states.js";
+import type { TaskState } from "../../../../src/core/workflows/states.js";
 
 const DARK_TEXT = "#1b1b1b";
 const LIGHT_TEXT = "#ffffff";
