@@ -4,6 +4,7 @@
  * directory of its own. Plain data: the global setup applies it and enqueues the jobs.
  */
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 
 /** The names the specs look for. */
@@ -15,6 +16,10 @@ export const SEED = {
   workflow: "pipeline",
   /** A workflow whose two tasks succeed (the run page's live and action tests trigger it). */
   relay: "relay",
+  /** Logs a first line, waits for `payload.file` (see `releaseFile`), logs a second, returns. */
+  waitFn: "await-release",
+  waitFirstLine: "waiting for the release file",
+  waitSecondLine: "released: carrying on",
 } as const;
 
 const CONFIG = `
@@ -29,6 +34,11 @@ functions:
     kind: module
     file: ./functions.mjs
     export: explode
+    retries: 0
+  - name: ${SEED.waitFn}
+    kind: module
+    file: ./functions.mjs
+    export: awaitRelease
     retries: 0
 workflows:
   - name: ${SEED.workflow}
@@ -50,10 +60,30 @@ export async function explode(payload, ctx) {
   ctx.log("about to fail");
   throw new Error(${JSON.stringify(SEED.failMessage)});
 }
+export async function awaitRelease(payload, ctx) {
+  const fs = await import("node:fs");
+  ctx.log(${JSON.stringify(SEED.waitFirstLine)});
+  while (!fs.existsSync(payload.file)) await new Promise((r) => setTimeout(r, 50));
+  ctx.log(${JSON.stringify(SEED.waitSecondLine)});
+  return { released: true };
+}
 `;
 
 /** Write kairos.yaml and its module into `dir`. */
 export function writeSeed(dir: string): void {
   fs.writeFileSync(path.join(dir, "kairos.yaml"), CONFIG);
   fs.writeFileSync(path.join(dir, "functions.mjs"), FUNCTIONS);
+}
+
+/**
+ * A path for a `SEED.waitFn` job's payload (`{ file }`): nothing is there until the test calls
+ * `releaseFile(path)`, which lets the job go on.
+ */
+export function releasePath(): string {
+  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), "kairos-release-")), "release");
+}
+
+/** Let the `SEED.waitFn` job waiting for `file` go on (see `releasePath`). */
+export function releaseFile(file: string): void {
+  fs.writeFileSync(file, "released");
 }

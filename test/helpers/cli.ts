@@ -217,3 +217,17 @@ function serverDir(): string {
   serverDirs.push(dir);
   return dir;
 }
+
+/**
+ * Like `startKairos`, but in remote mode (`KAIROS_CLI_MODE=remote`) the command talks to the
+ * server on its store, as `runKairos` does: for long-running client commands such as
+ * `kairos jobs logs ID --follow`.
+ */
+export async function startKairosClient(
+  cwd: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<ReturnType<typeof startKairos>> {
+  const argv = REMOTE && env.KAIROS_CLI_MODE !== "local" ? await remoteArgs(cwd, args, env) : args;
+  return startKairos(cwd, argv, env);
+}

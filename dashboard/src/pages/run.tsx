@@ -2,12 +2,13 @@
  * @module dashboard/pages/run
  * One workflow run: the task graph coloured by its task instances' states (re-read live on
  * every event of the run and of its tasks' jobs), the task table with tries, errors and notes,
- * the selected task's panel (components/task-panel: its try, note, "why", log lines slot and,
+ * the selected task's panel (components/task-panel: its try, note, "why", log lines and,
  * for a write token, mark / clear / note) and the run's own actions (components/run-actions).
  */
 import { useState, type ReactNode } from "react";
 import { DagGraph } from "../components/dag/DagGraph.js";
 import { Link } from "../components/link.js";
+import { LogLines } from "../components/log-lines.js";
 import { RunActions } from "../components/run-actions.js";
 import { EmptyState, ErrorState, Loading } from "../components/states.js";
 import { TaskPanel } from "../components/task-panel.js";
@@ -18,11 +19,17 @@ import { getRun, type RunDetail, type TaskInstance } from "../workflows-api.js";
 import { StateBadge } from "./jobs.js";
 
 /**
- * The selected task's log lines panel: helper C's component goes here (given the run and the
- * task instance; its try's job is `task.jobId`). Nothing until then.
+ * The selected task's log lines: those of its try's job (`task.jobId`), live; nothing for a
+ * task that has no job yet.
  */
-function taskLogs(_run: RunDetail, _task: TaskInstance): ReactNode {
-  return null;
+function taskLogs(_run: RunDetail, task: TaskInstance): ReactNode {
+  if (task.jobId === null) return null;
+  return (
+    <>
+      <h3>Logs</h3>
+      <LogLines key={task.jobId} jobId={task.jobId} />
+    </>
+  );
 }
 
 function TaskRow({

@@ -1,6 +1,6 @@
 /**
  * @module cli/commands/jobs
- * `kairos jobs list|show|cancel|stop|start|why` and `kairos enqueue FN --payload JSON`.
+ * `kairos jobs list|show|logs|cancel|stop|start|why` and `kairos enqueue FN --payload JSON`.
  */
 import { InvalidArgumentError, type Command } from "commander";
 import { NotFoundError } from "../../core/errors.js";
@@ -11,6 +11,7 @@ import type { WithClient } from "../context.js";
 import { boundedText } from "../dev/format.js";
 import { instantFlag, intFlag, jsonFlag, statesFlag } from "../flags.js";
 import { printControlRequests } from "./control.js";
+import { registerJobsLogs } from "./job-logs.js";
 import { registerJobsWatch } from "./watch.js";
 
 /** Priorities are stored as 32-bit integers. */
@@ -24,6 +25,7 @@ export function registerJobs(program: Command, io: Io, withClient: WithClient): 
     .description("list, show, cancel, stop and start jobs, and say why they wait");
   registerJobsList(jobs, io, withClient);
   registerJobsShow(jobs, io, withClient);
+  registerJobsLogs(jobs, io, withClient);
   registerJobsCancel(jobs, io, withClient);
   registerJobsStopStart(jobs, io, withClient);
   registerJobsWhy(jobs, io, withClient);

@@ -153,7 +153,7 @@ export function jobStateAfter(e: FeedEvent): JobState | null {
  * Follow until SIGINT or SIGTERM. The feed's own timers are unref'd (a library must not hold
  * its process open), so a ref'd timer keeps the CLI alive while it watches.
  */
-async function untilStopped(run: (signal: AbortSignal) => Promise<void>): Promise<void> {
+export async function untilStopped(run: (signal: AbortSignal) => Promise<void>): Promise<void> {
   const controller = new AbortController();
   const stop = (): void => controller.abort();
   process.once("SIGINT", stop);
