@@ -120,6 +120,12 @@ function killSuite(url: () => string): void {
     const first = await start(shared, log);
     const run = await k.runs.trigger("dag");
     await waitFor(() => readLog(log).length >= 30, "30 tries done by the first worker", 30_000);
+    // Kill while the worker holds tries (on a loaded machine it can be between claims).
+    await waitFor(
+      async () => (await k.jobs.list({ state: "running", limit: 1 })).length > 0,
+      "the first worker holding a try",
+      30_000,
+    );
     first.kill("SIGKILL");
     await new Promise((r) => first.once("exit", r));
     await start(shared, log);
