@@ -246,6 +246,7 @@ export type {
   TaskWhy,
   TriggerRunOptions,
 } from "./runtime/workflows/runs-api.js";
+export type { TaskTry } from "./runtime/workflows/task-tries.js";
 export type {
   WorkflowInput,
   WorkflowOptions,

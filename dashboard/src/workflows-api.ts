@@ -19,6 +19,8 @@ export type RunDetail = S["WorkflowRunDetail"];
 export type TaskInstance = S["TaskInstance"];
 /** Why a task instance is (not) running. */
 export type TaskWhy = S["TaskWhy"];
+/** One try of a task (each try is its own job). */
+export type TaskTry = S["TaskTry"];
 
 /** How many recent runs the list and the grid show. */
 export const RECENT_RUNS = 10;
@@ -41,6 +43,11 @@ export const getRun = (api: Api, id: string) => api.call<RunDetail>("GET", run(i
 /** Why a task of a run is (not) running. */
 export const taskWhy = (api: Api, id: string, task: string) =>
   api.call<TaskWhy>("GET", `${run(id)}/tasks/${encodeURIComponent(task)}/why`);
+/** Every try of a task of a run, oldest first. */
+export const taskTries = (api: Api, id: string, task: string) =>
+  api
+    .call<{ items: TaskTry[] }>("GET", `${run(id)}/tasks/${encodeURIComponent(task)}/tries`)
+    .then((p) => p.items);
 /** Trigger a run with params. */
 export const triggerRun = (api: Api, name: string, params: Record<string, unknown>) =>
   api.call<WorkflowRun>("POST", `${wf(name)}/runs`, { body: { params } });

@@ -7,6 +7,7 @@ import type {
   ClientSchedulesApi,
   ClientWorkflowsApi,
   RunControlRequest,
+  TaskTry,
 } from "../runtime/client.js";
 import type { Schedule } from "../runtime/schedules-api.js";
 import type {
@@ -96,6 +97,9 @@ export function httpRuns(c: Caller): ClientRunsApi {
     note: (runId, note, o = {}) =>
       c("noteRun", { ...id(runId), body: { note, ...o } }, "runDetail"),
     why: (runId, task) => c("taskWhy", { params: { id: runId, task } }, "none"),
+    tries: async (runId, task) =>
+      (await c<{ items: TaskTry[] }>("taskTries", { params: { id: runId, task } }, "taskTries"))
+        .items,
     stop: (runId, o) => c("stopRun", { ...id(runId), body: { ...o } }, "controlRequest"),
     start: (runId, o) => c("startRun", { ...id(runId), body: { ...o } }, "controlRequest"),
     requests: async (runId) =>

@@ -46,6 +46,7 @@ export const SHAPES = {
   workflowHistory: items({ dates: ["at", "logicalDate"] }),
   run: RUN,
   runs: items(RUN),
+  taskTries: items({ dates: ["createdAt", "startedAt", "finishedAt"] }),
   runDetail: { ...RUN, nested: { ...RUN.nested, tasks: { each: TASK } } },
   token: TOKEN,
   tokens: items(TOKEN),

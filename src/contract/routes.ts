@@ -224,6 +224,11 @@ export const runRoutes = {
     request: { params: W.RunTaskParams },
     responses: { 200: json(W.TaskWhy) },
   }),
+  taskTries: route("/runs/{id}/tasks/{task}/tries", {
+    method: "get",
+    request: { params: W.RunTaskParams },
+    responses: { 200: json(W.TaskTryList, "Every try of the task, oldest first") },
+  }),
   stopRun: route("/runs/{id}/stop", {
     method: "post",
     request: { params: IdParam, ...body(J.ControlBody, false) },

@@ -28,6 +28,7 @@
  *   `running` runs is read under a lock of the workflow row.
  */
 import type { PlanChange } from "../core/reconcile/types.js";
+import type { StoredJob } from "./job-store.js";
 import type { ObjectSource } from "../core/object-source.js";
 import type { WorkflowDefinition } from "../core/workflows/definition.js";
 import type { RunState } from "../core/workflows/states.js";
@@ -104,6 +105,12 @@ export interface QueuedTaskRef {
   readonly queuedAt: number;
 }
 
+/** One try of a workflow task: its number (from its job's origin key `<task>#<try>`) and job. */
+export interface TaskTryJob {
+  readonly tryNumber: number;
+  readonly job: StoredJob;
+}
+
 /** The workflow store: see the module rules. */
 export interface WorkflowStore {
   /** Create or upgrade the schema (shared migrations). Idempotent. */
@@ -166,6 +173,13 @@ export interface WorkflowStore {
   runsToPlan(now: number, limit: number): Promise<string[]>;
   /** The earliest `nextPlanAt` among `running` runs, or null. */
   nextPlanAt(): Promise<number | null>;
+  /**
+   * Every try of task `taskId` of run `runId` still stored (retention may have deleted old
+   * ones), in try order: the jobs with origin `{ kind: "workflow", id: runId, key: "<task>#<n>" }`,
+   * read through the origin index (kind, id, key range). Reads that task's instance and its
+   * jobs only, never the run's other tasks. Null when the run has no such task (or no run).
+   */
+  taskTries(runId: string, taskId: string): Promise<TaskTryJob[] | null>;
   /** The context of the task whose current job is `jobId`, or null (not a task's job). */
   taskContext(jobId: string): Promise<TaskContextRecord | null>;
 

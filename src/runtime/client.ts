@@ -52,6 +52,7 @@ export type {
   TaskWhy,
   TriggerRunOptions,
 } from "./workflows/runs-api.js";
+export type { TaskTry } from "./workflows/task-tries.js";
 export type { RunControlRequest } from "./workflows/run-control.js";
 
 /** What a client talks to: an engine on a local store, or a server. */

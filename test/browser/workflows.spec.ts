@@ -168,10 +168,20 @@ test("marking a task failed then clearing it: the graph shows each new state", a
   await shot("run-clear-confirm", { fullPage: false });
   await dialog.getByTestId("action-clear-confirm").click();
   // Cleared with its downstream: both run again (a second try) and succeed.
-  await expect(page.getByTestId("task-try")).toHaveAttribute("data-try", "2");
   await expect(node(page, "extract")).toHaveAttribute("data-state", "success");
   await expect(node(page, "load")).toHaveAttribute("data-state", "success");
   await expect(page.getByTestId("run-state")).toHaveText("success");
+  // Every try is listed, oldest first, each linking its own job: try 1 (before the mark), try 2.
+  const tries = page.getByTestId("task-try");
+  await expect(tries).toHaveCount(2);
+  await expect(tries.nth(0)).toHaveAttribute("data-try", "1");
+  await expect(tries.nth(1)).toHaveAttribute("data-try", "2");
+  await expect(tries.nth(1)).toContainText("succeeded");
+  const first = await tries.nth(0).getByRole("link").getAttribute("href");
+  const second = await tries.nth(1).getByRole("link").getAttribute("href");
+  expect(first).toMatch(/^\/jobs\/\d+$/);
+  expect(second).toMatch(/^\/jobs\/\d+$/);
+  expect(first).not.toBe(second);
 });
 
 test("notes on a task and on the run are saved and shown", async ({ page, signIn, kairos }) => {

@@ -66,6 +66,9 @@ export function registerRuns(app: ApiApp, client: KairosClient): void {
   on(app, R.taskWhy, async (c, { params }) =>
     send(c, await client.runs.why(params.id!, params.task!)),
   );
+  on(app, R.taskTries, async (c, { params }) =>
+    send(c, { items: await client.runs.tries(params.id!, params.task!) }),
+  );
   on(app, R.stopRun, async (c, input) =>
     send(c, await client.runs.stop(input.params.id!, { requestedBy: requester(c, input) }), 202),
   );

@@ -1,6 +1,6 @@
 /**
  * @module cli/commands/runs
- * `kairos runs list|show|cancel|clear|mark|note|why`. `runs show` draws the run's DAG with
+ * `kairos runs list|show|cancel|clear|mark|note|why` (and `tries`, runs-tries). `runs show` draws the run's DAG with
  * each task's state (cli/dag-render).
  */
 import type { Command } from "commander";
@@ -13,6 +13,7 @@ import { instantFlag, intFlag } from "../flags.js";
 import { iso, table, type Io } from "../output.js";
 import { noSuchRun, noSuchWorkflow } from "../../core/workflows/not-found.js";
 import { printControlRequests, registerRunsStopStart } from "./control.js";
+import { registerRunsTries } from "./runs-tries.js";
 import { registerRunsWatch } from "./watch.js";
 
 /** One run as a line of `workflows show`. */
@@ -46,6 +47,7 @@ export function registerRuns(program: Command, io: Io, withClient: WithClient): 
   registerMark(runs, io, withClient);
   registerNote(runs, io, withClient);
   registerWhy(runs, io, withClient);
+  registerRunsTries(runs, io, withClient);
   registerRunsWatch(runs, io, withClient);
 }
 

@@ -172,5 +172,23 @@ export const TaskWhy = z
   })
   .openapi("TaskWhy");
 
+/** One try of a task (runtime/workflows/task-tries `TaskTry`): each try is its own job. */
+export const TaskTry = z
+  .object({
+    tryNumber: z.number().int(),
+    jobId: z.string(),
+    state: z.string(),
+    attempt: z.number().int(),
+    createdAt: Instant,
+    startedAt: NullableInstant,
+    finishedAt: NullableInstant,
+    durationMs: z.number().nullable(),
+    error: z.string().nullable(),
+  })
+  .openapi("TaskTry");
+
+/** GET /runs/{id}/tasks/{task}/tries answer: every try, oldest first. */
+export const TaskTryList = z.object({ items: z.array(TaskTry) }).openapi("TaskTryList");
+
 /** A run's stop or start request (runtime/workflows/run-control `RunControlRequest`). */
 export const RunControlRequest = controlRequest("runId").openapi("RunControlRequest");

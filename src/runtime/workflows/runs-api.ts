@@ -32,6 +32,7 @@ import type { EventBus } from "../event-bus.js";
 import type { RunControlApi } from "./run-control.js";
 import { toRun, toRunDetail, type WorkflowRun, type WorkflowRunDetail } from "./run-view.js";
 import { noSuchRun, noSuchWorkflow } from "../../core/workflows/not-found.js";
+import { readTaskTries, type TaskTry } from "./task-tries.js";
 
 /** Options of `runs.trigger`. */
 export interface TriggerRunOptions {
@@ -108,6 +109,8 @@ export interface RunsApi extends RunControlApi {
     options?: { readonly task?: string },
   ): Promise<WorkflowRunDetail>;
   why(id: string, taskId: string): Promise<TaskWhy>;
+  /** Every try of a task (each its own job), oldest first; NotFoundError for an unknown run or task. */
+  tries(id: string, taskId: string): Promise<TaskTry[]>;
   /** One run per interval of [from, to], in order, started within maxActiveRuns. */
   backfill(workflow: string, options: BackfillOptions): Promise<BackfillProgress>;
 }
@@ -162,6 +165,7 @@ export function createRunsApi(deps: RunsApiDeps): RunsApi {
       const found = await store().getRun(id);
       return found ? toRunDetail(found) : null;
     },
+    tries: (id, taskId) => readTaskTries(deps, id, taskId),
     list: async (filter = {}) => {
       deps.assertOpen();
       const { before, ...rest } = filter;

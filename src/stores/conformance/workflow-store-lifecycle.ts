@@ -62,6 +62,7 @@ export function defineLifecycleTests(ctx: WorkflowSuiteContext): void {
         runsToPlan: () => store.runsToPlan(T0, 10),
         nextPlanAt: () => store.nextPlanAt(),
         taskContext: () => store.taskContext("1"),
+        taskTries: () => store.taskTries("1", "extract"),
         stalledRuns: () => store.stalledRuns(T0, 10),
         queuedTasksBefore: () => store.queuedTasksBefore(T0, 10),
         liveRunCounts: async () => store.liveRunCounts!(),

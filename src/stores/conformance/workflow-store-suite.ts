@@ -34,6 +34,7 @@ import { definePlanTests } from "./workflow-store-plan.js";
 import { defineQueryTests } from "./workflow-store-queries.js";
 import { defineRunTests } from "./workflow-store-runs.js";
 import { defineScheduledRunTests } from "./workflow-store-scheduled.js";
+import { defineTaskTryTests } from "./workflow-store-tries.js";
 import { defineUpdateRunTests } from "./workflow-store-update.js";
 import { defineWorkflowTests } from "./workflow-store-workflows.js";
 
@@ -84,5 +85,6 @@ export function defineWorkflowStoreConformance(
     definePlanTests(ctx);
     defineLifecycleTests(ctx);
     defineLiveRunCountTests(ctx);
+    defineTaskTryTests(ctx);
   });
 }

@@ -34,6 +34,7 @@ import type {
   UpdateRunOutcome,
   WorkflowHistoryEntry,
   WorkflowStore,
+  TaskTryJob,
 } from "../../../ports/workflow-store.js";
 import type { PgCompletionHooks } from "../completion-hooks.js";
 import { type PgDatabase, toStoreError } from "../database.js";
@@ -48,6 +49,7 @@ import * as read from "./read-workflows.js";
 import { RunDefinitionCache } from "./run-heads.js";
 import { startQueuedRuns, workflowsWithQueuedRuns } from "./start-runs.js";
 import { taskContext } from "./task-context.js";
+import { taskTries } from "./task-tries.js";
 import { DecideFailed, updateRun } from "./update-run.js";
 
 /** A WorkflowStore over a PgDatabase migrated to version 8 or later. Does not own the pool. */
@@ -166,6 +168,10 @@ export class PostgresWorkflowStore implements WorkflowStore {
       if (error instanceof DecideFailed) throw error.error;
       throw error;
     }
+  }
+
+  taskTries(runId: string, taskId: string): Promise<TaskTryJob[] | null> {
+    return this.#run("taskTries", () => taskTries(this.#db.pool, this.#db.s, runId, taskId));
   }
 
   runsToPlan(now: number, limit: number): Promise<string[]> {

@@ -23,6 +23,7 @@ import {
 } from "../../conformance/workflow-store-fixtures.js";
 import { openSqliteStores, type SqliteStores } from "../index.js";
 import { PROGRESS_STEP_MS, WORKFLOW_COMPLETION_SQL } from "./completion.js";
+import { TRIES_SQL } from "./task-tries.js";
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -105,6 +106,23 @@ describe("SQLite workflow completion hook", () => {
       .map((row) => (row as { detail: string }).detail)
       .join("\n");
     expect(plan).toMatch(/USING PRIMARY KEY \(run_id=\? AND task_id=\?\)/);
+  });
+});
+
+describe("SQLite task tries", () => {
+  it("reads a task's tries as a key range of the origin index, not a scan of jobs", async () => {
+    const file = tempDbPath();
+    await (await openSqliteStores({ path: file })).close();
+    const db = new Database(file);
+    cleanups.push(() => void db.close());
+    const plan = db
+      .prepare(`EXPLAIN QUERY PLAN ${TRIES_SQL}`)
+      .all({ run: "1", from: "load#", to: "load$" })
+      .map((row) => (row as { detail: string }).detail)
+      .join("\n");
+    expect(plan).toMatch(
+      /SEARCH jobs USING INDEX jobs_origin_key_idx \(origin_kind=\? AND origin_id=\? AND origin_key>\? AND origin_key<\?\)/,
+    );
   });
 });
 

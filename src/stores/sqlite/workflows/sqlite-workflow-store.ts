@@ -29,6 +29,7 @@ import type {
   StoredRun,
   StoredWorkflow,
   TaskContextRecord,
+  TaskTryJob,
   UpdateRunOutcome,
   WorkflowHistoryEntry,
   WorkflowStore,
@@ -45,6 +46,7 @@ import { preparePlannerQueries } from "./planner-queries.js";
 import { prepareRunReads } from "./read-runs.js";
 import { prepareWorkflowReads } from "./read-workflows.js";
 import { prepareStartRuns } from "./start-runs.js";
+import { prepareTaskTries } from "./task-tries.js";
 import { DecideFailure, prepareUpdateRun } from "./update-run.js";
 import { prepareWorkflowWrites } from "./workflow-writes.js";
 
@@ -64,6 +66,7 @@ export class SqliteWorkflowStore implements WorkflowStore {
   readonly #start: ReturnType<typeof prepareStartRuns>;
   readonly #update: ReturnType<typeof prepareUpdateRun>;
   readonly #planner: ReturnType<typeof preparePlannerQueries>;
+  readonly #tries: ReturnType<typeof prepareTaskTries>;
 
   /** `hooks`: the connection's completion hooks; this store registers its `workflow` hook. */
   constructor(db: Database.Database, hooks: CompletionHooks) {
@@ -78,6 +81,7 @@ export class SqliteWorkflowStore implements WorkflowStore {
     this.#start = prepareStartRuns(db);
     this.#update = prepareUpdateRun(db, hooks);
     this.#planner = preparePlannerQueries(db);
+    this.#tries = prepareTaskTries(db);
   }
 
   async migrate(): Promise<void> {
@@ -176,6 +180,10 @@ export class SqliteWorkflowStore implements WorkflowStore {
 
   async nextPlanAt(): Promise<number | null> {
     return this.#run("nextPlanAt", () => this.#planner.nextPlanAt());
+  }
+
+  async taskTries(runId: string, taskId: string): Promise<TaskTryJob[] | null> {
+    return this.#run("taskTries", () => this.#tries(runId, taskId));
   }
 
   async taskContext(jobId: string): Promise<TaskContextRecord | null> {
