@@ -10,11 +10,12 @@
  *
  * A failed report is logged and retried at the next interval; it never stops the workers.
  */
-import type { Clock, TimerHandle } from "../ports/clock.js";
+import type { Clock } from "../ports/clock.js";
 import type { FunctionRegistryStore } from "../ports/function-registry.js";
 import type { Logger } from "../ports/logger.js";
 import type { ScheduleStore } from "../ports/schedule-store.js";
 import { definitionSpecJson, type FunctionRegistry } from "./functions.js";
+import { HeartbeatLoop } from "./heartbeat-loop.js";
 
 /** Default heartbeat interval of the function registry (ms). */
 export const DEFAULT_PRESENCE_INTERVAL_MS = 10_000;
@@ -35,11 +36,11 @@ export interface FunctionPresenceDeps {
 
 /** Reports this process's functions to the registry; see the module header. */
 export class FunctionPresence {
-  private timer: TimerHandle | null = null;
-  private running = false;
-  private inFlight: Promise<void> = Promise.resolve();
+  private readonly loop: HeartbeatLoop;
 
-  constructor(private readonly deps: FunctionPresenceDeps) {}
+  constructor(private readonly deps: FunctionPresenceDeps) {
+    this.loop = new HeartbeatLoop(deps.clock, deps.intervalMs, () => this.report());
+  }
 
   /** Start reporting `registry` as `instance`; null when the store has no function registry. */
   static async startFor(
@@ -68,34 +69,23 @@ export class FunctionPresence {
 
   /** Register and report now, then every interval. Resolves after the first report. */
   async start(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    await this.refresh();
+    await this.loop.start();
   }
 
   /** Register and report now (e.g. a function was defined after start), then every interval. */
   refresh(): Promise<void> {
-    if (!this.running) return Promise.resolve();
-    this.timer?.cancel();
-    this.inFlight = this.inFlight.then(() => this.report());
-    this.timer = this.deps.clock.setTimer(this.deps.intervalMs, () => void this.refresh());
-    return this.inFlight;
+    return this.loop.refresh();
   }
 
   /** Stop reporting and remove this process from the registry. */
   async stop(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    this.timer?.cancel();
-    this.timer = null;
-    await this.inFlight;
+    if (!(await this.loop.stop())) return;
     await this.deps.store.removeInstance(this.deps.instance).catch((error: unknown) => {
       this.deps.logger.warn({ err: error }, "function registry: could not remove this worker");
     });
   }
 
   private async report(): Promise<void> {
-    if (!this.running) return;
     const { store, registry, clock, instance, intervalMs } = this.deps;
     const defs = registry.all();
     const now = clock.now();

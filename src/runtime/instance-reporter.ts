@@ -10,12 +10,13 @@
  * A failed report is logged and retried at the next interval; it never stops the engine.
  */
 import os from "node:os";
-import type { Clock, TimerHandle } from "../ports/clock.js";
+import type { Clock } from "../ports/clock.js";
 import type { InstanceRecord, InstanceStore } from "../ports/instance-store.js";
 import type { Logger } from "../ports/logger.js";
 import type { ScheduleStore } from "../ports/schedule-store.js";
 import type { EventBus } from "./event-bus.js";
 import { DEFAULT_PRESENCE_INTERVAL_MS } from "./function-presence.js";
+import { HeartbeatLoop } from "./heartbeat-loop.js";
 import type { FunctionRegistry } from "./functions.js";
 import type { LeadershipReport } from "./leadership.js";
 import { kairosVersion } from "./package-version.js";
@@ -69,14 +70,13 @@ export interface InstanceReporterDeps {
 
 /** Reports this process to the instance table; see the module header. */
 export class InstanceReporter {
-  private timer: TimerHandle | null = null;
-  private running = false;
-  private inFlight: Promise<void> = Promise.resolve();
+  private readonly loop: HeartbeatLoop;
   private readonly startedAt: number;
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(private readonly deps: InstanceReporterDeps) {
     this.startedAt = deps.clock.now();
+    this.loop = new HeartbeatLoop(deps.clock, deps.intervalMs, () => this.report());
   }
 
   /** Start reporting as `instance`; null when the store has no instance table. */
@@ -104,21 +104,16 @@ export class InstanceReporter {
 
   /** Report now, then every interval and on leadership changes. Resolves after the first report. */
   async start(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
+    if (this.loop.active) return;
     for (const name of ["leader:elected", "leader:lost"] as const) {
       this.unsubscribe.push(this.deps.events.on(name, () => void this.refresh()));
     }
-    await this.refresh();
+    await this.loop.start();
   }
 
   /** Report now (and restart the interval). */
   refresh(): Promise<void> {
-    if (!this.running) return Promise.resolve();
-    this.timer?.cancel();
-    this.inFlight = this.inFlight.then(() => this.report());
-    this.timer = this.deps.clock.setTimer(this.deps.intervalMs, () => void this.refresh());
-    return this.inFlight;
+    return this.loop.refresh();
   }
 
   /** This process's row as it would report it now. */
@@ -136,19 +131,14 @@ export class InstanceReporter {
 
   /** Stop reporting and delete this process's row. */
   async stop(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
     for (const off of this.unsubscribe.splice(0)) off();
-    this.timer?.cancel();
-    this.timer = null;
-    await this.inFlight;
+    if (!(await this.loop.stop())) return;
     await this.deps.store.remove(this.deps.instance).catch((error: unknown) => {
       this.deps.logger.warn({ err: error }, "instances: could not remove this process");
     });
   }
 
   private async report(): Promise<void> {
-    if (!this.running) return;
     const record = this.current();
     try {
       await this.deps.store.upsert(record, record.heartbeatAt - INSTANCE_EXPIRY_MS);
