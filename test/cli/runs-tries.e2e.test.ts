@@ -2,10 +2,8 @@
  * `kairos runs tries ID TASK`: a triggered run's first task lists its one (queued) try with its
  * job, as a table and as JSON; an unknown task is an error naming the run's tasks.
  */
-import fs from "node:fs";
-import path from "node:path";
 import { expect, it } from "vitest";
-import { runKairos } from "../helpers/cli.js";
+import { runKairos, triggerOneTaskRun } from "../helpers/cli.js";
 import { tempDir } from "../helpers/kairos.js";
 
 it(
@@ -13,18 +11,7 @@ it(
   { timeout: 120_000 },
   async () => {
     const dir = tempDir();
-    fs.writeFileSync(
-      path.join(dir, "kairos.yaml"),
-      `functions:\n  - { name: ok, kind: command, command: ["node", "-e", "1"] }\n` +
-        `workflows:\n  - name: etl\n    tasks:\n      - { id: extract, fn: ok }\n`,
-    );
-    expect((await runKairos(dir, ["apply"])).code).toBe(0);
-    const run = JSON.parse(
-      (await runKairos(dir, ["workflows", "trigger", "etl", "--json"])).stdout,
-    ) as {
-      id: string;
-      tasks?: { jobId: string | null }[];
-    };
+    const run = { id: (await triggerOneTaskRun(dir)).runId };
     const json = await runKairos(dir, ["runs", "tries", run.id, "extract", "--json"]);
     expect(json.code).toBe(0);
     const tries = JSON.parse(json.stdout) as { tryNumber: number; jobId: string; state: string }[];

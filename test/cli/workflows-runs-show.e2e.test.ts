@@ -3,11 +3,9 @@
  * (or TERM=dumb), and fits it to the terminal's width.
  */
 import { execFileSync } from "node:child_process";
-import fs from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { dagStyle } from "../../src/cli/commands/runs.js";
-import { kairosArgv, runKairos } from "../helpers/cli.js";
+import { kairosArgv, runKairos, triggerOneTaskRun } from "../helpers/cli.js";
 import { tempDir } from "../helpers/kairos.js";
 
 const ESC = "\u001b[";
@@ -45,17 +43,7 @@ const hasScript = (() => {
 describe.skipIf(!hasScript)("kairos runs show on a terminal", { timeout: 120_000 }, () => {
   it("colours the DAG on a pseudo-terminal, not with NO_COLOR, not when piped", async () => {
     const dir = tempDir();
-    fs.writeFileSync(
-      path.join(dir, "kairos.yaml"),
-      `functions:\n  - { name: ok, kind: command, command: ["node", "-e", "1"] }\n` +
-        `workflows:\n  - name: etl\n    tasks:\n      - { id: extract, fn: ok }\n`,
-    );
-    expect((await runKairos(dir, ["apply"])).code).toBe(0);
-    const run = JSON.parse(
-      (await runKairos(dir, ["workflows", "trigger", "etl", "--json"])).stdout,
-    ) as {
-      id: string;
-    };
+    const run = { id: (await triggerOneTaskRun(dir)).runId };
     const onTerminal = (env: Record<string, string>) => {
       const argv = [process.execPath, ...kairosArgv(["runs", "show", run.id])];
       const command = argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(" ");

@@ -66,6 +66,22 @@ export async function runKairos(
   }
 }
 
+/**
+ * In `dir`: apply a kairos.yaml with workflow `etl` (one task `extract` running the
+ * command function `ok`) and trigger it; returns the triggered run's id.
+ */
+export async function triggerOneTaskRun(dir: string): Promise<{ runId: string }> {
+  fs.writeFileSync(
+    path.join(dir, "kairos.yaml"),
+    `functions:\n  - { name: ok, kind: command, command: ["node", "-e", "1"] }\n` +
+      `workflows:\n  - name: etl\n    tasks:\n      - { id: extract, fn: ok }\n`,
+  );
+  const applied = await runKairos(dir, ["apply"]);
+  if (applied.code !== 0) throw new Error(`kairos apply failed: ${applied.stderr}`);
+  const run = JSON.parse((await runKairos(dir, ["workflows", "trigger", "etl", "--json"])).stdout);
+  return { runId: (run as { id: string }).id };
+}
+
 /** The argv that starts the CLI (for tests that spawn it themselves, e.g. to send signals). */
 export function kairosArgv(args: readonly string[]): string[] {
   return [...ENTRY, ...args];
