@@ -146,6 +146,8 @@ export async function createKairos(options: CreateKairosOptions = {}): Promise<K
 }
 
 export { Kairos, toJob } from "./runtime/kairos.js";
+/** The version of this Kairos package (from its package.json; "unknown" in a bundled copy). */
+export { kairosVersion } from "./runtime/package-version.js";
 export type {
   Job,
   EnqueueOptions,

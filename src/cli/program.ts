@@ -3,7 +3,6 @@
  * The `kairos` command tree (commander). Commands hold no logic: they parse flags, call a
  * KairosClient (an engine on a local store, or a server), and print. Errors become a message on stderr and a stable exit code.
  */
-import fs from "node:fs";
 import { Command, CommanderError } from "commander";
 import {
   CLI_QUERY_TIMEOUT_MS,
@@ -27,6 +26,7 @@ import { registerWorkflows } from "./commands/workflows.js";
 import { registerTokens } from "./commands/tokens.js";
 import { registerK8s } from "./commands/k8s.js";
 import { registerStats } from "./commands/stats.js";
+import { kairosVersion } from "../index.js";
 
 /** Build the program; `setExit` receives the exit code of the command that ran. */
 export function buildProgram(rawIo: Io, setExit: (code: number) => void): Command {
@@ -46,7 +46,7 @@ export function buildProgram(rawIo: Io, setExit: (code: number) => void): Comman
       'a Kairos server instead of a store, e.g. "http://127.0.0.1:7070" (or env KAIROS_SERVER; token: env KAIROS_TOKEN)',
     )
     .option("--config <file>", "config file (default ./kairos.yaml)")
-    .version(packageVersion(), "-V, --version", "print the kairos version")
+    .version(kairosVersion(), "-V, --version", "print the kairos version")
     // Every subcommand's --help lists --store and --config too.
     .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError("(add --help for usage and examples)")
@@ -82,8 +82,8 @@ export function buildProgram(rawIo: Io, setExit: (code: number) => void): Comman
       }
     });
 
-  registerDev(program, io, globals, run, packageVersion());
-  registerServer(program, io, globals, run, packageVersion());
+  registerDev(program, io, globals, run, kairosVersion());
+  registerServer(program, io, globals, run, kairosVersion());
   registerApply(program, io, withClient);
   registerSchedules(program, io, withClient);
   registerJobs(program, io, withClient);
@@ -96,14 +96,6 @@ export function buildProgram(rawIo: Io, setExit: (code: number) => void): Comman
   registerCron(program, io, run);
   registerK8s(program, io, globals, run);
   return program;
-}
-
-/** The version in package.json (two levels up from src/cli/ and from dist/cli/). */
-function packageVersion(): string {
-  const pkg = JSON.parse(
-    fs.readFileSync(new URL("../../package.json", import.meta.url), "utf8"),
-  ) as { version: string };
-  return pkg.version;
 }
 
 /** Parse argv and run; resolves with the exit code. */
