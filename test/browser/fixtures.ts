@@ -43,6 +43,25 @@ export const test = base.extend<{
 
 export { expect } from "@playwright/test";
 
+/**
+ * An API call from another client than the page (the test itself, with the write token);
+ * throws with the server's answer unless it is 2xx.
+ */
+export async function callApi(
+  kairos: BrowserEnv,
+  method: string,
+  route: string,
+  body?: unknown,
+): Promise<Record<string, unknown>> {
+  const res = await fetch(`${kairos.url}/api/v1${route}`, {
+    method,
+    headers: { authorization: `Bearer ${kairos.write}`, "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as Record<string, unknown>;
+}
+
 /** Put `token` in sessionStorage before the app's scripts run, on every page load. */
 async function keepToken(page: Page, token: string): Promise<void> {
   await page.addInitScript((t) => {

@@ -4,22 +4,11 @@
  * succeeds; a run's page shows the selected task's log lines.
  */
 import { releaseFile, releasePath, SEED } from "./seed.js";
-import type { BrowserEnv } from "./env.js";
-import { dashboardBuilt, expect, NOT_BUILT, test } from "./fixtures.js";
+import { callApi, dashboardBuilt, expect, NOT_BUILT, test } from "./fixtures.js";
 
 test.skip(!dashboardBuilt(), NOT_BUILT);
 // The docs' picture (docs/dashboard/job-logs-live.png) is this viewport, not the full page.
 test.use({ viewport: { width: 1280, height: 800 } });
-
-async function post(kairos: BrowserEnv, route: string, body: unknown) {
-  const res = await fetch(`${kairos.url}/api/v1${route}`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${kairos.write}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`POST ${route}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as { id: string | number };
-}
 
 test("a running job's lines appear on its page as they are written", async ({
   page,
@@ -29,7 +18,9 @@ test("a running job's lines appear on its page as they are written", async ({
 }) => {
   await signIn("read");
   const file = releasePath();
-  const id = String((await post(kairos, "/jobs", { fn: SEED.waitFn, payload: { file } })).id);
+  const id = String(
+    (await callApi(kairos, "POST", "/jobs", { fn: SEED.waitFn, payload: { file } })).id,
+  );
   await page.goto(`/jobs/${id}`);
   const lines = page.getByTestId("job-log").getByTestId("log-line");
   await expect(lines.first()).toContainText(SEED.waitFirstLine);
@@ -45,7 +36,7 @@ test("a running job's lines appear on its page as they are written", async ({
 
 test("a run's page shows the selected task's log lines", async ({ page, signIn, kairos }) => {
   await signIn("read");
-  const id = String((await post(kairos, `/workflows/${SEED.relay}/runs`, {})).id);
+  const id = String((await callApi(kairos, "POST", `/workflows/${SEED.relay}/runs`, {})).id);
   await page.goto(`/runs/${id}`);
   await expect(page.getByTestId("run-state")).toHaveText("success");
   await page.locator('[data-testid="dag-node"][data-task-id="extract"]').click();

@@ -5,7 +5,7 @@
 import type { Page } from "@playwright/test";
 import type { BrowserEnv } from "./env.js";
 import { SEED } from "./seed.js";
-import { ACTIONS, dashboardBuilt, expect, NOT_BUILT, test } from "./fixtures.js";
+import { ACTIONS, callApi, dashboardBuilt, expect, NOT_BUILT, test } from "./fixtures.js";
 
 test.skip(!dashboardBuilt(), NOT_BUILT);
 
@@ -92,17 +92,6 @@ test("a run's page lists its tasks and says why for the one selected", async ({
   await shot("run-read");
 });
 
-/** An API call from another client than the page (the test itself, with the write token). */
-async function api(kairos: BrowserEnv, method: string, route: string, body?: unknown) {
-  const res = await fetch(`${kairos.url}/api/v1${route}`, {
-    method,
-    headers: { authorization: `Bearer ${kairos.write}`, "content-type": "application/json" },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as Record<string, unknown>;
-}
-
 const relay = `/workflows/${SEED.relay}`;
 
 // The workflow is paused while the run is triggered, so the run waits queued until the test
@@ -114,10 +103,10 @@ test("a workflow run appears and its graph updates live as tasks finish", async 
   shot,
 }) => {
   await signIn("read");
-  await api(kairos, "POST", `${relay}/pause`, {});
+  await callApi(kairos, "POST", `${relay}/pause`, {});
   await page.goto(relay);
   await expect(page.getByRole("heading", { level: 1 })).toContainText("paused");
-  const run = await api(kairos, "POST", `${relay}/runs`, {});
+  const run = await callApi(kairos, "POST", `${relay}/runs`, {});
   const id = String(run.id);
   const column = page.locator(`[data-testid="grid-run"][data-run-id="${id}"]`);
   await expect(column).toBeVisible();
@@ -125,7 +114,7 @@ test("a workflow run appears and its graph updates live as tasks finish", async 
   await expect(page).toHaveURL((url) => url.pathname === `/runs/${id}`);
   await expect(page.getByTestId("run-state")).toHaveText("queued");
   await expect(node(page, "load")).not.toHaveAttribute("data-state", "success");
-  await api(kairos, "POST", `${relay}/resume`, {});
+  await callApi(kairos, "POST", `${relay}/resume`, {});
   await expect(node(page, "extract")).toHaveAttribute("data-state", "success");
   await expect(node(page, "load")).toHaveAttribute("data-state", "success");
   await expect(page.getByTestId("run-state")).toHaveText("success");
@@ -134,7 +123,7 @@ test("a workflow run appears and its graph updates live as tasks finish", async 
 
 /** A finished run of the relay workflow, triggered by the test; its page opened. */
 async function finishedRelayRun(page: Page, kairos: BrowserEnv): Promise<string> {
-  const id = String((await api(kairos, "POST", `${relay}/runs`, {})).id);
+  const id = String((await callApi(kairos, "POST", `${relay}/runs`, {})).id);
   await page.goto(`/runs/${id}`);
   await expect(page.getByTestId("run-state")).toHaveText("success");
   return id;
@@ -224,9 +213,9 @@ test("cancelling a run asks first, then the run ends failed with the note", asyn
   kairos,
 }) => {
   await signIn("write");
-  await api(kairos, "POST", `${relay}/pause`, {});
+  await callApi(kairos, "POST", `${relay}/pause`, {});
   try {
-    const id = String((await api(kairos, "POST", `${relay}/runs`, {})).id);
+    const id = String((await callApi(kairos, "POST", `${relay}/runs`, {})).id);
     await page.goto(`/runs/${id}`);
     await expect(page.getByTestId("run-state")).toHaveText("queued");
     await page.getByTestId("action-cancel").click();
@@ -238,6 +227,6 @@ test("cancelling a run asks first, then the run ends failed with the note", asyn
     await expect(page.locator(".facts")).toContainText("not needed today");
     await expect(page.getByTestId("action-cancel")).toHaveCount(0);
   } finally {
-    await api(kairos, "POST", `${relay}/resume`, {});
+    await callApi(kairos, "POST", `${relay}/resume`, {});
   }
 });
