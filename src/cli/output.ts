@@ -69,6 +69,7 @@ export function exitCodeFor(error: unknown): number {
     case "VALIDATION":
     case "DUPLICATE_DEFINITION":
     case "K8S_UNEXPORTABLE":
+    case "K8S_NOT_IN_CLUSTER":
       return EXIT.usage;
     case "NOT_FOUND":
     case "STORE_NOT_FOUND":
@@ -77,6 +78,7 @@ export function exitCodeFor(error: unknown): number {
     case "CONFLICT":
     case "QUEUE_FULL":
     case "CONTROL_REFUSED":
+    case "K8S_DYNAMIC_DISABLED":
       return EXIT.refused;
     case "UNAUTHORIZED":
     case "FORBIDDEN":

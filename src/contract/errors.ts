@@ -57,6 +57,10 @@ const STATUS: Partial<Record<KairosErrorCode | "INTERNAL", number>> = {
   STORE_UNAVAILABLE: 503,
   STORE_DISK_FULL: 503,
   STORE_NOT_FOUND: 503,
+  K8S_UNEXPORTABLE: 422,
+  K8S_DYNAMIC_DISABLED: 409,
+  K8S_FORBIDDEN: 502,
+  K8S_API: 502,
 };
 
 /** The HTTP status of an error code (500 for STORE and anything not in the table). */

@@ -43,7 +43,15 @@ export type KairosErrorCode =
   /** A running job's stop was delivered: the reason its handler's signal aborted with. */
   | "JOB_STOPPED"
   /** `kairos k8s export`: a schedule Kubernetes cannot express (see docs/kubernetes.md). */
-  | "K8S_UNEXPORTABLE";
+  | "K8S_UNEXPORTABLE"
+  /** The Kubernetes API refused a call of the runtime backend for want of an RBAC permission. */
+  | "K8S_FORBIDDEN"
+  /** The Kubernetes API failed a call of the runtime backend (unreachable, invalid object, ...). */
+  | "K8S_API"
+  /** `scheduler.backend: kubernetes` and an API schedule change while `kubernetes.allowDynamic` is off. */
+  | "K8S_DYNAMIC_DISABLED"
+  /** `scheduler.backend: kubernetes` in a process that is not running in a Kubernetes cluster. */
+  | "K8S_NOT_IN_CLUSTER";
 
 /** Base class of every error Kairos throws on purpose; `code` is stable across releases. */
 export class KairosError extends Error {

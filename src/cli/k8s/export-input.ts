@@ -57,10 +57,7 @@ export function exportInput(
     .map((w) => `workflow ${JSON.stringify(w.name)}: workflow schedules are not exported`);
   return {
     input: {
-      schedules: config.schedules.map((s) => ({
-        declaration: s.declaration,
-        catchupWindowDeclared: s.declared.has("catchupWindowMs"),
-      })),
+      schedules: config.schedules.map((s) => s.declaration),
       functions,
       settings,
       approximate: flags.approximate === true,

@@ -20,11 +20,12 @@ import {
   type K8sSource,
 } from "./types.js";
 
+/** The catch-up window a schedule gets when none is given (kairos.yaml and the API). */
+export const DEFAULT_CATCHUP_WINDOW_MS = 3_600_000;
+
 /** What a CronJob is built from. */
 export interface CronJobInput {
   readonly schedule: ScheduleDeclaration;
-  /** True when the file states `catchupWindow` (else `latest` gets no deadline). */
-  readonly catchupWindowDeclared: boolean;
   readonly fn: K8sFunction;
   readonly timing: CronJobTiming;
   readonly source: K8sSource;
@@ -35,7 +36,10 @@ export interface CronJobInput {
 export function buildCronJob(input: CronJobInput): { object: K8sObject; warnings: string[] } {
   const { schedule: s, fn, timing, settings } = input;
   const overlap = concurrencyPolicy(s.overlap);
-  const deadline = startingDeadline(s.catchup, s.catchupWindowMs, input.catchupWindowDeclared);
+  // A window other than the default was chosen on purpose (else `latest` gets no deadline);
+  // decided from the value alone, so kairos.yaml and the stored schedule give the same object.
+  const windowChosen = s.catchupWindowMs !== DEFAULT_CATCHUP_WINDOW_MS;
+  const deadline = startingDeadline(s.catchup, s.catchupWindowMs, windowChosen);
   const warnings = [overlap.warning, deadline.warning].filter((w) => w !== undefined);
   const labels = {
     [K8S_KEYS.managedBy]: "kairos",

@@ -13,15 +13,9 @@ import { supportObjects } from "./rbac.js";
 import { cronJobTiming, isRefusal, type CronJobTiming } from "./timing.js";
 import type { K8sExport, K8sFunction, K8sObject, K8sSettings } from "./types.js";
 
-/** One schedule to export. */
-export interface ExportSchedule {
-  readonly declaration: ScheduleDeclaration;
-  readonly catchupWindowDeclared: boolean;
-}
-
 /** What one export is built from. */
 export interface ExportInput {
-  readonly schedules: readonly ExportSchedule[];
+  readonly schedules: readonly ScheduleDeclaration[];
   readonly functions: readonly K8sFunction[];
   readonly settings: K8sSettings;
   readonly approximate: boolean;
@@ -32,36 +26,10 @@ export function exportManifests(input: ExportInput): K8sExport {
   const refusals: Refusal[] = [];
   const built: { name: string; object: K8sObject; warnings: string[] }[] = [];
   const functions = new Map(input.functions.map((f) => [f.name, f]));
-  for (const { declaration: s, catchupWindowDeclared } of input.schedules) {
-    const fn = functions.get(s.fn);
-    if (fn === undefined) {
-      refusals.push({
-        schedule: s.name,
-        reason: `function "${s.fn}" is not declared`,
-        approximable: false,
-      });
-      continue;
-    }
-    if (fn.mode === "run" && fn.image === undefined) {
-      refusals.push({
-        schedule: s.name,
-        reason: `function "${fn.name}" runs in mode run but has no kubernetes.image`,
-        approximable: false,
-      });
-      continue;
-    }
-    const timing = scheduleTiming(s, input.approximate, refusals);
-    if (timing === null) continue;
-    const { object, warnings } = buildCronJob({
-      schedule: s,
-      catchupWindowDeclared,
-      fn,
-      timing,
-      source: "yaml",
-      settings: input.settings,
-    });
-    const meta = object.metadata as { name: string };
-    built.push({ name: meta.name, object, warnings });
+  for (const s of input.schedules) {
+    const one = scheduleCronJob(s, functions.get(s.fn), input.settings, input.approximate);
+    if ("refusals" in one) refusals.push(...one.refusals);
+    else built.push(one);
   }
   if (refusals.length > 0) throw new K8sExportError(refusals);
   built.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -69,6 +37,40 @@ export function exportManifests(input: ExportInput): K8sExport {
     objects: [...supportObjects(input.settings), ...built.map((b) => b.object)],
     warnings: built.flatMap((b) => b.warnings),
   };
+}
+
+/**
+ * The CronJob of one schedule (labelled with its source: `config` -> `yaml`), or why it cannot
+ * be one. `fn` undefined: the function is not declared (a refusal).
+ */
+export function scheduleCronJob(
+  s: ScheduleDeclaration,
+  fn: K8sFunction | undefined,
+  settings: K8sSettings,
+  approximate: boolean,
+): { name: string; object: K8sObject; warnings: string[] } | { refusals: Refusal[] } {
+  if (fn === undefined) {
+    return {
+      refusals: [
+        { schedule: s.name, reason: `function "${s.fn}" is not declared`, approximable: false },
+      ],
+    };
+  }
+  if (fn.mode === "run" && fn.image === undefined) {
+    const reason = `function "${fn.name}" runs in mode run but has no kubernetes.image`;
+    return { refusals: [{ schedule: s.name, reason, approximable: false }] };
+  }
+  const refusals: Refusal[] = [];
+  const timing = scheduleTiming(s, approximate, refusals);
+  if (timing === null) return { refusals };
+  const { object, warnings } = buildCronJob({
+    schedule: s,
+    fn,
+    timing,
+    source: s.source === "api" ? "api" : "yaml",
+    settings,
+  });
+  return { name: (object.metadata as { name: string }).name, object, warnings };
 }
 
 /** The CronJob timing of `s` with its approximations, or null after recording a refusal. */
