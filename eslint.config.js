@@ -38,6 +38,11 @@ const LAYERS = [
     ["./core", "./ports"],
     "Adapters implement ports; shared checks go in a driver-neutral stores/ module.",
   ),
+  layer(
+    "backends",
+    ["./core", "./ports"],
+    "Schedule backends implement ports/schedule-backend over core (the CronJob builder).",
+  ),
   {
     target: "./src/stores/sqlite",
     from: "./src/stores/postgres",
@@ -89,6 +94,7 @@ const LAYERS = [
       "./api",
       "./index.ts",
       "./stores/open-store.ts",
+      "./backends/open-backend.ts",
       ...RUNTIME_FACADE,
     ],
     "Commands call a KairosClient (local or HTTP).",

@@ -20,6 +20,7 @@ import { Kairos } from "./runtime/kairos.js";
 import { DEFAULT_STORE_URL, openStores } from "./stores/open-store.js";
 import type { ScheduleStore } from "./ports/schedule-store.js";
 import type { LeaderLock } from "./ports/leader-lock.js";
+import type { ScheduleBackend } from "./ports/schedule-backend.js";
 
 /** Options of `createKairos`. */
 export interface CreateKairosOptions {
@@ -87,6 +88,12 @@ export interface CreateKairosOptions {
    * function: `define(..., { maxPayloadBytes })` or `maxPayloadBytes:` in kairos.yaml, which win.
    */
   readonly maxPayloadBytes?: number;
+  /**
+   * Where schedules' timing lives: absent (embedded, the leader's loop fires every slot), or a
+   * ScheduleBackend such as the Kubernetes one (`scheduler.backend: kubernetes` in kairos.yaml;
+   * docs/kubernetes.md), which then holds one CronJob per schedule.
+   */
+  readonly scheduleBackend?: ScheduleBackend | null;
 }
 
 /** Open (and migrate) the store and return an engine bound to it. */
@@ -131,6 +138,7 @@ export async function createKairos(options: CreateKairosOptions = {}): Promise<K
       : "leaderLock" in stores && stores.leaderLock
         ? { leaderLock: stores.leaderLock }
         : {}),
+    ...(options.scheduleBackend ? { scheduleBackend: options.scheduleBackend } : {}),
     clock: options.clock ?? systemClock,
     logger: options.logger ?? silentLogger,
     random: options.random ?? Math.random,
@@ -209,6 +217,12 @@ export { maskUrl } from "./core/secrets.js";
 export { DEFAULT_MAX_PAYLOAD_BYTES };
 export type { StopOptions, StopReport } from "./runtime/kairos.js";
 export type { Schedule, ScheduleInput, SchedulesApi } from "./runtime/schedules-api.js";
+export type {
+  BackendChange,
+  BackendEntry,
+  BackendSyncResult,
+  ScheduleBackend,
+} from "./ports/schedule-backend.js";
 export type { LeadershipStatus } from "./runtime/leader-election.js";
 export type { LeaderLock, LeaderHolder } from "./ports/leader-lock.js";
 export type {

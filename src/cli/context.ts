@@ -15,6 +15,8 @@ import { StoreNotFoundError, ValidationError } from "../core/errors.js";
 import { maskUrl } from "../core/secrets.js";
 import { DEFAULT_STORE_URL } from "../stores/open-store.js";
 import type { Io } from "./output.js";
+import { openScheduleBackend } from "../backends/open-backend.js";
+import { backendInput } from "./k8s/export-input.js";
 
 /** Options every command accepts. */
 export interface GlobalOptions {
@@ -48,7 +50,7 @@ export interface ClientContext {
  * command, which fails on a missing local store instead of creating it (local only).
  */
 export type WithClient = (
-  local: { json?: boolean; mustExist?: boolean },
+  local: { json?: boolean; mustExist?: boolean; backend?: boolean },
   body: (ctx: ClientContext) => Promise<void>,
 ) => Promise<void>;
 
@@ -143,6 +145,12 @@ export interface OpenMode {
   readonly queryTimeoutMs?: number;
   /** The engine's logger (`kairos server`: JSON lines); default silent. */
   readonly logger?: Logger;
+  /**
+   * Open the schedule backend kairos.yaml's `scheduler.backend` names (commands that change
+   * schedules, and the long-running ones); others leave it closed, so reading jobs on a
+   * workstation never needs a cluster.
+   */
+  readonly backend?: boolean;
 }
 
 /**
@@ -164,8 +172,12 @@ export async function openEngine(
   const store = chooseStore(options, config);
   io.err(`kairos: using store ${maskUrl(store.url)} (from ${store.origin})`);
   const retentionMs = config?.retentionMs;
+  const scheduleBackend =
+    mode.backend === true && config ? openScheduleBackend(backendInput(config)) : null;
+  if (scheduleBackend) io.err(`kairos: schedules fire from ${scheduleBackend.location}`);
   try {
     const kairos = await createKairos({
+      ...(scheduleBackend ? { scheduleBackend } : {}),
       store: store.url,
       // kairos.yaml's top-level retention (null: forever) is the default of this engine.
       ...(retentionMs !== undefined ? { retention: retentionMs ?? "forever" } : {}),

@@ -74,6 +74,7 @@ export function buildProgram(rawIo: Io, setExit: (code: number) => void): Comman
       const client = await openClient(globals(), config, io, {
         queryTimeoutMs: CLI_QUERY_TIMEOUT_MS,
         ...(local.mustExist === true ? { mustExist: true } : {}),
+        ...(local.backend === true ? { backend: true } : {}),
       });
       try {
         await body({ client, config, target: client.target });

@@ -103,7 +103,12 @@ export class LocalClient implements KairosClient {
       dryRun: request.dryRun === true,
       allowUnknown: request.allowUnknown === true,
     });
-    return { dryRun: request.dryRun === true, items: plan.items, warnings };
+    return {
+      dryRun: request.dryRun === true,
+      items: plan.items,
+      warnings,
+      ...(plan.backend ? { backend: plan.backend } : {}),
+    };
   }
 
   /** A page of the store's event feed. */

@@ -13,6 +13,8 @@ import { relative } from "node:path";
 import type { Kairos } from "../runtime/kairos.js";
 import { NotFoundError } from "../core/errors.js";
 import { planReconcile, type ReconcilePlan } from "../core/reconcile/index.js";
+import { configSchedulesAfter } from "../core/reconcile/schedules-after.js";
+import type { BackendSyncResult } from "../ports/schedule-backend.js";
 import type { WorkflowStore } from "../ports/workflow-store.js";
 import { ConfigError } from "./errors.js";
 import type { ResolvedConfig } from "./index.js";
@@ -29,16 +31,25 @@ export interface ApplyOptions {
   readonly stores?: { readonly workflows?: Pick<WorkflowStore, "listWorkflows"> | undefined };
 }
 
+/** What a schedule backend got from an apply (or, dry, would get). */
+export interface BackendApplyReport extends BackendSyncResult {
+  /** Where: "Kubernetes namespace jobs". */
+  readonly location: string;
+}
+
 /**
- * Plan and (unless `dryRun`) apply `config`; returns the plan. Throws NotFoundError when the
- * file declares workflows and the store has none, and ConfigError (file:line per task) for
- * task functions nobody knows.
+ * Plan and (unless `dryRun`) apply `config`; returns the plan, and with a schedule backend
+ * (`kairos.scheduleBackend`) what its sync did. The backend's check runs before anything is
+ * written (a schedule it cannot express refuses the whole apply); the backend is synced with
+ * the `config` schedules the store holds after the apply. Throws NotFoundError when the file
+ * declares workflows and the store has none, and ConfigError (file:line per task) for task
+ * functions nobody knows.
  */
 export async function applyConfig(
   kairos: Kairos,
   config: ResolvedConfig,
   options: ApplyOptions,
-): Promise<ReconcilePlan> {
+): Promise<ReconcilePlan & { readonly backend?: BackendApplyReport }> {
   if (!kairos.hasSchedules) {
     throw new NotFoundError("this store has no schedules; use an SQLite store");
   }
@@ -68,8 +79,13 @@ export async function applyConfig(
     prune: options.prune,
     now,
   });
+  const backend = kairos.scheduleBackend;
+  const after = backend ? configSchedulesAfter(stored.schedules, plan.changes) : [];
+  backend?.check(after);
   if (!options.dryRun) await kairos.applyReconcile(plan.changes, now);
-  return plan;
+  if (!backend) return plan;
+  const synced = await backend.sync(after, { dryRun: options.dryRun });
+  return { ...plan, backend: { location: backend.location, ...synced } };
 }
 
 /**

@@ -243,6 +243,7 @@ function knownKeys(path: Path, raw: unknown): readonly string[] | null {
   if (typeof last === "number" && parent === "schedules") return KNOWN_KEYS.schedule;
   if (last === "backoff") return KNOWN_KEYS.backoff;
   if (last === "concurrency") return KNOWN_KEYS.concurrency;
+  if (last === "scheduler" && path.length === 1) return KNOWN_KEYS.scheduler;
   if (last === "kubernetes") {
     return path.length === 1 ? KNOWN_KEYS.kubernetes : KNOWN_KEYS.functionKubernetes;
   }

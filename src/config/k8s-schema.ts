@@ -55,8 +55,31 @@ export const KubernetesSchema = z
       .min(0)
       .describe("Failed Jobs kept per CronJob (default 1)")
       .optional(),
+    allowDynamic: z
+      .boolean()
+      .describe(
+        "With scheduler.backend kubernetes: let the API create, change and delete schedules (their CronJobs) (default false)",
+      )
+      .optional(),
   })
-  .describe("Kubernetes export settings (`kairos k8s export`, see docs/kubernetes.md)");
+  .describe(
+    "Kubernetes settings: `kairos k8s export` and the kubernetes scheduler backend (see docs/kubernetes.md)",
+  );
+
+/** The values of `scheduler.backend`. */
+export const SCHEDULER_BACKEND_VALUES = ["embedded", "kubernetes", "auto"] as const;
+
+/** The `scheduler` block: where schedules' timing lives. */
+export const SchedulerSchema = z
+  .strictObject({
+    backend: z
+      .enum(SCHEDULER_BACKEND_VALUES)
+      .describe(
+        "embedded: the leader's loop fires slots from the store (default); kubernetes: one CronJob per schedule, fired by the cluster (an error outside a cluster); auto: kubernetes in a cluster, embedded elsewhere",
+      )
+      .optional(),
+  })
+  .describe("Where schedules' timing lives (see docs/kubernetes.md)");
 
 /** A function's `kubernetes` block. */
 export const FunctionKubernetesSchema = z
@@ -88,6 +111,7 @@ export interface ResolvedKubernetes {
   readonly serviceAccountName?: string;
   readonly successfulJobsHistoryLimit?: number;
   readonly failedJobsHistoryLimit?: number;
+  readonly allowDynamic?: boolean;
   /** Per function name, its own block when it has one. */
   readonly functions: Readonly<
     Record<string, { readonly mode?: (typeof K8S_MODES)[number]; readonly image?: string }>

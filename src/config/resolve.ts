@@ -60,6 +60,7 @@ export function resolveConfig(
     workflows: (data.workflows ?? []).map(resolveWorkflow),
     ...(functionRefs.length === 0 ? {} : { workflowFunctionRefs: functionRefs }),
     kubernetes: resolveKubernetes(data),
+    ...(data.scheduler?.backend === undefined ? {} : { schedulerBackend: data.scheduler.backend }),
   };
 }
 

@@ -12,7 +12,7 @@ import { parseRetention } from "../core/retention.js";
 import { parseDuration } from "../core/schedules/duration.js";
 import { parseKeyTemplate } from "../core/jobs/concurrency-key.js";
 import { MAX_ATTEMPTS } from "../core/retry/backoff.js";
-import { FunctionKubernetesSchema, KubernetesSchema } from "./k8s-schema.js";
+import { FunctionKubernetesSchema, KubernetesSchema, SchedulerSchema } from "./k8s-schema.js";
 import { TimeZoneSchema } from "./timezone.js";
 import { WORKFLOW_KNOWN_KEYS, WorkflowSchema } from "./workflow-schema.js";
 
@@ -336,6 +336,7 @@ export const ConfigSchema = z
       .array(WorkflowSchema)
       .describe("Workflows: DAGs of tasks running the functions (see docs/workflows.md)")
       .optional(),
+    scheduler: SchedulerSchema.optional(),
     kubernetes: KubernetesSchema.optional(),
   })
   .describe("Kairos declarative config (kairos.yaml)");
@@ -357,6 +358,7 @@ export const KNOWN_KEYS = {
   backoff: Object.keys(BackoffSchema.shape),
   concurrency: Object.keys(ConcurrencySchema.shape),
   kubernetes: Object.keys(KubernetesSchema.shape),
+  scheduler: Object.keys(SchedulerSchema.shape),
   functionKubernetes: Object.keys(FunctionKubernetesSchema.shape),
   workflow: WORKFLOW_KNOWN_KEYS,
 } as const;

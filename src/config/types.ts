@@ -115,6 +115,8 @@ export interface ResolvedConfig {
   readonly workflowFunctionRefs?: readonly WorkflowFunctionRef[];
   /** The `kubernetes` blocks (file-wide and per function), for `kairos k8s export`. */
   readonly kubernetes?: ResolvedKubernetes;
+  /** `scheduler.backend`: where schedules' timing lives; absent: embedded. */
+  readonly schedulerBackend?: "embedded" | "kubernetes" | "auto";
 }
 
 /** Defaults of a schedule declaration, applied when the file omits a field and the schedule is created. */

@@ -14,6 +14,7 @@ import type { InstanceInfo } from "./instances-api.js";
 import type { Job } from "./job-view.js";
 import type { EnqueueOptions, JobsApi } from "./jobs-api.js";
 import type { ScheduleHistoryEntry } from "../ports/schedule-store.js";
+import type { BackendChange } from "../ports/schedule-backend.js";
 import type { Schedule, ScheduleInput, SchedulePatch, TriggerOptions } from "./schedules-api.js";
 import type { BackfillOptions, BackfillProgress, RunsApi } from "./workflows/runs-api.js";
 import type { WorkflowsApi } from "./workflows/workflows-api.js";
@@ -122,6 +123,12 @@ export interface ApplyResult {
   readonly items: PlanItem[];
   /** Problems that do not stop the apply (a module file not found, ...). */
   readonly warnings: string[];
+  /** With a schedule backend (Kubernetes): where, and what its sync did (or, dry, would do). */
+  readonly backend?: {
+    readonly location: string;
+    readonly changes: readonly BackendChange[];
+    readonly warnings: readonly string[];
+  };
 }
 
 /** A token just created: its text (shown once, never stored) and its public view. */

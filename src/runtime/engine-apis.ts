@@ -16,7 +16,8 @@ import { createJobsApi } from "./jobs-api.js";
 import { functionStatus } from "./job-why.js";
 import { missingScheduleStore } from "./missing-schedule-store.js";
 import type { SchedulerLoop } from "./scheduler/scheduler-loop.js";
-import { createSchedulesApi, type SchedulesApi } from "./schedules-api.js";
+import { withScheduleBackend } from "./backend-schedules.js";
+import { createSchedulesApi, type SchedulesApi, type SchedulesApiDeps } from "./schedules-api.js";
 import type { WorkerPool } from "./worker/worker-pool.js";
 import { createWorkflowEngine } from "./workflows/create-workflow-engine.js";
 import type { WorkflowEngine } from "./workflows/workflow-engine.js";
@@ -98,16 +99,7 @@ export function createEngineApis(
     if (!job) throw new Error("unreachable: enqueue returned no job for one payload");
     return { id: job.id };
   };
-  const schedules = createSchedulesApi({
-    store: scheduleStore ?? missingScheduleStore(),
-    clock: deps.clock,
-    assertOpen,
-    changed: () => hooks.loop()?.wake(),
-    events,
-    trigger,
-    assertKnown: (fn) => catalog.assertKnown(fn),
-    ...(deps.maxPayloadBytes !== undefined ? { maxPayloadBytes: deps.maxPayloadBytes } : {}),
-  });
+  const schedules = schedulesApi(deps, events, hooks, trigger, (fn) => catalog.assertKnown(fn));
   for (const name of ["job:succeeded", "job:failed", "job:cancelled", "job:timed_out"] as const) {
     events.on(name, (e) => hooks.loop()?.jobEnded(e.jobId));
   }
@@ -119,4 +111,29 @@ export function createEngineApis(
     jobControl: control,
   });
   return { factory, catalog, enqueuer, schedules, wf };
+}
+
+/** The schedules facade; with a schedule backend (Kubernetes) every change reaches it too. */
+function schedulesApi(
+  deps: KairosDeps,
+  events: EventBus,
+  hooks: EngineHooks,
+  trigger: SchedulesApiDeps["trigger"],
+  assertKnown: (fn: string) => Promise<void>,
+): SchedulesApi {
+  const scheduleStore = deps.scheduleStore;
+  const limit = deps.maxPayloadBytes !== undefined ? { maxPayloadBytes: deps.maxPayloadBytes } : {};
+  const plain = createSchedulesApi({
+    store: scheduleStore ?? missingScheduleStore(),
+    clock: deps.clock,
+    assertOpen: () => hooks.assertOpen(),
+    changed: () => hooks.loop()?.wake(),
+    events,
+    trigger,
+    assertKnown,
+    ...limit,
+  });
+  return deps.scheduleBackend && scheduleStore
+    ? withScheduleBackend(plain, { backend: deps.scheduleBackend, store: scheduleStore, ...limit })
+    : plain;
 }

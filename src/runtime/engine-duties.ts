@@ -14,7 +14,9 @@ import type { RandomSource } from "../core/retry/backoff.js";
 import type { Clock } from "../ports/clock.js";
 import type { JobStore, NewJob } from "../ports/job-store.js";
 import type { Logger } from "../ports/logger.js";
+import type { ScheduleBackend } from "../ports/schedule-backend.js";
 import type { HistoryDeletion, ScheduleStore, StoredSchedule } from "../ports/schedule-store.js";
+import { createBackendSyncDuty } from "./duties/backend-sync.js";
 import { createLeaseRecoveryDuty } from "./duties/lease-recovery.js";
 import { createSettleStopsDuty } from "./duties/settle-stops.js";
 import { createStartGraceDuty, START_GRACE_MS } from "./duties/start-grace.js";
@@ -35,6 +37,8 @@ export interface EngineDutyContext {
   readonly logger: Logger;
   readonly random: RandomSource;
   readonly retention?: RetentionOption;
+  /** Where schedules' timing lives (absent or null: the scheduler loop fires every slot). */
+  readonly scheduleBackend?: ScheduleBackend | null;
   /** The event feed (absent: no feed retention). */
   readonly feedStore?: EventFeedStore | null;
   /** Stop/start control requests: recovery carries out a dead worker's pending stop. */
@@ -95,6 +99,9 @@ export function createLeaderDuties(
     options.recoverIntervalMs,
   );
   const duties: LeaderDuty[] = [...(scheduler ? [scheduler] : []), recovery, retentionDuty(ctx)];
+  if (ctx.scheduleBackend && ctx.scheduleStore) {
+    duties.push(createBackendSyncDuty(ctx.scheduleBackend, ctx.scheduleStore, ctx.logger));
+  }
   if (control) {
     const graceMs = ctx.startGraceMs ?? START_GRACE_MS;
     duties.push(

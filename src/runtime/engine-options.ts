@@ -12,6 +12,7 @@ import type { Clock } from "../ports/clock.js";
 import type { JobStore } from "../ports/job-store.js";
 import type { LeaderLock } from "../ports/leader-lock.js";
 import type { Logger } from "../ports/logger.js";
+import type { ScheduleBackend } from "../ports/schedule-backend.js";
 import type { ScheduleStore } from "../ports/schedule-store.js";
 import type { WorkflowStore } from "../ports/workflow-store.js";
 import type { WorkflowDutyOptions } from "./workflows/workflow-duties.js";
@@ -55,6 +56,11 @@ export interface KairosDeps {
   readonly feedStore?: EventFeedStore | null;
   /** Stop/start control requests (same database); absent: jobs cannot be stopped. */
   readonly controlStore?: ControlStore | null;
+  /**
+   * Where schedules' timing lives (ports/schedule-backend), e.g. Kubernetes CronJobs; absent or
+   * null: the leader's scheduler loop fires every slot (embedded).
+   */
+  readonly scheduleBackend?: ScheduleBackend | null;
   /** Leadership among processes sharing the store; omitted: this process always leads. */
   readonly leaderLock?: LeaderLock;
   /** Closes everything the stores hold (default: `store.close()`). */

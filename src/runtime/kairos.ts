@@ -11,6 +11,7 @@
 import { randomUUID } from "node:crypto";
 import { NotFoundError, ShuttingDownError } from "../core/errors.js";
 import type { KairosEventName, KairosListener } from "../ports/events.js";
+import type { ScheduleBackend } from "../ports/schedule-backend.js";
 import type {
   PlanChange,
   ScheduleStore,
@@ -310,10 +311,7 @@ export class Kairos {
     return { ...pool, recovered: this.recovered };
   }
 
-  /**
-   * Recover jobs whose lease expired now, instead of waiting for the leader's next pass.
-   * Returns how many were recovered; 0 when this process does not lead.
-   */
+  /** Recover expired-lease jobs now (not at the leader's next pass); 0 when not leading. */
   async recoverExpiredNow(): Promise<number> {
     this.assertOpen();
     if (!this.recovery || !this.leader?.isLeader()) return 0;
@@ -384,13 +382,14 @@ export class Kairos {
     await loop.tickNow();
   }
 
-  /**
-   * Internal: the schedule store itself, for tests and benchmarks that inspect runtime fields
-   * (cursors). Writes through it bypass validation and do not wake the scheduler: use
-   * `schedules.*` and `applyReconcile`.
-   */
+  /** Internal: the schedule store, for tests and tools (writes bypass validation and the loop). */
   get scheduleStore(): ScheduleStore | null {
     return this.deps.scheduleStore;
+  }
+
+  /** Where schedules' timing lives (`kairos apply` syncs it); null: the embedded loop. */
+  get scheduleBackend(): ScheduleBackend | null {
+    return this.deps.scheduleBackend ?? null;
   }
 
   private assertOpen(): void {

@@ -202,7 +202,8 @@ export function nextFires(timing: ScheduleTiming, count: number, afterMs: number
   return out;
 }
 
-function toDeclaration(input: ScheduleInput, maxPayloadBytes: number): ScheduleDeclaration {
+/** The declaration of an `api` schedule from API input; ValidationError for bad input. */
+export function toDeclaration(input: ScheduleInput, maxPayloadBytes: number): ScheduleDeclaration {
   const where = `schedule "${String(input.name)}"`;
   if (typeof input.name !== "string" || !/^[A-Za-z0-9_.:-]{1,200}$/.test(input.name)) {
     throw new ValidationError(

@@ -10,6 +10,7 @@ import type { ResolvedConfig } from "../../config/index.js";
 import { referencedVariables } from "../../config/interpolate.js";
 import { formatPlan } from "../../core/reconcile/index.js";
 import type { ClientTarget, ConfigSource } from "../../runtime/client.js";
+import { formatBackendChanges } from "../backend-plan.js";
 import type { Io } from "../output.js";
 import type { WithClient } from "../context.js";
 
@@ -41,7 +42,7 @@ Examples:
   kairos apply --prune --config deploy/kairos.yaml`,
     )
     .action((opts: { dryRun?: boolean; prune?: boolean; json?: boolean; allowUnknown?: boolean }) =>
-      withClient(opts, async ({ client, config, target }) => {
+      withClient({ ...opts, backend: true }, async ({ client, config, target }) => {
         if (!config) throw new ValidationError("no kairos.yaml here; pass --config FILE");
         const result = await client.apply(await configSource(config, target), {
           prune: opts.prune === true,
@@ -49,9 +50,17 @@ Examples:
           allowUnknown: opts.allowUnknown === true,
         });
         for (const warning of result.warnings) io.err(`kairos: warning: ${warning}`);
-        if (opts.json)
-          return io.out(JSON.stringify({ dryRun: opts.dryRun === true, items: result.items }));
+        for (const warning of result.backend?.warnings ?? []) io.err(`kairos: warning: ${warning}`);
+        if (opts.json) {
+          const backend = result.backend ? { backend: result.backend } : {};
+          return io.out(
+            JSON.stringify({ dryRun: opts.dryRun === true, items: result.items, ...backend }),
+          );
+        }
         io.out(formatPlan({ items: result.items, changes: [] }));
+        if (result.backend) {
+          io.out(formatBackendChanges(result.backend.location, result.backend.changes));
+        }
         io.out(opts.dryRun ? "Dry run: nothing changed." : "Applied.");
       }),
     );

@@ -11,6 +11,7 @@ import { formatDuration, formatPlan } from "../../core/reconcile/index.js";
 import type { ResolvedConfig } from "../../config/index.js";
 import { createLogger } from "../../api/logging.js";
 import type { Kairos } from "../../runtime/kairos.js";
+import { formatBackendChanges } from "../backend-plan.js";
 import { maybeLoadConfig, openEngine, type GlobalOptions, type StoreChoice } from "../context.js";
 import { addListenFlags, DEFAULT_MAX_BODY_BYTES, serveApi, type ServingApi } from "../serve-api.js";
 import { watchEngine } from "../dev/watch.js";
@@ -64,13 +65,15 @@ Examples:
         if (!config)
           throw new ValidationError("no kairos.yaml found; create one or pass --config FILE");
         const { drain: drainMs, concurrency } = opts;
-        const { kairos, store } = await openEngine(globals(), config, io);
+        const { kairos, store } = await openEngine(globals(), config, io, { backend: true });
         let api: ServingApi | null = null;
         let offSecondSignal = (): void => undefined;
         let report;
         try {
           const plan = await applyConfig(kairos, config, { prune: false, dryRun: false });
           io.out(formatPlan(plan));
+          if (plan.backend)
+            io.out(formatBackendChanges(plan.backend.location, plan.backend.changes));
           for (const warning of applyWarnings(config)) io.err(`kairos: warning: ${warning}`);
           const unavailable = await defineConfigFunctions(kairos, config);
           for (const u of unavailable) io.out(`kairos dev: unavailable ${u.name}: ${u.error}`);

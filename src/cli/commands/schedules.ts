@@ -119,7 +119,7 @@ function registerSchedulesPause(schedules: Command, io: Io, withClient: WithClie
       '\nExamples:\n  kairos schedules pause nightly --note "db migration tonight"',
     )
     .action((name: string, opts: { note?: string; json?: boolean }) =>
-      withClient(opts, async ({ client }) => {
+      withClient({ ...opts, backend: true }, async ({ client }) => {
         const s = await client.schedules.pause(name, opts.note);
         if (opts.json) return io.out(JSON.stringify(s));
         io.out(`paused ${name}${opts.note ? ` (${opts.note})` : ""}`);
@@ -140,7 +140,7 @@ function registerSchedulesResume(schedules: Command, io: Io, withClient: WithCli
       '\nExamples:\n  kairos schedules resume nightly\n  kairos schedules resume nightly --note "migration done"',
     )
     .action((name: string, opts: { note?: string; json?: boolean }) =>
-      withClient(opts, async ({ client }) => {
+      withClient({ ...opts, backend: true }, async ({ client }) => {
         const s = await client.schedules.resume(name, opts.note);
         if (opts.json) return io.out(JSON.stringify(s));
         io.out(

@@ -98,6 +98,7 @@ async function runServer(
   const logger = createLogger({ level: opts.logLevel });
   const { kairos, store } = await openEngine(globals, config, io, {
     logger: engineLogger(logger),
+    backend: true,
   });
   let serving: ServingApi | null = null;
   let offSecondSignal = (): void => undefined;

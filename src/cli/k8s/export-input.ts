@@ -6,6 +6,7 @@
 import type { ResolvedConfig } from "../../config/index.js";
 import type { ExportInput } from "../../core/k8s/export.js";
 import type { K8sFunction, K8sSettings } from "../../core/k8s/types.js";
+import type { OpenBackendInput } from "../../backends/open-backend.js";
 
 /** The settings used when neither the flags nor the file say. */
 export const K8S_DEFAULTS: K8sSettings = {
@@ -24,6 +25,23 @@ export interface ExportFlags {
   readonly serverUrl?: string;
   readonly image?: string;
   readonly approximate?: boolean;
+}
+
+/**
+ * What the schedule backend of `config` is opened with: `scheduler.backend` (default embedded)
+ * and the same settings and functions `kairos k8s export` uses, so a synced CronJob is exactly
+ * an exported one. The namespace stays null when the file does not name one (the pod's own).
+ */
+export function backendInput(config: ResolvedConfig): OpenBackendInput {
+  const { input } = exportInput(config, {});
+  const k = config.kubernetes ?? { functions: {} };
+  return {
+    backend: config.schedulerBackend ?? "embedded",
+    settings: { ...input.settings, namespace: k.namespace ?? null },
+    functions: input.functions,
+    defaultMode: k.mode ?? "trigger",
+    allowDynamic: k.allowDynamic === true,
+  };
 }
 
 /** The export input of `config` with `flags` applied; also warns about what is not exported. */

@@ -26,7 +26,32 @@ export const PlanItem = z
   })
   .openapi("PlanItem");
 
+/** One change a schedule backend's sync made (or, dry, would make). */
+export const BackendChange = z
+  .object({
+    op: z.enum(["create", "update", "prune", "unchanged"]),
+    name: z.string().openapi({ description: "The Kairos schedule" }),
+    resource: z.string().openapi({ description: "The backend's object, e.g. the CronJob" }),
+    fields: z.array(z.string()).openapi({ description: "For update: the fields that drifted" }),
+  })
+  .openapi("BackendChange");
+
 /** What an apply did (or, dry, would do). */
 export const ApplyResult = z
-  .object({ dryRun: z.boolean(), items: z.array(PlanItem), warnings: z.array(z.string()) })
+  .object({
+    dryRun: z.boolean(),
+    items: z.array(PlanItem),
+    warnings: z.array(z.string()),
+    backend: z
+      .object({
+        location: z.string(),
+        changes: z.array(BackendChange),
+        warnings: z.array(z.string()),
+      })
+      .optional()
+      .openapi({
+        description:
+          "With scheduler.backend kubernetes: the CronJobs the sync created, updated, pruned",
+      }),
+  })
   .openapi("ApplyResult");

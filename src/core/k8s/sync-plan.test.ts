@@ -61,7 +61,7 @@ describe("driftPaths", () => {
 
   it("names each field Kairos writes that changed, down to array items", () => {
     const desired = cronJob("a", "yaml", "*/5 * * * *");
-    const served = asServed(cronJob("a", "yaml")) as { spec: Record<string, unknown> };
+    const served = asServed(cronJob("a", "yaml")) as unknown as { spec: Record<string, unknown> };
     (served.spec as { suspend: boolean }).suspend = true;
     const paths = driftPaths(desired, served as unknown as K8sObject);
     expect(paths).toEqual(["spec.schedule", "spec.suspend"]);
@@ -75,7 +75,7 @@ describe("driftPaths", () => {
   });
 
   it("counts a kairos.dev annotation Kairos no longer writes as drift", () => {
-    const served = asServed(cronJob("a", "yaml")) as {
+    const served = asServed(cronJob("a", "yaml")) as unknown as {
       metadata: { annotations: Record<string, string> };
     };
     served.metadata.annotations[K8S_KEYS.approximation] = "jitter dropped";

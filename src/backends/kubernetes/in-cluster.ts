@@ -1,0 +1,69 @@
+/**
+ * @module backends/kubernetes/in-cluster
+ * Whether this process runs in a Kubernetes cluster, and the client configuration to reach
+ * it. In a cluster: the pod's ServiceAccount (token and CA mounted by the kubelet). The
+ * environment variable KAIROS_IN_CLUSTER overrides the detection: `1`/`true` says "in a
+ * cluster" and then a set KUBECONFIG is used instead of the ServiceAccount (tests, and running
+ * from a workstation on purpose); `0`/`false` says "not in a cluster".
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { KubeConfig } from "@kubernetes/client-node";
+
+/** Where the kubelet mounts a pod's ServiceAccount. */
+export const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+/** The answer of `detectCluster`: in a cluster or not, and why (for error messages). */
+export interface ClusterDetection {
+  readonly inCluster: boolean;
+  readonly why: string;
+}
+
+/** What `detectCluster` reads; the defaults read the real process and file system. */
+export interface DetectionInputs {
+  readonly env?: NodeJS.ProcessEnv;
+  readonly exists?: (file: string) => boolean;
+}
+
+/** Detect a cluster (see the module header). */
+export function detectCluster(inputs: DetectionInputs = {}): ClusterDetection {
+  const env = inputs.env ?? process.env;
+  const exists = inputs.exists ?? existsSync;
+  const override = env.KAIROS_IN_CLUSTER?.trim().toLowerCase();
+  if (override === "1" || override === "true") {
+    return { inCluster: true, why: "KAIROS_IN_CLUSTER is set" };
+  }
+  if (override === "0" || override === "false") {
+    return { inCluster: false, why: "KAIROS_IN_CLUSTER=0" };
+  }
+  if (env.KUBERNETES_SERVICE_HOST === undefined || env.KUBERNETES_SERVICE_HOST === "") {
+    return { inCluster: false, why: "KUBERNETES_SERVICE_HOST is not set" };
+  }
+  if (!exists(`${SERVICE_ACCOUNT_DIR}/token`)) {
+    return { inCluster: false, why: `no ServiceAccount token at ${SERVICE_ACCOUNT_DIR}/token` };
+  }
+  return { inCluster: true, why: "running in a pod with a ServiceAccount" };
+}
+
+/**
+ * The client configuration: KUBECONFIG when KAIROS_IN_CLUSTER is set and KUBECONFIG is, else
+ * the pod's ServiceAccount.
+ */
+export function clusterConfig(env: NodeJS.ProcessEnv = process.env): KubeConfig {
+  const config = new KubeConfig();
+  const override = env.KAIROS_IN_CLUSTER !== undefined && env.KAIROS_IN_CLUSTER !== "";
+  if (override && env.KUBECONFIG !== undefined && env.KUBECONFIG !== "") {
+    config.loadFromDefault();
+  } else {
+    config.loadFromCluster();
+  }
+  return config;
+}
+
+/** The namespace of this pod (its ServiceAccount's), or null outside a pod. */
+export function podNamespace(): string | null {
+  try {
+    return readFileSync(`${SERVICE_ACCOUNT_DIR}/namespace`, "utf8").trim() || null;
+  } catch {
+    return null;
+  }
+}
