@@ -24,7 +24,7 @@ export function driftPaths(desired: K8sObject, actual: K8sObject): string[] {
     ...compare(dm.annotations ?? {}, am.annotations ?? {}, "metadata.annotations"),
   ];
   const ours = (dm.annotations ?? {}) as Record<string, unknown>;
-  for (const key of Object.keys((am.annotations ?? {}))) {
+  for (const key of Object.keys(am.annotations ?? {})) {
     if (key.startsWith("kairos.dev/") && !(key in ours)) paths.push(`metadata.annotations.${key}`);
   }
   return paths;
