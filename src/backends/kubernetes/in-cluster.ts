@@ -7,6 +7,7 @@
  * from a workstation on purpose); `0`/`false` says "not in a cluster".
  */
 import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 
 /** Where the kubelet mounts a pod's ServiceAccount. */
@@ -51,8 +52,15 @@ export function detectCluster(inputs: DetectionInputs = {}): ClusterDetection {
 export function clusterConfig(env: NodeJS.ProcessEnv = process.env): KubeConfig {
   const config = new KubeConfig();
   const override = env.KAIROS_IN_CLUSTER !== undefined && env.KAIROS_IN_CLUSTER !== "";
-  if (override && env.KUBECONFIG !== undefined && env.KUBECONFIG !== "") {
-    config.loadFromDefault();
+  const files = (env.KUBECONFIG ?? "").split(path.delimiter).filter((f) => f !== "");
+  if (override && files.length > 0) {
+    // Like kubectl: several files merge, the first one's current context wins.
+    files.forEach((file, i) => {
+      if (i === 0) return config.loadFromFile(file);
+      const more = new KubeConfig();
+      more.loadFromFile(file);
+      config.mergeConfig(more, true);
+    });
   } else {
     config.loadFromCluster();
   }
