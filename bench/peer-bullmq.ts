@@ -99,7 +99,19 @@ async function enqueue(bull: Bull, request: BullmqRequest): Promise<Ran> {
     };
     return { result, notes: [await finalStates(queue)] };
   } finally {
-    await queue.close();
+    await closeQuietly(queue);
+  }
+}
+
+/**
+ * Close a queue or worker at the end of a scenario without letting a failure to close hide
+ * the scenario's own error (BullMQ's close throws when the connection never came up).
+ */
+async function closeQuietly(closable: BullQueue | BullWorker | undefined): Promise<void> {
+  try {
+    await closable?.close();
+  } catch {
+    // The scenario's result or error is what the report carries.
   }
 }
 
@@ -139,8 +151,8 @@ async function processing(bull: Bull, request: BullmqRequest, concurrency: numbe
     };
     return { result, notes: [await finalStates(queue)] };
   } finally {
-    await worker?.close(true);
-    await queue.close();
+    await closeQuietly(worker);
+    await closeQuietly(queue);
   }
 }
 
@@ -183,8 +195,8 @@ async function lagBurst(bull: Bull, request: BullmqRequest): Promise<Ran> {
     if (lateEnqueues > 0) notes.push(`${lateEnqueues} job(s) were enqueued only after their runAt`);
     return { result, notes };
   } finally {
-    await worker.close(true);
-    await queue.close();
+    await closeQuietly(worker);
+    await closeQuietly(queue);
   }
 }
 
