@@ -14,11 +14,30 @@ import { isWorkflowScenario, SCENARIOS, type ScenarioName } from "./types.js";
  */
 const DEFAULT_PG_WORKFLOW_SCENARIOS: readonly ScenarioName[] = ["wf-chain"];
 
-export const USAGE = `usage: npm run bench -- [--json] [--quick] [--store sqlite|postgres] [--rounds N] [--sched-rounds N] [--retained N] [--only a,b] [--cpu-prof DIR]
+/**
+ * The SQLite scenarios of a `--peers` run without `--only`: the figures the peers table
+ * compares (enqueue, processing at c=10 and c=100, the burst lag) and the floors they are
+ * also read against. The schedule and workflow scenarios have no peer and are left out.
+ */
+export const PEERS_DEFAULT_SCENARIOS: readonly ScenarioName[] = [
+  "floor-a",
+  "floor-b",
+  "enqueue",
+  "process-c10",
+  "process-c100",
+  "lag-burst",
+];
+
+export const USAGE = `usage: npm run bench -- [--json] [--quick] [--peers] [--store sqlite|postgres] [--rounds N] [--sched-rounds N] [--retained N] [--only a,b] [--cpu-prof DIR]
 
   --json           print one JSON object on stdout (progress still goes to stderr)
   --quick          2,000 jobs instead of 20,000, and a 20 s schedule window instead of 60 s
                    (a smoke run)
+  --peers          also run the same workload on BullMQ (a throwaway redis-server) and
+                   Graphile Worker (a throwaway PostgreSQL server), interleaved with the
+                   embedded figures, and print a table with the ratios Kairos / best peer.
+                   Without --only it runs ${PEERS_DEFAULT_SCENARIOS.join(", ")}
+                   (sqlite store only)
   --store sqlite   the store to benchmark (default): the SQLite store against bare
                    better-sqlite3 floors, and the schedule-firing scenarios
   --store postgres the PostgreSQL store against Graphile Worker 0.17.3 on a throwaway
@@ -68,6 +87,8 @@ export interface BenchOptions {
   readonly schedWindowMs: number;
   /** Finished jobs already in the table for `process-c10-retained`. */
   readonly retainedJobs: number;
+  /** `--peers`: BullMQ and Graphile Worker run the same workload in the same rounds. */
+  readonly peers: boolean;
 }
 
 export class UsageError extends Error {}
@@ -82,6 +103,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | "help" {
       options: {
         json: { type: "boolean", default: false },
         quick: { type: "boolean", default: false },
+        peers: { type: "boolean", default: false },
         store: { type: "string", default: "sqlite" },
         only: { type: "string" },
         rounds: { type: "string" },
@@ -103,7 +125,14 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | "help" {
     );
   }
 
-  let scenarios: ScenarioName[] = [...SCENARIOS];
+  if (values.peers && store !== "sqlite") {
+    throw new UsageError(
+      "--peers compares the embedded (SQLite) store with BullMQ and Graphile Worker; " +
+        "--store postgres already runs Graphile Worker beside Kairos: drop one of the two",
+    );
+  }
+
+  let scenarios: ScenarioName[] = values.peers ? [...PEERS_DEFAULT_SCENARIOS] : [...SCENARIOS];
   let pgScenarios: PgScenarioName[] = [];
   if (store === "postgres") {
     const tokens = values.only?.split(",").map((s) => s.trim());
@@ -153,6 +182,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | "help" {
     schedRounds,
     schedWindowMs: values.quick ? 20_000 : 60_000,
     json: values.json,
+    peers: values.peers,
     quick: values.quick,
     store: store as StoreKind,
     scenarios,

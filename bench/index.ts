@@ -5,7 +5,8 @@
  * Progress goes to stderr. Figures are reported, never asserted: exit code 0 on a target MISS;
  * non-zero only for bad usage or when a scenario crashed. `--store postgres` hands over to
  * bench/pg-main.ts (Kairos's PostgreSQL store against Graphile Worker); `--only http` to
- * bench/http.ts (enqueue over HTTP next to the library's own enqueue).
+ * bench/http.ts (enqueue over HTTP next to the library's own enqueue). `--peers` runs BullMQ and
+ * Graphile Worker on the same workload in the same rounds (bench/peers.ts) and adds their table.
  */
 import fs from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -13,6 +14,8 @@ import { parseBenchArgs, USAGE, UsageError, type BenchOptions } from "./args.js"
 import { isHttpBench, runHttpBench } from "./http.js";
 import { runPostgresBench } from "./pg-main.js";
 import { buildRows, renderJson, renderTable, type Outcomes } from "./report.js";
+import { buildPeerRows, peersJson, renderPeerTable } from "./peer-report.js";
+import { startPeers, type Peers } from "./peers.js";
 import { runInChild } from "./runner.js";
 import { isKairosScenario, isScheduleScenario, type ScenarioName } from "./types.js";
 
@@ -56,11 +59,48 @@ async function main(argv: readonly string[]): Promise<number> {
   // shared machine hits all scenarios alike instead of one scenario's every run. The schedule
   // scenarios run after the job scenarios, with their own round count.
   let crashed = false;
+  // The peers run in the job phase's rounds, right after the embedded scenarios of a round.
+  const peers: Peers | null = options.peers ? await startPeers(options, runnable) : null;
   const phases = [
     { scenarios: runnable.filter((s) => !isScheduleScenario(s)), rounds: options.rounds },
     { scenarios: runnable.filter(isScheduleScenario), rounds: options.schedRounds },
   ];
-  for (const phase of phases) {
+  try {
+    crashed = await runPhases(phases, options, outcomes, peers);
+  } finally {
+    peers?.stop();
+  }
+
+  const rows = buildRows(outcomes, options);
+  const peerRows = peers ? buildPeerRows(outcomes, peers.outcomes, options) : [];
+  let text = options.json
+    ? renderJson(rows, outcomes, options)
+    : renderTable(rows, outcomes, options);
+  if (peers !== null) {
+    text = options.json
+      ? JSON.stringify(
+          {
+            ...(JSON.parse(text) as object),
+            peers: peersJson(peerRows, peers.setup, peers.outcomes),
+          },
+          null,
+          2,
+        )
+      : `${text}\n\n${renderPeerTable(peerRows, peers.setup, peers.outcomes)}`;
+  }
+  process.stdout.write(`${text}\n`);
+  return crashed ? 1 : 0;
+}
+
+/** Runs every phase's rounds; true when a scenario crashed. */
+async function runPhases(
+  phases: readonly { scenarios: readonly ScenarioName[]; rounds: number }[],
+  options: BenchOptions,
+  outcomes: Outcomes,
+  peers: Peers | null,
+): Promise<boolean> {
+  let crashed = false;
+  for (const [index, phase] of phases.entries()) {
     for (let round = 1; round <= phase.rounds; round++) {
       for (const scenario of phase.scenarios) {
         process.stderr.write(`bench: round ${round}/${phase.rounds} ${scenario} ...`);
@@ -79,15 +119,10 @@ async function main(argv: readonly string[]): Promise<number> {
         const took = ((performance.now() - t0) / 1000).toFixed(1);
         process.stderr.write(outcome.ok ? ` done in ${took} s\n` : ` FAILED after ${took} s\n`);
       }
+      if (index === 0 && peers !== null) crashed = (await peers.runRound(round)) || crashed;
     }
   }
-
-  const rows = buildRows(outcomes, options);
-  const text = options.json
-    ? renderJson(rows, outcomes, options)
-    : renderTable(rows, outcomes, options);
-  process.stdout.write(`${text}\n`);
-  return crashed ? 1 : 0;
+  return crashed;
 }
 
 process.exitCode = await main(process.argv.slice(2));

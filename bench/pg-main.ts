@@ -45,7 +45,11 @@ function roundOrder(selected: readonly PgScenarioName[], round: number): PgScena
   return [...groups.values()].flatMap((g) => (round % 2 === 0 ? [...g].reverse() : g));
 }
 
-async function runOne(
+/**
+ * Run one PostgreSQL scenario in its own child on a fresh database of `server`, dropped after;
+ * also used by `--peers` for Graphile Worker (bench/peers.ts).
+ */
+export async function runOne(
   server: BenchPostgres,
   scenario: PgScenarioName,
   round: number,

@@ -3,8 +3,8 @@
  * The PostgreSQL bench's table: one row per figure, Kairos and Graphile Worker side by side,
  * the ratio Kairos / Graphile for throughput, and the targets:
  *
- * - processing throughput, Kairos >= 1.0x Graphile (each of c=10 and c=100, with 1 and with 3
- *   worker processes);
+ * - processing throughput, Kairos >= 1.5x Graphile (each of c=10 and c=100, with 1 and with 3
+ *   worker processes; issue 14);
  * - start lag spread over 2 s, Kairos p99 < 50 ms (1 and 3 worker processes).
  *
  * Figures are medians over the rounds (peak RSS: the max). Targets are information only.
@@ -58,6 +58,9 @@ export interface PgAggregated {
 }
 
 const MB = 1024 * 1024;
+
+/** Kairos's processing throughput >= this many times Graphile Worker's (issue 14, item 2). */
+export const PG_VS_GRAPHILE_TARGET = 1.5;
 
 /**
  * Settings left out of the table's header (the JSON has them all): locale and formatting that
@@ -177,7 +180,7 @@ function targetId(pair: Pair): string | null {
   return null;
 }
 
-/** The targets: Kairos/Graphile processing throughput >= 1.0x; spread lag p99 < 50 ms. */
+/** The targets: Kairos/Graphile processing throughput >= 1.5x; spread lag p99 < 50 ms. */
 export function checkPgTargets(outcomes: PgOutcomes, options: BenchOptions): TargetCheck[] {
   const targets: TargetCheck[] = [];
   for (const pair of pairs(options.pgScenarios)) {
@@ -199,10 +202,10 @@ export function checkPgTargets(outcomes: PgOutcomes, options: BenchOptions): Tar
       const r = ratio(throughputOf(k), throughputOf(g));
       targets.push({
         id,
-        description: `Kairos processing throughput >= 1.0x Graphile Worker, ${pair.shape}, ${procs}`,
+        description: `Kairos processing throughput >= ${PG_VS_GRAPHILE_TARGET}x Graphile Worker, ${pair.shape}, ${procs}`,
         value: r,
-        threshold: 1.0,
-        status: check(r, (v) => v >= 1.0),
+        threshold: PG_VS_GRAPHILE_TARGET,
+        status: check(r, (v) => v >= PG_VS_GRAPHILE_TARGET),
       });
     }
   }
@@ -246,7 +249,7 @@ export function buildPgRows(outcomes: PgOutcomes, options: BenchOptions): PgRow[
         kairos: kv,
         graphile: gv,
         ratio: ratio(kv, gv),
-        target: isProcessing && t ? ">= 1.00x" : null,
+        target: isProcessing && t ? `>= ${PG_VS_GRAPHILE_TARGET.toFixed(2)}x` : null,
         status: isProcessing && t ? t.status : null,
       });
       continue;
