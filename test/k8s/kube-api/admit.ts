@@ -78,7 +78,7 @@ export function admitCronJob(raw: unknown, mode: FieldValidation, old?: Obj): Ad
   const warnings = mode === "Warn" ? unknown.map((f) => `unknown field ${JSON.stringify(f)}`) : [];
   const fromSchema = schemaErrors(body);
   applyDefaults(body);
-  const errors = unique([...fromSchema, ...cronJobErrors(body, old)]);
+  const errors = unique([...cronJobErrors(body, old), ...fromSchema]);
   if (errors.length > 0) {
     const meta = (body.metadata ?? {}) as { name?: unknown };
     throw invalid(CRONJOBS, typeof meta.name === "string" ? meta.name : "", errors);
