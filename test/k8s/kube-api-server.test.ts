@@ -202,7 +202,7 @@ describe("optimistic concurrency", () => {
         code: 422,
         reason: "Invalid",
         message:
-          'cronjobs.batch "blind" is invalid: metadata.resourceVersion: Invalid value: 0: must be specified for an update',
+          'cronjobs.batch "blind" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update',
       });
     } finally {
       await strict.close();
@@ -263,6 +263,22 @@ describe("authentication and RBAC", () => {
     );
     k.server.allowAll();
     expect((await k.api.listNamespacedCronJob({ namespace: NS })).items).toEqual([]);
+  });
+
+  it("names the object in a 403 for a named request, and the jobs resource for Jobs", async () => {
+    k.server.deny("get", "cronjobs");
+    k.server.deny("list", "jobs");
+    const get = await failure(k.api.readNamespacedCronJob({ name: "nightly", namespace: NS }));
+    expect(get).toMatchObject({
+      code: 403,
+      message:
+        'cronjobs.batch "nightly" is forbidden: User "system:serviceaccount:jobs:kairos" cannot get resource "cronjobs" in API group "batch" in the namespace "jobs"',
+      details: { name: "nightly", group: "batch", kind: "cronjobs" },
+    });
+    const jobs = await failure(k.api.listNamespacedJob({ namespace: NS }));
+    expect(jobs.message).toBe(
+      'jobs.batch is forbidden: User "system:serviceaccount:jobs:kairos" cannot list resource "jobs" in API group "batch" in the namespace "jobs"',
+    );
   });
 });
 

@@ -18,7 +18,6 @@ import {
   type GroupResource,
   internalError,
   invalid,
-  invalidField,
   notFound,
   notSupportedField,
   OPTIMISTIC_LOCK_MESSAGE,
@@ -187,7 +186,14 @@ export class ObjectStore {
       throw invalid(
         CRONJOBS,
         name,
-        [invalidField("metadata.resourceVersion", 0, "must be specified for an update")],
+        [
+          // The Go value is a uint64 printed with %#v, hence 0x0.
+          {
+            type: "FieldValueInvalid",
+            field: "metadata.resourceVersion",
+            body: "Invalid value: 0x0: must be specified for an update",
+          },
+        ],
         "cronjobs",
       );
     }
