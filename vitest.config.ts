@@ -21,6 +21,7 @@ const LOCAL_ONLY_E2E = [
   "test/cli/example.e2e.test.ts",
   "test/cli/workflows-dev-lines.e2e.test.ts",
   "test/cli/k8s-export.e2e.test.ts",
+  "test/cli/k8s-backend.e2e.test.ts",
 ];
 export default defineConfig({
   test: {
