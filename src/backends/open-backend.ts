@@ -8,14 +8,7 @@
 import { K8sNotInClusterError } from "../core/k8s/errors.js";
 import type { K8sFunction, K8sSettings } from "../core/k8s/types.js";
 import type { ScheduleBackend } from "../ports/schedule-backend.js";
-import { cronJobApi } from "./kubernetes/cronjob-api.js";
-import {
-  clusterConfig,
-  detectCluster,
-  podNamespace,
-  type DetectionInputs,
-} from "./kubernetes/in-cluster.js";
-import { KubernetesScheduleBackend } from "./kubernetes/kubernetes-backend.js";
+import { detectCluster, podNamespace, type DetectionInputs } from "./kubernetes/in-cluster.js";
 
 /** A value of `scheduler.backend` (config/k8s-schema lists them for the file). */
 export type SchedulerBackendSetting = "embedded" | "kubernetes" | "auto";
@@ -32,8 +25,13 @@ export interface OpenBackendInput {
   readonly detection?: DetectionInputs;
 }
 
-/** The backend of `input.backend` (null: embedded); see the module header. */
-export function openScheduleBackend(input: OpenBackendInput): ScheduleBackend | null {
+/**
+ * The backend of `input.backend` (null: embedded); see the module header. The Kubernetes client
+ * is loaded only when a cluster is to be used.
+ */
+export async function openScheduleBackend(
+  input: OpenBackendInput,
+): Promise<ScheduleBackend | null> {
   if (input.backend === "embedded") return null;
   const detected = detectCluster(input.detection);
   if (!detected.inCluster) {
@@ -41,11 +39,12 @@ export function openScheduleBackend(input: OpenBackendInput): ScheduleBackend | 
     throw new K8sNotInClusterError(detected.why);
   }
   const namespace = input.settings.namespace ?? podNamespace() ?? "default";
-  return new KubernetesScheduleBackend({
-    api: cronJobApi(clusterConfig(input.detection?.env), namespace),
+  const { connectKubernetesBackend } = await import("./kubernetes/connect.js");
+  return connectKubernetesBackend({
     settings: { ...input.settings, namespace },
     functions: input.functions,
     defaultMode: input.defaultMode,
     allowDynamic: input.allowDynamic,
+    ...(input.detection?.env ? { env: input.detection.env } : {}),
   });
 }

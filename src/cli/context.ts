@@ -173,7 +173,7 @@ export async function openEngine(
   io.err(`kairos: using store ${maskUrl(store.url)} (from ${store.origin})`);
   const retentionMs = config?.retentionMs;
   const scheduleBackend =
-    mode.backend === true && config ? openScheduleBackend(backendInput(config)) : null;
+    mode.backend === true && config ? await openScheduleBackend(backendInput(config)) : null;
   if (scheduleBackend) io.err(`kairos: schedules fire from ${scheduleBackend.location}`);
   try {
     const kairos = await createKairos({

@@ -49,7 +49,7 @@ afterEach(async () => {
 });
 
 async function engine(allowDynamic = false): Promise<Kairos> {
-  const backend = openScheduleBackend({
+  const backend = await openScheduleBackend({
     backend: "kubernetes",
     settings: { ...K8S_DEFAULTS, namespace: "jobs" },
     functions: [{ name: "report", mode: "trigger" }],

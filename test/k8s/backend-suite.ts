@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { BatchV1Api, KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openScheduleBackend } from "../../src/backends/open-backend.js";
+import { connectKubernetesBackend } from "../../src/backends/kubernetes/connect.js";
 import { cronJobApi, type CronJobApi } from "../../src/backends/kubernetes/cronjob-api.js";
 import { KubernetesScheduleBackend } from "../../src/backends/kubernetes/kubernetes-backend.js";
 import { K8S_DEFAULTS } from "../../src/cli/k8s/export-input.js";
@@ -82,16 +82,13 @@ export function backendSuite(label: string, target: () => Promise<SuiteTarget>):
           allowDynamic,
         });
       }
-      const backend = openScheduleBackend({
-        backend: "kubernetes",
+      return connectKubernetesBackend({
         settings: { ...K8S_DEFAULTS, namespace: t.namespace },
         functions: [{ name: "report", mode: "trigger" }],
         defaultMode: "trigger",
         allowDynamic,
-        detection: { env: { KAIROS_IN_CLUSTER: "1", KUBECONFIG: t.kubeconfig } },
+        env: { KAIROS_IN_CLUSTER: "1", KUBECONFIG: t.kubeconfig },
       });
-      if (backend === null) throw new Error("the kubernetes backend did not open");
-      return backend;
     };
     const ours = async (): Promise<string[]> =>
       (await open().list()).map((e) => e.name).filter((n) => n.startsWith(t.prefix));

@@ -1,14 +1,12 @@
 /**
  * @module backends/kubernetes/in-cluster
- * Whether this process runs in a Kubernetes cluster, and the client configuration to reach
- * it. In a cluster: the pod's ServiceAccount (token and CA mounted by the kubelet). The
+ * Whether this process runs in a Kubernetes cluster (no Kubernetes client is loaded here: the
+ * CLI decides without paying for it). In a cluster: the pod's ServiceAccount (token and CA mounted by the kubelet). The
  * environment variable KAIROS_IN_CLUSTER overrides the detection: `1`/`true` says "in a
  * cluster" and then a set KUBECONFIG is used instead of the ServiceAccount (tests, and running
  * from a workstation on purpose); `0`/`false` says "not in a cluster".
  */
 import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
-import { KubeConfig } from "@kubernetes/client-node";
 
 /** Where the kubelet mounts a pod's ServiceAccount. */
 export const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
@@ -43,28 +41,6 @@ export function detectCluster(inputs: DetectionInputs = {}): ClusterDetection {
     return { inCluster: false, why: `no ServiceAccount token at ${SERVICE_ACCOUNT_DIR}/token` };
   }
   return { inCluster: true, why: "running in a pod with a ServiceAccount" };
-}
-
-/**
- * The client configuration: KUBECONFIG when KAIROS_IN_CLUSTER is set and KUBECONFIG is, else
- * the pod's ServiceAccount.
- */
-export function clusterConfig(env: NodeJS.ProcessEnv = process.env): KubeConfig {
-  const config = new KubeConfig();
-  const override = env.KAIROS_IN_CLUSTER !== undefined && env.KAIROS_IN_CLUSTER !== "";
-  const files = (env.KUBECONFIG ?? "").split(path.delimiter).filter((f) => f !== "");
-  if (override && files.length > 0) {
-    // Like kubectl: several files merge, the first one's current context wins.
-    files.forEach((file, i) => {
-      if (i === 0) return config.loadFromFile(file);
-      const more = new KubeConfig();
-      more.loadFromFile(file);
-      config.mergeConfig(more, true);
-    });
-  } else {
-    config.loadFromCluster();
-  }
-  return config;
 }
 
 /** The namespace of this pod (its ServiceAccount's), or null outside a pod. */

@@ -1,0 +1,54 @@
+/**
+ * @module backends/kubernetes/connect
+ * Builds the Kubernetes backend with its client: the only module that loads
+ * `@kubernetes/client-node` (about a second of start-up), imported lazily by open-backend once a
+ * cluster is to be used.
+ */
+import path from "node:path";
+import { KubeConfig } from "@kubernetes/client-node";
+import type { K8sFunction, K8sSettings } from "../../core/k8s/types.js";
+import type { ScheduleBackend } from "../../ports/schedule-backend.js";
+import { cronJobApi } from "./cronjob-api.js";
+import { KubernetesScheduleBackend } from "./kubernetes-backend.js";
+
+/** What the backend is built with. */
+export interface ConnectInput {
+  readonly settings: K8sSettings;
+  readonly functions: readonly K8sFunction[];
+  readonly defaultMode: "trigger" | "run";
+  readonly allowDynamic: boolean;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** The Kubernetes backend on the cluster `clusterConfig(env)` reaches. */
+export function connectKubernetesBackend(input: ConnectInput): ScheduleBackend {
+  return new KubernetesScheduleBackend({
+    api: cronJobApi(clusterConfig(input.env), input.settings.namespace),
+    settings: input.settings,
+    functions: input.functions,
+    defaultMode: input.defaultMode,
+    allowDynamic: input.allowDynamic,
+  });
+}
+
+/**
+ * The client configuration: KUBECONFIG when KAIROS_IN_CLUSTER is set and KUBECONFIG is, else
+ * the pod's ServiceAccount.
+ */
+export function clusterConfig(env: NodeJS.ProcessEnv = process.env): KubeConfig {
+  const config = new KubeConfig();
+  const override = env.KAIROS_IN_CLUSTER !== undefined && env.KAIROS_IN_CLUSTER !== "";
+  const files = (env.KUBECONFIG ?? "").split(path.delimiter).filter((f) => f !== "");
+  if (override && files.length > 0) {
+    // Like kubectl: several files merge, the first one's current context wins.
+    files.forEach((file, i) => {
+      if (i === 0) return config.loadFromFile(file);
+      const more = new KubeConfig();
+      more.loadFromFile(file);
+      config.mergeConfig(more, true);
+    });
+  } else {
+    config.loadFromCluster();
+  }
+  return config;
+}
