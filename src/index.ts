@@ -209,6 +209,7 @@ export { maskUrl } from "./core/secrets.js";
 export { DEFAULT_MAX_PAYLOAD_BYTES };
 export type { StopOptions, StopReport } from "./runtime/kairos.js";
 export type { Schedule, ScheduleInput, SchedulesApi } from "./runtime/schedules-api.js";
+export type { FireInput, FireOutcome, FireResult } from "./runtime/scheduler/fire-slot.js";
 export type { LeadershipStatus } from "./runtime/leader-election.js";
 export type { LeaderLock, LeaderHolder } from "./ports/leader-lock.js";
 export type {
