@@ -223,6 +223,7 @@ export type {
   BackendSyncResult,
   ScheduleBackend,
 } from "./ports/schedule-backend.js";
+export type { FireInput, FireOutcome, FireResult } from "./runtime/scheduler/fire-slot.js";
 export type { LeadershipStatus } from "./runtime/leader-election.js";
 export type { LeaderLock, LeaderHolder } from "./ports/leader-lock.js";
 export type {

@@ -35,6 +35,15 @@ export function httpSchedules(c: Caller): ClientSchedulesApi {
     resume: (name, note) => c("resumeSchedule", { ...named(name), body: { note } }, "schedule"),
     trigger: (name, options = {}) =>
       c("triggerSchedule", { ...named(name), body: options }, "none"),
+    fire: (name, input) =>
+      c(
+        "fireSchedule",
+        {
+          ...named(name),
+          body: "jobName" in input ? { jobName: input.jobName } : { slotAt: input.slotAt },
+        },
+        "fireResult",
+      ),
     history: async (name, limit) =>
       (
         await c<{ items: ScheduleHistoryEntry[] }>(

@@ -41,6 +41,7 @@ export const SHAPES = {
   schedule: { dates: ["nextFireAt", "lastFiredAt", "createdAt", "updatedAt"] },
   schedules: items({ dates: ["nextFireAt", "lastFiredAt", "createdAt", "updatedAt"] }),
   instants: items({ date: true }),
+  fireResult: { dates: ["slotAt"] },
   workflow: { dates: ["latestLogicalDate", "nextRunAfter", "createdAt", "updatedAt"] },
   workflows: items({ dates: ["latestLogicalDate", "nextRunAfter", "createdAt", "updatedAt"] }),
   workflowHistory: items({ dates: ["at", "logicalDate"] }),

@@ -145,6 +145,14 @@ export const scheduleRoutes = {
     request: { params: NameParam, ...body(S.TriggerBody, false) },
     responses: { 201: json(S.CreatedId, "Job created") },
   }),
+  fireSchedule: route("/schedules/{name}/fire", {
+    method: "post",
+    request: { params: NameParam, ...body(S.FireBody) },
+    responses: {
+      201: json(S.FireResult, "The slot's job was created"),
+      200: json(S.FireResult, "The slot was handled already, or handled without a job"),
+    },
+  }),
   scheduleNext: route("/schedules/{name}/next", {
     method: "get",
     request: { params: NameParam, query: S.NextQuery },

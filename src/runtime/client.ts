@@ -16,6 +16,7 @@ import type { EnqueueOptions, JobsApi } from "./jobs-api.js";
 import type { ScheduleHistoryEntry } from "../ports/schedule-store.js";
 import type { BackendChange } from "../ports/schedule-backend.js";
 import type { Schedule, ScheduleInput, SchedulePatch, TriggerOptions } from "./schedules-api.js";
+import type { FireInput, FireResult } from "./scheduler/fire-slot.js";
 import type { BackfillOptions, BackfillProgress, RunsApi } from "./workflows/runs-api.js";
 import type { WorkflowsApi } from "./workflows/workflows-api.js";
 import type { JobStats, StatsOptions } from "./stats.js";
@@ -72,6 +73,7 @@ export interface EnqueueOutcome<P = unknown> {
 }
 
 export type { SchedulePatch } from "./schedules-api.js";
+export type { FireInput, FireOutcome, FireResult } from "./scheduler/fire-slot.js";
 
 /** `client.schedules`: the facade's schedules API plus update, and resume with a note. */
 export interface ClientSchedulesApi {
@@ -89,6 +91,12 @@ export interface ClientSchedulesApi {
   pause(name: string, note?: string): Promise<Schedule>;
   resume(name: string, note?: string): Promise<Schedule>;
   trigger(name: string, options?: TriggerOptions): Promise<{ id: string }>;
+  /**
+   * Fire one slot as a Kubernetes CronJob does (the slot its Job name or `slotAt` means, rounded
+   * down to the schedule's slot): one job per slot however often it is fired. Paused schedule:
+   * ConflictError; unknown: NotFoundError; a bad Job name or a slot in the future: ValidationError.
+   */
+  fire(name: string, input: FireInput): Promise<FireResult>;
   history(name: string, limit?: number): Promise<ScheduleHistoryEntry[]>;
   nextFires(name: string, count?: number, from?: Date): Promise<Date[]>;
 }

@@ -5,7 +5,7 @@
  * the hooks they need from it: whether it is open, its worker pool, its scheduler loop.
  */
 import { scheduleTriggerOrigin } from "../core/jobs/origin.js";
-import type { StoredSchedule } from "../ports/schedule-store.js";
+import type { ScheduleStore, StoredSchedule } from "../ports/schedule-store.js";
 import type { KairosDeps } from "./engine-options.js";
 import type { EventBus } from "./event-bus.js";
 import { FunctionCatalog } from "./function-catalog.js";
@@ -17,7 +17,8 @@ import { functionStatus } from "./job-why.js";
 import { missingScheduleStore } from "./missing-schedule-store.js";
 import type { SchedulerLoop } from "./scheduler/scheduler-loop.js";
 import { withScheduleBackend } from "./backend-schedules.js";
-import { createSchedulesApi, type SchedulesApi, type SchedulesApiDeps } from "./schedules-api.js";
+import { createSchedulesApi, type SchedulesApi } from "./schedules-api.js";
+import { fireScheduleSlot, type FireSlotDeps } from "./scheduler/fire-slot.js";
 import type { WorkerPool } from "./worker/worker-pool.js";
 import { createWorkflowEngine } from "./workflows/create-workflow-engine.js";
 import type { WorkflowEngine } from "./workflows/workflow-engine.js";
@@ -86,20 +87,29 @@ export function createEngineApis(
       ? { generations: (ids: readonly string[]) => deps.controlStore!.generationsOf(ids) }
       : {}),
   });
-  // A schedule's manual trigger: the enqueue path, with the schedule as the job's origin.
-  const trigger = async (schedule: StoredSchedule, options: { allowUnknown?: boolean }) => {
-    const payload = JSON.parse(schedule.payloadJson) as unknown;
-    const { jobs } = await enqueuer.enqueueMany(
-      schedule.fn,
-      [payload],
-      options.allowUnknown === true ? { allowUnknown: true } : {},
-      scheduleTriggerOrigin(schedule.id),
-    );
-    const job = jobs[0];
-    if (!job) throw new Error("unreachable: enqueue returned no job for one payload");
-    return { id: job.id };
-  };
-  const schedules = schedulesApi(deps, events, hooks, trigger, (fn) => catalog.assertKnown(fn));
+  const limit = deps.maxPayloadBytes !== undefined ? { maxPayloadBytes: deps.maxPayloadBytes } : {};
+  const store = scheduleStore ?? missingScheduleStore();
+  const plain = createSchedulesApi({
+    store,
+    clock: deps.clock,
+    assertOpen,
+    changed: () => hooks.loop()?.wake(),
+    events,
+    trigger: scheduleTrigger(enqueuer),
+    fire: (name, input) =>
+      fireScheduleSlot(fireSlotDeps(deps, store, events, factory, enqueuer, hooks), name, input),
+    assertKnown: (fn) => catalog.assertKnown(fn),
+    ...limit,
+  });
+  // With a schedule backend (Kubernetes), every change through the API reaches it too.
+  const schedules =
+    deps.scheduleBackend && scheduleStore
+      ? withScheduleBackend(plain, {
+          backend: deps.scheduleBackend,
+          store: scheduleStore,
+          ...limit,
+        })
+      : plain;
   for (const name of ["job:succeeded", "job:failed", "job:cancelled", "job:timed_out"] as const) {
     events.on(name, (e) => hooks.loop()?.jobEnded(e.jobId));
   }
@@ -113,27 +123,43 @@ export function createEngineApis(
   return { factory, catalog, enqueuer, schedules, wf };
 }
 
-/** The schedules facade; with a schedule backend (Kubernetes) every change reaches it too. */
-function schedulesApi(
+/** A slot fired from outside (a CronJob): the scheduler's write path, with the loop's hooks. */
+function fireSlotDeps(
   deps: KairosDeps,
+  store: ScheduleStore,
   events: EventBus,
+  factory: JobFactory,
+  enqueuer: ReturnType<typeof createJobsApi>,
   hooks: EngineHooks,
-  trigger: SchedulesApiDeps["trigger"],
-  assertKnown: (fn: string) => Promise<void>,
-): SchedulesApi {
-  const scheduleStore = deps.scheduleStore;
-  const limit = deps.maxPayloadBytes !== undefined ? { maxPayloadBytes: deps.maxPayloadBytes } : {};
-  const plain = createSchedulesApi({
-    store: scheduleStore ?? missingScheduleStore(),
-    clock: deps.clock,
-    assertOpen: () => hooks.assertOpen(),
-    changed: () => hooks.loop()?.wake(),
-    events,
-    trigger,
-    assertKnown,
-    ...limit,
-  });
-  return deps.scheduleBackend && scheduleStore
-    ? withScheduleBackend(plain, { backend: deps.scheduleBackend, store: scheduleStore, ...limit })
-    : plain;
+): FireSlotDeps {
+  return {
+    store,
+    now: () => deps.clock.now(),
+    buildJob: (schedule, _slotAt, now) => factory.forSchedule(schedule, now),
+    cancelJob: async (jobId) => {
+      await enqueuer.api.cancel(jobId);
+    },
+    jobCreated: (job) => {
+      hooks.loop()?.tracked(job);
+      hooks.pool()?.notify(job.runAt);
+    },
+    emit: (name, event) => events.emit(name, event),
+    logError: (error, message, schedule) => deps.logger.error({ err: error, schedule }, message),
+  };
+}
+
+/** A schedule's manual trigger: the enqueue path, with the schedule as the job's origin. */
+function scheduleTrigger(enqueuer: ReturnType<typeof createJobsApi>) {
+  return async (schedule: StoredSchedule, options: { allowUnknown?: boolean }) => {
+    const payload = JSON.parse(schedule.payloadJson) as unknown;
+    const { jobs } = await enqueuer.enqueueMany(
+      schedule.fn,
+      [payload],
+      options.allowUnknown === true ? { allowUnknown: true } : {},
+      scheduleTriggerOrigin(schedule.id),
+    );
+    const job = jobs[0];
+    if (!job) throw new Error("unreachable: enqueue returned no job for one payload");
+    return { id: job.id };
+  };
 }

@@ -170,7 +170,13 @@ function schedulerDuty(
         clock: ctx.clock,
         logger: ctx.logger,
       },
-      { ...options, confirmLeadership: () => ctx.confirmLeadership() },
+      {
+        ...options,
+        // With a schedule backend the cluster fires the slots (through the fire endpoint); the
+        // loop only releases buffered slots.
+        ...(ctx.scheduleBackend ? { timing: "external" as const } : {}),
+        confirmLeadership: () => ctx.confirmLeadership(),
+      },
     ),
   );
 }

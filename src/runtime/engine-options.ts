@@ -24,7 +24,9 @@ export type StartOptions = Omit<WorkerPoolOptions, "workerId"> & {
   /**
    * Take part in leadership (default true): the leader runs the scheduler loop (when the store
    * has schedules), lease recovery and the other leader duties. False: this process never
-   * leads — another process sharing the store must. An object sets the loop's options.
+   * leads — another process sharing the store must. An object sets the loop's options, e.g.
+   * `{ timing: "external" }` when Kubernetes CronJobs fire the slots (`schedules.fire`): the
+   * loop then fires only buffered slots (SchedulerLoopOptions.timing).
    */
   readonly scheduler?: boolean | SchedulerLoopOptions;
   /** Run workers in this process (default true). False: only the leader's duties run here. */

@@ -10,6 +10,7 @@ import { parseDuration } from "../core/schedules/duration.js";
 import type { Clock } from "../ports/clock.js";
 import type { EventBus } from "./event-bus.js";
 import { announceChange, announceToggle } from "./schedule-events.js";
+import type { FireInput, FireResult } from "./scheduler/fire-slot.js";
 import type {
   CatchupPolicy,
   OverlapPolicy,
@@ -93,6 +94,8 @@ export interface SchedulesApiDeps {
   readonly events?: Pick<EventBus, "emit">;
   /** Enqueue a manual run of a schedule now. */
   readonly trigger: (schedule: StoredSchedule, options: TriggerOptions) => Promise<{ id: string }>;
+  /** Fire one slot of the named schedule (runtime/scheduler/fire-slot). */
+  readonly fire: (name: string, input: FireInput) => Promise<FireResult>;
   /** Throws UnknownFunctionError for a function the deployment does not know. */
   readonly assertKnown: (fn: string) => Promise<void>;
   /** The engine's payload size limit (the function's own applies again at each fire). */
@@ -175,6 +178,14 @@ export function createSchedulesApi(deps: SchedulesApiDeps) {
     /** Run the schedule's function now with its payload, outside its slots. Returns the job id. */
     trigger: async (name: string, options: TriggerOptions = {}): Promise<{ id: string }> =>
       deps.trigger(await must(name), options),
+    /**
+     * Fire one slot as a Kubernetes CronJob does: the slot its Job name or `slotAt` means,
+     * rounded down to the schedule's slot; one job per slot however often it is fired.
+     */
+    fire: async (name: string, input: FireInput): Promise<FireResult> => {
+      deps.assertOpen();
+      return deps.fire(name, input);
+    },
     /** History of slots and fires, newest first. */
     history: async (name: string, limit = 100): Promise<ScheduleHistoryEntry[]> =>
       store.history((await must(name)).id, limit),

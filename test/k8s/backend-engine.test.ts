@@ -13,6 +13,7 @@ import { KairosError } from "../../src/core/errors.js";
 import { createKairos, type Kairos } from "../../src/index.js";
 import { silentLogger } from "../../src/ports/logger.js";
 import { createBackendSyncDuty } from "../../src/runtime/duties/backend-sync.js";
+import { ManualClock } from "../helpers/manual-clock.js";
 import { kubeconfigFile } from "./backend-suite.js";
 import { startKubeApiServer, type KubeApiServer } from "./kube-api-server.js";
 
@@ -48,7 +49,7 @@ afterEach(async () => {
   }
 });
 
-async function engine(allowDynamic = false): Promise<Kairos> {
+async function engine(allowDynamic = false, clock?: ManualClock): Promise<Kairos> {
   const backend = await openScheduleBackend({
     backend: "kubernetes",
     settings: { ...K8S_DEFAULTS, namespace: "jobs" },
@@ -57,7 +58,11 @@ async function engine(allowDynamic = false): Promise<Kairos> {
     allowDynamic,
     detection: { env: { KAIROS_IN_CLUSTER: "1", KUBECONFIG: kubeconfig } },
   });
-  const k = await createKairos({ store: "sqlite::memory:", scheduleBackend: backend });
+  const k = await createKairos({
+    store: "sqlite::memory:",
+    scheduleBackend: backend,
+    ...(clock ? { clock } : {}),
+  });
   engines.push(k);
   return k;
 }
@@ -170,5 +175,29 @@ describe("an engine with scheduler.backend kubernetes", () => {
       .catch((e: unknown) => e);
     expect((secs as KairosError).code).toBe("K8S_UNEXPORTABLE");
     expect(await k.schedules.get("adhoc")).toBeNull();
+  });
+
+  it("lets the cluster own the timing: the loop fires nothing, the fire endpoint fires the slot once", async () => {
+    const start = Date.parse("2026-12-04T09:00:30Z");
+    const clock = new ManualClock(start);
+    const k = await engine(false, clock);
+    const text = FILE.replace(
+      '{ name: hourly, cron: "0 * * * *" }',
+      '{ name: minutely, cron: "* * * * *" }',
+    );
+    await applyConfig(k, parseConfig(text, "/tmp/kairos.yaml", {}), {
+      prune: false,
+      dryRun: false,
+    });
+    await k.start({ workers: false });
+    clock.advance(150_000);
+    await k.tickScheduler();
+    expect(await k.jobs.list({})).toEqual([]);
+    const minutes = Math.floor(Date.parse("2026-12-04T09:02:00Z") / 60_000);
+    const fired = await k.schedules.fire("minutely", { jobName: `minutely-${minutes}` });
+    expect(fired).toMatchObject({ outcome: "fired", slotAt: new Date("2026-12-04T09:02:00Z") });
+    const again = await k.schedules.fire("minutely", { jobName: `minutely-${minutes}` });
+    expect(again).toMatchObject({ outcome: "existing", jobId: fired.jobId });
+    expect((await k.jobs.list({})).map((j) => j.id)).toEqual([fired.jobId]);
   });
 });

@@ -4,6 +4,7 @@
  * test that moves time with `set` and calls `tickScheduler()` sees exactly the ticks it asks for.
  */
 import { createKairos, type Kairos, type LeaderLock } from "../../src/index.js";
+import type { SchedulerLoopOptions } from "../../src/runtime/scheduler/scheduler-loop.js";
 import { afterEach } from "vitest";
 import { ManualClock } from "../helpers/manual-clock.js";
 
@@ -17,7 +18,13 @@ export const T0 = Date.parse("2026-01-05T00:00:00Z");
 
 /** An engine with the scheduler loop on a manual clock; no workers. */
 export async function manualScheduler(
-  options: { store?: string; clock?: ManualClock; leaderLock?: LeaderLock } = {},
+  options: {
+    store?: string;
+    clock?: ManualClock;
+    leaderLock?: LeaderLock;
+    /** The loop's options (e.g. `{ timing: "external" }`). */
+    scheduler?: SchedulerLoopOptions;
+  } = {},
 ): Promise<{ kairos: Kairos; clock: ManualClock }> {
   const clock = options.clock ?? new ManualClock(T0);
   const kairos = await createKairos({
@@ -26,7 +33,10 @@ export async function manualScheduler(
     ...(options.leaderLock ? { leaderLock: options.leaderLock } : {}),
   });
   open.push(kairos);
-  await kairos.start({ workers: false });
+  await kairos.start({
+    workers: false,
+    ...(options.scheduler ? { scheduler: options.scheduler } : {}),
+  });
   return { kairos, clock };
 }
 

@@ -3117,6 +3117,155 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/schedules/{name}/fire": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          name: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["FireBody"];
+        };
+      };
+      responses: {
+        /** @description The slot was handled already, or handled without a job */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["FireResult"];
+          };
+        };
+        /** @description The slot's job was created */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["FireResult"];
+          };
+        };
+        /** @description The request is malformed (schema, JSON) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description No valid token */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description The token's scope does not allow this request */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Body or payload too large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not application/json */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description The engine refused the input */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Queue full; retry after Retry-After seconds */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Internal error */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Shutting down or store unavailable */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/schedules/{name}/next": {
     parameters: {
       query?: never;
@@ -7567,6 +7716,22 @@ export interface components {
     TriggerBody: {
       allowUnknown?: boolean;
     };
+    FireResult: {
+      /**
+       * Format: date-time
+       * @example 2026-12-03T16:00:00.000Z
+       */
+      slotAt: string;
+      /** @enum {string} */
+      outcome: "fired" | "existing" | "skipped" | "buffered" | "missed";
+      jobId: string | null;
+    };
+    FireBody: {
+      /** @description The name of the Job a CronJob created: <cronjob>-<scheduled minutes> */
+      jobName?: string;
+      /** Format: date-time */
+      slotAt?: string;
+    };
     InstantList: {
       items: string[];
     };
@@ -7826,6 +7991,12 @@ export interface components {
       dryRun: boolean;
       items: components["schemas"]["PlanItem"][];
       warnings: string[];
+      /** @description With scheduler.backend kubernetes: the CronJobs the sync created, updated, pruned */
+      backend?: {
+        location: string;
+        changes: components["schemas"]["BackendChange"][];
+        warnings: string[];
+      };
     };
     PlanItem: {
       /** @enum {string} */
@@ -7837,6 +8008,16 @@ export interface components {
         from?: unknown;
         to?: unknown;
       }[];
+    };
+    BackendChange: {
+      /** @enum {string} */
+      op: "create" | "update" | "prune" | "unchanged";
+      /** @description The Kairos schedule */
+      name: string;
+      /** @description The backend's object, e.g. the CronJob */
+      resource: string;
+      /** @description For update: the fields that drifted */
+      fields: string[];
     };
     ApplyBody: {
       file: string;

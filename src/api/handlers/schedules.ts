@@ -1,7 +1,7 @@
 /**
  * @module api/handlers/schedules
  * /schedules: list, create (source api), get, patch, delete, pause/resume with a note,
- * trigger, next fires, history.
+ * trigger, fire a slot (a CronJob's trigger container), next fires, history.
  */
 import { scheduleRoutes as R } from "../../contract/routes.js";
 import { NoteBody } from "../../contract/schemas/common.js";
@@ -12,6 +12,7 @@ import {
   ScheduleListQuery,
   SchedulePatchBody,
   TriggerBody,
+  FireBody,
 } from "../../contract/schemas/schedules.js";
 import type { KairosClient } from "../../runtime/client.js";
 import type { ApiApp } from "../types.js";
@@ -52,6 +53,13 @@ export function registerSchedules(app: ApiApp, client: KairosClient): void {
   on(app, R.triggerSchedule, async (c, input) => {
     const b = bodyOf(input, TriggerBody);
     return send(c, await client.schedules.trigger(input.params.name!, defined(b)), 201);
+  });
+  on(app, R.fireSchedule, async (c, input) => {
+    const b = bodyOf(input, FireBody);
+    const target =
+      b.jobName !== undefined ? { jobName: b.jobName } : { slotAt: new Date(b.slotAt!) };
+    const result = await client.schedules.fire(input.params.name!, target);
+    return send(c, result, result.outcome === "fired" ? 201 : 200);
   });
   on(app, R.scheduleNext, async (c, input) => {
     const q = queryOf(input, NextQuery);

@@ -1,6 +1,6 @@
 /**
  * @module cli/commands/schedules
- * `kairos schedules list|show|pause|resume|trigger`.
+ * `kairos schedules list|show|pause|resume|trigger|fire`.
  */
 import type { Command } from "commander";
 import { NotFoundError } from "../../core/errors.js";
@@ -10,6 +10,7 @@ import type { ScheduleTiming } from "../../core/schedules/types.js";
 import { iso, table, type Io } from "../output.js";
 import type { WithClient } from "../context.js";
 import { intFlag } from "../flags.js";
+import { registerSchedulesFire } from "./schedules-fire.js";
 
 /** How a timing reads in a table. */
 export function describeTiming(t: ScheduleTiming): string {
@@ -27,12 +28,13 @@ export function describeTiming(t: ScheduleTiming): string {
 export function registerSchedules(program: Command, io: Io, withClient: WithClient): void {
   const schedules = program
     .command("schedules")
-    .description("list, inspect, pause, resume and trigger schedules");
+    .description("list, inspect, pause, resume, trigger and fire schedules");
   registerSchedulesList(schedules, io, withClient);
   registerSchedulesShow(schedules, io, withClient);
   registerSchedulesPause(schedules, io, withClient);
   registerSchedulesResume(schedules, io, withClient);
   registerSchedulesTrigger(schedules, io, withClient);
+  registerSchedulesFire(schedules, io, withClient);
 }
 
 /** `kairos schedules list`. */

@@ -89,6 +89,34 @@ export const TriggerBody = z
 /** The id of a job created by a trigger. */
 export const CreatedId = z.object({ id: z.string() }).openapi("CreatedId");
 
+/** POST /schedules/{name}/fire: exactly one of jobName, slotAt. */
+export const FireBody = z
+  .object({
+    jobName: z.string().min(1).optional().openapi({
+      description: "The name of the Job a CronJob created: <cronjob>-<scheduled minutes>",
+    }),
+    slotAt: z.iso
+      .datetime({
+        offset: true,
+        error: "slotAt must be an ISO-8601 date-time, e.g. 2026-12-04T10:00:00Z",
+      })
+      .optional(),
+  })
+  .strict()
+  .refine((b) => (b.jobName === undefined) !== (b.slotAt === undefined), {
+    message: "give exactly one of jobName (the Job's name) or slotAt (an ISO-8601 date-time)",
+  })
+  .openapi("FireBody");
+
+/** What a fire did (runtime/scheduler/fire-slot `FireResult`). */
+export const FireResult = z
+  .object({
+    slotAt: Instant,
+    outcome: z.enum(["fired", "existing", "skipped", "buffered", "missed"]),
+    jobId: z.string().nullable(),
+  })
+  .openapi("FireResult");
+
 /** GET /schedules/{name}/next query. */
 export const NextQuery = z.object({
   count: z.coerce.number().int().min(0).max(1000).optional(),

@@ -20,6 +20,8 @@
  *   `stop()` resolves no timer of the loop is pending and no tick runs.
  * - Before every tick it confirms leadership when asked to (the split-brain guard of
  *   multi-process stores): a process that no longer leads skips the tick.
+ * - With `timing: "external"` a tick fires no due slot, only buffered ones, and the loop sleeps
+ *   until a wake or the poll interval (never until a due time it will not act on).
  */
 import type { Clock } from "../../ports/clock.js";
 import type { JobStore, NewJob, StoredJob } from "../../ports/job-store.js";
@@ -30,8 +32,22 @@ import { Waker } from "../waker.js";
 import { SlotWriter } from "./slot-writer.js";
 import { runTick } from "./tick.js";
 
+/**
+ * Who decides when a schedule's slots fire: `embedded` (this loop fires due slots) or
+ * `external` (a Kubernetes CronJob fires each slot through `schedules.fire`; the loop fires
+ * only buffered slots, when the job holding them ends).
+ */
+export type SchedulerTiming = "embedded" | "external";
+
 /** Options of the scheduler loop. */
 export interface SchedulerLoopOptions {
+  /**
+   * `embedded` (default): the loop fires every due slot. `external`: the cluster owns timing
+   * (`scheduler.backend: kubernetes`): the loop never fires a due slot itself (a CronJob fires
+   * it through the fire endpoint), but still fires buffered slots (buffer_one / buffer_all)
+   * when the job holding them ends. Set with `kairos.start({ scheduler: { timing } })`.
+   */
+  readonly timing?: SchedulerTiming;
   /** Longest sleep between ticks when nothing is due (default 1 s). */
   readonly pollIntervalMs?: number;
   /** How often to look for changes committed by another process (default 100 ms). */
@@ -224,7 +240,12 @@ export function createSchedulerLoop(
   const { schedules, jobs, hooks, events, clock, logger } = deps;
   const logError = (error: unknown, message: string, schedule?: string): void =>
     logger.error(schedule === undefined ? { err: error } : { err: error, schedule }, message);
-  const settings = { batchSize: options.batchSize ?? 500, maxCatchup: options.maxCatchup ?? 100 };
+  const external = options.timing === "external";
+  const settings = {
+    batchSize: options.batchSize ?? 500,
+    maxCatchup: options.maxCatchup ?? 100,
+    fireDue: !external,
+  };
   const fireSlots = schedules.fireSlots?.bind(schedules);
   const writer = new SlotWriter({
     fireSlot: (request) => schedules.fireSlot(request),
@@ -249,7 +270,7 @@ export function createSchedulerLoop(
   const loop = new SchedulerLoop(
     {
       tick: (now) => runTick(tickCapabilities, writer, settings, now),
-      nextDueAt: () => schedules.nextDueAt(),
+      nextDueAt: () => (external ? Promise.resolve(null) : schedules.nextDueAt()),
       changeToken: () => jobs.changeToken(),
       ...(onChange ? { onChange } : {}),
       clock,

@@ -14,6 +14,8 @@
  *   cursor was moved past the due slot by the failure path).
  * - An error while handling one schedule goes to the writer's failure path; it never ends the
  *   tick or delays the other schedules.
+ * - With `fireDue: false` (external timing) no due schedule is read or fired; buffered slots
+ *   still fire.
  */
 import { planBufferedFire } from "../../core/schedules/plan-outcomes.js";
 import { planTick } from "../../core/schedules/plan-tick.js";
@@ -41,6 +43,11 @@ export interface TickSettings {
   readonly batchSize: number;
   /** Catch-up hard cap per schedule. */
   readonly maxCatchup: number;
+  /**
+   * Fire due slots (default true). False when timing is external (a CronJob fires each slot):
+   * the tick then only fires buffered slots whose blocking jobs ended.
+   */
+  readonly fireDue?: boolean;
 }
 
 /**
@@ -62,7 +69,7 @@ export async function runTick(
 ): Promise<{ more: boolean }> {
   let due: StoredSchedule[] = [];
   try {
-    due = await cap.dueSchedules(now, settings.batchSize);
+    if (settings.fireDue !== false) due = await cap.dueSchedules(now, settings.batchSize);
   } catch (error) {
     cap.logError(error, "scheduler: reading due schedules failed");
   }
