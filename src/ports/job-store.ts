@@ -204,10 +204,11 @@ export interface JobStore {
   /**
    * Take this one job, whatever its `runAt`: a scheduled, queued or retrying job becomes
    * running exactly as `claim` leaves a job (attempt + 1, a fresh lease token, a lease until
-   * `now + leaseMs`, started now). For a process that runs a job it created itself
-   * (`kairos exec`): no other worker's claim can race it for a job that is not due yet.
-   * Concurrency keys are not counted. Null (nothing written) when the job does not exist or is
-   * in any other state (running, stopped, finished). One atomic statement.
+   * `now + leaseMs`, started now), its runAt lowered to now when it was later. For a process
+   * that runs a job it created itself (`kairos exec`): no other worker's claim can race it for
+   * a job that is not due yet. Concurrency keys are not counted. Null (nothing written) when
+   * the job does not exist or is in any other state (running, stopped, finished). One atomic
+   * statement.
    */
   claimJob(request: ClaimJobRequest): Promise<ClaimedJob | null>;
 

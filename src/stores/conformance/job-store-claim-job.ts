@@ -35,6 +35,7 @@ export function defineClaimJobTests(ctx: SuiteContext): void {
         leaseOwner: "exec-1",
         leaseExpiresAt: T0 + 5 + LEASE_MS,
         startedAt: T0 + 5,
+        runAt: T0 + 5,
       });
       expect(taken!.leaseToken).toEqual(expect.any(String));
       expect(await mustGet(store, job.id)).toMatchObject({
