@@ -94,6 +94,11 @@ export interface CreateKairosOptions {
    * docs/kubernetes.md), which then holds one CronJob per schedule.
    */
   readonly scheduleBackend?: ScheduleBackend | null;
+  /**
+   * Internal (`kairos exec`): the engine uses `wrapJobStore(store)` as its job store, e.g. an
+   * ExclusiveClaim's view through one job. Default: the store itself.
+   */
+  readonly wrapJobStore?: (store: JobStore) => JobStore;
 }
 
 /** Open (and migrate) the store and return an engine bound to it. */
@@ -126,7 +131,7 @@ export async function createKairos(options: CreateKairosOptions = {}): Promise<K
             : {}),
         });
   return new Kairos({
-    store: stores.jobs,
+    store: options.wrapJobStore ? options.wrapJobStore(stores.jobs) : stores.jobs,
     scheduleStore: stores.schedules,
     ...("workflows" in stores && stores.workflows ? { workflowStore: stores.workflows } : {}),
     ...("tokens" in stores && stores.tokens ? { tokenStore: stores.tokens } : {}),
@@ -154,6 +159,9 @@ export async function createKairos(options: CreateKairosOptions = {}): Promise<K
 }
 
 export { Kairos, toJob } from "./runtime/kairos.js";
+/** Internal (`kairos exec`): run one job in this process only (runtime/exec). */
+export { ExclusiveClaim } from "./runtime/exec/exclusive-claim.js";
+export { runOnce, type RunOnceOutcome, type RunOnceRequest } from "./runtime/exec/run-once.js";
 /** The version of this Kairos package (from its package.json; "unknown" in a bundled copy). */
 export { kairosVersion } from "./runtime/package-version.js";
 export type {

@@ -7,7 +7,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { createKairos, type Kairos, type Logger } from "../index.js";
+import { createKairos, type JobStore, type Kairos, type Logger } from "../index.js";
 import { LocalClient } from "../client/local.js";
 import type { ClientTarget, KairosClient } from "../runtime/client.js";
 import { loadConfig, type ResolvedConfig } from "../config/index.js";
@@ -151,6 +151,8 @@ export interface OpenMode {
    * workstation never needs a cluster.
    */
   readonly backend?: boolean;
+  /** The engine's job store seen through this (`kairos exec`: an ExclusiveClaim). */
+  readonly wrapJobStore?: (store: JobStore) => JobStore;
 }
 
 /**
@@ -185,6 +187,7 @@ export async function openEngine(
         ? { eventRetention: config.eventRetentionMs ?? "forever" }
         : {}),
       ...(mode.logger !== undefined ? { logger: mode.logger } : {}),
+      ...(mode.wrapJobStore !== undefined ? { wrapJobStore: mode.wrapJobStore } : {}),
       ...(mode.mustExist === true ? { mustExist: true } : {}),
       ...(mode.queryTimeoutMs !== undefined ? { queryTimeoutMs: mode.queryTimeoutMs } : {}),
       // kairos.yaml's top-level maxPayloadBytes is this engine's default limit.

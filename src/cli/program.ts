@@ -25,6 +25,7 @@ import { registerRuns } from "./commands/runs.js";
 import { registerWorkflows } from "./commands/workflows.js";
 import { registerTokens } from "./commands/tokens.js";
 import { registerK8s } from "./commands/k8s.js";
+import { registerExec } from "./commands/exec.js";
 import { registerStats } from "./commands/stats.js";
 import { kairosVersion } from "../index.js";
 
@@ -96,6 +97,7 @@ export function buildProgram(rawIo: Io, setExit: (code: number) => void): Comman
   registerStats(program, io, withClient);
   registerCron(program, io, run);
   registerK8s(program, io, globals, run);
+  registerExec(program, io, globals, run);
   return program;
 }
 

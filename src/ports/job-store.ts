@@ -77,6 +77,14 @@ export interface ClaimRequest {
   readonly leaseMs: number;
 }
 
+/** Parameters of `claimJob`: take this one job. */
+export interface ClaimJobRequest {
+  readonly jobId: string;
+  readonly workerId: string;
+  readonly now: number;
+  readonly leaseMs: number;
+}
+
 /** One finalization, guarded by the lease token the claim returned. */
 export interface FinalizeRequest {
   readonly jobId: string;
@@ -192,6 +200,17 @@ export interface JobStore {
    * `now + leaseMs`.
    */
   claim(request: ClaimRequest): Promise<ClaimedJob[]>;
+
+  /**
+   * Take this one job, whatever its `runAt`: a scheduled, queued or retrying job becomes
+   * running exactly as `claim` leaves a job (attempt + 1, a fresh lease token, a lease until
+   * `now + leaseMs`, started now), its runAt lowered to now when it was later. For a process
+   * that runs a job it created itself (`kairos exec`): no other worker's claim can race it for
+   * a job that is not due yet. Concurrency keys are not counted. Null (nothing written) when
+   * the job does not exist or is in any other state (running, stopped, finished). One atomic
+   * statement.
+   */
+  claimJob(request: ClaimJobRequest): Promise<ClaimedJob | null>;
 
   /**
    * Apply finalizations in one transaction. Each applies only if the job is still running

@@ -28,6 +28,7 @@ import type { JobStore } from "../../ports/job-store.js";
 import { defineAttemptTests } from "./job-store-attempts.js";
 import { defineCancelTests } from "./job-store-cancel.js";
 import { defineClaimTests } from "./job-store-claim.js";
+import { defineClaimJobTests } from "./job-store-claim-job.js";
 import { defineEnqueueTests } from "./job-store-enqueue.js";
 import type { SuiteContext } from "./job-store-fixtures.js";
 import { defineFinalizeTests } from "./job-store-finalize.js";
@@ -76,6 +77,7 @@ export function defineJobStoreConformance(
 
     defineEnqueueTests(ctx);
     defineClaimTests(ctx);
+    defineClaimJobTests(ctx);
     defineFinalizeTests(ctx);
     defineLeaseTests(ctx);
     defineCancelTests(ctx);

@@ -15,6 +15,7 @@
 import type {
   CancelOutcome,
   ClaimedJob,
+  ClaimJobRequest,
   ClaimOrderPosition,
   ClaimRequest,
   EnqueueOutcome,
@@ -35,6 +36,7 @@ import { asClaimedJobs } from "../job-row.js";
 import { getAttempts } from "./attempts.js";
 import { cancel } from "./cancel.js";
 import { claim } from "./claim.js";
+import { claimJob } from "./claim-job.js";
 import type { PgCompletionHooks } from "./completion-hooks.js";
 import { type PgDatabase, toStoreError } from "./database.js";
 import { enqueue } from "./enqueue.js";
@@ -108,6 +110,13 @@ export class PostgresJobStore implements JobStore {
 
   async claim(request: ClaimRequest): Promise<ClaimedJob[]> {
     return this.#run("claim", async () => asClaimedJobs(await claim(this.#db, request)));
+  }
+
+  async claimJob(request: ClaimJobRequest): Promise<ClaimedJob | null> {
+    return this.#run("claimJob", async () => {
+      const job = await claimJob(this.#db, request);
+      return job === null ? null : (asClaimedJobs([job])[0] ?? null);
+    });
   }
 
   async finalize(requests: readonly FinalizeRequest[], now: number): Promise<boolean[]> {

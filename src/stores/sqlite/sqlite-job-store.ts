@@ -22,6 +22,7 @@ import { KairosError, ShuttingDownError, StoreError } from "../../core/errors.js
 import type {
   CancelOutcome,
   ClaimedJob,
+  ClaimJobRequest,
   ClaimOrderPosition,
   ClaimRequest,
   EnqueueOutcome,
@@ -42,6 +43,7 @@ import { asClaimedJobs } from "../job-row.js";
 import { prepareAttempts } from "./attempts.js";
 import { prepareCancel } from "./cancel.js";
 import { prepareClaim } from "./claim.js";
+import { prepareClaimJob } from "./claim-job.js";
 import { CompletionHooks } from "./completion-hooks.js";
 import { diskFullError } from "./disk-full.js";
 import { type EnqueueCall, prepareEnqueueGroup } from "./enqueue.js";
@@ -65,6 +67,7 @@ export class SqliteJobStore implements JobStore {
   #closed = false;
   readonly #enqueue: GroupCommit<EnqueueCall, EnqueueOutcome[]>;
   readonly #claim: ReturnType<typeof prepareClaim>;
+  readonly #claimJob: ReturnType<typeof prepareClaimJob>;
   readonly #finalize: ReturnType<typeof prepareFinalize>;
   readonly #heartbeat: ReturnType<typeof prepareHeartbeat>;
   readonly #cancel: ReturnType<typeof prepareCancel>;
@@ -97,6 +100,7 @@ export class SqliteJobStore implements JobStore {
       ),
     );
     this.#claim = prepareClaim(db);
+    this.#claimJob = prepareClaimJob(db);
     this.#finalize = prepareFinalize(db, hooks);
     this.#heartbeat = prepareHeartbeat(db);
     this.#cancel = prepareCancel(db, hooks);
@@ -123,6 +127,13 @@ export class SqliteJobStore implements JobStore {
     return this.#run("claim", () =>
       asClaimedJobs(this.#claim({ ...request, limit: Math.floor(request.limit) })),
     );
+  }
+
+  async claimJob(request: ClaimJobRequest): Promise<ClaimedJob | null> {
+    return this.#run("claimJob", () => {
+      const job = this.#claimJob(request);
+      return job === null ? null : (asClaimedJobs([job])[0] ?? null);
+    });
   }
 
   async finalize(requests: readonly FinalizeRequest[], now: number): Promise<boolean[]> {
