@@ -21,6 +21,7 @@ import { registerDev } from "./commands/dev.js";
 import { registerServer } from "./commands/server.js";
 import { registerFunctions } from "./commands/functions.js";
 import { registerInstances } from "./commands/instances.js";
+import { registerScheduler } from "./commands/scheduler.js";
 import { registerRuns } from "./commands/runs.js";
 import { registerWorkflows } from "./commands/workflows.js";
 import { registerTokens } from "./commands/tokens.js";
@@ -91,6 +92,7 @@ export function buildProgram(rawIo: Io, setExit: (code: number) => void): Comman
   registerJobs(program, io, withClient);
   registerFunctions(program, io, withClient);
   registerInstances(program, io, withClient);
+  registerScheduler(program, io, withClient);
   registerWorkflows(program, io, withClient);
   registerRuns(program, io, withClient);
   registerTokens(program, io, withClient);

@@ -13,6 +13,7 @@ import type { RouteName } from "../contract/routes.js";
 import type {
   ApplyRequest,
   ApplyResult,
+  SchedulerStatus,
   ClientRunsApi,
   ClientSchedulesApi,
   ClientTarget,
@@ -186,6 +187,11 @@ export class HttpClient implements KairosClient {
   /** GET /instances. */
   async instances(): Promise<InstanceInfo[]> {
     return (await this.call<{ items: InstanceInfo[] }>("listInstances", {}, "none")).items;
+  }
+
+  /** GET /scheduler. */
+  scheduler(): Promise<SchedulerStatus> {
+    return this.call("schedulerStatus", {}, "none");
   }
 
   /** GET /events as SSE, resumed by Last-Event-ID across reconnects. */

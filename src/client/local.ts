@@ -12,6 +12,7 @@ import type { JobStats, StatsOptions } from "../runtime/client.js";
 import type {
   ApplyRequest,
   ApplyResult,
+  SchedulerStatus,
   ClientRunsApi,
   ClientSchedulesApi,
   ClientTarget,
@@ -129,6 +130,18 @@ export class LocalClient implements KairosClient {
   /** The deployment's processes, from the store's instance table. */
   instances(): Promise<InstanceInfo[]> {
     return this.kairos.instances();
+  }
+
+  /** The engine's schedule backend (none: embedded) and what it holds. */
+  async scheduler(): Promise<SchedulerStatus> {
+    const backend = this.kairos.scheduleBackend;
+    if (!backend) return { backend: "embedded", location: null, allowDynamic: null, entries: [] };
+    return {
+      backend: backend.kind,
+      location: backend.location,
+      allowDynamic: backend.allowDynamic,
+      entries: await backend.list(),
+    };
   }
 
   /** Stop the engine when this client owns it. */

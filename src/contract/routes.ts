@@ -12,6 +12,7 @@ import { EventQuery, FeedPage, RecentEventQuery, WhoAmI } from "./schemas/events
 import { Stats, StatsQuery } from "./schemas/stats.js";
 import { FunctionList, FunctionWorkerList, WaitingReason } from "./schemas/functions.js";
 import { InstanceList } from "./schemas/instances.js";
+import { SchedulerStatus } from "./schemas/scheduler.js";
 import * as J from "./schemas/jobs.js";
 import * as S from "./schemas/schedules.js";
 import { CreateTokenBody, CreatedToken, TokenInfo, TokenList } from "./schemas/tokens.js";
@@ -306,6 +307,10 @@ export const systemRoutes = {
     responses: { 200: json(Stats) },
   }),
   listInstances: route("/instances", { method: "get", responses: { 200: json(InstanceList) } }),
+  schedulerStatus: route("/scheduler", {
+    method: "get",
+    responses: { 200: json(SchedulerStatus) },
+  }),
 };
 
 /** Every route by name. */

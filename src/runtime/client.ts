@@ -14,7 +14,7 @@ import type { InstanceInfo } from "./instances-api.js";
 import type { Job } from "./job-view.js";
 import type { EnqueueOptions, JobsApi } from "./jobs-api.js";
 import type { ScheduleHistoryEntry } from "../ports/schedule-store.js";
-import type { BackendChange } from "../ports/schedule-backend.js";
+import type { BackendChange, BackendEntry } from "../ports/schedule-backend.js";
 import type { Schedule, ScheduleInput, SchedulePatch, TriggerOptions } from "./schedules-api.js";
 import type { FireInput, FireResult } from "./scheduler/fire-slot.js";
 import type { BackfillOptions, BackfillProgress, RunsApi } from "./workflows/runs-api.js";
@@ -29,6 +29,7 @@ export type { TokenInfo, TokenScope } from "../core/tokens.js";
 export type { PlanItem } from "../core/reconcile/types.js";
 export type { FunctionInfo, FunctionsApi } from "./function-catalog.js";
 export type { InstanceInfo } from "./instances-api.js";
+export type { BackendEntry } from "../ports/schedule-backend.js";
 export type { Job, JobAttempt } from "./job-view.js";
 export type {
   CancelResult,
@@ -108,6 +109,19 @@ export type ClientWorkflowsApi = Omit<WorkflowsApi, "storedForReconcile">;
 export type ClientRunsApi = Omit<RunsApi, "backfill"> & {
   backfill(workflow: string, options: BackfillOptions): Promise<BackfillProgress>;
 };
+
+/**
+ * Where schedules' timing lives: `embedded` (the leader's loop; no entries) or a backend such as
+ * `kubernetes`, with every entry it holds (only those Kairos manages), by schedule name.
+ */
+export interface SchedulerStatus {
+  readonly backend: "embedded" | "kubernetes";
+  /** "Kubernetes namespace jobs"; null when embedded. */
+  readonly location: string | null;
+  /** Whether the API may create, change and delete api schedules' entries; null when embedded. */
+  readonly allowDynamic: boolean | null;
+  readonly entries: readonly BackendEntry[];
+}
 
 /** A kairos.yaml to apply: its text, the file name it is reported under, and its variables. */
 export interface ConfigSource {
@@ -209,6 +223,8 @@ export interface KairosClient {
   stats(options?: StatsOptions): Promise<JobStats>;
   /** The deployment's processes (who leads, each duty's last run), live leader first. */
   instances(): Promise<InstanceInfo[]>;
+  /** Where schedules' timing lives and, with a backend, every entry it holds (GET /scheduler). */
+  scheduler(): Promise<SchedulerStatus>;
   /** Release what the client holds (the local engine, the HTTP agent). */
   close(): Promise<void>;
 }

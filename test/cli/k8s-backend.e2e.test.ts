@@ -69,6 +69,27 @@ describe("scheduler.backend kubernetes", { timeout: 120_000 }, () => {
     expect(json.backend.changes.map((c) => c.op)).toEqual(["unchanged", "unchanged"]);
   });
 
+  it("kairos scheduler status lists the managed CronJobs with when the cluster last fired each", async () => {
+    expect((await runKairos(dir, ["apply"], cluster)).code).toBe(0);
+    server.setLastScheduleTime("jobs", "hourly", new Date(Date.now() - 120_000));
+    const r = await runKairos(dir, ["scheduler", "status"], cluster);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      "backend: kubernetes (Kubernetes namespace jobs); dynamic schedules off",
+    );
+    expect(r.stdout).toMatch(/hourly\s+hourly\s+yaml\s+0 \* \* \* \* \(UTC\)\s+no\s+2m ago/);
+    expect(r.stdout).toMatch(
+      /nightly\s+nightly\s+yaml\s+30 2 \* \* \* \(Europe\/Paris\)\s+no\s+never/,
+    );
+    const json = JSON.parse(
+      (await runKairos(dir, ["scheduler", "status", "--json"], cluster)).stdout,
+    ) as {
+      entries: { name: string; lastScheduleTime: number | null }[];
+    };
+    expect(json.entries.map((e) => e.name)).toEqual(["hourly", "nightly"]);
+    expect(typeof json.entries[0]?.lastScheduleTime).toBe("number");
+  });
+
   it("kairos schedules pause suspends the CronJob at once", async () => {
     expect((await runKairos(dir, ["apply"], cluster)).code).toBe(0);
     const paused = await runKairos(

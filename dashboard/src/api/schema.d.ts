@@ -6845,6 +6845,140 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/scheduler": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description OK */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["SchedulerStatus"];
+          };
+        };
+        /** @description The request is malformed (schema, JSON) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description No valid token */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description The token's scope does not allow this request */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Body or payload too large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not application/json */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description The engine refused the input */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Queue full; retry after Retry-After seconds */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Internal error */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Shutting down or store unavailable */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/events": {
     parameters: {
       query?: never;
@@ -8083,6 +8217,28 @@ export interface components {
       name: string;
       lastRunAt: number | null;
       lastError: string | null;
+    };
+    SchedulerStatus: {
+      /** @enum {string} */
+      backend: "embedded" | "kubernetes";
+      location: string | null;
+      allowDynamic: boolean | null;
+      entries: components["schemas"]["BackendEntry"][];
+    };
+    BackendEntry: {
+      /** @description The Kairos schedule */
+      name: string;
+      /** @description The backend's object: the CronJob's name */
+      resource: string;
+      fn: string;
+      /** @enum {string} */
+      source: "config" | "api";
+      /** @description The timing as the backend fires it */
+      schedule: string;
+      timeZone: string | null;
+      suspended: boolean;
+      /** @description The last slot the backend fired (CronJob status.lastScheduleTime) */
+      lastScheduleTime: number | null;
     };
     FeedPage: {
       items: components["schemas"]["FeedEvent"][];
