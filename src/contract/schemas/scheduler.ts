@@ -14,12 +14,9 @@ export const BackendEntry = z
     schedule: z.string().openapi({ description: "The timing as the backend fires it" }),
     timeZone: z.string().nullable(),
     suspended: z.boolean(),
-    lastScheduleTime: z
-      .number()
-      .nullable()
-      .openapi({
-        description: "The last slot the backend fired (CronJob status.lastScheduleTime)",
-      }),
+    lastScheduleTime: z.number().nullable().openapi({
+      description: "The last slot the backend fired (CronJob status.lastScheduleTime)",
+    }),
   })
   .openapi("BackendEntry");
 
