@@ -69,6 +69,16 @@ describe("k8s export goldens", () => {
     );
   });
 
+  it("examples/kubernetes/kairos.yaml exactly, with no warning", async () => {
+    const result = exportFile(path.join(root, "examples/kubernetes/kairos.yaml"));
+    for (const object of result.objects) validateObject(object);
+    expect(result.notes).toEqual([]);
+    expect(result.objects.filter((o) => o.kind === "CronJob")).toHaveLength(4);
+    await expect(manifestsYaml(result.objects)).toMatchFileSnapshot(
+      "./__golden__/example-kubernetes.yaml",
+    );
+  });
+
   it("is byte-stable: the same file exports the same bytes", () => {
     expect(manifestsYaml(exportFile(fixture).objects)).toBe(
       manifestsYaml(exportFile(fixture).objects),
