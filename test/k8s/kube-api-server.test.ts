@@ -388,6 +388,7 @@ describe("the exported goldens", () => {
       expect(sent.headers.get("warning")).toBeNull();
       expect(sent.json).toMatchObject({ metadata: object.metadata, spec: object.spec });
     }
-    expect(k.server.cronJobs().length).toBe(new Set(cronJobs.map((o) => o.metadata?.name)).size);
+    const keys = new Set(cronJobs.map((o) => `${o.metadata?.namespace}/${o.metadata?.name}`));
+    expect(k.server.cronJobs().length).toBe(keys.size);
   });
 });
