@@ -117,6 +117,15 @@ describe("scheduler.backend kubernetes", { timeout: 120_000 }, () => {
     expect(server.cronJobs("jobs")).toEqual([]);
   });
 
+  it("names a KUBECONFIG file it cannot read, and how to fix it", async () => {
+    const missing = path.join(dir, "no-such-kubeconfig.yaml");
+    const r = await runKairos(dir, ["apply"], { ...cluster, KUBECONFIG: missing });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`cannot read KUBECONFIG file ${missing}`);
+    expect(r.stderr).toContain("unset KAIROS_IN_CLUSTER");
+    expect(fs.existsSync(path.join(dir, ".kairos"))).toBe(false);
+  });
+
   it("auto outside a cluster is the embedded scheduler", async () => {
     fs.writeFileSync(
       path.join(dir, "kairos.yaml"),

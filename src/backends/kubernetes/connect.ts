@@ -6,6 +6,7 @@
  */
 import path from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
+import { K8sApiError } from "../../core/k8s/errors.js";
 import type { K8sFunction, K8sSettings } from "../../core/k8s/types.js";
 import type { ScheduleBackend } from "../../ports/schedule-backend.js";
 import { cronJobApi } from "./cronjob-api.js";
@@ -42,13 +43,25 @@ export function clusterConfig(env: NodeJS.ProcessEnv = process.env): KubeConfig 
   if (override && files.length > 0) {
     // Like kubectl: several files merge, the first one's current context wins.
     files.forEach((file, i) => {
-      if (i === 0) return config.loadFromFile(file);
-      const more = new KubeConfig();
-      more.loadFromFile(file);
-      config.mergeConfig(more, true);
+      const target = i === 0 ? config : new KubeConfig();
+      try {
+        target.loadFromFile(file);
+      } catch (error) {
+        throw new K8sApiError(
+          "load the client configuration",
+          0,
+          null,
+          `cannot read KUBECONFIG file ${file} (${messageOf(error)}): fix the path, or unset KAIROS_IN_CLUSTER to use the pod's ServiceAccount`,
+        );
+      }
+      if (i > 0) config.mergeConfig(target, true);
     });
   } else {
     config.loadFromCluster();
   }
   return config;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
