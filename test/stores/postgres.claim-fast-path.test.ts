@@ -1,7 +1,8 @@
 /**
  * The PostgreSQL claim's fast path, `claim_keyless` (migration 14): one statement that promotes
  * due jobs and takes queued keyless ones in claim order, and takes nothing when a candidate has
- * a concurrency key (the store's claim then runs the full, per-key claim).
+ * a concurrency key (the store's claim then runs the full, per-key claim); and
+ * `jobs_running_key_idx`, narrowed by the same migration to running jobs that have a key.
  */
 import pg from "pg";
 import { afterEach, expect, it } from "vitest";
@@ -91,5 +92,18 @@ describePg("postgres claim fast path (claim_keyless)", () => {
       leaseMs: 60_000,
     });
     expect(claimed).toHaveLength(3);
+  });
+
+  it("indexes only running jobs with a concurrency key by key, and the per-key reads use it", async () => {
+    const { store, client, schema } = await setup();
+    const { rows } = await client.query<{ indexdef: string }>(
+      `SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND indexname = 'jobs_running_key_idx'`,
+      [schema],
+    );
+    expect(rows[0]!.indexdef).toContain("concurrency_key IS NOT NULL");
+    await store.enqueue([job({ concurrencyKey: "k", concurrencyLimit: 2 }), job()], T0);
+    await store.claim({ fns: ["work"], limit: 10, workerId: "w", now: T0, leaseMs: 60_000 });
+    const running = await store.listRunningWithKey("k", 10);
+    expect(running.map((j) => j.concurrencyKey)).toEqual(["k"]);
   });
 });

@@ -216,7 +216,8 @@ async function runningPerKey(
   const { rows } = await exec<{ key: string; n: number }>(
     client,
     `SELECT concurrency_key AS key, count(*) AS n FROM ${s}.jobs
-      WHERE state = 'running' AND concurrency_key = ANY($1::text[])
+      WHERE state = 'running' AND concurrency_key IS NOT NULL
+        AND concurrency_key = ANY($1::text[])
       GROUP BY concurrency_key`,
     [keys],
   );

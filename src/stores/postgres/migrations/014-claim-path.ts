@@ -1,5 +1,5 @@
 /**
- * @module stores/postgres/migrations/014-claim-function
+ * @module stores/postgres/migrations/014-claim-path
  * Migration 14: `claim_keyless`, the claim's one-round-trip fast path (see
  * `stores/postgres/claim.ts`). One call, one autocommit statement:
  *
@@ -19,6 +19,11 @@
  * by one probe of the primary key. `jit = off`: a disabled plan node costs 1e10, which would
  * send every call through JIT compilation (about 200 ms each). The function returns
  * `SETOF jobs`; callers name the columns.
+ *
+ * Also: `jobs_running_key_idx` (running jobs by concurrency key) now holds only running jobs
+ * WITH a key. A keyless job's claim no longer inserts an entry into it (one index insertion
+ * and its WAL less per claimed job); the statements that use it (the full claim's per-key
+ * count, `listRunningWithKey`) say `concurrency_key IS NOT NULL` so the planner can match it.
  */
 
 /** The SQL text of migration 14 for schema `s`. */
@@ -62,4 +67,8 @@ BEGIN
   SELECT * FROM taken ORDER BY priority DESC, run_at, id;
 END
 $fn$;
+
+DROP INDEX ${s}.jobs_running_key_idx;
+CREATE INDEX jobs_running_key_idx ON ${s}.jobs (concurrency_key)
+  WHERE state = 'running' AND concurrency_key IS NOT NULL;
 `;
