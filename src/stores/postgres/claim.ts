@@ -1,6 +1,13 @@
 /**
  * @module stores/postgres/claim
- * Statement family: the atomic claim. One transaction (READ COMMITTED):
+ * Statement family: the atomic claim.
+ *
+ * Fast path first: ONE autocommit statement, `claim_keyless` (migration 14), promotes due jobs
+ * and takes up to the limit of queued ones in claim order when none of those candidates has a
+ * concurrency key (the common case: one round trip and one commit per claim). When it takes
+ * nothing (empty queue, or a keyed candidate) the full claim below runs.
+ *
+ * Full claim, one transaction (READ COMMITTED):
  *
  * 1. promote: due scheduled/retrying jobs of the requested fns become queued
  *    (`FOR UPDATE SKIP LOCKED`: rows another transaction holds are left to it);
@@ -51,6 +58,10 @@ export async function claim(db: PgDatabase, request: ClaimRequest): Promise<Stor
   const { s } = db;
   const { now, workerId } = request;
   const fns = [...request.fns];
+
+  // Fast path (migration 14): one round trip when no candidate has a concurrency key.
+  const fast = await claimKeyless(db, fns, limit, workerId, now, now + request.leaseMs);
+  if (fast.length > 0) return fast;
 
   return db.transaction(async (client) => {
     // Plan guard: the candidates must be read by walking jobs_queued_claim_idx in claim order
@@ -111,6 +122,28 @@ export async function claim(db: PgDatabase, request: ClaimRequest): Promise<Stor
     }
     return claimed;
   });
+}
+
+/**
+ * Contract: the claim's fast path, one autocommit statement (`claim_keyless`, migration 14):
+ * promotes due jobs of the fns, then takes up to `limit` queued ones in claim order when none
+ * of them has a concurrency key. Returns the jobs taken, in claim order; none when the queue
+ * is empty or a candidate has a key (the caller then runs the full claim).
+ */
+async function claimKeyless(
+  db: PgDatabase,
+  fns: string[],
+  limit: number,
+  workerId: string,
+  now: number,
+  leaseExpiresAt: number,
+): Promise<StoredJob[]> {
+  const { rows } = await exec<JobRow>(
+    db.pool,
+    `SELECT ${jobColumns("c")} FROM ${db.s}.claim_keyless($1::text[], $2::int, $3, $4, $5) AS c`,
+    [fns, limit, workerId, now, leaseExpiresAt],
+  );
+  return rows.map(rowToJob);
 }
 
 /**
@@ -183,7 +216,8 @@ async function runningPerKey(
   const { rows } = await exec<{ key: string; n: number }>(
     client,
     `SELECT concurrency_key AS key, count(*) AS n FROM ${s}.jobs
-      WHERE state = 'running' AND concurrency_key = ANY($1::text[])
+      WHERE state = 'running' AND concurrency_key IS NOT NULL
+        AND concurrency_key = ANY($1::text[])
       GROUP BY concurrency_key`,
     [keys],
   );

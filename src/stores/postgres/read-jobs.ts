@@ -124,7 +124,7 @@ export async function listRunningWithKey(
 ): Promise<StoredJob[]> {
   const { rows } = await db.query<JobRow>(
     `SELECT ${COLS} FROM ${db.s}.jobs
-      WHERE state = 'running' AND concurrency_key = $1
+      WHERE state = 'running' AND concurrency_key IS NOT NULL AND concurrency_key = $1
       ORDER BY id LIMIT $2`,
     [key, clampLimit(limit, DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT)],
   );

@@ -22,6 +22,7 @@ import { sql as eventFeedSql } from "./010-event-feed.js";
 import { sql as controlSql } from "./011-control.js";
 import { sql as statsSql } from "./012-stats.js";
 import { sql as instancesSql } from "./013-instances.js";
+import { sql as claimPathSql } from "./014-claim-path.js";
 
 /** One schema migration: applied once, in version order, inside the runner's transaction. */
 export interface PgMigration {
@@ -46,4 +47,5 @@ export const MIGRATIONS: readonly PgMigration[] = [
   { version: 11, name: "control", sql: controlSql },
   { version: 12, name: "stats", sql: statsSql },
   { version: 13, name: "instances", sql: instancesSql },
+  { version: 14, name: "claim-path", sql: claimPathSql },
 ];
