@@ -76,41 +76,43 @@ export function feedRecordOf(
   instance: string,
 ): MappedFeedEvent {
   const kind = name.slice(0, name.indexOf(":")) as FeedKind;
+  const { at } = event;
   const data = JSON.stringify(feedData(event));
-  const base = { at: event.at, name, kind, instance, data };
+  // Records are built as literals, never by spreading a shared base: one is made per bus
+  // event, on the hot path of every job (its start and its end).
   switch (kind) {
     case "job": {
       const runId = workflowRunOf(event["origin"]) ?? text(event["runId"]);
-      const record = {
-        ...base,
-        fn: text(event["fn"]),
-        workflow: null,
-        subject: text(event["jobId"]),
-      };
-      return { record, runId };
+      const fn = text(event["fn"]);
+      const subject = text(event["jobId"]);
+      return { record: { at, name, kind, instance, data, fn, workflow: null, subject }, runId };
     }
-    case "schedule":
+    case "schedule": {
+      const subject = text(event["schedule"]);
       return {
-        record: { ...base, fn: null, workflow: null, subject: text(event["schedule"]) },
+        record: { at, name, kind, instance, data, fn: null, workflow: null, subject },
         runId: null,
       };
+    }
     case "run": {
       const runId = text(event["runId"]);
-      const record = { ...base, fn: null, workflow: text(event["workflow"]), subject: runId };
-      return { record, runId };
+      const workflow = text(event["workflow"]);
+      return {
+        record: { at, name, kind, instance, data, fn: null, workflow, subject: runId },
+        runId,
+      };
     }
     case "leader":
-      return { record: { ...base, fn: null, workflow: null, subject: null }, runId: null };
+      return {
+        record: { at, name, kind, instance, data, fn: null, workflow: null, subject: null },
+        runId: null,
+      };
     case "control": {
       // A request about a run: the recorder fills the run's workflow, as for a run event.
       const runId = event["targetKind"] === "run" ? text(event["targetId"]) : null;
-      const record = {
-        ...base,
-        fn: text(event["fn"]),
-        workflow: null,
-        subject: text(event["targetId"]),
-      };
-      return { record, runId };
+      const fn = text(event["fn"]);
+      const subject = text(event["targetId"]);
+      return { record: { at, name, kind, instance, data, fn, workflow: null, subject }, runId };
     }
   }
 }
@@ -135,12 +137,14 @@ export function toFeedEvent(stored: StoredFeedRecord): FeedEvent {
   };
 }
 
+/** One encoder for every call (a text short enough to fit is returned before any encoding). */
+const encoder = new TextEncoder();
+
 /**
  * `value` cut to at most `maxBytes` UTF-8 bytes (marker included) at a character boundary,
  * with `…[truncated]` appended when cut; unchanged when it fits.
  */
 export function truncateUtf8(value: string, maxBytes = MAX_FEED_TEXT_BYTES): string {
-  const encoder = new TextEncoder();
   if (value.length <= maxBytes / 3 || encoder.encode(value).length <= maxBytes) return value;
   const marker = "…[truncated]";
   const budget = maxBytes - encoder.encode(marker).length;
@@ -153,7 +157,8 @@ export function truncateUtf8(value: string, maxBytes = MAX_FEED_TEXT_BYTES): str
 
 function feedData(event: FeedSourceEvent): Record<string, unknown> {
   const data: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(event)) {
+  for (const key of Object.keys(event)) {
+    const value = event[key];
     if (key === "at" || value === undefined) continue;
     if (key === "error") data[key] = errorData(value);
     else if (typeof value === "string") data[key] = truncateUtf8(value);

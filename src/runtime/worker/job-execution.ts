@@ -61,7 +61,10 @@ const FIRST_GENERATION: ExecutionControl = { generation: 1, checkpointJson: null
 
 /** One running attempt; see the module header. */
 export class JobExecution {
-  readonly controller = new AbortController();
+  /** Created when the handler first reads its signal: most handlers never do (see `signal`). */
+  private controller: AbortController | null = null;
+  /** Why the attempt was aborted (the first reason wins, as with AbortController); null: not. */
+  private abortReason: Error | null = null;
   private decidedOutcome: AttemptOutcome | null = null;
   private handlerSettled = false;
   private cancelRequested = false;
@@ -76,6 +79,19 @@ export class JobExecution {
     private readonly caps: ExecutionCapabilities,
     readonly control: ExecutionControl = FIRST_GENERATION,
   ) {}
+
+  /**
+   * The handler's AbortSignal, created on first read (an AbortController costs more than the
+   * rest of a no-op job's start). Aborted with the first reason given, whether the abort came
+   * before or after this first read.
+   */
+  get signal(): AbortSignal {
+    if (this.controller === null) {
+      this.controller = new AbortController();
+      if (this.abortReason !== null) this.controller.abort(this.abortReason);
+    }
+    return this.controller.signal;
+  }
 
   /** True once the outcome is known. */
   get decided(): boolean {
@@ -107,7 +123,7 @@ export class JobExecution {
     const timeoutMs = this.job.timeoutMs ?? 0;
     if (timeoutMs > 0) {
       this.timeoutTimer = this.caps.clock.setTimer(timeoutMs, () => {
-        this.controller.abort(new JobTimeoutError(timeoutMs));
+        this.abortWith(new JobTimeoutError(timeoutMs));
         this.decide({ kind: "timeout" });
       });
     }
@@ -140,7 +156,7 @@ export class JobExecution {
   cancel(graceMs: number): void {
     if (this.decided || this.cancelRequested) return;
     this.cancelRequested = true;
-    this.controller.abort(new JobCancelledError());
+    this.abortWith(new JobCancelledError());
     this.graceTimer = this.caps.clock.setTimer(graceMs, () =>
       this.decide({ kind: "cancel_grace", graceMs }),
     );
@@ -154,7 +170,7 @@ export class JobExecution {
   stop(graceMs: number): void {
     if (this.decided || this.stopRequested || this.cancelRequested) return;
     this.stopRequested = true;
-    this.controller.abort(new JobStoppedError());
+    this.abortWith(new JobStoppedError());
     this.graceTimer = this.caps.clock.setTimer(graceMs, () =>
       this.decide({ kind: "stop_grace", graceMs }),
     );
@@ -163,8 +179,15 @@ export class JobExecution {
   /** End the attempt from outside (lost lease, shutdown): abort the signal with `reason`, decide `outcome`. */
   abort(reason: Error, outcome: AttemptOutcome): void {
     if (this.decided) return;
-    this.controller.abort(reason);
+    this.abortWith(reason);
     this.decide(outcome);
+  }
+
+  /** Abort the signal (now, or when it is first read); later reasons are ignored. */
+  private abortWith(reason: Error): void {
+    if (this.abortReason !== null) return;
+    this.abortReason = reason;
+    this.controller?.abort(reason);
   }
 
   private async saveCheckpoint(value: unknown): Promise<void> {
@@ -199,12 +222,15 @@ export class JobExecution {
 
   private context(): JobContext {
     const { job } = this;
+    const signalOf = (): AbortSignal => this.signal;
     return {
       jobId: job.id,
       fn: job.fn,
       attempt: job.attempt,
       maxAttempts: job.maxAttempts,
-      signal: this.controller.signal,
+      get signal() {
+        return signalOf();
+      },
       generation: this.control.generation,
       checkpoint:
         this.control.checkpointJson === null
