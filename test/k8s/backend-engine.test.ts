@@ -188,6 +188,7 @@ describe("an engine with scheduler.backend kubernetes", () => {
     await applyConfig(k, parseConfig(text, "/tmp/kairos.yaml", {}), {
       prune: false,
       dryRun: false,
+      now: clock.now(),
     });
     await k.start({ workers: false });
     clock.advance(150_000);
