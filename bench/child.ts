@@ -9,6 +9,7 @@
  * JIT warm-up and garbage from one scenario out of the next one's timing. The child's stdout is
  * wired to the parent's stderr, so `--json` output stays clean.
  */
+import { sendToParent } from "./child-ipc.js";
 import path from "node:path";
 import { RssSampler } from "./rss.js";
 import type { ChildOutcome, ScenarioRequest, ScenarioResult } from "./types.js";
@@ -62,17 +63,6 @@ async function run(
   }
 }
 
-function send(outcome: ChildOutcome): Promise<void> {
-  return new Promise((resolve) => {
-    if (process.send === undefined) {
-      process.stderr.write(`${JSON.stringify(outcome)}\n`);
-      resolve();
-      return;
-    }
-    process.send(outcome, undefined, {}, () => resolve());
-  });
-}
-
 async function main(): Promise<void> {
   const request = JSON.parse(process.argv[2] ?? "null") as ScenarioRequest | null;
   if (request === null) throw new Error("usage: child.ts '<ScenarioRequest JSON>'");
@@ -91,7 +81,7 @@ async function main(): Promise<void> {
     const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
     outcome = { ok: false, failure: { scenario: request.scenario, error: text } };
   }
-  await send(outcome);
+  await sendToParent(outcome);
   // Exit explicitly: a handle leaked by the code under test must not hang the whole bench.
   process.exit(0);
 }

@@ -17,6 +17,7 @@
  *
  * Sends a `PeerOutcome` to the parent over IPC and exits.
  */
+import { sendToParent } from "./child-ipc.js";
 import type { Queue as BullQueue, Worker as BullWorker } from "bullmq";
 import { RssSampler } from "./rss.js";
 import { perSecond, summarize } from "./stats.js";
@@ -200,17 +201,6 @@ async function lagBurst(bull: Bull, request: BullmqRequest): Promise<Ran> {
   }
 }
 
-function send(outcome: PeerOutcome): Promise<void> {
-  return new Promise((resolve) => {
-    if (process.send === undefined) {
-      process.stderr.write(`${JSON.stringify(outcome)}\n`);
-      resolve();
-      return;
-    }
-    process.send(outcome, undefined, {}, () => resolve());
-  });
-}
-
 async function main(): Promise<void> {
   const request = JSON.parse(process.argv[2] ?? "null") as BullmqRequest | null;
   if (request === null) throw new Error("usage: peer-bullmq.ts '<BullmqRequest JSON>'");
@@ -233,7 +223,7 @@ async function main(): Promise<void> {
       error: error instanceof Error ? (error.stack ?? error.message) : String(error),
     };
   }
-  await send(outcome);
+  await sendToParent(outcome);
   // Exit explicitly: a handle left open by the library must not hang the whole bench.
   process.exit(0);
 }

@@ -5,19 +5,9 @@
  * `PgChildOutcome` to the parent over IPC and exits. One process per scenario for the same
  * reasons as the SQLite scenarios (bench/child.ts): attributable peak RSS, independent runs.
  */
+import { sendToParent } from "./child-ipc.js";
 import { RssSampler } from "./rss.js";
 import type { PgChildOutcome, PgScenarioRequest } from "./pg-types.js";
-
-function send(outcome: PgChildOutcome): Promise<void> {
-  return new Promise((resolve) => {
-    if (process.send === undefined) {
-      process.stderr.write(`${JSON.stringify(outcome)}\n`);
-      resolve();
-      return;
-    }
-    process.send(outcome, undefined, {}, () => resolve());
-  });
-}
 
 async function main(): Promise<void> {
   const request = JSON.parse(process.argv[2] ?? "null") as PgScenarioRequest | null;
@@ -47,7 +37,7 @@ async function main(): Promise<void> {
     const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
     outcome = { ok: false, failure: { scenario: request.scenario, error: text } };
   }
-  await send(outcome);
+  await sendToParent(outcome);
   // Exit explicitly: a handle leaked by the code under test must not hang the whole bench.
   process.exit(0);
 }
