@@ -21,6 +21,7 @@
  *   (carried in the payload). `Date.now()` is the clock the engine schedules by, so a lag is
  *   never negative unless the engine starts a job early.
  */
+import { countdown } from "./countdown.js";
 import Database from "better-sqlite3";
 import path from "node:path";
 import { createKairos } from "../src/index.js";
@@ -106,37 +107,6 @@ function stateCounts(dir: string): string {
   } catch (error) {
     return `final states unavailable: ${error instanceof Error ? error.message : String(error)}`;
   }
-}
-
-/** Resolves after `count` calls of `tick()`; rejects via `fail()` or after `timeoutMs`. */
-function countdown(count: number, timeoutMs: number, what: string) {
-  let seen = 0;
-  let resolve!: () => void;
-  let reject!: (error: Error) => void;
-  const done = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  const timer = setTimeout(
-    () => reject(new Error(`${what}: only ${seen}/${count} after ${timeoutMs} ms`)),
-    timeoutMs,
-  );
-  void done.then(
-    () => clearTimeout(timer),
-    () => clearTimeout(timer),
-  );
-  return {
-    done,
-    tick(): void {
-      if (++seen === count) resolve();
-    },
-    fail(error: Error): void {
-      reject(error);
-    },
-    get seen(): number {
-      return seen;
-    },
-  };
 }
 
 /** Generous: 2 ms per job plus 30 s, far above any plausible run on a 2-core box. */

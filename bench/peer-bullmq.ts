@@ -17,6 +17,7 @@
  *
  * Sends a `PeerOutcome` to the parent over IPC and exits.
  */
+import { countdown } from "./countdown.js";
 import { sendToParent } from "./child-ipc.js";
 import type { Queue as BullQueue, Worker as BullWorker } from "bullmq";
 import { RssSampler } from "./rss.js";
@@ -43,30 +44,6 @@ function connection(port: number) {
 
 function payloads(from: number, count: number): { i: number }[] {
   return Array.from({ length: count }, (_, k) => ({ i: from + k }));
-}
-
-/** Resolves after `count` ticks; rejects on `fail` or after `timeoutMs`. */
-function countdown(count: number, timeoutMs: number, what: string) {
-  let seen = 0;
-  let resolve!: () => void;
-  let reject!: (error: Error) => void;
-  const done = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  const timer = setTimeout(
-    () => reject(new Error(`${what}: only ${seen}/${count} after ${timeoutMs} ms`)),
-    timeoutMs,
-  );
-  const clear = () => clearTimeout(timer);
-  done.then(clear, clear);
-  return {
-    done,
-    tick: () => {
-      if (++seen === count) resolve();
-    },
-    fail: (error: Error) => reject(error),
-  };
 }
 
 async function addAll(queue: BullQueue, jobs: number): Promise<void> {

@@ -45,6 +45,6 @@ export async function openScheduleBackend(
     functions: input.functions,
     defaultMode: input.defaultMode,
     allowDynamic: input.allowDynamic,
-    ...(input.detection?.env ? { env: input.detection.env } : {}),
+    kubeconfig: detected.kubeconfig,
   });
 }

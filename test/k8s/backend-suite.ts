@@ -87,7 +87,7 @@ export function backendSuite(label: string, target: () => Promise<SuiteTarget>):
         functions: [{ name: "report", mode: "trigger" }],
         defaultMode: "trigger",
         allowDynamic,
-        env: { KAIROS_IN_CLUSTER: "1", KUBECONFIG: t.kubeconfig },
+        kubeconfig: t.kubeconfig,
       });
     };
     const ours = async (): Promise<string[]> =>

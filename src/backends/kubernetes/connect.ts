@@ -18,13 +18,14 @@ export interface ConnectInput {
   readonly functions: readonly K8sFunction[];
   readonly defaultMode: "trigger" | "run";
   readonly allowDynamic: boolean;
-  readonly env?: NodeJS.ProcessEnv;
+  /** KUBECONFIG (files separated like PATH); null: the pod's ServiceAccount. */
+  readonly kubeconfig: string | null;
 }
 
-/** The Kubernetes backend on the cluster `clusterConfig(env)` reaches. */
+/** The Kubernetes backend on the cluster `clusterConfig(input.kubeconfig)` reaches. */
 export function connectKubernetesBackend(input: ConnectInput): ScheduleBackend {
   return new KubernetesScheduleBackend({
-    api: cronJobApi(clusterConfig(input.env), input.settings.namespace),
+    api: cronJobApi(clusterConfig(input.kubeconfig), input.settings.namespace),
     settings: input.settings,
     functions: input.functions,
     defaultMode: input.defaultMode,
@@ -33,15 +34,13 @@ export function connectKubernetesBackend(input: ConnectInput): ScheduleBackend {
 }
 
 /**
- * The client configuration: KUBECONFIG when KAIROS_IN_CLUSTER is set and KUBECONFIG is, else
- * the pod's ServiceAccount.
+ * The client configuration: the files of `kubeconfig` (merged like kubectl: the first one's
+ * current context wins), or the pod's ServiceAccount when null.
  */
-export function clusterConfig(env: NodeJS.ProcessEnv = process.env): KubeConfig {
+export function clusterConfig(kubeconfig: string | null): KubeConfig {
   const config = new KubeConfig();
-  const override = env.KAIROS_IN_CLUSTER !== undefined && env.KAIROS_IN_CLUSTER !== "";
-  const files = (env.KUBECONFIG ?? "").split(path.delimiter).filter((f) => f !== "");
-  if (override && files.length > 0) {
-    // Like kubectl: several files merge, the first one's current context wins.
+  const files = (kubeconfig ?? "").split(path.delimiter).filter((f) => f !== "");
+  if (files.length > 0) {
     files.forEach((file, i) => {
       const target = i === 0 ? config : new KubeConfig();
       try {

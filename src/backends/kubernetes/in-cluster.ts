@@ -11,11 +11,13 @@ import { existsSync, readFileSync } from "node:fs";
 /** Where the kubelet mounts a pod's ServiceAccount. */
 export const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 
-/** The answer of `detectCluster`: in a cluster or not, and why (for error messages). */
-export interface ClusterDetection {
-  readonly inCluster: boolean;
-  readonly why: string;
-}
+/**
+ * The answer of `detectCluster`: in a cluster or not, and why (for error messages); in one, the
+ * KUBECONFIG to use (null: the pod's ServiceAccount).
+ */
+export type ClusterDetection =
+  | { readonly inCluster: false; readonly why: string }
+  | { readonly inCluster: true; readonly why: string; readonly kubeconfig: string | null };
 
 /** What `detectCluster` reads; the defaults read the real process and file system. */
 export interface DetectionInputs {
@@ -29,7 +31,9 @@ export function detectCluster(inputs: DetectionInputs = {}): ClusterDetection {
   const exists = inputs.exists ?? existsSync;
   const override = env.KAIROS_IN_CLUSTER?.trim().toLowerCase();
   if (override === "1" || override === "true") {
-    return { inCluster: true, why: "KAIROS_IN_CLUSTER is set" };
+    const kubeconfig =
+      env.KUBECONFIG === undefined || env.KUBECONFIG === "" ? null : env.KUBECONFIG;
+    return { inCluster: true, why: "KAIROS_IN_CLUSTER is set", kubeconfig };
   }
   if (override === "0" || override === "false") {
     return { inCluster: false, why: "KAIROS_IN_CLUSTER=0" };
@@ -40,7 +44,7 @@ export function detectCluster(inputs: DetectionInputs = {}): ClusterDetection {
   if (!exists(`${SERVICE_ACCOUNT_DIR}/token`)) {
     return { inCluster: false, why: `no ServiceAccount token at ${SERVICE_ACCOUNT_DIR}/token` };
   }
-  return { inCluster: true, why: "running in a pod with a ServiceAccount" };
+  return { inCluster: true, why: "running in a pod with a ServiceAccount", kubeconfig: null };
 }
 
 /** The namespace of this pod (its ServiceAccount's), or null outside a pod. */
