@@ -86,6 +86,25 @@ describe("kairos k8s export", { timeout: 120_000 }, () => {
     expect(list.items).toHaveLength(6);
   });
 
+  it("refuses a --namespace or --image Kubernetes would not take, writing nothing", async () => {
+    const ns = await runKairos(
+      dir,
+      ["k8s", "export", "--approximate", "--namespace", "BAD_NS"],
+      LOCAL,
+    );
+    expect(ns.code).toBe(2);
+    expect(ns.stdout).toBe("");
+    expect(ns.stderr).toContain('--namespace: "BAD_NS" is not a DNS-1123 label');
+    const image = await runKairos(
+      dir,
+      ["k8s", "export", "--approximate", "--image", "curl images:8"],
+      LOCAL,
+    );
+    expect(image.code).toBe(2);
+    expect(image.stdout).toBe("");
+    expect(image.stderr).toContain('--image: "curl images:8" is not an image reference');
+  });
+
   it("reports a bad kubernetes block with file:line", async () => {
     fs.writeFileSync(
       path.join(dir, "kairos.yaml"),

@@ -9,6 +9,7 @@ import path from "node:path";
 import type { Command } from "commander";
 import { ValidationError } from "../../core/errors.js";
 import { exportManifests } from "../../core/k8s/export.js";
+import { DNS1123_LABEL, MAX_LABEL_VALUE } from "../../core/k8s/names.js";
 import { maybeLoadConfig, type GlobalOptions } from "../context.js";
 import { exportInput, K8S_DEFAULTS } from "../k8s/export-input.js";
 import {
@@ -62,11 +63,7 @@ Examples:
       run(async () => {
         const config = await maybeLoadConfig(globals());
         if (!config) throw new ValidationError("no kairos.yaml here; pass --config FILE");
-        if (opts.serverUrl !== undefined && !/^https?:\/\/[^\s/]+/i.test(opts.serverUrl)) {
-          throw new ValidationError(
-            `--server-url: expected an http(s) URL such as http://kairos.jobs.svc:7070, got ${JSON.stringify(opts.serverUrl)}`,
-          );
-        }
+        checkFlags(opts);
         const { input, warnings } = exportInput(config, opts);
         const result = exportManifests(input);
         for (const w of [...warnings, ...result.warnings]) io.err(`kairos: warning: ${w}`);
@@ -83,4 +80,26 @@ Examples:
         io.out(text.replace(/\n$/, ""));
       }),
     );
+}
+
+/** The flags the file's schema would check were they in kairos.yaml: ValidationError naming one. */
+function checkFlags(opts: ExportOptions): void {
+  if (opts.serverUrl !== undefined && !/^https?:\/\/[^\s/]+/i.test(opts.serverUrl)) {
+    throw new ValidationError(
+      `--server-url: expected an http(s) URL such as http://kairos.jobs.svc:7070, got ${JSON.stringify(opts.serverUrl)}`,
+    );
+  }
+  if (
+    opts.namespace !== undefined &&
+    !(DNS1123_LABEL.test(opts.namespace) && opts.namespace.length <= MAX_LABEL_VALUE)
+  ) {
+    throw new ValidationError(
+      `--namespace: ${JSON.stringify(opts.namespace)} is not a DNS-1123 label (lowercase letters, digits and '-', alphanumeric at both ends, at most 63)`,
+    );
+  }
+  if (opts.image !== undefined && !/^\S+$/.test(opts.image)) {
+    throw new ValidationError(
+      `--image: ${JSON.stringify(opts.image)} is not an image reference (no spaces), e.g. curlimages/curl:8.11.1`,
+    );
+  }
 }
