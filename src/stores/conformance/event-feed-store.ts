@@ -199,6 +199,30 @@ function defineFilterTests(ctx: FeedSuiteContext): void {
     expect(unbounded).toEqual({ events: third.events, scannedTo: ids[9] });
   });
 
+  it("reads across many appends as one sequence, from any id, windows cutting appends", async () => {
+    for (let n = 0; n < 40; n += 4) {
+      await ctx.feed().appendEvents([n + 1, n + 2, n + 3, n + 4].map((k) => feedRecord(k)));
+    }
+    const all = (await ctx.feed().readEvents(0, {}, 1_000)).events;
+    expect(all.map((e) => e.at - T0)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    const ids = all.map((e) => e.id);
+    // From inside the second append, five events: the rest of it and into the next ones.
+    const page = await ctx.feed().readEvents(ids[5]!, {}, 5);
+    expect(page.events.map((e) => e.at - T0)).toEqual([7, 8, 9, 10, 11]);
+    // A scan window that ends inside an append returns nothing past it.
+    const window = await ctx.feed().readEvents(ids[1]!, {}, 100, ids[9]! - ids[1]!);
+    expect(window.events.map((e) => e.at - T0)).toEqual([3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(window.scannedTo).toBe(ids[9]);
+    // Resuming page by page gives every event once, in order.
+    const seen: number[] = [];
+    for (let after = 0; seen.length < 40;) {
+      const next = await ctx.feed().readEvents(after, {}, 3);
+      seen.push(...next.events.map((e) => e.at - T0));
+      after = next.scannedTo;
+    }
+    expect(seen).toEqual(all.map((e) => e.at - T0));
+  });
+
   it("stops at limit within the scan window (scannedTo = the last match)", async () => {
     await ctx.feed().appendEvents([1, 2, 3, 4, 5, 6].map((n) => feedRecord(n)));
     const ids = (await ctx.feed().readEvents(0, {}, 100)).events.map((e) => e.id);
@@ -221,6 +245,41 @@ function defineRetentionTests(ctx: FeedSuiteContext): void {
     const left = (await ctx.feed().readEvents(0, {}, 10)).events;
     expect(left.map((e) => e.at - T0)).toEqual([6]);
     expect(await ctx.feed().feedBounds()).toEqual({ oldestId: left[0]!.id, newestId: left[0]!.id });
+  });
+
+  it("deletes the oldest by time across appends whose times interleave", async () => {
+    await ctx.feed().appendEvents([1, 5, 9].map((n) => feedRecord(n)));
+    await ctx.feed().appendEvents([2, 6, 10].map((n) => feedRecord(n)));
+    await ctx.feed().appendEvents([3, 4, 7].map((n) => feedRecord(n)));
+    const ats = async () => (await ctx.feed().readEvents(0, {}, 100)).events.map((e) => e.at - T0);
+    expect(await ctx.feed().deleteEventsBefore(T0 + 8, 3)).toBe(3);
+    expect(await ats()).toEqual([5, 9, 6, 10, 4, 7]);
+    expect(await ctx.feed().deleteEventsBefore(T0 + 8, 2)).toBe(2);
+    expect(await ats()).toEqual([9, 6, 10, 7]);
+    expect(await ctx.feed().deleteEventsBefore(T0 + 8, 100)).toBe(2);
+    const left = (await ctx.feed().readEvents(0, {}, 100)).events;
+    expect(left.map((e) => e.at - T0)).toEqual([9, 10]);
+    expect(await ctx.feed().feedBounds()).toEqual({ oldestId: left[0]!.id, newestId: left[1]!.id });
+    // The ids of the events left did not move.
+    expect(left[0]!.id).toBeLessThan(left[1]!.id);
+  });
+
+  it("deletes up to the batch size across many appends, then the rest", async () => {
+    for (let n = 50; n >= 1; n--) await ctx.feed().appendEvents([feedRecord(n)]);
+    expect(await ctx.feed().deleteEventsBefore(T0 + 46, 40)).toBe(40);
+    const left = async () =>
+      (await ctx.feed().readEvents(0, {}, 100)).events.map((e) => e.at - T0).sort((a, b) => a - b);
+    expect(await left()).toEqual([41, 42, 43, 44, 45, 46, 47, 48, 49, 50]);
+    expect(await ctx.feed().deleteEventsBefore(T0 + 46, 40)).toBe(5);
+    expect(await left()).toEqual([46, 47, 48, 49, 50]);
+  });
+
+  it("deletes the oldest first when they are spread over many appends with newer ones", async () => {
+    for (let k = 1; k <= 40; k++)
+      await ctx.feed().appendEvents([feedRecord(k), feedRecord(40 + k)]);
+    expect(await ctx.feed().deleteEventsBefore(T0 + 1_000, 40)).toBe(40);
+    const left = (await ctx.feed().readEvents(0, {}, 100)).events.map((e) => e.at - T0);
+    expect(left).toEqual(Array.from({ length: 40 }, (_, i) => 41 + i));
   });
 
   it("never reuses an id after the newest events were deleted", async () => {

@@ -1,12 +1,20 @@
 /**
  * @module stores/sqlite/feed
- * The SQLite EventFeedStore (`events`, migration 11), on the connection the job store owns.
+ * The SQLite EventFeedStore, on the connection the job store owns. Events are stored one row
+ * per appended batch (`event_batches`, migration 15; the batch format is
+ * stores/sqlite/feed-batches): one b-tree row per event cost about a third of the embedded
+ * worker's throughput, since every job records at least its start and its end.
  *
- * - Append: one `INSERT ... SELECT` over `json_each` of the batch (one statement, one
- *   transaction, rows in batch order). SQLite has one writer, so ids grow in commit order.
- * - Read: the filter is applied in SQL (each list bound as one JSON array parameter and
- *   expanded with `json_each`), over the primary-key range `(afterId, afterId + scanLimit]`;
- *   the newest id is read in the same read transaction, for `scannedTo`.
+ * - Append: one `INSERT ... RETURNING`, the batch's ids taken from the table's AUTOINCREMENT
+ *   counter in the same statement (`last_id` = counter + count). SQLite has one writer, so ids
+ *   grow in commit order and are never reused.
+ * - Read: batches by `last_id` from `afterId` on, in one read transaction with the newest id
+ *   (for `scannedTo`); the filter is applied to the decoded events (core/feed
+ *   `matchesFeedFilter`, the rule PostgreSQL applies in SQL), the scan stops at
+ *   `afterId + scanLimit` or once `limit` events matched.
+ * - Retention: the oldest events by `at` (batches through `event_batches_at_idx`); a batch
+ *   whose events all went is deleted, one that keeps some is rewritten with `null`s in their
+ *   place, so the ids of the others do not move.
  * - Wake-ups: `PRAGMA data_version` changes when another connection (this process or another)
  *   commits to the file; while at least one listener is subscribed it is polled every 100 ms
  *   (an unref'd timer, stopped on the last unsubscribe and on close), and a change calls the
@@ -15,81 +23,116 @@
  */
 import type Database from "better-sqlite3";
 import { ShuttingDownError } from "../../core/errors.js";
-import type { FeedFilter, FeedRecord, StoredFeedRecord } from "../../core/feed/types.js";
-import type { EventFeedStore } from "../../ports/event-feed-store.js";
 import {
-  activeFilterLists,
-  FEED_COLUMNS,
-  feedScannedTo,
-  feedValues,
-  toFeedRecord,
-  type FeedDbRow,
-} from "../feed-row.js";
+  matchesFeedFilter,
+  type FeedFilter,
+  type FeedRecord,
+  type StoredFeedRecord,
+} from "../../core/feed/types.js";
+import type { EventFeedStore } from "../../ports/event-feed-store.js";
+import { feedScannedTo } from "../feed-row.js";
+import {
+  collectFeedEvents,
+  encodeFeedBatch,
+  FeedRetentionPlan,
+  firstHeldId,
+  oldestAt,
+  type FeedBatchRow,
+} from "./feed-batches.js";
 import { toStoreError } from "./sqlite-job-store.js";
 
 /** How often `data_version` is polled while someone listens, in ms. */
 export const FEED_POLL_MS = 100;
 
-interface ReadParams {
-  after: number;
-  upto: number;
-  kinds: string | null;
-  fns: string | null;
-  workflows: string | null;
-  limit: number;
+/** Batch rows read per statement while reading or choosing what retention deletes. */
+const PAGE = 32;
+
+interface AppendParams {
+  count: number;
+  atMin: number;
+  events: string;
 }
 
 /** An EventFeedStore over a shared better-sqlite3 connection. */
 export class SqliteEventFeedStore implements EventFeedStore {
   readonly #db: Database.Database;
   #closed = false;
-  readonly #append: Database.Statement<[string]>;
-  readonly #read: Database.Statement<[ReadParams], FeedDbRow>;
-  readonly #bounds: Database.Statement<[], { oldest: number | null; newest: number | null }>;
-  readonly #delete: Database.Statement<[number, number]>;
-  readonly #readTx: (params: ReadParams) => { rows: FeedDbRow[]; newest: number | null };
+  readonly #append: Database.Statement<[AppendParams], { last_id: number }>;
+  readonly #page: Database.Statement<[number, number], FeedBatchRow>;
+  readonly #newest: Database.Statement<[], { newest: number | null }>;
+  readonly #oldest: Database.Statement<[], FeedBatchRow>;
+  readonly #oldPage: Database.Statement<[number, number, number, number], FeedBatchRow>;
+  readonly #deleteBatch: Database.Statement<[number]>;
+  readonly #rewriteBatch: Database.Statement<[string, number, number]>;
+  readonly #readTx: Database.Transaction<
+    (
+      afterId: number,
+      upto: number,
+      filter: FeedFilter,
+      limit: number,
+    ) => { events: StoredFeedRecord[]; newest: number | null }
+  >;
+  readonly #deleteTx: Database.Transaction<(before: number, batch: number) => number>;
   readonly #listeners = new Set<() => void>();
   #timer: NodeJS.Timeout | null = null;
   #version: number | null = null;
 
   constructor(db: Database.Database) {
     this.#db = db;
-    // Contract: input a JSON array of [at, name, kind, fn, workflow, subject, instance, data]
-    // arrays; inserts one row per element, in array order (ids ascending).
+    // Contract: input the batch's event count, oldest at and events text; inserts one batch
+    // whose ids follow the AUTOINCREMENT counter (which the insert then moves to its last id);
+    // returns that last id.
     this.#append = db.prepare(
-      `INSERT INTO events (at, name, kind, fn, workflow, subject, instance, data)
-       SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,
-              value ->> 6, value ->> 7
-         FROM json_each(?) ORDER BY key`,
+      `INSERT INTO event_batches (last_id, first_id, at_min, events)
+       SELECT s.seq + @count, s.seq + 1, @atMin, @events
+         FROM (SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'event_batches'), 0)
+                 AS seq) AS s
+       RETURNING last_id`,
     );
-    // Contract: input an id range, three optional JSON arrays and a limit; the matching rows of
-    // the range by id (primary-key range scan).
-    this.#read = db.prepare(
-      `SELECT ${FEED_COLUMNS} FROM events
-        WHERE id > @after AND id <= @upto
-          AND (@kinds IS NULL OR kind IN (SELECT value FROM json_each(@kinds)))
-          AND (@fns IS NULL OR fn IN (SELECT value FROM json_each(@fns)))
-          AND (@workflows IS NULL OR workflow IN (SELECT value FROM json_each(@workflows)))
-        ORDER BY id LIMIT @limit`,
+    // Contract: input (afterId, n); the next n batches whose last id is past afterId, by id
+    // (primary-key range scan).
+    this.#page = db.prepare(
+      "SELECT last_id, first_id, at_min, events FROM event_batches WHERE last_id > ? ORDER BY last_id LIMIT ?",
     );
-    // Contract: the smallest and largest id held (nulls when empty); primary-key ends.
-    this.#bounds = db.prepare("SELECT min(id) AS oldest, max(id) AS newest FROM events");
-    // Contract: input (before, batch); deletes up to `batch` of the oldest rows with at < before
-    // (events_at_idx).
-    this.#delete = db.prepare(
-      "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE at < ? ORDER BY at LIMIT ?)",
+    // Contract: the newest event id held (null when empty); the primary key's end.
+    this.#newest = db.prepare("SELECT max(last_id) AS newest FROM event_batches");
+    // Contract: the batch with the smallest ids (none when empty); the primary key's start.
+    this.#oldest = db.prepare(
+      "SELECT last_id, first_id, at_min, events FROM event_batches ORDER BY last_id LIMIT 1",
     );
-    this.#readTx = db.transaction((params: ReadParams) => ({
-      rows: this.#read.all(params),
-      newest: this.#bounds.get()?.newest ?? null,
-    }));
+    // Contract: input (before, atMin, lastId, n); the next n batches holding an event older than
+    // `before`, in (at_min, last_id) order after (atMin, lastId) (event_batches_at_idx).
+    this.#oldPage = db.prepare(
+      `SELECT last_id, first_id, at_min, events FROM event_batches
+        WHERE at_min < ? AND (at_min, last_id) > (?, ?)
+        ORDER BY at_min, last_id LIMIT ?`,
+    );
+    // Contract: deletes one batch by its last id.
+    this.#deleteBatch = db.prepare("DELETE FROM event_batches WHERE last_id = ?");
+    // Contract: input (events, atMin, lastId); rewrites one batch's events after a deletion.
+    this.#rewriteBatch = db.prepare(
+      "UPDATE event_batches SET events = ?, at_min = ? WHERE last_id = ?",
+    );
+    this.#readTx = db.transaction(
+      (afterId: number, upto: number, filter: FeedFilter, limit: number) => ({
+        events: this.#collect(afterId, upto, filter, limit),
+        newest: this.#newest.get()?.newest ?? null,
+      }),
+    );
+    this.#deleteTx = db.transaction((before: number, batch: number) =>
+      this.#deleteOldest(before, batch),
+    );
   }
 
   async appendEvents(records: readonly FeedRecord[]): Promise<number> {
     if (records.length === 0) return 0;
     const lastId = this.#run("appendEvents", () => {
-      const result = this.#append.run(JSON.stringify(records.map(feedValues)));
-      return Number(result.lastInsertRowid);
+      const row = this.#append.get({
+        count: records.length,
+        atMin: oldestAt(records),
+        events: encodeFeedBatch(records),
+      });
+      return Number(row?.last_id ?? 0);
     });
     this.#notify();
     return lastId;
@@ -102,31 +145,62 @@ export class SqliteEventFeedStore implements EventFeedStore {
     scanLimit?: number,
   ): Promise<{ events: StoredFeedRecord[]; scannedTo: number }> {
     return this.#run("readEvents", () => {
-      const lists = activeFilterLists(filter);
-      const json = (list: readonly string[] | null) =>
-        list === null ? null : JSON.stringify(list);
-      const { rows, newest } = this.#readTx({
-        after: afterId,
-        upto: scanLimit === undefined ? Number.MAX_SAFE_INTEGER : afterId + scanLimit,
-        kinds: json(lists.kinds),
-        fns: json(lists.fns),
-        workflows: json(lists.workflows),
-        limit: Math.max(0, Math.floor(limit)),
-      });
-      const events = rows.map(toFeedRecord);
-      return { events, scannedTo: feedScannedTo(afterId, events, limit, scanLimit, newest) };
+      const upto = scanLimit === undefined ? Number.MAX_SAFE_INTEGER : afterId + scanLimit;
+      const max = Math.max(0, Math.floor(limit));
+      const { events, newest } = this.#readTx(afterId, upto, filter, max);
+      return { events, scannedTo: feedScannedTo(afterId, events, max, scanLimit, newest) };
     });
   }
 
   async feedBounds(): Promise<{ oldestId: number | null; newestId: number | null }> {
     return this.#run("feedBounds", () => {
-      const row = this.#bounds.get();
-      return { oldestId: row?.oldest ?? null, newestId: row?.newest ?? null };
+      const oldest = this.#oldest.get();
+      return {
+        oldestId: oldest ? firstHeldId(oldest) : null,
+        newestId: oldest ? Number(this.#newest.get()?.newest ?? null) : null,
+      };
     });
   }
 
   async deleteEventsBefore(before: number, batch: number): Promise<number> {
-    return this.#run("deleteEventsBefore", () => this.#delete.run(before, batch).changes);
+    return this.#run("deleteEventsBefore", () => this.#deleteTx.immediate(before, batch));
+  }
+
+  /** The matching events of (afterId, upto], at most `limit`, by id. */
+  #collect(afterId: number, upto: number, filter: FeedFilter, limit: number): StoredFeedRecord[] {
+    const events: StoredFeedRecord[] = [];
+    if (limit === 0) return events;
+    const keep = (record: StoredFeedRecord) => matchesFeedFilter(record, filter);
+    for (let cursor = afterId; ;) {
+      const rows = this.#page.all(cursor, PAGE);
+      for (const row of rows) {
+        if (Number(row.first_id) > upto) return events;
+        if (collectFeedEvents(row, afterId, upto, keep, events, limit)) return events;
+        cursor = Number(row.last_id);
+      }
+      if (rows.length < PAGE) return events;
+    }
+  }
+
+  /** Delete the `batch` oldest events with at < before; returns how many went. */
+  #deleteOldest(before: number, batch: number): number {
+    const plan = new FeedRetentionPlan(before, Math.max(0, Math.floor(batch)));
+    let key: [number, number] = [-Infinity, -Infinity];
+    for (;;) {
+      const rows = this.#oldPage.all(before, key[0], key[1], PAGE);
+      const next = rows[0];
+      if (!next || !plan.wants(Number(next.at_min))) break;
+      for (const row of rows) plan.add(row);
+      const last = rows[rows.length - 1]!;
+      key = [Number(last.at_min), Number(last.last_id)];
+      if (rows.length < PAGE) break;
+    }
+    const { trims, deleted } = plan.trims();
+    for (const trim of trims) {
+      if (trim.kind === "delete") this.#deleteBatch.run(trim.lastId);
+      else this.#rewriteBatch.run(trim.events, trim.atMin, trim.lastId);
+    }
+    return deleted;
   }
 
   onEventsAppended(listener: () => void): () => void {
