@@ -1,37 +1,50 @@
 /**
  * @module stores/postgres/feed
- * The PostgreSQL EventFeedStore (`events`, migration 10), on the pool the job store owns.
+ * The PostgreSQL EventFeedStore, on the pool the job store owns. Events are stored one row per
+ * appended batch (`event_batches`, migration 15; the batch format is stores/feed-batches).
  *
- * Commit order = id order: a BIGSERIAL hands out ids at insert time, but two transactions may
- * commit in the other order, and a reader between the two commits would see the larger id
+ * Commit order = id order: ids are drawn from a sequence at append time, but two transactions
+ * may commit in the other order, and a reader between the two commits would see the larger id
  * first and later skip the smaller one when it resumes "after" the larger. So every append
  * first takes `pg_advisory_xact_lock(advisoryKey(schema, "event-feed"))`: appends run one at a
  * time from lock to commit, ids are drawn under the lock, and the committed ids are always a
- * prefix of the drawn ones (gaps only from rolled-back appends). An append is one
- * `INSERT ... SELECT FROM unnest(...) WITH ORDINALITY` in batch order, then
- * `pg_notify(<channel>, 'feed:<lastId>')` in the same transaction (delivered only once the
- * rows are visible); `notifications.ts` routes `feed:` payloads to the feed's subscribers
- * without moving the job store's change token.
+ * prefix of the drawn ones (gaps only from rolled-back appends). An append draws its batch's
+ * ids in one step (`setval(seq, nextval(seq) + count - 1)`), inserts the batch row, then
+ * `pg_notify(<channel>, 'feed:<lastId>')` in the same transaction (delivered only once the rows
+ * are visible); `notifications.ts` routes `feed:` payloads to the feed's subscribers without
+ * moving the job store's change token.
  *
- * Reads apply the filter in SQL (`= ANY($n::text[])`, a NULL array matching everything) over
- * the primary-key range `(afterId, afterId + scanLimit]`, and read the newest id in the same
- * statement (one snapshot), for `scannedTo`.
+ * Reads page through the batches by `last_id` from `afterId` on, each page with the newest id
+ * of the same snapshot (for `scannedTo`); the filter is applied to the decoded events (core/feed
+ * `matchesFeedFilter`), the scan stops at `afterId + scanLimit` or once `limit` matched.
+ * Retention takes the oldest events by `at` (batches by `event_batches_at_idx`, locked), deletes
+ * a batch left empty and rewrites one that keeps events with `null`s in place of those deleted.
  */
 import { ShuttingDownError } from "../../core/errors.js";
-import type { FeedFilter, FeedRecord, StoredFeedRecord } from "../../core/feed/types.js";
+import {
+  matchesFeedFilter,
+  type FeedFilter,
+  type FeedRecord,
+  type StoredFeedRecord,
+} from "../../core/feed/types.js";
 import type { EventFeedStore } from "../../ports/event-feed-store.js";
 import {
-  activeFilterLists,
-  FEED_COLUMNS,
-  feedScannedTo,
-  toFeedRecord,
-  type FeedDbRow,
-} from "../feed-row.js";
-import { exec, type PgDatabase, toStoreError } from "./database.js";
+  collectFeedEvents,
+  encodeFeedBatch,
+  FeedRetentionPlan,
+  firstHeldId,
+  oldestAt,
+  type FeedBatchRow,
+} from "../feed-batches.js";
+import { feedScannedTo } from "../feed-row.js";
+import { exec, type PgDatabase, type Queryable, toStoreError } from "./database.js";
 import { advisoryKey } from "./identifiers.js";
 
 /** Subscribe to the schema's `feed:` notifications; returns the unsubscribe. */
 export type FeedSubscribe = (listener: () => void) => () => void;
+
+/** Batch rows read per statement while reading or choosing what retention deletes. */
+const PAGE = 32;
 
 /** The feed of one schema over its PgDatabase. */
 export class PostgresEventFeedStore implements EventFeedStore {
@@ -58,25 +71,22 @@ export class PostgresEventFeedStore implements EventFeedStore {
         // Contract: input the schema's feed key; appends of this schema commit one at a time.
         if (this.lockAppends)
           await exec(client, "SELECT pg_advisory_xact_lock($1::bigint)", [this.#lockKey]);
-        // Contract: input eight parallel arrays; inserts one row per index, in index order;
-        // returns the largest id drawn.
-        const { rows } = await exec<{ last: number }>(
+        // Contract: input (count, oldest at, events text, channel); draws `count` consecutive
+        // ids (only appends draw them, one at a time under the lock), inserts the batch, and
+        // wakes the schema's listeners at commit; returns the last id.
+        const { rows } = await exec<{ last: string }>(
           client,
-          `WITH added AS (
-             INSERT INTO ${s}.events (at, name, kind, fn, workflow, subject, instance, data)
-             SELECT at, name, kind, fn, workflow, subject, instance, data
-               FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[],
-                           $6::text[], $7::text[], $8::text[])
-                    WITH ORDINALITY AS r(at, name, kind, fn, workflow, subject, instance, data, n)
-              ORDER BY n
-             RETURNING id)
-           SELECT max(id) AS last FROM added`,
-          columnsOf(records),
+          `WITH ids AS (
+             SELECT setval('${s}.event_batches_ids',
+                           nextval('${s}.event_batches_ids') + $1::bigint - 1) AS last),
+           added AS (
+             INSERT INTO ${s}.event_batches (last_id, first_id, at_min, events)
+             SELECT last, last - $1::bigint + 1, $2::bigint, $3::text FROM ids
+             RETURNING last_id)
+           SELECT last_id AS last, pg_notify($4, 'feed:' || last_id) FROM added`,
+          [records.length, oldestAt(records), encodeFeedBatch(records), this.#db.channel],
         );
-        const last = Number(rows[0]?.last ?? 0);
-        // Contract: input (channel, payload); wakes the schema's listeners at commit.
-        await exec(client, "SELECT pg_notify($1, $2)", [this.#db.channel, `feed:${last}`]);
-        return last;
+        return Number(rows[0]?.last ?? 0);
       }),
     );
     for (const listener of [...this.#local]) {
@@ -95,62 +105,112 @@ export class PostgresEventFeedStore implements EventFeedStore {
     limit: number,
     scanLimit?: number,
   ): Promise<{ events: StoredFeedRecord[]; scannedTo: number }> {
-    const { s } = this.#db;
-    const lists = activeFilterLists(filter);
     return this.#run("readEvents", async () => {
-      // Contract: input an id range, three optional text arrays and a limit; the matching rows
-      // of the range by id (primary-key range scan), each with the newest id of the same
-      // snapshot (one row of nulls but `newest` when none match).
-      const { rows } = await this.#db.query<Partial<FeedDbRow> & { newest: number | null }>(
-        `WITH page AS (
-           SELECT ${FEED_COLUMNS} FROM ${s}.events
-            WHERE id > $1 AND id <= $2
-              AND ($3::text[] IS NULL OR kind = ANY($3::text[]))
-              AND ($4::text[] IS NULL OR fn = ANY($4::text[]))
-              AND ($5::text[] IS NULL OR workflow = ANY($5::text[]))
-            ORDER BY id LIMIT $6)
-         SELECT page.*, m.newest
-           FROM (SELECT max(id) AS newest FROM ${s}.events) m LEFT JOIN page ON true
-          ORDER BY page.id`,
-        [
-          afterId,
-          scanLimit === undefined ? Number.MAX_SAFE_INTEGER : afterId + scanLimit,
-          lists.kinds,
-          lists.fns,
-          lists.workflows,
-          Math.max(0, Math.floor(limit)),
-        ],
-      );
-      const newest = rows[0]?.newest ?? null;
-      const events = rows
-        .filter((row) => row.id != null)
-        .map((row) => toFeedRecord(row as FeedDbRow));
-      return { events, scannedTo: feedScannedTo(afterId, events, limit, scanLimit, newest) };
+      const upto = scanLimit === undefined ? Number.MAX_SAFE_INTEGER : afterId + scanLimit;
+      const max = Math.max(0, Math.floor(limit));
+      const events: StoredFeedRecord[] = [];
+      const keep = (record: StoredFeedRecord) => matchesFeedFilter(record, filter);
+      let newest: number | null = null;
+      for (let cursor = afterId, done = max === 0; !done;) {
+        const page = await this.#page(cursor);
+        newest ??= page.newest;
+        done = page.rows.length < PAGE;
+        for (const row of page.rows) {
+          if (
+            Number(row.first_id) > upto ||
+            collectFeedEvents(row, afterId, upto, keep, events, max)
+          ) {
+            done = true;
+            break;
+          }
+          cursor = Number(row.last_id);
+        }
+      }
+      if (newest === null) newest = (await this.#page(Number.MAX_SAFE_INTEGER)).newest;
+      return { events, scannedTo: feedScannedTo(afterId, events, max, scanLimit, newest) };
     });
   }
 
   async feedBounds(): Promise<{ oldestId: number | null; newestId: number | null }> {
     return this.#run("feedBounds", async () => {
-      // Contract: the smallest and largest id held (nulls when empty); primary-key ends.
-      const { rows } = await this.#db.query<{ oldest: number | null; newest: number | null }>(
-        `SELECT min(id) AS oldest, max(id) AS newest FROM ${this.#db.s}.events`,
+      // Contract: the batch with the smallest ids and the newest id, in one snapshot (no row
+      // when the feed is empty).
+      const { rows } = await this.#db.query<FeedBatchRow & { newest: string }>(
+        `SELECT last_id, first_id, at_min, events,
+                (SELECT max(last_id) FROM ${this.#db.s}.event_batches) AS newest
+           FROM ${this.#db.s}.event_batches ORDER BY last_id LIMIT 1`,
       );
-      return { oldestId: rows[0]?.oldest ?? null, newestId: rows[0]?.newest ?? null };
+      const oldest = rows[0];
+      if (!oldest) return { oldestId: null, newestId: null };
+      return { oldestId: firstHeldId(oldest), newestId: Number(oldest.newest) };
     });
   }
 
   async deleteEventsBefore(before: number, batch: number): Promise<number> {
+    return this.#run("deleteEventsBefore", () =>
+      this.#db.transaction((client) => this.#deleteOldest(client, before, batch)),
+    );
+  }
+
+  /** The next PAGE batches past `cursor`, and the newest id of the same snapshot. */
+  async #page(cursor: number): Promise<{ rows: FeedBatchRow[]; newest: number | null }> {
     const { s } = this.#db;
-    return this.#run("deleteEventsBefore", async () => {
-      // Contract: input (before, batch); deletes up to `batch` of the oldest rows with
-      // at < before (events_at_idx).
-      const result = await this.#db.query(
-        `DELETE FROM ${s}.events WHERE id IN (
-           SELECT id FROM ${s}.events WHERE at < $1 ORDER BY at LIMIT $2)`,
-        [before, batch],
+    // Contract: input (cursor, n); the newest id, and the next n batches whose last id is past
+    // cursor by id (primary-key range scan); one row of nulls but `newest` when none.
+    const { rows } = await this.#db.query<Partial<FeedBatchRow> & { newest: string | null }>(
+      `WITH page AS (
+         SELECT last_id, first_id, at_min, events FROM ${s}.event_batches
+          WHERE last_id > $1 ORDER BY last_id LIMIT $2)
+       SELECT page.*, m.newest
+         FROM (SELECT max(last_id) AS newest FROM ${s}.event_batches) m LEFT JOIN page ON true
+        ORDER BY page.last_id`,
+      [cursor, PAGE],
+    );
+    const newest = rows[0]?.newest ?? null;
+    return {
+      rows: rows.filter(
+        (row): row is FeedBatchRow & { newest: string | null } => row.last_id != null,
+      ),
+      newest: newest === null ? null : Number(newest),
+    };
+  }
+
+  /** Delete the `batch` oldest events with at < before; returns how many went. */
+  async #deleteOldest(client: Queryable, before: number, batch: number): Promise<number> {
+    const { s } = this.#db;
+    const plan = new FeedRetentionPlan(before, Math.max(0, Math.floor(batch)));
+    let key: [number, number] = [Number.MIN_SAFE_INTEGER, Number.MIN_SAFE_INTEGER];
+    for (;;) {
+      // Contract: input (before, atMin, lastId, n); the next n batches holding an event older
+      // than `before`, in (at_min, last_id) order after (atMin, lastId), locked for the rewrite
+      // (event_batches_at_idx).
+      const { rows } = await exec<FeedBatchRow>(
+        client,
+        `SELECT last_id, first_id, at_min, events FROM ${s}.event_batches
+          WHERE at_min < $1 AND (at_min, last_id) > ($2::bigint, $3::bigint)
+          ORDER BY at_min, last_id LIMIT $4 FOR UPDATE`,
+        [before, key[0], key[1], PAGE],
       );
-      return result.rowCount ?? 0;
-    });
+      const next = rows[0];
+      if (!next || !plan.wants(Number(next.at_min))) break;
+      for (const row of rows) plan.add(row);
+      const last = rows[rows.length - 1]!;
+      key = [Number(last.at_min), Number(last.last_id)];
+      if (rows.length < PAGE) break;
+    }
+    const { trims, deleted } = plan.trims();
+    for (const trim of trims) {
+      // Contract: deletes one batch by its last id, or rewrites its events and oldest at.
+      if (trim.kind === "delete")
+        await exec(client, `DELETE FROM ${s}.event_batches WHERE last_id = $1`, [trim.lastId]);
+      else
+        await exec(
+          client,
+          `UPDATE ${s}.event_batches SET events = $1, at_min = $2 WHERE last_id = $3`,
+          [trim.events, trim.atMin, trim.lastId],
+        );
+    }
+    return deleted;
   }
 
   onEventsAppended(listener: () => void): () => void {
@@ -185,18 +245,4 @@ export class PostgresEventFeedStore implements EventFeedStore {
       throw toStoreError(operation, error, "event feed");
     }
   }
-}
-
-/** The eight column arrays of an append, in insert order. */
-function columnsOf(records: readonly FeedRecord[]): unknown[][] {
-  return [
-    records.map((r) => r.at),
-    records.map((r) => r.name),
-    records.map((r) => r.kind),
-    records.map((r) => r.fn),
-    records.map((r) => r.workflow),
-    records.map((r) => r.subject),
-    records.map((r) => r.instance),
-    records.map((r) => r.data),
-  ];
 }

@@ -2,7 +2,7 @@
  * @module stores/sqlite/feed
  * The SQLite EventFeedStore, on the connection the job store owns. Events are stored one row
  * per appended batch (`event_batches`, migration 15; the batch format is
- * stores/sqlite/feed-batches): one b-tree row per event cost about a third of the embedded
+ * stores/feed-batches): one b-tree row per event cost about a third of the embedded
  * worker's throughput, since every job records at least its start and its end.
  *
  * - Append: one `INSERT ... RETURNING`, the batch's ids taken from the table's AUTOINCREMENT
@@ -38,7 +38,7 @@ import {
   firstHeldId,
   oldestAt,
   type FeedBatchRow,
-} from "./feed-batches.js";
+} from "../feed-batches.js";
 import { toStoreError } from "./sqlite-job-store.js";
 
 /** How often `data_version` is polled while someone listens, in ms. */

@@ -1,18 +1,19 @@
 /**
- * @module stores/sqlite/feed-batches
- * The SQLite event feed's storage unit (migration 15): one `event_batches` row per appended
- * batch, its events as a JSON array whose element `i` is the event with id `first_id + i`
- * (`null` once retention deleted it). This module encodes and decodes a batch and decides what
- * retention removes from the batches it is shown; the SQL lives in stores/sqlite/feed.
+ * @module stores/feed-batches
+ * The event feed's storage unit in both stores (SQLite migration 15, PostgreSQL migration 15):
+ * one `event_batches` row per appended batch, its events as a JSON array whose element `i` is
+ * the event with id `first_id + i` (`null` once retention deleted it). This module encodes and
+ * decodes a batch and decides what retention removes from the batches it is shown; the SQL
+ * lives in stores/{sqlite,postgres}/feed.
  */
-import type { FeedKind, FeedRecord, StoredFeedRecord } from "../../core/feed/types.js";
-import { feedValues } from "../feed-row.js";
+import type { FeedKind, FeedRecord, StoredFeedRecord } from "../core/feed/types.js";
+import { feedValues } from "./feed-row.js";
 
-/** One `event_batches` row as better-sqlite3 returns it. */
+/** One `event_batches` row as the drivers return it (pg returns BIGINTs as strings). */
 export interface FeedBatchRow {
-  readonly last_id: number;
-  readonly first_id: number;
-  readonly at_min: number;
+  readonly last_id: number | string;
+  readonly first_id: number | string;
+  readonly at_min: number | string;
   readonly events: string;
 }
 
