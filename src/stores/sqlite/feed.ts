@@ -5,7 +5,8 @@
  * stores/feed-batches): one b-tree row per event cost about a third of the embedded
  * worker's throughput, since every job records at least its start and its end.
  *
- * - Append: one `INSERT ... RETURNING`, the batch's ids taken from the table's AUTOINCREMENT
+ * - Append: the batch's JSON text raw-deflated (the bytes a commit writes cost more than the
+ *   compression: about 1 µs per event less), one `INSERT ... RETURNING`, the batch's ids taken from the table's AUTOINCREMENT
  *   counter in the same statement (`last_id` = counter + count). SQLite has one writer, so ids
  *   grow in commit order and are never reused.
  * - Read: batches by `last_id` from `afterId` on, in one read transaction with the newest id
@@ -37,6 +38,7 @@ import {
   FeedRetentionPlan,
   firstHeldId,
   oldestAt,
+  packFeedBatch,
   type FeedBatchRow,
 } from "../feed-batches.js";
 import { toStoreError } from "./sqlite-job-store.js";
@@ -50,7 +52,7 @@ const PAGE = 32;
 interface AppendParams {
   count: number;
   atMin: number;
-  events: string;
+  events: Buffer;
 }
 
 /** An EventFeedStore over a shared better-sqlite3 connection. */
@@ -63,7 +65,7 @@ export class SqliteEventFeedStore implements EventFeedStore {
   readonly #oldest: Database.Statement<[], FeedBatchRow>;
   readonly #oldPage: Database.Statement<[number, number, number, number], FeedBatchRow>;
   readonly #deleteBatch: Database.Statement<[number]>;
-  readonly #rewriteBatch: Database.Statement<[string, number, number]>;
+  readonly #rewriteBatch: Database.Statement<[Buffer, number, number]>;
   readonly #readTx: Database.Transaction<
     (
       afterId: number,
@@ -130,7 +132,7 @@ export class SqliteEventFeedStore implements EventFeedStore {
       const row = this.#append.get({
         count: records.length,
         atMin: oldestAt(records),
-        events: encodeFeedBatch(records),
+        events: packFeedBatch(encodeFeedBatch(records)),
       });
       return Number(row?.last_id ?? 0);
     });
@@ -198,7 +200,7 @@ export class SqliteEventFeedStore implements EventFeedStore {
     const { trims, deleted } = plan.trims();
     for (const trim of trims) {
       if (trim.kind === "delete") this.#deleteBatch.run(trim.lastId);
-      else this.#rewriteBatch.run(trim.events, trim.atMin, trim.lastId);
+      else this.#rewriteBatch.run(packFeedBatch(trim.events), trim.atMin, trim.lastId);
     }
     return deleted;
   }

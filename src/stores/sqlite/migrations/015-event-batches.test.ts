@@ -75,6 +75,14 @@ it("moves the events over with their ids and fields; new ids follow the old coun
     expect(await stores.feed.feedBounds()).toEqual({ oldestId: 1, newestId: 3 });
     // Ids 4 and 5 were handed out before the upgrade: the next event is 6.
     expect(await stores.feed.appendEvents([{ ...events[0]!, at: T0 + 9 }])).toBe(6);
+    // Moved rows (plain text) and new ones (compressed) read as one sequence.
+    const after = (await stores.feed.readEvents(0, {}, 100)).events;
+    expect(after.map((e) => [e.id, e.at - T0])).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, 3],
+      [6, 9],
+    ]);
   } finally {
     await stores.close();
   }

@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { sampleStage, stageMicros, stageTable } from "../../bench/stage-costs.js";
+
+const frame = (functionName: string, file: string) => ({
+  functionName,
+  url: file === "" ? "" : `file:///work/main/src/${file}`,
+});
+
+describe("bench stage costs from a CPU profile", () => {
+  it("gives a sample to the stage of its innermost frame that has one", () => {
+    // JSON.stringify inside the feed's encoder, called from the outcome writer: events.
+    expect(
+      sampleStage([
+        frame("stringify", ""),
+        frame("encodeFeedBatch", "stores/feed-batches.ts"),
+        frame("flushOnce", "runtime/event-feed/recorder.ts"),
+        frame("write", "runtime/worker/outcome-writer.ts"),
+      ]),
+    ).toBe("events");
+    expect(
+      sampleStage([
+        frame("(anon)", "stores/sqlite/claim.ts"),
+        frame("fetch", "runtime/worker/claim-loop.ts"),
+      ]),
+    ).toBe("claim");
+    expect(sampleStage([frame("(garbage collector)", "")])).toBe("gc");
+    expect(sampleStage([frame("insertRow", "stores/sqlite/enqueue.ts")])).toBe("set-up");
+    expect(sampleStage([frame("mystery", "elsewhere/x.ts")])).toBe("other");
+    expect(
+      sampleStage([
+        { functionName: "parse", url: "file:///work/main/node_modules/pg-protocol/dist/parser.js" },
+      ]),
+    ).toBe("driver");
+  });
+
+  it("turns samples into µs per job; set-up and idle are outside the per-job total", () => {
+    const profile = {
+      nodes: [
+        { id: 1, callFrame: frame("(root)", ""), children: [2, 3, 4] },
+        { id: 2, callFrame: frame("finalize", "stores/sqlite/finalize.ts") },
+        { id: 3, callFrame: frame("(idle)", "") },
+        { id: 4, callFrame: frame("start", "runtime/worker/job-execution.ts") },
+      ],
+      // 8 samples over 800 µs: 100 µs each.
+      samples: [2, 2, 2, 4, 3, 3, 3, 3],
+      startTime: 0,
+      endTime: 800,
+    };
+    const micros = stageMicros(profile);
+    expect(micros.get("finalize")).toBe(300);
+    expect(micros.get("handler wrapper")).toBe(100);
+    const rows = stageTable(micros, 10);
+    expect(rows.find((r) => r.stage === "finalize")).toEqual({
+      stage: "finalize",
+      perJob: 30,
+      share: 0.75,
+    });
+    expect(rows.find((r) => r.stage === "idle")).toEqual({
+      stage: "idle",
+      perJob: 40,
+      share: null,
+    });
+  });
+});
