@@ -25,6 +25,7 @@ import {
   type ControlDbRow,
 } from "../control-row.js";
 import { parseJobId } from "./arguments.js";
+import { prepareControlsOf } from "./control-reads.js";
 import { prepareRunControl, type SqliteRunControl } from "./run-control.js";
 import { prepareFailOverdue, prepareFailStopsOfEnded } from "./settle-stops.js";
 import { type JobRow, rowToJob } from "./job-row.js";
@@ -65,6 +66,8 @@ export class SqliteControlStore implements ControlStore {
     [number],
     { generation: number; checkpoint: string | null }
   >;
+  /** Prepared at its first use (see prepareControlsOf). */
+  #controls: ((jobIds: readonly string[]) => Map<string, JobControl>) | undefined;
   readonly #requests: Database.Statement<[string, string], ControlDbRow>;
   readonly #insert: Database.Statement<InsertParams, ControlDbRow>;
   readonly #stopWaiting: Database.Statement<{ id: number; now: number }, JobRow>;
@@ -201,10 +204,8 @@ export class SqliteControlStore implements ControlStore {
   async generationsOf(jobIds: readonly string[]): Promise<Map<string, number>> {
     return this.#run("generationsOf", () => {
       const found = new Map<string, number>();
-      for (const jobId of jobIds) {
-        const id = parseJobId(jobId);
-        const row = id === null ? undefined : this.#control.get(id);
-        if (row && row.generation > 1) found.set(jobId, row.generation);
+      for (const [jobId, control] of this.#controlsOf(jobIds)) {
+        if (control.generation > 1) found.set(jobId, control.generation);
       }
       return found;
     });
@@ -237,12 +238,7 @@ export class SqliteControlStore implements ControlStore {
   async claimedControl(jobIds: readonly string[], now: number): Promise<Map<string, JobControl>> {
     return this.#run("claimedControl", () => {
       // Most jobs were never stopped: reading is enough, and takes no write lock.
-      const found = new Map<string, JobControl>();
-      for (const jobId of jobIds) {
-        const id = parseJobId(jobId);
-        const row = id === null ? undefined : this.#control.get(id);
-        if (row) found.set(jobId, { generation: row.generation, checkpointJson: row.checkpoint });
-      }
+      const found = this.#controlsOf(jobIds);
       if (found.size > 0) this.#claimed.immediate(found, now);
       return found;
     });
@@ -304,6 +300,11 @@ export class SqliteControlStore implements ControlStore {
   /** Stop using the connection (the job store closes it). */
   close(): void {
     this.#closed = true;
+  }
+
+  #controlsOf(jobIds: readonly string[]): Map<string, JobControl> {
+    this.#controls ??= prepareControlsOf(this.#db);
+    return this.#controls(jobIds);
   }
 
   #decide(
