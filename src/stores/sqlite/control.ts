@@ -25,7 +25,7 @@ import {
   type ControlDbRow,
 } from "../control-row.js";
 import { parseJobId } from "./arguments.js";
-import { prepareControlsOf } from "./control-reads.js";
+import { prepareControlReads, type ControlReads } from "./control-reads.js";
 import { prepareRunControl, type SqliteRunControl } from "./run-control.js";
 import { prepareFailOverdue, prepareFailStopsOfEnded } from "./settle-stops.js";
 import { type JobRow, rowToJob } from "./job-row.js";
@@ -41,7 +41,8 @@ interface CheckpointParams {
   now: number;
 }
 
-interface ResolveParams {
+/** Parameters of the statement that completes a job's pending request. */
+export interface ResolveParams {
   id: string;
   kind: "stop" | "start";
   generation: number;
@@ -66,8 +67,6 @@ export class SqliteControlStore implements ControlStore {
     [number],
     { generation: number; checkpoint: string | null }
   >;
-  /** Prepared at its first use (see prepareControlsOf). */
-  #controls: ((jobIds: readonly string[]) => Map<string, JobControl>) | undefined;
   readonly #requests: Database.Statement<[string, string], ControlDbRow>;
   readonly #insert: Database.Statement<InsertParams, ControlDbRow>;
   readonly #stopWaiting: Database.Statement<{ id: number; now: number }, JobRow>;
@@ -80,9 +79,7 @@ export class SqliteControlStore implements ControlStore {
   readonly #completeStop: Database.Transaction<
     (id: number, token: string, now: number) => StoredJob | null
   >;
-  readonly #claimed: Database.Transaction<
-    (found: ReadonlyMap<string, JobControl>, now: number) => void
-  >;
+  readonly #controls: ControlReads;
   readonly #failOverdue: ReturnType<typeof prepareFailOverdue>;
   readonly #runs: SqliteRunControl;
   readonly #failStops: ReturnType<typeof prepareFailStopsOfEnded>;
@@ -168,11 +165,7 @@ export class SqliteControlStore implements ControlStore {
       this.#resolve.run({ id: String(id), kind: "stop", generation, now });
       return rowToJob(row);
     });
-    this.#claimed = db.transaction((found: ReadonlyMap<string, JobControl>, now: number) => {
-      for (const [id, control] of found) {
-        this.#resolve.run({ id, kind: "start", generation: control.generation, now });
-      }
-    });
+    this.#controls = prepareControlReads(db, this.#resolve);
     this.#failOverdue = prepareFailOverdue(db);
     this.#runs = prepareRunControl(db);
     this.#failStops = prepareFailStopsOfEnded(db);
@@ -204,7 +197,7 @@ export class SqliteControlStore implements ControlStore {
   async generationsOf(jobIds: readonly string[]): Promise<Map<string, number>> {
     return this.#run("generationsOf", () => {
       const found = new Map<string, number>();
-      for (const [jobId, control] of this.#controlsOf(jobIds)) {
+      for (const [jobId, control] of this.#controls.read(jobIds)) {
         if (control.generation > 1) found.set(jobId, control.generation);
       }
       return found;
@@ -237,10 +230,7 @@ export class SqliteControlStore implements ControlStore {
 
   async claimedControl(jobIds: readonly string[], now: number): Promise<Map<string, JobControl>> {
     return this.#run("claimedControl", () => {
-      // Most jobs were never stopped: reading is enough, and takes no write lock.
-      const found = this.#controlsOf(jobIds);
-      if (found.size > 0) this.#claimed.immediate(found, now);
-      return found;
+      return this.#controls.claimed(jobIds, now);
     });
   }
 
@@ -300,11 +290,6 @@ export class SqliteControlStore implements ControlStore {
   /** Stop using the connection (the job store closes it). */
   close(): void {
     this.#closed = true;
-  }
-
-  #controlsOf(jobIds: readonly string[]): Map<string, JobControl> {
-    this.#controls ??= prepareControlsOf(this.#db);
-    return this.#controls(jobIds);
   }
 
   #decide(
