@@ -63,12 +63,23 @@ export function sleepWithTimers(
   });
 }
 
+/**
+ * A Node timer as a TimerHandle: `cancel` is a prototype method, so setting a timer (one per
+ * running job, for its timeout) allocates no closure.
+ */
+class NodeTimer implements TimerHandle {
+  constructor(private readonly timer: NodeJS.Timeout) {}
+
+  cancel(): void {
+    clearTimeout(this.timer);
+  }
+}
+
 /** The real wall clock and Node's timers (timers keep the process alive, as before). */
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimer(ms, callback) {
-    const timer = setTimeout(callback, Math.max(0, ms));
-    return { cancel: () => clearTimeout(timer) };
+    return new NodeTimer(setTimeout(callback, Math.max(0, ms)));
   },
   sleep(ms, signal) {
     return sleepWithTimers((t, cb) => systemClock.setTimer(t, cb), ms, signal);

@@ -85,3 +85,36 @@ describe("JobExecution's AbortSignal", () => {
     expect(seen).toBeInstanceOf(JobCancelledError);
   });
 });
+
+describe("JobExecution's context functions", () => {
+  it("work taken off the context, and in a copy of it ({ ...ctx })", async () => {
+    const logged: string[] = [];
+    const progressed: (number | string | null)[][] = [];
+    const run = new JobExecution(JOB, 0, {
+      clock: new ManualClock(0),
+      progress: (_job, percent, message, generation) =>
+        progressed.push([percent, message, generation]),
+      log: (line) => logged.push(`${line.level}:${line.message}`),
+      onDecided: () => undefined,
+      onLateSettle: () => undefined,
+    });
+    run.start((_p, ctx) => {
+      // A handler may take them off the context: they must not depend on `this`.
+      // eslint-disable-next-line @typescript-eslint/unbound-method
+      const { log, progress } = ctx;
+      log("a");
+      progress(150, "over");
+      const copy = { ...ctx };
+      copy.log("b", "warn");
+      copy.progress(-3);
+      expect(Object.keys(copy)).toEqual(expect.arrayContaining(["log", "progress", "signal"]));
+      return null;
+    });
+    await run.handlerReturned;
+    expect(logged).toEqual(["info:a", "warn:b"]);
+    expect(progressed).toEqual([
+      [100, "over", 1],
+      [0, null, 1],
+    ]);
+  });
+});

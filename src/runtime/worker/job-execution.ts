@@ -132,7 +132,7 @@ export class JobExecution {
       const payload: unknown = JSON.parse(this.job.payloadJson);
       const load = this.job.origin.kind === "workflow" ? this.caps.runContext : undefined;
       const run = load ? withRunContext(handler, this.job, load) : handler;
-      result = Promise.resolve(run(payload, this.context()));
+      result = Promise.resolve(run(payload, JobExecution.contextOf(this)));
     } catch (error) {
       // Keep whatever was thrown (even a non-Error) so the stored error describes it.
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
@@ -220,34 +220,38 @@ export class JobExecution {
     this.caps.onDecided(this, outcome);
   }
 
-  private context(): JobContext {
-    const { job } = this;
-    const signalOf = (): AbortSignal => this.signal;
+  /**
+   * The handler's context. Its functions are methods over `execution` (no `this`), so a handler
+   * may still take them off the object; as methods they are cheaper to build per job than
+   * arrow properties (which tsx's keep-names transform also names one by one).
+   */
+  private static contextOf(execution: JobExecution): JobContext {
+    const { job, control } = execution;
     return {
       jobId: job.id,
       fn: job.fn,
       attempt: job.attempt,
       maxAttempts: job.maxAttempts,
       get signal() {
-        return signalOf();
+        return execution.signal;
       },
-      generation: this.control.generation,
+      generation: control.generation,
       checkpoint:
-        this.control.checkpointJson === null
-          ? null
-          : (JSON.parse(this.control.checkpointJson) as unknown),
-      saveCheckpoint: (value: unknown) => this.saveCheckpoint(value),
-      progress: (percent: number, message?: string) => {
-        if (this.decided) return;
-        const clamped = Math.max(0, Math.min(100, Number(percent) || 0));
-        this.caps.progress(job, clamped, message ?? null, this.control.generation);
+        control.checkpointJson === null ? null : (JSON.parse(control.checkpointJson) as unknown),
+      saveCheckpoint(value: unknown) {
+        return execution.saveCheckpoint(value);
       },
-      log: (message: string, level: JobLogLine["level"] = "info") => {
-        this.caps.log(
+      progress(percent: number, message?: string) {
+        if (execution.decided) return;
+        const clamped = Math.max(0, Math.min(100, Number(percent) || 0));
+        execution.caps.progress(job, clamped, message ?? null, control.generation);
+      },
+      log(message: string, level: JobLogLine["level"] = "info") {
+        execution.caps.log(
           {
             jobId: job.id,
             attempt: job.attempt,
-            at: this.caps.clock.now(),
+            at: execution.caps.clock.now(),
             level,
             message: String(message),
           },

@@ -31,6 +31,8 @@ export class LogBuffer {
   private readonly sources = new Map<string, LogSource>();
   private flushQueued = false;
   private writing: Promise<void> = Promise.resolve();
+  /** Writes started and not yet finished. */
+  private writes = 0;
 
   constructor(
     private readonly appendLogs: (lines: readonly JobLogLine[]) => Promise<void>,
@@ -55,8 +57,19 @@ export class LogBuffer {
     const lines = this.lines;
     this.lines = [];
     const shares = this.sharesOf(lines);
+    this.writes++;
     this.writing = this.writing.then(() => this.write(lines, shares));
     return this.writing;
+  }
+
+  /**
+   * True when no line of `jobId` is buffered and no write is under way: its finalization has
+   * no line to wait for (`flushFor` would only wait a turn).
+   */
+  idleFor(jobId: string): boolean {
+    return (
+      this.writes === 0 && (this.lines.length === 0 || !this.lines.some((l) => l.jobId === jobId))
+    );
   }
 
   /** Flush if any line of `jobId` is buffered (before the job's finalization). */
@@ -69,9 +82,11 @@ export class LogBuffer {
     try {
       await this.appendLogs(lines);
     } catch (error) {
+      this.writes--;
       this.reportError(error);
       return;
     }
+    this.writes--;
     try {
       this.announce(shares);
     } catch (error) {

@@ -119,7 +119,8 @@ export class OutcomeWriter {
   }
 
   private async write(job: ClaimedJob, f: Finalization, startedAt: number | null): Promise<void> {
-    await this.caps.logs.flushFor(job.id);
+    // Its log lines first; nothing to wait for when none is buffered or being written.
+    if (!this.caps.logs.idleFor(job.id)) await this.caps.logs.flushFor(job.id);
     this.applied(job, f, startedAt, await this.submit(job, f));
   }
 
@@ -151,26 +152,43 @@ export class OutcomeWriter {
   private emit(job: ClaimedJob, f: Finalization, startedAt: number | null): void {
     const { events } = this.caps;
     const at = this.caps.clock.now();
-    const base = { jobId: job.id, fn: job.fn, attempt: job.attempt, at, origin: job.origin };
+    const { id: jobId, fn, attempt, origin } = job;
+    // Each event built in one literal (no spread of a shared base): one allocation per event.
     switch (f.kind) {
       case "succeeded":
-        events.emit("job:succeeded", { ...base, durationMs: at - (startedAt ?? at) });
+        if (!events.has("job:succeeded")) return;
+        events.emit("job:succeeded", {
+          jobId,
+          fn,
+          attempt,
+          at,
+          origin,
+          durationMs: at - (startedAt ?? at),
+        });
         return;
       case "failed":
-        events.emit("job:failed", { ...base, error: f.error });
+        events.emit("job:failed", { jobId, fn, attempt, at, origin, error: f.error });
         return;
       case "timed_out":
-        events.emit("job:timed_out", { ...base, error: f.error });
-        events.emit("job:failed", { ...base, error: f.error });
+        events.emit("job:timed_out", { jobId, fn, attempt, at, origin, error: f.error });
+        events.emit("job:failed", { jobId, fn, attempt, at, origin, error: f.error });
         return;
       case "retrying":
-        events.emit("job:retrying", { ...base, error: f.error, runAt: f.runAt });
+        events.emit("job:retrying", {
+          jobId,
+          fn,
+          attempt,
+          at,
+          origin,
+          error: f.error,
+          runAt: f.runAt,
+        });
         return;
       case "cancelled":
-        events.emit("job:cancelled", base);
+        events.emit("job:cancelled", { jobId, fn, attempt, at, origin });
         return;
       case "released":
-        events.emit("job:released", base);
+        events.emit("job:released", { jobId, fn, attempt, at, origin });
         return;
     }
   }

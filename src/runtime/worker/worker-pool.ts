@@ -350,17 +350,13 @@ export class WorkerPool {
     }
     this.held.active.delete(job.id);
     this.onSlotFreed();
-    const item = {
-      job,
-      outcome,
-      cancelRequested: execution.cancelled,
-      startedAt: execution.startedAt,
-    };
     const stopped =
       execution.stopped && outcome.kind !== "lease_lost" && outcome.kind !== "shutdown";
     if (stopped && this.control) this.control.finish(job, execution.control.generation);
-    else if (this.collecting) this.collecting.push(item);
-    else this.outcomes.finish(job, outcome, execution.cancelled, execution.startedAt);
+    else if (this.collecting) {
+      const { cancelled: cancelRequested, startedAt } = execution;
+      this.collecting.push({ job, outcome, cancelRequested, startedAt });
+    } else this.outcomes.finish(job, outcome, execution.cancelled, execution.startedAt);
   }
 
   /** Finish a job that never started here (prefetched): cancelled or handed back. */

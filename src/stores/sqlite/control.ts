@@ -25,6 +25,7 @@ import {
   type ControlDbRow,
 } from "../control-row.js";
 import { parseJobId } from "./arguments.js";
+import { prepareControlReads, type ControlReads } from "./control-reads.js";
 import { prepareRunControl, type SqliteRunControl } from "./run-control.js";
 import { prepareFailOverdue, prepareFailStopsOfEnded } from "./settle-stops.js";
 import { type JobRow, rowToJob } from "./job-row.js";
@@ -40,7 +41,8 @@ interface CheckpointParams {
   now: number;
 }
 
-interface ResolveParams {
+/** Parameters of the statement that completes a job's pending request. */
+export interface ResolveParams {
   id: string;
   kind: "stop" | "start";
   generation: number;
@@ -77,9 +79,7 @@ export class SqliteControlStore implements ControlStore {
   readonly #completeStop: Database.Transaction<
     (id: number, token: string, now: number) => StoredJob | null
   >;
-  readonly #claimed: Database.Transaction<
-    (found: ReadonlyMap<string, JobControl>, now: number) => void
-  >;
+  readonly #controls: ControlReads;
   readonly #failOverdue: ReturnType<typeof prepareFailOverdue>;
   readonly #runs: SqliteRunControl;
   readonly #failStops: ReturnType<typeof prepareFailStopsOfEnded>;
@@ -165,11 +165,7 @@ export class SqliteControlStore implements ControlStore {
       this.#resolve.run({ id: String(id), kind: "stop", generation, now });
       return rowToJob(row);
     });
-    this.#claimed = db.transaction((found: ReadonlyMap<string, JobControl>, now: number) => {
-      for (const [id, control] of found) {
-        this.#resolve.run({ id, kind: "start", generation: control.generation, now });
-      }
-    });
+    this.#controls = prepareControlReads(db, this.#resolve);
     this.#failOverdue = prepareFailOverdue(db);
     this.#runs = prepareRunControl(db);
     this.#failStops = prepareFailStopsOfEnded(db);
@@ -201,10 +197,8 @@ export class SqliteControlStore implements ControlStore {
   async generationsOf(jobIds: readonly string[]): Promise<Map<string, number>> {
     return this.#run("generationsOf", () => {
       const found = new Map<string, number>();
-      for (const jobId of jobIds) {
-        const id = parseJobId(jobId);
-        const row = id === null ? undefined : this.#control.get(id);
-        if (row && row.generation > 1) found.set(jobId, row.generation);
+      for (const [jobId, control] of this.#controls.read(jobIds)) {
+        if (control.generation > 1) found.set(jobId, control.generation);
       }
       return found;
     });
@@ -236,15 +230,7 @@ export class SqliteControlStore implements ControlStore {
 
   async claimedControl(jobIds: readonly string[], now: number): Promise<Map<string, JobControl>> {
     return this.#run("claimedControl", () => {
-      // Most jobs were never stopped: reading is enough, and takes no write lock.
-      const found = new Map<string, JobControl>();
-      for (const jobId of jobIds) {
-        const id = parseJobId(jobId);
-        const row = id === null ? undefined : this.#control.get(id);
-        if (row) found.set(jobId, { generation: row.generation, checkpointJson: row.checkpoint });
-      }
-      if (found.size > 0) this.#claimed.immediate(found, now);
-      return found;
+      return this.#controls.claimed(jobIds, now);
     });
   }
 
