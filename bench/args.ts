@@ -28,7 +28,7 @@ export const PEERS_DEFAULT_SCENARIOS: readonly ScenarioName[] = [
   "lag-burst",
 ];
 
-export const USAGE = `usage: npm run bench -- [--json] [--quick] [--peers] [--store sqlite|postgres] [--rounds N] [--sched-rounds N] [--retained N] [--only a,b] [--cpu-prof DIR]
+export const USAGE = `usage: npm run bench -- [--json] [--quick] [--peers] [--store sqlite|postgres] [--rounds N] [--sched-rounds N] [--retained N] [--backlog N] [--only a,b] [--cpu-prof DIR]
 
   --json           print one JSON object on stdout (progress still goes to stderr)
   --quick          2,000 jobs instead of 20,000, and a 20 s schedule window instead of 60 s
@@ -46,8 +46,11 @@ export const USAGE = `usage: npm run bench -- [--json] [--quick] [--peers] [--st
                    (default 3; 1 with --quick)
   --sched-rounds N run every schedule scenario (sched-*) N times, after the job scenarios,
                    and report medians (default 1: each round takes over a minute)
-  --retained N     finished jobs seeded in the table before process-c10-retained runs
-                   (default 1,000,000; 100,000 with --quick)
+  --retained N     finished jobs seeded in the table before process-c10-retained and
+                   process-c10-backlog run (default 1,000,000; 100,000 with --quick)
+  --backlog N      queued jobs (due, fn noop) seeded beside them before process-c10-backlog's
+                   worker process starts; it runs 20,000 of them (2,000 with --quick) and
+                   leaves the rest queued (default 1,000,000; 100,000 with --quick)
   --only LIST      run only these scenarios:
                    sqlite: ${SCENARIOS.join(", ")}
                    postgres: <system>-<shape>[-x3], system kairos or graphile, shape enqueue,
@@ -87,6 +90,8 @@ export interface BenchOptions {
   readonly schedWindowMs: number;
   /** Finished jobs already in the table for `process-c10-retained`. */
   readonly retainedJobs: number;
+  /** Queued jobs in the table for `process-c10-backlog` (beside `retainedJobs` finished). */
+  readonly backlogJobs: number;
   /** `--peers`: BullMQ and Graphile Worker run the same workload in the same rounds. */
   readonly peers: boolean;
 }
@@ -109,6 +114,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | "help" {
         rounds: { type: "string" },
         "sched-rounds": { type: "string" },
         retained: { type: "string" },
+        backlog: { type: "string" },
         "cpu-prof": { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -176,9 +182,18 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | "help" {
     );
   }
 
+  const backlogJobs =
+    values.backlog === undefined ? (values.quick ? 100_000 : 1_000_000) : Number(values.backlog);
+  if (!Number.isInteger(backlogJobs) || backlogJobs < 0 || backlogJobs > 100_000_000) {
+    throw new UsageError(
+      `--backlog must be an integer from 0 to 100,000,000, got ${values.backlog}`,
+    );
+  }
+
   return {
     rounds,
     retainedJobs,
+    backlogJobs,
     schedRounds,
     schedWindowMs: values.quick ? 20_000 : 60_000,
     json: values.json,

@@ -110,6 +110,7 @@ async function runPhases(
           lagJobs: options.lagJobs,
           schedWindowMs: options.schedWindowMs,
           retainedJobs: options.retainedJobs,
+          backlogJobs: options.backlogJobs,
           timeoutMs: childTimeoutMs(options, scenario),
           cpuProfDir: options.cpuProfDir,
         });

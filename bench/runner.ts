@@ -18,6 +18,7 @@ export interface RunOptions {
   readonly lagJobs: number;
   readonly schedWindowMs: number;
   readonly retainedJobs: number;
+  readonly backlogJobs: number;
   readonly timeoutMs: number;
   /** When set, children run with `--cpu-prof` and write profiles here. */
   readonly cpuProfDir: string | undefined;
@@ -88,6 +89,7 @@ export async function runInChild(
     lagJobs: options.lagJobs,
     schedWindowMs: options.schedWindowMs,
     retainedJobs: options.retainedJobs,
+    backlogJobs: options.backlogJobs,
     dir,
     ...(options.storeUrl !== undefined ? { storeUrl: options.storeUrl } : {}),
     // The child gives up first, so that it can still report what went wrong.
