@@ -111,6 +111,7 @@ async function runPhases(
           schedWindowMs: options.schedWindowMs,
           retainedJobs: options.retainedJobs,
           backlogJobs: options.backlogJobs,
+          backlogShape: options.backlogShape,
           timeoutMs: childTimeoutMs(options, scenario),
           cpuProfDir: options.cpuProfDir,
         });

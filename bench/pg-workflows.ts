@@ -40,6 +40,7 @@ export async function runPgWorkflows(
           schedWindowMs: options.schedWindowMs,
           retainedJobs: options.retainedJobs,
           backlogJobs: options.backlogJobs,
+          backlogShape: options.backlogShape,
           timeoutMs: options.quick ? 180_000 : 600_000,
           cpuProfDir: options.cpuProfDir,
           storeUrl,

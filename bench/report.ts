@@ -67,7 +67,8 @@ function label(name: ScenarioName, options: BenchOptions): string {
       return `kairos processing c=10, ${n} jobs, ${options.retainedJobs.toLocaleString("en-US")} finished jobs stored`;
     case "process-c10-backlog":
       return (
-        `kairos processing c=10, ${n} of ${options.backlogJobs.toLocaleString("en-US")} queued, ` +
+        `kairos processing c=10, ${n} of ${options.backlogJobs.toLocaleString("en-US")} queued` +
+        (options.backlogShape === "same" ? ", " : ` (${options.backlogShape}: another fn), `) +
         `${options.retainedJobs.toLocaleString("en-US")} finished stored, fresh worker process`
       );
     case "lag-burst":
@@ -511,6 +512,7 @@ export function renderJson(
         schedWindowMs: options.schedWindowMs,
         retainedJobs: options.retainedJobs,
         backlogJobs: options.backlogJobs,
+        backlogShape: options.backlogShape,
         scenarios: options.scenarios,
       },
       rows,

@@ -69,6 +69,8 @@ export interface ScenarioRequest {
    * worker starts (1,000,000, or 100,000 with --quick).
    */
   readonly backlogJobs: number;
+  /** Whose jobs the backlog is (see `BACKLOG_SHAPES`). */
+  readonly backlogShape: BacklogShape;
   /** A fresh temp dir created (and removed) by the parent; the SQLite file lives in it. */
   readonly dir: string;
   /** Workflow scenarios only: a store URL to use instead of a SQLite file in `dir`. */
@@ -86,6 +88,16 @@ export interface ThroughputResult {
   /** `process-c10-backlog` only: the worker process's own figures. */
   readonly worker?: BacklogWorkerReport;
 }
+
+/**
+ * `--backlog-shape` of `process-c10-backlog`: `same`, the backlog is the worker's own function
+ * (queued, due); `other`, queued jobs of a function the worker does not define, ahead of its own
+ * in claim order; `other-due`, the same left `scheduled` though due (a function whose workers
+ * are down: no claim of theirs promotes them). With `other*`, the worker's own jobs (its count
+ * plus 5,000) are seeded after the backlog.
+ */
+export const BACKLOG_SHAPES = ["same", "other", "other-due"] as const;
+export type BacklogShape = (typeof BACKLOG_SHAPES)[number];
 
 /** What `process-c10-backlog`'s scenario process asks its worker process (bench/backlog-worker.ts). */
 export interface BacklogWorkerRequest {
