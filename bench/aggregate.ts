@@ -6,6 +6,7 @@
  * rounds interleaved across scenarios is far steadier than any single run.
  */
 import type {
+  BacklogWorkerReport,
   ChildReport,
   LagResult,
   LatencySummary,
@@ -46,6 +47,31 @@ export function medianSummary(summaries: readonly LatencySummary[]): LatencySumm
   };
 }
 
+/**
+ * process-c10-backlog's worker figures over the rounds: medians of the timings and CPU, the
+ * max of the peak RSS (like the scenarios' own peak); none when no round carried them.
+ */
+function mergeWorkers(
+  all: readonly ThroughputResult[],
+): { worker: BacklogWorkerReport } | Record<string, never> {
+  const workers = all.flatMap((r) => (r.worker === undefined ? [] : [r.worker]));
+  const first = workers[0];
+  if (first === undefined) return {};
+  const firstJobs = workers.flatMap((w) => (w.firstJobMs === null ? [] : [w.firstJobMs]));
+  return {
+    worker: {
+      jobs: first.jobs,
+      elapsedMs: median(workers.map((w) => w.elapsedMs)),
+      openMs: median(workers.map((w) => w.openMs)),
+      startMs: median(workers.map((w) => w.startMs)),
+      firstJobMs: firstJobs.length > 0 ? median(firstJobs) : null,
+      cpuUsPerJob: median(workers.map((w) => w.cpuUsPerJob)),
+      baselineRssBytes: median(workers.map((w) => w.baselineRssBytes)),
+      peakRssBytes: Math.max(...workers.map((w) => w.peakRssBytes)),
+    },
+  };
+}
+
 function mergeResults(results: readonly ScenarioResult[]): ScenarioResult {
   const first = results[0]!;
   if (first.kind === "throughput") {
@@ -55,6 +81,7 @@ function mergeResults(results: readonly ScenarioResult[]): ScenarioResult {
       jobs: first.jobs,
       elapsedMs: median(all.map((r) => r.elapsedMs)),
       jobsPerSec: median(all.map((r) => r.jobsPerSec)),
+      ...mergeWorkers(all),
     };
   }
   if (first.kind === "schedule") return mergeSchedule(results as readonly ScheduleResult[]);

@@ -5,7 +5,13 @@
  */
 import { parseArgs } from "node:util";
 import { PG_SCENARIO_NAMES, PG_SYSTEMS, type PgScenarioName } from "./pg-types.js";
-import { isWorkflowScenario, SCENARIOS, type ScenarioName } from "./types.js";
+import {
+  BACKLOG_SHAPES,
+  isWorkflowScenario,
+  SCENARIOS,
+  type BacklogShape,
+  type ScenarioName,
+} from "./types.js";
 
 /**
  * Workflow scenarios of a `--store postgres` run without --only: wf-fanout is left out, it takes
@@ -28,7 +34,7 @@ export const PEERS_DEFAULT_SCENARIOS: readonly ScenarioName[] = [
   "lag-burst",
 ];
 
-export const USAGE = `usage: npm run bench -- [--json] [--quick] [--peers] [--store sqlite|postgres] [--rounds N] [--sched-rounds N] [--retained N] [--only a,b] [--cpu-prof DIR]
+export const USAGE = `usage: npm run bench -- [--json] [--quick] [--peers] [--store sqlite|postgres] [--rounds N] [--sched-rounds N] [--retained N] [--backlog N] [--backlog-shape S] [--only a,b] [--cpu-prof DIR]
 
   --json           print one JSON object on stdout (progress still goes to stderr)
   --quick          2,000 jobs instead of 20,000, and a 20 s schedule window instead of 60 s
@@ -46,8 +52,14 @@ export const USAGE = `usage: npm run bench -- [--json] [--quick] [--peers] [--st
                    (default 3; 1 with --quick)
   --sched-rounds N run every schedule scenario (sched-*) N times, after the job scenarios,
                    and report medians (default 1: each round takes over a minute)
-  --retained N     finished jobs seeded in the table before process-c10-retained runs
-                   (default 1,000,000; 100,000 with --quick)
+  --retained N     finished jobs seeded in the table before process-c10-retained and
+                   process-c10-backlog run (default 1,000,000; 100,000 with --quick)
+  --backlog N      queued jobs (due, fn noop) seeded beside them before process-c10-backlog's
+                   worker process starts; it runs 20,000 of them (2,000 with --quick) and
+                   leaves the rest queued (default 1,000,000; 100,000 with --quick)
+  --backlog-shape S  whose jobs that backlog is: same (default: the worker's function),
+                   other (queued jobs of a function the worker does not define, ahead of
+                   its own), other-due (the same, still scheduled though due)
   --only LIST      run only these scenarios:
                    sqlite: ${SCENARIOS.join(", ")}
                    postgres: <system>-<shape>[-x3], system kairos or graphile, shape enqueue,
@@ -87,6 +99,10 @@ export interface BenchOptions {
   readonly schedWindowMs: number;
   /** Finished jobs already in the table for `process-c10-retained`. */
   readonly retainedJobs: number;
+  /** Queued jobs in the table for `process-c10-backlog` (beside `retainedJobs` finished). */
+  readonly backlogJobs: number;
+  /** `--backlog-shape`: whose jobs the backlog is. */
+  readonly backlogShape: BacklogShape;
   /** `--peers`: BullMQ and Graphile Worker run the same workload in the same rounds. */
   readonly peers: boolean;
 }
@@ -109,6 +125,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | "help" {
         rounds: { type: "string" },
         "sched-rounds": { type: "string" },
         retained: { type: "string" },
+        backlog: { type: "string" },
+        "backlog-shape": { type: "string", default: "same" },
         "cpu-prof": { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -176,9 +194,26 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | "help" {
     );
   }
 
+  const backlogJobs =
+    values.backlog === undefined ? (values.quick ? 100_000 : 1_000_000) : Number(values.backlog);
+  if (!Number.isInteger(backlogJobs) || backlogJobs < 0 || backlogJobs > 100_000_000) {
+    throw new UsageError(
+      `--backlog must be an integer from 0 to 100,000,000, got ${values.backlog}`,
+    );
+  }
+
+  const backlogShape = values["backlog-shape"];
+  if (!(BACKLOG_SHAPES as readonly string[]).includes(backlogShape)) {
+    throw new UsageError(
+      `--backlog-shape must be one of ${BACKLOG_SHAPES.join(", ")}, got ${backlogShape}`,
+    );
+  }
+
   return {
     rounds,
     retainedJobs,
+    backlogJobs,
+    backlogShape: backlogShape as BacklogShape,
     schedRounds,
     schedWindowMs: values.quick ? 20_000 : 60_000,
     json: values.json,

@@ -17,6 +17,8 @@ import type { ChildOutcome, ScenarioRequest, ScenarioResult } from "./types.js";
 interface Ran {
   readonly result: ScenarioResult;
   readonly notes: readonly string[];
+  /** Set when the measured process is not this one (process-c10-backlog's worker). */
+  readonly peakRssBytes?: number;
 }
 
 /** Loads the scenario's module, records the baseline RSS, then runs it. */
@@ -54,6 +56,11 @@ async function run(
       );
       return { ...ran, baselineRssBytes };
     }
+    case "process-c10-backlog": {
+      // The figures are those of the worker process it forks, baseline RSS included.
+      const backlog = await import("./backlog-scenario.js");
+      return backlog.runBacklogScenario(request);
+    }
     default: {
       const kairos = await import("./kairos-scenarios.js");
       const baselineRssBytes = process.memoryUsage.rss();
@@ -70,8 +77,10 @@ async function main(): Promise<void> {
   rss.start(50);
   let outcome: ChildOutcome;
   try {
-    const { result, notes, baselineRssBytes } = await run(request, rss);
-    const peakRssBytes = rss.stop();
+    const ran = await run(request, rss);
+    const { result, notes, baselineRssBytes } = ran;
+    const ownPeak = rss.stop();
+    const peakRssBytes = ran.peakRssBytes ?? ownPeak;
     outcome = {
       ok: true,
       report: { scenario: request.scenario, result, notes, baselineRssBytes, peakRssBytes },

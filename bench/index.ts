@@ -110,6 +110,8 @@ async function runPhases(
           lagJobs: options.lagJobs,
           schedWindowMs: options.schedWindowMs,
           retainedJobs: options.retainedJobs,
+          backlogJobs: options.backlogJobs,
+          backlogShape: options.backlogShape,
           timeoutMs: childTimeoutMs(options, scenario),
           cpuProfDir: options.cpuProfDir,
         });

@@ -53,6 +53,8 @@ export async function runKairosScenario(request: ScenarioRequest): Promise<Ran> 
       return processingThroughput(request.dir, request.jobs, 100);
     case "process-c10-retained":
       return processingThroughput(request.dir, request.jobs, 10, request.retainedJobs);
+    case "process-c10-backlog":
+      throw new Error("process-c10-backlog is run by bench/backlog-scenario.ts");
     case "lag-burst":
       return startLag(request.dir, request.lagJobs, "burst");
     case "lag-spread":
@@ -70,7 +72,8 @@ export async function runKairosScenario(request: ScenarioRequest): Promise<Ran> 
   }
 }
 
-function dbFile(dir: string): string {
+/** The SQLite file of a scenario's temp dir. */
+export function dbFile(dir: string): string {
   return path.join(dir, "kairos.db");
 }
 
@@ -93,7 +96,7 @@ async function enqueueAll(kairos: Kairos, jobs: number): Promise<void> {
  * Counts of jobs by state, read from the file after Kairos closed it: a check that the figure
  * measured what it claims. Best effort; it assumes the `jobs` table and `state` column.
  */
-function stateCounts(dir: string): string {
+export function stateCounts(dir: string): string {
   try {
     const db = new Database(dbFile(dir), { readonly: true, fileMustExist: true });
     try {
@@ -136,9 +139,10 @@ async function enqueueThroughput(dir: string, jobs: number): Promise<Ran> {
 
 /**
  * Insert `count` finished jobs in one statement (the schema exists: Kairos opened the file).
- * Returns a note with the time it took.
+ * Returns a note with the time it took. `analyze`: run ANALYZE afterwards (process-c10-retained
+ * does; process-c10-backlog measures a store nobody analyzed).
  */
-function seedFinished(dir: string, count: number): string {
+export function seedFinished(dir: string, count: number, analyze = true): string {
   const db = new Database(dbFile(dir));
   try {
     const now = Date.now();
@@ -156,7 +160,7 @@ function seedFinished(dir: string, count: number): string {
               0, t, t, t, t, t
          FROM (SELECT i, @now - @span + (i * @span) / @count AS t FROM n)`,
     ).run({ count, now, span: spanMs });
-    db.exec("ANALYZE");
+    if (analyze) db.exec("ANALYZE");
     return `seeded ${count.toLocaleString("en-US")} finished jobs in ${((performance.now() - t0) / 1000).toFixed(1)} s`;
   } finally {
     db.close();
@@ -181,13 +185,18 @@ async function processingThroughput(
   );
 
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   await kairos.start({ concurrency, leaseMs: LEASE_MS });
+  let cpu: NodeJS.CpuUsage;
   try {
     await finished.done;
   } finally {
+    cpu = process.cpuUsage(cpu0);
     await kairos.stop({ drainMs: 10_000 });
   }
   const elapsedMs = performance.now() - t0;
+  // Process CPU from start() to the last success: steadier than the wall clock on a shared box.
+  notes.push(`CPU ${((cpu.user + cpu.system) / jobs).toFixed(0)} µs/job`);
   const result: ThroughputResult = {
     kind: "throughput",
     jobs,

@@ -39,6 +39,8 @@ export async function runPgWorkflows(
           lagJobs: options.lagJobs,
           schedWindowMs: options.schedWindowMs,
           retainedJobs: options.retainedJobs,
+          backlogJobs: options.backlogJobs,
+          backlogShape: options.backlogShape,
           timeoutMs: options.quick ? 180_000 : 600_000,
           cpuProfDir: options.cpuProfDir,
           storeUrl,

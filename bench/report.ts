@@ -7,6 +7,7 @@
 import os from "node:os";
 import type { BenchOptions } from "./args.js";
 import { aggregate } from "./aggregate.js";
+import { backlogRows, backlogTargets, backlogWorker } from "./backlog-report.js";
 import { workflowLabel, workflowNote, workflowRows, workflowTargets } from "./wf-report.js";
 import {
   isScheduleScenario,
@@ -64,6 +65,12 @@ function label(name: ScenarioName, options: BenchOptions): string {
       return `kairos processing c=100, ${n} jobs`;
     case "process-c10-retained":
       return `kairos processing c=10, ${n} jobs, ${options.retainedJobs.toLocaleString("en-US")} finished jobs stored`;
+    case "process-c10-backlog":
+      return (
+        `kairos processing c=10, ${n} of ${options.backlogJobs.toLocaleString("en-US")} queued` +
+        (options.backlogShape === "same" ? ", " : ` (${options.backlogShape}: another fn), `) +
+        `${options.retainedJobs.toLocaleString("en-US")} finished stored, fresh worker process`
+      );
     case "lag-burst":
       return `kairos start lag, ${lag} due at one instant`;
     case "lag-spread":
@@ -144,8 +151,18 @@ export function checkTargets(outcomes: Outcomes): TargetCheck[] {
       threshold: 50,
       status: check(sched10kP99, (v) => v < 50),
     },
+    ...backlogChecks(outcomes),
     ...workflowTargets(outcomes, "sqlite"),
   ];
+}
+
+function backlogChecks(outcomes: Outcomes): TargetCheck[] {
+  if (outcomes["process-c10-backlog"] === undefined) return [];
+  return backlogTargets(
+    throughput(outcomes, "process-c10-backlog"),
+    throughput(outcomes, "process-c10"),
+    backlogWorker(report(outcomes, "process-c10-backlog")?.result),
+  );
 }
 
 /** One row per figure, in scenario order. */
@@ -175,7 +192,10 @@ export function buildRows(outcomes: Outcomes, options: BenchOptions): Row[] {
     }
     if (r.result.kind === "throughput") {
       const isProcessing =
-        name === "process-c10" || name === "process-c100" || name === "process-c10-retained";
+        name === "process-c10" ||
+        name === "process-c100" ||
+        name === "process-c10-retained" ||
+        name === "process-c10-backlog";
       const t = name === "process-c10" ? targets.get("process-c10-vs-floor-a") : undefined;
       rows.push({
         scenario,
@@ -188,6 +208,10 @@ export function buildRows(outcomes: Outcomes, options: BenchOptions): Row[] {
         status: t ? t.status : null,
         peakRssMb,
       });
+      if (name === "process-c10-backlog") {
+        const checks = [...targets.values()].filter((c) => c.id.startsWith("process-c10-backlog"));
+        rows.push(...backlogRows(scenario, checks, backlogWorker(r.result)));
+      }
     } else if (r.result.kind === "lag") {
       const t = targets.get(name === "lag-spread" ? "lag-spread-p99" : "lag-burst-p99");
       const s = r.result.lag;
@@ -279,6 +303,7 @@ function scheduleRows(
 function formatValue(value: number | null, unit: string): string {
   if (value === null) return "-";
   if (unit === "jobs/s" || unit === "µs") return Math.round(value).toLocaleString("en-US");
+  if (unit === "x") return value.toFixed(2);
   if (unit === "ms" && value < 10 && !Number.isInteger(value)) return value.toFixed(3);
   return value.toFixed(1);
 }
@@ -391,7 +416,12 @@ function noteLines(outcomes: Outcomes, options: BenchOptions): string[] {
       if (empty !== null)
         extra.push(`${empty.toFixed(2)}x process-c10 (the same on an empty table)`);
     }
-    if (name === "process-c10" || name === "process-c100" || name === "process-c10-retained") {
+    if (
+      name === "process-c10" ||
+      name === "process-c100" ||
+      name === "process-c10-retained" ||
+      name === "process-c10-backlog"
+    ) {
       for (const floor of ["floor-a", "floor-b"] as const) {
         const ratios = pairedRatios(outcomes, name, floor);
         if (ratios.length > 0) {
@@ -481,6 +511,8 @@ export function renderJson(
         schedRounds: options.schedRounds,
         schedWindowMs: options.schedWindowMs,
         retainedJobs: options.retainedJobs,
+        backlogJobs: options.backlogJobs,
+        backlogShape: options.backlogShape,
         scenarios: options.scenarios,
       },
       rows,

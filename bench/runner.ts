@@ -9,7 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { ChildOutcome, ScenarioName, ScenarioRequest } from "./types.js";
+import type { BacklogShape, ChildOutcome, ScenarioName, ScenarioRequest } from "./types.js";
 
 const CHILD = fileURLToPath(new URL("./child.ts", import.meta.url));
 
@@ -18,6 +18,8 @@ export interface RunOptions {
   readonly lagJobs: number;
   readonly schedWindowMs: number;
   readonly retainedJobs: number;
+  readonly backlogJobs: number;
+  readonly backlogShape: BacklogShape;
   readonly timeoutMs: number;
   /** When set, children run with `--cpu-prof` and write profiles here. */
   readonly cpuProfDir: string | undefined;
@@ -88,6 +90,8 @@ export async function runInChild(
     lagJobs: options.lagJobs,
     schedWindowMs: options.schedWindowMs,
     retainedJobs: options.retainedJobs,
+    backlogJobs: options.backlogJobs,
+    backlogShape: options.backlogShape,
     dir,
     ...(options.storeUrl !== undefined ? { storeUrl: options.storeUrl } : {}),
     // The child gives up first, so that it can still report what went wrong.

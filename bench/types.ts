@@ -12,6 +12,7 @@ export const JOB_SCENARIOS = [
   "process-c10",
   "process-c100",
   "process-c10-retained",
+  "process-c10-backlog",
   "lag-burst",
   "lag-spread",
 ] as const;
@@ -63,6 +64,13 @@ export interface ScenarioRequest {
   readonly schedWindowMs: number;
   /** Finished jobs seeded before `process-c10-retained` runs (1,000,000, or 100,000 with --quick). */
   readonly retainedJobs: number;
+  /**
+   * Queued jobs seeded, beside `retainedJobs` finished ones, before `process-c10-backlog`'s
+   * worker starts (1,000,000, or 100,000 with --quick).
+   */
+  readonly backlogJobs: number;
+  /** Whose jobs the backlog is (see `BACKLOG_SHAPES`). */
+  readonly backlogShape: BacklogShape;
   /** A fresh temp dir created (and removed) by the parent; the SQLite file lives in it. */
   readonly dir: string;
   /** Workflow scenarios only: a store URL to use instead of a SQLite file in `dir`. */
@@ -77,7 +85,51 @@ export interface ThroughputResult {
   readonly jobs: number;
   readonly elapsedMs: number;
   readonly jobsPerSec: number;
+  /** `process-c10-backlog` only: the worker process's own figures. */
+  readonly worker?: BacklogWorkerReport;
 }
+
+/**
+ * `--backlog-shape` of `process-c10-backlog`: `same`, the backlog is the worker's own function
+ * (queued, due); `other`, queued jobs of a function the worker does not define, ahead of its own
+ * in claim order; `other-due`, the same left `scheduled` though due (a function whose workers
+ * are down: no claim of theirs promotes them). With `other*`, the worker's own jobs (its count
+ * plus 5,000) are seeded after the backlog.
+ */
+export const BACKLOG_SHAPES = ["same", "other", "other-due"] as const;
+export type BacklogShape = (typeof BACKLOG_SHAPES)[number];
+
+/** What `process-c10-backlog`'s scenario process asks its worker process (bench/backlog-worker.ts). */
+export interface BacklogWorkerRequest {
+  readonly dbFile: string;
+  /** Stop after this many jobs succeeded. */
+  readonly jobs: number;
+  readonly concurrency: number;
+  readonly leaseMs: number;
+  readonly timeoutMs: number;
+}
+
+/** The worker process's figures: its timings from `createKairos` on, CPU and peak RSS. */
+export interface BacklogWorkerReport {
+  readonly jobs: number;
+  /** `start()` called -> the `jobs`-th `job:succeeded`, ms. */
+  readonly elapsedMs: number;
+  /** `createKairos` (opening the store, migrations check) and `define`, ms. */
+  readonly openMs: number;
+  /** `start()` called -> resolved, ms. */
+  readonly startMs: number;
+  /** `start()` called -> first `job:started`, ms. */
+  readonly firstJobMs: number | null;
+  /** Process CPU (user + system) from `start()` to the last job, per job, µs. */
+  readonly cpuUsPerJob: number;
+  readonly baselineRssBytes: number;
+  /** Peak RSS of the worker process (50 ms samples and VmHWM). */
+  readonly peakRssBytes: number;
+}
+
+export type BacklogWorkerOutcome =
+  | { readonly ok: true; readonly report: BacklogWorkerReport }
+  | { readonly ok: false; readonly error: string };
 
 /** Percentiles of a latency sample, in ms. */
 export interface LatencySummary {
