@@ -72,6 +72,12 @@ function mergeWorkers(
   };
 }
 
+/** floor-b's enqueue figure over the rounds (median), when the rounds carry it. */
+function mergeEnqueue(all: readonly ThroughputResult[]): { enqueueJobsPerSec?: number } {
+  const values = all.map((r) => r.enqueueJobsPerSec).filter((v): v is number => v !== undefined);
+  return values.length > 0 ? { enqueueJobsPerSec: median(values) } : {};
+}
+
 function mergeResults(results: readonly ScenarioResult[]): ScenarioResult {
   const first = results[0]!;
   if (first.kind === "throughput") {
@@ -81,6 +87,7 @@ function mergeResults(results: readonly ScenarioResult[]): ScenarioResult {
       jobs: first.jobs,
       elapsedMs: median(all.map((r) => r.elapsedMs)),
       jobsPerSec: median(all.map((r) => r.jobsPerSec)),
+      ...mergeEnqueue(all),
       ...mergeWorkers(all),
     };
   }

@@ -85,6 +85,8 @@ export interface ThroughputResult {
   readonly jobs: number;
   readonly elapsedMs: number;
   readonly jobsPerSec: number;
+  /** floor-b only: the floor's enqueue, the same jobs inserted in transactions of 1,000. */
+  readonly enqueueJobsPerSec?: number;
   /** `process-c10-backlog` only: the worker process's own figures. */
   readonly worker?: BacklogWorkerReport;
 }
