@@ -23,6 +23,7 @@ import { sql as controlSql } from "./011-control.js";
 import { sql as statsSql } from "./012-stats.js";
 import { sql as instancesSql } from "./013-instances.js";
 import { sql as claimPathSql } from "./014-claim-path.js";
+import { sql as waitingByFnSql } from "./015-waiting-by-fn.js";
 
 /** One schema migration: applied once, in version order, inside the runner's transaction. */
 export interface PgMigration {
@@ -48,4 +49,5 @@ export const MIGRATIONS: readonly PgMigration[] = [
   { version: 12, name: "stats", sql: statsSql },
   { version: 13, name: "instances", sql: instancesSql },
   { version: 14, name: "claim-path", sql: claimPathSql },
+  { version: 15, name: "waiting-by-fn", sql: waitingByFnSql },
 ];

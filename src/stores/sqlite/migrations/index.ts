@@ -17,6 +17,7 @@ import { sql as eventFeedSql } from "./011-event-feed.js";
 import { sql as controlSql } from "./012-control.js";
 import { sql as statsSql } from "./013-stats.js";
 import { sql as instancesSql } from "./014-instances.js";
+import { sql as waitingByFnSql } from "./015-waiting-by-fn.js";
 
 /** One schema migration: applied once, in version order, inside the runner's transaction. */
 export interface Migration {
@@ -41,4 +42,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 12, name: "control", sql: controlSql },
   { version: 13, name: "stats", sql: statsSql },
   { version: 14, name: "instances", sql: instancesSql },
+  { version: 15, name: "waiting-by-fn", sql: waitingByFnSql },
 ];
