@@ -51,6 +51,20 @@ interface CandidateRow {
 /** A cap larger than any limit: excludes every row of a key another claimer holds. */
 const HELD_ELSEWHERE = 2_147_483_647;
 
+/**
+ * Contract: inputs $1 now and $2 an array of fns; their scheduled/retrying jobs with run_at <=
+ * now become queued (run_at kept). Rows locked by another transaction are skipped, never waited
+ * for. One range of jobs_waiting_fn_run_at_idx per fn: waiting jobs of other functions are
+ * never walked. (`claim_keyless`, migration 14, runs the same statement.)
+ */
+export const promoteSql = (
+  s: string,
+): string => `UPDATE ${s}.jobs SET state = 'queued', updated_at = $1
+        WHERE id IN (SELECT id FROM ${s}.jobs
+                      WHERE state IN ('scheduled', 'retrying') AND run_at <= $1
+                        AND fn = ANY($2::text[])
+                      FOR UPDATE SKIP LOCKED)`;
+
 /** Claim atomically; see the module notes. */
 export async function claim(db: PgDatabase, request: ClaimRequest): Promise<StoredJob[]> {
   const limit = Math.floor(request.limit);
@@ -70,18 +84,8 @@ export async function claim(db: PgDatabase, request: ClaimRequest): Promise<Stor
     // O(queued). Forbidding sorts for this transaction keeps the ordered index walk.
     await client.query("SET LOCAL enable_sort = off");
 
-    // Contract: inputs now and fns; scheduled/retrying jobs of the fns with run_at <= now
-    // become queued (run_at kept, so they sort by when they became due). Rows locked by another
-    // transaction are skipped, never waited for. Uses jobs_waiting_run_at_idx.
-    await exec(
-      client,
-      `UPDATE ${s}.jobs SET state = 'queued', updated_at = $1
-        WHERE id IN (SELECT id FROM ${s}.jobs
-                      WHERE state IN ('scheduled', 'retrying') AND run_at <= $1
-                        AND fn = ANY($2::text[])
-                      FOR UPDATE SKIP LOCKED)`,
-      [now, fns],
-    );
+    // Due scheduled/retrying jobs of the fns become queued (see promoteSql).
+    await exec(client, promoteSql(s), [now, fns]);
 
     // Per key: running count (keys whose lock we hold) or HELD_ELSEWHERE.
     const caps = new Map<string, number>();

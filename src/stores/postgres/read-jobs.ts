@@ -99,17 +99,20 @@ export async function listExpired(
 }
 
 /**
- * Contract: input fns; the earliest run_at of their scheduled/retrying jobs, or null. Walks
- * jobs_waiting_run_at_idx in run_at order and stops at the first job of one of the fns.
+ * Contract: input $1, an array of fns; the earliest run_at of their scheduled/retrying jobs
+ * (null when none). The first entry of each fn's range of jobs_waiting_fn_run_at_idx, so
+ * waiting jobs of other functions are never walked.
  */
+export const nextRunAtSql = (s: string): string => `SELECT min(w.run_at) AS run_at
+       FROM unnest($1::text[]) AS f(fn)
+       CROSS JOIN LATERAL (SELECT run_at FROM ${s}.jobs
+                            WHERE state IN ('scheduled', 'retrying') AND fn = f.fn
+                            ORDER BY run_at LIMIT 1) AS w`;
+
+/** The earliest run_at of the fns' scheduled/retrying jobs, or null (see `nextRunAtSql`). */
 export async function nextRunAt(db: PgDatabase, fns: readonly string[]): Promise<number | null> {
   if (fns.length === 0) return null;
-  const { rows } = await db.query<{ run_at: number }>(
-    `SELECT run_at FROM ${db.s}.jobs
-      WHERE state IN ('scheduled', 'retrying') AND fn = ANY($1::text[])
-      ORDER BY run_at LIMIT 1`,
-    [[...fns]],
-  );
+  const { rows } = await db.query<{ run_at: number | null }>(nextRunAtSql(db.s), [[...fns]]);
   return rows[0]?.run_at ?? null;
 }
 

@@ -53,6 +53,17 @@ interface TakeParams {
   now: number;
 }
 
+/**
+ * Contract: inputs updated_at (now), now and a JSON array of fns. Moves their scheduled/retrying
+ * jobs with run_at <= now to queued (run_at kept, so they sort by when they became due). Runs
+ * under the claim's write lock; one range of jobs_waiting_fn_run_at_idx per fn, so waiting
+ * jobs of other functions are never walked.
+ */
+export const PROMOTE_SQL = `UPDATE jobs INDEXED BY jobs_waiting_fn_run_at_idx
+        SET state = 'queued', updated_at = ?
+      WHERE state IN ('scheduled', 'retrying') AND run_at <= ?
+        AND fn IN (SELECT value FROM json_each(?))`;
+
 /** Prepare the claim statements once; the returned function claims atomically. */
 export function prepareClaim(db: Database.Database): (request: ClaimRequest) => StoredJob[] {
   const { promote, runningPerKey, candidates, take } = prepareStatements(db);
@@ -114,15 +125,7 @@ export function prepareClaim(db: Database.Database): (request: ClaimRequest) => 
 
 /** The four statements of the claim, prepared once (steps 1 to 4 of the module notes). */
 function prepareStatements(db: Database.Database) {
-  // Contract: inputs now and a JSON array of fns. Moves their scheduled/retrying jobs with
-  // run_at <= now to queued (run_at kept, so they sort by when they became due). Runs under the
-  // claim's write lock; uses jobs_waiting_run_at_idx.
-  const promote = db.prepare<[number, number, string]>(
-    `UPDATE jobs INDEXED BY jobs_waiting_run_at_idx
-        SET state = 'queued', updated_at = ?
-      WHERE state IN ('scheduled', 'retrying') AND run_at <= ?
-        AND fn IN (SELECT value FROM json_each(?))`,
-  );
+  const promote = db.prepare<[number, number, string]>(PROMOTE_SQL);
 
   // Contract: no input; returns [key, number of running jobs] per concurrency key (keys with
   // none running are absent). Covering scan of jobs_running_key_idx: cost is the running jobs

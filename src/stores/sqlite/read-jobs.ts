@@ -17,6 +17,17 @@ import { JOB_COLUMNS, type JobTuple, tupleToJob } from "./job-row.js";
 export const DEFAULT_LIST_LIMIT = 100;
 export const MAX_LIST_LIMIT = 10_000;
 
+/**
+ * Contract: input a JSON array of fns; the earliest run_at of their scheduled/retrying jobs
+ * (null when none). The first entry of each fn's range of jobs_waiting_fn_run_at_idx, so
+ * waiting jobs of other functions are never walked.
+ */
+export const NEXT_RUN_AT_SQL = `SELECT min(first) AS run_at FROM (
+       SELECT (SELECT run_at FROM jobs INDEXED BY jobs_waiting_fn_run_at_idx
+                WHERE state IN ('scheduled', 'retrying') AND fn = f.value
+                ORDER BY run_at LIMIT 1) AS first
+         FROM json_each(?) AS f)`;
+
 /** The read statements, prepared once per store. */
 export interface JobReads {
   get(jobId: string): StoredJob | null;
@@ -132,13 +143,7 @@ export function prepareReads(db: Database.Database): JobReads {
     )
     .raw();
 
-  // Contract: input a JSON array of fns; the earliest run_at of their scheduled/retrying jobs.
-  // Walks jobs_waiting_run_at_idx in run_at order and stops at the first job of one of the fns.
-  const earliest = db.prepare<[string], { run_at: number }>(
-    `SELECT run_at FROM jobs INDEXED BY jobs_waiting_run_at_idx
-      WHERE state IN ('scheduled', 'retrying') AND fn IN (SELECT value FROM json_each(?))
-      ORDER BY run_at LIMIT 1`,
-  );
+  const earliest = db.prepare<[string], { run_at: number | null }>(NEXT_RUN_AT_SQL);
 
   // `list` statements (see listSql), prepared on first use and cached per shape.
   const listStatements = new Map<string, Database.Statement<Record<string, unknown>, JobTuple>>();

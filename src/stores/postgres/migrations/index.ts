@@ -24,6 +24,7 @@ import { sql as statsSql } from "./012-stats.js";
 import { sql as instancesSql } from "./013-instances.js";
 import { sql as claimPathSql } from "./014-claim-path.js";
 import { sql as eventBatchesSql } from "./015-event-batches.js";
+import { sql as waitingByFnSql } from "./016-waiting-by-fn.js";
 
 /** One schema migration: applied once, in version order, inside the runner's transaction. */
 export interface PgMigration {
@@ -50,4 +51,5 @@ export const MIGRATIONS: readonly PgMigration[] = [
   { version: 13, name: "instances", sql: instancesSql },
   { version: 14, name: "claim-path", sql: claimPathSql },
   { version: 15, name: "event-batches", sql: eventBatchesSql },
+  { version: 16, name: "waiting-by-fn", sql: waitingByFnSql },
 ];

@@ -18,6 +18,7 @@ import { sql as controlSql } from "./012-control.js";
 import { sql as statsSql } from "./013-stats.js";
 import { sql as instancesSql } from "./014-instances.js";
 import { sql as eventBatchesSql } from "./015-event-batches.js";
+import { sql as waitingByFnSql } from "./016-waiting-by-fn.js";
 
 /** One schema migration: applied once, in version order, inside the runner's transaction. */
 export interface Migration {
@@ -43,4 +44,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 13, name: "stats", sql: statsSql },
   { version: 14, name: "instances", sql: instancesSql },
   { version: 15, name: "event-batches", sql: eventBatchesSql },
+  { version: 16, name: "waiting-by-fn", sql: waitingByFnSql },
 ];

@@ -1,0 +1,63 @@
+/**
+ * The PostgreSQL claim's promote step and `nextRunAt` read the waiting (scheduled, retrying)
+ * jobs of the requested functions only, with real statistics over a table where another
+ * function's due waiting jobs are the many (issue 14 item 4): `nextRunAt` takes the first entry
+ * of each fn's range of `jobs_waiting_fn_run_at_idx` (fn, run_at) instead of leaving the planner
+ * a choice between walking every function's waiting jobs in run_at order and sorting. Same
+ * index as the SQLite store (sqlite.waiting-plan.test.ts).
+ */
+import pg from "pg";
+import { afterEach, expect, it } from "vitest";
+import { promoteSql } from "../../src/stores/postgres/claim.js";
+import { openPostgresStores, type PostgresStores } from "../../src/stores/postgres/index.js";
+import { nextRunAtSql } from "../../src/stores/postgres/read-jobs.js";
+import { describePg, freshSchema, pgUrl } from "../helpers/postgres.js";
+
+const opened: PostgresStores[] = [];
+const clients: pg.Client[] = [];
+
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((stores) => stores.close()));
+  await Promise.all(clients.splice(0).map((client) => client.end()));
+});
+
+/** The SQL with its $n parameters replaced by literals (EXPLAIN of PostgreSQL 15 needs values). */
+function inline(sql: string, values: readonly string[]): string {
+  return sql.replace(/\$(\d+)/g, (_, n: string) => values[Number(n) - 1]!);
+}
+
+describePg("postgres waiting jobs by function", () => {
+  it("promotes and finds the next runAt through the fns' own ranges, with real statistics", async () => {
+    const schema = freshSchema();
+    const stores = await openPostgresStores({ url: pgUrl(), schema, poolSize: 2 });
+    opened.push(stores);
+    const client = new pg.Client({ connectionString: pgUrl() });
+    await client.connect();
+    clients.push(client);
+    const s = `"${schema}"`;
+    // 40,000 due scheduled jobs of "other" (its workers down), 20 of "a" and "b".
+    await client.query(
+      `INSERT INTO ${s}.jobs (fn, state, max_attempts, payload, run_at, created_at, updated_at)
+       SELECT CASE WHEN i <= 20 THEN 'a' WHEN i <= 40 THEN 'b' ELSE 'other' END,
+              'scheduled', 1, '{}', i, i, i
+         FROM generate_series(1, 40040) AS i`,
+    );
+    await client.query(`ANALYZE ${s}.jobs`);
+    const plan = async (sql: string): Promise<string> => {
+      const { rows } = await client.query<{ "QUERY PLAN": string }>(`EXPLAIN ${sql}`);
+      return rows.map((r) => r["QUERY PLAN"]).join("\n");
+    };
+    const fns = "'{a,b}'::text[]";
+    const promote = await plan(inline(promoteSql(s), ["1000000", fns]));
+    const next = await plan(inline(nextRunAtSql(s), [fns]));
+    // Promote: a range of the fns' own rows, through this index or jobs_fn_state_id_idx (the
+    // planner picks either); never the run_at order of every function's waiting jobs.
+    expect(promote).toMatch(/Index Scan using jobs_(waiting_fn_run_at|fn_state_id)_idx/);
+    // nextRunAt: the first entry of each fn's range.
+    expect(next).toMatch(/Index Only Scan using jobs_waiting_fn_run_at_idx/);
+    for (const text of [promote, next]) expect(text).not.toMatch(/Seq Scan on jobs/);
+    expect(await stores.jobs.nextRunAt(["b", "a"])).toBe(1);
+    expect(await stores.jobs.nextRunAt(["b"])).toBe(21);
+    expect(await stores.jobs.nextRunAt(["nobody"])).toBeNull();
+  });
+});
