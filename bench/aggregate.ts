@@ -160,6 +160,29 @@ function mergeWorkflow(all: readonly WorkflowResult[]): WorkflowResult {
   };
 }
 
+const CPU_NOTE = /^CPU (\d+) µs\/job$/;
+
+/**
+ * The rounds' notes, each once; the per-round `CPU N µs/job` notes become one, with every
+ * round's figure in round order.
+ */
+export function mergeNotes(perRound: readonly (readonly string[])[]): string[] {
+  const cpu: string[] = [];
+  const others = new Set<string>();
+  for (const notes of perRound) {
+    for (const note of notes) {
+      const match = CPU_NOTE.exec(note);
+      if (match) cpu.push(match[1]!);
+      else others.add(note);
+    }
+  }
+  const merged = [...others];
+  if (cpu.length > 0) {
+    merged.push(`CPU ${cpu.join(", ")} µs/job${cpu.length > 1 ? " (by round)" : ""}`);
+  }
+  return merged;
+}
+
 /** Null when the scenario was skipped or every round failed. */
 export function aggregate(runs: ScenarioRuns | undefined): Aggregated | null {
   if (runs === undefined || "skipped" in runs) return null;
@@ -170,7 +193,7 @@ export function aggregate(runs: ScenarioRuns | undefined): Aggregated | null {
     else failures.push(run.failure.error);
   }
   if (reports.length === 0) return null;
-  const notes = [...new Set(reports.flatMap((r) => r.notes))];
+  const notes = mergeNotes(reports.map((r) => r.notes));
   const report: ChildReport = {
     scenario: reports[0]!.scenario,
     result: mergeResults(reports.map((r) => r.result)),

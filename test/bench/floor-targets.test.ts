@@ -4,6 +4,7 @@
  * in transactions of 1,000). From the children's reports; no process is run here.
  */
 import { describe, expect, it } from "vitest";
+import { mergeNotes } from "../../bench/aggregate.js";
 import { parseBenchArgs, type BenchOptions } from "../../bench/args.js";
 import { buildRows, checkTargets, type Outcomes } from "../../bench/report.js";
 import type { ChildOutcome, ScenarioName } from "../../bench/types.js";
@@ -71,5 +72,18 @@ describe("bench: targets read against floor (b)", () => {
     );
     expect(byId.get("process-c10-vs-floor-b")?.status).toBe("n/a");
     expect(byId.get("enqueue-vs-floor")?.status).toBe("n/a");
+  });
+});
+
+describe("bench: notes over rounds", () => {
+  it("keeps each note once and puts every round's CPU figure in one note", () => {
+    expect(
+      mergeNotes([
+        ["CPU 61 µs/job", "final states: succeeded=20000"],
+        ["CPU 44 µs/job", "final states: succeeded=20000"],
+        ["CPU 43 µs/job"],
+      ]),
+    ).toEqual(["final states: succeeded=20000", "CPU 61, 44, 43 µs/job (by round)"]);
+    expect(mergeNotes([["CPU 7 µs/job"]])).toEqual(["CPU 7 µs/job"]);
   });
 });
