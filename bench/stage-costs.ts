@@ -137,6 +137,22 @@ export function stageTable(
   });
 }
 
+/** The profile in `file`; throws an Error naming the file and what was wrong with it. */
+export function loadProfile(file: string): CpuProfile {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`cannot read ${file}: ${reason} (give a .cpuprofile written by --cpu-prof)`);
+  }
+  const p = parsed as Partial<CpuProfile> | null;
+  if (!p || !Array.isArray(p.nodes) || !Array.isArray(p.samples)) {
+    throw new Error(`${file} is not a V8 CPU profile (no nodes and samples): give a .cpuprofile`);
+  }
+  return p as CpuProfile;
+}
+
 function main(): void {
   const { values, positionals } = parseArgs({
     options: { jobs: { type: "string" } },
@@ -149,7 +165,13 @@ function main(): void {
   }
   const sum = new Map<Stage, number>();
   for (const file of positionals) {
-    const profile = JSON.parse(fs.readFileSync(file, "utf8")) as CpuProfile;
+    let profile: CpuProfile;
+    try {
+      profile = loadProfile(file);
+    } catch (error) {
+      process.stderr.write(`bench/stage-costs: ${(error as Error).message}\n`);
+      process.exit(2);
+    }
     for (const [stage, us] of stageMicros(profile)) sum.set(stage, (sum.get(stage) ?? 0) + us);
   }
   const rows = stageTable(sum, jobs);

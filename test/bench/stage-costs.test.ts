@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sampleStage, stageMicros, stageTable } from "../../bench/stage-costs.js";
+import { loadProfile, sampleStage, stageMicros, stageTable } from "../../bench/stage-costs.js";
 
 const frame = (functionName: string, file: string) => ({
   functionName,
@@ -60,5 +60,12 @@ describe("bench stage costs from a CPU profile", () => {
       perJob: 40,
       share: null,
     });
+  });
+
+  it("refuses a missing file or one that is not a profile, naming it", () => {
+    expect(() => loadProfile("/nonexistent/x.cpuprofile")).toThrow(
+      /cannot read \/nonexistent\/x.cpuprofile/,
+    );
+    expect(() => loadProfile("package.json")).toThrow(/package.json is not a V8 CPU profile/);
   });
 });
