@@ -110,10 +110,11 @@ export class PostgresEventFeedStore implements EventFeedStore {
       const max = Math.max(0, Math.floor(limit));
       const events: StoredFeedRecord[] = [];
       const keep = (record: StoredFeedRecord) => matchesFeedFilter(record, filter);
-      let newest: number | null = null;
+      // The newest id of the first page's snapshot; undefined until a page was read.
+      let newest: number | null | undefined;
       for (let cursor = afterId, done = max === 0; !done;) {
         const page = await this.#page(cursor);
-        newest ??= page.newest;
+        if (newest === undefined) newest = page.newest;
         done = page.rows.length < PAGE;
         for (const row of page.rows) {
           if (
@@ -126,7 +127,8 @@ export class PostgresEventFeedStore implements EventFeedStore {
           cursor = Number(row.last_id);
         }
       }
-      if (newest === null) newest = (await this.#page(Number.MAX_SAFE_INTEGER)).newest;
+      // limit 0 reads no page: the newest id alone, for scannedTo.
+      if (newest === undefined) newest = (await this.#page(Number.MAX_SAFE_INTEGER)).newest;
       return { events, scannedTo: feedScannedTo(afterId, events, max, scanLimit, newest) };
     });
   }
