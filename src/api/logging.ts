@@ -11,12 +11,8 @@ import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes, routePath } from "hono/route";
 import { pino, type DestinationStream, type Logger as PinoLogger } from "pino";
 import pinoPretty from "pino-pretty";
+import type { LogLevel } from "./log-levels.js";
 import type { Metrics } from "./metrics.js";
-
-/** The log levels `--log-level` and `KAIROS_LOG_LEVEL` accept. */
-export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
-/** One of LOG_LEVELS. */
-export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Options of `createLogger`. */
 export interface LoggerOptions {

@@ -7,7 +7,6 @@
  */
 import path from "node:path";
 import { getConnInfo } from "@hono/node-server/conninfo";
-import type { Command } from "commander";
 import type { Logger as PinoLogger } from "pino";
 import { createApp, requireScope } from "../api/app.js";
 import { mountDashboard } from "../api/dashboard-static.js";
@@ -20,13 +19,6 @@ import { LocalClient } from "../client/local.js";
 import type { Kairos } from "../runtime/kairos.js";
 import type { ClientTarget } from "../runtime/client.js";
 import type { StoreChoice } from "./context.js";
-import { intFlag } from "./flags.js";
-
-/** Default address and port of `kairos server` and `kairos dev`. */
-export const DEFAULT_HOST = "127.0.0.1";
-export const DEFAULT_PORT = 7070;
-/** Default request body limit: 2 MiB (payloads are capped at 1 MiB by default). */
-export const DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 /** How to serve. */
 export interface ServeApiOptions {
@@ -58,22 +50,6 @@ export interface ServingApi {
    * accepting and open requests get `graceMs` to finish. The engine is the caller's to stop.
    */
   close(graceMs?: number): Promise<void>;
-}
-
-/** `--host` and `--port` as `kairos server` and `kairos dev` both take them. */
-export function addListenFlags(command: Command): Command {
-  return command
-    .option(
-      "--host <address>",
-      "address the API listens on (beyond the loopback, only with a token)",
-      DEFAULT_HOST,
-    )
-    .option(
-      "--port <n>",
-      "port of the API (0 picks a free one)",
-      intFlag("--port", 0, 65535),
-      DEFAULT_PORT,
-    );
 }
 
 /** The store's kind as `kairos_info` and whoami report it. */

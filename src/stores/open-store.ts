@@ -16,7 +16,6 @@ import type { LeaderLock } from "../ports/leader-lock.js";
 import type { TokenStore } from "../ports/token-store.js";
 import type { ControlStore } from "../ports/control-store.js";
 import type { EventFeedStore } from "../ports/event-feed-store.js";
-import { openPostgresStores, parsePostgresUrl } from "./postgres/index.js";
 import { openSqliteStores, parseSqliteUrl } from "./sqlite/index.js";
 
 /** The default store: an SQLite file under `.kairos/` in the working directory. */
@@ -75,6 +74,8 @@ export async function openStores(
       ...(options.leaderLeaseMs !== undefined ? { leaderLeaseMs: options.leaderLeaseMs } : {}),
     });
   }
+  // The PostgreSQL adapter (and pg) load only for a PostgreSQL URL.
+  const { openPostgresStores, parsePostgresUrl } = await import("./postgres/index.js");
   if (parsePostgresUrl(url) !== null) {
     return openPostgresStores({
       url,

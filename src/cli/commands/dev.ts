@@ -9,11 +9,11 @@ import { applyConfig, applyWarnings } from "../../config/apply.js";
 import { defineConfigFunctions } from "../../config/define-functions.js";
 import { formatDuration, formatPlan } from "../../core/reconcile/index.js";
 import type { ResolvedConfig } from "../../config/index.js";
-import { createLogger } from "../../api/logging.js";
 import type { Kairos } from "../../runtime/kairos.js";
 import { formatBackendChanges } from "../backend-plan.js";
 import { maybeLoadConfig, openEngine, type GlobalOptions, type StoreChoice } from "../context.js";
-import { addListenFlags, DEFAULT_MAX_BODY_BYTES, serveApi, type ServingApi } from "../serve-api.js";
+import { addListenFlags, DEFAULT_MAX_BODY_BYTES } from "../listen-flags.js";
+import type { ServingApi } from "../serve-api.js";
 import { watchEngine } from "../dev/watch.js";
 import { durationFlag, intFlag } from "../flags.js";
 import { watchWaitingJobs } from "../dev/waiting-jobs.js";
@@ -127,6 +127,11 @@ async function serveDevApi(
   version: string,
 ): Promise<ServingApi | null> {
   if (!opts.api) return null;
+  // The API server and its logger load here, not when the CLI starts.
+  const [{ createLogger }, { serveApi }] = await Promise.all([
+    import("../../api/logging.js"),
+    import("../serve-api.js"),
+  ]);
   try {
     const api = await serveApi(kairos, store, {
       host: opts.host,

@@ -7,14 +7,14 @@
  */
 import { Option, type Command } from "commander";
 import { defineConfigFunctions } from "../../config/define-functions.js";
-import { assertMayListen } from "../../api/listen.js";
-import { createLogger, engineLogger, LOG_LEVELS, type LogLevel } from "../../api/logging.js";
+import { LOG_LEVELS, type LogLevel } from "../../api/log-levels.js";
 import { formatDuration } from "../../core/reconcile/index.js";
 import { maybeLoadConfig, openEngine, type GlobalOptions } from "../context.js";
 import { forcedStopLine, onNextStopSignal, waitForStop } from "../dev/stop-signal.js";
 import { durationFlag, intFlag } from "../flags.js";
 import type { Io } from "../output.js";
-import { addListenFlags, DEFAULT_MAX_BODY_BYTES, serveApi, type ServingApi } from "../serve-api.js";
+import { addListenFlags, DEFAULT_MAX_BODY_BYTES } from "../listen-flags.js";
+import type { ServingApi } from "../serve-api.js";
 
 /** Flags of `kairos server`. */
 interface ServerFlags {
@@ -94,6 +94,12 @@ async function runServer(
   globals: GlobalOptions,
   version: string,
 ): Promise<void> {
+  // The API server, its logger and its routes load here, not when the CLI starts.
+  const [{ createLogger, engineLogger }, { assertMayListen }, { serveApi }] = await Promise.all([
+    import("../../api/logging.js"),
+    import("../../api/listen.js"),
+    import("../serve-api.js"),
+  ]);
   const config = await maybeLoadConfig(globals);
   const logger = createLogger({ level: opts.logLevel });
   const { kairos, store } = await openEngine(globals, config, io, {
