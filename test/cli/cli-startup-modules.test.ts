@@ -1,9 +1,9 @@
 /**
  * A CLI command loads only what it runs: starting the CLI (what `kairos --version`, `kairos jobs
  * list` and every other command pay before doing anything) loads neither the API server (hono,
- * the route contract, prom-client), nor the logger (pino), nor the PostgreSQL driver. Each is a
- * fraction of a second of start-up on a small machine; `kairos server`, `kairos dev` and a
- * PostgreSQL URL load them when they run.
+ * the route contract, prom-client), nor the logger (pino), nor the PostgreSQL driver, nor the
+ * cron describer (cronstrue). Each is a fraction of a second of start-up on a small machine;
+ * `kairos server`, `kairos dev`, a PostgreSQL URL and `kairos cron` load them when they run.
  */
 import { execFile } from "node:child_process";
 import fs from "node:fs";

@@ -3,7 +3,6 @@
  * `kairos cron "EXPR"`: explain an expression in words and list its next fire instants.
  */
 import type { Command } from "commander";
-import { explainCron } from "../../core/cron/explain.js";
 import { validateCron } from "../../core/cron/parse.js";
 import { nextFires } from "../../runtime/schedules-api.js";
 import { instantFlag, intFlag } from "../flags.js";
@@ -44,6 +43,8 @@ Examples:
             io.out(JSON.stringify({ expression, timezone: opts.tz, next: fires }));
             return;
           }
+          // cronstrue (a tenth of a second to load) only for the command that describes.
+          const { explainCron } = await import("../../core/cron/explain.js");
           io.out(`${expression}  (${opts.tz})`);
           io.out(explainCron(expression));
           io.out("");
