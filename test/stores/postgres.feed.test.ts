@@ -1,13 +1,16 @@
 /**
  * What only a PostgreSQL server with several connections can show about the event feed: ids
- * commit in id order under concurrent appenders (the advisory lock), and feed notifications
- * wake feed listeners without moving the job store's change token.
+ * commit in id order under concurrent appenders (the advisory lock, taken by the one-statement
+ * append before it draws ids), and feed notifications wake feed listeners without moving the
+ * job store's change token.
  */
+import pg from "pg";
 import { afterEach, expect, it } from "vitest";
 import { feedRecord } from "../../src/stores/conformance/event-feed-store.js";
 import { newJob, T0 } from "../../src/stores/conformance/job-store-fixtures.js";
 import { openPostgresStores, type PostgresStores } from "../../src/stores/postgres/index.js";
 import type { PostgresEventFeedStore } from "../../src/stores/postgres/feed.js";
+import { advisoryKey } from "../../src/stores/postgres/identifiers.js";
 import { waitFor } from "../helpers/async.js";
 import { describePg, freshSchema, pgUrl } from "../helpers/postgres.js";
 
@@ -77,6 +80,35 @@ describePg("postgres event feed", () => {
       expect((await skippedByTailingReader(false, 150)).length).toBeGreaterThan(0);
     },
   );
+
+  it("an append draws no id while another transaction holds the feed's append lock", async () => {
+    const schema = freshSchema();
+    const stores = await open(schema);
+    await stores.feed.appendEvents([feedRecord(1)]);
+    const holder = new pg.Client({ connectionString: pgUrl() });
+    await holder.connect();
+    const drawn = async () => {
+      const { rows } = await holder.query<{ n: string }>(
+        `SELECT last_value AS n FROM "${schema}".event_batches_ids`,
+      );
+      return Number(rows[0]?.n);
+    };
+    try {
+      await holder.query("BEGIN");
+      await holder.query("SELECT pg_advisory_xact_lock($1::bigint)", [
+        advisoryKey(schema, "event-feed"),
+      ]);
+      const before = await drawn();
+      const append = stores.feed.appendEvents([feedRecord(2), feedRecord(3)]);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Still waiting for the lock, and no id drawn yet (a draw before the lock would show).
+      expect(await drawn()).toBe(before);
+      await holder.query("COMMIT");
+      expect(await append).toBe(before + 2);
+    } finally {
+      await holder.end();
+    }
+  });
 
   it("wakes feed listeners of another instance without moving its job change token", async () => {
     const schema = freshSchema();

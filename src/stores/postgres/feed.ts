@@ -8,11 +8,13 @@
  * first and later skip the smaller one when it resumes "after" the larger. So every append
  * first takes `pg_advisory_xact_lock(advisoryKey(schema, "event-feed"))`: appends run one at a
  * time from lock to commit, ids are drawn under the lock, and the committed ids are always a
- * prefix of the drawn ones (gaps only from rolled-back appends). An append draws its batch's
- * ids in one step (`setval(seq, nextval(seq) + count - 1)`), inserts the batch row, then
- * `pg_notify(<channel>, 'feed:<lastId>')` in the same transaction (delivered only once the rows
+ * prefix of the drawn ones (gaps only from rolled-back appends). An append is ONE autocommit
+ * statement (one round trip, the lock held from its first step to its commit): it takes the
+ * lock, draws its batch's ids in one step (`setval(seq, nextval(seq) + count - 1)`), inserts
+ * the batch row, then `pg_notify(<channel>, 'feed:<lastId>')` (delivered only once the rows
  * are visible); `notifications.ts` routes `feed:` payloads to the feed's subscribers without
- * moving the job store's change token.
+ * moving the job store's change token. A transaction-level advisory lock is released only
+ * after the commit is durable and visible, as for an explicit transaction.
  *
  * Reads page through the batches by `last_id` from `afterId` on, each page with the newest id
  * of the same snapshot (for `scannedTo`); the filter is applied to the decoded events (core/feed
@@ -66,29 +68,37 @@ export class PostgresEventFeedStore implements EventFeedStore {
   async appendEvents(records: readonly FeedRecord[]): Promise<number> {
     if (records.length === 0) return 0;
     const { s } = this.#db;
-    const lastId = await this.#run("appendEvents", () =>
-      this.#db.transaction(async (client) => {
-        // Contract: input the schema's feed key; appends of this schema commit one at a time.
-        if (this.lockAppends)
-          await exec(client, "SELECT pg_advisory_xact_lock($1::bigint)", [this.#lockKey]);
-        // Contract: input (count, oldest at, events text, channel); draws `count` consecutive
-        // ids (only appends draw them, one at a time under the lock), inserts the batch, and
-        // wakes the schema's listeners at commit; returns the last id.
-        const { rows } = await exec<{ last: string }>(
-          client,
-          `WITH ids AS (
-             SELECT setval('${s}.event_batches_ids',
-                           nextval('${s}.event_batches_ids') + $1::bigint - 1) AS last),
-           added AS (
-             INSERT INTO ${s}.event_batches (last_id, first_id, at_min, events)
-             SELECT last, last - $1::bigint + 1, $2::bigint, $3::text FROM ids
-             RETURNING last_id)
-           SELECT last_id AS last, pg_notify($4, 'feed:' || last_id) FROM added`,
-          [records.length, oldestAt(records), encodeFeedBatch(records), this.#db.channel],
-        );
-        return Number(rows[0]?.last ?? 0);
-      }),
-    );
+    // Contract: input (count, oldest at, events text, channel, the schema's feed key); ONE
+    // autocommit statement: takes the feed's append lock (held to the statement's commit, so
+    // appends of this schema commit one at a time), then draws `count` consecutive ids (only
+    // appends draw them, one at a time under the lock), inserts the batch, and wakes the
+    // schema's listeners at commit; returns the last id. The lock is taken before the ids are
+    // drawn: `ids` reads the row `lock` produces (both MATERIALIZED, so neither is inlined).
+    const lock = this.lockAppends
+      ? "SELECT pg_advisory_xact_lock($5::bigint) IS NULL AS locked"
+      : "SELECT $5::bigint IS NULL AS locked";
+    const lastId = await this.#run("appendEvents", async () => {
+      const { rows } = await this.#db.query<{ last: string }>(
+        `WITH lock AS MATERIALIZED (${lock}),
+         ids AS MATERIALIZED (
+           SELECT setval('${s}.event_batches_ids',
+                         nextval('${s}.event_batches_ids') + $1::bigint - 1) AS last
+             FROM lock),
+         added AS (
+           INSERT INTO ${s}.event_batches (last_id, first_id, at_min, events)
+           SELECT last, last - $1::bigint + 1, $2::bigint, $3::text FROM ids
+           RETURNING last_id)
+         SELECT last_id AS last, pg_notify($4, 'feed:' || last_id) FROM added`,
+        [
+          records.length,
+          oldestAt(records),
+          encodeFeedBatch(records),
+          this.#db.channel,
+          this.#lockKey,
+        ],
+      );
+      return Number(rows[0]?.last ?? 0);
+    });
     for (const listener of [...this.#local]) {
       try {
         listener();
