@@ -4,7 +4,8 @@
  * scenario on a fresh SQLite file in the temp dir the parent created:
  *
  * - enqueue:       N no-op jobs with `enqueueMany` in batches of 1,000 (no worker running);
- *                  timed from the first call to the last resolved promise.
+ *                  timed from the first call to the last resolved promise; the process's CPU
+ *                  per job over the same span is noted.
  * - process-cXX:   N no-op jobs pre-enqueued (untimed), then timed from `start({ concurrency })`
  *                  until the N-th `job:succeeded` event.
  * - process-c10-retained: as process-c10, with `retainedJobs` finished jobs (1,000,000 by
@@ -124,9 +125,14 @@ async function enqueueThroughput(dir: string, jobs: number): Promise<Ran> {
   for (let i = 0; i < jobs; i += ENQUEUE_BATCH) {
     batches.push(payloads(i, Math.min(ENQUEUE_BATCH, jobs - i)));
   }
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   for (const batch of batches) await kairos.enqueueMany("noop", batch);
   const elapsedMs = performance.now() - t0;
+  // Process CPU (user + system, every thread: JIT, GC) per job: steadier than jobs/s on a
+  // shared machine.
+  const cpu = process.cpuUsage(cpu0);
+  const cpuUsPerJob = (cpu.user + cpu.system) / jobs;
   await kairos.stop({ drainMs: 10_000 });
   const result: ThroughputResult = {
     kind: "throughput",
@@ -134,7 +140,7 @@ async function enqueueThroughput(dir: string, jobs: number): Promise<Ran> {
     elapsedMs,
     jobsPerSec: perSecond(jobs, elapsedMs),
   };
-  return { result, notes: [stateCounts(dir)] };
+  return { result, notes: [`CPU ${cpuUsPerJob.toFixed(0)} µs/job`, stateCounts(dir)] };
 }
 
 /**

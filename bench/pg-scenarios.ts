@@ -101,9 +101,12 @@ function batches(jobs: number): unknown[][] {
 
 async function enqueueThroughput(producer: Producer, jobs: number): Promise<Ran> {
   const all = batches(jobs);
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   for (const batch of all) await producer.enqueueBatch(batch);
   const elapsedMs = performance.now() - t0;
+  // The producer process's CPU (user + system) per job over the timed span.
+  const cpu = process.cpuUsage(cpu0);
   const result: PgThroughputResult = {
     kind: "throughput",
     jobs,
@@ -112,7 +115,7 @@ async function enqueueThroughput(producer: Producer, jobs: number): Promise<Ran>
     confirmMs: null,
     workers: [],
   };
-  return { result, notes: [] };
+  return { result, notes: [`producer CPU ${((cpu.user + cpu.system) / jobs).toFixed(0)} µs/job`] };
 }
 
 /** Poll the database until no job is left; returns when it saw none. */

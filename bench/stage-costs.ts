@@ -7,8 +7,16 @@
  * profile's sampling interval / jobs, in µs per job: set-up and idle are shown but not counted
  * in the per-job total.
  *
- * Usage: `npx tsx bench/stage-costs.ts --jobs N PROFILE.cpuprofile [...]` (several profiles,
- * e.g. the worker processes of one PostgreSQL scenario, are summed).
+ * With `--stages enqueue` a profile of the `enqueue` scenario is read with the enqueue path's
+ * stages instead (`ENQUEUE_STAGES`): validate & build (the jobs API, the job factory, payload
+ * JSON), store (the store's enqueue JS and, on SQLite, its statements: the INSERTs, their index
+ * writes, the commit), job view, events (the `job:queued` events, their feed rows and the
+ * feed's own SQL), driver (pg), GC. SQLite's statements are not a stage of their own: in a
+ * profile started with the process (`--cpu-prof`) V8 shows no frame for better-sqlite3's native
+ * calls, so their time is the self time of the JS function that ran them.
+ *
+ * Usage: `npx tsx bench/stage-costs.ts [--stages worker|enqueue] --jobs N PROFILE.cpuprofile
+ * [...]` (several profiles, e.g. the worker processes of one PostgreSQL scenario, are summed).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -27,7 +35,22 @@ export const STAGES = [
   "set-up",
   "idle",
 ] as const;
-export type Stage = (typeof STAGES)[number];
+/** The stages of an enqueue profile (`--stages enqueue`), in report order. */
+export const ENQUEUE_STAGES = [
+  "validate & build",
+  "store",
+  "job view",
+  "events",
+  "driver",
+  "gc",
+  "other",
+  "set-up",
+  "idle",
+] as const;
+export type Stage = (typeof STAGES)[number] | (typeof ENQUEUE_STAGES)[number];
+
+/** Which stages a profile is read with: a worker's (`STAGES`) or an enqueue's. */
+export type StageSet = "worker" | "enqueue";
 
 /** Stages that are not per-job work of the worker (shown, not summed). */
 const NOT_PER_JOB: ReadonlySet<Stage> = new Set(["set-up", "idle"]);
@@ -65,19 +88,62 @@ export function frameStage(frame: ProfileFrame): Stage | null {
   if (frame.functionName === "(idle)") return "idle";
   if (frame.url.includes("/node_modules/pg") || frame.url.includes("/node_modules/better-sqlite3"))
     return frame.url.includes("better-sqlite3") ? null : "driver";
-  if (frame.url.startsWith("node:internal/modules") || SETUP_FUNCTIONS.test(frame.functionName))
-    return "set-up";
-  if (frame.url.includes("/node_modules/tsx/") || frame.url.includes("/node_modules/esbuild/"))
-    return "set-up";
+  if (isModuleLoading(frame)) return "set-up";
   const base = path.basename(frame.url.split("?")[0] ?? "");
   for (const [stage, files] of FILE_STAGES) if (files.includes(base)) return stage;
   return null;
 }
 
-/** The stage of a sample: its innermost frame with a stage, else "other". */
-export function sampleStage(stackLeafFirst: readonly ProfileFrame[]): Stage {
+/** Module loading and compiling (node's loaders, tsx, esbuild): set-up in either stage set. */
+function isModuleLoading(frame: ProfileFrame): boolean {
+  return (
+    frame.url.startsWith("node:internal/modules") ||
+    SETUP_FUNCTIONS.test(frame.functionName) ||
+    frame.url.includes("/node_modules/tsx/") ||
+    frame.url.includes("/node_modules/esbuild/")
+  );
+}
+
+/** Files of each enqueue stage, by base name; the first stage whose list holds it wins. */
+const ENQUEUE_FILE_STAGES: readonly (readonly [Stage, readonly string[]])[] = [
+  ["set-up", ["kairos-scenarios.ts", "pg-scenarios.ts", "pg-kairos.ts", "child.ts", "pg-child.ts"]],
+  ["set-up", ["open.ts", "migrate.ts", "open-stores.ts", "connect.ts"]],
+  ["events", FILE_STAGES.find(([stage]) => stage === "events")?.[1] ?? []],
+  ["job view", ["job-view.ts"]],
+  [
+    "validate & build",
+    ["jobs-api.ts", "job-factory.ts", "payload.ts", "policy.ts", "origin.ts", "kairos.ts"],
+  ],
+  [
+    "store",
+    ["enqueue.ts", "group-commit.ts", "sqlite-job-store.ts", "postgres-job-store.ts", "job-row.ts"],
+  ],
+];
+
+/** The stage of one frame under the enqueue stages, or null when the frame alone does not decide. */
+export function enqueueFrameStage(frame: ProfileFrame): Stage | null {
+  if (frame.functionName === "(garbage collector)") return "gc";
+  if (frame.functionName === "(idle)") return "idle";
+  if (frame.url.includes("/node_modules/pg")) return "driver";
+  if (isModuleLoading(frame)) return "set-up";
+  const base = path.basename(frame.url.split("?")[0] ?? "");
+  for (const [stage, files] of ENQUEUE_FILE_STAGES) if (files.includes(base)) return stage;
+  return null;
+}
+
+/**
+ * The stage of a sample: its innermost frame with a stage, else "other". Under the enqueue
+ * stages, better-sqlite3 (its JS and native frames) belongs to its caller's stage, like a pg
+ * driver frame under the worker's: a statement run by the event feed is events, one run by
+ * the store's enqueue is store, one run while opening the store (migrations) is set-up.
+ */
+export function sampleStage(
+  stackLeafFirst: readonly ProfileFrame[],
+  stages: StageSet = "worker",
+): Stage {
+  const stageOf = stages === "worker" ? frameStage : enqueueFrameStage;
   for (const frame of stackLeafFirst) {
-    const stage = frameStage(frame);
+    const stage = stageOf(frame);
     if (stage !== null) return stage;
   }
   return "other";
@@ -95,7 +161,7 @@ interface CpuProfile {
 }
 
 /** Microseconds per stage in one profile. */
-export function stageMicros(profile: CpuProfile): Map<Stage, number> {
+export function stageMicros(profile: CpuProfile, stages: StageSet = "worker"): Map<Stage, number> {
   const parent = new Map<number, number>();
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   for (const node of profile.nodes)
@@ -109,7 +175,7 @@ export function stageMicros(profile: CpuProfile): Map<Stage, number> {
       const node = byId.get(at);
       if (node) stack.push(node.callFrame);
     }
-    const stage = sampleStage(stack);
+    const stage = sampleStage(stack, stages);
     stageOfNode.set(id, stage);
     return stage;
   };
@@ -126,12 +192,13 @@ export function stageMicros(profile: CpuProfile): Map<Stage, number> {
 export function stageTable(
   micros: ReadonlyMap<Stage, number>,
   jobs: number,
+  stages: StageSet = "worker",
 ): { stage: Stage; perJob: number; share: number | null }[] {
-  const total = STAGES.filter((s) => !NOT_PER_JOB.has(s)).reduce(
-    (sum, s) => sum + (micros.get(s) ?? 0),
-    0,
-  );
-  return STAGES.map((stage) => {
+  const order: readonly Stage[] = stages === "worker" ? STAGES : ENQUEUE_STAGES;
+  const total = order
+    .filter((s) => !NOT_PER_JOB.has(s))
+    .reduce((sum, s) => sum + (micros.get(s) ?? 0), 0);
+  return order.map((stage) => {
     const us = micros.get(stage) ?? 0;
     return { stage, perJob: us / jobs, share: NOT_PER_JOB.has(stage) ? null : us / total };
   });
@@ -155,12 +222,20 @@ export function loadProfile(file: string): CpuProfile {
 
 function main(): void {
   const { values, positionals } = parseArgs({
-    options: { jobs: { type: "string" } },
+    options: { jobs: { type: "string" }, stages: { type: "string", default: "worker" } },
     allowPositionals: true,
   });
   const jobs = Number(values.jobs);
-  if (!Number.isInteger(jobs) || jobs <= 0 || positionals.length === 0) {
-    process.stderr.write("usage: npx tsx bench/stage-costs.ts --jobs N PROFILE.cpuprofile [...]\n");
+  const stages = values.stages;
+  if (
+    !Number.isInteger(jobs) ||
+    jobs <= 0 ||
+    positionals.length === 0 ||
+    (stages !== "worker" && stages !== "enqueue")
+  ) {
+    process.stderr.write(
+      "usage: npx tsx bench/stage-costs.ts [--stages worker|enqueue] --jobs N PROFILE.cpuprofile [...]\n",
+    );
     process.exit(2);
   }
   const sum = new Map<Stage, number>();
@@ -172,9 +247,11 @@ function main(): void {
       process.stderr.write(`bench/stage-costs: ${(error as Error).message}\n`);
       process.exit(2);
     }
-    for (const [stage, us] of stageMicros(profile)) sum.set(stage, (sum.get(stage) ?? 0) + us);
+    for (const [stage, us] of stageMicros(profile, stages)) {
+      sum.set(stage, (sum.get(stage) ?? 0) + us);
+    }
   }
-  const rows = stageTable(sum, jobs);
+  const rows = stageTable(sum, jobs, stages);
   let perJobTotal = 0;
   process.stdout.write("| stage | µs per job | share |\n| --- | --: | --: |\n");
   for (const row of rows) {

@@ -8,7 +8,7 @@ import { StoreError } from "../core/errors.js";
 import { API_ORIGIN, isOriginKind, type JobOrigin } from "../core/jobs/origin.js";
 import { isJobState } from "../core/jobs/states.js";
 import type { BackoffPolicy } from "../core/retry/backoff.js";
-import type { ClaimedJob, JobErrorInfo, StoredJob } from "../ports/job-store.js";
+import type { ClaimedJob, JobErrorInfo, NewJob, StoredJob } from "../ports/job-store.js";
 
 /** A `jobs` row as either driver returns it. */
 export interface JobRow {
@@ -83,6 +83,51 @@ export function rowToJob(row: JobRow): StoredJob {
     backoff: row.backoff === null ? null : parseBackoff(row.id, row.backoff),
     timeoutMs: row.timeout_ms,
     origin: toOrigin(row.id, row.origin_kind, row.origin_id, row.origin_key),
+  };
+}
+
+/**
+ * The StoredJob a reader gets for the row an enqueue just inserted with id `id`: `job` as
+ * given, `state` (scheduled or queued), attempt 0, no lease, progress, result or error,
+ * created and updated at `now`; the backoff and origin mapped exactly as `rowToJob` maps the
+ * stored columns (`backoffText` is the text written to the row, `origin` the checked origin).
+ * Lets an adapter skip reading the row back (SQLite: no RETURNING; PostgreSQL: RETURNING only
+ * the id).
+ */
+export function insertedJob(
+  id: number,
+  job: NewJob,
+  state: "scheduled" | "queued",
+  origin: JobOrigin,
+  backoffText: string,
+  now: number,
+): StoredJob {
+  return {
+    id: String(id),
+    fn: job.fn,
+    state,
+    attempt: 0,
+    maxAttempts: job.maxAttempts,
+    payloadJson: job.payloadJson,
+    resultJson: null,
+    error: null,
+    progress: null,
+    priority: job.priority,
+    runAt: job.runAt,
+    idempotencyKey: job.idempotencyKey,
+    concurrencyKey: job.concurrencyKey,
+    concurrencyLimit: job.concurrencyLimit,
+    createdAt: now,
+    updatedAt: now,
+    startedAt: null,
+    finishedAt: null,
+    leaseOwner: null,
+    leaseExpiresAt: null,
+    leaseToken: null,
+    cancelRequestedAt: null,
+    backoff: parseBackoff(id, backoffText),
+    timeoutMs: job.timeoutMs,
+    origin: toOrigin(id, origin.kind, origin.id, origin.key),
   };
 }
 

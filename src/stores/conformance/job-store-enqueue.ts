@@ -97,6 +97,43 @@ export function defineEnqueueTests(ctx: SuiteContext): void {
       expect(ids(listed).reverse()).toEqual(outcomes.map((o) => o.job.id));
     });
 
+    it("returns, for every job of a large mixed batch, the job a read returns, in batch order", async () => {
+      const store = ctx.store();
+      const held = await enqueueOne(store, { idempotencyKey: "held", payloadJson: '{"h":1}' });
+      // 1,234 jobs: new ones in runs of many sizes, cut by keyed jobs (a key held before the
+      // batch, a key first used in the batch and then repeated), bounded jobs of a function
+      // first counted mid-batch, jobs due later, and other origins.
+      const batch = Array.from({ length: 1_234 }, (_, i) => {
+        const payloadJson = `{"i":${i}}`;
+        if (i === 7) return newJob({ idempotencyKey: "held", payloadJson: '{"h":1}' });
+        if (i === 150) return newJob({ idempotencyKey: "fresh", payloadJson: '{"f":1}' });
+        if (i === 1_111) return newJob({ idempotencyKey: "fresh", payloadJson: '{"f":1}' });
+        if (i >= 300 && i < 305) return newJob({ fn: "bounded", maxPending: 10, payloadJson });
+        if (i % 97 === 0) {
+          return newJob({ payloadJson, origin: { kind: "schedule", id: "s1", key: `k${i}` } });
+        }
+        return newJob({ payloadJson, runAt: i % 3 === 0 ? T0 + 1_000 : T0, priority: i % 5 });
+      });
+      const outcomes = await store.enqueue(batch, T0);
+      expect(outcomes).toHaveLength(batch.length);
+      expect(outcomes[7]).toEqual({ job: held, created: false });
+      expect(outcomes[1_111]?.created).toBe(false);
+      expect(outcomes[1_111]?.job).toEqual(outcomes[150]?.job);
+      const created = outcomes.filter((o, i) => o.created && i !== 150);
+      expect(created).toHaveLength(batch.length - 3);
+      // Ids ascend in batch order, and each returned job is the stored one, field for field.
+      const createdIds = outcomes.filter((o) => o.created).map((o) => Number(o.job.id));
+      expect(createdIds).toEqual([...createdIds].sort((a, b) => a - b));
+      for (const [i, outcome] of outcomes.entries()) {
+        expect(outcome.job.payloadJson).toBe(batch[i]!.payloadJson);
+        if (i % 50 === 0 || i === 150 || (i >= 295 && i < 310)) {
+          expect(await store.get(outcome.job.id)).toEqual(outcome.job);
+        }
+      }
+      expect(outcomes[3]?.job.state).toBe("scheduled");
+      expect(outcomes[97]?.job.origin).toEqual({ kind: "schedule", id: "s1", key: "k97" });
+    });
+
     describe("idempotency key", () => {
       it("returns the existing job, created false, for the same fn and payload", async () => {
         const store = ctx.store();
