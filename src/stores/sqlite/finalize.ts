@@ -119,6 +119,9 @@ export function prepareFinalize(
   return (requests, now) => (requests.length === 0 ? [] : batch.immediate(requests, now));
 }
 
+/** The most result text one batched run carries (UTF-16 units), past its first result. */
+const MAX_RUN_RESULT_CHARS = 1 << 20;
+
 /**
  * Apply a batch in order: each run of requests the batched statements can take (at least
  * MIN_BATCHED_RUN long) with them, every other request, and every run they did not apply
@@ -147,7 +150,9 @@ function applyInRuns(
 /**
  * The `[id, token, result]` triples of the longest run of requests from `start` that the
  * batched statements can take (stores/sqlite/finalize-batch): consecutive, each batchable, job
- * ids distinct. Empty when the request at `start` is not batchable.
+ * ids distinct, results at most MAX_RUN_RESULT_CHARS together (the run's JSON is one more copy
+ * of them) unless the first alone is larger. Empty when the request at `start` is not
+ * batchable.
  */
 function batchableRun(
   requests: readonly FinalizeRequest[],
@@ -155,11 +160,14 @@ function batchableRun(
 ): [number, string, string][] {
   const run: [number, string, string][] = [];
   const ids = new Set<number>();
+  let chars = 0;
   for (let i = start; i < requests.length; i++) {
     const request = requests[i]!;
     const result = batchableResult(request);
     const id = result === null ? null : parseJobId(request.jobId);
     if (result === null || id === null || ids.has(id)) break;
+    chars += result.length;
+    if (chars > MAX_RUN_RESULT_CHARS && run.length > 0) break;
     ids.add(id);
     run.push([id, request.leaseToken, result]);
   }
