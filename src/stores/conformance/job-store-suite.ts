@@ -31,6 +31,7 @@ import { defineClaimTests } from "./job-store-claim.js";
 import { defineClaimJobTests } from "./job-store-claim-job.js";
 import { defineEnqueueTests } from "./job-store-enqueue.js";
 import type { SuiteContext } from "./job-store-fixtures.js";
+import { defineFinalizeBatchTests } from "./job-store-finalize-batch.js";
 import { defineFinalizeTests } from "./job-store-finalize.js";
 import { defineLeaseTests } from "./job-store-leases.js";
 import { defineLiveCountTests } from "./job-store-live-counts.js";
@@ -79,6 +80,7 @@ export function defineJobStoreConformance(
     defineClaimTests(ctx);
     defineClaimJobTests(ctx);
     defineFinalizeTests(ctx);
+    defineFinalizeBatchTests(ctx, probe);
     defineLeaseTests(ctx);
     defineCancelTests(ctx);
     defineQueryTests(ctx);

@@ -6,7 +6,10 @@
  * and clears the lease, so the first finalization under a token wins and any later one (a
  * duplicate, or a worker whose lease expired and was reclaimed) changes nothing. A batch runs
  * in one `BEGIN IMMEDIATE` transaction, one UPDATE per job; each finds its row by rowid
- * (`NOT INDEXED`: never through a state index).
+ * (`NOT INDEXED`: never through a state index). Runs of consecutive api successes (distinct
+ * jobs, at least MIN_BATCHED_RUN) are written with two statements for the whole run instead
+ * (stores/sqlite/finalize-batch), under a savepoint that keeps them only when every request of
+ * the run applied; otherwise the run goes one request at a time, as described here.
  *
  * Completion hooks: the two terminal statements (succeed, finish) return the job's origin
  * (`RETURNING origin_kind, origin_id, origin_key`, raw); for a job whose kind is not `api` the
@@ -31,6 +34,7 @@ import type { FinalizeRequest } from "../../ports/job-store.js";
 import { toOrigin } from "../job-row.js";
 import { parseJobId } from "./arguments.js";
 import type { CompletionHooks, FinishedJob } from "./completion-hooks.js";
+import { batchableResult, MIN_BATCHED_RUN, prepareSucceedApiRun } from "./finalize-batch.js";
 import { errorToJson } from "./job-row.js";
 
 /** The origin columns a terminal UPDATE returns (raw mode). */
@@ -107,11 +111,67 @@ export function prepareFinalize(
     }
   };
 
+  const succeedApiRun = prepareSucceedApiRun(db);
   const batch = db.transaction((requests: readonly FinalizeRequest[], now: number) =>
-    requests.map((request) => apply(request, now)),
+    applyInRuns(requests, now, apply, succeedApiRun),
   );
 
   return (requests, now) => (requests.length === 0 ? [] : batch.immediate(requests, now));
+}
+
+/** The most result text one batched run carries (UTF-16 units), past its first result. */
+const MAX_RUN_RESULT_CHARS = 1 << 20;
+
+/**
+ * Apply a batch in order: each run of requests the batched statements can take (at least
+ * MIN_BATCHED_RUN long) with them, every other request, and every run they did not apply
+ * whole, one request at a time with `apply`. One boolean per request, in order.
+ */
+function applyInRuns(
+  requests: readonly FinalizeRequest[],
+  now: number,
+  apply: (request: FinalizeRequest, now: number) => boolean,
+  succeedApiRun: ReturnType<typeof prepareSucceedApiRun>,
+): boolean[] {
+  const applied: boolean[] = [];
+  for (let start = 0; start < requests.length;) {
+    const run = batchableRun(requests, start);
+    const end = start + Math.max(1, run.length);
+    if (run.length >= MIN_BATCHED_RUN && succeedApiRun(run, now)) {
+      for (let i = start; i < end; i++) applied.push(true);
+    } else {
+      for (let i = start; i < end; i++) applied.push(apply(requests[i]!, now));
+    }
+    start = end;
+  }
+  return applied;
+}
+
+/**
+ * The `[id, token, result]` triples of the longest run of requests from `start` that the
+ * batched statements can take (stores/sqlite/finalize-batch): consecutive, each batchable, job
+ * ids distinct, results at most MAX_RUN_RESULT_CHARS together (the run's JSON is one more copy
+ * of them) unless the first alone is larger. Empty when the request at `start` is not
+ * batchable.
+ */
+function batchableRun(
+  requests: readonly FinalizeRequest[],
+  start: number,
+): [number, string, string][] {
+  const run: [number, string, string][] = [];
+  const ids = new Set<number>();
+  let chars = 0;
+  for (let i = start; i < requests.length; i++) {
+    const request = requests[i]!;
+    const result = batchableResult(request);
+    const id = result === null ? null : parseJobId(request.jobId);
+    if (result === null || id === null || ids.has(id)) break;
+    chars += result.length;
+    if (chars > MAX_RUN_RESULT_CHARS && run.length > 0) break;
+    ids.add(id);
+    run.push([id, request.leaseToken, result]);
+  }
+  return run;
 }
 
 /** The terminal statements (succeed, finish): they return the job's origin for its hook. */
