@@ -20,6 +20,13 @@
  *   while the job is still the schedule's last job (an older job finishing late does not
  *   overwrite a newer status), and a `completed` history entry (slot = the origin's key) if
  *   the schedule still exists (a finished job of a deleted schedule finishes normally).
+ * - Pre-fired jobs: a slot's job stored `scheduled` with `runAt > now` (the scheduler wrote an
+ *   `allow_all` slot ahead) is not yet fired for the user. A pause (`setEnabled` false), an
+ *   `update_schedule` and a `delete_schedule` cancel such jobs of the schedule in their own
+ *   transaction; pause and update record a `prefire_cancelled` entry per job (reason `paused`
+ *   or `updated`), move the cursor back to the earliest cancelled slot (due at that job's
+ *   `runAt`) and take the cancelled fires off `runCount`. `fireSlot(s)` refuses (`stale`) a
+ *   request whose job is due after its `now` while the schedule is paused.
  * - Retention (`deleteScheduleHistory`) never deletes a schedule's newest `keepLatest` entries,
  *   however old, so every schedule still shows its recent history. Each call is one short
  *   transaction that examines at most `limit` old entries, found through an index, and says
@@ -146,7 +153,10 @@ export interface ScheduleStore {
    */
   applyPlan(changes: readonly PlanChange[], now: number): Promise<void>;
 
-  /** Pause or resume; recorded in history. Returns the updated schedule, or null if unknown. */
+  /**
+   * Pause or resume; recorded in history. Returns the updated schedule, or null if unknown. A
+   * pause cancels the schedule's pre-fired jobs in the same transaction (see the rule above).
+   */
   setEnabled(
     name: string,
     enabled: boolean,
@@ -155,11 +165,18 @@ export interface ScheduleStore {
     cursor?: ScheduleRuntimeInit,
   ): Promise<StoredSchedule | null>;
 
-  /** Enabled schedules with `nextDueAt <= now`, earliest first, at most `limit` (index-driven). */
-  dueSchedules(now: number, limit: number): Promise<StoredSchedule[]>;
+  /**
+   * Enabled schedules with `nextDueAt <= now`, and `allow_all` ones with `nextDueAt <= now +
+   * leadMs` (the scheduler pre-fires those; omitted or 0: none), earliest first, at most
+   * `limit` (index-driven). ValidationError for a lead that is not an integer >= 0.
+   */
+  dueSchedules(now: number, limit: number, leadMs?: number): Promise<StoredSchedule[]>;
 
-  /** The earliest `nextDueAt` among enabled schedules, or null. */
-  nextDueAt(): Promise<number | null>;
+  /**
+   * When the scheduler must next act: the earliest `nextDueAt` among enabled schedules, less
+   * `leadMs` for an `allow_all` one (omitted or 0: the earliest `nextDueAt`), or null.
+   */
+  nextDueAt(leadMs?: number): Promise<number | null>;
 
   /** Enabled schedules that have buffered slots (checked when their active jobs end). */
   schedulesWithBufferedSlots(limit: number): Promise<StoredSchedule[]>;

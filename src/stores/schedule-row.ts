@@ -152,6 +152,7 @@ const HISTORY_KIND: Record<HistoryKind, true> = {
   warning: true,
   paused: true,
   resumed: true,
+  prefire_cancelled: true,
 };
 
 function isMember<K extends string>(set: Record<K, true>, value: string): value is K {

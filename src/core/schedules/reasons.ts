@@ -24,6 +24,7 @@ export const HISTORY_KINDS = [
   "warning",
   "paused",
   "resumed",
+  "prefire_cancelled",
 ] as const;
 /** One of HISTORY_KINDS. */
 export type HistoryKind = (typeof HISTORY_KINDS)[number];
@@ -44,6 +45,14 @@ export const CANCEL_REASONS = ["cancel_other", "terminate_other"] as const;
 export type CancelReason = (typeof CANCEL_REASONS)[number];
 
 /**
+ * Why a pre-fired job (an `allow_all` slot written ahead, not yet due) was cancelled: the
+ * schedule was paused, or updated (its slot is then fired again under the new definition).
+ */
+export const PREFIRE_CANCEL_REASONS = ["paused", "updated"] as const;
+/** One of PREFIRE_CANCEL_REASONS; the reason of a `prefire_cancelled` entry. */
+export type PrefireCancelReason = (typeof PREFIRE_CANCEL_REASONS)[number];
+
+/**
  * Every reason the engine writes in a history entry, by kind:
  * - `missed`: a MissedReason, or `catchup_summary` for the block of missed slots past the
  *   listing limit.
@@ -53,6 +62,7 @@ export type CancelReason = (typeof CANCEL_REASONS)[number];
  * - `fired`: none when on time; `from_buffer` when a buffered slot fired. `caught_up`: none.
  * - `cancelled_other`: a CancelReason. `error`: `build_failed` (the job could not be built).
  * - `paused`/`resumed`: `reconcile` when `kairos apply` changed `enabled`.
+ * - `prefire_cancelled`: a PrefireCancelReason.
  * - `completed`: the job's terminal state (a JobState, not listed here).
  */
 export const HISTORY_REASONS = [
@@ -64,6 +74,7 @@ export const HISTORY_REASONS = [
   ...CANCEL_REASONS,
   "build_failed",
   "reconcile",
+  ...PREFIRE_CANCEL_REASONS,
 ] as const;
 /** One of HISTORY_REASONS. */
 export type HistoryReason = (typeof HISTORY_REASONS)[number];

@@ -22,7 +22,12 @@
  *   multi-process stores): a process that no longer leads skips the tick.
  * - With `timing: "external"` a tick fires no due slot, only buffered ones, and the loop sleeps
  *   until a wake or the poll interval (never until a due time it will not act on).
+ * - With a pre-fire lead L (embedded timing only) it wakes L before an `allow_all` schedule is
+ *   due and at the due time of the others (`ScheduleStore.nextDueAt(L)`), and a tick reads
+ *   exactly those (`dueSchedules(now, limit, L)`), so it never spins on a schedule it will
+ *   not act on yet.
  */
+import { ValidationError } from "../../core/errors.js";
 import type { Clock } from "../../ports/clock.js";
 import type { JobStore, NewJob, StoredJob } from "../../ports/job-store.js";
 import type { Logger } from "../../ports/logger.js";
@@ -57,6 +62,14 @@ export interface SchedulerLoopOptions {
   /** Catch-up hard cap: at most this many missed slots run per schedule (default 100). */
   readonly maxCatchup?: number;
   /**
+   * Pre-fire lead in ms (default DEFAULT_PREFIRE_LEAD_MS; 0 turns pre-firing off). An
+   * `allow_all` schedule's slot is written up to this long before it is due, its job stored
+   * `scheduled` with `runAt` = the slot's due time, so a worker starts it at the instant
+   * (core/schedules/plan-prefire). Other overlap policies always fire at the instant, and with
+   * `timing: "external"` nothing is pre-fired.
+   */
+  readonly prefireLeadMs?: number;
+  /**
    * Checked before every tick: false skips the tick (this process no longer leads). The
    * split-brain guard for multi-process stores.
    */
@@ -87,6 +100,14 @@ export interface SchedulerLoopCapabilities {
 }
 
 type LoopState = "idle" | "running" | "stopping" | "stopped";
+
+/**
+ * Default pre-fire lead (1 s): a second's burst of slots is written before its instant at
+ * 10,000 schedules a minute with room to spare, and mostly at 100,000 (docs/benchmarks.md,
+ * where a longer lead is measured too); short enough that what a pre-fire moves earlier
+ * (`schedule:fired`, history, `nextFireAt`) stays within a second of the slot.
+ */
+export const DEFAULT_PREFIRE_LEAD_MS = 1_000;
 
 /** Jobs remembered as fired by this loop, for `jobEnded` (bounded). */
 const MAX_TRACKED_JOBS = 10_000;
@@ -241,10 +262,13 @@ export function createSchedulerLoop(
   const logError = (error: unknown, message: string, schedule?: string): void =>
     logger.error(schedule === undefined ? { err: error } : { err: error, schedule }, message);
   const external = options.timing === "external";
+  // External timing (a CronJob fires each slot) never pre-fires.
+  const leadMs = external ? 0 : prefireLead(options.prefireLeadMs);
   const settings = {
     batchSize: options.batchSize ?? 500,
     maxCatchup: options.maxCatchup ?? 100,
     fireDue: !external,
+    leadMs,
   };
   const fireSlots = schedules.fireSlots?.bind(schedules);
   const writer = new SlotWriter({
@@ -261,7 +285,8 @@ export function createSchedulerLoop(
     logError,
   });
   const tickCapabilities = {
-    dueSchedules: (now: number, limit: number) => schedules.dueSchedules(now, limit),
+    dueSchedules: (now: number, limit: number) =>
+      leadMs > 0 ? schedules.dueSchedules(now, limit, leadMs) : schedules.dueSchedules(now, limit),
     activeJobs: (id: string) => schedules.activeJobs(id),
     schedulesWithBufferedSlots: (limit: number) => schedules.schedulesWithBufferedSlots(limit),
     logError,
@@ -270,7 +295,12 @@ export function createSchedulerLoop(
   const loop = new SchedulerLoop(
     {
       tick: (now) => runTick(tickCapabilities, writer, settings, now),
-      nextDueAt: () => (external ? Promise.resolve(null) : schedules.nextDueAt()),
+      nextDueAt: () =>
+        external
+          ? Promise.resolve(null)
+          : leadMs > 0
+            ? schedules.nextDueAt(leadMs)
+            : schedules.nextDueAt(),
       changeToken: () => jobs.changeToken(),
       ...(onChange ? { onChange } : {}),
       clock,
@@ -279,4 +309,15 @@ export function createSchedulerLoop(
     options,
   );
   return loop;
+}
+
+/** The pre-fire lead option, checked: an integer >= 0 (ValidationError otherwise). */
+function prefireLead(leadMs: number | undefined): number {
+  if (leadMs === undefined) return DEFAULT_PREFIRE_LEAD_MS;
+  if (!Number.isSafeInteger(leadMs) || leadMs < 0) {
+    throw new ValidationError(
+      `scheduler.prefireLeadMs must be an integer >= 0 (ms; 0 turns pre-firing off), got ${String(leadMs)}`,
+    );
+  }
+  return leadMs;
 }

@@ -16,6 +16,8 @@
  *   replaced by `planBuildFailure`; the cursor still moves.
  * - Events of a write (`schedule:missed`, `schedule:skipped`, `schedule:fired`) are emitted
  *   only once it applied (or hit an existing job for the slot), never for a stale write.
+ * - A pre-fire write (core/schedules/plan-prefire) gets its job's `runAt` from the plan (the
+ *   slot's due time), so the job waits `scheduled` for its slot; every other job runs at once.
  * - Deferred writes (`defer`) carry no cancel orders and are written at the next `flush`;
  *   `writeNow` performs a write's cancel orders first, then writes it alone.
  */
@@ -26,6 +28,7 @@ import {
   planBuildFailure,
   planQueueFull,
 } from "../../core/schedules/plan-outcomes.js";
+import { runAtOf } from "../../core/schedules/plan-prefire.js";
 import type { CancelTarget, SlotWrite } from "../../core/schedules/plan-tick.js";
 import type { KairosEventMap, KairosEventName } from "../../ports/events.js";
 import type { NewJob, StoredJob } from "../../ports/job-store.js";
@@ -158,10 +161,16 @@ export class SlotWriter {
       const failed = planBuildFailure(write, message, now);
       return { schedule, write: failed, request: toRequest(schedule, failed, null, now) };
     }
+    // A pre-fire's job waits for its slot: `runAt` = the slot's due time, stored `scheduled`.
+    const runAt = runAtOf(write);
     const request = toRequest(
       schedule,
       write,
-      { ...job, origin: scheduleSlotOrigin(schedule.id, write.slotAt) },
+      {
+        ...job,
+        ...(runAt === undefined ? {} : { runAt }),
+        origin: scheduleSlotOrigin(schedule.id, write.slotAt),
+      },
       now,
     );
     return { schedule, write, request };

@@ -1,6 +1,7 @@
 /**
  * @module runtime/scheduler/tick
- * One scheduler tick: read the due schedules, ask the core what to do with each (`planTick`),
+ * One scheduler tick: read the due schedules, ask the core what to do with each (`planSchedule`:
+ * an `allow_all` slot within the pre-fire lead is written ahead, else `planTick`),
  * hand the writes to the slot writer, then fire buffered slots whose jobs have ended
  * (`planBufferedFire`). No policy here, and no timer: the loop decides when a tick runs.
  *
@@ -18,7 +19,7 @@
  *   still fire.
  */
 import { planBufferedFire } from "../../core/schedules/plan-outcomes.js";
-import { planTick } from "../../core/schedules/plan-tick.js";
+import { planSchedule } from "../../core/schedules/plan-prefire.js";
 import type { StoredJob } from "../../ports/job-store.js";
 import type { StoredSchedule } from "../../ports/schedule-store.js";
 import type { ResolveBlocker, SlotWriter } from "./slot-writer.js";
@@ -48,6 +49,11 @@ export interface TickSettings {
    * the tick then only fires buffered slots whose blocking jobs ended.
    */
   readonly fireDue?: boolean;
+  /**
+   * Pre-fire lead in ms (0 or omitted: off). `cap.dueSchedules` must then also return the
+   * `allow_all` schedules due within it (the loop passes the lead to the store).
+   */
+  readonly leadMs?: number;
 }
 
 /**
@@ -75,7 +81,7 @@ export async function runTick(
   }
   for (const [i, schedule] of due.entries()) {
     try {
-      await handleDue(cap, writer, schedule, now, settings.maxCatchup);
+      await handleDue(cap, writer, schedule, now, settings);
     } catch (error) {
       await writer.recordFailure(schedule, error, now);
     }
@@ -97,12 +103,15 @@ async function handleDue(
   writer: SlotWriter,
   schedule: StoredSchedule,
   now: number,
-  maxCatchup: number,
+  settings: TickSettings,
 ): Promise<void> {
   // allow_all never looks at active jobs: skip the read.
   const active = schedule.overlap === "allow_all" ? [] : await cap.activeJobs(schedule.id);
   const ids = active.map((j) => j.id);
-  const { writes } = planTick(schedule, now, ids, { maxCatchup });
+  const { writes } = planSchedule(schedule, now, ids, {
+    maxCatchup: settings.maxCatchup,
+    leadMs: settings.leadMs ?? 0,
+  });
   const jobBySlot = new Map<number, string>();
   const resolve = blockerResolver(active, jobBySlot);
   const [only] = writes;

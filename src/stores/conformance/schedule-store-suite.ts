@@ -52,6 +52,7 @@ import { defineHistoryTests } from "./schedule-store-history.js";
 import { defineInstanceTests } from "./schedule-store-instances.js";
 import { definePlanTests } from "./schedule-store-plan.js";
 import { definePlanFunctionTests } from "./schedule-store-plan-functions.js";
+import { definePrefireTests } from "./schedule-store-prefire.js";
 import { defineQueryTests } from "./schedule-store-queries.js";
 import { defineRetentionTests } from "./schedule-store-retention.js";
 
@@ -97,6 +98,7 @@ export function defineScheduleStoreConformance(
     defineFireTests(ctx);
     defineFireGuardTests(ctx);
     defineQueryTests(ctx);
+    definePrefireTests(ctx);
     defineCompletionTests(ctx);
     defineHistoryTests(ctx);
     defineRetentionTests(ctx);

@@ -9,8 +9,11 @@
  *   update_schedule  lock the row, rewrite only the fields given (the others as stored), plus
  *                    the cursor when given; id, created_at, history and the rest of the runtime
  *                    state are kept. A change of `enabled` is recorded in history
- *                    (`paused`/`resumed`, reason `reconcile`). NotFoundError when missing
- *   delete_schedule  delete with its history (cascade); its jobs are kept. NotFoundError when
+ *                    (`paused`/`resumed`, reason `reconcile`). Its pre-fired jobs are
+ *                    cancelled first (`prefire-cancel.ts`, `prefire_cancelled`/`updated`,
+ *                    cursor back on their slot; a cursor given wins). NotFoundError when missing
+ *   delete_schedule  delete with its history (cascade); its jobs are kept, except its
+ *                    pre-fired ones (not yet due), which are cancelled. NotFoundError when
  *                    missing
  *   upsert_function / delete_function  see functions.ts (delete: NotFoundError when missing)
  *   put_workflow / delete_workflow  see ../workflows/put-workflow.ts (put: a `config`
@@ -28,6 +31,7 @@ import { exec, type PgDatabase, type Queryable } from "../database.js";
 import { deleteWorkflow, putWorkflow } from "../workflows/put-workflow.js";
 import { deleteFunction, upsertFunction } from "./functions.js";
 import { appendHistory } from "./history.js";
+import { cancelPrefired } from "./prefire-cancel.js";
 import {
   checkCursor,
   declarationToParams,
@@ -70,12 +74,17 @@ async function applyOne(q: Queryable, s: string, change: PlanChange, now: number
     case "update_schedule":
       return updateSchedule(q, s, change, now);
     case "delete_schedule": {
-      // Contract: input a name; deletes the schedule and (cascade) its history; the row count
-      // says whether it existed.
-      const { rowCount } = await exec(q, `DELETE FROM ${s}.schedules WHERE name = $1`, [
-        change.name,
-      ]);
-      if (rowCount === 0) throw notFound(change.name, "delete_schedule");
+      // Contract: input a name; deletes the schedule and (cascade) its history; returns its id
+      // (none: it did not exist).
+      const { rows } = await exec<{ id: number }>(
+        q,
+        `DELETE FROM ${s}.schedules WHERE name = $1 RETURNING id`,
+        [change.name],
+      );
+      const deleted = rows[0];
+      if (deleted === undefined) throw notFound(change.name, "delete_schedule");
+      // Its pre-fired jobs (not yet due) do not outlive it; its other jobs are kept.
+      await cancelPrefired(q, s, deleted.id, now, null);
       return;
     }
     case "upsert_function":
@@ -157,6 +166,9 @@ async function updateSchedule(
   const merged: ScheduleDeclaration = { ...rowToDeclaration(row), ...givenFields(change.fields) };
   const params = declarationToParams(merged);
   const cursor = change.cursor === undefined ? null : checkCursor(change.cursor, "cursor");
+  // Its pre-fired jobs first: the slot fires again under the new definition (the cursor moves
+  // back to it; a cursor given below wins).
+  await cancelPrefired(q, s, row.id, now, "updated");
 
   // Contract: inputs the declared fields except name and source ($1..$14), the id, now,
   // whether a cursor is given and the cursor; rewrites the declared columns and updated_at,

@@ -50,6 +50,7 @@ import { parseId } from "../arguments.js";
 import { exec, type PgDatabase, type Queryable } from "../database.js";
 import { insertJobs } from "../enqueue.js";
 import { checkSlotOrigin } from "../../schedule-row.js";
+import { prefires } from "../../schedule-prefire.js";
 import { appendHistory } from "./history.js";
 import { checkBufferedSlots, checkCursor, instant } from "./schedule-row.js";
 
@@ -139,12 +140,15 @@ async function fireIn(
   const { s } = db;
   // Contract: inputs schedule id and the cursor the caller read; locks the schedule row until
   // the transaction ends and returns it only if its cursor is still that one (step 1).
-  const locked = await exec(
+  // A pre-fire (a job due after `now`) applies only while the schedule is enabled: a pause
+  // committed after the loop's read must not leave a slot written ahead.
+  const locked = await exec<{ enabled: boolean }>(
     client,
-    `SELECT id FROM ${s}.schedules WHERE id = $1 AND next_slot_at = $2 FOR UPDATE`,
+    `SELECT enabled FROM ${s}.schedules WHERE id = $1 AND next_slot_at = $2 FOR UPDATE`,
     [id, request.expectedNextSlotAt],
   );
   if (locked.rowCount !== 1) return STALE;
+  if (locked.rows[0]?.enabled !== true && prefires(request)) return STALE;
 
   let job: StoredJob | null = null;
   let createdJobId: number | null = null;

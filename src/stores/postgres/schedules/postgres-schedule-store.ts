@@ -12,8 +12,8 @@
  * job store owns the pool: once it is closed, every method here throws ShuttingDownError too.
  *
  * Atomicity: `fireSlot`, `fireSlots` (a savepoint per slot) and `applyPlan` are one
- * transaction each; `setEnabled` and
- * `recordError` one statement each (a data-modifying CTE); reads are single statements.
+ * transaction each; a pause (`setEnabled`) is one transaction (it cancels pre-fired jobs); a
+ * resume and `recordError` one statement each (a data-modifying CTE); reads are single statements.
  * Several processes may use one schema at once: `fireSlot` serialises on the schedule row
  * (compare-and-set on the cursor under `FOR UPDATE`) and the unique (origin_kind, origin_id,
  * origin_key) index makes a second job for a slot impossible.
@@ -58,7 +58,8 @@ import {
   schedulesWithBufferedSlots,
 } from "./read-schedules.js";
 import { recordError } from "./record-error.js";
-import { setEnabled } from "./set-enabled.js";
+import { setEnabledIn } from "./set-enabled.js";
+import { checkLead } from "../../schedule-prefire.js";
 
 /** A ScheduleStore over a PgDatabase migrated to version 2 or later. Does not own the pool. */
 export class PostgresScheduleStore implements ScheduleStore {
@@ -118,17 +119,19 @@ export class PostgresScheduleStore implements ScheduleStore {
     now: number,
     cursor?: ScheduleRuntimeInit,
   ): Promise<StoredSchedule | null> {
-    return this.#run("setEnabled", () =>
-      setEnabled(this.#db.pool, this.#db.s, name, enabled, note, now, cursor),
+    return this.#run("setEnabled", () => setEnabledIn(this.#db, name, enabled, note, now, cursor));
+  }
+
+  async dueSchedules(now: number, limit: number, leadMs?: number): Promise<StoredSchedule[]> {
+    return this.#run("dueSchedules", () =>
+      dueSchedules(this.#db.pool, this.#db.s, now, limit, checkLead(leadMs)),
     );
   }
 
-  async dueSchedules(now: number, limit: number): Promise<StoredSchedule[]> {
-    return this.#run("dueSchedules", () => dueSchedules(this.#db.pool, this.#db.s, now, limit));
-  }
-
-  async nextDueAt(): Promise<number | null> {
-    return this.#run("nextDueAt", () => earliestDueAt(this.#db.pool, this.#db.s));
+  async nextDueAt(leadMs?: number): Promise<number | null> {
+    return this.#run("nextDueAt", () =>
+      earliestDueAt(this.#db.pool, this.#db.s, checkLead(leadMs)),
+    );
   }
 
   async schedulesWithBufferedSlots(limit: number): Promise<StoredSchedule[]> {

@@ -74,28 +74,39 @@ export async function listSchedules(
   return rows.map(rowToSchedule);
 }
 
-/** Enabled schedules with next_due_at <= now, earliest first, at most `limit`. */
+/**
+ * Enabled schedules with next_due_at <= now, and allow_all ones with next_due_at <= now +
+ * leadMs (the pre-fire lead), earliest first, at most `limit`.
+ */
 export async function dueSchedules(
   q: Queryable,
   s: string,
   now: number,
   limit: number,
+  leadMs = 0,
 ): Promise<StoredSchedule[]> {
-  // Contract: inputs now and a limit; enabled schedules with next_due_at <= now, earliest
-  // first (id breaks ties), at most limit rows. Walks schedules_due_idx, stops at the limit.
+  // Contract: inputs now, a limit, now + the lead; enabled schedules with next_due_at <= now,
+  // and allow_all ones due by now + lead, earliest first (id breaks ties), at most limit rows.
+  // Walks schedules_due_idx up to now + lead (other schedules due inside the lead are passed
+  // over), stops at the limit.
+  const at = instant(now, "now");
   const { rows } = await exec<ScheduleRow>(
     q,
     `SELECT ${SCHEDULE_COLUMNS} FROM ${s}.schedules
-      WHERE enabled AND next_due_at IS NOT NULL AND next_due_at <= $1
+      WHERE enabled AND next_due_at IS NOT NULL AND next_due_at <= $3
+        AND (next_due_at <= $1 OR overlap = 'allow_all')
       ORDER BY next_due_at, id
       LIMIT $2`,
-    [instant(now, "now"), limitOf(limit)],
+    [at, limitOf(limit), at + Math.max(0, leadMs)],
   );
   return rows.map(rowToSchedule);
 }
 
-/** The earliest next_due_at of an enabled schedule, or null. */
-export async function earliestDueAt(q: Queryable, s: string): Promise<number | null> {
+/**
+ * When the loop must next act: the earliest next_due_at of an enabled schedule, less leadMs
+ * for an allow_all one (it is pre-fired that early); null when none is due at all.
+ */
+export async function earliestDueAt(q: Queryable, s: string, leadMs = 0): Promise<number | null> {
   // Contract: no input; the earliest next_due_at of an enabled schedule. One index probe of
   // schedules_due_idx.
   const { rows } = await exec<{ next_due_at: number }>(
@@ -106,7 +117,23 @@ export async function earliestDueAt(q: Queryable, s: string): Promise<number | n
       LIMIT 1`,
     [],
   );
-  return rows[0]?.next_due_at ?? null;
+  const first = rows[0]?.next_due_at;
+  if (first === undefined) return null;
+  if (leadMs <= 0) return first;
+  // Contract: inputs from, until; the earliest next_due_at in [from, until] of an enabled
+  // allow_all schedule. Walks schedules_due_idx from `from`, passing over the others, and
+  // stops at the first allow_all one. One later than first + lead cannot come before first.
+  const allowAll = await exec<{ next_due_at: number }>(
+    q,
+    `SELECT next_due_at FROM ${s}.schedules
+      WHERE enabled AND next_due_at IS NOT NULL AND next_due_at >= $1 AND next_due_at <= $2
+        AND overlap = 'allow_all'
+      ORDER BY next_due_at
+      LIMIT 1`,
+    [first, first + leadMs],
+  );
+  const a = allowAll.rows[0]?.next_due_at;
+  return a === undefined ? first : Math.min(first, a - leadMs);
 }
 
 /** Enabled schedules whose buffered_slots is not empty, by id, at most `limit`. */

@@ -1,16 +1,23 @@
 /**
  * @module stores/postgres/schedules/set-enabled
- * Statement family: pausing and resuming a schedule. ONE statement (so atomic in autocommit)
+ * Statement family: pausing and resuming a schedule. ONE statement (a resume is atomic in
+ * autocommit)
  * sets `enabled` (and `pause_note`: the note when pausing, cleared when resuming), the cursor
  * when the caller gives one, and appends a `paused`/`resumed` history entry carrying the note.
  * Every call is recorded, also one that repeats the current state (it may change the note).
+ *
+ * A pause first cancels the schedule's pre-fired jobs (`prefire-cancel.ts`) under the
+ * schedule row's lock, in the same transaction, so a slot written ahead does not run while
+ * paused and the cursor is back on it (a resume before the slot fires it, as before
+ * pre-firing). The caller runs a pause in a transaction (`setEnabledIn`).
  *
  * The store does not compute cursors: a resume that must not fire the slots missed while paused
  * passes the recomputed cursor.
  */
 import type { ScheduleRuntimeInit, StoredSchedule } from "../../../ports/schedule-store.js";
 import { pgText } from "../arguments.js";
-import { exec, type Queryable } from "../database.js";
+import { exec, type PgDatabase, type Queryable } from "../database.js";
+import { cancelPrefired } from "./prefire-cancel.js";
 import {
   checkCursor,
   instant,
@@ -63,4 +70,32 @@ export async function setEnabled(
     ],
   );
   return rows[0] === undefined ? null : rowToSchedule(rows[0]);
+}
+
+/**
+ * Pause or resume as `setEnabled`, atomically: a resume is its one statement; a pause runs in
+ * one transaction that locks the schedule row, cancels its pre-fired jobs, then pauses it.
+ */
+export async function setEnabledIn(
+  db: PgDatabase,
+  name: string,
+  enabled: boolean,
+  note: string | null,
+  now: number,
+  cursor?: ScheduleRuntimeInit,
+): Promise<StoredSchedule | null> {
+  if (enabled === true) return setEnabled(db.pool, db.s, name, enabled, note, now, cursor);
+  const at = instant(now, "now");
+  return db.transaction(async (client) => {
+    // Contract: input a name; the schedule's id, its row locked until the transaction ends.
+    const { rows } = await exec<{ id: number }>(
+      client,
+      `SELECT id FROM ${db.s}.schedules WHERE name = $1 FOR UPDATE`,
+      [name],
+    );
+    const found = rows[0];
+    if (found === undefined) return null;
+    await cancelPrefired(client, db.s, found.id, at, "paused");
+    return setEnabled(client, db.s, name, enabled, note, at, cursor);
+  });
 }

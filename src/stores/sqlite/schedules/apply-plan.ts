@@ -8,9 +8,13 @@
  *                    the name exists
  *   update_schedule  rewrite only the fields given (the others as stored), plus the cursor when
  *                    given; id, created_at, history and the rest of the runtime state are kept.
+ *                    Its pre-fired jobs are cancelled first (`prefire-cancel.ts`, recorded
+ *                    `prefire_cancelled`/`updated`, cursor moved back to their slot, so the
+ *                    slot fires again under the new definition; a cursor given wins).
  *                    A change of `enabled` is recorded in history (`paused`/`resumed`, reason
  *                    `reconcile`). NotFoundError when the name is missing
- *   delete_schedule  delete with its history (cascade); its jobs are kept. NotFoundError when
+ *   delete_schedule  delete with its history (cascade); its jobs are kept, except its
+ *                    pre-fired ones (not yet due), which are cancelled. NotFoundError when
  *                    the name is missing
  *   upsert_function / delete_function  see functions.ts (delete: NotFoundError when missing)
  *   put_workflow     create (source config) or replace a workflow keeping its runtime state
@@ -27,6 +31,7 @@ import type {
 import { prepareWorkflowWrites } from "../workflows/workflow-writes.js";
 import { prepareFunctions } from "./functions.js";
 import { type NewHistoryEntry, prepareHistory } from "./history.js";
+import { prepareCancelPrefired } from "./prefire-cancel.js";
 import {
   checkCursor,
   type DeclarationParams,
@@ -56,6 +61,7 @@ export function prepareApplyPlan(
   const functions = prepareFunctions(db);
   const history = prepareHistory(db);
   const workflows = prepareWorkflowWrites(db);
+  const cancelPrefired = prepareCancelPrefired(db);
   const { byName, insert, updateDeclared, updateCursor, remove } = prepareStatements(db);
 
   const mustFind = (name: string, op: string): ScheduleRow => {
@@ -85,6 +91,7 @@ export function prepareApplyPlan(
         };
         const params = declarationToParams(merged);
         updateDeclared.run({ ...params, id: row.id, now });
+        cancelPrefired(row.id, now, "updated");
         if (change.cursor !== undefined) {
           updateCursor.run({ ...checkCursor(change.cursor, "cursor"), id: row.id, now });
         }
@@ -92,7 +99,8 @@ export function prepareApplyPlan(
         return;
       }
       case "delete_schedule":
-        if (remove.run(change.name).changes === 0) mustFind(change.name, "delete_schedule");
+        cancelPrefired(mustFind(change.name, "delete_schedule").id, now, null);
+        remove.run(change.name);
         return;
       case "upsert_function":
         functions.upsert(change.fn, now);

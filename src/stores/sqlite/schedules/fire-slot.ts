@@ -4,7 +4,9 @@
  * transaction, so no other connection writes between its steps:
  *
  * 1. read the schedule; if it is gone or its `next_slot_at` is not the cursor the caller read
- *    (compare-and-set), return `stale` and write nothing;
+ *    (compare-and-set), return `stale` and write nothing; also when the request pre-fires
+ *    (a job with `runAt > now`) and the schedule is paused: a pause commits between the loop's
+ *    read and its pre-fire would otherwise leave a slot written ahead for a paused schedule;
  * 2. if the request carries a job (origin `{ kind: "schedule", id: <schedule id>,
  *    key: <slot as text> }`): when a job with that origin already exists, keep it
  *    (`duplicate_slot`); otherwise insert the job through the JobStore's enqueue path (same
@@ -36,6 +38,7 @@ import { parseJobId } from "../arguments.js";
 import { prepareEnqueue } from "../enqueue.js";
 import { type NewHistoryEntry, prepareHistory } from "./history.js";
 import { checkSlotOrigin } from "../../schedule-row.js";
+import { prefires } from "../../schedule-prefire.js";
 import { bufferedSlotsToJson, checkCursor, instant } from "./schedule-row.js";
 
 interface AdvanceParams {
@@ -70,6 +73,7 @@ export function prepareFireSlot(db: Database.Database): PreparedFireSlot {
     if (schedule === undefined || schedule.next_slot_at !== request.expectedNextSlotAt) {
       return { kind: "stale" };
     }
+    if (schedule.enabled !== 1 && prefires(request)) return { kind: "stale" };
 
     let job: StoredJob | null = null;
     let createdJobId: number | null = null;
@@ -123,8 +127,8 @@ export function prepareFireSlot(db: Database.Database): PreparedFireSlot {
 /** The statements of steps 1, 2 and 4, prepared once (enqueue and history have their own). */
 function prepareStatements(db: Database.Database) {
   // Contract: input a schedule id; its cursor, read under the write lock (step 1).
-  const cursorOf = db.prepare<[number], { next_slot_at: number | null }>(
-    "SELECT next_slot_at FROM schedules WHERE id = ?",
+  const cursorOf = db.prepare<[number], { next_slot_at: number | null; enabled: number }>(
+    "SELECT next_slot_at, enabled FROM schedules WHERE id = ?",
   );
 
   // Contract: inputs the schedule id and the slot, both as text (the origin's id and key); the

@@ -5,7 +5,8 @@
  * none takes the write lock.
  *
  * The scheduler's per-tick reads are index-driven and never scan all schedules: `due` and
- * `nextDueAt` walk `schedules_due_idx` in due order and stop at the limit; `withBufferedSlots`
+ * `nextDueAt` walk `schedules_due_idx` in due order and stop at the limit (with a pre-fire
+ * lead L they also pass over the schedules other than allow_all due within L); `withBufferedSlots`
  * walks `schedules_buffered_idx`, which holds only schedules with buffered slots;
  * `activeJobs` walks `jobs_schedule_active_idx`. `INDEXED BY` makes a plan change that would
  * lose the index an error at prepare time instead of a silent scan. A partial index is used
@@ -27,8 +28,8 @@ export interface ScheduleReads {
   byName(name: string): StoredSchedule | null;
   byId(scheduleId: string): StoredSchedule | null;
   list(filter?: { readonly source?: ObjectSource; readonly fn?: string }): StoredSchedule[];
-  due(now: number, limit: number): StoredSchedule[];
-  nextDueAt(): number | null;
+  due(now: number, limit: number, leadMs?: number): StoredSchedule[];
+  nextDueAt(leadMs?: number): number | null;
   withBufferedSlots(limit: number): StoredSchedule[];
   activeJobs(scheduleId: string): StoredJob[];
 }
@@ -49,18 +50,31 @@ export function prepareScheduleReads(db: Database.Database): ScheduleReads {
       ORDER BY name`,
   );
 
-  // Contract: inputs now and a limit; enabled schedules with next_due_at <= now, earliest
-  // first (id breaks ties), at most limit rows. Walks schedules_due_idx, stops at the limit.
-  const due = db.prepare<[number, number], ScheduleRow>(
+  // Contract: inputs now, now + the pre-fire lead, a limit; enabled schedules with
+  // next_due_at <= now, and allow_all ones with next_due_at <= now + lead, earliest first (id
+  // breaks ties), at most limit rows. Walks schedules_due_idx up to now + lead (other
+  // schedules due inside the lead are passed over), stops at the limit.
+  const due = db.prepare<{ now: number; until: number; limit: number }, ScheduleRow>(
     `SELECT * FROM schedules INDEXED BY schedules_due_idx
-      WHERE enabled = 1 AND next_due_at IS NOT NULL AND next_due_at <= ?
-      ORDER BY next_due_at, id LIMIT ? + 0`,
+      WHERE enabled = 1 AND next_due_at IS NOT NULL AND next_due_at <= @until
+        AND (next_due_at <= @now OR overlap = 'allow_all')
+      ORDER BY next_due_at, id LIMIT @limit + 0`,
   );
 
   // Contract: no input; the earliest next_due_at of an enabled schedule. One index probe.
   const earliest = db.prepare<[], { next_due_at: number }>(
     `SELECT next_due_at FROM schedules INDEXED BY schedules_due_idx
       WHERE enabled = 1 AND next_due_at IS NOT NULL
+      ORDER BY next_due_at LIMIT 1`,
+  );
+
+  // Contract: inputs from, until; the earliest next_due_at in [from, until] of an enabled
+  // allow_all schedule. Walks schedules_due_idx from `from`, passing over the other schedules
+  // due in the range, and stops at the first allow_all one.
+  const earliestAllowAll = db.prepare<[number, number], { next_due_at: number }>(
+    `SELECT next_due_at FROM schedules INDEXED BY schedules_due_idx
+      WHERE enabled = 1 AND next_due_at IS NOT NULL AND next_due_at >= ? AND next_due_at <= ?
+        AND overlap = 'allow_all'
       ORDER BY next_due_at LIMIT 1`,
   );
 
@@ -96,8 +110,17 @@ export function prepareScheduleReads(db: Database.Database): ScheduleReads {
     },
     list: (filter) =>
       list.all({ source: filter?.source ?? null, fn: filter?.fn ?? null }).map(rowToSchedule),
-    due: (now, limit) => due.all(now, limitOf(limit)).map(rowToSchedule),
-    nextDueAt: () => earliest.get()?.next_due_at ?? null,
+    due: (now, limit, leadMs = 0) =>
+      due.all({ now, until: now + Math.max(0, leadMs), limit: limitOf(limit) }).map(rowToSchedule),
+    nextDueAt: (leadMs = 0) => {
+      const first = earliest.get()?.next_due_at;
+      if (first === undefined) return null;
+      if (leadMs <= 0) return first;
+      // min over schedules of (due - lead for allow_all, due for the others): an allow_all due
+      // later than first + lead cannot come before `first`.
+      const allowAll = earliestAllowAll.get(first, first + leadMs)?.next_due_at;
+      return allowAll === undefined ? first : Math.min(first, allowAll - leadMs);
+    },
     withBufferedSlots: (limit) => buffered.all(limitOf(limit)).map(rowToSchedule),
     activeJobs: (scheduleId) => {
       const id = parseJobId(scheduleId);

@@ -5,12 +5,17 @@
  * the caller gives one, and appends a `paused`/`resumed` history entry carrying the note. Every
  * call is recorded, also one that repeats the current state (it may change the note).
  *
+ * A pause first cancels the schedule's pre-fired jobs (`prefire-cancel.ts`) in the same
+ * transaction, before its `paused` entry, so a slot written ahead does not run while paused and
+ * the cursor is back on it (a resume before the slot fires it, as before pre-firing).
+ *
  * The store does not compute cursors: a resume that must not fire the slots missed while paused
  * passes the recomputed cursor.
  */
 import type Database from "better-sqlite3";
 import type { ScheduleRuntimeInit, StoredSchedule } from "../../../ports/schedule-store.js";
 import { prepareHistory } from "./history.js";
+import { prepareCancelPrefired } from "./prefire-cancel.js";
 import { checkCursor, instant, rowToSchedule, type ScheduleRow } from "./schedule-row.js";
 
 interface SetEnabledParams {
@@ -34,6 +39,7 @@ export function prepareSetEnabled(
   cursor?: ScheduleRuntimeInit,
 ) => StoredSchedule | null {
   const history = prepareHistory(db);
+  const cancelPrefired = prepareCancelPrefired(db);
 
   // Contract: input a name; the schedule's id, read under the write lock.
   const idOf = db.prepare<[string], { id: number }>("SELECT id FROM schedules WHERE name = ?");
@@ -59,7 +65,9 @@ export function prepareSetEnabled(
     ): StoredSchedule | null => {
       const found = idOf.get(name);
       if (found === undefined) return null;
-      // The entry first: RETURNING gives the row as updated, and nothing else changes it after.
+      // A pause cancels the pre-fired jobs first (it may move the cursor back); then the
+      // entry: RETURNING gives the row as updated, and nothing else changes it after.
+      if (!enabled) cancelPrefired(found.id, now, "paused");
       history.append(found.id, [
         {
           slotAt: null,

@@ -45,6 +45,7 @@ import { prepareHistoryRetention } from "./history-retention.js";
 import { prepareScheduleReads } from "./read-schedules.js";
 import { prepareRecordError } from "./record-error.js";
 import { prepareSetEnabled } from "./set-enabled.js";
+import { checkLead } from "../../schedule-prefire.js";
 
 /**
  * A ScheduleStore over an open, migrated better-sqlite3 connection (migration 2 or later). The
@@ -126,12 +127,12 @@ export class SqliteScheduleStore implements ScheduleStore {
     return this.#run("setEnabled", () => this.#setEnabled(name, enabled, note, now, cursor));
   }
 
-  async dueSchedules(now: number, limit: number): Promise<StoredSchedule[]> {
-    return this.#run("dueSchedules", () => this.#reads.due(now, limit));
+  async dueSchedules(now: number, limit: number, leadMs?: number): Promise<StoredSchedule[]> {
+    return this.#run("dueSchedules", () => this.#reads.due(now, limit, checkLead(leadMs)));
   }
 
-  async nextDueAt(): Promise<number | null> {
-    return this.#run("nextDueAt", () => this.#reads.nextDueAt());
+  async nextDueAt(leadMs?: number): Promise<number | null> {
+    return this.#run("nextDueAt", () => this.#reads.nextDueAt(checkLead(leadMs)));
   }
 
   async schedulesWithBufferedSlots(limit: number): Promise<StoredSchedule[]> {

@@ -1,0 +1,133 @@
+/**
+ * Pre-firing through the engine, on a manual clock: an allow_all slot is written at T - L with
+ * runAt T (L = scheduler.prefireLeadMs, default DEFAULT_PREFIRE_LEAD_MS); other overlap
+ * policies, lead 0 and external timing never pre-fire; a pause, an update or a delete inside L
+ * cancels the pre-fired job (and an update fires the slot again under the new definition).
+ */
+import { describe, expect, it } from "vitest";
+import { DEFAULT_PREFIRE_LEAD_MS } from "../../src/runtime/scheduler/scheduler-loop.js";
+import { T0, jobsOf, manualScheduler } from "./helpers.js";
+
+const SLOT = T0 + 60_000;
+const L = DEFAULT_PREFIRE_LEAD_MS;
+
+async function engineWith(overlap: "allow_all" | "skip", scheduler = {}) {
+  const { kairos, clock } = await manualScheduler({ scheduler });
+  await kairos.schedules.create({
+    allowUnknown: true,
+    name: "p",
+    fn: "work",
+    every: "1m",
+    overlap,
+    payload: { v: 1 },
+  });
+  return { kairos, clock };
+}
+
+describe("pre-firing (allow_all)", () => {
+  it("writes the slot's job at T - L with runAt T, not earlier", async () => {
+    const { kairos, clock } = await engineWith("allow_all");
+    const fired: number[] = [];
+    kairos.on("schedule:fired", (e) => fired.push(e.at));
+    clock.set(SLOT - L - 1);
+    await kairos.tickScheduler();
+    expect(await jobsOf(kairos, "work")).toHaveLength(0);
+    clock.set(SLOT - L);
+    await kairos.tickScheduler();
+    const [job] = await jobsOf(kairos, "work");
+    expect(job).toMatchObject({ state: "scheduled", runAt: new Date(SLOT) });
+    expect(fired).toEqual([SLOT - L]);
+    const s = await kairos.schedules.get("p");
+    expect(s?.runCount).toBe(1);
+    // At the slot nothing more is written: the slot was handled once.
+    clock.set(SLOT);
+    await kairos.tickScheduler();
+    expect(await jobsOf(kairos, "work")).toHaveLength(1);
+  });
+
+  it("never pre-fires another overlap policy, with lead 0, or with external timing", async () => {
+    for (const [overlap, scheduler] of [
+      ["skip", {}],
+      ["allow_all", { prefireLeadMs: 0 }],
+      ["allow_all", { timing: "external" }],
+    ] as const) {
+      const { kairos, clock } = await engineWith(overlap, scheduler);
+      clock.set(SLOT - 1);
+      await kairos.tickScheduler();
+      expect(await jobsOf(kairos, "work"), `${overlap} ${JSON.stringify(scheduler)}`).toEqual([]);
+    }
+    const { kairos, clock } = await engineWith("skip");
+    clock.set(SLOT);
+    await kairos.tickScheduler();
+    expect(await jobsOf(kairos, "work")).toMatchObject([
+      { state: "queued", runAt: new Date(SLOT) },
+    ]);
+  });
+
+  it("a pause a second before the slot stops it; a resume before the slot fires it", async () => {
+    const { kairos, clock } = await engineWith("allow_all");
+    clock.set(SLOT - L);
+    await kairos.tickScheduler();
+    clock.set(SLOT - 1_000);
+    await kairos.schedules.pause("p", "hold");
+    const [cancelled] = await jobsOf(kairos, "work");
+    expect(cancelled?.state).toBe("cancelled");
+    const history = await kairos.schedules.history("p");
+    expect(history.map((h) => h.kind).slice(0, 2)).toEqual(["paused", "prefire_cancelled"]);
+    clock.set(SLOT + 10);
+    await kairos.tickScheduler();
+    expect((await jobsOf(kairos, "work")).map((j) => j.state)).toEqual(["cancelled"]);
+
+    // Another run: resumed before the slot, the slot is pre-fired again.
+    const again = await engineWith("allow_all");
+    again.clock.set(SLOT - L);
+    await again.kairos.tickScheduler();
+    again.clock.set(SLOT - 1_000);
+    await again.kairos.schedules.pause("p");
+    again.clock.set(SLOT - 500);
+    await again.kairos.schedules.resume("p");
+    await again.kairos.tickScheduler();
+    const jobs = await jobsOf(again.kairos, "work");
+    expect(jobs.map((j) => [j.state, j.runAt.getTime()])).toEqual([
+      ["cancelled", SLOT],
+      ["scheduled", SLOT],
+    ]);
+  });
+
+  it("an update inside L cancels the pre-fired job and fires the slot with the new payload", async () => {
+    const { kairos, clock } = await engineWith("allow_all");
+    clock.set(SLOT - L);
+    await kairos.tickScheduler();
+    clock.set(SLOT - 1_000);
+    await kairos.schedules.update("p", { payload: { v: 2 } });
+    await kairos.tickScheduler();
+    const jobs = await jobsOf(kairos, "work");
+    expect(jobs.map((j) => [j.state, j.runAt.getTime(), j.payload])).toEqual([
+      ["cancelled", SLOT, { v: 1 }],
+      ["scheduled", SLOT, { v: 2 }],
+    ]);
+    expect((await kairos.schedules.get("p"))?.runCount).toBe(1);
+  });
+
+  it("an update to another overlap policy fires the slot at the instant instead", async () => {
+    const { kairos, clock } = await engineWith("allow_all");
+    clock.set(SLOT - L);
+    await kairos.tickScheduler();
+    clock.set(SLOT - 1_000);
+    await kairos.schedules.update("p", { overlap: "skip" });
+    await kairos.tickScheduler();
+    expect((await jobsOf(kairos, "work")).map((j) => j.state)).toEqual(["cancelled"]);
+    clock.set(SLOT);
+    await kairos.tickScheduler();
+    expect((await jobsOf(kairos, "work")).map((j) => j.state)).toEqual(["cancelled", "queued"]);
+  });
+
+  it("a delete inside L cancels the pre-fired job", async () => {
+    const { kairos, clock } = await engineWith("allow_all");
+    clock.set(SLOT - L);
+    await kairos.tickScheduler();
+    clock.set(SLOT - 1_000);
+    await kairos.schedules.delete("p");
+    expect((await jobsOf(kairos, "work")).map((j) => j.state)).toEqual(["cancelled"]);
+  });
+});
