@@ -10,6 +10,7 @@ import path from "node:path";
 import { createKairos, type JobStore, type Kairos, type Logger } from "../index.js";
 import { LocalClient } from "../client/local.js";
 import type { ClientTarget, KairosClient } from "../runtime/client.js";
+import type { StartOptions } from "../runtime/kairos.js";
 import { loadConfig, type ResolvedConfig } from "../config/index.js";
 import { StoreNotFoundError, ValidationError } from "../core/errors.js";
 import { maskUrl } from "../core/secrets.js";
@@ -235,4 +236,13 @@ export async function openClient(
   const { HttpClient } = (await import(HTTP_CLIENT_MODULE)) as HttpClientModule;
   const token = env.KAIROS_TOKEN;
   return new HttpClient({ url: server.url, ...(token ? { token } : {}) });
+}
+
+/**
+ * The engine's start options a kairos.yaml sets (`scheduler.prefireLead`); empty without a
+ * file or without the key, so the engine's defaults apply.
+ */
+export function configStartOptions(config: ResolvedConfig | null): Pick<StartOptions, "scheduler"> {
+  const prefireLeadMs = config?.schedulerPrefireLeadMs;
+  return prefireLeadMs === undefined ? {} : { scheduler: { prefireLeadMs } };
 }

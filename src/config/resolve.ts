@@ -61,6 +61,9 @@ export function resolveConfig(
     ...(functionRefs.length === 0 ? {} : { workflowFunctionRefs: functionRefs }),
     kubernetes: resolveKubernetes(data),
     ...(data.scheduler?.backend === undefined ? {} : { schedulerBackend: data.scheduler.backend }),
+    ...(data.scheduler?.prefireLead === undefined
+      ? {}
+      : { schedulerPrefireLeadMs: data.scheduler.prefireLead }),
   };
 }
 

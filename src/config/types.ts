@@ -117,6 +117,8 @@ export interface ResolvedConfig {
   readonly kubernetes?: ResolvedKubernetes;
   /** `scheduler.backend`: where schedules' timing lives; absent: embedded. */
   readonly schedulerBackend?: "embedded" | "kubernetes" | "auto";
+  /** `scheduler.prefireLead` (ms): the embedded loop's pre-fire lead; absent: the engine's default. */
+  readonly schedulerPrefireLeadMs?: number;
 }
 
 /** Defaults of a schedule declaration, applied when the file omits a field and the schedule is created. */

@@ -11,7 +11,13 @@ import { formatDuration, formatPlan } from "../../core/reconcile/index.js";
 import type { ResolvedConfig } from "../../config/index.js";
 import type { Kairos } from "../../runtime/kairos.js";
 import { formatBackendChanges } from "../backend-plan.js";
-import { maybeLoadConfig, openEngine, type GlobalOptions, type StoreChoice } from "../context.js";
+import {
+  configStartOptions,
+  maybeLoadConfig,
+  openEngine,
+  type GlobalOptions,
+  type StoreChoice,
+} from "../context.js";
 import { addListenFlags, DEFAULT_MAX_BODY_BYTES } from "../listen-flags.js";
 import type { ServingApi } from "../serve-api.js";
 import { watchEngine } from "../dev/watch.js";
@@ -79,7 +85,7 @@ Examples:
           for (const u of unavailable) io.out(`kairos dev: unavailable ${u.name}: ${u.error}`);
           watchEngine(kairos, io);
           const waiting = watchWaitingJobs(kairos, io);
-          await kairos.start({ concurrency });
+          await kairos.start({ concurrency, ...configStartOptions(config) });
           io.out(
             `kairos dev: running ${plural(config.functions.length, "function")}, ${plural(config.schedules.length, "schedule")}; times are local (${zoneLabel(Date.now())}) (Ctrl-C to stop)`,
           );

@@ -9,7 +9,7 @@ import { Option, type Command } from "commander";
 import { defineConfigFunctions } from "../../config/define-functions.js";
 import { LOG_LEVELS, type LogLevel } from "../../api/log-levels.js";
 import { formatDuration } from "../../core/reconcile/index.js";
-import { maybeLoadConfig, openEngine, type GlobalOptions } from "../context.js";
+import { configStartOptions, maybeLoadConfig, openEngine, type GlobalOptions } from "../context.js";
 import { forcedStopLine, onNextStopSignal, waitForStop } from "../dev/stop-signal.js";
 import { durationFlag, intFlag } from "../flags.js";
 import type { Io } from "../output.js";
@@ -118,7 +118,11 @@ async function runServer(
       }
     }
     if (!opts.apiOnly) {
-      await kairos.start({ concurrency: opts.concurrency, workers: opts.workers });
+      await kairos.start({
+        concurrency: opts.concurrency,
+        workers: opts.workers,
+        ...configStartOptions(config),
+      });
     }
     serving = await serveApi(kairos, store, {
       host: opts.host,
