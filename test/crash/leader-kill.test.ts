@@ -13,7 +13,9 @@ import { fileKairos, tempDir } from "../helpers/kairos.js";
 
 const fixture = fileURLToPath(new URL("../fixtures/leader-process.ts", import.meta.url));
 const children: ChildProcess[] = [];
-const LEASE_MS = 2_500; // longer than a slot or two: the downtime has slots to catch up
+// Longer than the pre-fire lead (1 s: the dead leader wrote the slots up to then) plus two
+// slots, so the downtime always leaves at least two due slots, the older caught up.
+const LEASE_MS = 4_000;
 const EVERY_MS = 1_000;
 
 afterEach(() => {
