@@ -5,7 +5,6 @@
  * history limits) and the per-function one (mode, image). Every key is optional.
  */
 import { z } from "zod";
-import { parseDuration } from "../core/schedules/duration.js";
 
 /** The modes of a function's CronJobs. */
 export const K8S_MODES = ["trigger", "run"] as const;
@@ -67,9 +66,6 @@ export const KubernetesSchema = z
     "Kubernetes settings: `kairos k8s export` and the kubernetes scheduler backend (see docs/kubernetes.md)",
   );
 
-/** The longest pre-fire lead a file may set. */
-const MAX_PREFIRE_LEAD_MS = 60_000;
-
 /** The values of `scheduler.backend`. */
 export const SCHEDULER_BACKEND_VALUES = ["embedded", "kubernetes", "auto"] as const;
 
@@ -82,37 +78,8 @@ export const SchedulerSchema = z
         "embedded: the leader's loop fires slots from the store (default); kubernetes: one CronJob per schedule, fired by the cluster (an error outside a cluster); auto: kubernetes in a cluster, embedded elsewhere",
       )
       .optional(),
-    prefireLead: z
-      .union([z.string(), z.number()], {
-        error: 'expected a duration such as "1s" or "500ms", or a number of milliseconds (0: off)',
-      })
-      .transform((value, ctx) => {
-        try {
-          const ms = parseDuration(value);
-          if (ms <= MAX_PREFIRE_LEAD_MS) return ms;
-          ctx.addIssue({
-            code: "custom",
-            message: `must be at most 1m (a pre-fired slot's job waits that long as scheduled), got ${ms} ms`,
-            input: value,
-          });
-        } catch (e) {
-          ctx.addIssue({
-            code: "custom",
-            message: e instanceof Error ? e.message : String(e),
-            input: value,
-            params: { suggestion: 'write a duration such as "1s", "500ms", or 0 to turn it off' },
-          });
-        }
-        return z.NEVER;
-      })
-      .describe(
-        "How far ahead the embedded loop writes an allow_all schedule's slot (its job waits as scheduled until the slot); default 1s, 0 turns pre-firing off (see docs/schedules.md)",
-      )
-      .optional(),
   })
-  .describe(
-    "Where schedules' timing lives and how the embedded loop fires (see docs/kubernetes.md, docs/schedules.md)",
-  );
+  .describe("Where schedules' timing lives (see docs/kubernetes.md)");
 
 /** A function's `kubernetes` block. */
 export const FunctionKubernetesSchema = z

@@ -67,6 +67,23 @@ function durationOf(limit?: { maxMs: number; why: string }) {
 
 const duration = durationOf();
 
+/**
+ * The `scheduler` block: SchedulerSchema (where timing lives) and how the embedded loop fires
+ * (`prefireLead`: how far ahead an allow_all slot is written, at most 1m).
+ */
+const SchedulerBlockSchema = SchedulerSchema.extend({
+  prefireLead: durationOf({
+    maxMs: 60_000,
+    why: "at most 1m: a pre-fired slot's job waits that long as scheduled",
+  })
+    .describe(
+      "How far ahead the embedded loop writes an allow_all schedule's slot (its job waits as scheduled until the slot); default 1s, 0 turns pre-firing off (see docs/schedules.md)",
+    )
+    .optional(),
+}).describe(
+  "Where schedules' timing lives and how the embedded loop fires (see docs/kubernetes.md, docs/schedules.md)",
+);
+
 /** A retention: a duration ("7d", "30d", ms as a number) or "forever". Output: ms, or null for forever. */
 const retention = z
   .union([z.string(), z.number()], {
@@ -336,7 +353,7 @@ export const ConfigSchema = z
       .array(WorkflowSchema)
       .describe("Workflows: DAGs of tasks running the functions (see docs/workflows.md)")
       .optional(),
-    scheduler: SchedulerSchema.optional(),
+    scheduler: SchedulerBlockSchema.optional(),
     kubernetes: KubernetesSchema.optional(),
   })
   .describe("Kairos declarative config (kairos.yaml)");
@@ -358,7 +375,7 @@ export const KNOWN_KEYS = {
   backoff: Object.keys(BackoffSchema.shape),
   concurrency: Object.keys(ConcurrencySchema.shape),
   kubernetes: Object.keys(KubernetesSchema.shape),
-  scheduler: Object.keys(SchedulerSchema.shape),
+  scheduler: Object.keys(SchedulerBlockSchema.shape),
   functionKubernetes: Object.keys(FunctionKubernetesSchema.shape),
   workflow: WORKFLOW_KNOWN_KEYS,
 } as const;

@@ -4,23 +4,12 @@
  * its own result. The decisions themselves are checked by the shared conformance suite.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import type { FinalizeRequest, NewJob } from "../../ports/job-store.js";
+import type { FinalizeRequest } from "../../ports/job-store.js";
+import { newJob } from "../conformance/job-store-fixtures.js";
 import { openSqliteJobStore } from "./index.js";
 import type { SqliteJobStore } from "./sqlite-job-store.js";
 
-const job: NewJob = {
-  fn: "f",
-  payloadJson: "{}",
-  priority: 0,
-  runAt: 0,
-  maxAttempts: 1,
-  idempotencyKey: null,
-  concurrencyKey: null,
-  concurrencyLimit: 1,
-  backoff: { type: "fixed", delayMs: 0 },
-  timeoutMs: 0,
-  maxPending: null,
-};
+const job = newJob({ fn: "f", runAt: 0, maxAttempts: 1 });
 
 let store: SqliteJobStore | null = null;
 afterEach(async () => {
