@@ -1,8 +1,9 @@
 /**
  * @module api/app
  * The Kairos HTTP API as a Hono app (no sockets: serve it with @hono/node-server, or test it
- * with `app.request`). Every /api/v1 route is declared in contract/routes.ts and registered
- * with `app.openapi`, so the served document (/api/v1/openapi.json, public) lists them all.
+ * with `app.request`). Every /api/v1 route is a name of contract/route-table.ts (method, path,
+ * scope: what the HTTP client uses too) with its schemas in contract/routes.ts, registered with
+ * `app.openapi`, so the served document (/api/v1/openapi.json, public) lists them all.
  * Order per request: request id, body limit, JSON only, auth by the route's scope, the route's
  * schema, the handler (a KairosClient call); errors answered by the contract's table.
  */

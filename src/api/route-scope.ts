@@ -4,7 +4,7 @@
  * request that matches no route needs `read` for GET and `write` otherwise, then gets 404).
  */
 import type { Context } from "hono";
-import type { RouteScope } from "../contract/route-kit.js";
+import type { RouteScope } from "../contract/route-table.js";
 import { OPENAPI_PATH, ROUTES } from "../contract/routes.js";
 
 interface Matcher {

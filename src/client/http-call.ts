@@ -1,13 +1,13 @@
 /**
  * @module client/http-call
- * One request of the contract: the URL from the route object (path parameters encoded, query
+ * One request of the contract: the URL from the route table (path parameters encoded, query
  * from the given values, Dates as ISO text, lists as csv), the bearer token, a timeout, and
  * the answer: the revived JSON body, or the same KairosError the server raised.
  */
 import { KairosError, StoreUnavailableError } from "../core/errors.js";
 import { errorFromWire, type WireError } from "../contract/errors.js";
 import { reviveAs, type ShapeName } from "../contract/revive.js";
-import { ROUTES, type RouteName } from "../contract/routes.js";
+import { apiPath, routeEntry, type RouteName } from "../contract/route-table.js";
 
 /** Default request timeout (as the CLI's store queries). */
 export const HTTP_TIMEOUT_MS = 30_000;
@@ -47,8 +47,7 @@ function queryValue(v: unknown): string | undefined {
 
 /** The URL of a route with its parameters and query. */
 export function routeUrl(base: string, name: RouteName, parts: CallParts): string {
-  const route = ROUTES[name];
-  const path = route.path.replace(/\{([^}]+)\}/g, (_m, key: string) => {
+  const path = apiPath(routeEntry(name)).replace(/\{([^}]+)\}/g, (_m, key: string) => {
     const value = parts.params?.[key];
     if (value === undefined)
       throw new KairosError("VALIDATION", `missing path parameter ${key} of ${name}`);
@@ -90,10 +89,10 @@ export async function call<T>(
   parts: CallParts,
   shape: ShapeName,
 ): Promise<CallAnswer<T>> {
-  const route = ROUTES[name];
+  const route = routeEntry(name);
   const url = routeUrl(options.url, name, parts);
   const headers = baseHeaders(options);
-  const hasBody = (route as { request?: { body?: unknown } }).request?.body !== undefined;
+  const hasBody = route.body === true;
   if (hasBody) headers["content-type"] = "application/json";
   const doFetch = options.fetch ?? fetch;
   let res: Response;

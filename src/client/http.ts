@@ -1,15 +1,16 @@
 /**
  * @module client/http
- * `HttpClient`: the KairosClient over the server's API. Every call goes through a route
- * object of contract/routes.ts (no hand-written URLs); answers are revived (instants back to
- * Dates, keys as sent); errors come back as the same KairosError subclass with the same
- * message, so a command prints the same against a server as against a local store. Lists the
- * facade returns whole are read page by page until `nextCursor` is null.
+ * `HttpClient`: the KairosClient over the server's API. Every call goes through a route of
+ * contract/route-table.ts (no hand-written URLs; the zod schemas of contract/routes.ts are not
+ * loaded); answers are revived (instants back to Dates, keys as sent); errors come back as the
+ * same KairosError subclass with the same message, so a command prints the same against a
+ * server as against a local store. Lists the facade returns whole are read page by page until
+ * `nextCursor` is null.
  */
 import type { FeedFilter } from "../core/feed/types.js";
 import { NotFoundError } from "../core/errors.js";
 import { reviveAs, type ShapeName } from "../contract/revive.js";
-import type { RouteName } from "../contract/routes.js";
+import type { RouteName } from "../contract/route-table.js";
 import type {
   ApplyRequest,
   ApplyResult,

@@ -1,17 +1,21 @@
 /**
  * @module contract/route-kit
- * How a route of the contract is declared: `createRoute` plus its scope (`read`, `write` or
- * `public`), carried both on the object (for the server's auth and the client) and in the
- * OpenAPI operation as `x-kairos-scope`, with bearer security and the shared error answers.
+ * How the routes of the contract are declared: each by its name in the route table
+ * (contract/route-table.ts), which gives its method, path and scope; the declaration adds only
+ * the request and response schemas. The scope is carried both on the object (for the server's
+ * auth) and in the OpenAPI operation as `x-kairos-scope`, with bearer security and the shared
+ * error answers.
  */
 import { createRoute, z, type RouteConfig } from "@hono/zod-openapi";
 import { ErrorBody } from "./schemas/common.js";
-
-/** What a route needs: `write` implies `read`; `public` needs no token. */
-export type RouteScope = "read" | "write" | "public";
-
-/** The base path of every API route. */
-export const API_BASE = "/api/v1";
+import {
+  apiPath,
+  routeEntry,
+  scopeOf,
+  type ROUTE_TABLE,
+  type RouteName,
+  type RouteScope,
+} from "./route-table.js";
 
 const errorAnswer = (description: string) => ({
   description,
@@ -43,29 +47,45 @@ export function body<T extends z.ZodType>(schema: T, required = true) {
   return { body: { required, content: { "application/json": { schema } } } };
 }
 
-/** A contract route: the createRoute object plus its scope. */
-export type ContractRoute<R extends RouteConfig = RouteConfig> = ReturnType<
-  typeof createRoute<string, R>
-> & {
-  readonly scope: RouteScope;
-};
+/** What a declaration gives beside the table's entry: the schemas of the request and answers. */
+export type RouteSpec = Omit<RouteConfig, "path" | "method">;
 
 /**
- * Declare a route: `path` is relative to /api/v1 in OpenAPI form (`/jobs/{id}`). The scope
- * defaults to the method's rule (GET read, anything else write).
+ * The spec a route of the table accepts: a request body exactly when the table says the
+ * client sends one (checked by the compiler, so the two cannot drift apart).
  */
-export function route<R extends Omit<RouteConfig, "path">>(
-  path: string,
-  config: R & { readonly scope?: RouteScope },
-): ContractRoute<R & { path: string }> {
-  const scope: RouteScope = config.scope ?? (config.method === "get" ? "read" : "write");
-  const { scope: _s, ...rest } = config;
+export type SpecOf<N extends RouteName> = (typeof ROUTE_TABLE)[N] extends { readonly body: true }
+  ? RouteSpec & { readonly request: { readonly body: object } }
+  : RouteSpec & { readonly request?: { readonly body?: never } };
+
+/** A contract route: the createRoute object (full path, method) plus its scope. */
+export type ContractRoute = RouteConfig & { readonly scope: RouteScope };
+
+/** Declare the route `name` of the table with its schemas. */
+function route<N extends RouteName>(name: N, spec: SpecOf<N>): ContractRoute {
+  const entry = routeEntry(name);
+  const scope = scopeOf(entry);
   const made = createRoute({
-    ...rest,
-    path: `${API_BASE}${path}`,
+    method: entry.method,
+    ...spec,
+    path: apiPath(entry),
     security: scope === "public" ? [] : [{ bearer: [] }],
     "x-kairos-scope": scope,
-    responses: scope === "public" ? rest.responses : { ...ERROR_RESPONSES, ...rest.responses },
-  } as unknown as R & { path: string });
+    responses: scope === "public" ? spec.responses : { ...ERROR_RESPONSES, ...spec.responses },
+  });
   return Object.assign(made, { scope });
+}
+
+/**
+ * Declare a group of routes, each keyed by its name in the table (a key the table lacks does
+ * not compile): the group's routes by name.
+ */
+export function defineRoutes<
+  G extends { readonly [K in keyof G]: K extends RouteName ? SpecOf<K> : never },
+>(specs: G): { readonly [K in keyof G]: ContractRoute } {
+  const out: Record<string, ContractRoute> = {};
+  for (const [name, spec] of Object.entries(specs)) {
+    out[name] = route(name as RouteName, spec as SpecOf<RouteName>);
+  }
+  return out as { readonly [K in keyof G]: ContractRoute };
 }

@@ -1,11 +1,15 @@
 /**
  * @module contract/routes
- * Every route of the HTTP API, by the name the server and the HTTP client both use. The server
- * registers each with `app.openapi`; the client builds URLs from `path` (no hand-written URLs);
- * `scope` is what the auth middleware enforces (GET read, else write, except POST /plan: read).
+ * The schemas of every route of the HTTP API, by its name in the route table
+ * (contract/route-table.ts), which alone gives the method, path and scope: the server
+ * registers each with `app.openapi`; the HTTP client builds its URLs from the table without
+ * loading this module (no hand-written URLs on either side); `scope` is what the auth
+ * middleware enforces (GET read, else write, except POST /plan: read). A name the table lacks,
+ * or a route of the table declared nowhere here, does not compile.
  */
 import { z } from "@hono/zod-openapi";
-import { body, json, route } from "./route-kit.js";
+import { body, defineRoutes, json, type ContractRoute } from "./route-kit.js";
+import type { RouteName } from "./route-table.js";
 import { IdParam, NameParam, NoteBody } from "./schemas/common.js";
 import { ApplyBody, ApplyResult } from "./schemas/config.js";
 import { EventQuery, FeedPage, RecentEventQuery, WhoAmI } from "./schemas/events.js";
@@ -22,271 +26,225 @@ const noContent = { description: "Done" };
 const list = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
 
 /** Jobs. */
-export const jobRoutes = {
-  enqueue: route("/jobs", {
-    method: "post",
+export const jobRoutes = defineRoutes({
+  enqueue: {
     request: body(J.EnqueueBody),
     responses: {
       201: json(J.Job, "Created"),
       200: json(J.Job, "An existing job had the idempotency key"),
     },
-  }),
-  enqueueBatch: route("/jobs/batch", {
-    method: "post",
+  },
+  enqueueBatch: {
     request: body(J.EnqueueBatchBody),
     responses: { 201: json(J.JobList, "Created (one transaction)") },
-  }),
-  listJobs: route("/jobs", {
-    method: "get",
+  },
+  listJobs: {
     request: { query: J.JobListQuery },
     responses: { 200: json(J.JobPage) },
-  }),
-  getJob: route("/jobs/{id}", {
-    method: "get",
+  },
+  getJob: {
     request: { params: IdParam },
     responses: { 200: json(J.Job) },
-  }),
-  cancelJob: route("/jobs/{id}/cancel", {
-    method: "post",
+  },
+  cancelJob: {
     request: { params: IdParam },
     responses: { 200: json(J.CancelResult) },
-  }),
-  jobLogs: route("/jobs/{id}/logs", {
-    method: "get",
+  },
+  jobLogs: {
     request: { params: IdParam, query: J.LogsQuery },
     responses: { 200: json(J.JobLogPage) },
-  }),
-  jobAttempts: route("/jobs/{id}/attempts", {
-    method: "get",
+  },
+  jobAttempts: {
     request: { params: IdParam },
     responses: { 200: json(list(J.JobAttempt)) },
-  }),
-  jobProgress: route("/jobs/{id}/progress", {
-    method: "get",
+  },
+  jobProgress: {
     request: { params: IdParam },
     responses: { 200: json(J.JobProgressView) },
-  }),
-  jobWhy: route("/jobs/{id}/why", {
-    method: "get",
+  },
+  jobWhy: {
     request: { params: IdParam },
     responses: { 200: json(J.JobWhy) },
-  }),
-  stopJob: route("/jobs/{id}/stop", {
-    method: "post",
+  },
+  stopJob: {
     request: { params: IdParam, ...body(J.ControlBody, false) },
     responses: { 202: json(J.JobControlRequest, "The stop request (carried out asynchronously)") },
-  }),
-  startJob: route("/jobs/{id}/start", {
-    method: "post",
+  },
+  startJob: {
     request: { params: IdParam, ...body(J.ControlBody, false) },
     responses: {
       202: json(J.JobControlRequest, "The start request (pending until a worker begins the job)"),
     },
-  }),
-  jobRequests: route("/jobs/{id}/requests", {
-    method: "get",
+  },
+  jobRequests: {
     request: { params: IdParam },
     responses: { 200: json(list(J.JobControlRequest)) },
-  }),
-};
+  },
+});
 
 /** Functions. */
-export const functionRoutes = {
-  listFunctions: route("/functions", { method: "get", responses: { 200: json(FunctionList) } }),
-  functionWorkers: route("/functions/{name}/workers", {
-    method: "get",
+export const functionRoutes = defineRoutes({
+  listFunctions: { responses: { 200: json(FunctionList) } },
+  functionWorkers: {
     request: { params: NameParam },
     responses: { 200: json(FunctionWorkerList) },
-  }),
-  functionWaiting: route("/functions/{name}/waiting", {
-    method: "get",
+  },
+  functionWaiting: {
     request: { params: NameParam },
     responses: { 200: json(WaitingReason) },
-  }),
-};
+  },
+});
 
-const scheduleOp = (suffix: string, req: object, ok: z.ZodType) =>
-  route(`/schedules/{name}${suffix}`, {
-    method: "post",
-    request: { params: NameParam, ...req },
-    responses: { 200: json(ok) },
-  });
+const scheduleOp = <R extends object>(req: R, ok: z.ZodType) => ({
+  request: { params: NameParam, ...req },
+  responses: { 200: json(ok) },
+});
 
 /** Schedules. */
-export const scheduleRoutes = {
-  listSchedules: route("/schedules", {
-    method: "get",
+export const scheduleRoutes = defineRoutes({
+  listSchedules: {
     request: { query: S.ScheduleListQuery },
     responses: { 200: json(S.SchedulePage) },
-  }),
-  createSchedule: route("/schedules", {
-    method: "post",
+  },
+  createSchedule: {
     request: body(S.ScheduleBody),
     responses: { 201: json(S.Schedule, "Created (source api)") },
-  }),
-  getSchedule: route("/schedules/{name}", {
-    method: "get",
+  },
+  getSchedule: {
     request: { params: NameParam },
     responses: { 200: json(S.Schedule) },
-  }),
-  updateSchedule: route("/schedules/{name}", {
-    method: "patch",
+  },
+  updateSchedule: {
     request: { params: NameParam, ...body(S.SchedulePatchBody) },
     responses: { 200: json(S.Schedule) },
-  }),
-  deleteSchedule: route("/schedules/{name}", {
-    method: "delete",
+  },
+  deleteSchedule: {
     request: { params: NameParam },
     responses: { 204: noContent },
-  }),
-  pauseSchedule: scheduleOp("/pause", body(NoteBody, false), S.Schedule),
-  resumeSchedule: scheduleOp("/resume", body(NoteBody, false), S.Schedule),
-  triggerSchedule: route("/schedules/{name}/trigger", {
-    method: "post",
+  },
+  pauseSchedule: scheduleOp(body(NoteBody, false), S.Schedule),
+  resumeSchedule: scheduleOp(body(NoteBody, false), S.Schedule),
+  triggerSchedule: {
     request: { params: NameParam, ...body(S.TriggerBody, false) },
     responses: { 201: json(S.CreatedId, "Job created") },
-  }),
-  fireSchedule: route("/schedules/{name}/fire", {
-    method: "post",
+  },
+  fireSchedule: {
     request: { params: NameParam, ...body(S.FireBody) },
     responses: {
       201: json(S.FireResult, "The slot's job was created"),
       200: json(S.FireResult, "The slot was handled already, or handled without a job"),
     },
-  }),
-  scheduleNext: route("/schedules/{name}/next", {
-    method: "get",
+  },
+  scheduleNext: {
     request: { params: NameParam, query: S.NextQuery },
     responses: { 200: json(S.InstantList) },
-  }),
-  scheduleHistory: route("/schedules/{name}/history", {
-    method: "get",
+  },
+  scheduleHistory: {
     request: { params: NameParam, query: S.HistoryQuery },
     responses: { 200: json(S.ScheduleHistory) },
-  }),
-};
+  },
+});
 
 /** Workflows. */
-export const workflowRoutes = {
-  listWorkflows: route("/workflows", {
-    method: "get",
+export const workflowRoutes = defineRoutes({
+  listWorkflows: {
     request: { query: W.WorkflowListQuery },
     responses: { 200: json(W.WorkflowPage) },
-  }),
-  getWorkflow: route("/workflows/{name}", {
-    method: "get",
+  },
+  getWorkflow: {
     request: { params: NameParam },
     responses: { 200: json(W.Workflow) },
-  }),
-  pauseWorkflow: route("/workflows/{name}/pause", {
-    method: "post",
+  },
+  pauseWorkflow: {
     request: { params: NameParam, ...body(NoteBody, false) },
     responses: { 200: json(W.Workflow) },
-  }),
-  resumeWorkflow: route("/workflows/{name}/resume", {
-    method: "post",
+  },
+  resumeWorkflow: {
     request: { params: NameParam, ...body(NoteBody, false) },
     responses: { 200: json(W.Workflow) },
-  }),
-  workflowHistory: route("/workflows/{name}/history", {
-    method: "get",
+  },
+  workflowHistory: {
     request: { params: NameParam, query: S.HistoryQuery },
     responses: { 200: json(W.WorkflowHistory) },
-  }),
-  triggerRun: route("/workflows/{name}/runs", {
-    method: "post",
+  },
+  triggerRun: {
     request: { params: NameParam, ...body(W.TriggerRunBody, false) },
     responses: { 201: json(W.WorkflowRun, "Run created") },
-  }),
-  backfill: route("/workflows/{name}/backfill", {
-    method: "post",
+  },
+  backfill: {
     request: { params: NameParam, ...body(W.BackfillBody) },
     responses: { 200: json(W.BackfillProgress) },
-  }),
-};
+  },
+});
 
-const runOp = (path: string, req: object) =>
-  route(path, { method: "post", request: req, responses: { 200: json(W.WorkflowRunDetail) } });
+const runOp = <R extends object>(req: R) => ({
+  request: req,
+  responses: { 200: json(W.WorkflowRunDetail) },
+});
 
 /** Runs. */
-export const runRoutes = {
-  listRuns: route("/runs", {
-    method: "get",
+export const runRoutes = defineRoutes({
+  listRuns: {
     request: { query: W.RunListQuery },
     responses: { 200: json(W.RunPage) },
-  }),
-  getRun: route("/runs/{id}", {
-    method: "get",
+  },
+  getRun: {
     request: { params: IdParam },
     responses: { 200: json(W.WorkflowRunDetail) },
-  }),
-  cancelRun: runOp("/runs/{id}/cancel", { params: IdParam, ...body(NoteBody, false) }),
-  clearRun: runOp("/runs/{id}/clear", { params: IdParam, ...body(W.ClearBody) }),
-  markTask: runOp("/runs/{id}/tasks/{task}/mark", { params: W.RunTaskParams, ...body(W.MarkBody) }),
-  noteRun: route("/runs/{id}/note", {
-    method: "put",
+  },
+  cancelRun: runOp({ params: IdParam, ...body(NoteBody, false) }),
+  clearRun: runOp({ params: IdParam, ...body(W.ClearBody) }),
+  markTask: runOp({ params: W.RunTaskParams, ...body(W.MarkBody) }),
+  noteRun: {
     request: { params: IdParam, ...body(W.RunNoteBody) },
     responses: { 200: json(W.WorkflowRunDetail) },
-  }),
-  taskWhy: route("/runs/{id}/tasks/{task}/why", {
-    method: "get",
+  },
+  taskWhy: {
     request: { params: W.RunTaskParams },
     responses: { 200: json(W.TaskWhy) },
-  }),
-  taskTries: route("/runs/{id}/tasks/{task}/tries", {
-    method: "get",
+  },
+  taskTries: {
     request: { params: W.RunTaskParams },
     responses: { 200: json(W.TaskTryList, "Every try of the task, oldest first") },
-  }),
-  stopRun: route("/runs/{id}/stop", {
-    method: "post",
+  },
+  stopRun: {
     request: { params: IdParam, ...body(J.ControlBody, false) },
     responses: { 202: json(W.RunControlRequest, "The stop request (carried out asynchronously)") },
-  }),
-  startRun: route("/runs/{id}/start", {
-    method: "post",
+  },
+  startRun: {
     request: { params: IdParam, ...body(J.ControlBody, false) },
     responses: {
       202: json(W.RunControlRequest, "The start request (pending until its tasks resume)"),
     },
-  }),
-  runRequests: route("/runs/{id}/requests", {
-    method: "get",
+  },
+  runRequests: {
     request: { params: IdParam },
     responses: { 200: json(list(W.RunControlRequest)) },
-  }),
-};
+  },
+});
 
 /** Config, tokens, events, identity, the document. */
-export const systemRoutes = {
-  plan: route("/plan", {
-    method: "post",
-    scope: "read",
+export const systemRoutes = defineRoutes({
+  plan: {
     request: body(ApplyBody),
     responses: { 200: json(ApplyResult) },
-  }),
-  apply: route("/apply", {
-    method: "post",
+  },
+  apply: {
     request: body(ApplyBody),
     responses: { 200: json(ApplyResult) },
-  }),
-  listTokens: route("/tokens", {
-    method: "get",
-    scope: "write",
+  },
+  listTokens: {
     responses: { 200: json(TokenList) },
-  }),
-  createToken: route("/tokens", {
-    method: "post",
+  },
+  createToken: {
     request: body(CreateTokenBody),
     responses: { 201: json(CreatedToken, "Created; the token text is shown once") },
-  }),
-  revokeToken: route("/tokens/{id}", {
-    method: "delete",
+  },
+  revokeToken: {
     request: { params: IdParam },
     responses: { 200: json(TokenInfo) },
-  }),
-  events: route("/events", {
-    method: "get",
+  },
+  events: {
     request: { query: EventQuery },
     responses: {
       200: {
@@ -294,27 +252,24 @@ export const systemRoutes = {
         content: { "text/event-stream": { schema: z.string() } },
       },
     },
-  }),
-  recentEvents: route("/events/recent", {
-    method: "get",
+  },
+  recentEvents: {
     request: { query: RecentEventQuery },
     responses: { 200: json(FeedPage) },
-  }),
-  whoami: route("/whoami", { method: "get", responses: { 200: json(WhoAmI) } }),
-  stats: route("/stats", {
-    method: "get",
+  },
+  whoami: { responses: { 200: json(WhoAmI) } },
+  stats: {
     request: { query: StatsQuery },
     responses: { 200: json(Stats) },
-  }),
-  listInstances: route("/instances", { method: "get", responses: { 200: json(InstanceList) } }),
-  schedulerStatus: route("/scheduler", {
-    method: "get",
+  },
+  listInstances: { responses: { 200: json(InstanceList) } },
+  schedulerStatus: {
     responses: { 200: json(SchedulerStatus) },
-  }),
-};
+  },
+});
 
-/** Every route by name. */
-export const ROUTES = {
+/** Every route by name (the compiler checks it holds every route of the table). */
+export const ROUTES: { readonly [N in RouteName]: ContractRoute } = {
   ...jobRoutes,
   ...functionRoutes,
   ...scheduleRoutes,
@@ -323,8 +278,4 @@ export const ROUTES = {
   ...systemRoutes,
 };
 
-/** A route's name. */
-export type RouteName = keyof typeof ROUTES;
-
-/** The path of the OpenAPI document (public). */
-export const OPENAPI_PATH = "/api/v1/openapi.json";
+export { OPENAPI_PATH, type RouteName } from "./route-table.js";

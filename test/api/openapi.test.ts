@@ -1,4 +1,12 @@
 import { describe, expect, it } from "vitest";
+import {
+  apiPath,
+  OPENAPI_PATH,
+  ROUTE_TABLE,
+  routeEntry,
+  scopeOf,
+  type RouteName,
+} from "../../src/contract/route-table.js";
 import { ROUTES } from "../../src/contract/routes.js";
 import { apiFixture } from "./fixture.js";
 
@@ -19,6 +27,29 @@ describe("the served OpenAPI document", () => {
       expect(op, `${name}: ${route.method} ${route.path}`).toBeDefined();
       expect(op!["x-kairos-scope"]).toBe(route.scope);
       expect(op!.security).toEqual([{ bearer: [] }]);
+    }
+  });
+
+  it("serves exactly the routes of the route table the client uses: method, path, scope, body", async () => {
+    const { call } = await apiFixture();
+    const doc = (await (await call("GET", OPENAPI_PATH)).json()) as {
+      paths: Record<string, Record<string, Record<string, unknown>>>;
+    };
+    const served = Object.entries(doc.paths).flatMap(([p, ops]) =>
+      Object.keys(ops).map((method) => `${method} ${p}`),
+    );
+    const names = Object.keys(ROUTE_TABLE) as RouteName[];
+    expect(served.sort()).toEqual(
+      names.map((n) => `${routeEntry(n).method} ${apiPath(routeEntry(n))}`).sort(),
+    );
+    expect(Object.keys(ROUTES).sort()).toEqual([...names].sort());
+    for (const name of names) {
+      const entry = routeEntry(name);
+      const op = doc.paths[apiPath(entry)]![entry.method]!;
+      expect(op["x-kairos-scope"], name).toBe(scopeOf(entry));
+      expect(op.requestBody !== undefined, `${name}: the table's body flag`).toBe(
+        entry.body === true,
+      );
     }
   });
 

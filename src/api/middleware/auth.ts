@@ -9,7 +9,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { ForbiddenError, UnauthorizedError } from "../../core/errors.js";
 import { scopeAllows } from "../../core/tokens.js";
-import type { RouteScope } from "../../contract/route-kit.js";
+import type { RouteScope } from "../../contract/route-table.js";
 import type { EngineTokensApi } from "../../runtime/client.js";
 import type { ApiEnv, AuthOptions, RequestAuth } from "../types.js";
 
