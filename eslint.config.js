@@ -94,6 +94,9 @@ const LAYERS = [
       "./api",
       "./index.ts",
       "./stores/open-store.ts",
+      // Leaf constants the CLI names before it loads an engine (start-up stays light).
+      "./stores/default-store-url.ts",
+      "./runtime/package-version.ts",
       "./backends/open-backend.ts",
       ...RUNTIME_FACADE,
     ],

@@ -7,17 +7,14 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { createKairos, type JobStore, type Kairos, type Logger } from "../index.js";
-import { LocalClient } from "../client/local.js";
+import type { JobStore, Kairos, Logger } from "../index.js";
 import type { ClientTarget, KairosClient } from "../runtime/client.js";
 import type { StartOptions } from "../runtime/kairos.js";
-import { loadConfig, type ResolvedConfig } from "../config/index.js";
+import type { ResolvedConfig } from "../config/index.js";
 import { StoreNotFoundError, ValidationError } from "../core/errors.js";
 import { maskUrl } from "../core/secrets.js";
-import { DEFAULT_STORE_URL } from "../stores/open-store.js";
+import { DEFAULT_STORE_URL } from "../stores/default-store-url.js";
 import type { Io } from "./output.js";
-import { openScheduleBackend } from "../backends/open-backend.js";
-import { backendInput } from "./k8s/export-input.js";
 
 /** Options every command accepts. */
 export interface GlobalOptions {
@@ -104,6 +101,7 @@ export async function maybeLoadConfig(
 ): Promise<ResolvedConfig | null> {
   const file = configPath(options);
   if (!options.config && !fs.existsSync(file)) return null;
+  const { loadConfig } = await import("../config/index.js");
   return loadConfig(file, env);
 }
 
@@ -175,9 +173,10 @@ export async function openEngine(
   const store = chooseStore(options, config);
   io.err(`kairos: using store ${maskUrl(store.url)} (from ${store.origin})`);
   const retentionMs = config?.retentionMs;
-  const scheduleBackend =
-    mode.backend === true && config ? await openScheduleBackend(backendInput(config)) : null;
+  const scheduleBackend = mode.backend === true && config ? await openBackend(config) : null;
   if (scheduleBackend) io.err(`kairos: schedules fire from ${scheduleBackend.location}`);
+  // The engine loads when a command opens one: a remote command never pays for it.
+  const { createKairos } = await import("../index.js");
   try {
     const kairos = await createKairos({
       ...(scheduleBackend ? { scheduleBackend } : {}),
@@ -206,6 +205,15 @@ export async function openEngine(
   }
 }
 
+/** The schedule backend kairos.yaml names (Kubernetes CronJobs), loaded only when asked for. */
+async function openBackend(config: ResolvedConfig) {
+  const [{ openScheduleBackend }, { backendInput }] = await Promise.all([
+    import("../backends/open-backend.js"),
+    import("./k8s/export-input.js"),
+  ]);
+  return openScheduleBackend(backendInput(config));
+}
+
 /** What `client/http.js` exports (imported lazily: local commands never load it). */
 interface HttpClientModule {
   readonly HttpClient: new (options: { url: string; token?: string }) => KairosClient;
@@ -230,6 +238,7 @@ export async function openClient(
   if (server === null) {
     const { kairos, store } = await openEngine(options, config, io, mode);
     const target: ClientTarget = { kind: "local", store: store.url, origin: store.origin };
+    const { LocalClient } = await import("../client/local.js");
     return new LocalClient({ kairos, target, ownsEngine: true });
   }
   io.err(`kairos: using server ${maskUrl(server.url)} (from ${server.origin})`);

@@ -28,7 +28,7 @@ import { registerTokens } from "./commands/tokens.js";
 import { registerK8s } from "./commands/k8s.js";
 import { registerExec } from "./commands/exec.js";
 import { registerStats } from "./commands/stats.js";
-import { kairosVersion } from "../index.js";
+import { kairosVersion } from "../runtime/package-version.js";
 
 /** Build the program; `setExit` receives the exit code of the command that ran. */
 export function buildProgram(rawIo: Io, setExit: (code: number) => void): Command {

@@ -17,9 +17,9 @@ import type { TokenStore } from "../ports/token-store.js";
 import type { ControlStore } from "../ports/control-store.js";
 import type { EventFeedStore } from "../ports/event-feed-store.js";
 import { openSqliteStores, parseSqliteUrl } from "./sqlite/index.js";
+import { DEFAULT_STORE_URL } from "./default-store-url.js";
 
-/** The default store: an SQLite file under `.kairos/` in the working directory. */
-export const DEFAULT_STORE_URL = "sqlite:.kairos/kairos.db";
+export { DEFAULT_STORE_URL };
 
 /** The stores of one database. */
 export interface OpenedStores {

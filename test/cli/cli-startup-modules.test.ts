@@ -5,7 +5,9 @@
  * cron describer (cronstrue). Each is a fraction of a second of start-up on a small machine;
  * `kairos server`, `kairos dev`, a PostgreSQL URL and `kairos cron` load them when they run.
  * A remote command (`--server URL`) builds its requests from the light route table, not from
- * the route contract's zod/OpenAPI schemas: it loads neither hono nor @hono/zod-openapi.
+ * the route contract's zod/OpenAPI schemas: it loads neither hono nor @hono/zod-openapi. Nor
+ * does start-up or a remote command load the engine's store driver (better-sqlite3), croner or
+ * the YAML parser: a command that opens an engine or reads kairos.yaml loads them.
  */
 import { execFile } from "node:child_process";
 import fs from "node:fs";
@@ -36,6 +38,13 @@ const SERVER_SIDE = [
   "pino-pretty",
   "pg",
 ];
+
+/**
+ * What a remote command does not load either: the engine's store driver, its cron library and
+ * the config file's parser (a command opens an engine, or reads kairos.yaml, only when it
+ * runs one).
+ */
+const ENGINE_SIDE = ["better-sqlite3", "croner", "yaml", "cronstrue"];
 
 /**
  * The packages (node_modules/NAME) a fresh node process loads when run with `args` (after
@@ -85,15 +94,14 @@ async function emptyPageServer(): Promise<{ url: string; close: () => Promise<vo
 }
 
 describe("CLI start-up", { timeout: 60_000 }, () => {
-  it("loads the CLI's own needs but not the API server, the logger or the PostgreSQL driver", async () => {
+  it("loads the CLI's own needs but not the API server, the logger, a store driver or the config parser", async () => {
     const { loaded } = await packagesLoadedBy([
       "--input-type=module",
       "-e",
       `await import(${JSON.stringify(program)});`,
     ]);
     expect(loaded).toContain("commander");
-    expect(loaded).toContain("better-sqlite3");
-    for (const heavy of SERVER_SIDE) {
+    for (const heavy of [...SERVER_SIDE, ...ENGINE_SIDE]) {
       expect(loaded, `${heavy} is loaded at CLI start-up`).not.toContain(heavy);
     }
   });
@@ -110,7 +118,7 @@ describe("CLI start-up", { timeout: 60_000 }, () => {
       ]);
       expect(stdout).toMatch(/^ID\s+FN\s+STATE/);
       expect(loaded).toContain("commander");
-      for (const heavy of SERVER_SIDE) {
+      for (const heavy of [...SERVER_SIDE, ...ENGINE_SIDE]) {
         expect(loaded, `${heavy} is loaded by a remote command`).not.toContain(heavy);
       }
     } finally {

@@ -7,8 +7,7 @@ import path from "node:path";
 import type { Command } from "commander";
 import { ValidationError } from "../../core/errors.js";
 import type { ResolvedConfig } from "../../config/index.js";
-import { referencedVariables } from "../../config/interpolate.js";
-import { formatPlan } from "../../core/reconcile/index.js";
+import { formatPlan } from "../../core/reconcile/format.js";
 import type { ClientTarget, ConfigSource } from "../../runtime/client.js";
 import { formatBackendChanges } from "../backend-plan.js";
 import type { Io } from "../output.js";
@@ -78,6 +77,7 @@ export async function configSource(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ConfigSource> {
   const text = await readFile(config.file, "utf8");
+  const { referencedVariables } = await import("../../config/interpolate.js");
   const vars: Record<string, string> = {};
   for (const name of referencedVariables(text)) {
     const value = env[name];

@@ -4,7 +4,6 @@
  */
 import type { Command } from "commander";
 import { validateCron } from "../../core/cron/parse.js";
-import { nextFires } from "../../runtime/schedules-api.js";
 import { instantFlag, intFlag } from "../flags.js";
 import type { Io } from "../output.js";
 
@@ -34,6 +33,8 @@ Examples:
       (expression: string, opts: { tz: string; from?: number; next: number; json?: boolean }) =>
         run(async () => {
           validateCron(expression, opts.tz);
+          // The cron library loads with this command, not at CLI start-up.
+          const { nextFires } = await import("../../runtime/schedules-api.js");
           const fires = nextFires(
             { kind: "cron", cron: expression, timezone: opts.tz },
             opts.next,

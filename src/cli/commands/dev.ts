@@ -5,9 +5,7 @@
  */
 import { Option, type Command } from "commander";
 import { ValidationError } from "../../core/errors.js";
-import { applyConfig, applyWarnings } from "../../config/apply.js";
-import { defineConfigFunctions } from "../../config/define-functions.js";
-import { formatDuration, formatPlan } from "../../core/reconcile/index.js";
+import { formatDuration, formatPlan } from "../../core/reconcile/format.js";
 import type { ResolvedConfig } from "../../config/index.js";
 import type { Kairos } from "../../runtime/kairos.js";
 import { formatBackendChanges } from "../backend-plan.js";
@@ -76,13 +74,7 @@ Examples:
         let offSecondSignal = (): void => undefined;
         let report;
         try {
-          const plan = await applyConfig(kairos, config, { prune: false, dryRun: false });
-          io.out(formatPlan(plan));
-          if (plan.backend)
-            io.out(formatBackendChanges(plan.backend.location, plan.backend.changes));
-          for (const warning of applyWarnings(config)) io.err(`kairos: warning: ${warning}`);
-          const unavailable = await defineConfigFunctions(kairos, config);
-          for (const u of unavailable) io.out(`kairos dev: unavailable ${u.name}: ${u.error}`);
+          await applyAndDefine(kairos, config, io);
           watchEngine(kairos, io);
           const waiting = watchWaitingJobs(kairos, io);
           await kairos.start({ concurrency, ...configStartOptions(config) });
@@ -108,6 +100,23 @@ Examples:
         io.out("kairos dev: stopped");
       }),
     );
+}
+
+/**
+ * Apply kairos.yaml (printing the plan and its warnings) and define its functions (printing
+ * those unavailable here). The reconciler and the executors load here, not at CLI start-up.
+ */
+async function applyAndDefine(kairos: Kairos, config: ResolvedConfig, io: Io): Promise<void> {
+  const [{ applyConfig, applyWarnings }, { defineConfigFunctions }] = await Promise.all([
+    import("../../config/apply.js"),
+    import("../../config/define-functions.js"),
+  ]);
+  const plan = await applyConfig(kairos, config, { prune: false, dryRun: false });
+  io.out(formatPlan(plan));
+  if (plan.backend) io.out(formatBackendChanges(plan.backend.location, plan.backend.changes));
+  for (const warning of applyWarnings(config)) io.err(`kairos: warning: ${warning}`);
+  const unavailable = await defineConfigFunctions(kairos, config);
+  for (const u of unavailable) io.out(`kairos dev: unavailable ${u.name}: ${u.error}`);
 }
 
 /** Flags of `kairos dev`. */

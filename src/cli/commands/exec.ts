@@ -10,19 +10,11 @@
  */
 import fs from "node:fs";
 import type { Command } from "commander";
-import { defineConfigFunctions } from "../../config/define-functions.js";
 import type { ResolvedConfig } from "../../config/index.js";
 import { KairosError, UnknownFunctionError, ValidationError } from "../../core/errors.js";
 import { closest } from "../../core/suggest.js";
-import {
-  createKairos,
-  DEFAULT_STORE_URL,
-  ExclusiveClaim,
-  runOnce,
-  type JobLogLine,
-  type Kairos,
-  type RunOnceOutcome,
-} from "../../index.js";
+import type { ExclusiveClaim, JobLogLine, Kairos, RunOnceOutcome } from "../../index.js";
+import { DEFAULT_STORE_URL } from "../../stores/default-store-url.js";
 import { chooseStore, maybeLoadConfig, openEngine, type GlobalOptions } from "../context.js";
 import { onNextStopSignal } from "../dev/stop-signal.js";
 import { durationFlag, jsonFlag } from "../flags.js";
@@ -94,6 +86,8 @@ Examples:
         const payload = payloadOf(flags);
         const only = onlyFunction(config, fn);
         const jobName = process.env.KAIROS_JOB_NAME?.trim() || undefined;
+        // The engine loads with the command that runs one, not at CLI start-up.
+        const { ExclusiveClaim, runOnce } = await import("../../index.js");
         const exclusive = new ExclusiveClaim({
           holdMs: flags.lease,
           ...(jobName !== undefined ? { maxClaims: 1 } : {}),
@@ -101,6 +95,7 @@ Examples:
         const kairos = await openExecEngine(globals(), config, io, exclusive);
         const off = onNextStopSignal(() => void kairos.stop({ drainMs: 0 }));
         try {
+          const { defineConfigFunctions } = await import("../../config/define-functions.js");
           await defineConfigFunctions(kairos, only);
           const outcome = await runOnce(
             kairos,
@@ -168,6 +163,7 @@ async function openExecEngine(
     return (await openEngine(options, config, io, { wrapJobStore })).kairos;
   }
   io.err("kairos: no store configured: the run is printed, not recorded");
+  const { createKairos } = await import("../../index.js");
   return createKairos({
     store: "sqlite::memory:",
     wrapJobStore,

@@ -12,13 +12,6 @@ import { exportManifests } from "../../core/k8s/export.js";
 import { DNS1123_LABEL, MAX_LABEL_VALUE } from "../../core/k8s/names.js";
 import { maybeLoadConfig, type GlobalOptions } from "../context.js";
 import { exportInput, K8S_DEFAULTS } from "../k8s/export-input.js";
-import {
-  fileNameOf,
-  manifestJson,
-  manifestsJson,
-  manifestsYaml,
-  objectYaml,
-} from "../k8s/render.js";
 import type { Io } from "../output.js";
 
 interface ExportOptions {
@@ -66,6 +59,9 @@ Examples:
         checkFlags(opts);
         const { input, warnings } = exportInput(config, opts);
         const result = exportManifests(input);
+        // The YAML writer loads with the command that writes manifests, not at CLI start-up.
+        const { fileNameOf, manifestJson, manifestsJson, manifestsYaml, objectYaml } =
+          await import("../k8s/render.js");
         for (const w of [...warnings, ...result.warnings]) io.err(`kairos: warning: ${w}`);
         if (opts.out !== undefined) {
           await mkdir(opts.out, { recursive: true });

@@ -5,7 +5,7 @@
  */
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
-import { isRunState, RUN_STATES, type RunState } from "../../core/workflows/index.js";
+import { isRunState, RUN_STATES, type RunState } from "../../core/workflows/states.js";
 import type { WorkflowRun, WorkflowRunDetail } from "../../index.js";
 import type { WithClient } from "../context.js";
 import { renderDag } from "../dag-render.js";

@@ -4,7 +4,7 @@
  */
 import type { Command } from "commander";
 import { NotFoundError } from "../../core/errors.js";
-import { formatDuration } from "../../core/reconcile/index.js";
+import { formatDuration } from "../../core/reconcile/format.js";
 import type { Schedule } from "../../runtime/client.js";
 import type { ScheduleTiming } from "../../core/schedules/types.js";
 import { iso, table, type Io } from "../output.js";

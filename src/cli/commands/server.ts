@@ -6,9 +6,8 @@
  * streams end, the socket stops accepting, then the engine drains.
  */
 import { Option, type Command } from "commander";
-import { defineConfigFunctions } from "../../config/define-functions.js";
 import { LOG_LEVELS, type LogLevel } from "../../api/log-levels.js";
-import { formatDuration } from "../../core/reconcile/index.js";
+import { formatDuration } from "../../core/reconcile/format.js";
 import { configStartOptions, maybeLoadConfig, openEngine, type GlobalOptions } from "../context.js";
 import { forcedStopLine, onNextStopSignal, waitForStop } from "../dev/stop-signal.js";
 import { durationFlag, intFlag } from "../flags.js";
@@ -113,6 +112,7 @@ async function runServer(
     // Refused before any worker or leader duty starts (listen checks again).
     assertMayListen(opts.host, (await kairos.tokens.activeCount()) > 0);
     if (config && !opts.apiOnly && opts.workers) {
+      const { defineConfigFunctions } = await import("../../config/define-functions.js");
       for (const u of await defineConfigFunctions(kairos, config)) {
         io.err(`kairos: function ${u.name} is unavailable here: ${u.error}`);
       }

@@ -4,7 +4,7 @@
  */
 import type { Command } from "commander";
 import { ValidationError } from "../../core/errors.js";
-import { formatDuration } from "../../core/reconcile/index.js";
+import { formatDuration } from "../../core/reconcile/format.js";
 import type { WorkflowDefinition } from "../../core/workflows/index.js";
 import type { Workflow } from "../../index.js";
 import type { WithClient } from "../context.js";
