@@ -135,6 +135,19 @@ export class PgDatabase {
   }
 
   /**
+   * One statement on a pooled connection (autocommit), NOT prepared: planned on each call with
+   * its values, so the planner sees them (a prepared statement switches to a generic plan after
+   * five runs, which cannot match a partial index by a parameter's value). For reads that are
+   * not hot and whose text varies.
+   */
+  queryUnnamed<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    text: string,
+    values: readonly unknown[] = [],
+  ): Promise<pg.QueryResult<R>> {
+    return this.pool.query<R>(text, values as unknown[]);
+  }
+
+  /**
    * Run `body` in one transaction (READ COMMITTED) on one pooled connection: COMMIT when it
    * resolves, ROLLBACK when it throws (the error is rethrown as it was). A connection whose
    * ROLLBACK failed is destroyed rather than returned to the pool.

@@ -118,20 +118,23 @@ async function readKeyHolders(
   for (const row of rows) holders.set(row.idempotency_key!, row);
 }
 
-// Contract: input fns; how many of their jobs are pending (scheduled, queued, retrying), every
-// fn present (0 when none). Read under the fns' pending locks; uses jobs_fn_state_id_idx.
+/**
+ * The maxPending count for schema `s` (exported for the plan test). Contract: input $1, an
+ * array of fns; per fn with any, how many of its jobs are pending (scheduled, queued,
+ * retrying). Ranges of jobs_pending_fn_state_id_idx (migration 17; its condition repeated).
+ */
+export const countPendingSql = (s: string): string => `SELECT fn, count(*) AS n FROM ${s}.jobs
+        WHERE fn = ANY($1::text[]) AND state IN ('scheduled', 'queued', 'retrying')
+        GROUP BY fn`;
+
+// Contract: input fns; how many of their jobs are pending, every fn present (0 when none).
+// Read under the fns' pending locks; see countPendingSql.
 async function countPending(
   client: Queryable,
   s: string,
   boundedFns: string[],
 ): Promise<Map<string, number>> {
-  const { rows } = await exec<{ fn: string; n: number }>(
-    client,
-    `SELECT fn, count(*) AS n FROM ${s}.jobs
-        WHERE fn = ANY($1::text[]) AND state IN ('scheduled', 'queued', 'retrying')
-        GROUP BY fn`,
-    [boundedFns],
-  );
+  const { rows } = await exec<{ fn: string; n: number }>(client, countPendingSql(s), [boundedFns]);
   const pending = new Map<string, number>();
   for (const fn of boundedFns) pending.set(fn, 0);
   for (const row of rows) pending.set(row.fn, row.n);

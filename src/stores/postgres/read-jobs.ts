@@ -5,6 +5,7 @@
  * a pooled connection, each a consistent snapshot on its own; none locks a row.
  */
 import { ValidationError } from "../../core/errors.js";
+import { JOB_STATES } from "../../core/jobs/states.js";
 import type { ClaimOrderPosition, JobListQuery, StoredJob } from "../../ports/job-store.js";
 import { containsPattern } from "../search-pattern.js";
 import { clampLimit, parseId } from "./arguments.js";
@@ -26,11 +27,28 @@ export async function getJob(db: PgDatabase, jobId: string): Promise<StoredJob |
 }
 
 /**
- * Contract: inputs optional fn, state(s), beforeId and a limit; jobs newest first (id DESC).
- * Uses jobs_fn_state_id_idx / jobs_state_id_idx / the primary key, by filter; a search is
- * tested on each row of that walk (see searchSql).
+ * The SQL of one state's branch of a listing: the state as a constant of this fixed map (a
+ * partial index is matched only when the planner sees the value; the text never holds input).
  */
-export async function listJobs(db: PgDatabase, query: JobListQuery): Promise<StoredJob[]> {
+const STATE_CONDITION: ReadonlyMap<string, string> = new Map(
+  JOB_STATES.map((state) => [state, `state = '${state}'`]),
+);
+
+/**
+ * The statement of `listJobs` (exported for the plan test). Contract: inputs optional fn,
+ * state(s), search, beforeId and a limit; jobs newest first (id DESC), at most the limit.
+ *
+ * Without fn or state: a backward walk of the primary key. With a fn or states: one branch per
+ * state (every state when only fn is given), each an id-ordered range of its state group's
+ * partial index (`jobs_pending_*` / `jobs_settled_*`, migration 17; running jobs, which worker
+ * capacity bounds, through `jobs_running_lease_idx` and a sort), merged in id order (Merge
+ * Append) and cut at the limit. A search is tested on each row of those walks (see searchSql).
+ * Null when no requested state exists (nothing can match).
+ */
+export function listJobsSql(
+  s: string,
+  query: JobListQuery,
+): { readonly text: string; readonly values: unknown[] } | null {
   const where: string[] = [];
   const values: unknown[] = [];
   const param = (value: unknown) => {
@@ -38,12 +56,6 @@ export async function listJobs(db: PgDatabase, query: JobListQuery): Promise<Sto
     return `$${values.length}`;
   };
   if (query.fn !== undefined) where.push(`fn = ${param(query.fn)}`);
-  if (query.state !== undefined) {
-    const states = ([] as string[]).concat(query.state);
-    where.push(
-      states.length === 1 ? `state = ${param(states[0])}` : `state = ANY(${param(states)}::text[])`,
-    );
-  }
   if (query.search !== undefined && query.search !== "") where.push(searchSql(query.search, param));
   if (query.beforeId !== undefined) {
     const before = parseId(query.beforeId);
@@ -55,12 +67,30 @@ export async function listJobs(db: PgDatabase, query: JobListQuery): Promise<Sto
     where.push(`id < ${param(before)}::bigint`);
   }
   const limit = param(clampLimit(query.limit, DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT));
-  const { rows } = await db.query<JobRow>(
-    `SELECT ${COLS} FROM ${db.s}.jobs` +
-      (where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "") +
-      ` ORDER BY id DESC LIMIT ${limit}`,
+  const branch = (conditions: readonly string[]) =>
+    `SELECT ${COLS} FROM ${s}.jobs` +
+    (conditions.length > 0 ? ` WHERE ${conditions.join(" AND ")}` : "") +
+    ` ORDER BY id DESC LIMIT ${limit}`;
+  if (query.state === undefined && query.fn === undefined) return { text: branch(where), values };
+  const requested = query.state === undefined ? JOB_STATES : ([] as string[]).concat(query.state);
+  const states = [...new Set(requested)].flatMap((state) => STATE_CONDITION.get(state) ?? []);
+  if (states.length === 0) return null;
+  if (states.length === 1) return { text: branch([states[0]!, ...where]), values };
+  const branches = states.map((state) => `(${branch([state, ...where])})`);
+  return {
+    text: `SELECT * FROM (${branches.join(" UNION ALL ")}) AS j ORDER BY id DESC LIMIT ${limit}`,
     values,
-  );
+  };
+}
+
+/**
+ * Contract: see `listJobsSql`. Sent unnamed (planned for its values on each call): a listing
+ * is not hot, and its text varies with the filters.
+ */
+export async function listJobs(db: PgDatabase, query: JobListQuery): Promise<StoredJob[]> {
+  const statement = listJobsSql(db.s, query);
+  if (statement === null) return [];
+  const { rows } = await db.queryUnnamed<JobRow>(statement.text, statement.values);
   return rows.map(rowToJob);
 }
 

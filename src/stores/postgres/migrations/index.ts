@@ -25,6 +25,7 @@ import { sql as instancesSql } from "./013-instances.js";
 import { sql as claimPathSql } from "./014-claim-path.js";
 import { sql as eventBatchesSql } from "./015-event-batches.js";
 import { sql as waitingByFnSql } from "./016-waiting-by-fn.js";
+import { sql as stateGroupIndexesSql } from "./017-state-group-indexes.js";
 
 /** One schema migration: applied once, in version order, inside the runner's transaction. */
 export interface PgMigration {
@@ -52,4 +53,5 @@ export const MIGRATIONS: readonly PgMigration[] = [
   { version: 14, name: "claim-path", sql: claimPathSql },
   { version: 15, name: "event-batches", sql: eventBatchesSql },
   { version: 16, name: "waiting-by-fn", sql: waitingByFnSql },
+  { version: 17, name: "state-group-indexes", sql: stateGroupIndexesSql },
 ];
