@@ -30,4 +30,11 @@ export interface EventFeedStore {
    * by watching its change counter. Best effort: readers also poll. Returns an unsubscribe.
    */
   onEventsAppended(listener: () => void): () => void;
+  /**
+   * Pacing asked of recorders, ms: the least time between the end of one append and the start
+   * of the next one triggered by a full batch (an append that costs a disk flush of its own
+   * asks for fewer, larger ones). Recorders still write every event within their `flushMs`.
+   * Undefined or 0: no gap.
+   */
+  readonly appendGapMs?: number;
 }

@@ -9,9 +9,22 @@ import { MemoryFeedStore } from "../helpers/memory-feed-store.js";
 
 const T0 = Date.parse("2026-12-01T00:00:00Z");
 
-function setup(options: { flushRows?: number; maxBufferRows?: number; logger?: Logger } = {}) {
+/** A store that asks recorders for a gap between appends, as the PostgreSQL store does. */
+class PacedFeedStore extends MemoryFeedStore {
+  readonly appendGapMs = 10;
+}
+
+function setup(
+  options: {
+    flushRows?: number;
+    maxBufferRows?: number;
+    logger?: Logger;
+    paced?: boolean;
+    minGapMs?: number;
+  } = {},
+) {
   const clock = new ManualClock(T0);
-  const store = new MemoryFeedStore();
+  const store = options.paced === true ? new PacedFeedStore() : new MemoryFeedStore();
   const bus = new EventBus(silentLogger);
   const errors: KairosEventMap["worker:error"][] = [];
   bus.on("worker:error", (e) => errors.push(e));
@@ -23,6 +36,7 @@ function setup(options: { flushRows?: number; maxBufferRows?: number; logger?: L
     logger: options.logger ?? silentLogger,
     flushRows: options.flushRows ?? 100,
     ...(options.maxBufferRows !== undefined ? { maxBufferRows: options.maxBufferRows } : {}),
+    ...(options.minGapMs !== undefined ? { minGapMs: options.minGapMs } : {}),
     workflowOfRun: async (runId) => (runId === "77" ? "stored-wf" : null),
   });
   feed.recorder.start();
@@ -81,6 +95,50 @@ describe("event feed recorder", () => {
     for (let i = 0; i < 3; i++) bus.emit("job:queued", job(String(i), { runAt: T0 }));
     await new Promise((r) => setImmediate(r));
     expect(store.batches.map((b) => b.length)).toEqual([3]);
+  });
+
+  it("leaves the store's appendGapMs after an append before the next full batch", async () => {
+    const { bus, store, clock } = setup({ flushRows: 3, paced: true });
+    const emit = (from: number) => {
+      for (let i = from; i < from + 3; i++) bus.emit("job:queued", job(String(i), { runAt: T0 }));
+    };
+    emit(0);
+    await clock.advanceAsync(0);
+    expect(store.batches.map((b) => b.length)).toEqual([3]);
+    emit(3);
+    emit(6);
+    await clock.advanceAsync(9);
+    expect(store.batches.map((b) => b.length)).toEqual([3]);
+    await clock.advanceAsync(1);
+    expect(store.batches.map((b) => b.length)).toEqual([3, 6]);
+    expect(clock.pendingTimers()).toBe(0);
+  });
+
+  it("a gap never delays an event past flushMs", async () => {
+    const { bus, store, clock } = setup({ flushRows: 2, minGapMs: 50 });
+    const emit = (id: string) => bus.emit("job:queued", job(id, { runAt: T0 }));
+    emit("1");
+    emit("2");
+    await clock.advanceAsync(0);
+    emit("3");
+    emit("4");
+    await clock.advanceAsync(19);
+    expect(store.batches.map((b) => b.length)).toEqual([2]);
+    await clock.advanceAsync(1);
+    expect(store.batches.map((b) => b.length)).toEqual([2, 2]);
+  });
+
+  it("stop does not wait for a gap", async () => {
+    const { bus, store, clock, feed } = setup({ flushRows: 2, paced: true });
+    const emit = (id: string) => bus.emit("job:queued", job(id, { runAt: T0 }));
+    emit("1");
+    emit("2");
+    await clock.advanceAsync(0);
+    emit("3");
+    emit("4");
+    await feed.recorder.stop();
+    expect(store.batches.map((b) => b.length)).toEqual([2, 2]);
+    expect(clock.pendingTimers()).toBe(0);
   });
 
   it("coalesces a job's progress to the latest per flush", async () => {

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { deferred, nextEvent, waitFor } from "../helpers/async.js";
+import { prefetchFor, resolvePoolOptions } from "../../src/runtime/worker/options.js";
 import { fileKairos, memoryKairos, tempDir } from "../helpers/kairos.js";
 
 /**
@@ -76,5 +77,27 @@ describe("prefetch buffer", () => {
     await nextEvent(k, "job:started");
     expect(k.stats().buffered).toBe(0);
     expect(await k.jobs.list({ state: "running" })).toHaveLength(1);
+  });
+});
+
+describe("prefetchFor", () => {
+  const byDefault = resolvePoolOptions({ concurrency: 10 });
+  it("is 0 until a duration is known and while jobs average over 50 ms", () => {
+    expect(prefetchFor(byDefault, null)).toBe(0);
+    expect(prefetchFor(byDefault, 51)).toBe(0);
+  });
+
+  it("by default grows past 200 only while the buffer stays within ~100 ms of work", () => {
+    expect(prefetchFor(byDefault, 50)).toBe(200);
+    expect(prefetchFor(byDefault, 5)).toBe(200);
+    expect(prefetchFor(byDefault, 2)).toBe(500);
+    expect(prefetchFor(byDefault, 0)).toBe(1_000);
+    expect(prefetchFor(resolvePoolOptions({ concurrency: 100 }), 20)).toBe(500);
+  });
+
+  it("keeps a prefetch that was given, at most 1,000", () => {
+    expect(prefetchFor(resolvePoolOptions({ concurrency: 10, prefetch: 5 }), 0)).toBe(5);
+    expect(prefetchFor(resolvePoolOptions({ concurrency: 10, prefetch: 0 }), 0)).toBe(0);
+    expect(prefetchFor(resolvePoolOptions({ concurrency: 10, prefetch: 5_000 }), 0)).toBe(1_000);
   });
 });

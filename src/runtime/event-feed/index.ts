@@ -34,8 +34,10 @@ export interface EventFeedDeps {
   readonly logger: Logger;
   /** Recorder: flush at most this long after the first buffered event, ms (default 20). */
   readonly flushMs?: number;
-  /** Recorder: flush as soon as this many events are buffered (default 100). */
+  /** Recorder: flush as soon as this many events are buffered (default 100), after `minGapMs`. */
   readonly flushRows?: number;
+  /** Recorder: least ms from one append's end to a full batch's (default the store's `appendGapMs`). */
+  readonly minGapMs?: number;
   /** Recorder: the most events buffered before the oldest are dropped (default 10,000). */
   readonly maxBufferRows?: number;
   /** The workflow of a run (for the jobs of workflow tasks whose run this process did not see). */

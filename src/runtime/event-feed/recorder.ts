@@ -2,10 +2,13 @@
  * @module runtime/event-feed/recorder
  * Records this engine's bus events (jobs, schedules, runs, leadership) into the store's event
  * feed. Best effort and never in the engine's way: events are buffered (bounded; the oldest
- * are dropped, counted, when the store falls behind) and written in one `appendEvents` per
- * `flushRows` rows or `flushMs`, whichever comes first. A failed flush keeps its rows for the
- * next attempt once, then drops them with a `worker:error` (where `event-feed`). `stop()`
- * unsubscribes and flushes what remains.
+ * are dropped, counted, when the store falls behind) and written in one `appendEvents` at most
+ * `flushMs` after the oldest buffered event, sooner once `flushRows` are buffered, but then no
+ * sooner than `minGapMs` after the previous append ended (a store whose every append is a
+ * commit flushed to disk asks for a gap: fewer, larger appends; an event still waits at most
+ * `flushMs`, plus an append in progress). One append at a time. A failed flush keeps its rows
+ * for the next attempt once, then drops them with a `worker:error` (where `event-feed`).
+ * `stop()` unsubscribes and flushes what remains.
  */
 import { FeedBuffer, type PendingFeedRow } from "../../core/feed/buffer.js";
 import {
@@ -38,8 +41,13 @@ export interface RecorderDeps {
   readonly logger: Logger;
   /** Flush at most this long after the first buffered event, ms (default 20). */
   readonly flushMs?: number;
-  /** Flush as soon as this many rows are buffered (default 100). */
+  /** Flush as soon as this many rows are buffered (default 100), subject to `minGapMs`. */
   readonly flushRows?: number;
+  /**
+   * A flush triggered by `flushRows` starts no sooner than this long after the previous append
+   * ended, ms (default: the store's `appendGapMs`, else 0). Never delays past `flushMs`.
+   */
+  readonly minGapMs?: number;
   /** The most rows buffered; past it the oldest are dropped (default 10,000). */
   readonly maxBufferRows?: number;
   /** The workflow of a run, for the jobs of workflow tasks whose run this process did not see. */
@@ -77,6 +85,14 @@ class Recorder implements FeedRecorder {
   private readonly buffer: FeedBuffer;
   private readonly flushMs: number;
   private readonly flushRows: number;
+  private readonly minGapMs: number;
+  /** When the oldest buffered row arrived (clock ms), null when the buffer is empty. */
+  private firstAt: number | null = null;
+  /** When the armed timer fires (clock ms). */
+  private dueAt = 0;
+  /** When the last append ended (clock ms). */
+  private lastEnd = Number.NEGATIVE_INFINITY;
+  private flushing = false;
   /** Rows whose append failed once: retried with the next flush, then dropped. */
   private carried: FeedRecord[] = [];
   private readonly runs = new Map<string, string>();
@@ -92,6 +108,7 @@ class Recorder implements FeedRecorder {
     this.buffer = new FeedBuffer(deps.maxBufferRows ?? 10_000);
     this.flushMs = deps.flushMs ?? 20;
     this.flushRows = deps.flushRows ?? 100;
+    this.minGapMs = Math.max(0, deps.minGapMs ?? deps.store.appendGapMs ?? 0);
   }
 
   start(): void {
@@ -149,14 +166,31 @@ class Recorder implements FeedRecorder {
           : { record, runId }
         : { record, runId: null };
     this.buffer.push(row);
-    if (this.buffer.size >= this.flushRows) void this.flush();
-    else this.arm();
+    this.firstAt ??= this.deps.clock.now();
+    this.arm();
   }
 
+  /**
+   * Flush now or arm the timer for when the buffer is due: `flushMs` after its oldest row, or,
+   * with `flushRows` buffered, `minGapMs` after the last append ended, whichever is sooner.
+   * While an append runs nothing is armed: its end calls `arm` again.
+   */
   private arm(): void {
-    if (this.timer || this.state === "stopped") return;
+    if (this.state === "stopped" || this.flushing) return;
     if (this.buffer.size === 0 && this.carried.length === 0) return;
-    this.timer = setUnrefTimer(this.deps.clock, this.flushMs, () => {
+    const now = this.deps.clock.now();
+    let due = (this.firstAt ?? now) + this.flushMs;
+    if (this.buffer.size >= this.flushRows) due = Math.min(due, this.lastEnd + this.minGapMs);
+    if (due <= now) {
+      this.timer?.cancel();
+      this.timer = null;
+      void this.flush();
+      return;
+    }
+    if (this.timer && this.dueAt <= due) return;
+    this.timer?.cancel();
+    this.dueAt = due;
+    this.timer = setUnrefTimer(this.deps.clock, due - now, () => {
       this.timer = null;
       void this.flush();
     });
@@ -165,6 +199,17 @@ class Recorder implements FeedRecorder {
   private async flushOnce(): Promise<void> {
     this.timer?.cancel();
     this.timer = null;
+    this.flushing = true;
+    try {
+      await this.appendBuffered();
+    } finally {
+      this.flushing = false;
+      this.lastEnd = this.deps.clock.now();
+    }
+    this.arm();
+  }
+
+  private async appendBuffered(): Promise<void> {
     const dropped = this.buffer.takeDropped();
     if (dropped > 0) {
       this.counts.dropped += dropped;
@@ -174,6 +219,7 @@ class Recorder implements FeedRecorder {
       );
     }
     const carried = this.carried;
+    this.firstAt = null;
     const fresh = await this.resolve(this.buffer.take());
     this.carried = [];
     if (carried.length + fresh.length === 0) return;
@@ -183,8 +229,6 @@ class Recorder implements FeedRecorder {
     } catch (error) {
       this.failed(error, carried.length, fresh);
       return;
-    } finally {
-      this.arm();
     }
     this.deps.flushed?.();
   }

@@ -49,6 +49,7 @@ import type { LogBuffer } from "./log-buffer.js";
 import { announcedLogBuffer, logSourceOf } from "./log-events.js";
 import { emitStarted, OutcomeWriter, unstarted, type FinishItem } from "./outcome-writer.js";
 import {
+  prefetchFor,
   resolvePoolOptions,
   type ResolvedPoolOptions,
   type WorkerPoolOptions,
@@ -60,9 +61,6 @@ export type { WorkerPoolOptions, WorkerPoolStats, WorkerPoolStore } from "./opti
 export type { StopReport } from "./drain.js";
 
 type PoolState = "idle" | "running" | "draining" | "stopped";
-
-/** Prefetch only while recent handlers average at most this long. */
-const PREFETCH_MAX_AVG_MS = 50;
 
 /** Runs claimed jobs of the functions defined in this process. */
 export class WorkerPool {
@@ -267,8 +265,7 @@ export class WorkerPool {
 
   private capacity(): { want: number; free: number; prefetch: number } {
     const free = this.options.concurrency - this.held.active.size - this.held.buffer.length;
-    const short = this.avgDurationMs !== null && this.avgDurationMs <= PREFETCH_MAX_AVG_MS;
-    const prefetch = short ? this.options.prefetch : 0;
+    const prefetch = prefetchFor(this.options, this.avgDurationMs);
     return { want: free + prefetch, free, prefetch };
   }
 

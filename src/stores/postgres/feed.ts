@@ -57,6 +57,12 @@ export class PostgresEventFeedStore implements EventFeedStore {
   #closed = false;
   /** Test seam: false appends without the advisory lock (shows what the lock prevents). */
   lockAppends = true;
+  /**
+   * Each append commits, and with `synchronous_commit` on each commit waits for its own WAL
+   * flush: recorders leave this gap (ms) before appending a full batch, so a busy worker
+   * appends fewer, larger batches (EventFeedStore.appendGapMs).
+   */
+  readonly appendGapMs = 10;
 
   /** `subscribe` is the LISTEN connection's feed routing (the job store's `onFeed`). */
   constructor(db: PgDatabase, subscribe: FeedSubscribe) {
