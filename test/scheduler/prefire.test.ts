@@ -131,3 +131,77 @@ describe("pre-firing (allow_all)", () => {
     expect((await jobsOf(kairos, "work")).map((j) => j.state)).toEqual(["cancelled"]);
   });
 });
+
+describe("pre-firing: what a cancel of a pre-fired job leaves behind", () => {
+  it("a pause, an update and a delete announce the cancelled job as jobs.cancel does", async () => {
+    for (const change of ["pause", "update", "delete"] as const) {
+      const { kairos, clock } = await engineWith("allow_all");
+      const cancelled: unknown[] = [];
+      kairos.on("job:cancelled", (e) => cancelled.push(e));
+      clock.set(SLOT - L);
+      await kairos.tickScheduler();
+      const [job] = await jobsOf(kairos, "work");
+      clock.set(SLOT - 500);
+      if (change === "pause") await kairos.schedules.pause("p");
+      if (change === "update") await kairos.schedules.update("p", { payload: { v: 2 } });
+      if (change === "delete") await kairos.schedules.delete("p");
+      expect(cancelled, change).toEqual([
+        { jobId: job!.id, fn: "work", attempt: job!.attempt, at: SLOT - 500 },
+      ]);
+      // The same event as a cancel through the jobs API.
+      const other = await kairos.enqueue("work", {}, { runAt: SLOT + 5_000, allowUnknown: true });
+      await kairos.jobs.cancel(other.id);
+      expect(Object.keys(cancelled[1] as object).sort()).toEqual(
+        Object.keys(cancelled[0] as object).sort(),
+      );
+    }
+  });
+
+  it("kairos apply announces the pre-fired jobs its update cancelled", async () => {
+    const { kairos, clock } = await engineWith("allow_all");
+    const cancelled: string[] = [];
+    kairos.on("job:cancelled", (e) => cancelled.push(e.jobId));
+    clock.set(SLOT - L);
+    await kairos.tickScheduler();
+    const [job] = await jobsOf(kairos, "work");
+    clock.set(SLOT - 500);
+    await kairos.applyReconcile(
+      [{ op: "update_schedule", name: "p", fields: { payloadJson: '{"v":3}' } }],
+      clock.now(),
+    );
+    expect(cancelled).toEqual([job!.id]);
+  });
+
+  it("after a cancel the schedule's last run is the previous real one (or none)", async () => {
+    const { kairos, clock } = await engineWith("allow_all");
+    clock.set(SLOT - L);
+    await kairos.tickScheduler();
+    clock.set(SLOT - 500);
+    await kairos.schedules.pause("p");
+    expect(await kairos.schedules.get("p")).toMatchObject({
+      lastJobId: null,
+      lastStatus: null,
+      lastFiredAt: null,
+      runCount: 0,
+    });
+
+    // A real run (cancelled by hand, so finished), then a pre-fire cancelled by a pause (an
+    // update would fire the slot again at once: it is within the lead).
+    await kairos.schedules.resume("p");
+    await kairos.tickScheduler();
+    const [, first] = await jobsOf(kairos, "work");
+    clock.set(SLOT + 10);
+    await kairos.jobs.cancel(first!.id);
+    clock.set(SLOT + 60_000 - L);
+    await kairos.tickScheduler();
+    expect((await kairos.schedules.get("p"))?.lastStatus).toBe("fired");
+    clock.set(SLOT + 60_000 - 500);
+    await kairos.schedules.pause("p");
+    expect(await kairos.schedules.get("p")).toMatchObject({
+      lastJobId: first!.id,
+      lastStatus: "cancelled",
+      lastFiredAt: new Date(SLOT - 500),
+      runCount: 1,
+    });
+  });
+});

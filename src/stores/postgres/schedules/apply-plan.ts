@@ -26,7 +26,12 @@
  * written by a plan except the cursor when the change carries one.
  */
 import { ConflictError, NotFoundError, ValidationError } from "../../../core/errors.js";
-import type { PlanChange, ScheduleDeclaration } from "../../../ports/schedule-store.js";
+import type {
+  ApplyPlanOutcome,
+  CancelledPrefire,
+  PlanChange,
+  ScheduleDeclaration,
+} from "../../../ports/schedule-store.js";
 import { exec, type PgDatabase, type Queryable } from "../database.js";
 import { deleteWorkflow, putWorkflow } from "../workflows/put-workflow.js";
 import { deleteFunction, upsertFunction } from "./functions.js";
@@ -60,19 +65,28 @@ export async function applyPlan(
   db: PgDatabase,
   changes: readonly PlanChange[],
   now: number,
-): Promise<void> {
-  if (changes.length === 0) return;
-  await db.transaction(async (client) => {
-    for (const change of changes) await applyOne(client, db.s, change, now);
+): Promise<ApplyPlanOutcome> {
+  if (changes.length === 0) return { cancelled: [] };
+  return db.transaction(async (client) => {
+    const cancelled: CancelledPrefire[] = [];
+    for (const change of changes) await applyOne(client, db.s, change, now, cancelled);
+    return { cancelled };
   });
 }
 
-async function applyOne(q: Queryable, s: string, change: PlanChange, now: number): Promise<void> {
+async function applyOne(
+  q: Queryable,
+  s: string,
+  change: PlanChange,
+  now: number,
+  cancelled: CancelledPrefire[],
+): Promise<void> {
   switch (change.op) {
     case "create_schedule":
       return createSchedule(q, s, change, now);
     case "update_schedule":
-      return updateSchedule(q, s, change, now);
+      cancelled.push(...(await updateSchedule(q, s, change, now)));
+      return;
     case "delete_schedule": {
       // Contract: input a name; deletes the schedule and (cascade) its history; returns its id
       // (none: it did not exist).
@@ -84,7 +98,7 @@ async function applyOne(q: Queryable, s: string, change: PlanChange, now: number
       const deleted = rows[0];
       if (deleted === undefined) throw notFound(change.name, "delete_schedule");
       // Its pre-fired jobs (not yet due) do not outlive it; its other jobs are kept.
-      await cancelPrefired(q, s, deleted.id, now, null);
+      cancelled.push(...(await cancelPrefired(q, s, deleted.id, now, null)));
       return;
     }
     case "upsert_function":
@@ -154,7 +168,7 @@ async function updateSchedule(
   s: string,
   change: Extract<PlanChange, { op: "update_schedule" }>,
   now: number,
-): Promise<void> {
+): Promise<CancelledPrefire[]> {
   // Contract: input a name; the row, locked until the plan's transaction ends.
   const { rows } = await exec<ScheduleRow>(
     q,
@@ -168,7 +182,7 @@ async function updateSchedule(
   const cursor = change.cursor === undefined ? null : checkCursor(change.cursor, "cursor");
   // Its pre-fired jobs first: the slot fires again under the new definition (the cursor moves
   // back to it; a cursor given below wins).
-  await cancelPrefired(q, s, row.id, now, "updated");
+  const cancelled = await cancelPrefired(q, s, row.id, now, "updated");
 
   // Contract: inputs the declared fields except name and source ($1..$14), the id, now,
   // whether a cursor is given and the cursor; rewrites the declared columns and updated_at,
@@ -203,6 +217,7 @@ async function updateSchedule(
       },
     ]);
   }
+  return cancelled;
 }
 
 function notFound(name: string, op: string): NotFoundError {

@@ -16,6 +16,7 @@
  *   delete_schedule  delete with its history (cascade); its jobs are kept, except its
  *                    pre-fired ones (not yet due), which are cancelled. NotFoundError when
  *                    the name is missing
+ * The pre-fired jobs the plan cancelled are returned, for the caller to announce.
  *   upsert_function / delete_function  see functions.ts (delete: NotFoundError when missing)
  *   put_workflow     create (source config) or replace a workflow keeping its runtime state
  *                    (../workflows/workflow-writes.ts); ConflictError over an api workflow
@@ -24,6 +25,8 @@
 import type Database from "better-sqlite3";
 import { ConflictError, NotFoundError, ValidationError } from "../../../core/errors.js";
 import type {
+  ApplyPlanOutcome,
+  CancelledPrefire,
   PlanChange,
   ScheduleDeclaration,
   ScheduleRuntimeInit,
@@ -57,7 +60,7 @@ const UPDATABLE = [
 /** Prepare the plan statements once; the returned function applies a plan atomically. */
 export function prepareApplyPlan(
   db: Database.Database,
-): (changes: readonly PlanChange[], now: number) => void {
+): (changes: readonly PlanChange[], now: number) => ApplyPlanOutcome {
   const functions = prepareFunctions(db);
   const history = prepareHistory(db);
   const workflows = prepareWorkflowWrites(db);
@@ -74,7 +77,7 @@ export function prepareApplyPlan(
     return row;
   };
 
-  const applyOne = (change: PlanChange, now: number): void => {
+  const applyOne = (change: PlanChange, now: number, cancelled: CancelledPrefire[]): void => {
     switch (change.op) {
       case "create_schedule": {
         const params = declarationToParams(change.schedule);
@@ -91,7 +94,7 @@ export function prepareApplyPlan(
         };
         const params = declarationToParams(merged);
         updateDeclared.run({ ...params, id: row.id, now });
-        cancelPrefired(row.id, now, "updated");
+        cancelled.push(...cancelPrefired(row.id, now, "updated"));
         if (change.cursor !== undefined) {
           updateCursor.run({ ...checkCursor(change.cursor, "cursor"), id: row.id, now });
         }
@@ -99,7 +102,7 @@ export function prepareApplyPlan(
         return;
       }
       case "delete_schedule":
-        cancelPrefired(mustFind(change.name, "delete_schedule").id, now, null);
+        cancelled.push(...cancelPrefired(mustFind(change.name, "delete_schedule").id, now, null));
         remove.run(change.name);
         return;
       case "upsert_function":
@@ -127,12 +130,12 @@ export function prepareApplyPlan(
   };
 
   const apply = db.transaction((changes: readonly PlanChange[], now: number) => {
-    for (const change of changes) applyOne(change, now);
+    const cancelled: CancelledPrefire[] = [];
+    for (const change of changes) applyOne(change, now, cancelled);
+    return cancelled;
   });
 
-  return (changes, now) => {
-    if (changes.length > 0) apply.immediate(changes, now);
-  };
+  return (changes, now) => ({ cancelled: changes.length > 0 ? apply.immediate(changes, now) : [] });
 }
 
 /** The schedule statements of a plan, prepared once (functions and history have their own). */
