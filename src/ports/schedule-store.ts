@@ -25,12 +25,13 @@
  *   `update_schedule` and a `delete_schedule` cancel such jobs of the schedule in their own
  *   transaction; pause and update record a `prefire_cancelled` entry per job (reason `paused`
  *   or `updated`), move the cursor back to the earliest cancelled slot (due at that job's
- *   `runAt`) and take the cancelled fires off `runCount`. When the schedule's last job is one
- *   of them, `lastJobId`, `lastStatus` and `lastFiredAt` are put back to the newest fire whose
- *   job was not a cancelled pre-fire (its job's terminal state, else `fired`), or null when
- *   there is none. The cancelled jobs are returned (`applyPlan`, `setEnabled`) so the caller
- *   announces them. `fireSlot(s)` refuses (`stale`) a request whose job is due after its
- *   `now` while the schedule is paused.
+ *   `runAt`; an update that changes `jitterMs` without a cursor: due at the slot plus the new
+ *   jitter, stores/schedule-prefire `rejittered`) and take the cancelled fires off `runCount`.
+ *   When the schedule's last job is one of them, `lastJobId`, `lastStatus` and `lastFiredAt`
+ *   are put back to the newest fire whose job was not a cancelled pre-fire (its job's terminal
+ *   state, else `fired`), or null when there is none. The cancelled jobs are returned
+ *   (`applyPlan`, `setEnabled`) so the caller announces them. `fireSlot(s)` refuses (`stale`)
+ *   a request whose job is due after its `now` while the schedule is paused.
  * - Retention (`deleteScheduleHistory`) never deletes a schedule's newest `keepLatest` entries,
  *   however old, so every schedule still shows its recent history. Each call is one short
  *   transaction that examines at most `limit` old entries, found through an index, and says

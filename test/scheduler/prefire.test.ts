@@ -5,6 +5,7 @@
  * cancels the pre-fired job (and an update fires the slot again under the new definition).
  */
 import { describe, expect, it } from "vitest";
+import { jitterFor } from "../../src/core/schedules/jitter.js";
 import { DEFAULT_PREFIRE_LEAD_MS } from "../../src/runtime/scheduler/scheduler-loop.js";
 import { T0, jobsOf, manualScheduler } from "./helpers.js";
 
@@ -203,5 +204,45 @@ describe("pre-firing: what a cancel of a pre-fired job leaves behind", () => {
       lastFiredAt: new Date(SLOT - 500),
       runCount: 1,
     });
+  });
+});
+
+describe("pre-firing: an update of the jitter alone", () => {
+  it("re-fires the slot at its due time under the new jitter, not the old one", async () => {
+    const { kairos, clock } = await manualScheduler();
+    const s = await kairos.schedules.create({
+      allowUnknown: true,
+      name: "j",
+      fn: "work",
+      every: "1m",
+      overlap: "allow_all",
+      jitter: "20s",
+    });
+    // The first slot is due unjittered; the second carries the jitter.
+    clock.set(SLOT - L);
+    await kairos.tickScheduler();
+    const slot2 = SLOT + 60_000;
+    const dueOld = slot2 + jitterFor(s.id, slot2, 20_000, slot2 + 60_000);
+    const dueNew = slot2 + jitterFor(s.id, slot2, 40_000, slot2 + 60_000);
+    expect((await kairos.schedules.get("j"))?.nextFireAt).toEqual(new Date(slot2));
+    clock.set(dueOld - L);
+    await kairos.tickScheduler();
+    const before = await jobsOf(kairos, "work");
+    expect(before.map((j) => j.runAt.getTime())).toEqual([SLOT, dueOld]);
+
+    clock.set(dueOld - 500);
+    await kairos.schedules.update("j", { jitter: "40s" });
+    expect((await kairos.schedules.get("j"))?.nextFireAt).toEqual(new Date(slot2));
+    expect(dueNew).toBeGreaterThan(dueOld - 500 + L); // not within the lead yet
+    await kairos.tickScheduler();
+    expect(await jobsOf(kairos, "work")).toHaveLength(2);
+    clock.set(dueNew - L);
+    await kairos.tickScheduler();
+    const after = await jobsOf(kairos, "work");
+    expect(after.map((j) => [j.state, j.runAt.getTime()])).toEqual([
+      ["scheduled", SLOT],
+      ["cancelled", dueOld],
+      ["scheduled", dueNew],
+    ]);
   });
 });

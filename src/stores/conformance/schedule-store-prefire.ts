@@ -7,6 +7,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../../core/errors.js";
+import { jitterFor } from "../../core/schedules/jitter.js";
+import { nextSlotAfter } from "../../core/schedules/timing.js";
 import type { StoredSchedule } from "../../ports/schedule-store.js";
 import {
   MINUTE,
@@ -136,6 +138,38 @@ export function definePrefireTests(ctx: ScheduleSuiteContext): void {
       // Fired again under the new definition.
       const again = await prefire(ctx, updated, SLOT - 900);
       expect((await ctx.jobs().get(again))?.payloadJson).toBe(updated.payloadJson);
+    });
+
+    it("an update of the jitter alone re-derives the slot's due time with the new jitter", async () => {
+      const store = ctx.schedules();
+      const schedule = await createSchedule(
+        store,
+        { name: "a", overlap: "allow_all", jitterMs: 20_000 },
+        { nextSlotAt: SLOT, nextDueAt: SLOT + 700 },
+      );
+      const jobId = await prefire(ctx, schedule, SLOT - LEAD, SLOT + 700);
+      await store.applyPlan(
+        [{ op: "update_schedule", name: "a", fields: { jitterMs: 40_000 } }],
+        SLOT - 1_000,
+      );
+      const following = nextSlotAfter(schedule.timing, SLOT);
+      expect(await mustGetSchedule(store, "a")).toMatchObject({
+        nextSlotAt: SLOT,
+        nextDueAt: SLOT + jitterFor(schedule.id, SLOT, 40_000, following),
+        runCount: 0,
+      });
+      expect((await ctx.jobs().get(jobId))?.state).toBe("cancelled");
+      // With no pre-fired job cancelled the cursor is kept (the jitter applies from the next
+      // slot), as before pre-firing.
+      const kept = await mustGetSchedule(store, "a");
+      await store.applyPlan(
+        [{ op: "update_schedule", name: "a", fields: { jitterMs: 0 } }],
+        SLOT - 900,
+      );
+      expect(await mustGetSchedule(store, "a")).toMatchObject({
+        nextSlotAt: SLOT,
+        nextDueAt: kept.nextDueAt,
+      });
     });
 
     it("an update that gives a cursor keeps that cursor", async () => {

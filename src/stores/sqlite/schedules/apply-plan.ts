@@ -10,7 +10,10 @@
  *                    given; id, created_at, history and the rest of the runtime state are kept.
  *                    Its pre-fired jobs are cancelled first (`prefire-cancel.ts`, recorded
  *                    `prefire_cancelled`/`updated`, cursor moved back to their slot, so the
- *                    slot fires again under the new definition; a cursor given wins).
+ *                    slot fires again under the new definition; a cursor given wins). When it
+ *                    cancelled any and changes `jitterMs` without a cursor, the slot's due
+ *                    time is re-derived with the new jitter (`rejittered`); with nothing
+ *                    cancelled the cursor is kept (the new jitter applies from the next slot).
  *                    A change of `enabled` is recorded in history (`paused`/`resumed`, reason
  *                    `reconcile`). NotFoundError when the name is missing
  *   delete_schedule  delete with its history (cascade); its jobs are kept, except its
@@ -34,6 +37,7 @@ import type {
 import { prepareWorkflowWrites } from "../workflows/workflow-writes.js";
 import { prepareFunctions } from "./functions.js";
 import { type NewHistoryEntry, prepareHistory } from "./history.js";
+import { rejittered } from "../../schedule-prefire.js";
 import { prepareCancelPrefired } from "./prefire-cancel.js";
 import {
   checkCursor,
@@ -65,7 +69,7 @@ export function prepareApplyPlan(
   const history = prepareHistory(db);
   const workflows = prepareWorkflowWrites(db);
   const cancelPrefired = prepareCancelPrefired(db);
-  const { byName, insert, updateDeclared, updateCursor, remove } = prepareStatements(db);
+  const { byName, byId, insert, updateDeclared, updateCursor, remove } = prepareStatements(db);
 
   const mustFind = (name: string, op: string): ScheduleRow => {
     const row = byName.get(name);
@@ -94,9 +98,15 @@ export function prepareApplyPlan(
         };
         const params = declarationToParams(merged);
         updateDeclared.run({ ...params, id: row.id, now });
-        cancelled.push(...cancelPrefired(row.id, now, "updated"));
+        const cancelledHere = cancelPrefired(row.id, now, "updated");
+        cancelled.push(...cancelledHere);
         if (change.cursor !== undefined) {
           updateCursor.run({ ...checkCursor(change.cursor, "cursor"), id: row.id, now });
+        } else if (cancelledHere.length > 0 && params.jitterMs !== row.jitter_ms) {
+          // The re-fired slot follows the new jitter (see the module header).
+          const slot = byId.get(row.id)?.next_slot_at ?? null;
+          const cursor = rejittered({ ...merged, id: String(row.id) }, slot);
+          updateCursor.run({ ...cursor, id: row.id, now });
         }
         if (params.enabled !== row.enabled) history.append(row.id, [enabledEntry(params, now)]);
         return;
@@ -143,6 +153,11 @@ function prepareStatements(db: Database.Database) {
   // Contract: input a name; the row, read under the plan's write lock.
   const byName = db.prepare<[string], ScheduleRow>("SELECT * FROM schedules WHERE name = ?");
 
+  // Contract: input an id; the schedule's cursor slot, read under the plan's write lock.
+  const byId = db.prepare<[number], { next_slot_at: number | null }>(
+    "SELECT next_slot_at FROM schedules WHERE id = ?",
+  );
+
   // Contract: inserts a schedule with its declared fields, the initial cursor and empty runtime
   // state (no last fire, run_count 0, no buffered slots). The UNIQUE name index backs the
   // lookup above, which runs first under the same lock.
@@ -175,7 +190,7 @@ function prepareStatements(db: Database.Database) {
   // Contract: input a name; deletes the schedule and (cascade) its history.
   const remove = db.prepare<[string]>("DELETE FROM schedules WHERE name = ?");
 
-  return { byName, insert, updateDeclared, updateCursor, remove };
+  return { byName, byId, insert, updateDeclared, updateCursor, remove };
 }
 
 /** ConflictError carries the id of the object holding the name (here a schedule). */
