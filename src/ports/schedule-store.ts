@@ -25,8 +25,13 @@
  *   `update_schedule` and a `delete_schedule` cancel such jobs of the schedule in their own
  *   transaction; pause and update record a `prefire_cancelled` entry per job (reason `paused`
  *   or `updated`), move the cursor back to the earliest cancelled slot (due at that job's
- *   `runAt`) and take the cancelled fires off `runCount`. `fireSlot(s)` refuses (`stale`) a
- *   request whose job is due after its `now` while the schedule is paused.
+ *   `runAt`; an update that changes `jitterMs` without a cursor: due at the slot plus the new
+ *   jitter, stores/schedule-prefire `rejittered`) and take the cancelled fires off `runCount`.
+ *   When the schedule's last job is one of them, `lastJobId`, `lastStatus` and `lastFiredAt`
+ *   are put back to the newest fire whose job was not a cancelled pre-fire (its job's terminal
+ *   state, else `fired`), or null when there is none. The cancelled jobs are returned
+ *   (`applyPlan`, `setEnabled`) so the caller announces them. `fireSlot(s)` refuses (`stale`)
+ *   a request whose job is due after its `now` while the schedule is paused.
  * - Retention (`deleteScheduleHistory`) never deletes a schedule's newest `keepLatest` entries,
  *   however old, so every schedule still shows its recent history. Each call is one short
  *   transaction that examines at most `limit` old entries, found through an index, and says
@@ -129,6 +134,30 @@ export type FireSlotOutcome =
 export type FireSlotBatchOutcome =
   FireSlotOutcome | { readonly kind: "failed"; readonly error: unknown };
 
+/**
+ * A pre-fired job cancelled by a pause, an update or a delete of its schedule (the module rule
+ * "Pre-fired jobs"): enough for the caller to announce it as any cancel of a pending job.
+ */
+export interface CancelledPrefire {
+  readonly jobId: string;
+  readonly fn: string;
+  readonly attempt: number;
+  readonly scheduleId: string;
+  /** The slot the job was written for. */
+  readonly slotAt: number;
+}
+
+/** Outcome of `applyPlan`: the pre-fired jobs its updates and deletes cancelled, by slot. */
+export interface ApplyPlanOutcome {
+  readonly cancelled: readonly CancelledPrefire[];
+}
+
+/** Outcome of `setEnabled`: the schedule as updated, and the pre-fired jobs a pause cancelled. */
+export interface SetEnabledOutcome {
+  readonly schedule: StoredSchedule;
+  readonly cancelled: readonly CancelledPrefire[];
+}
+
 /** The schedule store port. */
 export interface ScheduleStore {
   /** Create or upgrade the schema (shared migrations with the job store). Idempotent. */
@@ -150,12 +179,13 @@ export interface ScheduleStore {
   /**
    * Apply a reconcile plan in one transaction: all changes or none. Throws ConflictError when a
    * create names an existing schedule, NotFoundError when an update/delete names a missing one.
+   * Returns the pre-fired jobs the plan cancelled (empty when none).
    */
-  applyPlan(changes: readonly PlanChange[], now: number): Promise<void>;
+  applyPlan(changes: readonly PlanChange[], now: number): Promise<ApplyPlanOutcome>;
 
   /**
-   * Pause or resume; recorded in history. Returns the updated schedule, or null if unknown. A
-   * pause cancels the schedule's pre-fired jobs in the same transaction (see the rule above).
+   * Pause or resume; recorded in history. Returns the updated schedule with the pre-fired jobs
+   * a pause cancelled in the same transaction (see the rule above), or null if unknown.
    */
   setEnabled(
     name: string,
@@ -163,7 +193,7 @@ export interface ScheduleStore {
     note: string | null,
     now: number,
     cursor?: ScheduleRuntimeInit,
-  ): Promise<StoredSchedule | null>;
+  ): Promise<SetEnabledOutcome | null>;
 
   /**
    * Enabled schedules with `nextDueAt <= now`, and `allow_all` ones with `nextDueAt <= now +

@@ -15,6 +15,7 @@ import { toJob, toJobAttempt, type Job, type JobAttempt } from "./job-view.js";
 import type { JobWhy } from "../core/jobs/why.js";
 import { explainStoredJob, type FunctionStatus } from "./job-why.js";
 import type { JobControlApi } from "./job-control-api.js";
+import { announceCancelled } from "./job-cancelled.js";
 
 export type { JobWhy, JobWhyCode, JobWhyReason } from "../core/jobs/why.js";
 
@@ -181,14 +182,8 @@ function readApi(caps: JobsApiCapabilities): JobsApi {
       caps.assertOpen();
       const outcome = await store.cancel(String(id), clock.now());
       if (outcome.kind === "not_found") return null;
-      if (outcome.kind === "cancelled") {
-        events.emit("job:cancelled", {
-          jobId: outcome.job.id,
-          fn: outcome.job.fn,
-          attempt: outcome.job.attempt,
-          at: clock.now(),
-        });
-      }
+      if (outcome.kind === "cancelled")
+        announceCancelled(events, [{ ...outcome.job, jobId: outcome.job.id }], clock.now());
       if (outcome.kind === "cancel_requested") caps.cancelLocal(outcome.job.id);
       return { outcome: outcome.kind, job: toJob(outcome.job) };
     },

@@ -49,6 +49,7 @@ import type { RunsApi } from "./workflows/runs-api.js";
 import type { Workflow } from "./workflows/run-view.js";
 import type { WorkflowEngine } from "./workflows/workflow-engine.js";
 import type { WorkflowInput, WorkflowOptions, WorkflowsApi } from "./workflows/workflows-api.js";
+import { announceCancelled } from "./job-cancelled.js";
 
 export { toJob, type Job, type JobAttempt } from "./job-view.js";
 export type { CancelResult, EnqueueOptions, JobListOptions, JobsApi } from "./jobs-api.js";
@@ -336,16 +337,15 @@ export class Kairos {
     return { schedules, functions };
   }
 
-  /**
-   * Apply a reconcile plan's changes in one transaction (all or none) and wake the scheduler.
-   * The changes come from `planReconcile` over `reconcileState()`.
-   */
+  /** Apply `planReconcile`'s changes atomically; wake the scheduler; announce pre-fire cancels. */
   async applyReconcile(changes: readonly PlanChange[], now: number): Promise<void> {
     this.assertOpen();
     if (changes.length === 0) return;
-    await requireScheduleStore(this.deps.scheduleStore).applyPlan(changes, now);
+    const store = requireScheduleStore(this.deps.scheduleStore);
+    const { cancelled } = await store.applyPlan(changes, now);
     this.factory.forget();
     this.loop()?.wake();
+    announceCancelled(this.events, cancelled, now);
   }
 
   /** Resolves when the store answers a trivial read within `timeoutMs` (runtime/store-ping). */

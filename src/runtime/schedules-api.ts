@@ -10,8 +10,11 @@ import { parseDuration } from "../core/schedules/duration.js";
 import type { Clock } from "../ports/clock.js";
 import type { EventBus } from "./event-bus.js";
 import { announceChange, announceToggle } from "./schedule-events.js";
+import { announceCancelled } from "./job-cancelled.js";
+import { changedFields, mergePatch } from "./schedule-patch.js";
 import type { FireInput, FireResult } from "./scheduler/fire-slot.js";
 import type {
+  CancelledPrefire,
   CatchupPolicy,
   OverlapPolicy,
   ScheduleDeclaration,
@@ -153,8 +156,9 @@ export function createSchedulesApi(deps: SchedulesApiDeps) {
     delete: async (name: string): Promise<void> => {
       ownedByApi(await must(name), "delete");
       const now = clock.now();
-      await store.applyPlan([{ op: "delete_schedule", name }], now);
+      const { cancelled } = await store.applyPlan([{ op: "delete_schedule", name }], now);
       deps.changed();
+      announcePrefires(deps, cancelled, now);
       announceChange(deps, name, "deleted", now);
     },
     /** Pause: no slot fires until resumed; recorded in history with the note. */
@@ -272,8 +276,20 @@ async function setEnabled(
   const cursor = enabled ? { nextSlotAt: next, nextDueAt: next } : undefined;
   const updated = await deps.store.setEnabled(schedule.name, enabled, note, now, cursor);
   deps.changed();
+  announcePrefires(deps, updated?.cancelled ?? [], now);
   announceToggle(deps, schedule, enabled, note, now);
-  return updated ?? (await must(schedule.name));
+  return updated?.schedule ?? (await must(schedule.name));
+}
+
+/** Announce the pre-fired jobs a change cancelled, as any cancel of a pending job. */
+function announcePrefires(
+  deps: SchedulesApiDeps,
+  cancelled: readonly CancelledPrefire[],
+  now: number,
+): void {
+  if (deps.events && cancelled.length > 0) {
+    announceCancelled(deps.events, cancelled, now);
+  }
 }
 
 /** Apply a patch to an `api` schedule; see `schedules.update`. */
@@ -291,16 +307,26 @@ async function updateSchedule(
   const now = clock.now();
   const next = nextSlotAfter(declaration.timing, now);
   const cursor = { nextSlotAt: next, nextDueAt: next };
+  const cancelled: CancelledPrefire[] = [];
   if (Object.keys(fields).length > 0) {
-    await store.applyPlan(
+    const applied = await store.applyPlan(
       [{ op: "update_schedule", name, fields, ...(fields.timing ? { cursor } : {}) }],
       now,
     );
+    cancelled.push(...applied.cancelled);
   }
   if (patch.enabled !== undefined && patch.enabled !== current.enabled) {
-    await store.setEnabled(name, patch.enabled, null, now, patch.enabled ? cursor : undefined);
+    const toggled = await store.setEnabled(
+      name,
+      patch.enabled,
+      null,
+      now,
+      patch.enabled ? cursor : undefined,
+    );
+    cancelled.push(...(toggled?.cancelled ?? []));
   }
   deps.changed();
+  announcePrefires(deps, cancelled, now);
   announceChange(deps, name, "updated", now);
   if (patch.enabled !== undefined && patch.enabled !== current.enabled) {
     announceToggle(deps, current, patch.enabled, null, now);
@@ -316,57 +342,6 @@ function ownedByApi(schedule: StoredSchedule, verb: "update" | "delete"): Stored
         ? "remove it from the file and run kairos apply --prune"
         : "change the file and run kairos apply"),
   );
-}
-
-/** The stored schedule as an input, with the patch's fields over it. */
-function mergePatch(current: StoredSchedule, patch: SchedulePatch): ScheduleInput {
-  const t = current.timing;
-  const timingGiven =
-    patch.cron !== undefined || patch.every !== undefined || patch.at !== undefined;
-  const timing: Pick<ScheduleInput, "cron" | "every" | "at" | "timezone"> = timingGiven
-    ? {
-        ...(patch.cron !== undefined ? { cron: patch.cron } : {}),
-        ...(patch.every !== undefined ? { every: patch.every } : {}),
-        ...(patch.at !== undefined ? { at: patch.at } : {}),
-      }
-    : t.kind === "cron"
-      ? { cron: t.cron, timezone: t.timezone }
-      : t.kind === "every"
-        ? { every: t.everyMs }
-        : { at: new Date(t.at) };
-  return {
-    name: current.name,
-    fn: patch.fn ?? current.fn,
-    ...timing,
-    ...(patch.timezone !== undefined ? { timezone: patch.timezone } : {}),
-    payload:
-      patch.payload !== undefined ? patch.payload : (JSON.parse(current.payloadJson) as unknown),
-    overlap: patch.overlap ?? current.overlap,
-    bufferLimit: patch.bufferLimit ?? current.bufferLimit,
-    catchup: patch.catchup ?? current.catchup,
-    catchupWindow: patch.catchupWindow ?? current.catchupWindowMs,
-    jitter: patch.jitter ?? current.jitterMs,
-  };
-}
-
-/** The declared fields of `next` that differ from `current` (for an update_schedule change). */
-function changedFields(
-  current: StoredSchedule,
-  next: ScheduleDeclaration,
-): Partial<Omit<ScheduleDeclaration, "name" | "source">> {
-  const fields: Partial<Record<keyof ScheduleDeclaration, unknown>> = {};
-  const keys = [
-    "fn",
-    "payloadJson",
-    "overlap",
-    "bufferLimit",
-    "catchup",
-    "catchupWindowMs",
-    "jitterMs",
-  ] as const;
-  for (const key of keys) if (current[key] !== next[key]) fields[key] = next[key];
-  if (JSON.stringify(current.timing) !== JSON.stringify(next.timing)) fields.timing = next.timing;
-  return fields as Partial<Omit<ScheduleDeclaration, "name" | "source">>;
 }
 
 /** Convert a stored schedule to the public shape. */

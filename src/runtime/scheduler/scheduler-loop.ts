@@ -25,7 +25,8 @@
  * - With a pre-fire lead L (embedded timing only) it wakes L before an `allow_all` schedule is
  *   due and at the due time of the others (`ScheduleStore.nextDueAt(L)`), and a tick reads
  *   exactly those (`dueSchedules(now, limit, L)`), so it never spins on a schedule it will
- *   not act on yet.
+ *   not act on yet. A pre-fire that fails is retried with a backoff (`prefire-backoff.ts`),
+ *   never on every tick, and the slot still fires at its instant.
  */
 import { ValidationError } from "../../core/errors.js";
 import type { Clock } from "../../ports/clock.js";
@@ -34,6 +35,7 @@ import type { Logger } from "../../ports/logger.js";
 import type { ScheduleStore, StoredSchedule } from "../../ports/schedule-store.js";
 import type { EventBus } from "../event-bus.js";
 import { Waker } from "../waker.js";
+import { PrefireBackoff } from "./prefire-backoff.js";
 import { SlotWriter } from "./slot-writer.js";
 import { runTick } from "./tick.js";
 
@@ -271,7 +273,9 @@ export function createSchedulerLoop(
     leadMs,
   };
   const fireSlots = schedules.fireSlots?.bind(schedules);
+  const backoff = new PrefireBackoff();
   const writer = new SlotWriter({
+    prefireBackoff: backoff,
     fireSlot: (request) => schedules.fireSlot(request),
     ...(fireSlots ? { fireSlots } : {}),
     recordError: (id, message, now) => schedules.recordError(id, message, now),
@@ -290,6 +294,7 @@ export function createSchedulerLoop(
     activeJobs: (id: string) => schedules.activeJobs(id),
     schedulesWithBufferedSlots: (limit: number) => schedules.schedulesWithBufferedSlots(limit),
     logError,
+    holds: (schedule: StoredSchedule, now: number) => backoff.holds(schedule, now),
   };
   const onChange = jobs.onChange?.bind(jobs);
   const loop = new SchedulerLoop(
@@ -299,7 +304,7 @@ export function createSchedulerLoop(
         external
           ? Promise.resolve(null)
           : leadMs > 0
-            ? schedules.nextDueAt(leadMs)
+            ? nextWake(schedules, leadMs, backoff, clock.now())
             : schedules.nextDueAt(),
       changeToken: () => jobs.changeToken(),
       ...(onChange ? { onChange } : {}),
@@ -309,6 +314,26 @@ export function createSchedulerLoop(
     options,
   );
   return loop;
+}
+
+/**
+ * When the loop must next act with a pre-fire lead: `nextDueAt(lead)`, unless that is already
+ * past while pre-fires are held (the held schedules are what is within its lead, or may be):
+ * then the earliest retry of a held one or the earliest due time, so a failing store is not
+ * read in a loop. Another `allow_all` slot within its lead meanwhile is pre-fired at that wake
+ * (or fired at its instant, at the latest).
+ */
+async function nextWake(
+  schedules: ScheduleStore,
+  leadMs: number,
+  backoff: PrefireBackoff,
+  now: number,
+): Promise<number | null> {
+  const next = await schedules.nextDueAt(leadMs);
+  const retry = backoff.nextRetryAt(now);
+  if (retry === null || next === null || next > now) return next;
+  const due = await schedules.nextDueAt();
+  return due === null ? retry : Math.min(retry, due);
 }
 
 /** The pre-fire lead option, checked: an integer >= 0 (ValidationError otherwise). */

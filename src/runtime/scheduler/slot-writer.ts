@@ -18,6 +18,10 @@
  *   only once it applied (or hit an existing job for the slot), never for a stale write.
  * - A pre-fire write (core/schedules/plan-prefire) gets its job's `runAt` from the plan (the
  *   slot's due time), so the job waits `scheduled` for its slot; every other job runs at once.
+ * - A pre-fire write that fails (a store error) does not take the failure path (its slot is
+ *   not due, so the cursor stays): the schedule is held by the PrefireBackoff until its retry,
+ *   only the slot's first failure is reported (`schedule:error`, `recordError`), and at its
+ *   due time the slot fires through the normal path.
  * - Deferred writes (`defer`) carry no cancel orders and are written at the next `flush`;
  *   `writeNow` performs a write's cancel orders first, then writes it alone.
  */
@@ -30,6 +34,7 @@ import {
 } from "../../core/schedules/plan-outcomes.js";
 import { runAtOf } from "../../core/schedules/plan-prefire.js";
 import type { CancelTarget, SlotWrite } from "../../core/schedules/plan-tick.js";
+import type { PrefireBackoff } from "./prefire-backoff.js";
 import type { KairosEventMap, KairosEventName } from "../../ports/events.js";
 import type { NewJob, StoredJob } from "../../ports/job-store.js";
 import type {
@@ -55,6 +60,8 @@ export interface SlotWriterCapabilities {
   readonly jobCreated: (job: StoredJob) => void;
   readonly emit: <E extends KairosEventName>(name: E, event: KairosEventMap[E]) => void;
   readonly logError: (error: unknown, message: string, schedule: string) => void;
+  /** Where failed pre-fires are remembered (absent: a failed pre-fire takes the failure path). */
+  readonly prefireBackoff?: PrefireBackoff;
 }
 
 /** What became of one write: the job it created, and whether it failed (abandon the rest). */
@@ -144,6 +151,23 @@ export class SlotWriter {
     }
   }
 
+  /** A pre-fire write failed: hold the schedule until its retry; report the slot's first. */
+  private async prefireFailed(
+    schedule: StoredSchedule,
+    slotAt: number,
+    dueAt: number,
+    error: unknown,
+    now: number,
+  ): Promise<void> {
+    this.cap.logError(error, "scheduler: pre-firing failed; retried later", schedule.name);
+    if (!this.cap.prefireBackoff?.failed(schedule.id, slotAt, dueAt, now)) return;
+    try {
+      await this.report(schedule, messageOf(error), now);
+    } catch (inner) {
+      this.cap.logError(inner, "scheduler: recording a failure failed", schedule.name);
+    }
+  }
+
   /** Build the write's job; a build failure is reported and the write replaced by the core's. */
   private async prepare(
     schedule: StoredSchedule,
@@ -219,6 +243,7 @@ export class SlotWriter {
     const { schedule, write } = item;
     switch (outcome.kind) {
       case "applied":
+        if (runAtOf(write) !== undefined) this.cap.prefireBackoff?.succeeded(schedule.id);
         if (outcome.job) {
           this.cap.jobCreated(outcome.job);
           this.cap.emit("schedule:fired", {
@@ -247,7 +272,12 @@ export class SlotWriter {
           const [result] = await this.commit([prepared], now);
           return { jobId: null, failed: result?.failed ?? true };
         }
-        await this.recordFailure(schedule, outcome.error, now);
+        const dueAt = runAtOf(write);
+        if (dueAt !== undefined && this.cap.prefireBackoff) {
+          await this.prefireFailed(schedule, write.slotAt, dueAt, outcome.error, now);
+        } else {
+          await this.recordFailure(schedule, outcome.error, now);
+        }
         return { jobId: null, failed: true };
       }
       default: {

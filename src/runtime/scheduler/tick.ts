@@ -17,6 +17,8 @@
  *   tick or delays the other schedules.
  * - With `fireDue: false` (external timing) no due schedule is read or fired; buffered slots
  *   still fire.
+ * - A schedule the capabilities `hold` (a failed pre-fire waiting for its retry) is passed
+ *   over, and a batch of only such schedules does not ask for another tick at once.
  */
 import { planBufferedFire } from "../../core/schedules/plan-outcomes.js";
 import { planSchedule } from "../../core/schedules/plan-prefire.js";
@@ -36,6 +38,11 @@ export interface TickCapabilities {
   /** `ScheduleStore.schedulesWithBufferedSlots`. */
   readonly schedulesWithBufferedSlots: (limit: number) => Promise<StoredSchedule[]>;
   readonly logError: (error: unknown, message: string) => void;
+  /**
+   * Whether a due schedule is to be left alone this tick (a pre-fire of its slot failed and
+   * its retry has not come; `PrefireBackoff.holds`). Absent: none is.
+   */
+  readonly holds?: (schedule: StoredSchedule, now: number) => boolean;
 }
 
 /** Limits of a tick. */
@@ -79,7 +86,12 @@ export async function runTick(
   } catch (error) {
     cap.logError(error, "scheduler: reading due schedules failed");
   }
+  let held = 0;
   for (const [i, schedule] of due.entries()) {
+    if (cap.holds?.(schedule, now)) {
+      held++;
+      continue;
+    }
     try {
       await handleDue(cap, writer, schedule, now, settings);
     } catch (error) {
@@ -94,7 +106,8 @@ export async function runTick(
   }
   await writer.flush(now);
   await fireBuffered(cap, writer, settings.batchSize, now);
-  return { more: due.length >= settings.batchSize };
+  // A full batch of held schedules is not more work: their retry wakes the loop.
+  return { more: due.length >= settings.batchSize && held < due.length };
 }
 
 /** Plan one due schedule and hand its writes to the writer. */

@@ -22,7 +22,7 @@ export function defineHistoryTests(ctx: ScheduleSuiteContext): void {
       const store = ctx.schedules();
       const schedule = await createSchedule(store, { name: "s" });
 
-      const paused = await store.setEnabled("s", false, "db migration", T0 + 10);
+      const paused = (await store.setEnabled("s", false, "db migration", T0 + 10))?.schedule;
       expect(paused).toEqual({
         ...schedule,
         enabled: false,
@@ -34,13 +34,9 @@ export function defineHistoryTests(ctx: ScheduleSuiteContext): void {
 
       // Resume an hour later: the caller recomputes the cursor so missed slots are not fired.
       const resumeAt = T0 + 60 * MINUTE + 30_000;
-      const resumed = await store.setEnabled(
-        "s",
-        true,
-        "done",
-        resumeAt,
-        cursorAt(T0 + 61 * MINUTE),
-      );
+      const resumed = (
+        await store.setEnabled("s", true, "done", resumeAt, cursorAt(T0 + 61 * MINUTE))
+      )?.schedule;
       expect(resumed).toMatchObject({
         enabled: true,
         pauseNote: null,
@@ -80,7 +76,10 @@ export function defineHistoryTests(ctx: ScheduleSuiteContext): void {
       const before = await mustGetSchedule(store, "s");
       await store.setEnabled("s", false, null, T0 + 5 * MINUTE);
       const after = await store.setEnabled("s", true, null, T0 + 6 * MINUTE);
-      expect(after).toEqual({ ...before, updatedAt: T0 + 6 * MINUTE });
+      expect(after).toEqual({
+        schedule: { ...before, updatedAt: T0 + 6 * MINUTE },
+        cancelled: [],
+      });
     });
 
     it("returns null for an unknown schedule", async () => {

@@ -7,6 +7,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../../core/errors.js";
+import { jitterFor } from "../../core/schedules/jitter.js";
+import { nextSlotAfter } from "../../core/schedules/timing.js";
 import type { StoredSchedule } from "../../ports/schedule-store.js";
 import {
   MINUTE,
@@ -87,7 +89,7 @@ export function definePrefireTests(ctx: ScheduleSuiteContext): void {
       expect(fired.nextSlotAt).toBe(SLOT + MINUTE);
       expect(fired.runCount).toBe(1);
 
-      const paused = await store.setEnabled("a", false, "maintenance", SLOT - 1_000);
+      const paused = (await store.setEnabled("a", false, "maintenance", SLOT - 1_000))?.schedule;
       expect(paused).toMatchObject({ enabled: false, nextSlotAt: SLOT, nextDueAt: SLOT });
       expect(paused?.runCount).toBe(0);
       const job = await ctx.jobs().get(jobId);
@@ -97,7 +99,7 @@ export function definePrefireTests(ctx: ScheduleSuiteContext): void {
       expect(history[1]).toMatchObject({ slotAt: SLOT, jobId, reason: "paused" });
 
       // A resume before the slot fires it again: the slot's key is free.
-      const resumed = await store.setEnabled("a", true, null, SLOT - 500);
+      const resumed = (await store.setEnabled("a", true, null, SLOT - 500))?.schedule;
       const again = await prefire(ctx, resumed!, SLOT - 500);
       expect(again).not.toBe(jobId);
     });
@@ -105,7 +107,7 @@ export function definePrefireTests(ctx: ScheduleSuiteContext): void {
     it("a pause leaves a job already due (or running) alone", async () => {
       const store = ctx.schedules();
       const jobId = await prefire(ctx, await allowAll(ctx), SLOT - LEAD);
-      const paused = await store.setEnabled("a", false, null, SLOT);
+      const paused = (await store.setEnabled("a", false, null, SLOT))?.schedule;
       expect(paused?.nextSlotAt).toBe(SLOT + MINUTE);
       expect((await ctx.jobs().get(jobId))?.state).toBe("scheduled");
       expect(kinds(await store.history(paused!.id))[0]).toBe("paused");
@@ -114,7 +116,7 @@ export function definePrefireTests(ctx: ScheduleSuiteContext): void {
     it("a pre-fire of a paused schedule is stale; an on-time fire is not", async () => {
       const store = ctx.schedules();
       await allowAll(ctx);
-      const paused = (await store.setEnabled("a", false, null, SLOT - LEAD))!;
+      const paused = (await store.setEnabled("a", false, null, SLOT - LEAD))!.schedule;
       const request = fireRequest(paused, { now: SLOT - LEAD });
       const early = await store.fireSlot({ ...request, job: { ...request.job!, runAt: SLOT } });
       expect(early.kind).toBe("stale");
@@ -136,6 +138,38 @@ export function definePrefireTests(ctx: ScheduleSuiteContext): void {
       // Fired again under the new definition.
       const again = await prefire(ctx, updated, SLOT - 900);
       expect((await ctx.jobs().get(again))?.payloadJson).toBe(updated.payloadJson);
+    });
+
+    it("an update of the jitter alone re-derives the slot's due time with the new jitter", async () => {
+      const store = ctx.schedules();
+      const schedule = await createSchedule(
+        store,
+        { name: "a", overlap: "allow_all", jitterMs: 20_000 },
+        { nextSlotAt: SLOT, nextDueAt: SLOT + 700 },
+      );
+      const jobId = await prefire(ctx, schedule, SLOT - LEAD, SLOT + 700);
+      await store.applyPlan(
+        [{ op: "update_schedule", name: "a", fields: { jitterMs: 40_000 } }],
+        SLOT - 1_000,
+      );
+      const following = nextSlotAfter(schedule.timing, SLOT);
+      expect(await mustGetSchedule(store, "a")).toMatchObject({
+        nextSlotAt: SLOT,
+        nextDueAt: SLOT + jitterFor(schedule.id, SLOT, 40_000, following),
+        runCount: 0,
+      });
+      expect((await ctx.jobs().get(jobId))?.state).toBe("cancelled");
+      // With no pre-fired job cancelled the cursor is kept (the jitter applies from the next
+      // slot), as before pre-firing.
+      const kept = await mustGetSchedule(store, "a");
+      await store.applyPlan(
+        [{ op: "update_schedule", name: "a", fields: { jitterMs: 0 } }],
+        SLOT - 900,
+      );
+      expect(await mustGetSchedule(store, "a")).toMatchObject({
+        nextSlotAt: SLOT,
+        nextDueAt: kept.nextDueAt,
+      });
     });
 
     it("an update that gives a cursor keeps that cursor", async () => {
@@ -166,6 +200,65 @@ export function definePrefireTests(ctx: ScheduleSuiteContext): void {
       const jobs = await jobsOfSchedule(ctx.jobs(), schedule.id);
       const states = Object.fromEntries(jobs.map((j) => [j.id, j.state]));
       expect(states).toEqual({ [done]: "scheduled", [ahead]: "cancelled" });
+    });
+  });
+
+  describe("pre-firing: the cancelled jobs are returned and the last run put back", () => {
+    it("pause, update and delete return the jobs they cancelled, by slot", async () => {
+      const store = ctx.schedules();
+      const expectCancelled = async (jobId: string, got: readonly unknown[]) => {
+        const job = (await ctx.jobs().get(jobId))!;
+        expect(got).toEqual([
+          { jobId, fn: job.fn, attempt: job.attempt, scheduleId: job.origin.id, slotAt: SLOT },
+        ]);
+      };
+      const a = await prefire(ctx, await allowAll(ctx, "a"), SLOT - LEAD);
+      await expectCancelled(a, (await store.setEnabled("a", false, null, SLOT - 1_000))!.cancelled);
+      expect((await store.setEnabled("a", false, null, SLOT - 900))!.cancelled).toEqual([]);
+
+      const b = await prefire(ctx, await allowAll(ctx, "b"), SLOT - LEAD);
+      const plan = await store.applyPlan(
+        [{ op: "update_schedule", name: "b", fields: { payloadJson: '{"v":2}' } }],
+        SLOT - 1_000,
+      );
+      await expectCancelled(b, plan.cancelled);
+
+      const c = await prefire(ctx, await allowAll(ctx, "c"), SLOT - LEAD);
+      await expectCancelled(
+        c,
+        (await store.applyPlan([{ op: "delete_schedule", name: "c" }], SLOT - 1_000)).cancelled,
+      );
+      expect((await store.applyPlan([], SLOT)).cancelled).toEqual([]);
+    });
+
+    it("a cancel leaves no last run when the cancelled job was the only one", async () => {
+      const store = ctx.schedules();
+      await prefire(ctx, await allowAll(ctx), SLOT - LEAD);
+      const paused = (await store.setEnabled("a", false, null, SLOT - 1_000))!.schedule;
+      expect(paused).toMatchObject({ lastJobId: null, lastStatus: null, lastFiredAt: null });
+    });
+
+    it("a cancel puts back the previous real run: its terminal state, else fired", async () => {
+      const store = ctx.schedules();
+      const first = await prefire(ctx, await allowAll(ctx), SLOT - LEAD);
+      // Pre-fire the next slot at `at`, and pause 100 ms later (which cancels it).
+      const cancelAhead = async (at: number) => {
+        await prefire(ctx, await mustGetSchedule(store, "a"), at);
+        return (await store.setEnabled("a", false, null, at + 100))!.schedule;
+      };
+      // The previous job is still waiting: its fire's status.
+      const waiting = await cancelAhead(SLOT + MINUTE - LEAD);
+      expect(waiting).toMatchObject({
+        lastJobId: first,
+        lastStatus: "fired",
+        lastFiredAt: SLOT - LEAD,
+        runCount: 1,
+      });
+      // Finished (cancelled by hand here): its terminal state.
+      await ctx.jobs().cancel(first, SLOT + MINUTE - 900);
+      await store.setEnabled("a", true, null, SLOT + MINUTE - 850);
+      const finished = await cancelAhead(SLOT + MINUTE - 800);
+      expect(finished).toMatchObject({ lastJobId: first, lastStatus: "cancelled", runCount: 1 });
     });
   });
 }

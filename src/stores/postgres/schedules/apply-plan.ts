@@ -11,7 +11,9 @@
  *                    state are kept. A change of `enabled` is recorded in history
  *                    (`paused`/`resumed`, reason `reconcile`). Its pre-fired jobs are
  *                    cancelled first (`prefire-cancel.ts`, `prefire_cancelled`/`updated`,
- *                    cursor back on their slot; a cursor given wins). NotFoundError when missing
+ *                    cursor back on their slot; a cursor given wins; with some cancelled, a
+ *                    change of `jitterMs` without a cursor re-derives the slot's due time with
+ *                    the new jitter, `rejittered`, as SQLite). NotFoundError when missing
  *   delete_schedule  delete with its history (cascade); its jobs are kept, except its
  *                    pre-fired ones (not yet due), which are cancelled. NotFoundError when
  *                    missing
@@ -26,11 +28,18 @@
  * written by a plan except the cursor when the change carries one.
  */
 import { ConflictError, NotFoundError, ValidationError } from "../../../core/errors.js";
-import type { PlanChange, ScheduleDeclaration } from "../../../ports/schedule-store.js";
+import type {
+  ApplyPlanOutcome,
+  CancelledPrefire,
+  PlanChange,
+  ScheduleDeclaration,
+  ScheduleRuntimeInit,
+} from "../../../ports/schedule-store.js";
 import { exec, type PgDatabase, type Queryable } from "../database.js";
 import { deleteWorkflow, putWorkflow } from "../workflows/put-workflow.js";
 import { deleteFunction, upsertFunction } from "./functions.js";
 import { appendHistory } from "./history.js";
+import { rejittered } from "../../schedule-prefire.js";
 import { cancelPrefired } from "./prefire-cancel.js";
 import {
   checkCursor,
@@ -60,19 +69,28 @@ export async function applyPlan(
   db: PgDatabase,
   changes: readonly PlanChange[],
   now: number,
-): Promise<void> {
-  if (changes.length === 0) return;
-  await db.transaction(async (client) => {
-    for (const change of changes) await applyOne(client, db.s, change, now);
+): Promise<ApplyPlanOutcome> {
+  if (changes.length === 0) return { cancelled: [] };
+  return db.transaction(async (client) => {
+    const cancelled: CancelledPrefire[] = [];
+    for (const change of changes) await applyOne(client, db.s, change, now, cancelled);
+    return { cancelled };
   });
 }
 
-async function applyOne(q: Queryable, s: string, change: PlanChange, now: number): Promise<void> {
+async function applyOne(
+  q: Queryable,
+  s: string,
+  change: PlanChange,
+  now: number,
+  cancelled: CancelledPrefire[],
+): Promise<void> {
   switch (change.op) {
     case "create_schedule":
       return createSchedule(q, s, change, now);
     case "update_schedule":
-      return updateSchedule(q, s, change, now);
+      cancelled.push(...(await updateSchedule(q, s, change, now)));
+      return;
     case "delete_schedule": {
       // Contract: input a name; deletes the schedule and (cascade) its history; returns its id
       // (none: it did not exist).
@@ -84,7 +102,7 @@ async function applyOne(q: Queryable, s: string, change: PlanChange, now: number
       const deleted = rows[0];
       if (deleted === undefined) throw notFound(change.name, "delete_schedule");
       // Its pre-fired jobs (not yet due) do not outlive it; its other jobs are kept.
-      await cancelPrefired(q, s, deleted.id, now, null);
+      cancelled.push(...(await cancelPrefired(q, s, deleted.id, now, null)));
       return;
     }
     case "upsert_function":
@@ -154,7 +172,7 @@ async function updateSchedule(
   s: string,
   change: Extract<PlanChange, { op: "update_schedule" }>,
   now: number,
-): Promise<void> {
+): Promise<CancelledPrefire[]> {
   // Contract: input a name; the row, locked until the plan's transaction ends.
   const { rows } = await exec<ScheduleRow>(
     q,
@@ -168,7 +186,8 @@ async function updateSchedule(
   const cursor = change.cursor === undefined ? null : checkCursor(change.cursor, "cursor");
   // Its pre-fired jobs first: the slot fires again under the new definition (the cursor moves
   // back to it; a cursor given below wins).
-  await cancelPrefired(q, s, row.id, now, "updated");
+  const cancelled = await cancelPrefired(q, s, row.id, now, "updated");
+  const retime = cursor ?? (cancelled.length > 0 ? await rejitter(q, s, row, merged) : null);
 
   // Contract: inputs the declared fields except name and source ($1..$14), the id, now,
   // whether a cursor is given and the cursor; rewrites the declared columns and updated_at,
@@ -186,9 +205,9 @@ async function updateSchedule(
       ...declarationValues(params).slice(1, 15),
       row.id,
       now,
-      cursor !== null,
-      cursor?.nextSlotAt ?? null,
-      cursor?.nextDueAt ?? null,
+      retime !== null,
+      retime?.nextSlotAt ?? null,
+      retime?.nextDueAt ?? null,
     ],
   );
   if (params.enabled !== row.enabled) {
@@ -203,6 +222,32 @@ async function updateSchedule(
       },
     ]);
   }
+  return cancelled;
+}
+
+/**
+ * The cursor of an update that cancelled pre-fired jobs and changes `jitterMs` without giving
+ * a cursor: the cursor's slot (read after the cancel moved it back) due with the new jitter;
+ * null when the jitter does not change.
+ */
+async function rejitter(
+  q: Queryable,
+  s: string,
+  row: ScheduleRow,
+  merged: ScheduleDeclaration,
+): Promise<ScheduleRuntimeInit | null> {
+  if (merged.jitterMs === Number(row.jitter_ms)) return null;
+  // Contract: input an id; the schedule's cursor slot (its row is locked by this plan).
+  const { rows } = await exec<{ next_slot_at: string | null }>(
+    q,
+    `SELECT next_slot_at FROM ${s}.schedules WHERE id = $1`,
+    [row.id],
+  );
+  const slot = rows[0]?.next_slot_at;
+  return rejittered(
+    { ...merged, id: String(row.id) },
+    slot === null || slot === undefined ? null : Number(slot),
+  );
 }
 
 function notFound(name: string, op: string): NotFoundError {

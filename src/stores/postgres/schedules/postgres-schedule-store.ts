@@ -24,6 +24,7 @@
 import { ShuttingDownError } from "../../../core/errors.js";
 import type { StoredJob } from "../../../ports/job-store.js";
 import type {
+  ApplyPlanOutcome,
   FireSlotBatchOutcome,
   FireSlotOutcome,
   FireSlotRequest,
@@ -34,6 +35,7 @@ import type {
   ScheduleHistoryEntry,
   ScheduleRuntimeInit,
   ScheduleStore,
+  SetEnabledOutcome,
   StoredFunction,
   StoredSchedule,
 } from "../../../ports/schedule-store.js";
@@ -108,7 +110,7 @@ export class PostgresScheduleStore implements ScheduleStore {
     return this.#run("getFunction", () => getFunction(this.#db.pool, this.#db.s, name));
   }
 
-  async applyPlan(changes: readonly PlanChange[], now: number): Promise<void> {
+  async applyPlan(changes: readonly PlanChange[], now: number): Promise<ApplyPlanOutcome> {
     return this.#run("applyPlan", () => applyPlan(this.#db, changes, now));
   }
 
@@ -118,7 +120,7 @@ export class PostgresScheduleStore implements ScheduleStore {
     note: string | null,
     now: number,
     cursor?: ScheduleRuntimeInit,
-  ): Promise<StoredSchedule | null> {
+  ): Promise<SetEnabledOutcome | null> {
     return this.#run("setEnabled", () => setEnabledIn(this.#db, name, enabled, note, now, cursor));
   }
 

@@ -14,7 +14,11 @@
  * The store does not compute cursors: a resume that must not fire the slots missed while paused
  * passes the recomputed cursor.
  */
-import type { ScheduleRuntimeInit, StoredSchedule } from "../../../ports/schedule-store.js";
+import type {
+  ScheduleRuntimeInit,
+  SetEnabledOutcome,
+  StoredSchedule,
+} from "../../../ports/schedule-store.js";
 import { pgText } from "../arguments.js";
 import { exec, type PgDatabase, type Queryable } from "../database.js";
 import { cancelPrefired } from "./prefire-cancel.js";
@@ -75,6 +79,7 @@ export async function setEnabled(
 /**
  * Pause or resume as `setEnabled`, atomically: a resume is its one statement; a pause runs in
  * one transaction that locks the schedule row, cancels its pre-fired jobs, then pauses it.
+ * Returns the schedule with the cancelled jobs, or null when no schedule has the name.
  */
 export async function setEnabledIn(
   db: PgDatabase,
@@ -83,8 +88,11 @@ export async function setEnabledIn(
   note: string | null,
   now: number,
   cursor?: ScheduleRuntimeInit,
-): Promise<StoredSchedule | null> {
-  if (enabled === true) return setEnabled(db.pool, db.s, name, enabled, note, now, cursor);
+): Promise<SetEnabledOutcome | null> {
+  if (enabled === true) {
+    const schedule = await setEnabled(db.pool, db.s, name, enabled, note, now, cursor);
+    return schedule === null ? null : { schedule, cancelled: [] };
+  }
   const at = instant(now, "now");
   return db.transaction(async (client) => {
     // Contract: input a name; the schedule's id, its row locked until the transaction ends.
@@ -95,7 +103,8 @@ export async function setEnabledIn(
     );
     const found = rows[0];
     if (found === undefined) return null;
-    await cancelPrefired(client, db.s, found.id, at, "paused");
-    return setEnabled(client, db.s, name, enabled, note, at, cursor);
+    const cancelled = await cancelPrefired(client, db.s, found.id, at, "paused");
+    const schedule = await setEnabled(client, db.s, name, enabled, note, at, cursor);
+    return schedule === null ? null : { schedule, cancelled };
   });
 }

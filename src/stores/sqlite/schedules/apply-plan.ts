@@ -10,12 +10,16 @@
  *                    given; id, created_at, history and the rest of the runtime state are kept.
  *                    Its pre-fired jobs are cancelled first (`prefire-cancel.ts`, recorded
  *                    `prefire_cancelled`/`updated`, cursor moved back to their slot, so the
- *                    slot fires again under the new definition; a cursor given wins).
+ *                    slot fires again under the new definition; a cursor given wins). When it
+ *                    cancelled any and changes `jitterMs` without a cursor, the slot's due
+ *                    time is re-derived with the new jitter (`rejittered`); with nothing
+ *                    cancelled the cursor is kept (the new jitter applies from the next slot).
  *                    A change of `enabled` is recorded in history (`paused`/`resumed`, reason
  *                    `reconcile`). NotFoundError when the name is missing
  *   delete_schedule  delete with its history (cascade); its jobs are kept, except its
  *                    pre-fired ones (not yet due), which are cancelled. NotFoundError when
  *                    the name is missing
+ * The pre-fired jobs the plan cancelled are returned, for the caller to announce.
  *   upsert_function / delete_function  see functions.ts (delete: NotFoundError when missing)
  *   put_workflow     create (source config) or replace a workflow keeping its runtime state
  *                    (../workflows/workflow-writes.ts); ConflictError over an api workflow
@@ -24,6 +28,8 @@
 import type Database from "better-sqlite3";
 import { ConflictError, NotFoundError, ValidationError } from "../../../core/errors.js";
 import type {
+  ApplyPlanOutcome,
+  CancelledPrefire,
   PlanChange,
   ScheduleDeclaration,
   ScheduleRuntimeInit,
@@ -31,6 +37,7 @@ import type {
 import { prepareWorkflowWrites } from "../workflows/workflow-writes.js";
 import { prepareFunctions } from "./functions.js";
 import { type NewHistoryEntry, prepareHistory } from "./history.js";
+import { rejittered } from "../../schedule-prefire.js";
 import { prepareCancelPrefired } from "./prefire-cancel.js";
 import {
   checkCursor,
@@ -57,12 +64,12 @@ const UPDATABLE = [
 /** Prepare the plan statements once; the returned function applies a plan atomically. */
 export function prepareApplyPlan(
   db: Database.Database,
-): (changes: readonly PlanChange[], now: number) => void {
+): (changes: readonly PlanChange[], now: number) => ApplyPlanOutcome {
   const functions = prepareFunctions(db);
   const history = prepareHistory(db);
   const workflows = prepareWorkflowWrites(db);
   const cancelPrefired = prepareCancelPrefired(db);
-  const { byName, insert, updateDeclared, updateCursor, remove } = prepareStatements(db);
+  const { byName, byId, insert, updateDeclared, updateCursor, remove } = prepareStatements(db);
 
   const mustFind = (name: string, op: string): ScheduleRow => {
     const row = byName.get(name);
@@ -74,7 +81,7 @@ export function prepareApplyPlan(
     return row;
   };
 
-  const applyOne = (change: PlanChange, now: number): void => {
+  const applyOne = (change: PlanChange, now: number, cancelled: CancelledPrefire[]): void => {
     switch (change.op) {
       case "create_schedule": {
         const params = declarationToParams(change.schedule);
@@ -91,15 +98,21 @@ export function prepareApplyPlan(
         };
         const params = declarationToParams(merged);
         updateDeclared.run({ ...params, id: row.id, now });
-        cancelPrefired(row.id, now, "updated");
+        const cancelledHere = cancelPrefired(row.id, now, "updated");
+        cancelled.push(...cancelledHere);
         if (change.cursor !== undefined) {
           updateCursor.run({ ...checkCursor(change.cursor, "cursor"), id: row.id, now });
+        } else if (cancelledHere.length > 0 && params.jitterMs !== row.jitter_ms) {
+          // The re-fired slot follows the new jitter (see the module header).
+          const slot = byId.get(row.id)?.next_slot_at ?? null;
+          const cursor = rejittered({ ...merged, id: String(row.id) }, slot);
+          updateCursor.run({ ...cursor, id: row.id, now });
         }
         if (params.enabled !== row.enabled) history.append(row.id, [enabledEntry(params, now)]);
         return;
       }
       case "delete_schedule":
-        cancelPrefired(mustFind(change.name, "delete_schedule").id, now, null);
+        cancelled.push(...cancelPrefired(mustFind(change.name, "delete_schedule").id, now, null));
         remove.run(change.name);
         return;
       case "upsert_function":
@@ -127,18 +140,23 @@ export function prepareApplyPlan(
   };
 
   const apply = db.transaction((changes: readonly PlanChange[], now: number) => {
-    for (const change of changes) applyOne(change, now);
+    const cancelled: CancelledPrefire[] = [];
+    for (const change of changes) applyOne(change, now, cancelled);
+    return cancelled;
   });
 
-  return (changes, now) => {
-    if (changes.length > 0) apply.immediate(changes, now);
-  };
+  return (changes, now) => ({ cancelled: changes.length > 0 ? apply.immediate(changes, now) : [] });
 }
 
 /** The schedule statements of a plan, prepared once (functions and history have their own). */
 function prepareStatements(db: Database.Database) {
   // Contract: input a name; the row, read under the plan's write lock.
   const byName = db.prepare<[string], ScheduleRow>("SELECT * FROM schedules WHERE name = ?");
+
+  // Contract: input an id; the schedule's cursor slot, read under the plan's write lock.
+  const byId = db.prepare<[number], { next_slot_at: number | null }>(
+    "SELECT next_slot_at FROM schedules WHERE id = ?",
+  );
 
   // Contract: inserts a schedule with its declared fields, the initial cursor and empty runtime
   // state (no last fire, run_count 0, no buffered slots). The UNIQUE name index backs the
@@ -172,7 +190,7 @@ function prepareStatements(db: Database.Database) {
   // Contract: input a name; deletes the schedule and (cascade) its history.
   const remove = db.prepare<[string]>("DELETE FROM schedules WHERE name = ?");
 
-  return { byName, insert, updateDeclared, updateCursor, remove };
+  return { byName, byId, insert, updateDeclared, updateCursor, remove };
 }
 
 /** ConflictError carries the id of the object holding the name (here a schedule). */

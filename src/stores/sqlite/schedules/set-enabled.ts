@@ -13,7 +13,11 @@
  * passes the recomputed cursor.
  */
 import type Database from "better-sqlite3";
-import type { ScheduleRuntimeInit, StoredSchedule } from "../../../ports/schedule-store.js";
+import type {
+  CancelledPrefire,
+  ScheduleRuntimeInit,
+  SetEnabledOutcome,
+} from "../../../ports/schedule-store.js";
 import { prepareHistory } from "./history.js";
 import { prepareCancelPrefired } from "./prefire-cancel.js";
 import { checkCursor, instant, rowToSchedule, type ScheduleRow } from "./schedule-row.js";
@@ -28,7 +32,10 @@ interface SetEnabledParams {
   now: number;
 }
 
-/** Prepare the statements once; the returned function pauses or resumes atomically. */
+/**
+ * Prepare the statements once; the returned function pauses or resumes atomically and returns
+ * the schedule with the pre-fired jobs a pause cancelled.
+ */
 export function prepareSetEnabled(
   db: Database.Database,
 ): (
@@ -37,7 +44,7 @@ export function prepareSetEnabled(
   note: string | null,
   now: number,
   cursor?: ScheduleRuntimeInit,
-) => StoredSchedule | null {
+) => SetEnabledOutcome | null {
   const history = prepareHistory(db);
   const cancelPrefired = prepareCancelPrefired(db);
 
@@ -62,12 +69,12 @@ export function prepareSetEnabled(
       note: string | null,
       now: number,
       cursor: ScheduleRuntimeInit | undefined,
-    ): StoredSchedule | null => {
+    ): SetEnabledOutcome | null => {
       const found = idOf.get(name);
       if (found === undefined) return null;
       // A pause cancels the pre-fired jobs first (it may move the cursor back); then the
       // entry: RETURNING gives the row as updated, and nothing else changes it after.
-      if (!enabled) cancelPrefired(found.id, now, "paused");
+      const cancelled: CancelledPrefire[] = enabled ? [] : cancelPrefired(found.id, now, "paused");
       history.append(found.id, [
         {
           slotAt: null,
@@ -88,7 +95,7 @@ export function prepareSetEnabled(
         now,
       });
       if (row === undefined) throw new Error(`schedule ${found.id} vanished under the write lock`);
-      return rowToSchedule(row);
+      return { schedule: rowToSchedule(row), cancelled };
     },
   );
 

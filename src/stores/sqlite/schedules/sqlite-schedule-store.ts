@@ -18,6 +18,7 @@ import type Database from "better-sqlite3";
 import { ShuttingDownError } from "../../../core/errors.js";
 import type { StoredJob } from "../../../ports/job-store.js";
 import type {
+  ApplyPlanOutcome,
   FireSlotBatchOutcome,
   FireSlotOutcome,
   FireSlotRequest,
@@ -28,6 +29,7 @@ import type {
   ScheduleHistoryEntry,
   ScheduleRuntimeInit,
   ScheduleStore,
+  SetEnabledOutcome,
   StoredFunction,
   StoredSchedule,
 } from "../../../ports/schedule-store.js";
@@ -113,8 +115,8 @@ export class SqliteScheduleStore implements ScheduleStore {
     return this.#run("getFunction", () => this.#functions.get(name));
   }
 
-  async applyPlan(changes: readonly PlanChange[], now: number): Promise<void> {
-    this.#run("applyPlan", () => this.#applyPlan(changes, now));
+  async applyPlan(changes: readonly PlanChange[], now: number): Promise<ApplyPlanOutcome> {
+    return this.#run("applyPlan", () => this.#applyPlan(changes, now));
   }
 
   async setEnabled(
@@ -123,7 +125,7 @@ export class SqliteScheduleStore implements ScheduleStore {
     note: string | null,
     now: number,
     cursor?: ScheduleRuntimeInit,
-  ): Promise<StoredSchedule | null> {
+  ): Promise<SetEnabledOutcome | null> {
     return this.#run("setEnabled", () => this.#setEnabled(name, enabled, note, now, cursor));
   }
 
