@@ -2,8 +2,7 @@
  * @module stores/postgres/job-stats
  * The grouped read behind `jobStats`: one statement (one snapshot) returning both series,
  * finished jobs per bucket and state (a range of `jobs_finished_at_idx`, migration 12) and
- * created jobs per bucket (the page ranges of `jobs_created_at_brin_idx` that hold the window,
- * rechecked row by row; migration 17). Offsets from `since` are non-negative, so bigint
+ * created jobs per bucket (a range of `jobs_created_at_idx`, migration 12). Offsets from `since` are non-negative, so bigint
  * division is the floor.
  */
 import type { JobState } from "../../core/jobs/states.js";

@@ -1,7 +1,7 @@
 /**
  * @module stores/postgres/migrations/017-state-group-indexes
- * Migration 17: the listing and counting indexes of `jobs` become partial by state group, and
- * `created_at` is indexed by a BRIN index (issue 14 item 2).
+ * Migration 17: the listing and counting indexes of `jobs` become partial by state group
+ * (issue 14 item 2).
  *
  * Why: on PostgreSQL an UPDATE that changes an indexed column (`state`) is never HOT, so it
  * adds an entry to EVERY index whose predicate admits the new row version, whether or not the
@@ -10,11 +10,19 @@
  * every claim (queued -> running) and every finalize; with them a claim added 5 entries and a
  * finalize 6. After this migration:
  *
- * - a claim adds the primary key and the running indexes of migration 1 (lease; the key index
- *   only for a job with a concurrency key) and the BRIN summary;
- * - a finalize to a terminal state adds the primary key, the finished indexes of migrations 4
- *   and 12 (retention, stats) and the two settled listing indexes below, and the BRIN summary;
- * - a retry or release adds the primary key and the pending (and waiting) indexes.
+ * - a claim adds the primary key, `jobs_created_at_idx` and the running indexes of migration 1
+ *   (lease; the key index only for a job with a concurrency key): 3 entries;
+ * - a finalize to a terminal state adds the primary key, `jobs_created_at_idx`, the finished
+ *   indexes of migrations 4 and 12 (retention, stats) and the two settled listing indexes
+ *   below (6, as before, but each now serves only the rows it lists);
+ * - a retry or release adds the primary key, `jobs_created_at_idx` and the pending (and
+ *   waiting) indexes.
+ *
+ * `jobs_created_at_idx` (migration 12, the stats route's created series) stays a B-tree. A BRIN
+ * index would take no entry per update, but its page-range summaries only widen: a job row's
+ * new versions (claim, finalize) and the rows inserted into pages retention freed land in old
+ * page ranges, so on a long-lived queue every range comes to match every window and the
+ * created series would read most of the table.
  *
  * The indexes, by state group:
  *
@@ -24,10 +32,7 @@
  * - running: no listing index; the running jobs are few (worker capacity bounds them) and are
  *   read through `jobs_running_lease_idx` and sorted;
  * - settled (succeeded, failed, cancelled, timed_out, stopped):
- *   `jobs_settled_fn_state_id_idx (fn, state, id)` and `jobs_settled_state_id_idx (state, id)`;
- * - every job: `jobs_created_at_brin_idx`, a BRIN index of `created_at` (one summary per range
- *   of 128 pages, widened in place when a row lands in a summarized range; rows are inserted
- *   in creation order, so a window of the stats route reads the page ranges that hold it).
+ *   `jobs_settled_fn_state_id_idx (fn, state, id)` and `jobs_settled_state_id_idx (state, id)`.
  *
  * A partial index is used only when the planner sees the state value: the statements that
  * list by state name each state as a constant (`read-jobs.ts`, `live-counts.ts`), so that a
@@ -49,9 +54,6 @@ CREATE INDEX jobs_settled_fn_state_id_idx ON ${s}.jobs (fn, state, id)
 CREATE INDEX jobs_settled_state_id_idx ON ${s}.jobs (state, id)
   WHERE state IN ('succeeded', 'failed', 'cancelled', 'timed_out', 'stopped');
 
-CREATE INDEX jobs_created_at_brin_idx ON ${s}.jobs USING brin (created_at);
-
 DROP INDEX ${s}.jobs_fn_state_id_idx;
 DROP INDEX ${s}.jobs_state_id_idx;
-DROP INDEX ${s}.jobs_created_at_idx;
 `;
