@@ -220,11 +220,30 @@ export function loadProfile(file: string): CpuProfile {
   return p as CpuProfile;
 }
 
-function main(): void {
-  const { values, positionals } = parseArgs({
-    options: { jobs: { type: "string" }, stages: { type: "string", default: "worker" } },
-    allowPositionals: true,
-  });
+const USAGE =
+  "usage: npx tsx bench/stage-costs.ts [--stages worker|enqueue] --jobs N PROFILE.cpuprofile [...]\n";
+
+/** The command line, or the usage on stderr and exit 2 (exit 0 for --help). */
+function parseCommandLine(): { jobs: number; stages: StageSet; files: string[] } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      options: {
+        jobs: { type: "string" },
+        stages: { type: "string", default: "worker" },
+        help: { type: "boolean", short: "h" },
+      },
+      allowPositionals: true,
+    });
+  } catch (error) {
+    process.stderr.write(`bench/stage-costs: ${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
   const jobs = Number(values.jobs);
   const stages = values.stages;
   if (
@@ -233,11 +252,14 @@ function main(): void {
     positionals.length === 0 ||
     (stages !== "worker" && stages !== "enqueue")
   ) {
-    process.stderr.write(
-      "usage: npx tsx bench/stage-costs.ts [--stages worker|enqueue] --jobs N PROFILE.cpuprofile [...]\n",
-    );
+    process.stderr.write(USAGE);
     process.exit(2);
   }
+  return { jobs, stages, files: positionals };
+}
+
+function main(): void {
+  const { jobs, stages, files: positionals } = parseCommandLine();
   const sum = new Map<Stage, number>();
   for (const file of positionals) {
     let profile: CpuProfile;
