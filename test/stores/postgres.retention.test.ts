@@ -4,35 +4,13 @@
  * the planner serves every retention statement from its index — no sequential scan of `jobs`
  * or `schedule_history` — and a stopped job is never deleted.
  */
-import pg from "pg";
-import { afterEach, expect, it } from "vitest";
-import { openPostgresStores, type PostgresStores } from "../../src/stores/postgres/index.js";
+import { expect, it } from "vitest";
 import { retentionSql } from "../../src/stores/postgres/retention.js";
 import { historyRetentionSql } from "../../src/stores/postgres/schedules/history-retention.js";
-import { describePg, freshSchema, pgUrl } from "../helpers/postgres.js";
+import { describePg } from "../helpers/postgres.js";
+import { explain, inlineParams as inline, planFixtures } from "../helpers/postgres-plans.js";
 
-const opened: PostgresStores[] = [];
-const clients: pg.Client[] = [];
-
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((stores) => stores.close()));
-  await Promise.all(clients.splice(0).map((client) => client.end()));
-});
-
-async function setup(): Promise<{ stores: PostgresStores; client: pg.Client; s: string }> {
-  const schema = freshSchema();
-  const stores = await openPostgresStores({ url: pgUrl(), schema, poolSize: 2 });
-  opened.push(stores);
-  const client = new pg.Client({ connectionString: pgUrl() });
-  await client.connect();
-  clients.push(client);
-  return { stores, client, s: `"${schema}"` };
-}
-
-/** The SQL with its $n parameters replaced by literals (EXPLAIN of PostgreSQL 15 needs values). */
-function inline(sql: string, values: readonly string[]): string {
-  return sql.replace(/\$(\d+)/g, (_, n: string) => values[Number(n) - 1]!);
-}
+const setup = planFixtures();
 
 describePg("postgres retention", () => {
   it("serves every retention statement from its index, with real statistics", async () => {
@@ -70,10 +48,7 @@ describePg("postgres retention", () => {
     await client.query(`ANALYZE ${s}.jobs`);
     await client.query(`ANALYZE ${s}.job_attempts`);
     await client.query(`ANALYZE ${s}.schedule_history`);
-    const plan = async (sql: string): Promise<string> => {
-      const { rows } = await client.query<{ "QUERY PLAN": string }>(`EXPLAIN ${sql}`);
-      return rows.map((r) => r["QUERY PLAN"]).join("\n");
-    };
+    const plan = (sql: string): Promise<string> => explain(client, sql);
     const sql = retentionSql(s);
     const ofFn = await plan(inline(sql.ofFn, ["'fn2'", "1000", "500"]));
     const anyFn = await plan(inline(sql.anyFn, ["1000", "500", "'{fn3,fn5}'::text[]"]));

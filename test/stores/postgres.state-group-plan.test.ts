@@ -8,46 +8,29 @@
  * as constants). And the listing merged from per-state branches returns the same jobs, in the
  * same order, as one scan of the table would.
  */
-import pg from "pg";
-import { afterEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { JOB_STATES } from "../../src/core/jobs/states.js";
 import type { JobListQuery } from "../../src/ports/job-store.js";
 import { countPendingSql } from "../../src/stores/postgres/enqueue.js";
-import { openPostgresStores, type PostgresStores } from "../../src/stores/postgres/index.js";
 import { jobStatsSql } from "../../src/stores/postgres/job-stats.js";
 import { liveCountsSql } from "../../src/stores/postgres/live-counts.js";
 import { listJobsSql } from "../../src/stores/postgres/read-jobs.js";
 import { retentionSql } from "../../src/stores/postgres/retention.js";
-import { describePg, freshSchema, pgUrl } from "../helpers/postgres.js";
+import { describePg } from "../helpers/postgres.js";
+import { explain, inlineParams, planFixtures, sqlLiteral } from "../helpers/postgres-plans.js";
 
-const opened: PostgresStores[] = [];
-const clients: pg.Client[] = [];
-
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((stores) => stores.close()));
-  await Promise.all(clients.splice(0).map((client) => client.end()));
-});
+const setup = planFixtures();
 
 const ROWS = 50_000;
 
-/** The SQL with its $n parameters replaced by literals (EXPLAIN of PostgreSQL 15 needs values). */
+/** The SQL with its $n parameters replaced by the values as literals. */
 function inline(sql: string, values: readonly unknown[]): string {
-  return sql.replace(/\$(\d+)/g, (_, n: string) => {
-    const value = values[Number(n) - 1];
-    if (Array.isArray(value)) return `'{${value.join(",")}}'`;
-    return typeof value === "number" ? String(value) : `'${String(value)}'`;
-  });
+  return inlineParams(sql, values.map(sqlLiteral));
 }
 
 describePg("postgres reads by state group", () => {
   it("lists, counts and windows through indexes, with real statistics", async () => {
-    const schema = freshSchema();
-    const stores = await openPostgresStores({ url: pgUrl(), schema, poolSize: 2 });
-    opened.push(stores);
-    const client = new pg.Client({ connectionString: pgUrl() });
-    await client.connect();
-    clients.push(client);
-    const s = `"${schema}"`;
+    const { client, s } = await setup();
     // 50,000 jobs of 20 fns, one created every second: the newest 3% live (queued, running,
     // scheduled, retrying), the others mostly succeeded, 1.2% failed, a few cancelled,
     // timed out or stopped.
@@ -71,10 +54,7 @@ describePg("postgres reads by state group", () => {
                 FROM generate_series(1, ${ROWS}) AS i) AS g`,
     );
     await client.query(`VACUUM ANALYZE ${s}.jobs`);
-    const plan = async (sql: string): Promise<string> => {
-      const { rows } = await client.query<{ "QUERY PLAN": string }>(`EXPLAIN ${sql}`);
-      return rows.map((r) => r["QUERY PLAN"]).join("\n");
-    };
+    const plan = (sql: string): Promise<string> => explain(client, sql);
     const lists: JobListQuery[] = [
       ...JOB_STATES.map((state) => ({ state })),
       ...JOB_STATES.map((state) => ({ fn: "fn7", state })),
@@ -114,13 +94,7 @@ describePg("postgres reads by state group", () => {
   });
 
   it("lists the same jobs, newest first, whatever the mix of states and filters", async () => {
-    const schema = freshSchema();
-    const stores = await openPostgresStores({ url: pgUrl(), schema, poolSize: 2 });
-    opened.push(stores);
-    const client = new pg.Client({ connectionString: pgUrl() });
-    await client.connect();
-    clients.push(client);
-    const s = `"${schema}"`;
+    const { stores, client, s } = await setup();
     await client.query(
       `INSERT INTO ${s}.jobs (fn, state, max_attempts, payload, run_at, created_at, updated_at)
        SELECT 'fn' || (i % 3), (ARRAY['scheduled', 'queued', 'running', 'retrying', 'succeeded',

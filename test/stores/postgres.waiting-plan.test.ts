@@ -6,35 +6,17 @@
  * a choice between walking every function's waiting jobs in run_at order and sorting. Same
  * index as the SQLite store (sqlite.waiting-plan.test.ts).
  */
-import pg from "pg";
-import { afterEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { promoteSql } from "../../src/stores/postgres/claim.js";
-import { openPostgresStores, type PostgresStores } from "../../src/stores/postgres/index.js";
 import { nextRunAtSql } from "../../src/stores/postgres/read-jobs.js";
-import { describePg, freshSchema, pgUrl } from "../helpers/postgres.js";
+import { describePg } from "../helpers/postgres.js";
+import { explain, inlineParams as inline, planFixtures } from "../helpers/postgres-plans.js";
 
-const opened: PostgresStores[] = [];
-const clients: pg.Client[] = [];
-
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((stores) => stores.close()));
-  await Promise.all(clients.splice(0).map((client) => client.end()));
-});
-
-/** The SQL with its $n parameters replaced by literals (EXPLAIN of PostgreSQL 15 needs values). */
-function inline(sql: string, values: readonly string[]): string {
-  return sql.replace(/\$(\d+)/g, (_, n: string) => values[Number(n) - 1]!);
-}
+const setup = planFixtures();
 
 describePg("postgres waiting jobs by function", () => {
   it("promotes and finds the next runAt through the fns' own ranges, with real statistics", async () => {
-    const schema = freshSchema();
-    const stores = await openPostgresStores({ url: pgUrl(), schema, poolSize: 2 });
-    opened.push(stores);
-    const client = new pg.Client({ connectionString: pgUrl() });
-    await client.connect();
-    clients.push(client);
-    const s = `"${schema}"`;
+    const { stores, client, s } = await setup();
     // 40,000 due scheduled jobs of "other" (its workers down), 20 of "a" and "b".
     await client.query(
       `INSERT INTO ${s}.jobs (fn, state, max_attempts, payload, run_at, created_at, updated_at)
@@ -43,10 +25,7 @@ describePg("postgres waiting jobs by function", () => {
          FROM generate_series(1, 40040) AS i`,
     );
     await client.query(`ANALYZE ${s}.jobs`);
-    const plan = async (sql: string): Promise<string> => {
-      const { rows } = await client.query<{ "QUERY PLAN": string }>(`EXPLAIN ${sql}`);
-      return rows.map((r) => r["QUERY PLAN"]).join("\n");
-    };
+    const plan = (sql: string): Promise<string> => explain(client, sql);
     const fns = "'{a,b}'::text[]";
     const promote = await plan(inline(promoteSql(s), ["1000000", fns]));
     const next = await plan(inline(nextRunAtSql(s), [fns]));
